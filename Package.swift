@@ -1,0 +1,90 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Swift settings shared by every target: Swift 6 language mode plus the upcoming
+/// features that keep existential and import use explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// Layers, bottom-up (see DESIGN.md §3). A module imports only from rows below it.
+let package = Package(
+    name: "Persona",
+    products: [
+        .executable(name: "persona", targets: ["persona"])
+    ],
+    targets: [
+        // C
+        .systemLibrary(
+            name: "CYAML",
+            path: "Sources/CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+
+        // building blocks
+        .target(name: "Diagnostics", swiftSettings: strictSettings),
+        .target(name: "YAML", dependencies: ["CYAML", "Diagnostics"], swiftSettings: strictSettings),
+        .target(name: "CLI", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
+        .target(name: "Reactor", swiftSettings: strictSettings),
+        .target(name: "JSON", swiftSettings: strictSettings),
+
+        // codecs
+        .target(name: "HTTP1", swiftSettings: strictSettings),
+        .target(name: "WebSocket", swiftSettings: strictSettings),
+
+        // server core
+        .target(
+            name: "HTTPServer",
+            dependencies: ["Reactor", "HTTP1", "WebSocket"],
+            swiftSettings: strictSettings
+        ),
+
+        // domain
+        .target(name: "Personality", dependencies: ["YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .target(name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .target(name: "Policies", swiftSettings: strictSettings),
+
+        // executable
+        .executableTarget(
+            name: "persona",
+            dependencies: [
+                "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
+                "Reactor", "HTTP1", "WebSocket", "HTTPServer",
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // tests
+        .target(name: "PersonaTestSupport", path: "Tests/PersonaTestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PersonalityTests",
+            dependencies: ["Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EnginesTests",
+            dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor"], swiftSettings: strictSettings),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", "Reactor", "HTTP1", "WebSocket", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersonaTests",
+            dependencies: ["persona", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

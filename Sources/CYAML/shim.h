@@ -1,0 +1,4 @@
+#ifndef PERSONA_CYAML_SHIM_H
+#define PERSONA_CYAML_SHIM_H
+#include <yaml.h>
+#endif
