@@ -24,6 +24,8 @@ struct PIIScanner {
     let from: Int
     var matches: [RawMatch] = []
     var lastEnd: Int
+    /// Where the walk resumes after a detector declined but consumed a run (0 = no hint).
+    var resumeAt = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) {
         b = bytes
@@ -50,7 +52,7 @@ struct PIIScanner {
                     i = end
                     continue
                 }
-                i = wordEnd
+                i = max(wordEnd, resumeAt)
                 continue
             }
             var found: Int? = nil

@@ -68,6 +68,7 @@ extension PIIScanner {
                 cursor += 1
             }
             if cursor == groupStart || (cursor < n && isDigit(b[cursor])) { return nil }
+            let groupLength = cursor - groupStart
             if parenthesised {
                 guard at(cursor) == 0x29 else { return nil }
                 if candidate.groupCount == 0 { candidate.parenthesisedFirstGroup = true }
@@ -75,7 +76,7 @@ extension PIIScanner {
             }
             let index = candidate.groupCount
             candidate.groupEnds[index] = cursor
-            candidate.groupLengths[index] = cursor - groupStart
+            candidate.groupLengths[index] = groupLength
             candidate.groupCount += 1
             let separator = at(cursor)
             if parenthesised && isDigit(separator) {
@@ -98,6 +99,12 @@ extension PIIScanner {
             }
             guard groups >= 2, candidate.separators[groups - 1] == 0x20 else { break }
             groups -= 1
+        }
+        // A failed run that starts with a long group (a card, an IBAN tail, a tracking number)
+        // is not re-read from its later groups: "4532 0151 1283 0367" must not turn into the
+        // phone "0151 1283 0367". Runs that start short ("12 555-123-4567") are.
+        if candidate.groupCount > 1 && candidate.groupLengths[0] >= 4 {
+            resumeAt = candidate.groupEnds[candidate.groupCount - 1]
         }
         return nil
     }

@@ -288,7 +288,7 @@ extension PIIScanner {
         var end = runEnd(start) { !isSpace($0) }
         while end > start {
             let c = b[end - 1]
-            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x21 || c == 0x3F || c == 0x29 || c == 0x22 || c == 0x27 || c == 0x60 {
+            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x3F || c == 0x29 || c == 0x22 || c == 0x27 || c == 0x60 {
                 end -= 1
             } else {
                 break
