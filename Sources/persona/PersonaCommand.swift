@@ -43,6 +43,7 @@ enum PersonaCommand {
 
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
+        ScrubCommand.command,
         VersionCommand.command,
     ]
 

@@ -13,7 +13,8 @@ public struct RedactionCounters: Hashable, Sendable {
     /// All replacements.
     public var total: Int { counts.reduce(0, +) }
 
-    mutating func record(_ type: PIIType) {
+    /// Counts one occurrence of `type`.
+    public mutating func count(_ type: PIIType) {
         counts[type.ordinal] += 1
     }
 

@@ -136,7 +136,7 @@ public struct Scrubber: Sendable {
                 let value = String(decoding: UnsafeBufferPointer(rebasing: buffer[span.start..<span.end]), as: UTF8.self)
                 output.append(contentsOf: session.placeholder(for: span.type, value: value[...]).utf8)
             }
-            counters.record(span.type)
+            counters.count(span.type)
             cursor = span.end
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[cursor..<range.upperBound]))
