@@ -300,11 +300,13 @@ extension PIIScanner {
     }
 
     /// A dotted quad at `start`. Returns the end when it is a reportable address, -1 when it
-    /// is dotted-quad shaped but not reportable (bad octet, loopback, unspecified, broadcast,
-    /// or a version number), nil when it is not a dotted quad at all.
+    /// is dotted-quad shaped but not reportable (bad octet, leading zero, loopback,
+    /// unspecified, broadcast, or a version number), nil when it is not exactly four dotted
+    /// groups.
     mutating func detectIPv4(_ start: Int) -> Int? {
         var cursor = start
         var octets = InlineArray<4, Int>(repeating: 0)
+        var leadingZero = false
         for index in 0..<4 {
             let octetStart = cursor
             var value = 0
@@ -314,7 +316,7 @@ extension PIIScanner {
             }
             let length = cursor - octetStart
             guard length >= 1, length <= 3 else { return nil }
-            if length > 1 && b[octetStart] == 0x30 { return -1 }
+            if length > 1 && b[octetStart] == 0x30 { leadingZero = true }
             octets[index] = value
             if index < 3 {
                 guard at(cursor) == 0x2E, isDigit(at(cursor + 1)) else { return nil }
@@ -322,7 +324,10 @@ extension PIIScanner {
             }
         }
         let next = at(cursor)
-        if next == 0x2E && isDigit(at(cursor + 1)) { return -1 }
+        // Five or more dotted groups: not an address (a French phone "06.12.34.56.78" or a
+        // version); the numeric detector decides.
+        if next == 0x2E && isDigit(at(cursor + 1)) { return nil }
+        if leadingZero { return -1 }
         guard !isWordByte(next), next != 0x2D || !isAlnum(at(cursor + 1)) else { return -1 }
         for index in 0..<4 where octets[index] > 255 { return -1 }
         if octets[0] == 127 || (octets[0] == 0 && octets[1] == 0 && octets[2] == 0 && octets[3] == 0)
