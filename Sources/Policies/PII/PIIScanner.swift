@@ -3,6 +3,9 @@ struct RawMatch: Hashable, Sendable {
     var start: Int
     var end: Int
     var type: PIIType
+    /// Where the text that decided the finding begins: the keyword of "password: x" or
+    /// "api_key = x", otherwise `start`. A stream never cuts between anchor and end.
+    var anchor: Int
 }
 
 /// The single-pass detector engine behind ``Scrubber``.
@@ -31,7 +34,9 @@ struct PIIScanner {
         b = bytes
         n = bytes.count
         self.from = from
-        lastEnd = from
+        // Context before `from` still counts for look-back; findings cannot start there
+        // because the walk starts at `from` and the e-mail floor is max(lastEnd, from).
+        lastEnd = 0
     }
 
     /// Scans `bytes` from `from` and returns findings in order.
@@ -76,8 +81,8 @@ struct PIIScanner {
 
     /// Records a finding and returns where the walk resumes.
     @discardableResult
-    mutating func record(_ start: Int, _ end: Int, _ type: PIIType) -> Int {
-        matches.append(RawMatch(start: start, end: end, type: type))
+    mutating func record(_ start: Int, _ end: Int, _ type: PIIType, anchor: Int? = nil) -> Int {
+        matches.append(RawMatch(start: start, end: end, type: type, anchor: min(start, anchor ?? start)))
         lastEnd = end
         return end
     }
@@ -168,10 +173,12 @@ struct PIIScanner {
         }
     }
 
-    /// Whether a token-like entity (key, address) may end at `index`.
+    /// Whether a token-like entity (key, address) may end at `index`: no word byte after it,
+    /// and no `-` that continues into more token characters.
     func tokenBoundaryAfter(_ index: Int) -> Bool {
         let next = at(index)
-        return !(isWordByte(next) || next == 0x2D)
+        if isWordByte(next) { return false }
+        return next != 0x2D || !(isAlnum(at(index + 1)) || at(index + 1) == 0x5F)
     }
 
     /// Lowercased equality of `b[start..<start+word.count]` with an ASCII lowercase word.
@@ -200,10 +207,23 @@ struct PIIScanner {
     }
 
     /// The lowercase ASCII words in the `window` bytes before `index`, nearest first.
+    ///
+    /// The window stops at the end of the previous finding and at `]` or `>`, so context never
+    /// comes from inside something already redacted — neither from the original text of a
+    /// finding nor from the label that replaced it ("<PHONE_1>" must not count as "phone").
+    /// That keeps a second pass over scrubbed text deciding exactly as the first did.
     func wordsBefore(_ index: Int, window: Int) -> [[UInt8]] {
         var words: [[UInt8]] = []
         var cursor = index - 1
-        let limit = max(0, index - window)
+        var limit = max(0, index - window, lastEnd)
+        var barrier = index - 1
+        while barrier >= limit {
+            if b[barrier] == 0x5D || b[barrier] == 0x3E {
+                limit = barrier + 1
+                break
+            }
+            barrier -= 1
+        }
         while cursor >= limit {
             while cursor >= limit && !isAlpha(b[cursor]) { cursor -= 1 }
             if cursor < limit { break }

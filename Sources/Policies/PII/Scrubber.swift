@@ -91,6 +91,7 @@ public struct Scrubber: Sendable {
             for index in matches.indices {
                 matches[index].start = Int(text.originalOffsets[matches[index].start])
                 matches[index].end = Int(text.originalOffsets[matches[index].end])
+                matches[index].anchor = Int(text.originalOffsets[matches[index].anchor])
             }
         }
         if configuration.types.count != PIIType.allCases.count {

@@ -215,7 +215,8 @@ extension PIIScanner {
         let next = at(wordEnd)
         guard next == 0x20 || next == 0x3A || next == 0x3D || next == 0x22 || next == 0x27 || next == 0x09 else { return nil }
         let word = (i..<wordEnd).map { lower(b[$0]) }
-        if PIIScanner.passwordKeywords.contains(word), let end = detectStatedPassword(wordEnd, pin: word == Array("pin".utf8)) {
+        if PIIScanner.passwordKeywords.contains(word),
+           let end = detectStatedPassword(wordEnd, pin: word == Array("pin".utf8), keyword: i) {
             return end
         }
         var cursor = wordEnd
@@ -231,12 +232,12 @@ extension PIIScanner {
             cursor += scheme.utf8CodeUnitCount
         }
         guard numericBoundaryBefore(cursor) || at(cursor - 1) == 0x3A || at(cursor - 1) == 0x3D || at(cursor - 1) == 0x20 else { return nil }
-        if cursor < n, isAlpha(b[cursor]), let (end, type) = prefixedKeyEnd(cursor) { return record(cursor, end, type) }
+        if cursor < n, isAlpha(b[cursor]), let (end, type) = prefixedKeyEnd(cursor) { return record(cursor, end, type, anchor: i) }
         let end = runEnd(cursor) { isAlnum($0) || $0 == 0x2B || $0 == 0x2F || $0 == 0x3D || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E || $0 == 0x7E }
         var valueEnd = end
         while valueEnd > cursor && (b[valueEnd - 1] == 0x2E || b[valueEnd - 1] == 0x2D) { valueEnd -= 1 }
         guard valueEnd - cursor >= 12, !isWordByte(at(end)), isHighEntropy(cursor, valueEnd) else { return nil }
-        return record(cursor, valueEnd, .secret)
+        return record(cursor, valueEnd, .secret, anchor: i)
     }
 
     /// Shannon entropy ≥ 3.0 bits per character and at least two of lower/upper/digit.
@@ -258,7 +259,7 @@ extension PIIScanner {
         return entropy >= 3.0
     }
 
-    mutating func detectStatedPassword(_ wordEnd: Int, pin: Bool) -> Int? {
+    mutating func detectStatedPassword(_ wordEnd: Int, pin: Bool, keyword: Int) -> Int? {
         var cursor = wordEnd
         var words = 0
         while true {
@@ -297,11 +298,13 @@ extension PIIScanner {
         let length = end - start
         if pin {
             guard (4...8).contains(length), isDigitRun(start, end) else { return nil }
-            return record(start, end, .password)
+            return record(start, end, .password, anchor: keyword)
         }
-        guard length >= 3, length <= 128 else { return nil }
+        // No upper bound: a limit would make a second pass (over a shorter, scrubbed value)
+        // decide differently from the first.
+        guard length >= 3 else { return nil }
         let value = (start..<end).map { lower(b[$0]) }
         guard !PIIScanner.passwordStopwords.contains(value) else { return nil }
-        return record(start, end, .password)
+        return record(start, end, .password, anchor: keyword)
     }
 }
