@@ -1,13 +1,3 @@
-/// One finding in scan coordinates (normalised byte offsets, half-open).
-struct RawMatch: Hashable, Sendable {
-    var start: Int
-    var end: Int
-    var type: PIIType
-    /// Where the text that decided the finding begins: the keyword of "password: x" or
-    /// "api_key = x", otherwise `start`. A stream never cuts between anchor and end.
-    var anchor: Int
-}
-
 /// The single-pass detector engine behind ``Scrubber``.
 ///
 /// How it stays fast: one left-to-right walk over bytes. Runs of word bytes are skipped as a
@@ -53,7 +43,7 @@ struct PIIScanner {
             if isWordByte(c) {
                 var wordEnd = i + 1
                 while wordEnd < n && isWordByte(b[wordEnd]) { wordEnd += 1 }
-                if c < 0x80, c != 0x5F, let end = detectWord(i, wordEnd) {
+                if c != 0x5F, let end = detectWord(i, wordEnd) {
                     i = end
                     continue
                 }
@@ -154,7 +144,7 @@ struct PIIScanner {
     func numericBoundaryBefore(_ index: Int) -> Bool {
         if index == 0 { return true }
         let previous = b[index - 1]
-        if isSpace(previous) { return true }
+        if isSpace(previous) || previous >= 0x80 { return true }
         switch previous {
         case 0x28, 0x5B, 0x7B, 0x22, 0x27, 0x60, 0x2C, 0x3B, 0x3D, 0x3C, 0x3E, 0x2A, 0x3A, 0x7C: return true
         default: return false
@@ -244,7 +234,10 @@ struct PIIScanner {
 @inline(__always) func isLower(_ c: UInt8) -> Bool { c &- 0x61 < 26 }
 @inline(__always) func isAlnum(_ c: UInt8) -> Bool { isDigit(c) || isAlpha(c) }
 @inline(__always) func isHex(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20) &- 0x61 < 6 }
-@inline(__always) func isWordByte(_ c: UInt8) -> Bool { isAlnum(c) || c == 0x5F || c >= 0x80 }
+/// ASCII letters, digits and `_`. Non-ASCII bytes are deliberately not word bytes: scripts
+/// written without spaces (Japanese, Chinese, Thai) put numbers and addresses right next to
+/// letters ("携帯は090-3456-7812です"), so a non-ASCII neighbour must count as a boundary.
+@inline(__always) func isWordByte(_ c: UInt8) -> Bool { isAlnum(c) || c == 0x5F }
 @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c &- 0x09) < 5 }
 @inline(__always) func lower(_ c: UInt8) -> UInt8 { isUpper(c) ? c | 0x20 : c }
 @inline(__always) func isBase64URL(_ c: UInt8) -> Bool { isAlnum(c) || c == 0x2D || c == 0x5F }

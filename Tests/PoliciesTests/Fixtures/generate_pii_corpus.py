@@ -324,6 +324,101 @@ NEGATIVES = [
     "version 1.2.3.4", "v 2.0.0.1", "release 4.4.0.1 notes",
 ]
 
+
+# Hand-written messages; [[type|value]] marks an entity. Written to read like real chat,
+# mixing entities with the numbers people type all day.
+HANDWRITTEN = [
+    "Hi! I ordered the blue one (order #88213) but got red. Reach me at [[email|m.keller@posteo.de]] or [[phone|+49 176 23456789]].",
+    "ok so my new number is [[phone|(646) 555-0142]], the old 646-555-01 one is dead",
+    "shipping to 221B Baker Street, London NW1 6XE — phone [[phone|020 7224 3688]]",
+    "can u text [[phone|+1 (312) 555-0199]] when the driver is 10 min away? thx",
+    "Je suis joignable au [[phone|06 45 23 78 12]] après 18h",
+    "mi móvil es el [[phone|612 34 56 78]]... no, espera, [[phone|612 345 678]]",
+    "chiamami al [[phone|347 123 4567]] oppure scrivi a [[email|giulia.b@libero.it]]",
+    "whatsapp me on [[phone|+91 98450 12345]] bhai",
+    "mobile [[phone|0412 555 019]], landline [[phone|(03) 9555 0123]]",
+    "Meu celular: [[phone|(21) 98765-4321]]",
+    "携帯は[[phone|090-3456-7812]]です",
+    "cel [[phone|55 5123 4567]] (CDMX)",
+    "tel: [[phone|+44 7911 123456]] / fax: [[phone|+44 20 7123 4567]]",
+    "the hotline 1-800-FLOWERS is a joke, call [[phone|1-888-555-0170]] instead",
+    "Paid with [[credit_card|5425 2334 3010 9903]], amount $84.20, ref 7781-2024",
+    "visa ending 4242? no the full one is [[credit_card|4242424242424242]]",
+    "amex [[credit_card|3714 496353 98431]] exp 11/26 cvv 1234",
+    "my debit card [[credit_card|6011-0009-9013-9424]] keeps failing at checkout",
+    "card number: [[credit_card|3566 0020 2036 0505]] (JCB)",
+    "test with [[credit_card|4000 0000 0000 0002]]? that's declined. my real one is [[credit_card|4532 7153 3790 1245]]",
+    "IBAN [[iban|NL91 ABNA 0417 1643 00]], BIC ABNANL2A, name J. de Vries",
+    "Überweisung bitte an [[iban|DE44 5001 0517 5407 3249 31]], Verwendungszweck Rechnung 2024-117",
+    "pls refund to [[iban|FR7630006000011234567890189]] thx",
+    "my SSN is [[ssn|078-05-1120]]? no wait that's the famous wallet one lol, mine is [[ssn|219-09-9999]]",
+    "For the W-9: [[ssn|536-22-1234]]",
+    "server [[ip_address|203.0.113.45]] returns 502 since 14:05 UTC",
+    "I'm on [[ip_address|2001:db8:3c4d:15::1a2f]] — ipv6 only",
+    "upgrade node to 18.17.1 and python to 3.11.7, then retry from [[ip_address|198.51.100.23]]",
+    "localhost 127.0.0.1 works but [[ip_address|10.20.30.40]] doesn't",
+    "git clone [[credential_url|https://oauth2:glpat-xY7z@gitlab.example.com/team/app.git]]",
+    "DATABASE_URL=[[credential_url|postgresql://app:Sup3rS3cret@10.0.3.12:5432/prod]]",
+    "the presigned link [[credential_url|https://bucket.s3.amazonaws.com/a.pdf?X-Amz-Credential=AKIAEXAMPLE%2F20240101&X-Amz-Signature=abcdef0123456789]] expired",
+    "docs are at https://docs.example.com/v2/guide?page=3#auth, no secrets there",
+    "export OPENAI_API_KEY=[[api_key|sk-proj-Xk29fjeLQm3nV8r5T1yWz0pA4bC7dE9gH2iJ]]",
+    "aws_access_key_id = [[api_key|AKIAJ7Q3EXAMPLE4ZK2M]]",
+    "slack bot token [[api_key|xoxb-2817364512-9182736451-Qw3eRt5yUi8oP0aS2dF4gH6j]] pls rotate",
+    "stripe: [[api_key|sk_live_51HxYzAbCdEfGhIjKlMnOpQr]]",
+    "github says my token [[api_key|ghp_R4nd0mT0k3nV4lu3F0rT3st1ngXyZ9876543]] was exposed",
+    "Authorization: Bearer [[jwt|eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyIjoiYWxpY2UiLCJyb2xlIjoiYWRtaW4ifQ.7mFpYW5kcmVhZGluZ3NpZ25hdHVyZQ]]",
+    "config:\npassword: [[password|Winter2024!]]\nuser: admin",
+    "my netflix password is [[password|b4nana_split]] if you want to use it",
+    "the door code / passcode is [[password|4471]]",
+    "Passwort: [[password|Katze#Haus77]]",
+    "I forgot my password again, can you reset it? my username is jdoe",
+    "password must be 12+ chars, mine is too short",
+    "your password is wrong, try again",
+    "my mac address is [[mac_address|3C:22:FB:91:0A:7E]] for the whitelist",
+    "btc: [[crypto_wallet|bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq]]",
+    "send the 0.05 ETH to [[crypto_wallet|0xde0B295669a9FD93d5F28D9Ec85E40f4cb697BAe]] please",
+    "tracking number 1Z 999 AA1 01 2345 6784 shows in transit",
+    "invoice INV-2024-0042 for 1.299,00 € is attached (invoice_0042.pdf)",
+    "build 4.18.2.1 crashes on startup; logs in /var/log/app/main.log",
+    "meet at 10:30 on 12/05/2024 in room 3.14",
+    "the ISBN is 978-0-13-468599-1 I think",
+    "Product code 8 710103 917984 on the box",
+    "it's 2,500 steps and 3.2 km, not bad",
+    "error 0x80070005 when installing",
+    "commit a1b2c3d4e5f6 broke the build",
+    "lat 48.8584, long 2.2945",
+    "call me tomorrow, not today 🙂",
+    "is +1 a good score? we're at +12 now",
+    "the PIN policy says 4 to 6 digits",
+    "use the api_key field, value goes in the header",
+    "token = foo is just a placeholder in the docs",
+    "email me at my work address, you have it",
+    "version 2.4.1.12 fixed the 192.168 bug",
+    "My kid's school number is [[phone|(415) 555-0133]] and the nurse is at [[email|nurse.office@sfusd-example.edu]]",
+    "[[email|O'Brien.Pat@example.ie]] is right, the apostrophe is legit",
+    "contact: [[email|support+billing@acme-corp.com]]; phone [[phone|+1 415 555 0100]] ext. 12",
+    "Serial no. 5CG2391XYZ, warranty till 2026-03-31",
+    "order 112-7733219-5523417 from amazon hasn't shipped",
+    "room 404 at 4:04 pm lol",
+    "my ip is 999.999.999.999 jk",
+    "pay 50 to iban DE89 3704 0044 0532 0130 0 ... sorry typo, [[iban|DE89 3704 0044 0532 0130 00]]",
+]
+
+def handwritten():
+    import re
+    rows = []
+    for line in HANDWRITTEN:
+        text, ents, pos = "", [], 0
+        for m in re.finditer(r"\[\[(\w+)\|(.+?)\]\]", line):
+            text += line[pos:m.start()]
+            start = len(text)
+            text += m.group(2)
+            ents.append({"type": m.group(1), "start": start, "end": len(text)})
+            pos = m.end()
+        text += line[pos:]
+        rows.append((text, ents))
+    return rows
+
 def positive_message(kind, value=None):
     if kind == "secret":
         t = R.choice(SECRET_TEMPLATES); value = value or secret_value()
@@ -375,6 +470,7 @@ def labelled():
     for _ in range(40):
         rows.append(combine(positive_message(R.choice(KINDS)), positive_message(R.choice(KINDS))))
     rows += unicode_variants()
+    rows += handwritten()
     rows += [(t, []) for t in NEGATIVES]
     # Negatives with a positive mixed in, so hard negatives sit next to real entities.
     for t in NEGATIVES[:40]:

@@ -1,22 +1,6 @@
-/// A digit sequence with separators, as read by ``PIIScanner/detectNumeric(_:)``.
-struct NumericCandidate {
-    /// Up to 24 digit values (0...9).
-    var digits = InlineArray<24, UInt8>(repeating: 0)
-    var digitCount = 0
-    /// End offset of each group (at most 12 groups).
-    var groupEnds = InlineArray<12, Int>(repeating: 0)
-    /// Digits in each group.
-    var groupLengths = InlineArray<12, Int>(repeating: 0)
-    /// The separator byte before each group (0 for the first).
-    var separators = InlineArray<12, UInt8>(repeating: 0)
-    var groupCount = 0
-    var plus = false
-    var parenthesisedFirstGroup = false
-}
-
 extension PIIScanner {
     static let phoneContext: [[UInt8]] = [
-        "phone", "call", "tel", "telephone", "mobile", "cell", "number", "whatsapp", "text", "sms", "fax",
+        "phone", "call", "tel", "telephone", "mobile", "cell", "whatsapp", "text", "sms", "fax",
         "reach", "contact", "ring", "dial", "handy", "telefon", "telefono", "portable", "movil", "celular",
         "landline", "signal", "viber",
     ].map { Array($0.utf8) }
@@ -26,6 +10,7 @@ extension PIIScanner {
         "customer", "member", "routing", "zip", "postcode", "version", "build", "item", "product", "shipment",
         "parcel", "package", "claim", "batch", "lot", "code", "pnr", "awb", "upc", "ean", "imei", "vin",
     ].map { Array($0.utf8) }
+    static let numberWords: [[UInt8]] = ["number", "num", "no", "nr", "nummer", "numero"].map { Array($0.utf8) }
     static let ssnContext: [[UInt8]] = ["ssn", "social", "security", "ss", "taxpayer", "itin"].map { Array($0.utf8) }
     static let versionWords: [[UInt8]] = [
         "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "update", "patch",
@@ -158,9 +143,7 @@ extension PIIScanner {
         guard digitCount >= 9, digitCount <= 12 else { return nil }
         if groups == 1 {
             if digitCount == 9, PIIScanner.isValidSSN(d), contextBefore(start, PIIScanner.ssnContext) { return .ssn }
-            guard PIIScanner.nationalDigits(d, count: digitCount), contextBefore(start, PIIScanner.phoneContext),
-                  !notPhoneContextBefore(start)
-            else { return nil }
+            guard PIIScanner.nationalDigits(d, count: digitCount), phoneContext(before: start) == .phone else { return nil }
             return .phone
         }
         guard PIIScanner.nationalShape(d, count: digitCount, shape: shape, candidate: candidate, groups: groups),
@@ -174,12 +157,32 @@ extension PIIScanner {
         return before.contains { words.contains($0) }
     }
 
+    /// What the nearest telling word before a number says about it.
+    enum PhoneContext {
+        case phone, notPhone, neutral
+    }
+
+    /// Reads the words before `start`, nearest first, up to 40 bytes: a phone word ("call",
+    /// "phone", "mobile", ...) says phone; an identifier word ("order", "tracking", "invoice",
+    /// ...) or a `#` right before says not-phone; "number"/"no"/"nr" counts as the word before
+    /// it ("order number" is not a phone, "my number" is).
+    func phoneContext(before start: Int) -> PhoneContext {
+        if start >= 1 && b[start - 1] == 0x23 { return .notPhone }
+        if start >= 2 && b[start - 2] == 0x23 { return .notPhone }
+        let words = wordsBefore(start, window: 40)
+        for (index, word) in words.enumerated() {
+            if PIIScanner.notPhoneContext.contains(word) { return .notPhone }
+            if PIIScanner.numberWords.contains(word) {
+                if index + 1 < words.count && PIIScanner.notPhoneContext.contains(words[index + 1]) { return .notPhone }
+                return .phone
+            }
+            if PIIScanner.phoneContext.contains(word) { return .phone }
+        }
+        return .neutral
+    }
+
     func notPhoneContextBefore(_ start: Int) -> Bool {
-        if start >= 1 && b[start - 1] == 0x23 { return true }
-        if start >= 2 && b[start - 2] == 0x23 { return true }
-        // Only the nearest three words count: "order 123 ... call me on 555-..." is fine.
-        let before = wordsBefore(start, window: 24).prefix(3)
-        return before.contains { PIIScanner.notPhoneContext.contains($0) }
+        phoneContext(before: start) == .notPhone
     }
 
     /// E.164 country codes (ITU-T E.164 assigned list, grouped by their first two digits).

@@ -176,7 +176,7 @@ extension PIIScanner {
     static let passwordKeywords: [[UInt8]] = [
         "password", "passwd", "pwd", "pw", "passcode", "passphrase", "pin", "passwort", "pass",
     ].map { Array($0.utf8) }
-    static let linkingWords: [[UInt8]] = ["is", "was", "be", "are"].map { Array($0.utf8) }
+    static let linkingWords: [[UInt8]] = ["is", "was", "ist", "es"].map { Array($0.utf8) }
     /// Words that follow "my password is" without being the password.
     static let passwordStopwords: Set<[UInt8]> = Set([
         "the", "a", "an", "not", "wrong", "incorrect", "correct", "right", "invalid", "expired", "too", "very",
