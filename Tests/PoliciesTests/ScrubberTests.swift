@@ -22,7 +22,7 @@ struct ScrubberTests {
         "+33 6 12 34 56 78", "01 23 45 67 89", "06.12.34.56.78", "+34 612 345 678", "91 123 45 67",
         "+39 312 345 6789", "02 1234 5678", "+91 98765 43210", "98765 43210", "0412 345 678", "(02) 9876 5432",
         "(11) 91234-5678", "+55 11 91234-5678", "090-1234-5678", "03-1234-5678", "+52 55 1234 5678", "55 1234 5678",
-        "0044 20 7946 0958",
+        "0044 20 7946 0958", "089 / 12 34 56 78", "+49 (0)30 2345 6789",
     ])
     func phones(number: String) throws {
         try Self.check("call me at {} please", number, .phone)
@@ -91,6 +91,9 @@ struct ScrubberTests {
         try Self.check("pw: {}", "hunter22", .password)
         try Self.check("the passcode for the door is {}", "7719", .password)
         try Self.check("my pin is {}", "4821", .password)
+        try Self.check("DB_PASSWORD={}", "pa55w0rd!", .password)
+        try Self.check("{\"password\": \"{}\"}", "hunter22", .password)
+        try Self.check("携帯は{}です", "090-3456-7812", .phone)
         try Self.check("my password is {}", "wrong", nil)
         try Self.check("my pin is {}", "secret", nil)
         try Self.check("password reset link {}", "expired", nil)

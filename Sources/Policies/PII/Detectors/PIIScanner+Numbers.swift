@@ -69,6 +69,12 @@ extension PIIScanner {
                 continue
             }
             guard separator == 0x20 || separator == 0x2D || separator == 0x2E || separator == 0x2F else { break }
+            // German "089 / 12 34 56 78": a spaced slash is one separator.
+            if separator == 0x20 && at(cursor + 1) == 0x2F && at(cursor + 2) == 0x20 && isDigit(at(cursor + 3)) {
+                if candidate.groupCount < 12 { candidate.separators[candidate.groupCount] = 0x2F }
+                cursor += 3
+                continue
+            }
             let following = at(cursor + 1)
             guard isDigit(following) || (following == 0x28 && candidate.plus && candidate.groupCount == 1) else { break }
             if candidate.groupCount < 12 { candidate.separators[candidate.groupCount] = separator }

@@ -194,6 +194,14 @@ extension PIIScanner {
         "always", "never", "usually", "sent", "emailed", "texted", "case-sensitive", "visible", "shown", "requirements",
         "policy", "field", "box", "prompt", "screen", "page", "hint", "reminder", "only", "at least", "more", "less",
     ].map { Array($0.utf8) })
+    static let passwordNameParts: [[UInt8]] = ["passw", "pwd", "passcode", "passphrase"].map { Array($0.utf8) }
+
+    static func containsPart(_ word: [UInt8], _ parts: [[UInt8]]) -> Bool {
+        parts.contains { part in
+            word.count >= part.count && (0...(word.count - part.count)).contains { Array(word[$0..<($0 + part.count)]) == part }
+        }
+    }
+
     static let secretNameParts: [[UInt8]] = [
         "key", "secret", "token", "passw", "pwd", "auth", "credential", "apikey", "bearer", "signature",
     ].map { Array($0.utf8) }
@@ -223,9 +231,13 @@ extension PIIScanner {
         if next == 0x22 || next == 0x27 { cursor += 1 }
         while at(cursor) == 0x20 { cursor += 1 }
         guard at(cursor) == 0x3A || at(cursor) == 0x3D else { return nil }
-        guard PIIScanner.secretNameParts.contains(where: { part in
-            word.count >= part.count && (0...(word.count - part.count)).contains { Array(word[$0..<($0 + part.count)]) == part }
-        }) else { return nil }
+        // `DB_PASSWORD=…`, `user_passwd: …`: an assigned password follows the password rules
+        // (any value that is not a common word), not the entropy rule.
+        if PIIScanner.containsPart(word, PIIScanner.passwordNameParts),
+           let end = detectStatedPassword(wordEnd, pin: false, keyword: i) {
+            return end
+        }
+        guard PIIScanner.containsPart(word, PIIScanner.secretNameParts) else { return nil }
         cursor += 1
         while at(cursor) == 0x20 || at(cursor) == 0x22 || at(cursor) == 0x27 { cursor += 1 }
         for scheme: StaticString in ["bearer ", "basic ", "token "] where matchesLower(cursor, scheme) {
@@ -261,6 +273,7 @@ extension PIIScanner {
 
     mutating func detectStatedPassword(_ wordEnd: Int, pin: Bool, keyword: Int) -> Int? {
         var cursor = wordEnd
+        if at(cursor) == 0x22 || at(cursor) == 0x27 { cursor += 1 }  // "password": "…"
         var words = 0
         while true {
             while at(cursor) == 0x20 || at(cursor) == 0x09 { cursor += 1 }
@@ -289,7 +302,8 @@ extension PIIScanner {
         var end = runEnd(start) { !isSpace($0) }
         while end > start {
             let c = b[end - 1]
-            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x3F || c == 0x29 || c == 0x22 || c == 0x27 || c == 0x60 {
+            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x3F || c == 0x29 || c == 0x22 || c == 0x27 || c == 0x60
+                || c == 0x7D || c == 0x5D {
                 end -= 1
             } else {
                 break
