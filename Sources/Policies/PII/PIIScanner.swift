@@ -19,6 +19,11 @@ struct PIIScanner {
     var lastEnd: Int
     /// Where the walk resumes after a detector declined but consumed a run (0 = no hint).
     var resumeAt = 0
+    /// ``runEnd(_:_:)`` memo: the last measured run of each class.
+    var runStarts = InlineArray<9, Int>(repeating: 0)
+    var runEnds = InlineArray<9, Int>(repeating: 0)
+    /// The extent of the last URL examined and found clean (see ``detectURL(_:schemeEnd:)``).
+    var cleanURLEnd = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) {
         b = bytes
@@ -189,10 +194,20 @@ struct PIIScanner {
         return true
     }
 
-    /// End of the run starting at `start` of bytes satisfying `allowed`.
-    @inline(__always) func runEnd(_ start: Int, _ allowed: (UInt8) -> Bool) -> Int {
+    /// End of the run of `runClass` bytes starting at `start`.
+    ///
+    /// Memoised per class: every start inside a run already measured ends where it ended.
+    /// Without this, text like "key=key=key=…" or "eyJ-eyJ-…" would re-measure the same run
+    /// from every word start — quadratic in the message size.
+    mutating func runEnd(_ start: Int, _ runClass: RunClass) -> Int {
+        let slot = runClass.rawValue
+        if runStarts[slot] <= start && start < runEnds[slot] { return runEnds[slot] }
         var index = start
-        while index < n && allowed(b[index]) { index += 1 }
+        while index < n && runClass.contains(b[index]) { index += 1 }
+        if index > start {
+            runStarts[slot] = start
+            runEnds[slot] = index
+        }
         return index
     }
 
@@ -223,6 +238,26 @@ struct PIIScanner {
             cursor = start - 1
         }
         return words
+    }
+}
+
+/// The byte classes detectors measure runs of.
+enum RunClass: Int {
+    case base64URL, upperOrDigit, alnum, alnumOrUnderscore, alnumOrDash, hex, secretValue, nonSpace, alpha
+
+    @inline(__always) func contains(_ c: UInt8) -> Bool {
+        switch self {
+        case .base64URL: isBase64URL(c)
+        case .upperOrDigit: isUpper(c) || isDigit(c)
+        case .alnum: isAlnum(c)
+        case .alnumOrUnderscore: isAlnum(c) || c == 0x5F
+        case .alnumOrDash: isAlnum(c) || c == 0x2D
+        case .hex: isHex(c)
+        case .secretValue:
+            isAlnum(c) || c == 0x2B || c == 0x2F || c == 0x3D || c == 0x5F || c == 0x2D || c == 0x2E || c == 0x7E
+        case .nonSpace: !isSpace(c)
+        case .alpha: isAlpha(c)
+        }
     }
 }
 

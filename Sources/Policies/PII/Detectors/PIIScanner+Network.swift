@@ -111,9 +111,14 @@ extension PIIScanner {
     /// (RFC 3986 §3.2.1) or a query/fragment parameter named like a secret with a non-empty
     /// value (`token=`, `access_token=`, `key=`, `sig=`, ...). The whole URL is the finding.
     /// Other URLs return nil and are scanned as ordinary text.
+    ///
+    /// A URL nested inside a URL already found clean ("https://x/?next=https://y/") reuses
+    /// that URL's end and only checks its own userinfo: its query parameters are a subset of
+    /// the outer one's. That keeps "a://a://a://…" linear.
     mutating func detectURL(_ start: Int, schemeEnd: Int) -> Int? {
         let authorityStart = schemeEnd + 3
-        var cursor = authorityStart
+        let nested = start < cleanURLEnd
+        var cursor = nested ? cleanURLEnd : authorityStart
         while cursor < n {
             let c = b[cursor]
             if isSpace(c) || c == 0x3C || c == 0x3E || c == 0x22 || c == 0x60 || c >= 0x80 { break }
@@ -138,7 +143,7 @@ extension PIIScanner {
            let colon = (authorityStart..<at).first(where: { b[$0] == 0x3A }), at - colon > 1 {
             credential = true
         }
-        if !credential {
+        if !credential && !nested {
             var parameterStart = -1
             var index = authorityEnd
             while index <= end {
@@ -153,7 +158,9 @@ extension PIIScanner {
                 index += 1
             }
         }
-        return credential ? record(start, end, .credentialURL) : nil
+        if credential { return record(start, end, .credentialURL) }
+        cleanURLEnd = max(cleanURLEnd, cursor)
+        return nil
     }
 
     /// Whether `name=value` in `b[start..<end]` has a secret-like name and a non-empty value.

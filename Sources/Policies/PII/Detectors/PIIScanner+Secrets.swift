@@ -14,85 +14,85 @@ extension PIIScanner {
     }
 
     /// The end and type of a prefixed key starting at `i`, without recording it.
-    func prefixedKeyEnd(_ i: Int) -> (Int, PIIType)? {
+    mutating func prefixedKeyEnd(_ i: Int) -> (Int, PIIType)? {
         switch b[i] {
         case 0x41:  // A
             if matchesExact(i, "AIza") {
-                let end = runEnd(i + 4, isBase64URL)
+                let end = runEnd(i + 4, .base64URL)
                 return end - i >= 39 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
             for prefix: StaticString in ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"]
             where matchesExact(i, prefix) {
-                let end = runEnd(i + 4) { isUpper($0) || isDigit($0) }
+                let end = runEnd(i + 4, .upperOrDigit)
                 return end - i == 20 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
         case 0x67:  // g
             if b.count > i + 3 && at(i + 1) == 0x68 && at(i + 3) == 0x5F {
                 switch at(i + 2) {
                 case 0x70, 0x6F, 0x75, 0x73, 0x72:
-                    let end = runEnd(i + 4, isAlnum)
+                    let end = runEnd(i + 4, .alnum)
                     return end - i >= 40 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
                 default: break
                 }
             }
             if matchesExact(i, "github_pat_") {
-                let end = runEnd(i + 11) { isAlnum($0) || $0 == 0x5F }
+                let end = runEnd(i + 11, .alnumOrUnderscore)
                 return end - i >= 33 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
             if matchesExact(i, "glpat-") {
-                let end = runEnd(i + 6, isBase64URL)
+                let end = runEnd(i + 6, .base64URL)
                 return end - i >= 26 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
         case 0x78:  // x
             if matchesExact(i, "xox") && at(i + 4) == 0x2D {
                 switch at(i + 3) {
                 case 0x61, 0x62, 0x70, 0x6F, 0x73, 0x72:
-                    let end = runEnd(i + 5) { isAlnum($0) || $0 == 0x2D }
+                    let end = runEnd(i + 5, .alnumOrDash)
                     return end - i >= 15 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
                 default: break
                 }
             }
         case 0x73, 0x72, 0x77:  // s r w
             for prefix: StaticString in ["sk_live_", "rk_live_", "sk_test_", "rk_test_", "whsec_"] where matchesExact(i, prefix) {
-                let end = runEnd(i + prefix.utf8CodeUnitCount, isAlnum)
+                let end = runEnd(i + prefix.utf8CodeUnitCount, .alnum)
                 return end - i - prefix.utf8CodeUnitCount >= 16 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
             for prefix: StaticString in ["sk-proj-", "sk-ant-", "sk-svcacct-", "sk-admin-"] where matchesExact(i, prefix) {
-                let end = runEnd(i + prefix.utf8CodeUnitCount, isBase64URL)
+                let end = runEnd(i + prefix.utf8CodeUnitCount, .base64URL)
                 return end - i - prefix.utf8CodeUnitCount >= 20 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
             if matchesExact(i, "sk-") {
-                let end = runEnd(i + 3, isAlnum)
+                let end = runEnd(i + 3, .alnum)
                 let body = (i + 3)..<end
                 return body.count >= 20 && tokenBoundaryAfter(end) && body.contains(where: { isDigit(b[$0]) })
                     && body.contains(where: { isAlpha(b[$0]) }) ? (end, .apiKey) : nil
             }
             for prefix: StaticString in ["shpat_", "shpss_", "shpca_", "shppa_"] where matchesExact(i, prefix) {
-                let end = runEnd(i + 6, isHex)
+                let end = runEnd(i + 6, .hex)
                 return end - i == 38 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
         case 0x53:  // S
             if matchesExact(i, "SG.") {
-                let first = runEnd(i + 3, isBase64URL)
+                let first = runEnd(i + 3, .base64URL)
                 guard first - i - 3 >= 16, at(first) == 0x2E else { return nil }
-                let end = runEnd(first + 1, isBase64URL)
+                let end = runEnd(first + 1, .base64URL)
                 return end - first - 1 >= 16 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
         case 0x68:  // h
             if matchesExact(i, "hf_") {
-                let end = runEnd(i + 3, isAlnum)
+                let end = runEnd(i + 3, .alnum)
                 return end - i - 3 >= 30 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
         case 0x6E:  // n
             if matchesExact(i, "npm_") {
-                let end = runEnd(i + 4, isAlnum)
+                let end = runEnd(i + 4, .alnum)
                 return end - i - 4 >= 36 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
         case 0x65:  // e
             if matchesExact(i, "eyJ"), let end = jwtEnd(i) { return (end, .jwt) }
         case 0x62, 0x42:  // b B
             if (at(i + 1) | 0x20) == 0x63 && at(i + 2) == 0x31 {
-                let end = runEnd(i, isAlnum)
+                let end = runEnd(i, .alnum)
                 if end - i >= 14 && end - i <= 74 && tokenBoundaryAfter(end)
                     && Bech32.isValidAddress(UnsafeBufferPointer(rebasing: b[i..<end])) {
                     return (end, .cryptoWallet)
@@ -106,12 +106,12 @@ extension PIIScanner {
     /// A JWT (RFC 7519 §3: three base64url segments joined by dots) whose header decodes to
     /// a JSON object containing `"alg"` (RFC 7515 §4.1.1). The signature may be empty
     /// (`alg: none`).
-    func jwtEnd(_ i: Int) -> Int? {
-        let headerEnd = runEnd(i, isBase64URL)
+    mutating func jwtEnd(_ i: Int) -> Int? {
+        let headerEnd = runEnd(i, .base64URL)
         guard headerEnd - i >= 10, at(headerEnd) == 0x2E else { return nil }
-        let payloadEnd = runEnd(headerEnd + 1, isBase64URL)
+        let payloadEnd = runEnd(headerEnd + 1, .base64URL)
         guard payloadEnd - headerEnd - 1 >= 2, at(payloadEnd) == 0x2E else { return nil }
-        let end = runEnd(payloadEnd + 1, isBase64URL)
+        let end = runEnd(payloadEnd + 1, .base64URL)
         guard tokenBoundaryAfter(end), at(end) != 0x2E || !isBase64URL(at(end + 1)) else { return nil }
         guard let header = base64URLDecode(i, min(headerEnd, i + 400)) else { return nil }
         guard let first = header.first(where: { !isSpace($0) }), first == 0x7B else { return nil }
@@ -222,15 +222,20 @@ extension PIIScanner {
         guard length >= 2, length <= 40 else { return nil }
         let next = at(wordEnd)
         guard next == 0x20 || next == 0x3A || next == 0x3D || next == 0x22 || next == 0x27 || next == 0x09 else { return nil }
-        let word = (i..<wordEnd).map { lower(b[$0]) }
-        if PIIScanner.passwordKeywords.contains(word),
-           let end = detectStatedPassword(wordEnd, pin: word == Array("pin".utf8), keyword: i) {
-            return end
+        // Every password keyword starts with "p"; checking that first keeps ordinary words
+        // (most of chat) from paying for the comparison.
+        if lower(b[i]) == 0x70 && length <= 10 {
+            let word = (i..<wordEnd).map { lower(b[$0]) }
+            if PIIScanner.passwordKeywords.contains(word),
+               let end = detectStatedPassword(wordEnd, pin: word == Array("pin".utf8), keyword: i) {
+                return end
+            }
         }
         var cursor = wordEnd
         if next == 0x22 || next == 0x27 { cursor += 1 }
         while at(cursor) == 0x20 { cursor += 1 }
         guard at(cursor) == 0x3A || at(cursor) == 0x3D else { return nil }
+        let word = (i..<wordEnd).map { lower(b[$0]) }
         // `DB_PASSWORD=…`, `user_passwd: …`: an assigned password follows the password rules
         // (any value that is not a common word), not the entropy rule.
         if PIIScanner.containsPart(word, PIIScanner.passwordNameParts),
@@ -245,15 +250,17 @@ extension PIIScanner {
         }
         guard numericBoundaryBefore(cursor) || at(cursor - 1) == 0x3A || at(cursor - 1) == 0x3D || at(cursor - 1) == 0x20 else { return nil }
         if cursor < n, isAlpha(b[cursor]), let (end, type) = prefixedKeyEnd(cursor) { return record(cursor, end, type, anchor: i) }
-        let end = runEnd(cursor) { isAlnum($0) || $0 == 0x2B || $0 == 0x2F || $0 == 0x3D || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E || $0 == 0x7E }
+        let end = runEnd(cursor, .secretValue)
         var valueEnd = end
         while valueEnd > cursor && (b[valueEnd - 1] == 0x2E || b[valueEnd - 1] == 0x2D) { valueEnd -= 1 }
         guard valueEnd - cursor >= 12, !isWordByte(at(end)), isHighEntropy(cursor, valueEnd) else { return nil }
         return record(cursor, valueEnd, .secret, anchor: i)
     }
 
-    /// Shannon entropy ≥ 3.0 bits per character and at least two of lower/upper/digit.
-    func isHighEntropy(_ start: Int, _ end: Int) -> Bool {
+    /// Shannon entropy ≥ 3.0 bits per character and at least two of lower/upper/digit, over
+    /// the first 256 bytes (bounding the work per candidate; real secrets are shorter).
+    func isHighEntropy(_ start: Int, _ fullEnd: Int) -> Bool {
+        let end = min(fullEnd, start + 256)
         var counts = InlineArray<128, UInt16>(repeating: 0)
         var classes = 0
         for index in start..<end {
@@ -284,7 +291,7 @@ extension PIIScanner {
             }
             guard isAlpha(c) else { return nil }
             let start = cursor
-            cursor = runEnd(cursor, isAlpha)
+            cursor = runEnd(cursor, .alpha)
             let word = (start..<cursor).map { lower(b[$0]) }
             if PIIScanner.linkingWords.contains(word) {
                 if at(cursor) == 0x3A { cursor += 1 }
@@ -299,7 +306,7 @@ extension PIIScanner {
         while at(cursor) == 0x22 || at(cursor) == 0x27 || at(cursor) == 0x60 { cursor += 1 }
         let start = cursor
         guard start < n, b[start] != 0x5B, b[start] != 0x3C else { return nil }
-        var end = runEnd(start) { !isSpace($0) }
+        var end = runEnd(start, .nonSpace)
         while end > start {
             let c = b[end - 1]
             if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x3F || c == 0x29 || c == 0x22 || c == 0x27 || c == 0x60
