@@ -30,7 +30,9 @@ struct ScrubCommandTests {
 
         """
 
-    static func run(_ chunks: [[UInt8]], jsonLines: Bool, replacement: String = "[{type}]") throws -> (String, ScrubRun.Summary) {
+    static func run(_ chunks: [[UInt8]], jsonLines: Bool, replacement: String = "[{type}]") throws -> (
+        String, ScrubRun.Summary
+    ) {
         var configuration = ScrubRun.Configuration(jsonLines: jsonLines)
         configuration.scrubber.replacement = .label(template: replacement)
         var remaining = chunks[...]
@@ -60,10 +62,14 @@ struct ScrubCommandTests {
 
     @Test("scrubs plain text the same way however standard input is chunked")
     func plainDripFeed() throws {
-        let text = "hi, I'm anna.smith@example.org — card 4111 1111 1111 1111, pw: hunter22 ✅\n"
-            + String(repeating: "filler words to push the hold-back window along ", count: 8) + "\ncall +44 20 7946 0958\n"
-        let expected = "hi, I'm [EMAIL] — card [CREDIT_CARD], pw: [PASSWORD] ✅\n"
-            + String(repeating: "filler words to push the hold-back window along ", count: 8) + "\ncall [PHONE]\n"
+        let text =
+            "hi, I'm anna.smith@example.org — card 4111 1111 1111 1111, pw: hunter22 ✅\n"
+            + String(repeating: "filler words to push the hold-back window along ", count: 8)
+            + "\ncall +44 20 7946 0958\n"
+        let expected =
+            "hi, I'm [EMAIL] — card [CREDIT_CARD], pw: [PASSWORD] ✅\n"
+            + String(repeating: "filler words to push the hold-back window along ", count: 8)
+            + "\ncall [PHONE]\n"
         let bytes = Array(text.utf8)
         var generator = SeededGenerator(seed: 77)
         var splits = DripFeed.splits(of: bytes)
@@ -82,7 +88,8 @@ struct ScrubCommandTests {
         #expect(plain.stdout == "mail [EMAIL]\n")
         let custom = try ProcessResult.persona(["scrub", "--replace", "***"], input: "mail a@example.com")
         #expect(custom.stdout == "mail ***")
-        let placeholders = try ProcessResult.persona(["scrub", "--placeholders"], input: "a@example.com b@example.com a@example.com")
+        let placeholders = try ProcessResult.persona(
+            ["scrub", "--placeholders"], input: "a@example.com b@example.com a@example.com")
         #expect(placeholders.stdout == "<EMAIL_1> <EMAIL_2> <EMAIL_1>")
         let lines = try ProcessResult.persona(["scrub", "--jsonl"], input: Self.jsonl)
         #expect(lines.stdout == Self.expected)

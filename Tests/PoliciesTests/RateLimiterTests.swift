@@ -4,7 +4,9 @@ import Testing
 @Suite("GCRA rate limiting with a manual clock")
 struct RateLimiterTests {
     static func limiter(_ rate: String, burst: Int, maxKeys: Int = 100) throws -> KeyedRateLimiter<String> {
-        KeyedRateLimiter(configuration: RateLimitConfiguration(rate: try Rate(parsing: rate), burst: burst, maxKeys: maxKeys))
+        KeyedRateLimiter(
+            configuration: RateLimitConfiguration(
+                rate: try Rate(parsing: rate), burst: burst, maxKeys: maxKeys))
     }
 
     @Test("allows exactly the burst back to back and refuses the one after it")
@@ -127,8 +129,9 @@ struct RateLimiterTests {
 
     @Test("the connection limiter counts IPv6 peers per /64 and IPv4 peers per address")
     func connectionLimiter() throws {
-        var limiter = ConnectionRateLimiter(configuration: ConnectionRateLimitConfiguration(
-            rate: try Rate(parsing: "1/s"), burst: 2, maxPeers: 100, ipv6PrefixLength: 64))
+        var limiter = ConnectionRateLimiter(
+            configuration: ConnectionRateLimitConfiguration(
+                rate: try Rate(parsing: "1/s"), burst: 2, maxPeers: 100, ipv6PrefixLength: 64))
         let clock = ManualClock()
         let peerA: [UInt8] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]
         var peerB = peerA

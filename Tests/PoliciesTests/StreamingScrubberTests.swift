@@ -5,10 +5,13 @@ import Testing
 @Suite("Streaming scrubber")
 struct StreamingScrubberTests {
     /// Longer than the default hold-back, so streams release text mid-way.
-    static let filler = String(repeating: "the quick brown fox jumps over the lazy dog at 10:30 for $12.99 ", count: 5)
+    static let filler = String(
+        repeating: "the quick brown fox jumps over the lazy dog at 10:30 for $12.99 ", count: 5)
 
     /// Streams `tokens` and returns everything released.
-    static func stream(_ tokens: [String], configuration: ScrubberConfiguration = ScrubberConfiguration()) throws -> String {
+    static func stream(_ tokens: [String], configuration: ScrubberConfiguration = ScrubberConfiguration())
+        throws -> String
+    {
         var scrubber = StreamingScrubber(configuration: configuration)
         var output = ""
         for token in tokens { output += try scrubber.feed(token) }
@@ -79,7 +82,9 @@ struct StreamingScrubberTests {
         #expect(scrubber.heldBytes >= 256)
         var keyStream = StreamingScrubber()
         var released = try keyStream.feed("here -----BEGIN PRIVATE KEY-----\n")
-        for _ in 0..<20 { released += try keyStream.feed("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7 \n") }
+        for _ in 0..<20 {
+            released += try keyStream.feed("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7 \n")
+        }
         #expect(released == "here ")
         released += try keyStream.feed("-----END PRIVATE KEY-----\nbye " + Self.filler)
         released += keyStream.finish()

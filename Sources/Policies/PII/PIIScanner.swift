@@ -88,7 +88,9 @@ struct PIIScanner {
         let c = b[i]
         if isDigit(c) { return detectDigitWord(i, wordEnd) }
         if let end = detectPrefixedKey(i) { return end }
-        if isAlpha(at(i + 1)) && isDigit(at(i + 2)) && isDigit(at(i + 3)), let end = detectIBAN(i) { return end }
+        if isAlpha(at(i + 1)) && isDigit(at(i + 2)) && isDigit(at(i + 3)), let end = detectIBAN(i) {
+            return end
+        }
         let next = at(wordEnd)
         if isHex(c) && wordEnd - i <= 4 && (next == 0x3A || (next == 0x2D && wordEnd - i == 2)) {
             if let end = detectMAC(i) { return end }
@@ -254,7 +256,8 @@ enum RunClass: Int {
         case .alnumOrDash: isAlnum(c) || c == 0x2D
         case .hex: isHex(c)
         case .secretValue:
-            isAlnum(c) || c == 0x2B || c == 0x2F || c == 0x3D || c == 0x5F || c == 0x2D || c == 0x2E || c == 0x7E
+            isAlnum(c) || c == 0x2B || c == 0x2F || c == 0x3D || c == 0x5F || c == 0x2D || c == 0x2E
+                || c == 0x7E
         case .nonSpace: !isSpace(c)
         case .alpha: isAlpha(c)
         }

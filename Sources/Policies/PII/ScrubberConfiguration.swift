@@ -17,8 +17,10 @@ public struct ScrubberConfiguration: Hashable, Sendable {
     public var maxHeldBytes: Int
 
     /// Creates a configuration; defaults as documented on each property.
-    public init(replacement: PIIReplacement = .defaultLabel, types: Set<PIIType> = Set(PIIType.allCases),
-                maxInputBytes: Int = 65_536, holdBackBytes: Int = 256, maxHeldBytes: Int = 65_536) {
+    public init(
+        replacement: PIIReplacement = .defaultLabel, types: Set<PIIType> = Set(PIIType.allCases),
+        maxInputBytes: Int = 65_536, holdBackBytes: Int = 256, maxHeldBytes: Int = 65_536
+    ) {
         self.replacement = replacement
         self.types = types
         self.maxInputBytes = maxInputBytes

@@ -80,7 +80,11 @@ public struct StreamingScrubber: Sendable {
             if !final {
                 cut = bytes.count - holdBack
                 while cut > from {
-                    if isSpace(bytes[cut - 1]) && !findings.contains(where: { $0.anchor < cut && cut < $0.end }) { break }
+                    if isSpace(bytes[cut - 1])
+                        && !findings.contains(where: { $0.anchor < cut && cut < $0.end })
+                    {
+                        break
+                    }
                     cut -= 1
                 }
                 if cut <= from { return "" }

@@ -11,8 +11,10 @@ public struct ConnectionRateLimitConfiguration: Hashable, Sendable {
     public var ipv6PrefixLength: Int
 
     /// Creates a configuration; defaults as documented on each property.
-    public init(rate: Rate = Rate(count: 20, per: .seconds(1))!, burst: Int = 40,
-                maxPeers: Int = 65_536, ipv6PrefixLength: Int = 64) {
+    public init(
+        rate: Rate = Rate(count: 20, per: .seconds(1))!, burst: Int = 40,
+        maxPeers: Int = 65_536, ipv6PrefixLength: Int = 64
+    ) {
         self.rate = rate
         self.burst = burst
         self.maxPeers = maxPeers

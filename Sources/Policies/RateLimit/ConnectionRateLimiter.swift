@@ -8,8 +8,9 @@ public struct ConnectionRateLimiter: Sendable {
     /// Creates an empty limiter.
     public init(configuration: ConnectionRateLimitConfiguration = ConnectionRateLimitConfiguration()) {
         self.configuration = configuration
-        limiter = KeyedRateLimiter(configuration: RateLimitConfiguration(
-            rate: configuration.rate, burst: configuration.burst, maxKeys: configuration.maxPeers))
+        limiter = KeyedRateLimiter(
+            configuration: RateLimitConfiguration(
+                rate: configuration.rate, burst: configuration.burst, maxKeys: configuration.maxPeers))
     }
 
     /// Peers currently tracked.
@@ -24,7 +25,8 @@ public struct ConnectionRateLimiter: Sendable {
     /// truncated to ``ConnectionRateLimitConfiguration/ipv6PrefixLength``. A malformed
     /// address is keyed as all-zero rather than let through.
     public mutating func admit(ipv6 bytes: some Collection<UInt8>, now: PolicyInstant) -> RateLimitDecision {
-        let key = ConnectionKey(ipv6Bytes: bytes, prefixLength: configuration.ipv6PrefixLength)
+        let key =
+            ConnectionKey(ipv6Bytes: bytes, prefixLength: configuration.ipv6PrefixLength)
             ?? ConnectionKey(ipv6High: 0, low: 0)
         return limiter.decide(key: key, now: now)
     }

@@ -19,18 +19,23 @@ enum ScrubCommand {
             """,
         options: [
             .flag("jsonl", help: "Read and write JSON Lines; report entities instead of scrubbing."),
-            .option("replace", valueName: "template", default: "[{type}]",
-                    help: "What a finding becomes; {type} is its uppercase type name."),
-            .flag("placeholders", help: "Replace with numbered placeholders (<EMAIL_1>), stable within the run."),
+            .option(
+                "replace", valueName: "template", default: "[{type}]",
+                help: "What a finding becomes; {type} is its uppercase type name."),
+            .flag(
+                "placeholders", help: "Replace with numbered placeholders (<EMAIL_1>), stable within the run."
+            ),
         ],
         run: run)
 
     /// Runs the scrubber over standard input.
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         var scrubber = ScrubberConfiguration()
-        scrubber.replacement = values.flag("placeholders")
+        scrubber.replacement =
+            values.flag("placeholders")
             ? .placeholder : .label(template: try values.string("replace"))
-        let run = ScrubRun(configuration: ScrubRun.Configuration(jsonLines: values.flag("jsonl"), scrubber: scrubber))
+        let run = ScrubRun(
+            configuration: ScrubRun.Configuration(jsonLines: values.flag("jsonl"), scrubber: scrubber))
         let input = FileHandle.standardInput
         let summary: ScrubRun.Summary
         do {
@@ -44,7 +49,8 @@ enum ScrubCommand {
             throw CommandFailure("scrub refused the input: \(error)")
         }
         if summary.failedLines > 0 {
-            throw CommandFailure("\(summary.failedLines) line(s) could not be scrubbed; see the error lines in the output")
+            throw CommandFailure(
+                "\(summary.failedLines) line(s) could not be scrubbed; see the error lines in the output")
         }
     }
 }

@@ -38,7 +38,8 @@ struct ScrubRun {
 
     /// Reads chunks from `read` (nil at end of input) and writes results to `write`.
     func run(read: () throws -> [UInt8]?, write: (String) -> Void) throws -> Summary {
-        configuration.jsonLines ? try runLines(read: read, write: write) : try runPlain(read: read, write: write)
+        configuration.jsonLines
+            ? try runLines(read: read, write: write) : try runPlain(read: read, write: write)
     }
 
     private func runPlain(read: () throws -> [UInt8]?, write: (String) -> Void) throws -> Summary {
@@ -82,8 +83,9 @@ struct ScrubRun {
                     let line = UnsafeBufferPointer(rebasing: bytes[start..<lineEnd])
                     start = min(end + 1, bytes.count)
                     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                    processLine(line, number: lineNumber, scrubber: scrubber, parser: parser,
-                                summary: &summary, output: &output)
+                    processLine(
+                        line, number: lineNumber, scrubber: scrubber, parser: parser,
+                        summary: &summary, output: &output)
                 }
             }
             buffer.removeFirst(start)
@@ -95,8 +97,10 @@ struct ScrubRun {
         return summary
     }
 
-    private func processLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, scrubber: Scrubber, parser: JSONParser,
-                             summary: inout Summary, output: inout [UInt8]) {
+    private func processLine(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, scrubber: Scrubber, parser: JSONParser,
+        summary: inout Summary, output: inout [UInt8]
+    ) {
         var id: JSONValue? = nil
         func fail(_ message: String) {
             summary.failedLines += 1
@@ -116,7 +120,9 @@ struct ScrubRun {
         } catch {
             return fail("invalid JSON: \(error)")
         }
-        guard case .object(let object) = value else { return fail("expected an object with \"id\" and \"text\"") }
+        guard case .object(let object) = value else {
+            return fail("expected an object with \"id\" and \"text\"")
+        }
         id = object["id"]
         guard id != nil else { return fail("missing \"id\"") }
         guard let text = object["text"]?.stringValue else { return fail("\"text\" must be a string") }

@@ -21,7 +21,9 @@ extension PIIScanner {
                 let end = runEnd(i + 4, .base64URL)
                 return end - i >= 39 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
-            for prefix: StaticString in ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"]
+            for prefix: StaticString in [
+                "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA",
+            ]
             where matchesExact(i, prefix) {
                 let end = runEnd(i + 4, .upperOrDigit)
                 return end - i == 20 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
@@ -53,13 +55,17 @@ extension PIIScanner {
                 }
             }
         case 0x73, 0x72, 0x77:  // s r w
-            for prefix: StaticString in ["sk_live_", "rk_live_", "sk_test_", "rk_test_", "whsec_"] where matchesExact(i, prefix) {
+            for prefix: StaticString in ["sk_live_", "rk_live_", "sk_test_", "rk_test_", "whsec_"]
+            where matchesExact(i, prefix) {
                 let end = runEnd(i + prefix.utf8CodeUnitCount, .alnum)
-                return end - i - prefix.utf8CodeUnitCount >= 16 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
+                return end - i - prefix.utf8CodeUnitCount >= 16 && tokenBoundaryAfter(end)
+                    ? (end, .apiKey) : nil
             }
-            for prefix: StaticString in ["sk-proj-", "sk-ant-", "sk-svcacct-", "sk-admin-"] where matchesExact(i, prefix) {
+            for prefix: StaticString in ["sk-proj-", "sk-ant-", "sk-svcacct-", "sk-admin-"]
+            where matchesExact(i, prefix) {
                 let end = runEnd(i + prefix.utf8CodeUnitCount, .base64URL)
-                return end - i - prefix.utf8CodeUnitCount >= 20 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
+                return end - i - prefix.utf8CodeUnitCount >= 20 && tokenBoundaryAfter(end)
+                    ? (end, .apiKey) : nil
             }
             if matchesExact(i, "sk-") {
                 let end = runEnd(i + 3, .alnum)
@@ -67,7 +73,8 @@ extension PIIScanner {
                 return body.count >= 20 && tokenBoundaryAfter(end) && body.contains(where: { isDigit(b[$0]) })
                     && body.contains(where: { isAlpha(b[$0]) }) ? (end, .apiKey) : nil
             }
-            for prefix: StaticString in ["shpat_", "shpss_", "shpca_", "shppa_"] where matchesExact(i, prefix) {
+            for prefix: StaticString in ["shpat_", "shpss_", "shpca_", "shppa_"] where matchesExact(i, prefix)
+            {
                 let end = runEnd(i + 6, .hex)
                 return end - i == 38 && tokenBoundaryAfter(end) ? (end, .apiKey) : nil
             }
@@ -94,7 +101,8 @@ extension PIIScanner {
             if (at(i + 1) | 0x20) == 0x63 && at(i + 2) == 0x31 {
                 let end = runEnd(i, .alnum)
                 if end - i >= 14 && end - i <= 74 && tokenBoundaryAfter(end)
-                    && Bech32.isValidAddress(UnsafeBufferPointer(rebasing: b[i..<end])) {
+                    && Bech32.isValidAddress(UnsafeBufferPointer(rebasing: b[i..<end]))
+                {
                     return (end, .cryptoWallet)
                 }
             }
@@ -156,15 +164,19 @@ extension PIIScanner {
         guard matchesExact(i, "-----BEGIN ") else { return nil }
         var cursor = i + 11
         let labelLimit = min(n, cursor + 48)
-        while cursor < labelLimit && (isUpper(b[cursor]) || b[cursor] == 0x20 || isDigit(b[cursor])) { cursor += 1 }
+        while cursor < labelLimit && (isUpper(b[cursor]) || b[cursor] == 0x20 || isDigit(b[cursor])) {
+            cursor += 1
+        }
         guard matchesExact(cursor, "-----"), cursor - 11 >= i + 11,
-              matchesExact(cursor - 11, "PRIVATE KEY")
+            matchesExact(cursor - 11, "PRIVATE KEY")
         else { return nil }
         cursor += 5
         while cursor < n {
             if b[cursor] == 0x2D && matchesExact(cursor, "-----END ") {
                 var close = cursor + 9
-                while close < n && b[close] != 0x2D && !isSpace(b[close]) || (close < n && b[close] == 0x20) { close += 1 }
+                while close < n && b[close] != 0x2D && !isSpace(b[close]) || (close < n && b[close] == 0x20) {
+                    close += 1
+                }
                 if matchesExact(close, "-----") { return record(i, close + 5, .privateKey) }
                 return record(i, n, .privateKey)
             }
@@ -178,27 +190,45 @@ extension PIIScanner {
     ].map { Array($0.utf8) }
     static let linkingWords: [[UInt8]] = ["is", "was", "ist", "es"].map { Array($0.utf8) }
     /// Words that follow "my password is" without being the password.
-    static let passwordStopwords: Set<[UInt8]> = Set([
-        "the", "a", "an", "not", "wrong", "incorrect", "correct", "right", "invalid", "expired", "too", "very",
-        "being", "been", "reset", "changed", "same", "different", "weak", "strong", "secure", "short", "long",
-        "required", "needed", "missing", "empty", "blank", "still", "also", "just", "now", "here", "there", "this",
-        "that", "it", "my", "your", "our", "their", "his", "her", "what", "which", "who", "how", "why", "when",
-        "where", "something", "anything", "nothing", "simple", "easy", "hard", "new", "old", "saved", "stored",
-        "set", "locked", "forgotten", "lost", "hidden", "private", "secret", "safe", "fine", "ok", "okay", "please",
-        "and", "or", "but", "so", "for", "to", "of", "in", "on", "at", "with", "by", "from", "because", "case",
-        "sensitive", "written", "below", "above", "attached", "working", "accepted", "rejected", "broken", "bad",
-        "good", "great", "protected", "encrypted", "hashed", "manager", "reset", "change", "update", "updated",
-        "compromised", "leaked", "stolen", "shared", "known", "unknown", "same", "one", "mine", "yours", "none",
-        "null", "nil", "undefined", "unset", "changing", "expiring", "complex", "enough", "like", "probably",
-        "definitely", "really", "actually", "different", "standard", "default", "temporary", "stuck", "wrong.",
-        "always", "never", "usually", "sent", "emailed", "texted", "case-sensitive", "visible", "shown", "requirements",
-        "policy", "field", "box", "prompt", "screen", "page", "hint", "reminder", "only", "at least", "more", "less",
-    ].map { Array($0.utf8) })
-    static let passwordNameParts: [[UInt8]] = ["passw", "pwd", "passcode", "passphrase"].map { Array($0.utf8) }
+    static let passwordStopwords: Set<[UInt8]> = Set(
+        [
+            "the", "a", "an", "not", "wrong", "incorrect", "correct", "right", "invalid", "expired", "too",
+            "very",
+            "being", "been", "reset", "changed", "same", "different", "weak", "strong", "secure", "short",
+            "long",
+            "required", "needed", "missing", "empty", "blank", "still", "also", "just", "now", "here",
+            "there", "this",
+            "that", "it", "my", "your", "our", "their", "his", "her", "what", "which", "who", "how", "why",
+            "when",
+            "where", "something", "anything", "nothing", "simple", "easy", "hard", "new", "old", "saved",
+            "stored",
+            "set", "locked", "forgotten", "lost", "hidden", "private", "secret", "safe", "fine", "ok", "okay",
+            "please",
+            "and", "or", "but", "so", "for", "to", "of", "in", "on", "at", "with", "by", "from", "because",
+            "case",
+            "sensitive", "written", "below", "above", "attached", "working", "accepted", "rejected", "broken",
+            "bad",
+            "good", "great", "protected", "encrypted", "hashed", "manager", "reset", "change", "update",
+            "updated",
+            "compromised", "leaked", "stolen", "shared", "known", "unknown", "same", "one", "mine", "yours",
+            "none",
+            "null", "nil", "undefined", "unset", "changing", "expiring", "complex", "enough", "like",
+            "probably",
+            "definitely", "really", "actually", "different", "standard", "default", "temporary", "stuck",
+            "wrong.",
+            "always", "never", "usually", "sent", "emailed", "texted", "case-sensitive", "visible", "shown",
+            "requirements",
+            "policy", "field", "box", "prompt", "screen", "page", "hint", "reminder", "only", "at least",
+            "more", "less",
+        ].map { Array($0.utf8) })
+    static let passwordNameParts: [[UInt8]] = ["passw", "pwd", "passcode", "passphrase"].map {
+        Array($0.utf8)
+    }
 
     static func containsPart(_ word: [UInt8], _ parts: [[UInt8]]) -> Bool {
         parts.contains { part in
-            word.count >= part.count && (0...(word.count - part.count)).contains { Array(word[$0..<($0 + part.count)]) == part }
+            word.count >= part.count
+                && (0...(word.count - part.count)).contains { Array(word[$0..<($0 + part.count)]) == part }
         }
     }
 
@@ -221,13 +251,15 @@ extension PIIScanner {
         let length = wordEnd - i
         guard length >= 2, length <= 40 else { return nil }
         let next = at(wordEnd)
-        guard next == 0x20 || next == 0x3A || next == 0x3D || next == 0x22 || next == 0x27 || next == 0x09 else { return nil }
+        guard next == 0x20 || next == 0x3A || next == 0x3D || next == 0x22 || next == 0x27 || next == 0x09
+        else { return nil }
         // Every password keyword starts with "p"; checking that first keeps ordinary words
         // (most of chat) from paying for the comparison.
         if lower(b[i]) == 0x70 && length <= 10 {
             let word = (i..<wordEnd).map { lower(b[$0]) }
             if PIIScanner.passwordKeywords.contains(word),
-               let end = detectStatedPassword(wordEnd, pin: word == Array("pin".utf8), keyword: i) {
+                let end = detectStatedPassword(wordEnd, pin: word == Array("pin".utf8), keyword: i)
+            {
                 return end
             }
         }
@@ -239,7 +271,8 @@ extension PIIScanner {
         // `DB_PASSWORD=…`, `user_passwd: …`: an assigned password follows the password rules
         // (any value that is not a common word), not the entropy rule.
         if PIIScanner.containsPart(word, PIIScanner.passwordNameParts),
-           let end = detectStatedPassword(wordEnd, pin: false, keyword: i) {
+            let end = detectStatedPassword(wordEnd, pin: false, keyword: i)
+        {
             return end
         }
         guard PIIScanner.containsPart(word, PIIScanner.secretNameParts) else { return nil }
@@ -248,12 +281,19 @@ extension PIIScanner {
         for scheme: StaticString in ["bearer ", "basic ", "token "] where matchesLower(cursor, scheme) {
             cursor += scheme.utf8CodeUnitCount
         }
-        guard numericBoundaryBefore(cursor) || at(cursor - 1) == 0x3A || at(cursor - 1) == 0x3D || at(cursor - 1) == 0x20 else { return nil }
-        if cursor < n, isAlpha(b[cursor]), let (end, type) = prefixedKeyEnd(cursor) { return record(cursor, end, type, anchor: i) }
+        guard
+            numericBoundaryBefore(cursor) || at(cursor - 1) == 0x3A || at(cursor - 1) == 0x3D
+                || at(cursor - 1) == 0x20
+        else { return nil }
+        if cursor < n, isAlpha(b[cursor]), let (end, type) = prefixedKeyEnd(cursor) {
+            return record(cursor, end, type, anchor: i)
+        }
         let end = runEnd(cursor, .secretValue)
         var valueEnd = end
         while valueEnd > cursor && (b[valueEnd - 1] == 0x2E || b[valueEnd - 1] == 0x2D) { valueEnd -= 1 }
-        guard valueEnd - cursor >= 12, !isWordByte(at(end)), isHighEntropy(cursor, valueEnd) else { return nil }
+        guard valueEnd - cursor >= 12, !isWordByte(at(end)), isHighEntropy(cursor, valueEnd) else {
+            return nil
+        }
         return record(cursor, valueEnd, .secret, anchor: i)
     }
 
@@ -266,7 +306,13 @@ extension PIIScanner {
         for index in start..<end {
             let c = b[index]
             counts[Int(c & 0x7F)] &+= 1
-            if isLower(c) { classes |= 1 } else if isUpper(c) { classes |= 2 } else if isDigit(c) { classes |= 4 }
+            if isLower(c) {
+                classes |= 1
+            } else if isUpper(c) {
+                classes |= 2
+            } else if isDigit(c) {
+                classes |= 4
+            }
         }
         guard classes.nonzeroBitCount >= 2 else { return false }
         let total = Double(end - start)
@@ -309,8 +355,10 @@ extension PIIScanner {
         var end = runEnd(start, .nonSpace)
         while end > start {
             let c = b[end - 1]
-            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x3F || c == 0x29 || c == 0x22 || c == 0x27 || c == 0x60
-                || c == 0x7D || c == 0x5D {
+            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x3F || c == 0x29 || c == 0x22 || c == 0x27
+                || c == 0x60
+                || c == 0x7D || c == 0x5D
+            {
                 end -= 1
             } else {
                 break
