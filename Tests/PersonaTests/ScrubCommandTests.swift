@@ -81,6 +81,28 @@ struct ScrubCommandTests {
         }
     }
 
+    @Test("refuses a line one byte over maxLineBytes, however it is chunked, and goes on")
+    func lineLimit() throws {
+        let fits = #"{"id":1,"text":"a@example.com"}"#
+        let limit = fits.utf8.count
+        let tooLong = #"{"id":2,"text":"b@example.com "}"#
+        #expect(tooLong.utf8.count == limit + 1)
+        let input = Array((fits + "\n" + tooLong + "\n" + fits + "\n").utf8)
+        let answer = #"{"id":1,"entities":[{"type":"email","start":0,"end":13}]}"#
+        let expected =
+            answer + "\n" + #"{"line":2,"error":"line longer than \#(limit) bytes"}"# + "\n" + answer + "\n"
+        for chunks in DripFeed.splits(of: input) {
+            var configuration = ScrubRun.Configuration(jsonLines: true)
+            configuration.maxLineBytes = limit
+            var remaining = chunks[...]
+            var output = ""
+            let summary = try ScrubRun(configuration: configuration).run(
+                read: { remaining.popFirst() }, write: { output += $0 })
+            #expect(output == expected, "chunks: \(chunks.map(\.count))")
+            #expect(summary.failedLines == 1)
+        }
+    }
+
     @Test("runs as a real command: stdin to stdout, exit 1 after bad lines")
     func binary() throws {
         let plain = try ProcessResult.persona(["scrub"], input: "mail a@example.com\n")
