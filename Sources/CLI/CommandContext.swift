@@ -14,7 +14,8 @@ public struct CommandContext: Sendable {
 
     /// Creates a context.
     public init(
-        stdout: TextOutput, stderr: TextOutput, environment: [String: String] = [:], commandPath: [String] = []
+        stdout: TextOutput, stderr: TextOutput, environment: [String: String] = [:],
+        commandPath: [String] = []
     ) {
         self.stdout = stdout
         self.stderr = stderr

@@ -84,24 +84,28 @@ public struct CommandParser: Sendable {
                 }
                 if word.hasPrefix("--") {
                     if let action = try parseLong(word, command: command, scope: &scope, state: &state) {
-                        return Invocation(commands: state.path, values: ParsedValues(scopes: []), action: action)
+                        return Invocation(
+                            commands: state.path, values: ParsedValues(scopes: []), action: action)
                     }
                     continue
                 }
                 if Self.isShortCluster(word, for: command) {
                     if try parseShort(word, command: command, scope: &scope, state: &state) {
-                        return Invocation(commands: state.path, values: ParsedValues(scopes: []), action: .help)
+                        return Invocation(
+                            commands: state.path, values: ParsedValues(scopes: []), action: .help)
                     }
                     continue
                 }
                 if !command.subcommands.isEmpty {
                     guard let subcommand = command.subcommand(named: word, includingHelp: isRoot) else {
-                        let names = command.subcommands.filter { !$0.isHidden }.map(\.name) + (isRoot ? ["help"] : [])
+                        let names =
+                            command.subcommands.filter { !$0.isHidden }.map(\.name) + (isRoot ? ["help"] : [])
                         throw .unknownSubcommand(word, suggestion: Suggestion.closest(to: word, among: names))
                     }
                     try complete(command, scope: &scope, positionals: [])
                     state.scopes.insert(scope, at: 0)
-                    if isRoot, subcommand.name == Command.help.name, command.subcommand(named: "help") == nil {
+                    if isRoot, subcommand.name == Command.help.name, command.subcommand(named: "help") == nil
+                    {
                         return try parseHelpCommand(&state)
                     }
                     state.path.append(subcommand)
@@ -127,7 +131,8 @@ public struct CommandParser: Sendable {
         while let word = state.next() {
             if word == "--" { continue }
             if word == "-h" || word == "--help" {
-                return Invocation(commands: [root, Command.help], values: ParsedValues(scopes: []), action: .help)
+                return Invocation(
+                    commands: [root, Command.help], values: ParsedValues(scopes: []), action: .help)
             }
             let parent = path[path.count - 1]
             if word.hasPrefix("-"), word.count > 1 {
@@ -162,7 +167,8 @@ public struct CommandParser: Sendable {
         guard let option = command.options.first(where: { $0.name == name }) else {
             var candidates = command.options.filter { !$0.isHidden }.map(\.longLabel) + ["--help"]
             if command.version != nil { candidates.append("--version") }
-            throw .unknownOption("--\(name)", suggestion: Suggestion.closest(to: "--\(name)", among: candidates))
+            throw .unknownOption(
+                "--\(name)", suggestion: Suggestion.closest(to: "--\(name)", among: candidates))
         }
         try record(option, as: option.longLabel, attached: attached, scope: &scope, state: &state)
         return nil
@@ -181,7 +187,8 @@ public struct CommandParser: Sendable {
                 // `-port` for `--port` is a common slip; suggest the long form.
                 let typed = index == 0 ? word : "-\(letter)"
                 let candidates = command.options.filter { !$0.isHidden }.map(\.longLabel) + ["--help"]
-                let suggestion = index == 0 && letters.count > 1
+                let suggestion =
+                    index == 0 && letters.count > 1
                     ? Suggestion.closest(to: "-" + word, among: candidates) : nil
                 throw .unknownOption(typed, suggestion: suggestion)
             }
@@ -201,7 +208,8 @@ public struct CommandParser: Sendable {
 
     /// Stores one occurrence of `option`, reading its value from `attached` or the next word.
     private func record(
-        _ option: Option, as label: String, attached: String?, scope: inout ParsedValues.Scope, state: inout State
+        _ option: Option, as label: String, attached: String?, scope: inout ParsedValues.Scope,
+        state: inout State
     ) throws(UsageError) {
         switch option.kind {
         case .flag:
@@ -212,7 +220,8 @@ public struct CommandParser: Sendable {
             let value: String
             if let attached {
                 value = attached
-            } else if state.index < state.arguments.count, !Self.looksLikeOption(state.arguments[state.index]) {
+            } else if state.index < state.arguments.count, !Self.looksLikeOption(state.arguments[state.index])
+            {
                 value = state.arguments[state.index]
                 state.index += 1
             } else {

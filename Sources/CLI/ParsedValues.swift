@@ -45,7 +45,8 @@ public struct ParsedValues: Sendable {
     private func scope(declaring name: String) -> Scope {
         guard let scope = scopes.first(where: { $0.declared.contains(name) }) else {
             preconditionFailure(
-                "No option or argument named '\(name)' in \(scopes.map(\.commandName).reversed().joined(separator: " "))")
+                "No option or argument named '\(name)' in \(scopes.map(\.commandName).reversed().joined(separator: " "))"
+            )
         }
         return scope
     }
@@ -69,7 +70,9 @@ public struct ParsedValues: Sendable {
     /// The integer value of `name`, or `nil` when it has none.
     public func intIfPresent(_ name: String) throws(UsageError) -> Int? {
         guard let text = stringIfPresent(name) else { return nil }
-        guard let value = Int(text) else { throw .invalidValue(text, for: "'\(name)'", problem: .notAnInteger) }
+        guard let value = Int(text) else {
+            throw .invalidValue(text, for: "'\(name)'", problem: .notAnInteger)
+        }
         return value
     }
 
@@ -85,7 +88,8 @@ public struct ParsedValues: Sendable {
         let value = try int(name)
         guard range.contains(value) else {
             throw .invalidValue(
-                String(value), for: "'\(name)'", problem: .outOfRange(ValueType.integer(range).rangeDescription))
+                String(value), for: "'\(name)'",
+                problem: .outOfRange(ValueType.integer(range).rangeDescription))
         }
         return value
     }
@@ -94,7 +98,9 @@ public struct ParsedValues: Sendable {
     public func ints(_ name: String) throws(UsageError) -> [Int] {
         var result: [Int] = []
         for text in strings(name) {
-            guard let value = Int(text) else { throw .invalidValue(text, for: "'\(name)'", problem: .notAnInteger) }
+            guard let value = Int(text) else {
+                throw .invalidValue(text, for: "'\(name)'", problem: .notAnInteger)
+            }
             result.append(value)
         }
         return result
@@ -116,7 +122,8 @@ public struct ParsedValues: Sendable {
     }
 
     /// The value of `name` as a string-backed enum, or `nil` when it has none.
-    public func choiceIfPresent<E: RawRepresentable>(_ name: String, as type: E.Type = E.self) throws(UsageError) -> E?
+    public func choiceIfPresent<E: RawRepresentable>(_ name: String, as type: E.Type = E.self)
+        throws(UsageError) -> E?
     where E.RawValue == String {
         guard let text = stringIfPresent(name) else { return nil }
         guard let value = E(rawValue: text) else {

@@ -22,7 +22,9 @@ enum JSONBenchmark {
                 "session": .string("s-\(index % 97)-4f1c2a"),
                 "seq": .integer(index),
                 "personality": "captain-redbeard",
-                "text": .string(index % 3 == 0 ? "Ahoy, \"matey\"!\nFair winds ☠️ — ye be welcome." : "Arr, what be yer name?"),
+                "text": .string(
+                    index % 3 == 0
+                        ? "Ahoy, \"matey\"!\nFair winds ☠️ — ye be welcome." : "Arr, what be yer name?"),
                 "score": .double(Double(index) / 7),
                 "final": .bool(index % 10 == 0),
                 "meta": ["tokens": [1, 2, 3, 5, 8], "cached": nil],

@@ -31,7 +31,7 @@ struct JSONLinesDecoderTests {
     static let stream = Array(
         """
         {"type":"token","text":"Ahoy"}
-        
+
         [1,2]\r
         {bad
           "x"\t
@@ -59,7 +59,8 @@ struct JSONLinesDecoderTests {
         var generator = SeededGenerator(seed: 0x1D_5EED)
         for _ in 0..<200 {
             let chunks = DripFeed.randomChunks(of: Self.stream, maxChunk: 9, using: &generator)
-            #expect(Self.decode(chunks) == Self.expected, "seed \(generator.seed) chunks \(chunks.map(\.count))")
+            #expect(
+                Self.decode(chunks) == Self.expected, "seed \(generator.seed) chunks \(chunks.map(\.count))")
         }
     }
 
@@ -80,7 +81,9 @@ struct JSONLinesDecoderTests {
 
     @Test("describes a failure with its line number")
     func describesFailure() {
-        #expect(JSONLinesDecoder.Failure.lineTooLong(limit: 8, line: 3).description == "line 3: longer than 8 bytes")
+        #expect(
+            JSONLinesDecoder.Failure.lineTooLong(limit: 8, line: 3).description
+                == "line 3: longer than 8 bytes")
         #expect(
             JSONLinesDecoder.Failure.invalidJSON(JSONError(.trailingComma, at: 2), line: 1).description
                 == "line 1: trailing comma at byte 2")

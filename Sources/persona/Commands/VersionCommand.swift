@@ -15,7 +15,8 @@ enum VersionCommand {
         name: "version",
         abstract: "Show the version of persona.",
         options: [
-            .option("format", type: .choice(of: Format.self), default: "text", help: "How to print the version.")
+            .option(
+                "format", type: .choice(of: Format.self), default: "text", help: "How to print the version.")
         ],
         run: run)
 
