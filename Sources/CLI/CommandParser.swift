@@ -70,7 +70,8 @@ public struct CommandParser: Sendable {
             let isRoot = state.path.count == 1
             var scope = ParsedValues.Scope(
                 commandName: command.name,
-                declared: Set(command.options.map(\.name) + command.arguments.map(\.name)))
+                declared: Self.missingErrors(for: command),
+                labels: Self.labels(for: command))
             var positionals: [String] = []
 
             while let word = state.next() {
@@ -296,9 +297,30 @@ public struct CommandParser: Sendable {
                 scope.values[option.name] = [value]
                 scope.sources[option.name] = .defaultValue
             } else if option.isRequired {
-                throw .missingOption("\(option.longLabel) <\(option.valueName)>")
+                throw scope.declared[option.name] ?? .missingOption(option.longLabel)
             }
         }
+    }
+
+    /// For every declared name, the error that reports it absent.
+    private static func missingErrors(for command: Command) -> [String: UsageError] {
+        var errors: [String: UsageError] = [:]
+        for option in command.options {
+            errors[option.name] = .missingOption(
+                option.takesValue ? "\(option.longLabel) <\(option.valueName)>" : option.longLabel)
+        }
+        for argument in command.arguments {
+            errors[argument.name] = .missingArgument(argument.label)
+        }
+        return errors
+    }
+
+    /// How every declared name is written in messages.
+    private static func labels(for command: Command) -> [String: String] {
+        var labels: [String: String] = [:]
+        for option in command.options { labels[option.name] = option.longLabel }
+        for argument in command.arguments { labels[argument.name] = argument.label }
+        return labels
     }
 
     /// Whether a word is a short option (cluster) for `command` rather than a positional.

@@ -69,13 +69,13 @@ struct CommandParserTests {
         enum Format: String { case text, json }
         #expect(try values.int("port") == 9000)
         #expect(try values.int("port", in: 1...9000) == 9000)
-        #expect(throws: UsageError.invalidValue("9000", for: "'port'", problem: .outOfRange("1...100"))) {
+        #expect(throws: UsageError.invalidValue("9000", for: "'--port'", problem: .outOfRange("1...100"))) {
             try values.int("port", in: 1...100)
         }
         #expect(try values.double("ratio") == 0.5)
         #expect(try values.choice("format", as: Format.self) == .json)
         #expect(try values.intIfPresent("offset") == nil)
-        #expect(throws: UsageError.missingArgument("offset")) { try values.int("offset") }
+        #expect(throws: UsageError.missingOption("--offset <offset>")) { try values.int("offset") }
         #expect(values.source(of: "port") == .commandLine)
         #expect(values.source(of: "listen") == .defaultValue)
     }
