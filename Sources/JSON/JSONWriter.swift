@@ -115,7 +115,7 @@ public struct JSONWriter: Sendable {
     public mutating func double(_ value: Double) {
         beforeValue()
         guard value.isFinite else {
-            appendASCII("null")
+            appendLiteral("null")
             return
         }
         // Swift's description is the shortest round-tripping form and always JSON-compatible for
@@ -127,13 +127,13 @@ public struct JSONWriter: Sendable {
     /// `true` or `false`.
     public mutating func bool(_ value: Bool) {
         beforeValue()
-        appendASCII(value ? "true" : "false")
+        appendLiteral(value ? "true" : "false")
     }
 
     /// `null`.
     public mutating func null() {
         beforeValue()
-        appendASCII("null")
+        appendLiteral("null")
     }
 
     // MARK: Internals
@@ -168,6 +168,10 @@ public struct JSONWriter: Sendable {
             bytes.append(UInt8(ascii: " "))
             bytes.append(UInt8(ascii: " "))
         }
+    }
+
+    private mutating func appendLiteral(_ literal: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     private mutating func appendASCII(_ text: String) {

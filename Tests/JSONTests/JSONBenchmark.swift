@@ -6,6 +6,8 @@ import Testing
 ///
 ///     PERSONA_BENCHMARK=1 swift test -c release --filter JSONBenchmark
 ///
+/// (`PERSONA_BENCHMARK_ROUNDS=300` lengthens the parse and serialize loops, for profiling.)
+///
 /// Prints MB/s for parsing and serializing a ~1 MB document shaped like Persona's traffic
 /// (chat frames with ASCII, escaped and non-ASCII text, integers and doubles), and frames per
 /// second for building a token-delta frame with `JSONWriter`. Times are the thread's CPU time,
@@ -42,7 +44,7 @@ enum JSONBenchmark {
         let bytes = document.serializedBytes()
         let megabytes = Double(bytes.count) / 1_000_000
         let clock = ThreadCPUClock()
-        let rounds = 30
+        let rounds = Int(ProcessInfo.processInfo.environment["PERSONA_BENCHMARK_ROUNDS"] ?? "") ?? 30
         var lines: [String] = ["document: \(bytes.count) bytes, \(document.arrayValue?.count ?? 0) frames"]
 
         let parser = JSONParser()
