@@ -187,6 +187,9 @@ struct CommandParserTests {
         Refused(argv: ["serv"], error: .unknownSubcommand("serv", suggestion: "serve"), path: ["tool"]),
         Refused(argv: ["hlep"], error: .unknownSubcommand("hlep", suggestion: "help"), path: ["tool"]),
         Refused(argv: ["zzz"], error: .unknownSubcommand("zzz", suggestion: nil), path: ["tool"]),
+        Refused(argv: ["dumb"], error: .unknownSubcommand("dumb", suggestion: nil), path: ["tool"]),
+        Refused(
+            argv: ["serve", "--secrte"], error: .unknownOption("--secrte", suggestion: nil), path: ["tool", "serve"]),
         Refused(
             argv: ["bench", "ech"], error: .unknownSubcommand("ech", suggestion: "echo"),
             path: ["tool", "bench"]),
@@ -225,6 +228,14 @@ struct CommandParserTests {
         let invocation = try SampleTool.parse(argv)
         #expect(invocation.action == .help)
         #expect(invocation.commandPath == path)
+    }
+
+    @Test("runs a hidden command and accepts a hidden option, though help and suggestions omit them")
+    func hidden() throws {
+        #expect(try SampleTool.parse(["dump"]).commandPath == ["tool", "dump"])
+        #expect(try SampleTool.parse(["serve", "--secret"]).values.flag("secret"))
+        #expect(!HelpFormatter(commands: [SampleTool.root]).helpText().contains("dump"))
+        #expect(!HelpFormatter(commands: [SampleTool.root, SampleTool.serve]).helpText().contains("secret"))
     }
 
     @Test("treats -h after -- as a positional, not a help request")

@@ -78,13 +78,17 @@ enum SampleTool {
             }
         })
 
+    static let dump = Command(
+        name: "dump", abstract: "Dump internals.", isHidden: true,
+        run: { _, context in context.stdout.writeLine("internals") })
+
     static let root = Command(
         name: "tool",
         abstract: "A sample tool.",
         discussion: "It exists to exercise the command-line framework.",
         version: "1.2.3",
         options: [.flag("verbose", short: "v", repeatable: true, help: "Say more; repeat for even more.")],
-        subcommands: [serve, copy, cat, bench, fail])
+        subcommands: [serve, copy, cat, bench, fail, dump])
 
     static func parse(_ arguments: [String], environment: [String: String] = [:]) throws(ParseError)
         -> Invocation

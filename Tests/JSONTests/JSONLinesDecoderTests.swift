@@ -79,6 +79,28 @@ struct JSONLinesDecoderTests {
             ])
     }
 
+    @Test("never crashes on random bytes in random chunks, and numbers failures in order")
+    func fuzz() {
+        var generator = SeededGenerator(seed: 0x0D_15EA5E)
+        let alphabet = Array("{}[]\",:0123456789 \n\n\n\r\\tnul".utf8) + [0x00, 0xC3, 0xFF]
+        for _ in 0..<300 {
+            let count = Int.random(in: 0...120, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let chunks = DripFeed.randomChunks(of: bytes, maxChunk: 7, using: &generator)
+            let outcomes = Self.decode(chunks, maxLineBytes: 16)
+            #expect(outcomes == Self.decode([bytes], maxLineBytes: 16), "seed \(generator.seed) bytes \(bytes)")
+            var lastLine = 0
+            for case .failure(let failure) in outcomes {
+                let line: Int
+                switch failure {
+                case .invalidJSON(_, let number), .lineTooLong(_, let number): line = number
+                }
+                #expect(line > lastLine, "seed \(generator.seed) bytes \(bytes)")
+                lastLine = line
+            }
+        }
+    }
+
     @Test("describes a failure with its line number")
     func describesFailure() {
         #expect(
