@@ -185,7 +185,8 @@ struct JSONScanner {
         if isInteger,
             let value = integerValue(from: negative ? start + 1 : start, to: integerEnd, negative: negative)
         {
-            return .integer(value)
+            // `-0` keeps its sign as a double; as an integer it would silently become `0`.
+            return negative && value == 0 ? .double(-0.0) : .integer(value)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw JSONError(.numberOutOfRange, at: start) }

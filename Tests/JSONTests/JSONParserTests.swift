@@ -79,7 +79,7 @@ struct JSONParserTests {
     @Test(
         "keeps integers as integers and everything else as doubles",
         arguments: [
-            ("0", JSONValue.integer(0)), ("-0", .integer(0)), ("-1", .integer(-1)),
+            ("0", JSONValue.integer(0)), ("-1", .integer(-1)),
             ("9223372036854775807", .integer(.max)), ("-9223372036854775808", .integer(.min)),
             ("9223372036854775808", .double(9_223_372_036_854_775_808)), ("1.0", .double(1)),
             ("-0.0", .double(-0.0)),
@@ -90,6 +90,14 @@ struct JSONParserTests {
         ])
     func numbers(text: String, expected: JSONValue) throws {
         #expect(try JSONValue(parsing: text) == expected)
+    }
+
+    @Test("reads -0 as a negative-zero double, keeping its sign through a round trip")
+    func negativeZero() throws {
+        let value = try JSONValue(parsing: "-0")
+        #expect(value.doubleValue?.sign == .minus)
+        #expect(value.serialized() == "-0.0")
+        #expect(try JSONValue(parsing: "-0e0").doubleValue?.sign == .minus)
     }
 
     @Test(
