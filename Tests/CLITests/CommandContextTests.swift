@@ -32,7 +32,8 @@ struct CommandContextTests {
         #expect(code == .success)
         #expect(output == "\"ARR\"\n")
         let help = HelpFormatter(commands: [Self.shout]).helpText()
-        #expect(help.contains("  --format <format>       Output format. (values: text, json; default: text)\n"))
+        #expect(
+            help.contains("  --format <format>       Output format. (values: text, json; default: text)\n"))
         let invocation = try CommandParser(root: Self.shout).parse([])
         #expect(try invocation.values.choice("format", as: OutputFormat.self) == .text)
     }

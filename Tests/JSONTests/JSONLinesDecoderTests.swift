@@ -88,7 +88,8 @@ struct JSONLinesDecoderTests {
             let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
             let chunks = DripFeed.randomChunks(of: bytes, maxChunk: 7, using: &generator)
             let outcomes = Self.decode(chunks, maxLineBytes: 16)
-            #expect(outcomes == Self.decode([bytes], maxLineBytes: 16), "seed \(generator.seed) bytes \(bytes)")
+            #expect(
+                outcomes == Self.decode([bytes], maxLineBytes: 16), "seed \(generator.seed) bytes \(bytes)")
             var lastLine = 0
             for case .failure(let failure) in outcomes {
                 let line: Int
