@@ -59,7 +59,7 @@ let package = Package(
         // tests
         .target(name: "PersonaTestSupport", path: "Tests/PersonaTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "Diagnostics", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Diagnostics"], swiftSettings: strictSettings),
         .testTarget(

@@ -1,0 +1,64 @@
+import Diagnostics
+import Testing
+import YAML
+
+@Suite("Scalars, styles and locations")
+struct ScalarTests {
+    @Test("reads each scalar style with its text and style")
+    func styles() throws {
+        let node = try parse(
+            """
+            plain: hello world
+            single: 'it''s'
+            double: "tab\\there"
+            literal: |
+              line one
+              line two
+            folded: >
+              folded
+              text
+            """)
+        #expect(node["plain"]?.scalar == YAMLScalar("hello world", style: .plain))
+        #expect(node["single"]?.scalar == YAMLScalar("it's", style: .singleQuoted))
+        #expect(node["double"]?.scalar == YAMLScalar("tab\there", style: .doubleQuoted))
+        #expect(node["literal"]?.scalar == YAMLScalar("line one\nline two\n", style: .literal))
+        #expect(node["folded"]?.scalar == YAMLScalar("folded text", style: .folded))
+    }
+
+    @Test("gives every node its 1-based line and column")
+    func locations() throws {
+        let node = try parse("a: 1\nbb:\n  ccc: 'x'\n")
+        let pairs = try #require(node.mapping)
+        #expect(node.location == at(1, 1))
+        #expect(pairs[0].key.location == at(1, 1))
+        #expect(pairs[0].value.location == at(1, 4))
+        #expect(pairs[1].key.location == at(2, 1))
+        #expect(pairs[1].value.location == at(3, 3))
+        #expect(pairs[1].value["ccc"]?.location == at(3, 8))
+    }
+
+    @Test("counts columns in Unicode scalars after multi-byte characters")
+    func multibyteColumns() throws {
+        let node = try parse("é: ä\n日本語: 'x' # c\n")
+        let pairs = try #require(node.mapping)
+        #expect(pairs[0].value.location == at(1, 4))
+        #expect(pairs[1].value.location == at(2, 6))
+        let emoji = try parse("[😀😀, x]")
+        #expect(emoji.sequence?[1].location == at(1, 6))
+    }
+
+    @Test("turns an empty document into a null plain scalar at 1:1", arguments: ["", "# only a comment\n", "\n\n  \n"])
+    func emptyDocument(text: String) throws {
+        let node = try parse(text)
+        #expect(node.isNull)
+        #expect(node.scalar == YAMLScalar("", style: .plain))
+        #expect(node.location == at(1, 1))
+    }
+
+    @Test("ignores a UTF-8 byte order mark without shifting columns")
+    func byteOrderMark() throws {
+        let node = try YAMLParser().parse([0xEF, 0xBB, 0xBF] + Array("a: b".utf8), file: "test.yaml")
+        #expect(node["a"]?.text == "b")
+        #expect(node["a"]?.location == at(1, 4))
+    }
+}
