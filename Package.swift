@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(
             name: "PersonalityTests",
             dependencies: ["Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
