@@ -126,7 +126,9 @@ final class YAMLEventStream {
                 message += " (\(context) that starts at \(start.line):\(start.column))"
             }
             if let hint = Self.hint(for: problem) { message += "; \(hint)" }
-            return YAMLError(.syntax, at: location(state.problem_mark), message)
+            // A tag handle libyaml cannot resolve (`!foo!bar`) is still a tag, and refused as one.
+            let reason: YAMLError.Reason = problem == "found undefined tag handle" ? .unsupportedTag : .syntax
+            return YAMLError(reason, at: location(state.problem_mark), message)
         }
     }
 
@@ -140,7 +142,7 @@ final class YAMLEventStream {
         case "did not find expected key":
             return "check the indentation of this line"
         case "found undefined tag handle":
-            return "explicit tags are not supported"
+            return "explicit tags are not supported, so remove the tag"
         default:
             return nil
         }

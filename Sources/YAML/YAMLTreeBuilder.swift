@@ -77,7 +77,10 @@ struct YAMLTreeBuilder {
     }
 
     private func refuseTag(_ properties: YAMLEvent.Properties) throws(YAMLError) {
-        guard let tag = properties.tag else { return }
+        guard var tag = properties.tag else { return }
+        // libyaml hands over the resolved tag; show the `!!` short form the author wrote.
+        let core = "tag:yaml.org,2002:"
+        if tag.hasPrefix(core) { tag = "!!" + tag.dropFirst(core.count) }
         throw YAMLError(
             .unsupportedTag, at: properties.location,
             "explicit tag '\(tag)' is not supported; personality files use plain YAML, so remove the tag (quote the value if it must stay a string)"

@@ -62,3 +62,49 @@ struct ScalarTests {
         #expect(node["a"]?.location == at(1, 4))
     }
 }
+
+@Suite("Scalars: nulls, keys and multi-line text")
+struct ScalarDetailTests {
+    @Test("gives a key without a value a null plain scalar")
+    func missingValue() throws {
+        let node = try parse("a:\nb: 1\n")
+        #expect(node["a"]?.isNull == true)
+        #expect(node["a"]?.scalar?.style == .plain)
+        #expect(node["b"]?.text == "1")
+    }
+
+    @Test("keeps scalar text exactly, leaving type resolution to decoders", arguments: [
+        ("yes", "yes"), ("0o17", "0o17"), ("1e3", "1e3"), ("~", "~"), ("'null'", "null"), ("\"\\u00e9\"", "é"),
+    ])
+    func untypedText(source: String, text: String) throws {
+        let node = try parse("v: \(source)\n")
+        #expect(node["v"]?.text == text)
+    }
+
+    @Test("folds a multi-line plain scalar and locates it at its first line")
+    func multilinePlain() throws {
+        let node = try parse("a: one\n  two\n  three\nb: x\n")
+        #expect(node["a"]?.text == "one two three")
+        #expect(node["a"]?.location == at(1, 4))
+        #expect(node["b"]?.location == at(4, 4))
+    }
+
+    @Test("locates nodes after CRLF line ends")
+    func crlf() throws {
+        let node = try parse("a: 1\r\nb: 2\r\n")
+        #expect(node["b"]?.location == at(2, 4))
+    }
+
+    @Test("locates a node with properties at its first property")
+    func anchoredLocation() throws {
+        let node = try parse("a: &x hello\n")
+        #expect(node["a"]?.location == at(1, 4))
+    }
+
+    @Test("parses a lone scalar document")
+    func loneScalar() throws {
+        let node = try parse("  just text\n")
+        #expect(node.scalar == YAMLScalar("just text"))
+        #expect(node.location == at(1, 3))
+    }
+}
