@@ -87,8 +87,12 @@ final class YAMLEventStream {
     /// libyaml 0.2.5 counts mark lines and columns from 0, and columns in characters (it
     /// decodes before counting), so they only need shifting to 1-based. Tests pin this with
     /// multi-byte text.
+    ///
+    /// At the end of a text without a final line break libyaml pretends one is there and marks
+    /// the start of a line that does not exist; such marks are moved back to the real end.
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(file: input.file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        let location = SourceLocation(file: input.file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        return location > input.end ? input.end : location
     }
 
     private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

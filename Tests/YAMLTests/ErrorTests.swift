@@ -76,6 +76,13 @@ struct ErrorTests {
         #expect(error?.diagnostic.code == "yaml-syntax")
     }
 
+    @Test("reports an error at the end of a text without a final line break on its last line")
+    func endOfText() {
+        let error = parseError("a: \"x")
+        #expect(error == YAMLError(.syntax, at: at(1, 6), "found unexpected end of stream (while scanning a quoted scalar that starts at 1:4)"))
+        #expect(parseError("a: [1, é")?.location == at(1, 9))
+    }
+
     @Test("reports syntax errors after multi-byte text at the right column")
     func syntaxAfterMultibyte() {
         let error = parseError("ä: ö: ü\n")
