@@ -70,12 +70,14 @@ final class YAMLEventStream {
                 scalar, .init(anchor: string(data.anchor), tag: string(data.tag), location: location))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            return .sequenceStart(.init(anchor: string(data.anchor), tag: string(data.tag), location: location))
+            return .sequenceStart(
+                .init(anchor: string(data.anchor), tag: string(data.tag), location: location))
         case YAML_SEQUENCE_END_EVENT:
             return .sequenceEnd
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            return .mappingStart(.init(anchor: string(data.anchor), tag: string(data.tag), location: location))
+            return .mappingStart(
+                .init(anchor: string(data.anchor), tag: string(data.tag), location: location))
         case YAML_MAPPING_END_EVENT:
             return .mappingEnd
         default:
@@ -91,7 +93,8 @@ final class YAMLEventStream {
     /// At the end of a text without a final line break libyaml pretends one is there and marks
     /// the start of a line that does not exist; such marks are moved back to the real end.
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        let location = SourceLocation(file: input.file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        let location = SourceLocation(
+            file: input.file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
         return location > input.end ? input.end : location
     }
 
@@ -122,7 +125,8 @@ final class YAMLEventStream {
         case YAML_READER_ERROR:
             // Reader problems carry a byte offset rather than a mark. Input checks catch these
             // first; this path stays for safety.
-            return YAMLError(.invalidEncoding, at: input.location(ofByteOffset: Int(state.problem_offset)), problem)
+            return YAMLError(
+                .invalidEncoding, at: input.location(ofByteOffset: Int(state.problem_offset)), problem)
         default:
             var message = problem
             if let context = state.context.map({ String(cString: $0) }) {

@@ -102,7 +102,8 @@ struct YAMLInput {
         while hex.count < 4 { hex = "0" + hex }
         return YAMLError(
             .invalidEncoding, at: location(ofByteOffset: index - text.startIndex),
-            "control character U+\(hex) is not allowed in YAML; remove it or write it as an escape in a double-quoted string")
+            "control character U+\(hex) is not allowed in YAML; remove it or write it as an escape in a double-quoted string"
+        )
     }
 
     /// The location of a byte offset into ``text``, counting lines the way libyaml does (line

@@ -34,7 +34,6 @@ struct YAMLTreeBuilder {
     }
 
     let limits: YAMLLimits
-    let file: String
     private var stack: [Frame] = []
     private var anchors: [String: Built] = [:]
     private var nodeCount = 0
@@ -42,9 +41,8 @@ struct YAMLTreeBuilder {
     private var documents = 0
     private(set) var root: YAMLNode?
 
-    init(limits: YAMLLimits, file: String) {
+    init(limits: YAMLLimits) {
         self.limits = limits
-        self.file = file
     }
 
     /// Applies one event.
@@ -63,7 +61,8 @@ struct YAMLTreeBuilder {
         case .scalar(let scalar, let properties):
             try refuseTag(properties)
             try countNode(at: properties.location)
-            try add(Built(node: YAMLNode(.scalar(scalar), location: properties.location), count: 1, height: 0),
+            try add(
+                Built(node: YAMLNode(.scalar(scalar), location: properties.location), count: 1, height: 0),
                 anchor: properties.anchor)
         case .alias(let name, let location):
             try addAlias(name, at: location)

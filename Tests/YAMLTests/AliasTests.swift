@@ -15,7 +15,10 @@ struct AliasTests {
     @Test("aliases a scalar")
     func scalar() throws {
         let node = try parse("a: &greeting 'Ahoy'\nb: [*greeting, *greeting]\n")
-        #expect(node["b"]?.sequence?.map(\.scalar) == [YAMLScalar("Ahoy", style: .singleQuoted), YAMLScalar("Ahoy", style: .singleQuoted)])
+        #expect(
+            node["b"]?.sequence?.map(\.scalar) == [
+                YAMLScalar("Ahoy", style: .singleQuoted), YAMLScalar("Ahoy", style: .singleQuoted),
+            ])
         #expect(node["b"]?.sequence?[0].location == at(1, 4))
     }
 
@@ -35,7 +38,11 @@ struct AliasTests {
     @Test("refuses an alias used before its anchor")
     func forward() {
         let error = parseError("a: *x\nb: &x 1\n")
-        #expect(error == YAMLError(.undefinedAlias, at: at(1, 4), "alias '*x' refers to no anchor; define '&x' before using it"))
+        #expect(
+            error
+                == YAMLError(
+                    .undefinedAlias, at: at(1, 4),
+                    "alias '*x' refers to no anchor; define '&x' before using it"))
         #expect(error?.diagnostic.code == "yaml-undefined-alias")
     }
 
@@ -43,9 +50,10 @@ struct AliasTests {
     func recursive() {
         let error = parseError("a: &x\n  b: *x\n")
         #expect(
-            error == YAMLError(
-                .undefinedAlias, at: at(2, 6),
-                "alias '*x' refers to a node that contains it; recursive structures are not allowed"))
+            error
+                == YAMLError(
+                    .undefinedAlias, at: at(2, 6),
+                    "alias '*x' refers to a node that contains it; recursive structures are not allowed"))
     }
 }
 
@@ -91,16 +99,20 @@ struct MergeKeyTests {
         #expect(node["t"]?["<<"]?["k"]?.text == "v")
     }
 
-    @Test("refuses a merge of something other than mappings", arguments: [
-        ("t:\n  <<: text\n", 2, 7, "a string"),
-        ("t:\n  <<: [{a: 1}, [x]]\n", 2, 16, "a list"),
-    ])
+    @Test(
+        "refuses a merge of something other than mappings",
+        arguments: [
+            ("t:\n  <<: text\n", 2, 7, "a string"),
+            ("t:\n  <<: [{a: 1}, [x]]\n", 2, 16, "a list"),
+        ])
     func badValue(source: String, line: Int, column: Int, kind: String) {
         let error = parseError(source)
         #expect(
-            error == YAMLError(
-                .syntax, at: at(line, column),
-                "merge key '<<' takes a mapping or a list of mappings (such as '*base' or '[*a, *b]'), not \(kind)"))
+            error
+                == YAMLError(
+                    .syntax, at: at(line, column),
+                    "merge key '<<' takes a mapping or a list of mappings (such as '*base' or '[*a, *b]'), not \(kind)"
+                ))
     }
 
     @Test("refuses two merge keys in one mapping as a duplicate")

@@ -55,7 +55,8 @@ struct MappingTests {
     @Test("treats quoted and plain spellings of a key as the same key")
     func quotedDuplicate() {
         let error = parseError("name: a\n\"name\": b\n")
-        #expect(error == YAMLError(.duplicateKey, at: at(2, 1), "duplicate key 'name' (first defined at 1:1)"))
+        #expect(
+            error == YAMLError(.duplicateKey, at: at(2, 1), "duplicate key 'name' (first defined at 1:1)"))
     }
 
     @Test("refuses a duplicate key in a nested mapping")
@@ -76,7 +77,8 @@ struct MappingTests {
         #expect(node.mapping?.count == 2)
         #expect(node.mapping?[0].key.sequence?.map(\.text) == ["a", "b"])
         let error = parseError("? [a, b]\n: 1\n? [a, b]\n: 2\n")
-        #expect(error == YAMLError(.duplicateKey, at: at(3, 3), "duplicate key 'a list' (first defined at 1:3)"))
+        #expect(
+            error == YAMLError(.duplicateKey, at: at(3, 3), "duplicate key 'a list' (first defined at 1:3)"))
     }
 }
 

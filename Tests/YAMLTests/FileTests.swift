@@ -7,7 +7,8 @@ import YAML
 struct FileTests {
     /// A fresh scratch directory, removed by the caller.
     private func scratch() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("yaml-tests-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "yaml-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -29,9 +30,11 @@ struct FileTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("p.yaml").path
         try Data("a: 1\na: 2\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: YAMLError(
-            .duplicateKey, at: SourceLocation(file: "Personalities/p.yaml", line: 2, column: 1),
-            "duplicate key 'a' (first defined at 1:1)")) {
+        #expect(
+            throws: YAMLError(
+                .duplicateKey, at: SourceLocation(file: "Personalities/p.yaml", line: 2, column: 1),
+                "duplicate key 'a' (first defined at 1:1)")
+        ) {
             try YAMLParser().parseFile(atPath: path, displayName: "Personalities/p.yaml")
         }
     }
@@ -43,11 +46,16 @@ struct FileTests {
         let path = dir.appendingPathComponent("big.yaml").path
         try Data("a: 12345\n".utf8).write(to: URL(fileURLWithPath: path))
         let limits = YAMLLimits(maxDocumentBytes: 9)
-        #expect(try YAMLParser(limits: limits).parseFile(atPath: path, displayName: "big.yaml")["a"]?.text == "12345")
-        #expect(throws: YAMLError(
-            .limitExceeded(.maxDocumentBytes), at: SourceLocation(file: "big.yaml", line: 1, column: 1),
-            "document is larger than 8 bytes (limit max_document_bytes)")) {
-            try YAMLParser(limits: YAMLLimits(maxDocumentBytes: 8)).parseFile(atPath: path, displayName: "big.yaml")
+        #expect(
+            try YAMLParser(limits: limits).parseFile(atPath: path, displayName: "big.yaml")["a"]?.text
+                == "12345")
+        #expect(
+            throws: YAMLError(
+                .limitExceeded(.maxDocumentBytes), at: SourceLocation(file: "big.yaml", line: 1, column: 1),
+                "document is larger than 8 bytes (limit max_document_bytes)")
+        ) {
+            try YAMLParser(limits: YAMLLimits(maxDocumentBytes: 8)).parseFile(
+                atPath: path, displayName: "big.yaml")
         }
     }
 
@@ -57,12 +65,16 @@ struct FileTests {
         #expect(error?.reason == .limitExceeded(.maxDocumentBytes))
     }
 
-    @Test("reports a missing file and a directory as unreadable", arguments: [
-        ("/nonexistent/persona.yaml", "cannot open the file: No such file or directory"),
-        ("/", "cannot read the file: Is a directory"),
-    ])
+    @Test(
+        "reports a missing file and a directory as unreadable",
+        arguments: [
+            ("/nonexistent/persona.yaml", "cannot open the file: No such file or directory"),
+            ("/", "cannot read the file: Is a directory"),
+        ])
     func unreadable(path: String, message: String) {
-        #expect(throws: YAMLError(.unreadableFile, at: SourceLocation(file: path, line: 1, column: 1), message)) {
+        #expect(
+            throws: YAMLError(.unreadableFile, at: SourceLocation(file: path, line: 1, column: 1), message)
+        ) {
             try YAMLParser().parseFile(atPath: path)
         }
         #expect(fileError(atPath: path)?.diagnostic.code == "yaml-unreadable")

@@ -16,17 +16,20 @@ struct LimitTests {
         let size = text.utf8.count
         #expect(try parse(text, limits: limits(bytes: size))["a"]?.sequence?.count == 2)
         #expect(
-            parseError(text, limits: limits(bytes: size - 1)) == YAMLError(
-                .limitExceeded(.maxDocumentBytes), at: at(1, 1),
-                "document is larger than \(size - 1) bytes (limit max_document_bytes)"))
+            parseError(text, limits: limits(bytes: size - 1))
+                == YAMLError(
+                    .limitExceeded(.maxDocumentBytes), at: at(1, 1),
+                    "document is larger than \(size - 1) bytes (limit max_document_bytes)"))
     }
 
     @Test("max_depth counts nested collections, checked where the collection starts")
     func depth() throws {
         #expect(try parse("[[[x]]]", limits: limits(depth: 3)).sequence?.count == 1)
         #expect(
-            parseError("[[[x]]]", limits: limits(depth: 2)) == YAMLError(
-                .limitExceeded(.maxDepth), at: at(1, 3), "document nests deeper than 2 levels (limit max_depth)"))
+            parseError("[[[x]]]", limits: limits(depth: 2))
+                == YAMLError(
+                    .limitExceeded(.maxDepth), at: at(1, 3),
+                    "document nests deeper than 2 levels (limit max_depth)"))
         #expect(try parse("a:\n  b:\n    - x\n", limits: limits(depth: 3)).mapping?.count == 1)
         #expect(parseError("a:\n  b:\n    - x\n", limits: limits(depth: 2))?.location == at(3, 5))
         #expect(try parse("scalar", limits: limits(depth: 0)).text == "scalar")
@@ -37,8 +40,10 @@ struct LimitTests {
         let text = "a: &x [[1]]\nb: [*x]\n"
         #expect(try parse(text, limits: limits(depth: 4))["b"]?.sequence?.first?.sequence?.count == 1)
         #expect(
-            parseError(text, limits: limits(depth: 3)) == YAMLError(
-                .limitExceeded(.maxDepth), at: at(2, 5), "document nests deeper than 3 levels (limit max_depth)"))
+            parseError(text, limits: limits(depth: 3))
+                == YAMLError(
+                    .limitExceeded(.maxDepth), at: at(2, 5),
+                    "document nests deeper than 3 levels (limit max_depth)"))
     }
 
     @Test("max_nodes counts every scalar and collection")
@@ -46,8 +51,10 @@ struct LimitTests {
         // root, key, list, 1, 2 = 5 nodes
         #expect(try parse("a: [1, 2]", limits: limits(nodes: 5))["a"] != nil)
         #expect(
-            parseError("a: [1, 2]", limits: limits(nodes: 4)) == YAMLError(
-                .limitExceeded(.maxNodes), at: at(1, 8), "document has more than 4 nodes (limit max_nodes)"))
+            parseError("a: [1, 2]", limits: limits(nodes: 4))
+                == YAMLError(
+                    .limitExceeded(.maxNodes), at: at(1, 8),
+                    "document has more than 4 nodes (limit max_nodes)"))
     }
 
     @Test("max_nodes counts aliases as expanded")
@@ -56,8 +63,10 @@ struct LimitTests {
         let text = "a: &x [1, 2]\nb: *x\n"
         #expect(try parse(text, limits: limits(nodes: 9))["b"]?.sequence?.count == 2)
         #expect(
-            parseError(text, limits: limits(nodes: 8)) == YAMLError(
-                .limitExceeded(.maxNodes), at: at(2, 4), "document has more than 8 nodes (limit max_nodes)"))
+            parseError(text, limits: limits(nodes: 8))
+                == YAMLError(
+                    .limitExceeded(.maxNodes), at: at(2, 4),
+                    "document has more than 8 nodes (limit max_nodes)"))
     }
 
     @Test("max_alias_expansion counts the nodes aliases add")
@@ -65,15 +74,22 @@ struct LimitTests {
         let text = "a: &x [1, 2]\nb: *x\nc: *x\n"
         #expect(try parse(text, limits: limits(expansion: 6))["c"]?.sequence?.count == 2)
         #expect(
-            parseError(text, limits: limits(expansion: 5)) == YAMLError(
-                .limitExceeded(.maxAliasExpansion), at: at(3, 4),
-                "aliases expand to more than 5 nodes (limit max_alias_expansion)"))
+            parseError(text, limits: limits(expansion: 5))
+                == YAMLError(
+                    .limitExceeded(.maxAliasExpansion), at: at(3, 4),
+                    "aliases expand to more than 5 nodes (limit max_alias_expansion)"))
     }
 
     @Test("the documented defaults")
     func defaults() {
-        #expect(YAMLLimits.default == YAMLLimits(maxDocumentBytes: 1_048_576, maxDepth: 64, maxNodes: 100_000, maxAliasExpansion: 10_000))
-        #expect(YAMLLimit.allCases.map(\.rawValue) == ["max_document_bytes", "max_depth", "max_nodes", "max_alias_expansion"])
+        #expect(
+            YAMLLimits.default
+                == YAMLLimits(
+                    maxDocumentBytes: 1_048_576, maxDepth: 64, maxNodes: 100_000, maxAliasExpansion: 10_000))
+        #expect(
+            YAMLLimit.allCases.map(\.rawValue) == [
+                "max_document_bytes", "max_depth", "max_nodes", "max_alias_expansion",
+            ])
     }
 
     @Test("every limit error carries the yaml-limit code")
@@ -109,8 +125,10 @@ struct HostileDocumentTests {
         text += String(repeating: "  ", count: 100) + "leaf\n"
         let error = parseError(text)
         #expect(
-            error == YAMLError(
-                .limitExceeded(.maxDepth), at: at(65, 129), "document nests deeper than 64 levels (limit max_depth)"))
+            error
+                == YAMLError(
+                    .limitExceeded(.maxDepth), at: at(65, 129),
+                    "document nests deeper than 64 levels (limit max_depth)"))
     }
 
     @Test("accepts 64 levels of flow nesting and refuses 65")

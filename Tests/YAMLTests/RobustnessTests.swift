@@ -56,10 +56,12 @@ struct RobustnessTests {
         var problems: [String] = []
         if run(bytes) != first { problems.append("two parses disagree") }
         let text = String(decoding: bytes, as: UTF8.self)
-        let breaks = text.unicodeScalars.filter { "\n\r\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) }.count
+        let breaks = text.unicodeScalars.filter { "\n\r\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) }
+            .count
         let maxColumn = text.unicodeScalars.count + 1
         func check(_ location: Diagnostics.SourceLocation, _ what: String) {
-            if location.file != "fuzz.yaml" || location.line < 1 || location.line > breaks + 1 || location.column < 1
+            if location.file != "fuzz.yaml" || location.line < 1 || location.line > breaks + 1
+                || location.column < 1
                 || location.column > maxColumn
             {
                 problems.append("\(what) at \(location) is outside the text")
@@ -98,7 +100,9 @@ struct RobustnessTests {
         let bytes = Array(Self.rich.utf8)
         for end in 0...bytes.count {
             let problems = Self.violations(Array(bytes[..<end]))
-            #expect(problems.isEmpty, "truncated at \(end): \(problems)\n\(String(decoding: bytes[..<end], as: UTF8.self))")
+            #expect(
+                problems.isEmpty,
+                "truncated at \(end): \(problems)\n\(String(decoding: bytes[..<end], as: UTF8.self))")
         }
     }
 
@@ -106,7 +110,8 @@ struct RobustnessTests {
     func mutations(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         let original = Array(Self.rich.utf8)
-        let interesting: [UInt8] = Array(":-[]{},&*!|>'\"#%?\n\t \r".utf8) + [0x00, 0xC3, 0xA9, 0xFF, 0x85, 0xE2]
+        let interesting: [UInt8] =
+            Array(":-[]{},&*!|>'\"#%?\n\t \r".utf8) + [0x00, 0xC3, 0xA9, 0xFF, 0x85, 0xE2]
         for round in 0..<300 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...8, using: &generator) {
@@ -127,15 +132,19 @@ struct RobustnessTests {
     func tokenSoup(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         let tokens = [
-            "-", "- ", ":", ": ", "[", "]", "{", "}", ",", "&a ", "*a", "&b ", "*b", "<<: ", "? ", "|", ">", "|-",
+            "-", "- ", ":", ": ", "[", "]", "{", "}", ",", "&a ", "*a", "&b ", "*b", "<<: ", "? ", "|", ">",
+            "|-",
             "'x'", "\"y\\n\"", "!t ", "!!str ", "---", "...", "# c", "\n", " ", "  ", "\t", "key", "é", "日",
             "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "\r\n", "~", "null", "'", "\"", "\\", "@", "`", "\u{85}",
         ]
         for round in 0..<400 {
             var text = ""
-            for _ in 0..<Int.random(in: 1...40, using: &generator) { text += tokens.randomElement(using: &generator)! }
+            for _ in 0..<Int.random(in: 1...40, using: &generator) {
+                text += tokens.randomElement(using: &generator)!
+            }
             let problems = Self.violations(Array(text.utf8))
-            #expect(problems.isEmpty, "seed \(seed) round \(round): \(problems)\ninput: \(text.debugDescription)")
+            #expect(
+                problems.isEmpty, "seed \(seed) round \(round): \(problems)\ninput: \(text.debugDescription)")
         }
     }
 }

@@ -47,7 +47,9 @@ struct ScalarTests {
         #expect(emoji.sequence?[1].location == at(1, 6))
     }
 
-    @Test("turns an empty document into a null plain scalar at 1:1", arguments: ["", "# only a comment\n", "\n\n  \n"])
+    @Test(
+        "turns an empty document into a null plain scalar at 1:1",
+        arguments: ["", "# only a comment\n", "\n\n  \n"])
     func emptyDocument(text: String) throws {
         let node = try parse(text)
         #expect(node.isNull)
@@ -70,12 +72,16 @@ struct ScalarDetailTests {
         let node = try parse("a:\nb: 1\n")
         #expect(node["a"]?.isNull == true)
         #expect(node["a"]?.scalar?.style == .plain)
+        #expect(node["a"]?.location == at(1, 3))
         #expect(node["b"]?.text == "1")
     }
 
-    @Test("keeps scalar text exactly, leaving type resolution to decoders", arguments: [
-        ("yes", "yes"), ("0o17", "0o17"), ("1e3", "1e3"), ("~", "~"), ("'null'", "null"), ("\"\\u00e9\"", "é"),
-    ])
+    @Test(
+        "keeps scalar text exactly, leaving type resolution to decoders",
+        arguments: [
+            ("yes", "yes"), ("0o17", "0o17"), ("1e3", "1e3"), ("~", "~"), ("'null'", "null"),
+            ("\"\\u00e9\"", "é"),
+        ])
     func untypedText(source: String, text: String) throws {
         let node = try parse("v: \(source)\n")
         #expect(node["v"]?.text == text)
