@@ -152,6 +152,12 @@ struct HostileDocumentTests {
         #expect(parseError(flood)?.reason == .limitExceeded(.maxDepth))
     }
 
+    @Test("accepts exactly 100,000 nodes")
+    func exactlyMaxNodes() throws {
+        let text = "[" + String(repeating: "1,", count: 99_999) + "]"
+        #expect(try parse(text).sequence?.count == 99_999)
+    }
+
     @Test("refuses more than 100,000 nodes, naming max_nodes")
     func manyNodes() {
         let text = "[" + String(repeating: "1,", count: 100_000) + "]"

@@ -114,3 +114,35 @@ struct ScalarDetailTests {
         #expect(node.location == at(1, 3))
     }
 }
+
+@Suite("Line breaks")
+struct LineBreakTests {
+    @Test(
+        "counts every YAML line break the same way in node and encoding-error locations",
+        arguments: ["\n", "\r", "\r\n", "\u{2028}", "\u{2029}"])
+    func breaks(lineBreak: String) throws {
+        let node = try parse("a: 1\(lineBreak)bé: 2")
+        #expect(node["bé"]?.location == at(2, 5))
+        let error = parseError(bytes: Array("a: 1\(lineBreak)bé: ".utf8) + [0xFE])
+        #expect(error?.location == at(2, 5))
+    }
+}
+
+@Suite("Concurrency")
+struct ConcurrencyTests {
+    @Test("parses the same document from many tasks at once with identical results")
+    func parallel() async throws {
+        let bytes = Array(RobustnessTests.rich.utf8)
+        let expected = try YAMLParser().parse(bytes, file: "fuzz.yaml")
+        let results = await withTaskGroup(of: YAMLNode?.self) { group in
+            for _ in 0..<16 {
+                group.addTask { try? YAMLParser().parse(bytes, file: "fuzz.yaml") }
+            }
+            var all: [YAMLNode?] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 16)
+        #expect(results.allSatisfy { $0 == expected })
+    }
+}
