@@ -70,12 +70,14 @@ final class YAMLEventStream {
                 scalar, .init(anchor: string(data.anchor), tag: string(data.tag), location: location))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            return .sequenceStart(.init(anchor: string(data.anchor), tag: string(data.tag), location: location))
+            return .sequenceStart(
+                .init(anchor: string(data.anchor), tag: string(data.tag), location: location))
         case YAML_SEQUENCE_END_EVENT:
             return .sequenceEnd
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            return .mappingStart(.init(anchor: string(data.anchor), tag: string(data.tag), location: location))
+            return .mappingStart(
+                .init(anchor: string(data.anchor), tag: string(data.tag), location: location))
         case YAML_MAPPING_END_EVENT:
             return .mappingEnd
         default:
@@ -87,8 +89,13 @@ final class YAMLEventStream {
     /// libyaml 0.2.5 counts mark lines and columns from 0, and columns in characters (it
     /// decodes before counting), so they only need shifting to 1-based. Tests pin this with
     /// multi-byte text.
+    ///
+    /// At the end of a text without a final line break libyaml pretends one is there and marks
+    /// the start of a line that does not exist; such marks are moved back to the real end.
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(file: input.file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        let location = SourceLocation(
+            file: input.file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        return location > input.end ? input.end : location
     }
 
     private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -118,7 +125,8 @@ final class YAMLEventStream {
         case YAML_READER_ERROR:
             // Reader problems carry a byte offset rather than a mark. Input checks catch these
             // first; this path stays for safety.
-            return YAMLError(.invalidEncoding, at: input.location(ofByteOffset: Int(state.problem_offset)), problem)
+            return YAMLError(
+                .invalidEncoding, at: input.location(ofByteOffset: Int(state.problem_offset)), problem)
         default:
             var message = problem
             if let context = state.context.map({ String(cString: $0) }) {
@@ -126,7 +134,9 @@ final class YAMLEventStream {
                 message += " (\(context) that starts at \(start.line):\(start.column))"
             }
             if let hint = Self.hint(for: problem) { message += "; \(hint)" }
-            return YAMLError(.syntax, at: location(state.problem_mark), message)
+            // A tag handle libyaml cannot resolve (`!foo!bar`) is still a tag, and refused as one.
+            let reason: YAMLError.Reason = problem == "found undefined tag handle" ? .unsupportedTag : .syntax
+            return YAMLError(reason, at: location(state.problem_mark), message)
         }
     }
 
@@ -140,7 +150,7 @@ final class YAMLEventStream {
         case "did not find expected key":
             return "check the indentation of this line"
         case "found undefined tag handle":
-            return "explicit tags are not supported"
+            return "explicit tags are not supported, so remove the tag"
         default:
             return nil
         }

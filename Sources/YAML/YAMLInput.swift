@@ -11,6 +11,8 @@ struct YAMLInput {
     let text: ArraySlice<UInt8>
     /// The file name used in every location.
     let file: String
+    /// The position just after the last character, where end-of-input problems are reported.
+    private(set) var end: SourceLocation
 
     /// Checks `bytes` and strips a UTF-8 byte order mark.
     ///
@@ -32,7 +34,9 @@ struct YAMLInput {
                 "the file is UTF-16 encoded (it starts with a UTF-16 byte order mark); save it as UTF-8")
         }
         text = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        end = SourceLocation(file: file, line: 1, column: 1)
         try validate()
+        end = location(ofByteOffset: text.count)
     }
 
     private static func startsWithUTF32BOM(_ bytes: [UInt8]) -> Bool {
@@ -98,7 +102,8 @@ struct YAMLInput {
         while hex.count < 4 { hex = "0" + hex }
         return YAMLError(
             .invalidEncoding, at: location(ofByteOffset: index - text.startIndex),
-            "control character U+\(hex) is not allowed in YAML; remove it or write it as an escape in a double-quoted string")
+            "control character U+\(hex) is not allowed in YAML; remove it or write it as an escape in a double-quoted string"
+        )
     }
 
     /// The location of a byte offset into ``text``, counting lines the way libyaml does (line

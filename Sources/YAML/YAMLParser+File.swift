@@ -38,7 +38,9 @@ extension YAMLParser {
         var bytes = [UInt8](repeating: 0, count: min(cap, max(Int(info.st_size), 0) + 1))
         var count = 0
         while count < cap {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: min(cap, bytes.count * 2) - bytes.count)) }
+            if count == bytes.count {
+                bytes.append(contentsOf: repeatElement(0, count: min(cap, bytes.count * 2) - bytes.count))
+            }
             let got = bytes.withUnsafeMutableBytes { buffer in
                 read(fd, buffer.baseAddress! + count, buffer.count - count)
             }

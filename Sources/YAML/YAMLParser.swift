@@ -25,13 +25,14 @@ public struct YAMLParser: Sendable {
         }
         let input = try YAMLInput(bytes, file: file)
         let events = try YAMLEventStream(input)
-        var builder = YAMLTreeBuilder(limits: limits, file: file)
+        var builder = YAMLTreeBuilder(limits: limits)
         while true {
             let event = try events.next()
             try builder.apply(event)
             if case .streamEnd = event { break }
         }
-        return builder.root ?? YAMLNode(.scalar(YAMLScalar("")), location: SourceLocation(file: file, line: 1, column: 1))
+        return builder.root
+            ?? YAMLNode(.scalar(YAMLScalar("")), location: SourceLocation(file: file, line: 1, column: 1))
     }
 
     func tooLarge(file: String) -> YAMLError {

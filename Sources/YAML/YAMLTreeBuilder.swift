@@ -34,7 +34,6 @@ struct YAMLTreeBuilder {
     }
 
     let limits: YAMLLimits
-    let file: String
     private var stack: [Frame] = []
     private var anchors: [String: Built] = [:]
     private var nodeCount = 0
@@ -42,9 +41,8 @@ struct YAMLTreeBuilder {
     private var documents = 0
     private(set) var root: YAMLNode?
 
-    init(limits: YAMLLimits, file: String) {
+    init(limits: YAMLLimits) {
         self.limits = limits
-        self.file = file
     }
 
     /// Applies one event.
@@ -63,7 +61,8 @@ struct YAMLTreeBuilder {
         case .scalar(let scalar, let properties):
             try refuseTag(properties)
             try countNode(at: properties.location)
-            try add(Built(node: YAMLNode(.scalar(scalar), location: properties.location), count: 1, height: 0),
+            try add(
+                Built(node: YAMLNode(.scalar(scalar), location: properties.location), count: 1, height: 0),
                 anchor: properties.anchor)
         case .alias(let name, let location):
             try addAlias(name, at: location)
@@ -77,7 +76,10 @@ struct YAMLTreeBuilder {
     }
 
     private func refuseTag(_ properties: YAMLEvent.Properties) throws(YAMLError) {
-        guard let tag = properties.tag else { return }
+        guard var tag = properties.tag else { return }
+        // libyaml hands over the resolved tag; show the `!!` short form the author wrote.
+        let core = "tag:yaml.org,2002:"
+        if tag.hasPrefix(core) { tag = "!!" + tag.dropFirst(core.count) }
         throw YAMLError(
             .unsupportedTag, at: properties.location,
             "explicit tag '\(tag)' is not supported; personality files use plain YAML, so remove the tag (quote the value if it must stay a string)"

@@ -35,3 +35,13 @@ extension YAMLNode {
     /// The scalar text, for terse assertions.
     var text: String? { scalar?.text }
 }
+
+/// The error reading and parsing the file at `path` throws, or `nil` when it parses.
+func fileError(atPath path: String, limits: YAMLLimits = .default) -> YAMLError? {
+    do {
+        _ = try YAMLParser(limits: limits).parseFile(atPath: path)
+        return nil
+    } catch {
+        return error
+    }
+}
