@@ -39,6 +39,9 @@ enum PersonaCommand {
 
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
+        ListCommand.command,
+        SchemaCommand.command,
+        ValidateCommand.command,
         VersionCommand.command,
     ]
 
