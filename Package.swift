@@ -84,7 +84,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PersonaTests",
-            dependencies: ["persona", "PersonaTestSupport"],
+            dependencies: ["persona", "PersonaTestSupport", "JSON"],
+            exclude: ["Fixtures", "Python"],
             swiftSettings: strictSettings
         ),
     ]
