@@ -59,12 +59,13 @@ let package = Package(
         // tests
         .target(name: "PersonaTestSupport", path: "Tests/PersonaTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "Diagnostics", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "PersonaTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Diagnostics", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "PersonalityTests",
             dependencies: ["Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
