@@ -16,7 +16,7 @@ public struct InputNormalizer: Hashable, Sendable {
         if substitutions.isEmpty {
             return raw.map { InputWord(key: WordSplitter.key($0), original: $0) }
         }
-        let lowered = raw.map { $0.lowercased() }
+        let lowered = raw.map { WordSplitter.fold($0) }
         var result: [InputWord] = []
         result.reserveCapacity(raw.count)
         var index = 0

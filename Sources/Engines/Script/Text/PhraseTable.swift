@@ -16,7 +16,7 @@ public struct PhraseTable: Hashable, Sendable {
     /// Builds a table from phrase → replacement pairs, in the order written.
     public init(_ pairs: [(String, String)] = []) {
         for (phrase, replacement) in pairs {
-            let words = WordSplitter.rawWords(phrase).map { $0.lowercased() }
+            let words = WordSplitter.rawWords(phrase).map { WordSplitter.fold($0) }
             guard let first = words.first else { continue }
             entries[first, default: []].append(Entry(phrase: words, replacement: replacement))
         }
@@ -39,7 +39,7 @@ public struct PhraseTable: Hashable, Sendable {
     public func apply(toText text: String) -> String {
         guard !entries.isEmpty else { return text }
         let chunks = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        let lowered = chunks.map { chunk in WordSplitter.rawWords(chunk).first?.lowercased() ?? "" }
+        let lowered = chunks.map { chunk in WordSplitter.rawWords(chunk).first.map(WordSplitter.fold) ?? "" }
         var output: [String] = []
         var index = 0
         while index < chunks.count {

@@ -27,11 +27,27 @@ enum WordSplitter {
         return words
     }
 
-    /// The matching key of a raw word: lowercased (Unicode-aware) without apostrophes.
+    /// The matching key of a raw word: case-folded without apostrophes.
     static func key(_ raw: String) -> String {
-        var key = raw.lowercased()
+        var key = fold(raw)
         key.removeAll { $0 == "'" }
         return key
+    }
+
+    /// Unicode-aware caseless form: lowercased, plus the full case foldings lowercasing misses
+    /// (`ß` → `ss`, so "GRÜSS" and "grüß" agree; final `ς` → `σ`).
+    static func fold(_ raw: String) -> String {
+        let lowered = raw.lowercased()
+        guard lowered.contains(where: { $0 == "ß" || $0 == "ς" }) else { return lowered }
+        var folded = ""
+        for character in lowered {
+            switch character {
+            case "ß": folded += "ss"
+            case "ς": folded.append("σ")
+            default: folded.append(character)
+            }
+        }
+        return folded
     }
 
     static func isWordCharacter(_ character: Character) -> Bool {
