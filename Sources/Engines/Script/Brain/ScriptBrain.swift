@@ -10,7 +10,7 @@
 /// 3. category: atomic (words only) < with optionals/alternatives < containing `_` <
 ///    containing `#` < containing `*` < bare `_` < bare `#` < bare `*`;
 /// 4. words, more first (whitespace-separated pieces of the trigger as written);
-/// 5. length in characters, longer first;
+/// 5. length in characters (punctuation that normalisation drops not counted), longer first;
 /// 6. definition order in the file (then the trigger's position in its rule's `match:` list).
 ///
 /// Rules with `after:` are kept in a separate list, sorted the same way, and tried before all
@@ -38,6 +38,30 @@ public struct ScriptBrain: Sendable, Hashable {
         /// The topic the rule was written in.
         public var sourceTopic: String
         let required: [String]
+        /// The sort key, computed once: (weight, level, category, words, length, order, trigger).
+        let key: SortKey
+    }
+
+    /// The fields of the documented order, in precedence order.
+    struct SortKey: Sendable {
+        var weight: Int
+        var level: Int
+        var category: Int
+        var words: Int
+        var length: Int
+        var order: Int
+        var trigger: Int
+
+        /// True when an entry with this key is tried before one with `other`.
+        func precedes(_ other: SortKey) -> Bool {
+            if weight != other.weight { return weight > other.weight }
+            if level != other.level { return level < other.level }
+            if category != other.category { return category < other.category }
+            if words != other.words { return words > other.words }
+            if length != other.length { return length > other.length }
+            if order != other.order { return order < other.order }
+            return trigger < other.trigger
+        }
     }
 
     /// A topic's compiled trigger lists.
@@ -73,13 +97,17 @@ public struct ScriptBrain: Sendable, Hashable {
             for (index, level) in collected {
                 let rule = rules[index]
                 for (triggerIndex, trigger) in rule.triggers.enumerated() {
+                    let pattern = trigger.pattern
+                    let key = SortKey(
+                        weight: rule.weight, level: level, category: pattern.category, words: pattern.wordCount,
+                        length: pattern.sortLength, order: rule.order, trigger: triggerIndex)
                     let entry = Entry(
-                        ruleIndex: index, triggerIndex: triggerIndex, pattern: trigger.pattern, level: level,
-                        sourceTopic: rule.topic, required: Array(Set(trigger.pattern.requiredWords)))
+                        ruleIndex: index, triggerIndex: triggerIndex, pattern: pattern, level: level,
+                        sourceTopic: rule.topic, required: Array(Set(pattern.requiredWords)), key: key)
                     if rule.after == nil { plain.append(entry) } else { after.append(entry) }
                 }
             }
-            let sorter = { (a: Entry, b: Entry) -> Bool in self.precedes(a, b) }
+            let sorter = { (a: Entry, b: Entry) -> Bool in a.key.precedes(b.key) }
             var matcher = TopicMatcher()
             matcher.entries = plain.sorted(by: sorter)
             matcher.afterEntries = after.sorted(by: sorter)
@@ -99,25 +127,6 @@ public struct ScriptBrain: Sendable, Hashable {
 
     /// Hashes nothing, consistently with `==`.
     public func hash(into hasher: inout Hasher) {}
-
-    /// True when `a` is tried before `b` (the order documented on the type).
-    func precedes(_ a: Entry, _ b: Entry) -> Bool {
-        let ruleA = rules[a.ruleIndex]
-        let ruleB = rules[b.ruleIndex]
-        if ruleA.weight != ruleB.weight { return ruleA.weight > ruleB.weight }
-        if a.level != b.level { return a.level < b.level }
-        let categoryA = a.pattern.category
-        let categoryB = b.pattern.category
-        if categoryA != categoryB { return categoryA < categoryB }
-        let wordsA = a.pattern.wordCount
-        let wordsB = b.pattern.wordCount
-        if wordsA != wordsB { return wordsA > wordsB }
-        let lengthA = a.pattern.text.count
-        let lengthB = b.pattern.text.count
-        if lengthA != lengthB { return lengthA > lengthB }
-        if ruleA.order != ruleB.order { return ruleA.order < ruleB.order }
-        return a.triggerIndex < b.triggerIndex
-    }
 
     /// Own rules and includes at `level`, then inherited topics one level deeper.
     private static func collect(

@@ -32,8 +32,19 @@ public struct Pattern: Hashable, Sendable {
         return hasGroup ? 1 : 0
     }
 
-    /// Words as RiveScript counts them for sorting: whitespace-separated pieces of the text.
-    public var wordCount: Int { text.split(whereSeparator: \.isWhitespace).count }
+    /// Words as RiveScript counts them for sorting: whitespace-separated pieces of the
+    /// trigger, once punctuation that normalisation drops is removed.
+    public var wordCount: Int { sortText.split(whereSeparator: \.isWhitespace).count }
+
+    /// Characters, for the sort's length tie-break (punctuation that normalisation drops is not
+    /// counted, so `hello!` and `hello` tie and keep definition order).
+    public var sortLength: Int { sortText.count }
+
+    /// The trigger without punctuation that normalisation drops (syntax characters stay).
+    var sortText: String {
+        let syntax: Set<Character> = ["*", "#", "_", "(", ")", "[", "]", "|", "@"]
+        return String(text.filter { $0.isWhitespace || syntax.contains($0) || WordSplitter.isWordCharacter($0) || WordSplitter.isApostrophe($0) })
+    }
 
     /// Literal words every matching input contains (top-level words only), used to skip rules
     /// cheaply before running the matcher.
