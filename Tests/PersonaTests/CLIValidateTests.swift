@@ -26,7 +26,7 @@ struct CLIValidateTests {
                 \(b)/limits.yaml:2:53: error: 'idle_timeout' must be a duration such as 500ms, 10s, 5m, 1h or 1h30m; found '10'
                 \(b)/typos.yaml:4:1: error: unknown key 'greting' in personality; did you mean 'greeting'?
                 \(b)/typos.yaml:5:9: error: no engine named 'scirpt'; did you mean 'script'? (available engines: script)
-                Checked 4 files (0 personalities): 5 errors, 0 warnings.
+                Checked 4 files (1 personality): 5 errors, 0 warnings.
 
                 """)
         #expect(result.stderr == "Error: validation failed: 5 errors, 0 warnings\n")
@@ -99,5 +99,19 @@ struct CLIValidateTests {
             }
         }
         #expect(checked == 10)
+    }
+}
+
+@Suite("Shipped personalities pass their own tests")
+struct ShippedPersonalityTests {
+    @Test("persona validate --run-tests passes every author test of every shipped personality")
+    func shippedTestsPass() throws {
+        let result = try ProcessResult.persona(["validate", "--run-tests", "Personalities"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let summary = try #require(result.stdout.split(separator: "\n").last)
+        #expect(summary.hasSuffix(" passed, 0 failed"), "\(summary)")
+        let passed = Int(summary.split(separator: " ").first ?? "") ?? 0
+        #expect(passed >= 60, "every shipped personality carries real tests; found \(passed)")
+        #expect(!result.stdout.contains("✗"))
     }
 }
