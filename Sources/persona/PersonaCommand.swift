@@ -43,6 +43,11 @@ enum PersonaCommand {
 
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
+        BenchCommand.command,
+        ListCommand.command,
+        SchemaCommand.command,
+        TestCommand.command,
+        ValidateCommand.command,
         VersionCommand.command,
     ]
 
