@@ -4,8 +4,8 @@
 /// ```swift
 /// var writer = JSONWriter()
 /// writer.beginObject()
-/// writer.key("type"); writer.string("delta")
-/// writer.key("seq"); writer.int(42)
+/// writer.member("type", "delta")       // or writer.key("type"); writer.string("delta")
+/// writer.member("seq", 42)
 /// writer.endObject()
 /// socket.send(writer.bytes)          // {"type":"delta","seq":42}
 /// writer.removeAll()                 // reuse the buffer for the next frame
@@ -134,6 +134,59 @@ public struct JSONWriter: Sendable {
     public mutating func null() {
         beforeValue()
         appendLiteral("null")
+    }
+
+    /// Already-serialized JSON text, written as one value (a cached body, a stored fragment).
+    ///
+    /// Not checked: `json` must be exactly one complete JSON value, or the output is not JSON.
+    /// In pretty mode the fragment keeps its own layout.
+    public mutating func raw(_ json: some Collection<UInt8>) {
+        beforeValue()
+        bytes.append(contentsOf: json)
+    }
+
+    // MARK: Members
+
+    /// `"key": "value"` inside an object.
+    public mutating func member(_ key: String, _ value: String) {
+        self.key(key)
+        string(value)
+    }
+
+    /// `"key": 42` inside an object.
+    public mutating func member(_ key: String, _ value: Int) {
+        self.key(key)
+        int(value)
+    }
+
+    /// `"key": 42` inside an object.
+    public mutating func member(_ key: String, _ value: Int64) {
+        self.key(key)
+        int(value)
+    }
+
+    /// `"key": 0.5` inside an object.
+    public mutating func member(_ key: String, _ value: Double) {
+        self.key(key)
+        double(value)
+    }
+
+    /// `"key": true` inside an object.
+    public mutating func member(_ key: String, _ value: Bool) {
+        self.key(key)
+        bool(value)
+    }
+
+    /// `"key": <value>` inside an object.
+    public mutating func member(_ key: String, _ value: JSONValue) {
+        self.key(key)
+        value.write(to: &self)
+    }
+
+    /// `"key": null` inside an object.
+    public mutating func nullMember(_ key: String) {
+        self.key(key)
+        null()
     }
 
     // MARK: Internals
