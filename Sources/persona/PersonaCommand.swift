@@ -43,7 +43,12 @@ enum PersonaCommand {
 
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
+        BenchCommand.command,
+        ListCommand.command,
+        SchemaCommand.command,
         ScrubCommand.command,
+        TestCommand.command,
+        ValidateCommand.command,
         VersionCommand.command,
     ]
 
