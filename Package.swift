@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor"], swiftSettings: strictSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "PersonaTestSupport"], swiftSettings: strictSettings),
