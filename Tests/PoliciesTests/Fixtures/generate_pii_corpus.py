@@ -321,7 +321,9 @@ NEGATIVES = [
     "call at 8-9pm", "07 Nov 2023", "10/11/12", "chmod 755 main.py", "weights 0.25 0.5 0.25", "gps 52.5200 13.4050",
     "5+3=8", "(1) first (2) second", "I scored 1,234,567 points", "+5 charisma", "temperature +12.5",
     "BTC 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN4", "DE89 3704 0044 0532 0130 01", "4532 0151 1283 0367 is the demo visa",
-    "version 1.2.3.4", "v 2.0.0.1", "release 4.4.0.1 notes",
+    "version 1.2.3.4", "v 2.0.0.1", "release 4.4.0.1 notes", "use icon@2x.png and logo@3x.png",
+    "author: JohnSmithTheGreat123", "keyboard: LogitechMXKeys2024z", "your boarding pass is ready",
+    "monkey = BananaLover2000xyz", "npm i react@18.2.0", "ssh git@github", "the pass was closed due to snow",
 ]
 
 

@@ -40,6 +40,13 @@ extension PIIScanner {
             break
         }
         guard labels >= 2 else { return nil }
+        // "icon@2x.png": a retina asset name, not an address (digits + "x" as the domain).
+        let firstLabelEnd = (sign + 1..<cursor).first { b[$0] == 0x2E } ?? cursor
+        if firstLabelEnd - sign >= 3 && lower(b[firstLabelEnd - 1]) == 0x78
+            && isDigitRun(sign + 1, firstLabelEnd - 1) && labels == 2
+        {
+            return nil
+        }
         let tldLength = cursor - lastLabelStart
         let alphabeticTLD = (lastLabelStart..<cursor).allSatisfy { isAlpha(b[$0]) }
         guard (alphabeticTLD && tldLength >= 2) || matchesLower(lastLabelStart, "xn--") else { return nil }

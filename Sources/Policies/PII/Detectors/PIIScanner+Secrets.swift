@@ -233,8 +233,20 @@ extension PIIScanner {
     }
 
     static let secretNameParts: [[UInt8]] = [
-        "key", "secret", "token", "passw", "pwd", "auth", "credential", "apikey", "bearer", "signature",
+        "secret", "token", "passw", "pwd", "credential", "apikey", "bearer", "signature", "authorization",
+        "accesskey", "privatekey", "signingkey", "masterkey", "authkey",
     ].map { Array($0.utf8) }
+
+    /// Whether an identifier names a secret: contains one of ``secretNameParts``, or is `key`
+    /// / ends in `_key` (`api_key`, `AWS_SECRET_ACCESS_KEY`). Plain containment of "key" or
+    /// "auth" would take in `monkey`, `keyboard` and `author`.
+    static func namesSecret(_ word: [UInt8]) -> Bool {
+        if containsPart(word, secretNameParts) { return true }
+        let key = Array("key".utf8)
+        if word == key || word == Array("keys".utf8) { return true }
+        return word.count > 4 && Array(word.suffix(4)) == Array("_key".utf8)
+            || word.count > 5 && Array(word.suffix(5)) == Array("_auth".utf8)
+    }
 
     /// Keyword-led findings:
     /// - a stated password: `password|passwd|pwd|pw|passcode|passphrase|pin|pass` followed by
@@ -242,7 +254,7 @@ extension PIIScanner {
     ///   value is the next whitespace-free token minus trailing punctuation, refused if it is
     ///   a common word (see ``passwordStopwords``), a placeholder (`[…]`, `<…>`), or, for `pin`,
     ///   not 4–8 digits;
-    /// - a secret assignment: an identifier containing key/secret/token/passw/pwd/auth/credential
+    /// - a secret assignment: an identifier naming a secret (see ``namesSecret(_:)``)
     ///   followed by `:` or `=` and a value of at least 12 characters from the base64/hex/url-safe
     ///   alphabets with two or more character classes and a Shannon entropy of at least 3.0 bits
     ///   per character (random 12-character keys score about 3.3–3.6; words and version strings
@@ -258,7 +270,9 @@ extension PIIScanner {
         if lower(b[i]) == 0x70 && length <= 10 {
             let word = (i..<wordEnd).map { lower(b[$0]) }
             if PIIScanner.passwordKeywords.contains(word),
-                let end = detectStatedPassword(wordEnd, pin: word == Array("pin".utf8), keyword: i)
+                let end = detectStatedPassword(
+                    wordEnd, pin: word == Array("pin".utf8), keyword: i,
+                    assignmentOnly: word == Array("pass".utf8))
             {
                 return end
             }
@@ -275,7 +289,7 @@ extension PIIScanner {
         {
             return end
         }
-        guard PIIScanner.containsPart(word, PIIScanner.secretNameParts) else { return nil }
+        guard PIIScanner.namesSecret(word) else { return nil }
         cursor += 1
         while at(cursor) == 0x20 || at(cursor) == 0x22 || at(cursor) == 0x27 { cursor += 1 }
         for scheme: StaticString in ["bearer ", "basic ", "token "] where matchesLower(cursor, scheme) {
@@ -324,7 +338,10 @@ extension PIIScanner {
         return entropy >= 3.0
     }
 
-    mutating func detectStatedPassword(_ wordEnd: Int, pin: Bool, keyword: Int) -> Int? {
+    /// `assignmentOnly`: accept only `:`/`=` forms ("pass: x", not "your pass is valid").
+    mutating func detectStatedPassword(_ wordEnd: Int, pin: Bool, keyword: Int, assignmentOnly: Bool = false)
+        -> Int?
+    {
         var cursor = wordEnd
         if at(cursor) == 0x22 || at(cursor) == 0x27 { cursor += 1 }  // "password": "…"
         var words = 0
@@ -335,7 +352,7 @@ extension PIIScanner {
                 cursor += 1
                 break
             }
-            guard isAlpha(c) else { return nil }
+            guard isAlpha(c), !assignmentOnly else { return nil }
             let start = cursor
             cursor = runEnd(cursor, .alpha)
             let word = (start..<cursor).map { lower(b[$0]) }
