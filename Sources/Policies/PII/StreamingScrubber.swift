@@ -1,7 +1,7 @@
 /// Scrubs a reply that arrives as a stream of tokens, so an entity split across tokens
 /// ("4111 1111" + " 1111 1111") is still caught.
 ///
-/// Text is released only when at least ``ScrubberConfiguration/holdBackBytes`` (default 256)
+/// Text is released only when at least ``ScrubberConfiguration/holdBackBytes`` (default 128)
 /// bytes follow it, and only right after ASCII whitespace that lies outside every finding;
 /// ``finish()`` releases the rest. A cut never falls between a keyword and the value it
 /// flags ("password: x"). Findings without whitespace (e-mail, URL, key, JWT) are

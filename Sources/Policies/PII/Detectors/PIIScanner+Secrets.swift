@@ -185,6 +185,10 @@ extension PIIScanner {
         return record(i, n, .privateKey)
     }
 
+    /// Most bytes between the end of a keyword ("password", "api_key") and the start of the
+    /// value it flags. A limit of the detector that the stream hold-back window relies on.
+    static let maxKeywordPrefix = 64
+
     static let passwordKeywords: [[UInt8]] = [
         "password", "passwd", "pwd", "pw", "passcode", "passphrase", "pin", "passwort", "pass",
     ].map { Array($0.utf8) }
@@ -296,6 +300,7 @@ extension PIIScanner {
             cursor += scheme.utf8CodeUnitCount
         }
         guard
+            cursor - wordEnd <= PIIScanner.maxKeywordPrefix,
             numericBoundaryBefore(cursor) || at(cursor - 1) == 0x3A || at(cursor - 1) == 0x3D
                 || at(cursor - 1) == 0x20
         else { return nil }
@@ -368,7 +373,10 @@ extension PIIScanner {
         // Quotes around the value are not part of it.
         while at(cursor) == 0x22 || at(cursor) == 0x27 || at(cursor) == 0x60 { cursor += 1 }
         let start = cursor
-        guard start < n, b[start] != 0x5B, b[start] != 0x3C else { return nil }
+        // The prefix from keyword to value is capped so a stream's hold-back window always
+        // holds keyword and value together (see ``PIIScanner/maxKeywordPrefix``).
+        guard start < n, start - wordEnd <= PIIScanner.maxKeywordPrefix, b[start] != 0x5B, b[start] != 0x3C
+        else { return nil }
         var end = runEnd(start, .nonSpace)
         while end > start {
             let c = b[end - 1]
