@@ -103,6 +103,21 @@ struct ScrubCommandTests {
         }
     }
 
+    @Test("answers each complete line before reading more input")
+    func flushesBeforeWaiting() throws {
+        let lines = [#"{"id":1,"text":"a@example.com"}"# + "\n", #"{"id":2,"text":"x"}"# + "\n"]
+        var remaining = lines.map { Array($0.utf8) }[...]
+        var output = ""
+        var seenBeforeEachRead: [Int] = []
+        _ = try ScrubRun(configuration: ScrubRun.Configuration(jsonLines: true)).run(
+            read: {
+                seenBeforeEachRead.append(output.split(separator: "\n").count)
+                return remaining.popFirst()
+            },
+            write: { output += $0 })
+        #expect(seenBeforeEachRead == [0, 1, 2])
+    }
+
     @Test("runs as a real command: stdin to stdout, exit 1 after bad lines")
     func binary() throws {
         let plain = try ProcessResult.persona(["scrub"], input: "mail a@example.com\n")

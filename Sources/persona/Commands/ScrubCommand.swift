@@ -41,7 +41,10 @@ enum ScrubCommand {
         do {
             summary = try run.run(
                 read: {
-                    let data = input.readData(ofLength: 1 << 16)
+                    // `availableData` returns as soon as anything arrives (not after 64 KiB like
+                    // `readData(ofLength:)`), so an interactive caller gets each answer before
+                    // sending its next line.
+                    let data = input.availableData
                     return data.isEmpty ? nil : [UInt8](data)
                 },
                 write: { context.stdout.write($0) })
