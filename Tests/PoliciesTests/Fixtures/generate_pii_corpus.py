@@ -4,6 +4,11 @@
     generate_pii_corpus.py --labelled > pii-labelled.jsonl     # the committed fixture
     generate_pii_corpus.py --bench 1000000 > /tmp/big.jsonl    # benchmark input
 
+Benchmark (a measurement, not a test; release build, one core):
+
+    swift build -c release --product persona
+    time taskset -c 1 .build/release/persona scrub --jsonl < /tmp/big.jsonl > /dev/null
+
 Labelled lines: {"id": n, "text": ..., "entities": [{"type", "start", "end"}]} with
 Unicode-scalar offsets (Python str indices), half-open. Bench lines: {"id": n, "text": ...};
 about one message in six carries PII, the rest is ordinary chat with numbers, times, prices.
