@@ -148,6 +148,19 @@ struct RateLimiterTests {
         #expect(limiter.count == 4)
     }
 
+    @Test("the connection limiter tracks at most maxPeers peers")
+    func connectionPeerBound() throws {
+        var limiter = ConnectionRateLimiter(
+            configuration: ConnectionRateLimitConfiguration(
+                rate: try Rate(parsing: "1/min"), burst: 2, maxPeers: 2))
+        let clock = ManualClock()
+        _ = limiter.admit(ipv4: 1, now: clock.now())
+        _ = limiter.admit(ipv4: 2, now: clock.now())
+        #expect(limiter.count == 2)
+        _ = limiter.admit(ipv4: 3, now: clock.now())
+        #expect(limiter.count == 2)
+    }
+
     @Test("time going backwards never grants extra events")
     func clockSkew() throws {
         var limiter = try Self.limiter("1/s", burst: 1)

@@ -188,4 +188,13 @@ struct ScrubberTests {
         var onlyEmail = Scrubber(configuration: ScrubberConfiguration(types: [.email]))
         #expect(try onlyEmail.scrub("a@example.com 8.8.8.8") == "[EMAIL] 8.8.8.8")
     }
+
+    @Test("a keyword flags a value at most 64 bytes after it, not 65")
+    func keywordPrefixLimit() throws {
+        let scrubber = Scrubber()
+        let within = "password:" + String(repeating: " ", count: 63) + "hunter22"
+        let beyond = "password:" + String(repeating: " ", count: 64) + "hunter22"
+        #expect(try scrubber.scan(within).map(\.type) == [.password])
+        #expect(try scrubber.scan(beyond).isEmpty)
+    }
 }
