@@ -40,6 +40,7 @@ enum PersonaCommand {
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
         ExplainCommand.command,
+        ImportCommand.command,
         TestCommand.command,
         VersionCommand.command,
     ]
