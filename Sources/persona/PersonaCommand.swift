@@ -39,9 +39,13 @@ enum PersonaCommand {
 
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
+        BenchCommand.command,
         ExplainCommand.command,
         ImportCommand.command,
+        ListCommand.command,
+        SchemaCommand.command,
         TestCommand.command,
+        ValidateCommand.command,
         VersionCommand.command,
     ]
 

@@ -128,3 +128,15 @@ struct RegistryBuilderTests {
         #expect(result.diagnostics.map(\.description) == ["error: /no/such/place: no such file or directory"])
     }
 }
+
+@Suite("Registry builder: one broken file gives one error, not a cascade")
+struct RegistryCascadeTests {
+    @Test("a routing reference to a personality whose file failed is not reported again")
+    func noCascadeThroughRouting() {
+        let result = RegistryBuilder.testing.build([
+            SourceFile(name: "p.yaml", text: "id: broken\nname: B\ndescription: d\nengine: nope\n"),
+            SourceFile(name: "routing.yaml", text: "fallback: { default: broken }"),
+        ])
+        #expect(result.diagnostics.map(\.code) == ["unknown-engine"])
+    }
+}

@@ -38,6 +38,9 @@ public struct RegistryBuilder: Sendable {
         var routingFile: SourceFile?
         var ruleBytes: [UInt8] = []
         var firstRuleFile: [SourceFile.Role: String] = [:]
+        // Ids of files that failed to decode: references to them are not reported again, so
+        // one broken personality gives one error, not a cascade through routing.
+        var declaredIDs: Set<String> = []
         let parser = YAMLParser(limits: yamlLimits)
         let decoder = PersonalityDecoder(catalog: catalog)
 
@@ -63,6 +66,8 @@ public struct RegistryBuilder: Sendable {
             case .personality:
                 if let personality = decoder.decode(root, version: PersonalityVersion(of: file.bytes), context: &context) {
                     personalities.append(personality)
+                } else if let id = root.mapping?.first(where: { $0.key.scalar?.text == "id" })?.value.scalar?.text {
+                    declaredIDs.insert(id)
                 }
             case .limits:
                 limits = LimitsDecoder.decode(root, context: &context)
@@ -77,7 +82,7 @@ public struct RegistryBuilder: Sendable {
         let limitsConfiguration = limits ?? .unlimited
         checkLimitReferences(unique, limits: limitsConfiguration, hasLimitsFile: limits != nil, diagnostics: &diagnostics)
         let routingRules = routing ?? RoutingRules()
-        checkRouting(routingRules, file: routingFile, personalities: unique, diagnostics: &diagnostics)
+        checkRouting(routingRules, file: routingFile, personalities: unique, declaredIDs: declaredIDs, diagnostics: &diagnostics)
 
         diagnostics.sort()
         let snapshot =
@@ -128,9 +133,12 @@ public struct RegistryBuilder: Sendable {
         }
     }
 
-    private func checkRouting(_ routing: RoutingRules, file: SourceFile?, personalities: [Personality], diagnostics: inout [Diagnostic]) {
+    private func checkRouting(
+        _ routing: RoutingRules, file: SourceFile?, personalities: [Personality], declaredIDs: Set<String>,
+        diagnostics: inout [Diagnostic]
+    ) {
         let ids = personalities.map(\.id)
-        let known = Set(ids)
+        let known = Set(ids).union(declaredIDs)
         func undefined(_ id: String, at location: SourceLocation?, _ what: String) {
             var message = "\(what) '\(id)' is not defined"
             if let near = Suggestion.closest(to: id, among: ids) { message += "; did you mean '\(near)'?" }

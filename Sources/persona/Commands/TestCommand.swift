@@ -28,16 +28,17 @@ enum TestCommand {
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         var paths = values.strings("paths")
         if paths.isEmpty { paths = ["Personalities"] }
-        let registry = EngineRegistry.builtIn
+        let registry = BuiltInEngines.registry
         let build = RegistryBuilder(catalog: registry.catalog).build(paths: paths)
         for diagnostic in build.diagnostics { context.stderr.writeLine(diagnostic.description) }
         let only = Set(values.strings("personality"))
         var personalities = build.personalities
         if !only.isEmpty { personalities = personalities.filter { only.contains($0.id) } }
-        let results = PersonalityTestRunner(registry: registry).run(personalities)
-        for result in results { context.stdout.writeLine(result.report) }
-        let failed = results.filter { !$0.passed }.count
-        context.stdout.writeLine("\(results.count - failed) passed, \(failed) failed")
-        if failed > 0 || build.diagnostics.containsErrors { throw ExitCode.failure }
+        do {
+            try await AuthorTests.run(personalities, context: context)
+        } catch {
+            throw ExitCode.failure
+        }
+        if build.diagnostics.containsErrors { throw ExitCode.failure }
     }
 }
