@@ -19,11 +19,14 @@
 ///
 /// ## Index
 ///
-/// A trigger that must start with a literal word (or one of a group's first words) is filed
-/// under that word; the rest are "unindexed". A lookup walks the merge of the input's
-/// first-word list and the unindexed list in sort order, and skips a trigger without running
-/// the matcher when one of its top-level literal words is absent from the input. With 10,000
-/// rules this visits a handful of triggers per message.
+/// A trigger that must start with a literal word (or one of a group's or leading optional's
+/// first words) is filed under that word. A trigger that can start with a wildcard is filed
+/// under its first top-level literal word (its "anchor"), which any matching input contains
+/// somewhere. Only triggers with no literal word at all (`*`, `# _`) are left unindexed. A
+/// lookup gathers the input's first-word list, the anchor lists of every input word and the
+/// unindexed list, visits them in sort order, and skips a trigger without running the matcher
+/// when one of its top-level literal words is absent from the input. With 10,000 rules this
+/// visits a handful of triggers per message.
 public struct ScriptBrain: Sendable, Hashable {
     /// One trigger of one rule, placed in a topic's order.
     public struct Entry: Sendable {
@@ -71,6 +74,7 @@ public struct ScriptBrain: Sendable, Hashable {
         /// Triggers with `after:`, in sort order.
         public var afterEntries: [Entry] = []
         var firstWord: [String: [Int]] = [:]
+        var anchored: [String: [Int]] = [:]
         var unindexed: [Int] = []
     }
 
@@ -114,6 +118,8 @@ public struct ScriptBrain: Sendable, Hashable {
             for (position, entry) in matcher.entries.enumerated() {
                 if let words = entry.pattern.firstWords {
                     for word in words { matcher.firstWord[word, default: []].append(position) }
+                } else if let anchor = entry.pattern.requiredWords.first {
+                    matcher.anchored[anchor, default: []].append(position)
                 } else {
                     matcher.unindexed.append(position)
                 }

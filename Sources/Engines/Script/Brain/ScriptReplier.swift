@@ -65,10 +65,11 @@ struct ScriptReplier {
         let words = normalizer.words(message)
         if section.topics[state.topic] == nil { state.topic = ScriptTopic.defaultName }
         record(.lookup(text: message, normalized: words.map(\.key).joined(separator: " "), topic: state.topic, depth: depth))
-        let lastReply = state.replies.first.map { normalizer.words($0) }
+        let previous = state.replies.first
         guard
             let found = section.brain.firstMatch(
-                topic: state.topic, words: words, lastReply: lastReply, maxSteps: section.configuration.maxMatchSteps)
+                topic: state.topic, words: words, lastReply: { previous.map { normalizer.words($0) } },
+                maxSteps: section.configuration.maxMatchSteps)
         else {
             record(.noMatch(topic: state.topic))
             throw .noMatch

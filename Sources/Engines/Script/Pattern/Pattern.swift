@@ -53,21 +53,26 @@ public struct Pattern: Hashable, Sendable {
     }
 
     /// The words an input may start with for this pattern to match, or `nil` when it may start
-    /// with anything (a wildcard or optional comes first).
+    /// with anything (a wildcard can come first). Leading optionals add their first words and
+    /// let the next element's first words count too.
     public var firstWords: Set<String>? {
-        guard let first = elements.first else { return [] }
-        switch first {
-        case .word(let word): return [word]
-        case .wildcard: return nil
-        case .group(let alternatives, _, let optional):
-            if optional { return nil }
-            var words: Set<String> = []
-            for alternative in alternatives {
-                guard let head = alternative.first, case .word(let word) = head else { return nil }
+        var words: Set<String> = []
+        for element in elements {
+            switch element {
+            case .word(let word):
                 words.insert(word)
+                return words
+            case .wildcard:
+                return nil
+            case .group(let alternatives, _, let optional):
+                for alternative in alternatives {
+                    guard let head = alternative.first, case .word(let word) = head else { return nil }
+                    words.insert(word)
+                }
+                if !optional { return words }
             }
-            return words
         }
+        return words.isEmpty ? nil : words
     }
 
     private static func scan(_ elements: [PatternElement], kinds: inout Set<WildcardKind>, hasGroup: inout Bool) {
