@@ -5,7 +5,8 @@ import Testing
 @Suite("persona test, explain and import")
 struct ScriptCommandTests {
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("persona-script-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "persona-script-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -38,7 +39,8 @@ struct ScriptCommandTests {
     func failingTest() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Self.failing.write(to: directory.appendingPathComponent("failing.yaml"), atomically: true, encoding: .utf8)
+        try Self.failing.write(
+            to: directory.appendingPathComponent("failing.yaml"), atomically: true, encoding: .utf8)
         let result = try ProcessResult.persona(["test", directory.path])
         #expect(result.status == 1)
         #expect(result.stdout.contains("✓ failing-bot: hi\n✗ failing-bot: hi\n"))
@@ -60,7 +62,8 @@ struct ScriptCommandTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let rive = directory.appendingPathComponent("old-bot.rive")
-        try "! version = 2.0\n! global x = 1\n\n+ hello\n- Hi <get name>!\n".write(to: rive, atomically: true, encoding: .utf8)
+        try "! version = 2.0\n! global x = 1\n\n+ hello\n- Hi <get name>!\n".write(
+            to: rive, atomically: true, encoding: .utf8)
         let output = directory.appendingPathComponent("old-bot.yaml")
         let result = try ProcessResult.persona(["import", "rivescript", rive.path, "-o", output.path])
         #expect(result.status == 0, "\(result.stderr)")

@@ -20,7 +20,9 @@ enum ExplainCommand {
         ],
         options: [
             .option("dir", valueName: "path", default: "Personalities", help: "Where the personalities are."),
-            .option("say", valueName: "message", repeatable: true, help: "An earlier message, sent before MESSAGE."),
+            .option(
+                "say", valueName: "message", repeatable: true,
+                help: "An earlier message, sent before MESSAGE."),
             .option("seed", type: .integer(0...Int.max), default: "0", help: "The session's random seed."),
         ],
         run: run)
@@ -30,14 +32,21 @@ enum ExplainCommand {
         let id = try values.string("personality")
         let registry = EngineRegistry.builtIn
         let build = RegistryBuilder(catalog: registry.catalog).build(paths: [try values.string("dir")])
-        for diagnostic in build.diagnostics where diagnostic.severity == .error { context.stderr.writeLine(diagnostic.description) }
+        for diagnostic in build.diagnostics where diagnostic.severity == .error {
+            context.stderr.writeLine(diagnostic.description)
+        }
         guard let personality = build.personalities.first(where: { $0.id == id }) else {
             var message = "no personality '\(id)' in \(try values.string("dir"))"
-            if let near = Suggestion.closest(to: id, among: build.personalities.map(\.id)) { message += "; did you mean '\(near)'?" }
+            if let near = Suggestion.closest(to: id, among: build.personalities.map(\.id)) {
+                message += "; did you mean '\(near)'?"
+            }
             throw CommandFailure(message)
         }
-        guard personality.engines.contains("script"), personality.section(for: "script", as: ScriptSection.self) != nil else {
-            throw CommandFailure("personality '\(id)' does not use the script engine; only script replies can be explained")
+        guard personality.engines.contains("script"),
+            personality.section(for: "script", as: ScriptSection.self) != nil
+        else {
+            throw CommandFailure(
+                "personality '\(id)' does not use the script engine; only script replies can be explained")
         }
         let engine = ScriptEngine()
         let state = ScriptSessionState(sessionID: "explain", seed: UInt64(try values.int("seed")))

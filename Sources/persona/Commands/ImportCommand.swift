@@ -22,7 +22,9 @@ enum ImportCommand {
             """,
         arguments: [Argument("files", .oneOrMore, help: "The .rive files, loaded as one bot.")],
         options: [
-            .option("output", short: "o", valueName: "path", help: "Write the YAML here instead of standard output."),
+            .option(
+                "output", short: "o", valueName: "path",
+                help: "Write the YAML here instead of standard output."),
             .option("id", help: "The personality id (default: from the first file's name)."),
         ],
         run: runRiveScript)
@@ -31,8 +33,12 @@ enum ImportCommand {
     static func runRiveScript(_ values: ParsedValues, _ context: CommandContext) async throws {
         var sources: [RiveScriptImporter.Source] = []
         for path in values.strings("files") {
-            guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read '\(path)'") }
-            guard let text = String(data: data, encoding: .utf8) else { throw CommandFailure("'\(path)' is not UTF-8 text") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure("cannot read '\(path)'")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CommandFailure("'\(path)' is not UTF-8 text")
+            }
             sources.append(RiveScriptImporter.Source(name: path, text: text))
         }
         let output = RiveScriptImporter().convert(sources, id: values.stringIfPresent("id"))

@@ -9,10 +9,13 @@ struct RiveScriptImportTests {
     static func fixture(_ name: String) throws -> RiveScriptImporter.Source {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures").appendingPathComponent(name)
-        return RiveScriptImporter.Source(name: "Fixtures/\(name)", text: try String(contentsOf: url, encoding: .utf8))
+        return RiveScriptImporter.Source(
+            name: "Fixtures/\(name)", text: try String(contentsOf: url, encoding: .utf8))
     }
 
-    static func imported(_ name: String, seed: UInt64 = 0) throws -> (ScriptHarness, RiveScriptImporter.Output) {
+    static func imported(_ name: String, seed: UInt64 = 0) throws -> (
+        ScriptHarness, RiveScriptImporter.Output
+    ) {
         let output = RiveScriptImporter().convert([try fixture(name)])
         return (ScriptHarness(yaml: output.text, file: name + ".yaml", seed: seed), output)
     }
@@ -93,7 +96,9 @@ struct RiveScriptImportTests {
 
     @Test("the id comes from the file name and the document parses back to the same text")
     func document() throws {
-        let output = RiveScriptImporter().convert([RiveScriptImporter.Source(name: "dir/My Bot_2.rive", text: "+ hi\n- \"quoted\" \\s{braces}\n")])
+        let output = RiveScriptImporter().convert([
+            RiveScriptImporter.Source(name: "dir/My Bot_2.rive", text: "+ hi\n- \"quoted\" \\s{braces}\n")
+        ])
         let text = output.text
         #expect(text.contains("id: \"my-bot-2\""))
         #expect(text.contains("name: \"My Bot 2\""))

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Trigger index")
 struct ScriptIndexTests {
-    @Test("the indexed lookup finds exactly the trigger a linear scan in sort order finds", arguments: [3 as UInt64, 4])
+    @Test(
+        "the indexed lookup finds exactly the trigger a linear scan in sort order finds",
+        arguments: [3 as UInt64, 4])
     func agreesWithLinearScan(seed: UInt64) throws {
         let workload = ScriptWorkload(rules: 400, inputs: 600, seed: seed)
         let harness = ScriptHarness(yaml: workload.yaml)
@@ -14,10 +16,15 @@ struct ScriptIndexTests {
         var generator = SeededGenerator(seed: seed)
         for input in workload.inputs {
             // Also try each input with a random extra word in front, to exercise anchors.
-            for text in [input, "zz " + input, input + " " + String(Int.random(in: 1...99, using: &generator))] {
+            for text in [
+                input, "zz " + input, input + " " + String(Int.random(in: 1...99, using: &generator)),
+            ] {
                 let words = section.normalizer.words(text)
-                let indexed = section.brain.firstMatch(topic: "random", words: words, lastReply: nil, maxSteps: 10_000)
-                let linear = matcher.entries.first { PatternMatcher.match($0.pattern, words, maxSteps: 10_000) != nil }
+                let indexed = section.brain.firstMatch(
+                    topic: "random", words: words, lastReply: nil, maxSteps: 10_000)
+                let linear = matcher.entries.first {
+                    PatternMatcher.match($0.pattern, words, maxSteps: 10_000) != nil
+                }
                 #expect(indexed?.entry.ruleIndex == linear?.ruleIndex, "seed \(seed) input \"\(text)\"")
                 #expect(indexed?.entry.triggerIndex == linear?.triggerIndex, "seed \(seed) input \"\(text)\"")
             }

@@ -40,9 +40,14 @@ struct TemplateParserTests {
     @Test("never crashes on random templates, and errors point inside the text", arguments: [5 as UInt64, 6])
     func fuzz(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
-        let pieces = ["{", "}", "{{", "}}", "star", "get ", "set ", "=", "|", "random ", "@ ", "x", " ", "2", "uppercase ", "topic "]
+        let pieces = [
+            "{", "}", "{{", "}}", "star", "get ", "set ", "=", "|", "random ", "@ ", "x", " ", "2",
+            "uppercase ", "topic ",
+        ]
         for _ in 0..<500 {
-            let text = (0..<Int.random(in: 0...10, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let text = (0..<Int.random(in: 0...10, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined()
             do {
                 _ = try TemplateParser.parse(text)
             } catch {

@@ -55,13 +55,15 @@ struct PersonalityTestRunnerTests {
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[0] == "expected: \"Hello Jack\"")
         #expect(lines[1] == "     got: \"Hello Jake\"")
-        #expect(lines[2].firstIndex(of: "^").map { lines[2].distance(from: lines[2].startIndex, to: $0) } == 19)
+        #expect(
+            lines[2].firstIndex(of: "^").map { lines[2].distance(from: lines[2].startIndex, to: $0) } == 19)
         #expect(lines[2].hasSuffix("first difference at character 9"))
     }
 
     @Test("a declined reply fails an expectation with an explanation")
     func declined() {
-        #expect(PersonalityTestRunner.check(nil, against: .exact("x"))?.contains("no engine answered") == true)
+        #expect(
+            PersonalityTestRunner.check(nil, against: .exact("x"))?.contains("no engine answered") == true)
         #expect(PersonalityTestRunner.check("x", against: .matches("(")) != nil)
     }
 }

@@ -11,14 +11,19 @@ public struct ScriptWorkload: Sendable {
     /// Generates a workload; the same seed gives the same workload.
     public init(rules: Int, inputs count: Int, seed: UInt64) {
         var random = SessionRandom(seed: seed)
-        let syllables = ["ka", "lo", "mi", "ra", "te", "su", "no", "vi", "pe", "da", "zo", "ri", "fu", "ge", "ba", "ny"]
+        let syllables = [
+            "ka", "lo", "mi", "ra", "te", "su", "no", "vi", "pe", "da", "zo", "ri", "fu", "ge", "ba", "ny",
+        ]
         var vocabulary: [String] = []
         for a in syllables { for b in syllables { vocabulary.append(a + b) } }  // 256 words
-        for a in syllables.prefix(8) { for b in syllables { for c in syllables.prefix(4) { vocabulary.append(a + b + c) } } }
+        for a in syllables.prefix(8) {
+            for b in syllables { for c in syllables.prefix(4) { vocabulary.append(a + b + c) } }
+        }
         func word() -> String { vocabulary.randomElement(using: &random)! }
         func words(_ n: Int) -> [String] { (0..<n).map { _ in word() } }
 
-        var yaml = "id: bench-script\nname: Bench\ndescription: Generated for persona bench script.\nengine: script\nscript:\n"
+        var yaml =
+            "id: bench-script\nname: Bench\ndescription: Generated for persona bench script.\nengine: script\nscript:\n"
         yaml += "  substitutions: { \"what's\": \"what is\", \"i'm\": \"i am\" }\n  rules:\n"
         var samples: [String] = []
         for index in 0..<rules {

@@ -14,13 +14,16 @@ extension ScriptBrain {
 
     /// The first trigger of `topic` (in sort order) that matches `words`; `lastReply` is the
     /// bot's previous reply, normalised, for `after:` rules.
-    public func firstMatch(topic: String, words: [InputWord], lastReply: [InputWord]?, maxSteps: Int) -> Found? {
+    public func firstMatch(topic: String, words: [InputWord], lastReply: [InputWord]?, maxSteps: Int)
+        -> Found?
+    {
         firstMatch(topic: topic, words: words, lastReply: { lastReply }, maxSteps: maxSteps)
     }
 
     /// Like ``firstMatch(topic:words:lastReply:maxSteps:)``, normalising the previous reply only
     /// when the topic has `after:` rules.
-    func firstMatch(topic: String, words: [InputWord], lastReply: () -> [InputWord]?, maxSteps: Int) -> Found? {
+    func firstMatch(topic: String, words: [InputWord], lastReply: () -> [InputWord]?, maxSteps: Int) -> Found?
+    {
         guard let matcher = topics[topic] ?? topics[ScriptTopic.defaultName] else { return nil }
         if !matcher.afterEntries.isEmpty, let lastReply = lastReply() {
             for entry in matcher.afterEntries {
@@ -47,7 +50,9 @@ extension ScriptBrain {
             let entry = matcher.entries[position]
             guard entry.required.allSatisfy(present.contains) else { continue }
             if let match = PatternMatcher.match(entry.pattern, words, maxSteps: maxSteps) {
-                return Found(entry: entry, rule: rules[entry.ruleIndex], captures: Self.texts(match.captures, words), botCaptures: [])
+                return Found(
+                    entry: entry, rule: rules[entry.ruleIndex], captures: Self.texts(match.captures, words),
+                    botCaptures: [])
             }
         }
         return nil

@@ -95,7 +95,9 @@ public struct ScriptBrain: Sendable, Hashable {
         for name in topics.keys {
             var collected: [(rule: Int, level: Int)] = []
             var seen: Set<Int> = []
-            Self.collect(name, level: 0, topics: topics, ruleIndex: ruleIndex, into: &collected, seen: &seen, visiting: [])
+            Self.collect(
+                name, level: 0, topics: topics, ruleIndex: ruleIndex, into: &collected, seen: &seen,
+                visiting: [])
             var plain: [Entry] = []
             var after: [Entry] = []
             for (index, level) in collected {
@@ -103,7 +105,8 @@ public struct ScriptBrain: Sendable, Hashable {
                 for (triggerIndex, trigger) in rule.triggers.enumerated() {
                     let pattern = trigger.pattern
                     let key = SortKey(
-                        weight: rule.weight, level: level, category: pattern.category, words: pattern.wordCount,
+                        weight: rule.weight, level: level, category: pattern.category,
+                        words: pattern.wordCount,
                         length: pattern.sortLength, order: rule.order, trigger: triggerIndex)
                     let entry = Entry(
                         ruleIndex: index, triggerIndex: triggerIndex, pattern: pattern, level: level,
@@ -157,7 +160,9 @@ public struct ScriptBrain: Sendable, Hashable {
         }
         for member in sameLevel {
             for inherited in topics[member]?.inherits ?? [] {
-                collect(inherited, level: level + 1, topics: topics, ruleIndex: ruleIndex, into: &collected, seen: &seen, visiting: visiting)
+                collect(
+                    inherited, level: level + 1, topics: topics, ruleIndex: ruleIndex, into: &collected,
+                    seen: &seen, visiting: visiting)
             }
         }
     }

@@ -35,7 +35,9 @@ public struct RiveScriptImporter: Sendable {
         /// What could not be imported, with file:line.
         public var warnings: [Diagnostic]
         /// The document text, with a header comment.
-        public var text: String { "# Imported from RiveScript by `persona import rivescript`.\n" + personality.document() }
+        public var text: String {
+            "# Imported from RiveScript by `persona import rivescript`.\n" + personality.document()
+        }
     }
 
     private struct Rule {
@@ -78,10 +80,15 @@ public struct RiveScriptImporter: Sendable {
                 rule = nil
             }
             func warn(_ line: Int, _ message: String) {
-                warnings.append(.warning("rivescript-import", at: SourceLocation(file: source.name, line: line, column: 1), message))
+                warnings.append(
+                    .warning(
+                        "rivescript-import", at: SourceLocation(file: source.name, line: line, column: 1),
+                        message))
             }
 
-            for (lineNumber, command, data) in Self.commands(source.text, concat: &concat, inBlockComment: &inBlockComment) {
+            for (lineNumber, command, data) in Self.commands(
+                source.text, concat: &concat, inBlockComment: &inBlockComment)
+            {
                 let location = SourceLocation(file: source.name, line: lineNumber, column: 1)
                 if let block = skipping {
                     if command == "<", data.hasPrefix(block) { skipping = nil }
@@ -94,14 +101,21 @@ public struct RiveScriptImporter: Sendable {
                     switch kind {
                     case "version": break
                     case "local":
-                        if name == "concat" { concat = value == "space" ? " " : value == "newline" ? "\n" : "" }
+                        if name == "concat" {
+                            concat = value == "space" ? " " : value == "newline" ? "\n" : ""
+                        }
                     case "sub": substitutions.append((name, .string(value)))
                     case "person": person.append((name, .string(value)))
                     case "var": variables.append((name, .string(value)))
                     case "array":
-                        let items = value.contains("|") ? value.split(separator: "|").map { $0.trimmingCharacters() } : value.split(separator: " ").map(String.init)
+                        let items =
+                            value.contains("|")
+                            ? value.split(separator: "|").map { $0.trimmingCharacters() }
+                            : value.split(separator: " ").map(String.init)
                         arrays.append((name, .list(items.map { .string($0) })))
-                    case "global": warn(lineNumber, "'! global \(name)' has no equivalent in the script format — dropped")
+                    case "global":
+                        warn(
+                            lineNumber, "'! global \(name)' has no equivalent in the script format — dropped")
                     default: warn(lineNumber, "unknown definition '! \(kind)' — dropped")
                     }
                 case ">":
@@ -119,10 +133,16 @@ public struct RiveScriptImporter: Sendable {
                         }
                         if topics[topic] == nil { topics[topic] = Topic() }
                     case "begin":
-                        warn(lineNumber, "the '> begin' block (request/response processing) cannot be imported — skipped to '< begin'")
+                        warn(
+                            lineNumber,
+                            "the '> begin' block (request/response processing) cannot be imported — skipped to '< begin'"
+                        )
                         skipping = "begin"
                     case "object":
-                        warn(lineNumber, "object macro '\(words.dropFirst().first ?? "")' cannot be imported — skipped to '< object'")
+                        warn(
+                            lineNumber,
+                            "object macro '\(words.dropFirst().first ?? "")' cannot be imported — skipped to '< object'"
+                        )
                         skipping = "object"
                     default:
                         warn(lineNumber, "unknown label '> \(data)' — skipped")
@@ -135,13 +155,18 @@ public struct RiveScriptImporter: Sendable {
                     flush()
                     var trigger = data
                     var weight = 0
-                    if let range = trigger.firstRange(of: "{weight=") , let close = trigger[range.upperBound...].firstIndex(of: "}") {
+                    if let range = trigger.firstRange(of: "{weight="),
+                        let close = trigger[range.upperBound...].firstIndex(of: "}")
+                    {
                         weight = Int(trigger[range.upperBound..<close]) ?? 0
                         trigger.removeSubrange(range.lowerBound...close)
                         trigger = trigger.trimmingCharacters()
                     }
                     if trigger.contains("<") {
-                        warn(lineNumber, "tags in trigger '\(data)' (<bot>, <get>, <input>, <reply>) cannot be imported — the trigger is kept without them")
+                        warn(
+                            lineNumber,
+                            "tags in trigger '\(data)' (<bot>, <get>, <input>, <reply>) cannot be imported — the trigger is kept without them"
+                        )
                         trigger = Self.removingAngleTags(trigger)
                     }
                     rule = Rule(triggers: [trigger], weight: weight)
@@ -149,11 +174,15 @@ public struct RiveScriptImporter: Sendable {
                     if rule == nil { warn(lineNumber, "'%' without a '+' before it — dropped") }
                     rule?.previous = data
                 case "-":
-                    guard rule != nil else { warn(lineNumber, "'-' without a '+' before it — dropped"); continue }
+                    guard rule != nil else {
+                        warn(lineNumber, "'-' without a '+' before it — dropped"); continue
+                    }
                     let text = converter.convert(data)
                     rule?.replies.append((text, max(1, converter.weight ?? 1)))
                 case "*":
-                    guard rule != nil else { warn(lineNumber, "'*' without a '+' before it — dropped"); continue }
+                    guard rule != nil else {
+                        warn(lineNumber, "'*' without a '+' before it — dropped"); continue
+                    }
                     guard let arrow = data.firstRange(of: "=>") else {
                         warn(lineNumber, "condition '\(data)' has no '=>' — dropped")
                         continue
@@ -162,7 +191,9 @@ public struct RiveScriptImporter: Sendable {
                     let reply = converter.convert(String(data[arrow.upperBound...]).trimmingCharacters())
                     rule?.conditions.append((when, reply))
                 case "@":
-                    guard rule != nil else { warn(lineNumber, "'@' without a '+' before it — dropped"); continue }
+                    guard rule != nil else {
+                        warn(lineNumber, "'@' without a '+' before it — dropped"); continue
+                    }
                     rule?.redirect = converter.convert(data)
                 default:
                     warn(lineNumber, "unknown command '\(command)' — dropped")
@@ -184,8 +215,12 @@ public struct RiveScriptImporter: Sendable {
         for name in topicOrder where name != "random" {
             let topic = topics[name] ?? Topic()
             var fields: [(String, YAMLValue)] = []
-            if !topic.includes.isEmpty { fields.append(("includes", .list(topic.includes.map { .string($0) }))) }
-            if !topic.inherits.isEmpty { fields.append(("inherits", .list(topic.inherits.map { .string($0) }))) }
+            if !topic.includes.isEmpty {
+                fields.append(("includes", .list(topic.includes.map { .string($0) })))
+            }
+            if !topic.inherits.isEmpty {
+                fields.append(("inherits", .list(topic.inherits.map { .string($0) })))
+            }
             fields.append(("rules", .list(topic.rules.map(Self.ruleValue))))
             topicValues.append((name, .map(fields)))
         }
@@ -202,18 +237,36 @@ public struct RiveScriptImporter: Sendable {
     }
 
     private static func ruleValue(_ rule: Rule) -> YAMLValue {
-        var fields: [(String, YAMLValue)] = [("match", rule.triggers.count == 1 ? .string(rule.triggers[0]) : .list(rule.triggers.map { .string($0) }))]
+        var fields: [(String, YAMLValue)] = [
+            (
+                "match",
+                rule.triggers.count == 1
+                    ? .string(rule.triggers[0]) : .list(rule.triggers.map { .string($0) })
+            )
+        ]
         if rule.weight != 0 { fields.append(("weight", .int(rule.weight))) }
         if let previous = rule.previous { fields.append(("after", .string(previous))) }
         if !rule.conditions.isEmpty {
-            fields.append(("conditions", .list(rule.conditions.map { .map([("when", .string($0.0)), ("reply", .string($0.1))]) })))
+            fields.append(
+                (
+                    "conditions",
+                    .list(rule.conditions.map { .map([("when", .string($0.0)), ("reply", .string($0.1))]) })
+                ))
         }
         if let redirect = rule.redirect {
             fields.append(("redirect", .string(redirect)))
         } else if rule.replies.count == 1, rule.replies[0].1 == 1 {
             fields.append(("reply", .string(rule.replies[0].0)))
         } else if !rule.replies.isEmpty {
-            fields.append(("reply", .list(rule.replies.map { $0.1 == 1 ? .string($0.0) : .map([("text", .string($0.0)), ("weight", .int($0.1))]) })))
+            fields.append(
+                (
+                    "reply",
+                    .list(
+                        rule.replies.map {
+                            $0.1 == 1
+                                ? .string($0.0) : .map([("text", .string($0.0)), ("weight", .int($0.1))])
+                        })
+                ))
         } else if rule.conditions.isEmpty {
             fields.append(("reply", .string("")))
         }
@@ -222,7 +275,9 @@ public struct RiveScriptImporter: Sendable {
 
     /// Lines as (line number, command character, data), with `^` continuations joined and
     /// comments removed.
-    private static func commands(_ text: String, concat: inout String, inBlockComment: inout Bool) -> [(Int, Character, String)] {
+    private static func commands(_ text: String, concat: inout String, inBlockComment: inout Bool) -> [(
+        Int, Character, String
+    )] {
         var result: [(Int, Character, String)] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var line = rawLine.trimmingCharacters()
@@ -235,7 +290,9 @@ public struct RiveScriptImporter: Sendable {
                 continue
             }
             if line.isEmpty || line.hasPrefix("//") { continue }
-            if let comment = line.firstRange(of: " // ") { line = String(line[..<comment.lowerBound]).trimmingCharacters() }
+            if let comment = line.firstRange(of: " // ") {
+                line = String(line[..<comment.lowerBound]).trimmingCharacters()
+            }
             guard let command = line.first else { continue }
             let data = String(line.dropFirst()).trimmingCharacters()
             if command == "^", !result.isEmpty {
@@ -255,7 +312,10 @@ public struct RiveScriptImporter: Sendable {
     private static func definition(_ data: String) -> (String, String, String) {
         let parts = data.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters() }
         let head = (parts.first ?? "").split(separator: " ", maxSplits: 1).map(String.init)
-        return (head.first ?? "", head.count > 1 ? head[1].trimmingCharacters() : "", parts.count > 1 ? parts[1] : "")
+        return (
+            head.first ?? "", head.count > 1 ? head[1].trimmingCharacters() : "",
+            parts.count > 1 ? parts[1] : ""
+        )
     }
 
     private static func removingAngleTags(_ text: String) -> String {
@@ -290,6 +350,8 @@ public struct RiveScriptImporter: Sendable {
     }
 
     private static func title(_ stem: String) -> String {
-        stem.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+        stem.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " }).map {
+            $0.prefix(1).uppercased() + $0.dropFirst()
+        }.joined(separator: " ")
     }
 }

@@ -11,7 +11,8 @@ struct RiveScriptTemplateConverter {
     var weight: Int?
 
     private static let angleTags = [
-        "star", "botstar", "input", "reply", "get", "set", "bot", "env", "add", "sub", "mult", "div", "id", "person",
+        "star", "botstar", "input", "reply", "get", "set", "bot", "env", "add", "sub", "mult", "div", "id",
+        "person",
         "formal", "sentence", "uppercase", "lowercase", "@", "call",
     ]
     private static let braceTransforms = ["random", "person", "formal", "sentence", "uppercase", "lowercase"]
@@ -78,11 +79,15 @@ struct RiveScriptTemplateConverter {
         return out
     }
 
-    private func matchingClose(_ c: [Character], from open: Int, end: Int, open o: Character, close: Character) -> Int? {
+    private func matchingClose(
+        _ c: [Character], from open: Int, end: Int, open o: Character, close: Character
+    ) -> Int? {
         var depth = 0
         var i = open
         while i < end {
-            if c[i] == o { depth += 1 } else if c[i] == close {
+            if c[i] == o {
+                depth += 1
+            } else if c[i] == close {
                 depth -= 1
                 if depth == 0 { return i }
             }
@@ -134,7 +139,9 @@ struct RiveScriptTemplateConverter {
     }
 
     /// `{name…}` tags; `nil` when the braces are literal text.
-    private mutating func braceTag(_ inner: String, _ c: [Character], tagEnd: Int, end: Int, next: inout Int) -> String? {
+    private mutating func braceTag(_ inner: String, _ c: [Character], tagEnd: Int, end: Int, next: inout Int)
+        -> String?
+    {
         if inner.hasPrefix("weight=") {
             weight = Int(inner.dropFirst("weight=".count).filter { !$0.isWhitespace })
             next = tagEnd + 1
@@ -158,11 +165,15 @@ struct RiveScriptTemplateConverter {
             next = tagEnd + 1
             return ""
         }
-        if Self.braceTransforms.contains(inner), let closeStart = find(c, "{/\(inner)}", from: tagEnd + 1, end: end) {
+        if Self.braceTransforms.contains(inner),
+            let closeStart = find(c, "{/\(inner)}", from: tagEnd + 1, end: end)
+        {
             next = closeStart + "{/\(inner)}".count
             if inner == "random" {
                 let body = String(c[(tagEnd + 1)..<closeStart])
-                let parts = body.contains("|") ? body.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                let parts =
+                    body.contains("|")
+                    ? body.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
                     : body.split(separator: " ").map(String.init)
                 let converted = parts.map { convert(Array($0), 0, $0.count) }
                 return "{random \(converted.joined(separator: "|"))}"

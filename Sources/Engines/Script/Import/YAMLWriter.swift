@@ -17,7 +17,8 @@ public enum YAMLValue: Hashable, Sendable {
         case (.string(let a), .string(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
         case (.list(let a), .list(let b)): return a == b
-        case (.map(let a), .map(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.map(let a), .map(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
     }
@@ -82,7 +83,9 @@ public enum YAMLValue: Hashable, Sendable {
         }
     }
 
-    private static func writePairs(_ pairs: [(String, YAMLValue)], into out: inout String, indent: Int, firstInline: Bool) {
+    private static func writePairs(
+        _ pairs: [(String, YAMLValue)], into out: inout String, indent: Int, firstInline: Bool
+    ) {
         let pad = String(repeating: " ", count: indent)
         for (index, (key, value)) in pairs.enumerated() {
             if !(firstInline && index == 0) { out += pad }
@@ -98,7 +101,11 @@ public enum YAMLValue: Hashable, Sendable {
     }
 
     private static func quoteKey(_ key: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "-" }
+        let plain =
+            !key.isEmpty
+            && key.unicodeScalars.allSatisfy {
+                ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "_" || $0 == "-"
+            }
             && key.unicodeScalars.first.map { $0 >= "a" && $0 <= "z" } == true
             && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(key)
         return plain ? key : quote(key)

@@ -43,7 +43,11 @@ public struct Pattern: Hashable, Sendable {
     /// The trigger without punctuation that normalisation drops (syntax characters stay).
     var sortText: String {
         let syntax: Set<Character> = ["*", "#", "_", "(", ")", "[", "]", "|", "@"]
-        return String(text.filter { $0.isWhitespace || syntax.contains($0) || WordSplitter.isWordCharacter($0) || WordSplitter.isApostrophe($0) })
+        return String(
+            text.filter {
+                $0.isWhitespace || syntax.contains($0) || WordSplitter.isWordCharacter($0)
+                    || WordSplitter.isApostrophe($0)
+            })
     }
 
     /// Literal words every matching input contains (top-level words only), used to skip rules
@@ -75,7 +79,9 @@ public struct Pattern: Hashable, Sendable {
         return words.isEmpty ? nil : words
     }
 
-    private static func scan(_ elements: [PatternElement], kinds: inout Set<WildcardKind>, hasGroup: inout Bool) {
+    private static func scan(
+        _ elements: [PatternElement], kinds: inout Set<WildcardKind>, hasGroup: inout Bool
+    ) {
         for element in elements {
             switch element {
             case .word: break
