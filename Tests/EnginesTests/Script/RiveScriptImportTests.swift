@@ -105,4 +105,12 @@ struct RiveScriptImportTests {
         let harness = ScriptHarness(yaml: text)
         #expect(harness.say("hi") == "\"quoted\" {braces}")  // reply spaces are collapsed
     }
+
+    @Test("CRLF line endings import exactly like LF ones")
+    func lineEndings() throws {
+        let source = try Self.fixture("basics.rive")
+        let crlf = RiveScriptImporter.Source(
+            name: source.name, text: source.text.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(RiveScriptImporter().convert([crlf]).text == RiveScriptImporter().convert([source]).text)
+    }
 }

@@ -279,7 +279,9 @@ public struct RiveScriptImporter: Sendable {
         Int, Character, String
     )] {
         var result: [(Int, Character, String)] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+            .enumerated()
+        {
             var line = rawLine.trimmingCharacters()
             if inBlockComment {
                 if line.contains("*/") { inBlockComment = false }
