@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(
             name: "EnginesTests",
             dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], swiftSettings: strictSettings),
