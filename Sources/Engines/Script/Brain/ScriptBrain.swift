@@ -92,6 +92,9 @@ public struct ScriptBrain: Sendable, Hashable {
                 rules.append(rule)
             }
         }
+        // Sort measures per (rule, trigger), computed once even when several topics include or
+        // inherit the same rules.
+        var measures: [Int: [(category: Int, words: Int, length: Int)]] = [:]
         for name in topics.keys {
             var collected: [(rule: Int, level: Int)] = []
             var seen: Set<Int> = []
@@ -102,12 +105,20 @@ public struct ScriptBrain: Sendable, Hashable {
             var after: [Entry] = []
             for (index, level) in collected {
                 let rule = rules[index]
+                let ruleMeasures =
+                    measures[index]
+                    ?? rule.triggers.map { trigger in
+                        let metrics = trigger.pattern.sortMetrics
+                        return (trigger.pattern.category, metrics.words, metrics.length)
+                    }
+                measures[index] = ruleMeasures
                 for (triggerIndex, trigger) in rule.triggers.enumerated() {
                     let pattern = trigger.pattern
+                    let measure = ruleMeasures[triggerIndex]
                     let key = SortKey(
-                        weight: rule.weight, level: level, category: pattern.category,
-                        words: pattern.wordCount,
-                        length: pattern.sortLength, order: rule.order, trigger: triggerIndex)
+                        weight: rule.weight, level: level, category: measure.category,
+                        words: measure.words,
+                        length: measure.length, order: rule.order, trigger: triggerIndex)
                     let entry = Entry(
                         ruleIndex: index, triggerIndex: triggerIndex, pattern: pattern, level: level,
                         sourceTopic: rule.topic, required: Array(Set(pattern.requiredWords)), key: key)

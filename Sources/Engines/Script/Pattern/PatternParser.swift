@@ -50,7 +50,22 @@ public struct PatternParser: Sendable {
         }
     }
 
-    private static let syntax: Set<Character> = ["*", "#", "_", "(", ")", "[", "]", "|", "@", "{", "}"]
+    /// Characters with a meaning in triggers. A switch, not a `Set<Character>`: hashing a
+    /// `Character` per input character showed up in registry-load profiles.
+    private static func isSyntax(_ character: Character) -> Bool {
+        switch character {
+        case "*", "#", "_", "(", ")", "[", "]", "|", "@", "{", "}": return true
+        default: return false
+        }
+    }
+
+    /// Characters that may follow a wildcard directly.
+    private static func isBoundary(_ character: Character) -> Bool {
+        switch character {
+        case "(", ")", "[", "]", "|": return true
+        default: return false
+        }
+    }
 
     /// Parses items until the end, or until `|`, `)` or `]` (left for the caller).
     private func parseSequence(_ cursor: inout Cursor, inGroup opener: Character?) throws(PatternError)
@@ -58,7 +73,7 @@ public struct PatternParser: Sendable {
     {
         var elements: [PatternElement] = []
         while let character = cursor.current {
-            if character.isWhitespace {
+            if character.isSpace {
                 cursor.index += 1
                 continue
             }
@@ -92,7 +107,7 @@ public struct PatternParser: Sendable {
             default:
                 let start = cursor.index
                 var word = ""
-                while let next = cursor.current, !next.isWhitespace, !Self.syntax.contains(next) {
+                while let next = cursor.current, !next.isSpace, !Self.isSyntax(next) {
                     word.append(next)
                     cursor.index += 1
                 }
@@ -109,8 +124,7 @@ public struct PatternParser: Sendable {
     }
 
     private func checkStandsAlone(_ cursor: Cursor) throws(PatternError) {
-        let boundary: Set<Character> = ["(", ")", "[", "]", "|"]
-        if let next = cursor.peek(), !next.isWhitespace, !boundary.contains(next) {
+        if let next = cursor.peek(), !next.isSpace, !Self.isBoundary(next) {
             throw PatternError(
                 offset: cursor.index,
                 "a wildcard must stand alone as a word: put a space after '\(cursor.current!)'")
@@ -127,12 +141,12 @@ public struct PatternParser: Sendable {
             let alternativeStart = cursor.index
             // A lone `@name` alternative splices the array's items in as alternatives.
             var probe = cursor
-            while let c = probe.current, c.isWhitespace { probe.index += 1 }
+            while let c = probe.current, c.isSpace { probe.index += 1 }
             if probe.current == "@" {
                 var after = probe
                 let (name, start) = readArrayName(&after)
                 var tail = after
-                while let c = tail.current, c.isWhitespace { tail.index += 1 }
+                while let c = tail.current, c.isSpace { tail.index += 1 }
                 if tail.current == "|" || tail.current == closer {
                     alternatives.append(contentsOf: try arrayItems(name, at: start))
                     cursor = tail

@@ -98,8 +98,8 @@ public enum TemplateParser {
     private static func trimmed(_ c: [Character], _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound
         var upper = range.upperBound
-        while lower < upper, c[lower].isWhitespace { lower += 1 }
-        while upper > lower, c[upper - 1].isWhitespace { upper -= 1 }
+        while lower < upper, c[lower].isSpace { lower += 1 }
+        while upper > lower, c[upper - 1].isSpace { upper -= 1 }
         return lower..<upper
     }
 
@@ -118,12 +118,12 @@ public enum TemplateParser {
         while i < inner.upperBound, c[i].isASCII, c[i].isNumber { digits.append(c[i]); i += 1 }
         let argumentRange = trimmed(c, i..<inner.upperBound)
         let argument = String(c[argumentRange])
-        let hasSeparator = i == inner.upperBound || c[i].isWhitespace
+        let hasSeparator = i == inner.upperBound || c[i].isSpace
         let lowered = name.lowercased()
 
         guard TemplateParser.knownTags.contains(lowered), hasSeparator || !digits.isEmpty || lowered == "@"
         else {
-            let written = String(c[inner]).split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+            let written = String(c[inner]).split(whereSeparator: \.isSpace).first.map(String.init) ?? ""
             var message = "unknown tag '{\(written)}'"
             if let near = Suggestion.closest(to: name.isEmpty ? written : name, among: knownTags) {
                 message += "; did you mean '{\(near)}'?"
