@@ -34,10 +34,12 @@ struct HTTP1LimitTests {
         let configuration = HTTP1Parser.Configuration(maxHeaderBytes: 40)
         // "Host: h\r\n" = 9 bytes; "X: " + value + "\r\n" = 5 + value.
         let atLimit = ParseOutcome(
-            "GET / HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "v", count: 26))\r\n\r\n", configuration: configuration)
+            "GET / HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "v", count: 26))\r\n\r\n",
+            configuration: configuration)
         #expect(atLimit.error == nil)
         let over = ParseOutcome(
-            "GET / HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "v", count: 27))\r\n\r\n", configuration: configuration)
+            "GET / HTTP/1.1\r\nHost: h\r\nX: \(String(repeating: "v", count: 27))\r\n\r\n",
+            configuration: configuration)
         #expect(over.error == .headerTooLarge)
         #expect(over.error?.statusCode == 431)
         #expect(over.error?.code == "header_too_large")
@@ -78,11 +80,13 @@ struct HTTP1LimitTests {
     func contentLengthLimit() throws {
         let configuration = HTTP1Parser.Configuration(maxBodySize: 10)
         let atLimit = ParseOutcome(
-            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789", configuration: configuration)
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789", configuration: configuration
+        )
         #expect(atLimit.error == nil)
         #expect(atLimit.bodies == ["0123456789"])
         // Refused before any body byte arrives.
-        let over = ParseOutcome("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n", configuration: configuration)
+        let over = ParseOutcome(
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n", configuration: configuration)
         #expect(over.error == .bodyTooLarge)
         #expect(over.error?.statusCode == 413)
     }
@@ -91,7 +95,8 @@ struct HTTP1LimitTests {
     func chunkedBodyLimit() {
         let configuration = HTTP1Parser.Configuration(maxBodySize: 10)
         let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-        let atLimit = ParseOutcome(head + "5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n", configuration: configuration)
+        let atLimit = ParseOutcome(
+            head + "5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n", configuration: configuration)
         #expect(atLimit.error == nil)
         let over = ParseOutcome(head + "5\r\n01234\r\n6\r\n", configuration: configuration)
         #expect(over.error == .bodyTooLarge)
@@ -102,9 +107,13 @@ struct HTTP1LimitTests {
         let configuration = HTTP1Parser.Configuration(maxChunkSizeLineLength: 16)
         let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
         // "1;" + extension: 16 bytes in all.
-        let atLimit = ParseOutcome(head + "1;" + String(repeating: "e", count: 14) + "\r\nx\r\n0\r\n\r\n", configuration: configuration)
+        let atLimit = ParseOutcome(
+            head + "1;" + String(repeating: "e", count: 14) + "\r\nx\r\n0\r\n\r\n",
+            configuration: configuration)
         #expect(atLimit.error == nil)
-        let over = ParseOutcome(head + "1;" + String(repeating: "e", count: 15) + "\r\nx\r\n0\r\n\r\n", configuration: configuration)
+        let over = ParseOutcome(
+            head + "1;" + String(repeating: "e", count: 15) + "\r\nx\r\n0\r\n\r\n",
+            configuration: configuration)
         #expect(over.error == .chunkSizeLineTooLong)
     }
 
@@ -114,9 +123,14 @@ struct HTTP1LimitTests {
         let configuration = HTTP1Parser.Configuration(maxHeaderBytes: 40)
         let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
         // "T: " + value + "\r\n" = 5 + value.
-        #expect(ParseOutcome(head + "T: \(String(repeating: "v", count: 35))\r\n\r\n", configuration: configuration).error == nil)
         #expect(
-            ParseOutcome(head + "T: \(String(repeating: "v", count: 36))\r\n\r\n", configuration: configuration).error
+            ParseOutcome(
+                head + "T: \(String(repeating: "v", count: 35))\r\n\r\n", configuration: configuration
+            ).error == nil)
+        #expect(
+            ParseOutcome(
+                head + "T: \(String(repeating: "v", count: 36))\r\n\r\n", configuration: configuration
+            ).error
                 == .headerTooLarge)
     }
 
@@ -125,6 +139,8 @@ struct HTTP1LimitTests {
         let configuration = HTTP1Parser.Configuration(maxHeaderCount: 2)
         let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
         #expect(ParseOutcome(head + "A: 1\r\nB: 2\r\n\r\n", configuration: configuration).error == nil)
-        #expect(ParseOutcome(head + "A: 1\r\nB: 2\r\nC: 3\r\n\r\n", configuration: configuration).error == .tooManyHeaders)
+        #expect(
+            ParseOutcome(head + "A: 1\r\nB: 2\r\nC: 3\r\n\r\n", configuration: configuration).error
+                == .tooManyHeaders)
     }
 }

@@ -32,7 +32,9 @@ struct HTTP1ParserDripFeedTests {
         let whole = ParseOutcome(chunks: [input], configuration: Self.configuration)
         for chunks in DripFeed.splits(of: input) {
             let outcome = ParseOutcome(chunks: chunks, configuration: Self.configuration)
-            #expect(outcome == whole, "input \(Self.corpus[index].debugDescription) chunks \(chunks.map(\.count))")
+            #expect(
+                outcome == whole, "input \(Self.corpus[index].debugDescription) chunks \(chunks.map(\.count))"
+            )
         }
     }
 

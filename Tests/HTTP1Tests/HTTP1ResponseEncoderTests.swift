@@ -8,15 +8,18 @@ struct HTTP1ResponseEncoderTests {
     @Test("writes the status line, headers in order, Content-Length and the body")
     func contentLengthResponse() {
         var out: [UInt8] = []
-        let head = HTTP1ResponseHead(status: .ok, headers: ["Content-Type": "text/plain", "Content-Length": "99"])
+        let head = HTTP1ResponseHead(
+            status: .ok, headers: ["Content-Type": "text/plain", "Content-Length": "99"])
         HTTP1ResponseEncoder.encode(head, body: Array("hi".utf8), into: &out)
-        #expect(Self.text(out) == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi")
+        #expect(
+            Self.text(out) == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi")
     }
 
     @Test("announces but omits the body of a HEAD response")
     func headResponse() {
         var out: [UInt8] = []
-        HTTP1ResponseEncoder.encode(HTTP1ResponseHead(status: .ok), body: Array("hello".utf8), omitBody: true, into: &out)
+        HTTP1ResponseEncoder.encode(
+            HTTP1ResponseHead(status: .ok), body: Array("hello".utf8), omitBody: true, into: &out)
         #expect(Self.text(out) == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
     }
 
@@ -35,7 +38,8 @@ struct HTTP1ResponseEncoderTests {
     @Test("streams chunks that the request parser decodes back")
     func chunkedRoundTrip() throws {
         var out: [UInt8] = []
-        HTTP1ResponseEncoder.encodeChunkedHead(HTTP1ResponseHead(status: .ok, headers: ["Content-Length": "3"]), into: &out)
+        HTTP1ResponseEncoder.encodeChunkedHead(
+            HTTP1ResponseHead(status: .ok, headers: ["Content-Length": "3"]), into: &out)
         #expect(Self.text(out) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
         // Re-use the body encoding in a request so our own parser checks the framing.
         var request = Array("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
@@ -53,7 +57,9 @@ struct HTTP1ResponseEncoderTests {
         var out: [UInt8] = []
         let head = HTTP1ResponseHead(status: .ok, headers: ["X-Evil\r\nSet-Cookie": "a\r\nSet-Cookie: b=1"])
         HTTP1ResponseEncoder.encode(head, body: [UInt8](), into: &out)
-        #expect(Self.text(out) == "HTTP/1.1 200 OK\r\nX-Evil--Set-Cookie: a  Set-Cookie: b=1\r\nContent-Length: 0\r\n\r\n")
+        #expect(
+            Self.text(out)
+                == "HTTP/1.1 200 OK\r\nX-Evil--Set-Cookie: a  Set-Cookie: b=1\r\nContent-Length: 0\r\n\r\n")
     }
 
     @Test("renders a parse error as its status with a JSON body and Connection: close")
@@ -65,7 +71,8 @@ struct HTTP1ResponseEncoderTests {
         #expect(
             Self.text(out)
                 == "HTTP/1.1 431 Request Header Fields Too Large\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
-                + "Content-Type: application/json\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                + "Content-Type: application/json\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        )
     }
 
     @Test("escapes quotes, backslashes and control characters in the JSON error body")

@@ -4,8 +4,10 @@ import Testing
 
 @Suite("HTTP/1.1 response head parser (client side)")
 struct HTTP1ResponseHeadParserTests {
-    static let response = Array(
-        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".utf8)
+    static let response =
+        Array(
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                .utf8)
         + [0x81, 0x02, 0x68, 0x69]
 
     @Test("skips 1xx interim responses and returns the head with the bytes after it")
@@ -36,7 +38,9 @@ struct HTTP1ResponseHeadParserTests {
         }
     }
 
-    @Test("refuses a malformed status line", arguments: ["HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 200OK\r\n\r\n", "HTTP/3.0 200 OK\r\n\r\n"])
+    @Test(
+        "refuses a malformed status line",
+        arguments: ["HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 200OK\r\n\r\n", "HTTP/3.0 200 OK\r\n\r\n"])
     func refusesStatusLine(text: String) {
         var parser = HTTP1ResponseHeadParser()
         #expect(throws: HTTP1ParseError.self) { try parser.feed(Array(text.utf8)) }

@@ -29,7 +29,8 @@ struct HTTP1SemanticsTests {
     @Test("surfaces Expect: 100-continue on HTTP/1.1 before the body arrives")
     func surfacesContinue() throws {
         var parser = HTTP1Parser()
-        parser.append(Array("POST /u HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\n".utf8))
+        parser.append(
+            Array("POST /u HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\n".utf8))
         guard case .head(let head)? = try parser.next() else {
             Issue.record("expected a head")
             return
@@ -62,7 +63,8 @@ struct HTTP1SemanticsTests {
 
     @Test("treats Content-Length: 0 as no body")
     func zeroContentLength() {
-        let outcome = ParseOutcome("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n")
+        let outcome = ParseOutcome(
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n")
         #expect(outcome.error == nil)
         #expect(outcome.heads.map(\.bodyFraming) == [.none, .none])
         #expect(outcome.bodies == ["", ""])
@@ -72,7 +74,8 @@ struct HTTP1SemanticsTests {
     func pausesForUpgrade() throws {
         var parser = HTTP1Parser()
         var events: [HTTP1ParserEvent] = []
-        let head = "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n\r\n"
+        let head =
+            "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n\r\n"
         try parser.feed(Array(head.utf8) + [0x81, 0x85, 1, 2], into: &events)
         #expect(events.count == 2)
         if case .head(let parsed)? = events.first { #expect(parsed.isUpgradeRequest) }
@@ -85,7 +88,8 @@ struct HTTP1SemanticsTests {
     func resumesAfterDecline() throws {
         var parser = HTTP1Parser()
         var events: [HTTP1ParserEvent] = []
-        let text = "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n"
+        let text =
+            "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n"
         try parser.feed(Array(text.utf8), into: &events)
         #expect(events.count == 2)
         parser.declineUpgrade()

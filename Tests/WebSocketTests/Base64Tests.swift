@@ -18,7 +18,9 @@ struct Base64Tests {
 
     @Test(
         "refuses malformed input",
-        arguments: ["Zg=", "Zg", "Z===", "Zm9v\n", "Zm 9", "Zh==", "Zm9=", "=Zm9", "Zg==Zg==", "Zm-_", "Zm8=Zm8="])
+        arguments: [
+            "Zg=", "Zg", "Z===", "Zm9v\n", "Zm 9", "Zh==", "Zm9=", "=Zm9", "Zg==Zg==", "Zm-_", "Zm8=Zm8=",
+        ])
     func refusesMalformed(text: String) {
         #expect(Base64.decode(text) == nil)
     }

@@ -5,7 +5,10 @@ struct FrameOutcome: Equatable, CustomStringConvertible {
     var frames: [WebSocketFrame] = []
     var error: WebSocketProtocolError?
 
-    init(chunks: [[UInt8]], role: WebSocketRole = .server, configuration: WebSocketFrameParser.Configuration = .init()) {
+    init(
+        chunks: [[UInt8]], role: WebSocketRole = .server,
+        configuration: WebSocketFrameParser.Configuration = .init()
+    ) {
         var parser = WebSocketFrameParser(role: role, configuration: configuration)
         do {
             for chunk in chunks {
@@ -17,7 +20,10 @@ struct FrameOutcome: Equatable, CustomStringConvertible {
         }
     }
 
-    init(_ bytes: [UInt8], role: WebSocketRole = .server, configuration: WebSocketFrameParser.Configuration = .init()) {
+    init(
+        _ bytes: [UInt8], role: WebSocketRole = .server,
+        configuration: WebSocketFrameParser.Configuration = .init()
+    ) {
         self.init(chunks: [bytes], role: role, configuration: configuration)
     }
 
@@ -25,9 +31,14 @@ struct FrameOutcome: Equatable, CustomStringConvertible {
 }
 
 /// A masked client frame's bytes (server-side parser input).
-func clientFrame(_ opcode: WebSocketOpcode, _ payload: [UInt8], fin: Bool = true, key: WebSocketMaskingKey = .init(0x37, 0xFA, 0x21, 0x3D)) -> [UInt8] {
+func clientFrame(
+    _ opcode: WebSocketOpcode, _ payload: [UInt8], fin: Bool = true,
+    key: WebSocketMaskingKey = .init(0x37, 0xFA, 0x21, 0x3D)
+) -> [UInt8] {
     WebSocketFrameEncoder.encode(WebSocketFrame(fin: fin, opcode: opcode, maskingKey: key, payload: payload))
 }
 
 /// A masked text frame.
-func clientText(_ text: String, fin: Bool = true) -> [UInt8] { clientFrame(.text, Array(text.utf8), fin: fin) }
+func clientText(_ text: String, fin: Bool = true) -> [UInt8] {
+    clientFrame(.text, Array(text.utf8), fin: fin)
+}

@@ -58,11 +58,13 @@ struct UTF8ValidatorTests {
     @Test(
         "refuses invalid UTF-8 at the first offending byte",
         arguments: [
-            ([0x80], 0), ([0xBF], 0), ([0xC0, 0x80], 0), ([0xC1, 0xBF], 0),  // stray continuation, overlong 2-byte
+            // stray continuation, overlong 2-byte
+            ([0x80], 0), ([0xBF], 0), ([0xC0, 0x80], 0), ([0xC1, 0xBF], 0),
             ([0xE0, 0x80, 0x80], 1), ([0xE0, 0x9F, 0xBF], 1),  // overlong 3-byte
             ([0xED, 0xA0, 0x80], 1), ([0xED, 0xBF, 0xBF], 1),  // surrogates
             ([0xF0, 0x8F, 0xBF, 0xBF], 1),  // overlong 4-byte
-            ([0xF4, 0x90, 0x80, 0x80], 1), ([0xF5, 0x80, 0x80, 0x80], 0), ([0xFF], 0), ([0xFE], 0),  // > U+10FFFF
+            // above U+10FFFF, never valid
+            ([0xF4, 0x90, 0x80, 0x80], 1), ([0xF5, 0x80, 0x80, 0x80], 0), ([0xFF], 0), ([0xFE], 0),
             (Array("abcdefgh".utf8) + [0xC2, 0x41], 9),  // missing continuation after ASCII run
             ([0x61, 0xE2, 0x82, 0x28], 3),
         ] as [([UInt8], Int)])
@@ -99,14 +101,20 @@ struct UTF8ValidatorTests {
         #expect(validator.isComplete)
     }
 
-    @Test("agrees with the reference decoder and the standard library on random input, whole and in pieces (seeded)")
+    @Test(
+        "agrees with the reference decoder and the standard library on random input, whole and in pieces (seeded)"
+    )
     func fuzz() {
         var generator = SeededGenerator(seed: 3629)
-        let pool: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF]
+        let pool: [UInt8] = [
+            0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE,
+            0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF,
+        ]
         for _ in 0..<4000 {
             let count = Int.random(in: 0..<24, using: &generator)
             let bytes: [UInt8] = (0..<count).map { _ in
-                Bool.random(using: &generator) ? pool.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
+                Bool.random(using: &generator)
+                    ? pool.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
             }
             var whole = UTF8Validator()
             let wholeOK = whole.consume(bytes) && whole.isComplete

@@ -17,7 +17,8 @@ func writtenFrames(_ actions: [WebSocketAction]) -> [WebSocketFrame] {
 
 /// The close code of the first close frame written, if any.
 func writtenCloseCode(_ actions: [WebSocketAction]) -> WebSocketCloseCode? {
-    guard let close = writtenFrames(actions).first(where: { $0.opcode == .close }), close.payload.count >= 2 else { return nil }
+    guard let close = writtenFrames(actions).first(where: { $0.opcode == .close }), close.payload.count >= 2
+    else { return nil }
     return WebSocketCloseCode(rawValue: UInt16(close.payload[0]) << 8 | UInt16(close.payload[1]))
 }
 
@@ -43,7 +44,9 @@ struct WebSocketConnectionTests {
     @Test("reassembles a fragmented message with a ping interleaved, answering the ping first")
     func reassembles() {
         var connection = ServerConnection.server(now: t0)
-        let input = clientFrame(.binary, [1, 2], fin: false) + clientFrame(.ping, [9]) + clientFrame(.continuation, [3], fin: false)
+        let input =
+            clientFrame(.binary, [1, 2], fin: false) + clientFrame(.ping, [9])
+            + clientFrame(.continuation, [3], fin: false)
             + clientFrame(.continuation, [4])
         let actions = connection.receive(input, now: t0)
         #expect(actions.count == 2)
@@ -88,7 +91,8 @@ struct WebSocketConnectionTests {
     @Test("accepts a character split across fragments")
     func characterAcrossFragments() {
         var connection = ServerConnection.server(now: t0)
-        let input = clientFrame(.text, [0x61, 0xE2], fin: false) + clientFrame(.continuation, [0x82], fin: false)
+        let input =
+            clientFrame(.text, [0x61, 0xE2], fin: false) + clientFrame(.continuation, [0x82], fin: false)
             + clientFrame(.continuation, [0xAC])
         #expect(connection.receive(input, now: t0) == [.deliver(.text("a€"))])
     }
@@ -96,14 +100,17 @@ struct WebSocketConnectionTests {
     @Test("fails with 1007 on a text message ending inside a character")
     func truncatedText() {
         var connection = ServerConnection.server(now: t0)
-        #expect(writtenCloseCode(connection.receive(clientFrame(.text, [0x61, 0xE2, 0x82]), now: t0)) == .invalidPayloadData)
+        #expect(
+            writtenCloseCode(connection.receive(clientFrame(.text, [0x61, 0xE2, 0x82]), now: t0))
+                == .invalidPayloadData)
     }
 
     @Test("answers a ping with a pong echoing its payload")
     func pingPong() {
         var connection = ServerConnection.server(now: t0)
         let actions = connection.receive(clientFrame(.ping, Array("are you there".utf8)), now: t0)
-        #expect(writtenFrames(actions) == [WebSocketFrame(opcode: .pong, payload: Array("are you there".utf8))])
+        #expect(
+            writtenFrames(actions) == [WebSocketFrame(opcode: .pong, payload: Array("are you there".utf8))])
     }
 
     @Test("ignores an unsolicited pong")
@@ -118,7 +125,8 @@ struct WebSocketConnectionTests {
         var connection = ServerConnection.server(now: t0)
         let actions = connection.receive(clientFrame(.close, closePayload(1000, Array("bye".utf8))), now: t0)
         #expect(writtenFrames(actions) == [WebSocketFrame(opcode: .close, payload: closePayload(1000))])
-        #expect(closure(actions) == WebSocketClosure(code: .normalClosure, reason: "bye", cause: .closeHandshake))
+        #expect(
+            closure(actions) == WebSocketClosure(code: .normalClosure, reason: "bye", cause: .closeHandshake))
         #expect(closure(actions)?.discardsPendingWrites == false)
         #expect(connection.receive(clientText("late"), now: t0).isEmpty)
     }
@@ -131,7 +139,9 @@ struct WebSocketConnectionTests {
         #expect(closure(actions)?.code == .noStatusReceived)
     }
 
-    @Test("refuses close codes not allowed on the wire with 1002", arguments: [0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535] as [UInt16])
+    @Test(
+        "refuses close codes not allowed on the wire with 1002",
+        arguments: [0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535] as [UInt16])
     func refusesCloseCode(code: UInt16) {
         var connection = ServerConnection.server(now: t0)
         let actions = connection.receive(clientFrame(.close, closePayload(code)), now: t0)
@@ -139,7 +149,10 @@ struct WebSocketConnectionTests {
         #expect(closure(actions)?.cause == .protocolError(.invalidCloseCode))
     }
 
-    @Test("echoes close codes allowed on the wire", arguments: [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999] as [UInt16])
+    @Test(
+        "echoes close codes allowed on the wire",
+        arguments: [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999]
+            as [UInt16])
     func acceptsCloseCode(code: UInt16) {
         var connection = ServerConnection.server(now: t0)
         let actions = connection.receive(clientFrame(.close, closePayload(code)), now: t0)
@@ -166,12 +179,19 @@ struct WebSocketConnectionTests {
     func ourClose() {
         var connection = ServerConnection.server(now: t0)
         let closing = connection.close(code: .goingAway, reason: "shutdown", now: t0)
-        #expect(writtenFrames(closing) == [WebSocketFrame(opcode: .close, payload: closePayload(1001, Array("shutdown".utf8)))])
+        #expect(
+            writtenFrames(closing) == [
+                WebSocketFrame(opcode: .close, payload: closePayload(1001, Array("shutdown".utf8)))
+            ])
         #expect(!connection.isOpen)
         #expect(connection.send(.text("nope")).isEmpty)
         #expect(connection.receive(clientText("still talking") + clientFrame(.ping, [1]), now: t0).isEmpty)
         let actions = connection.receive(clientFrame(.close, closePayload(1001)), now: t0)
-        #expect(actions == [.closeTransport(WebSocketClosure(code: .goingAway, reason: "shutdown", cause: .closeHandshake))])
+        #expect(
+            actions == [
+                .closeTransport(
+                    WebSocketClosure(code: .goingAway, reason: "shutdown", cause: .closeHandshake))
+            ])
     }
 
     @Test("closes the transport when the peer does not answer our close within closeTimeout")
@@ -236,7 +256,10 @@ struct WebSocketConnectionTests {
         var configuration = ServerConnection.Configuration()
         configuration.frameLimits = .init(maxFrameSize: 10, maxMessageSize: 10)
         var connection = ServerConnection.server(configuration: configuration, now: t0)
-        #expect(writtenCloseCode(connection.receive(clientFrame(.binary, [UInt8](repeating: 0, count: 11)), now: t0)) == .messageTooBig)
+        #expect(
+            writtenCloseCode(
+                connection.receive(clientFrame(.binary, [UInt8](repeating: 0, count: 11)), now: t0))
+                == .messageTooBig)
     }
 
     @Test("fails with 1002 on an unmasked client frame")
@@ -261,7 +284,8 @@ struct WebSocketConnectionTests {
     @Test("masks frames with keys from the injected generator as a client")
     func clientSends() throws {
         var keys = SeededGenerator(seed: 1)
-        var connection = WebSocketConnection<ManualInstant>.client(maskingKeys: SeededGenerator(seed: 1), now: t0)
+        var connection = WebSocketConnection<ManualInstant>.client(
+            maskingKeys: SeededGenerator(seed: 1), now: t0)
         let actions = connection.send(.binary([1, 2, 3]))
         guard case .write(let bytes)? = actions.first else {
             Issue.record("no write")
@@ -278,7 +302,8 @@ struct WebSocketConnectionTests {
 
     static let conversation: [UInt8] =
         clientText("first") + clientFrame(.text, Array("sec".utf8), fin: false) + clientFrame(.ping, [7])
-        + clientFrame(.continuation, Array("ond".utf8)) + clientFrame(.binary, [0, 1]) + clientFrame(.pong, [])
+        + clientFrame(.continuation, Array("ond".utf8)) + clientFrame(.binary, [0, 1])
+        + clientFrame(.pong, [])
         + clientFrame(.close, closePayload(1000, Array("done".utf8)))
 
     @Test("produces identical actions whole, byte by byte and split at every index")
@@ -302,16 +327,21 @@ struct WebSocketConnectionTests {
         for _ in 0..<800 {
             var input = Self.conversation
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                input[Int.random(in: 0..<input.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                input[Int.random(in: 0..<input.count, using: &generator)] = UInt8.random(
+                    in: 0...255, using: &generator)
             }
             var connection = ServerConnection.server(now: .zero)
             var actions: [WebSocketAction] = []
             for chunk in DripFeed.randomChunks(of: input, maxChunk: 11, using: &generator) {
                 actions += connection.receive(chunk, now: .zero)
             }
-            let closes = actions.indices.filter { if case .closeTransport = actions[$0] { true } else { false } }
+            let closes = actions.indices.filter {
+                if case .closeTransport = actions[$0] { true } else { false }
+            }
             #expect(closes.count <= 1, "seed \(generator.seed) input \(input)")
-            if let last = closes.first { #expect(last == actions.count - 1, "seed \(generator.seed) input \(input)") }
+            if let last = closes.first {
+                #expect(last == actions.count - 1, "seed \(generator.seed) input \(input)")
+            }
         }
     }
 }

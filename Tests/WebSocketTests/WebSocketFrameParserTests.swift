@@ -26,9 +26,11 @@ struct WebSocketFrameParserTests {
         #expect(fragmented.frames.map(\.opcode) == [.text, .continuation])
         let ping = FrameOutcome([0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f], role: .client)
         #expect(ping.frames.first?.opcode == .ping)
-        let medium = FrameOutcome([0x82, 0x7E, 0x01, 0x00] + [UInt8](repeating: 7, count: 256), role: .client)
+        let medium = FrameOutcome(
+            [0x82, 0x7E, 0x01, 0x00] + [UInt8](repeating: 7, count: 256), role: .client)
         #expect(medium.frames.first?.payload.count == 256)
-        let large = FrameOutcome([0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0] + [UInt8](repeating: 7, count: 65536), role: .client)
+        let large = FrameOutcome(
+            [0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0] + [UInt8](repeating: 7, count: 65536), role: .client)
         #expect(large.frames.first?.payload.count == 65536)
     }
 
@@ -56,7 +58,10 @@ struct WebSocketFrameParserTests {
     @Test("refuses a control frame with a payload over 125 bytes", arguments: [0x88, 0x89, 0x8A] as [UInt8])
     func controlFrameLength(first: UInt8) {
         #expect(FrameOutcome([first, 0xFE, 0, 126]).error == .controlFrameTooLong)
-        #expect(FrameOutcome(clientFrame(WebSocketOpcode(rawValue: first & 0xF)!, [UInt8](repeating: 0, count: 125))).error == nil)
+        #expect(
+            FrameOutcome(
+                clientFrame(WebSocketOpcode(rawValue: first & 0xF)!, [UInt8](repeating: 0, count: 125))
+            ).error == nil)
     }
 
     @Test("refuses a fragmented control frame", arguments: [0x08, 0x09, 0x0A] as [UInt8])
@@ -79,7 +84,10 @@ struct WebSocketFrameParserTests {
     @Test("refuses a frame one byte over maxFrameSize as soon as the length is known")
     func frameLimit() throws {
         let configuration = WebSocketFrameParser.Configuration(maxFrameSize: 200, maxMessageSize: 1000)
-        #expect(FrameOutcome(clientFrame(.binary, [UInt8](repeating: 1, count: 200)), configuration: configuration).error == nil)
+        #expect(
+            FrameOutcome(
+                clientFrame(.binary, [UInt8](repeating: 1, count: 200)), configuration: configuration
+            ).error == nil)
         // Only the header arrives: the payload is never buffered.
         var parser = WebSocketFrameParser(role: .server, configuration: configuration)
         parser.append([0x82, 0xFE, 0x00, 201])
@@ -144,7 +152,8 @@ struct WebSocketFrameParserTests {
     }
 
     static let stream: [UInt8] =
-        clientText("Hel", fin: false) + clientFrame(.ping, Array("beat".utf8)) + clientFrame(.continuation, Array("lo".utf8))
+        clientText("Hel", fin: false) + clientFrame(.ping, Array("beat".utf8))
+        + clientFrame(.continuation, Array("lo".utf8))
         + clientFrame(.binary, [UInt8](repeating: 0xAB, count: 130)) + clientFrame(.close, [0x03, 0xE8])
 
     @Test("gives identical frames whole, byte by byte and split at every index")
@@ -163,7 +172,9 @@ struct WebSocketFrameParserTests {
         for round in 0..<1500 {
             var input: [UInt8]
             if round % 3 == 0 {
-                input = (0..<Int.random(in: 0..<64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                input = (0..<Int.random(in: 0..<64, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
             } else {
                 input = Self.stream
                 for _ in 0..<Int.random(in: 1...3, using: &generator) {
@@ -174,7 +185,9 @@ struct WebSocketFrameParserTests {
             let role: WebSocketRole = round % 2 == 0 ? .server : .client
             let whole = FrameOutcome(input, role: role, configuration: configuration)
             let chunks = DripFeed.randomChunks(of: input, maxChunk: 9, using: &generator)
-            #expect(FrameOutcome(chunks: chunks, role: role, configuration: configuration) == whole, "seed \(generator.seed) input \(input)")
+            #expect(
+                FrameOutcome(chunks: chunks, role: role, configuration: configuration) == whole,
+                "seed \(generator.seed) input \(input)")
         }
     }
 }

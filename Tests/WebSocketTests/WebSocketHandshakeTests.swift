@@ -47,7 +47,9 @@ struct WebSocketHandshakeTests {
             [("Upgrade", "websocket"), ("Connection", "keep-alive"), ("Connection", "upgrade")],
         ])
     func tokens(fields: [(String, String)]) throws {
-        let base = [("Host", "h"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13")]
+        let base = [
+            ("Host", "h"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13"),
+        ]
         #expect(throws: Never.self) { try WebSocketServerHandshake().accept(Self.head(base + fields)) }
     }
 
@@ -95,7 +97,9 @@ struct WebSocketHandshakeTests {
         #expect(policy.allows("https://CHAT.example"))
         #expect(!policy.allows("https://evil.example"))
         #expect(policy.allows(nil))
-        #expect(!WebSocketOriginPolicy.allowList(["https://chat.example"], allowsMissingOrigin: false).allows(nil))
+        #expect(
+            !WebSocketOriginPolicy.allowList(["https://chat.example"], allowsMissingOrigin: false).allows(nil)
+        )
         let custom = WebSocketOriginPolicy.custom({ origin in origin?.hasSuffix(".example") == true })
         #expect(custom.allows("https://a.example"))
         #expect(!custom.allows(nil))
@@ -111,11 +115,13 @@ struct WebSocketHandshakeTests {
         var head = Self.head()
         head.headers.add(name: "Sec-WebSocket-Protocol", value: "chat.v2, persona.v1")
         head.headers.add(name: "Sec-WebSocket-Protocol", value: "chat.v1")
-        let handshake = WebSocketServerHandshake(configuration: .init(supportedSubprotocols: ["chat.v1", "persona.v1"]))
+        let handshake = WebSocketServerHandshake(
+            configuration: .init(supportedSubprotocols: ["chat.v1", "persona.v1"]))
         let acceptance = try handshake.accept(head)
         #expect(acceptance.subprotocol == "persona.v1")
         #expect(acceptance.responseHead.headers["Sec-WebSocket-Protocol"] == "persona.v1")
-        let none = try WebSocketServerHandshake(configuration: .init(supportedSubprotocols: ["x"])).accept(head)
+        let none = try WebSocketServerHandshake(configuration: .init(supportedSubprotocols: ["x"])).accept(
+            head)
         #expect(none.subprotocol == nil)
         #expect(!none.responseHead.headers.contains("Sec-WebSocket-Protocol"))
     }
@@ -148,9 +154,12 @@ struct WebSocketHandshakeTests {
         var generator = SeededGenerator(seed: 5)
         let client = WebSocketClientHandshake(host: "h", subprotocols: ["a"], using: &generator)
         let good: HTTPHeaders = [
-            "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": WebSocketAccept.value(forKey: client.key),
+            "Upgrade": "websocket", "Connection": "Upgrade",
+            "Sec-WebSocket-Accept": WebSocketAccept.value(forKey: client.key),
         ]
-        #expect(throws: Never.self) { try client.validate(HTTP1ResponseHead(status: .switchingProtocols, headers: good)) }
+        #expect(throws: Never.self) {
+            try client.validate(HTTP1ResponseHead(status: .switchingProtocols, headers: good))
+        }
         var wrongAccept = good
         wrongAccept.replaceOrAdd(name: "Sec-WebSocket-Accept", value: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
         #expect(throws: WebSocketClientHandshake.Failure.invalidAccept) {

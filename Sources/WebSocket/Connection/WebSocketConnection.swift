@@ -268,7 +268,9 @@ where Instant.Duration == Duration {
         }
     }
 
-    private mutating func deliver(opcode: WebSocketOpcode, payload: [UInt8], into actions: inout [WebSocketAction]) {
+    private mutating func deliver(
+        opcode: WebSocketOpcode, payload: [UInt8], into actions: inout [WebSocketAction]
+    ) {
         if opcode == .text {
             // A message may only end between characters.
             guard validator.isComplete else { return fail(.invalidUTF8, into: &actions) }
@@ -297,7 +299,8 @@ where Instant.Duration == Duration {
             reason = String(decoding: reasonBytes, as: UTF8.self)
         }
         // Echo the code (an empty close is answered with an empty close).
-        let reply = code == .noStatusReceived ? [] : WebSocketFrameEncoder.closePayload(code: code, reason: "")
+        let reply =
+            code == .noStatusReceived ? [] : WebSocketFrameEncoder.closePayload(code: code, reason: "")
         actions.append(.write(encode(WebSocketFrame(opcode: .close, payload: reply))))
         let closure = WebSocketClosure(code: code, reason: reason, cause: .closeHandshake)
         state = .closed(closure)
@@ -311,13 +314,16 @@ where Instant.Duration == Duration {
             actions.append(.write(encodeClose(code: error.closeCode, reason: error.reason)))
         }
         fragment = nil
-        let closure = WebSocketClosure(code: error.closeCode, reason: error.reason, cause: .protocolError(error))
+        let closure = WebSocketClosure(
+            code: error.closeCode, reason: error.reason, cause: .protocolError(error))
         state = .closed(closure)
         actions.append(.closeTransport(closure))
     }
 
     private mutating func encodeClose(code: WebSocketCloseCode, reason: String) -> [UInt8] {
-        encode(WebSocketFrame(opcode: .close, payload: WebSocketFrameEncoder.closePayload(code: code, reason: reason)))
+        encode(
+            WebSocketFrame(
+                opcode: .close, payload: WebSocketFrameEncoder.closePayload(code: code, reason: reason)))
     }
 
     /// Encodes a frame, masked with a fresh key in client mode.
