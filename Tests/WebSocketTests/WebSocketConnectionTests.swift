@@ -88,6 +88,25 @@ struct WebSocketConnectionTests {
         #expect(!connection.isOpen)
     }
 
+    @Test("fails with 1007 inside a frame whose payload has not fully arrived")
+    func invalidUTF8InsideArrivingFrame() {
+        var connection = ServerConnection.server(now: t0)
+        let frame = clientFrame(.text, Array("abcd".utf8) + [0xFF] + [UInt8](repeating: 0x61, count: 995))
+        // Header (8 bytes) plus the first 6 payload bytes; 994 are still to come.
+        let actions = connection.receive(frame.prefix(14), now: t0)
+        #expect(writtenCloseCode(actions) == .invalidPayloadData)
+        #expect(closure(actions)?.cause == .protocolError(.invalidUTF8))
+    }
+
+    @Test("does not refuse valid text that arrives a byte at a time")
+    func validTextByteByByte() {
+        var connection = ServerConnection.server(now: t0)
+        let frame =
+            clientFrame(.text, Array("né €🎉".utf8), fin: false) + clientFrame(.continuation, Array("ü".utf8))
+        let actions = frame.flatMap { connection.receive([$0], now: t0) }
+        #expect(actions == [.deliver(.text("né €🎉ü"))])
+    }
+
     @Test("accepts a character split across fragments")
     func characterAcrossFragments() {
         var connection = ServerConnection.server(now: t0)
@@ -301,8 +320,10 @@ struct WebSocketConnectionTests {
     }
 
     static let conversation: [UInt8] =
-        clientText("first") + clientFrame(.text, Array("sec".utf8), fin: false) + clientFrame(.ping, [7])
-        + clientFrame(.continuation, Array("ond".utf8)) + clientFrame(.binary, [0, 1])
+        clientText("first") + clientFrame(.text, Array(Array("séc".utf8).dropLast(2)), fin: false)
+        + clientFrame(.ping, [7])
+        + clientFrame(.continuation, Array(Array("séc".utf8).suffix(2)) + Array("ond €".utf8))
+        + clientFrame(.binary, [0, 1])
         + clientFrame(.pong, [])
         + clientFrame(.close, closePayload(1000, Array("done".utf8)))
 
@@ -314,14 +335,14 @@ struct WebSocketConnectionTests {
         }
         let whole = run([Self.conversation])
         let delivered = whole.compactMap { if case .deliver(let message) = $0 { message } else { nil } }
-        #expect(delivered == [.text("first"), .text("second"), .binary([0, 1])])
+        #expect(delivered == [.text("first"), .text("sécond €"), .binary([0, 1])])
         #expect(closure(whole)?.reason == "done")
         for chunks in DripFeed.splits(of: Self.conversation) {
             #expect(run(chunks) == whole, "chunks \(chunks.map(\.count))")
         }
     }
 
-    @Test("never crashes on random input, and stops after closing the transport (seeded)")
+    @Test("never crashes on mutated input, acts the same in random chunks, and stops after closing (seeded)")
     func fuzz() {
         var generator = SeededGenerator(seed: 7)
         for _ in 0..<800 {
@@ -335,6 +356,10 @@ struct WebSocketConnectionTests {
             for chunk in DripFeed.randomChunks(of: input, maxChunk: 11, using: &generator) {
                 actions += connection.receive(chunk, now: .zero)
             }
+            var wholeConnection = ServerConnection.server(now: .zero)
+            #expect(
+                wholeConnection.receive(input, now: .zero) == actions, "seed \(generator.seed) input \(input)"
+            )
             let closes = actions.indices.filter {
                 if case .closeTransport = actions[$0] { true } else { false }
             }

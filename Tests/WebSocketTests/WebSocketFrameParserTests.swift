@@ -109,6 +109,27 @@ struct WebSocketFrameParserTests {
         #expect(FrameOutcome(next, configuration: configuration).error == nil)
     }
 
+    @Test("exposes the unmasked part of a frame still arriving, then the same frame whole")
+    func partialFrame() throws {
+        let payload = (0..<40).map { UInt8($0) }
+        let bytes = clientFrame(.binary, payload)
+        var parser = WebSocketFrameParser(role: .server)
+        #expect(parser.partialFrame() == nil)
+        var seen: [UInt8] = []
+        for byte in bytes.dropLast() {
+            parser.append([byte])
+            #expect(try parser.next() == nil)
+            if let partial = parser.partialFrame() {
+                #expect(partial.opcode == .binary)
+                seen = Array(partial.received)
+            }
+        }
+        #expect(seen == Array(payload.dropLast()))
+        parser.append([bytes.last!])
+        #expect(try parser.next()?.payload == payload)
+        #expect(parser.partialFrame() == nil)
+    }
+
     @Test("accepts 16 MiB frames when configured")
     func largeLimit() {
         let size = 16 << 20
