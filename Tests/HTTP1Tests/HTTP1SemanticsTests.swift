@@ -121,4 +121,17 @@ struct HTTP1SemanticsTests {
         #expect(headers.values(for: "x-dup") == ["3"])
         #expect(headers.fields.map(\.name) == ["Connection", "X-Dup"])
     }
+
+    @Test(
+        "finds a token in a list only as a whole element",
+        arguments: [
+            ("keep-alive,upgrade", true), (" Upgrade ", true), (",, upgrade ,,", true),
+            ("a, b,\tUPGRADE", true),
+            ("upgraded", false), ("up grade", false), ("", false), ("keep-alive", false),
+            ("upgrade-x, y", false),
+        ])
+    func tokenInList(value: String, expected: Bool) {
+        let headers: HTTPHeaders = ["Connection": value]
+        #expect(headers.containsToken("upgrade", in: "connection") == expected)
+    }
 }

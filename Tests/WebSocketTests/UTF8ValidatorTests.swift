@@ -78,6 +78,26 @@ struct UTF8ValidatorTests {
         #expect(referenceFirstInvalid(bytes) == firstBad)
     }
 
+    @Test("agrees with the reference for every byte after every kind of unfinished prefix")
+    func exhaustiveNextByte() {
+        // One prefix per DFA state: between characters, and each "expecting" situation.
+        let prefixes: [[UInt8]] = [
+            [], [0xC2], [0xE0], [0xE1], [0xED], [0xF0], [0xF1], [0xF4], [0xE1, 0x80], [0xF1, 0x80],
+            [0xF1, 0x80, 0x80],
+        ]
+        for prefix in prefixes {
+            for byte in 0...255 {
+                let input = prefix + [UInt8(byte)]
+                var validator = UTF8Validator()
+                let accepted = validator.consume(input)
+                let reference = referenceFirstInvalid(input)
+                // Valid so far means: no invalid byte (valid, or only truncated at the end).
+                #expect(accepted == (reference == nil || reference == input.count), "input \(input)")
+                #expect(validator.isComplete == (reference == nil), "input \(input)")
+            }
+        }
+    }
+
     @Test("fails across a fragment boundary without waiting for the message end")
     func acrossFragments() {
         var validator = UTF8Validator()

@@ -57,20 +57,15 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// The comma-separated list elements of every field named `name` (RFC 9110 §5.6.1),
     /// trimmed, with empty elements dropped. Case is preserved.
     public func listElements(for name: String) -> [String] {
-        var result: [String] = []
-        for value in values(for: name) {
-            for element in value.split(separator: ",", omittingEmptySubsequences: true) {
-                let trimmed = HTTPHeaders.trimmingWhitespace(element)
-                if !trimmed.isEmpty { result.append(trimmed) }
-            }
-        }
-        return result
+        HTTPSyntax.listElements(values(for: name))
     }
 
     /// Whether `token` appears (ASCII case-insensitively) as a list element of any field named
     /// `name`, e.g. `containsToken("upgrade", in: "Connection")` for `Connection: keep-alive, Upgrade`.
     public func containsToken(_ token: String, in name: String) -> Bool {
-        listElements(for: name).contains { HTTPHeaders.namesEqual($0, token) }
+        fields.contains {
+            HTTPHeaders.namesEqual($0.name, name) && HTTPSyntax.listValue($0.value, containsToken: token)
+        }
     }
 
     /// Appends a field (duplicates allowed).

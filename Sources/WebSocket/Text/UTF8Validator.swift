@@ -4,8 +4,10 @@
 /// so an invalid message is refused (1007) without waiting for its end.
 ///
 /// The state is a small DFA over the "expecting" situations of RFC 3629's table, which also
-/// excludes overlong forms, surrogates (U+D800–DFFF) and code points above U+10FFFF. While in
-/// the accepting state, eight bytes at a time are checked for ASCII with one mask.
+/// excludes overlong forms, surrogates (U+D800–DFFF) and code points above U+10FFFF. It runs
+/// as two table look-ups per byte (byte class, then transition; both tables generated from the
+/// readable `transition` function). While in the accepting state, eight bytes at a time are
+/// checked for ASCII with one mask.
 public struct UTF8Validator: Sendable, Hashable {
     /// What the next byte must be.
     enum State: UInt8, Sendable {
@@ -56,24 +58,62 @@ public struct UTF8Validator: Sendable, Hashable {
         guard state != .reject else { return false }
         let count = buffer.count
         guard let base = buffer.baseAddress else { return true }
+        let classCount = UTF8Validator.classCount
         var index = 0
-        var state = self.state
-        defer { self.state = state }
-        while index < count {
-            if state == .accept {
-                // ASCII fast path: eight bytes whose high bits are all clear.
-                while index + 8 <= count {
-                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
-                    index += 8
+        var current = state.rawValue
+        let accept = State.accept.rawValue
+        let reject = State.reject.rawValue
+        let ok = UTF8Validator.classes.withUnsafeBufferPointer { classes in
+            UTF8Validator.transitions.withUnsafeBufferPointer { transitions in
+                while index < count {
+                    if current == accept {
+                        // ASCII fast path: eight bytes whose high bits are all clear.
+                        while index + 8 <= count {
+                            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                            if word & 0x8080_8080_8080_8080 != 0 { break }
+                            index += 8
+                        }
+                        if index == count { break }
+                    }
+                    current = transitions[Int(current) &* classCount &+ Int(classes[Int(base[index])])]
+                    if current == reject { return false }
+                    index += 1
                 }
-                if index == count { break }
+                return true
             }
-            state = UTF8Validator.transition(state, base[index])
-            if state == .reject { return false }
-            index += 1
         }
-        return true
+        state = State(rawValue: current)!
+        return ok
+    }
+
+    /// Number of byte classes: bytes that every state treats alike share a class.
+    static let classCount = 13
+    /// One representative byte per class, in class order.
+    static let classRepresentatives: [UInt8] = [
+        0x00, 0x80, 0x90, 0xA0, 0xC0, 0xC2, 0xE0, 0xE1, 0xED, 0xF0, 0xF1, 0xF4, 0xF5,
+    ]
+    /// Byte → class, derived from the RFC 3629 ranges.
+    static let classes: [UInt8] = (0...255).map { (byte: Int) -> UInt8 in
+        switch byte {
+        case 0x00...0x7F: 0
+        case 0x80...0x8F: 1
+        case 0x90...0x9F: 2
+        case 0xA0...0xBF: 3
+        case 0xC0...0xC1: 4
+        case 0xC2...0xDF: 5
+        case 0xE0: 6
+        case 0xE1...0xEC, 0xEE...0xEF: 7
+        case 0xED: 8
+        case 0xF0: 9
+        case 0xF1...0xF3: 10
+        case 0xF4: 11
+        default: 12
+        }
+    }
+    /// state × class → state, generated from the readable `transition` function so the table
+    /// and the specification cannot drift apart.
+    static let transitions: [UInt8] = (0...State.reject.rawValue).flatMap { raw in
+        classRepresentatives.map { transition(State(rawValue: raw)!, $0).rawValue }
     }
 
     @inline(__always)
