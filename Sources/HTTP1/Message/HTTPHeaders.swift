@@ -84,6 +84,24 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         fields.removeAll { HTTPHeaders.namesEqual($0.name, name) }
     }
 
+    /// ASCII case-insensitive comparison of two strings, over their contiguous UTF-8 when
+    /// available (the common case: this runs for every field of every request).
+    package static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let fast = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                for index in 0..<left.count where left[index] != right[index] {
+                    if HTTPSyntax.lowercased(left[index]) != HTTPSyntax.lowercased(right[index]) {
+                        return false
+                    }
+                }
+                return true
+            }
+        }
+        if let result = fast ?? nil { return result }
+        return namesEqual(Substring(lhs), Substring(rhs))
+    }
+
     /// ASCII case-insensitive comparison, the rule for field names and most tokens.
     package static func namesEqual(_ lhs: some StringProtocol, _ rhs: some StringProtocol) -> Bool {
         let left = lhs.utf8

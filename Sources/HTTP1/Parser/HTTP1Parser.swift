@@ -256,13 +256,14 @@ public struct HTTP1Parser: Sendable {
         if line.contains(0x0D) { throw fail(.bareCR) }
         // Exactly `method SP request-target SP HTTP-version`; single SPs only. RFC 9112 §3
         // permits lenient whitespace splitting; we don't, as lenient parsers disagree.
-        let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
-            throw fail(.invalidRequestLine)
-        }
-        let methodBytes = parts[0]
-        let targetBytes = parts[1]
-        let versionBytes = parts[2]
+        guard let firstSpace = line.firstIndex(of: 0x20),
+            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 0x20),
+            !line[(secondSpace + 1)...].contains(0x20),
+            firstSpace > line.startIndex, secondSpace > firstSpace + 1, secondSpace + 1 < line.endIndex
+        else { throw fail(.invalidRequestLine) }
+        let methodBytes = line[..<firstSpace]
+        let targetBytes = line[(firstSpace + 1)..<secondSpace]
+        let versionBytes = line[(secondSpace + 1)...]
 
         guard methodBytes.allSatisfy(HTTPSyntax.isTokenCharacter) else { throw fail(.invalidMethod) }
         let method = HTTPMethod(rawValue: String(decoding: methodBytes, as: UTF8.self))
@@ -291,11 +292,14 @@ public struct HTTP1Parser: Sendable {
 
     /// `HTTP-version = HTTP-name "/" DIGIT "." DIGIT`, HTTP-name case-sensitive (RFC 9112 §2.3).
     private mutating func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTP1ParseError) -> HTTPVersion {
-        let b = Array(bytes)
         let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
-        guard b.count == 8, b[0..<5].elementsEqual("HTTP/".utf8), isDigit(b[5]), b[6] == 0x2E, isDigit(b[7])
+        let at = bytes.startIndex
+        guard bytes.count == 8, bytes[at] == UInt8(ascii: "H"), bytes[at + 1] == UInt8(ascii: "T"),
+            bytes[at + 2] == UInt8(ascii: "T"), bytes[at + 3] == UInt8(ascii: "P"),
+            bytes[at + 4] == UInt8(ascii: "/"),
+            isDigit(bytes[at + 5]), bytes[at + 6] == 0x2E, isDigit(bytes[at + 7])
         else { throw fail(.invalidVersion) }
-        let version = HTTPVersion(major: Int(b[5] - 0x30), minor: Int(b[7] - 0x30))
+        let version = HTTPVersion(major: Int(bytes[at + 5] - 0x30), minor: Int(bytes[at + 7] - 0x30))
         guard version == .http1_1 || version == .http1_0 else { throw fail(.unsupportedVersion) }
         return version
     }
