@@ -55,4 +55,46 @@ struct HTTP1ResponseHeadParserTests {
             try over.feed(Array("HTTP/1.1 200 OK\r\nA: 123456\r\n\r\n".utf8))  // 11 bytes
         }
     }
+
+    /// Everything a response head parser produced for chunks: the head (if any), all bytes
+    /// after it, and the error.
+    static func outcome(_ chunks: [[UInt8]]) -> String {
+        var parser = HTTP1ResponseHeadParser(
+            configuration: .init(maxRequestLineLength: 40, maxHeaderBytes: 60))
+        var result: (head: HTTP1ResponseHead, remainder: [UInt8])?
+        var rest: [UInt8] = []
+        do {
+            for chunk in chunks {
+                if result != nil {
+                    rest += chunk
+                } else {
+                    result = try parser.feed(chunk)
+                }
+            }
+        } catch {
+            return "error \(error)"
+        }
+        guard let result else { return "incomplete" }
+        return "\(result.head) \((result.remainder) + rest)"
+    }
+
+    @Test("never crashes on mutated responses and parses them the same in random chunks (seeded)")
+    func fuzz() {
+        var generator = SeededGenerator(seed: 9110)
+        let alphabet: [UInt8] = Array(" \r\n:0123456789HTP/.".utf8) + [0x00, 0x7F, 0xFF]
+        for _ in 0..<1000 {
+            var input = Self.response
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let position = Int.random(in: 0..<input.count, using: &generator)
+                if Bool.random(using: &generator) {
+                    input[position] = alphabet.randomElement(using: &generator)!
+                } else {
+                    input.remove(at: position)
+                }
+            }
+            let whole = Self.outcome([input])
+            let pieces = Self.outcome(DripFeed.randomChunks(of: input, maxChunk: 6, using: &generator))
+            #expect(pieces == whole, "seed \(generator.seed) input \(input)")
+        }
+    }
 }

@@ -35,4 +35,21 @@ struct Base64Tests {
             #expect(Base64.decode(encoded) == bytes, "seed \(generator.seed) input \(bytes)")
         }
     }
+
+    @Test("decodes random text only when it is the canonical encoding of its bytes (seeded)")
+    func canonicalOnly() {
+        var generator = SeededGenerator(seed: 4649)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n".utf8)
+        var decodedCount = 0
+        for _ in 0..<3000 {
+            let length = Int.random(in: 0..<13, using: &generator)
+            let text = String(
+                decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+            if let bytes = Base64.decode(text) {
+                decodedCount += 1
+                #expect(Base64.encode(bytes) == text, "seed \(generator.seed) input \(text.debugDescription)")
+            }
+        }
+        #expect(decodedCount > 0)
+    }
 }
