@@ -98,6 +98,28 @@ struct UTF8ValidatorTests {
         }
     }
 
+    @Test(
+        "gives the same verdict whole, byte by byte and split at every index",
+        arguments: [
+            Array("ASCII run longer than eight, then κόσμε and 🎉!".utf8),
+            Array("twelve bytes".utf8) + [0xF0, 0x9F, 0x8E, 0x89] + Array("and eight more bytes".utf8),
+            Array("valid start ".utf8) + [0xED, 0xA0, 0x80] + Array("after a surrogate".utf8),
+            Array("ends mid-character ".utf8) + [0xE2, 0x82],
+        ] as [[UInt8]])
+    func dripFeed(input: [UInt8]) {
+        func verdict(_ chunks: [[UInt8]]) -> String {
+            var validator = UTF8Validator()
+            for chunk in chunks where !validator.consume(chunk) {
+                return "failed"
+            }
+            return validator.isComplete ? "complete" : "incomplete"
+        }
+        let whole = verdict([input])
+        for chunks in DripFeed.splits(of: input) {
+            #expect(verdict(chunks) == whole, "chunks \(chunks.map(\.count))")
+        }
+    }
+
     @Test("fails across a fragment boundary without waiting for the message end")
     func acrossFragments() {
         var validator = UTF8Validator()
