@@ -294,6 +294,29 @@ struct WebSocketConnectionTests {
         #expect(connection.closure?.cause == .transportClosed)
     }
 
+    @Test("uses the documented defaults")
+    func defaults() {
+        let configuration = ServerConnection.Configuration()
+        #expect(configuration.frameLimits.maxFrameSize == 1 << 20)
+        #expect(configuration.frameLimits.maxMessageSize == 1 << 20)
+        #expect(configuration.pingInterval == .seconds(30))
+        #expect(configuration.idleTimeout == .seconds(75))
+        #expect(configuration.closeTimeout == .seconds(5))
+        #expect(configuration.maxOutboundBufferedBytes == 4 << 20)
+    }
+
+    @Test("cuts a long close reason at a character boundary to fit the 125-byte control limit")
+    func longCloseReason() {
+        // 61 two-byte characters = 122 bytes fit after the code; the 62nd would make 124 > 123.
+        let reason = String(repeating: "é", count: 70)
+        let payload = WebSocketFrameEncoder.closePayload(code: .normalClosure, reason: reason)
+        #expect(payload.count == 2 + 122)
+        #expect(String(validating: payload[2...], as: UTF8.self) == String(repeating: "é", count: 61))
+        var connection = ServerConnection.server(now: t0)
+        let frames = writtenFrames(connection.close(reason: reason, now: t0))
+        #expect(frames.first?.payload.count == 124)
+    }
+
     @Test("sends unmasked frames as a server")
     func serverSends() {
         var connection = ServerConnection.server(now: t0)
