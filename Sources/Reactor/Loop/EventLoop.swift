@@ -196,6 +196,14 @@ public final class EventLoop: @unchecked Sendable {
         _ = try? Syscall.call("epoll_ctl(DEL)") { LinuxAPI.ctl(epollFD, LinuxAPI.ctlDel, fd, events: 0, data: 0) }
     }
 
+    /// Whether epoll user data still names a live registration (what dispatch checks before
+    /// delivering an event). Loop thread only; exposed for the fd-reuse tests.
+    package func isCurrent(userData: UInt64) -> Bool {
+        let (fd, id) = RegistrationID.unpack(userData)
+        let index = Int(fd)
+        return index < slots.count && slots[index].id == id && slots[index].selectable != nil
+    }
+
     /// Asks the loop to run `closable.finishClose()` after the current batch of events.
     package func deferClose(_ closable: any DeferredClose) {
         pendingClose.append(closable)

@@ -70,6 +70,12 @@ public final class TCPConnection: Selectable, DeferredClose {
 
     // MARK: Public API
 
+    /// The epoll user data of the current registration (tests of fd-reuse safety).
+    package var registrationUserData: UInt64 { registration.userData(fd: fd) }
+
+    /// The descriptor number (diagnostics and tests).
+    package var descriptor: Int32 { fd }
+
     /// Whether the connection is open (not closing or closed).
     public var isOpen: Bool { phase == .open && !closeWhenFlushed }
 
