@@ -157,8 +157,7 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
                 start(HTTPResponseStream(connection: self, slot: slot))
             case .webSocket(let upgrade):
                 if parser.isUpgradePending, slots.count == 1, !forceClose {
-                    slots.removeAll()
-                    acceptWebSocket(head, upgrade: upgrade, fallbackSlot: slot)
+                    if acceptWebSocket(head, upgrade: upgrade, slot: slot) { return }
                 } else {
                     complete(
                         slot,
@@ -184,6 +183,19 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
         HTTP1ResponseEncoder.encodeJSONError(for: error, date: loopState.dateCache.current, into: &bytes)
         emit(bytes, slot: slot)
         finish(slot)
+    }
+
+    /// Writes a refused handshake's response in order and closes after it.
+    func refuseUpgrade(_ bytes: [UInt8], slot: ResponseSlot) {
+        emit(bytes, slot: slot)
+        finish(slot)
+    }
+
+    /// The connection now speaks WebSocket: HTTP processing and its timers stop for good.
+    func stopUpgraded() {
+        stopped = true
+        slots.removeAll()
+        disarm()
     }
 
     // MARK: Writing

@@ -46,3 +46,10 @@ extension Duration {
         return overflow2 ? (seconds < 0 ? .min : .max) : sum
     }
 }
+
+/// Lets pure state machines that are generic over `InstantProtocol` (the WebSocket connection)
+/// run on the Reactor's clock.
+extension MonotonicInstant: InstantProtocol {
+    /// Intervals are standard-library durations.
+    public typealias Duration = Swift.Duration
+}
