@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "Diagnostics"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "PersonaTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Diagnostics", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "PersonalityTests",
             dependencies: ["Personality", "YAML", "Diagnostics", "PersonaTestSupport"],

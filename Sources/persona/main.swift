@@ -1,2 +1,7 @@
-// Entry point: replaced by the command tree once the CLI module lands.
-print("persona 0.1.0")
+// Entry point: build the command tree, run it, exit with its code. Everything else lives in
+// PersonaCommand.swift and Commands/.
+import CLI
+import Foundation
+
+let code = await PersonaCommand.root.main(Array(CommandLine.arguments.dropFirst()))
+exit(code.rawValue)
