@@ -39,6 +39,7 @@ enum PersonaCommand {
 
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
+        BenchCommand.command,
         ServeCommand.command,
         VersionCommand.command,
     ]
