@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PersonaTests",
-            dependencies: ["persona", "PersonaTestSupport"],
+            dependencies: ["persona", "PersonaTestSupport"], exclude: ["Python"],
             swiftSettings: strictSettings
         ),
     ]

@@ -19,6 +19,8 @@ enum ServeCommand {
         var maxMessageBytes = 16 << 20
         /// How long a graceful shutdown waits for connections to finish.
         var drainTimeout: Duration = .seconds(10)
+        /// Time a client has to send a complete request head (408 after).
+        var headerReadTimeout: Duration = .seconds(10)
     }
 
     /// The command's declaration.
@@ -41,6 +43,8 @@ enum ServeCommand {
                     help: "Largest WebSocket message accepted, after reassembly (close 1009 beyond)."),
             .option("drain-timeout", type: .double(0...3600), default: "10",
                     help: "Seconds a graceful shutdown waits for connections to finish."),
+            .option("header-read-timeout", type: .double(0.01...3600), default: "10",
+                    help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
         ],
         run: run)
 
@@ -52,6 +56,7 @@ enum ServeCommand {
         if let loops = try values.intIfPresent("loops") { options.loops = loops }
         options.maxMessageBytes = try values.int("max-message-bytes")
         options.drainTimeout = .milliseconds(Int64(try values.double("drain-timeout") * 1000))
+        options.headerReadTimeout = .milliseconds(Int64(try values.double("header-read-timeout") * 1000))
         try await serve(options, context)
     }
 
@@ -72,6 +77,7 @@ enum ServeCommand {
             throw CommandFailure("\(error)", exitCode: .usageError)
         }
         var configuration = HTTPServerConfiguration()
+        configuration.headerReadTimeout = options.headerReadTimeout
         configuration.webSocket.maxMessageSize = options.maxMessageBytes
         configuration.webSocket.maxFrameSize = options.maxMessageBytes
         configuration.webSocket.maxOutboundBytes = options.maxMessageBytes * 2 + 64 * 1024
