@@ -53,6 +53,19 @@ final class LoggingEchoHandler: WebSocketHandler {
     func webSocketDidClose(_ socket: WebSocketHandle, closure: WebSocketClosure) { log.append(closure) }
 }
 
+/// Sends from a thread that is not the connection's loop, as an application would after
+/// off-loop work.
+final class OffLoopSender: WebSocketHandler {
+    func webSocket(_ socket: WebSocketHandle, didReceive message: WebSocketMessage) {
+        guard case .text(let text) = message else { return }
+        DispatchQueue.global().async {
+            precondition(!socket.eventLoop.inEventLoop)
+            for index in 1...3 { socket.send(text: "\(text) \(index)") }
+            socket.close(code: .normalClosure, reason: "done")
+        }
+    }
+}
+
 /// Floods its peer on open (for the slow-reader test).
 final class FloodHandler: WebSocketHandler {
     let log: ClosureLog
@@ -109,6 +122,7 @@ final class TestServer {
             }
         }
         router.webSocket("/ws") { _ in LoggingEchoHandler(log: closures) }
+        router.webSocket("/offloop") { _ in OffLoopSender() }
         router.webSocket("/flood") { _ in FloodHandler(log: closures) }
         group = try EventLoopGroup(loops: loops)
         server = HTTPServer(configuration: configuration, router: router, group: group)

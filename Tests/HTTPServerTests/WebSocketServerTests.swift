@@ -30,6 +30,17 @@ struct WebSocketServerTests {
         #expect(server.closures.all.first?.code == .normalClosure)
     }
 
+    @Test("a handle sends and closes from another thread, in order")
+    func sendFromAnotherThread() throws {
+        let server = try TestServer()
+        let socket = RawWebSocket(port: server.port)
+        #expect(socket.handshake(path: "/offloop")?.status == 101)
+        socket.send(.text, Array("msg".utf8))
+        let texts = (0..<3).compactMap { _ in socket.nextFrame().map { String(decoding: $0.payload, as: UTF8.self) } }
+        #expect(texts == ["msg 1", "msg 2", "msg 3"])
+        #expect(RawWebSocket.closeCode(socket.nextFrame()) == 1000)
+    }
+
     @Test("refuses a handshake", arguments: [
         ("Sec-WebSocket-Version", "8", 426),
         ("Sec-WebSocket-Key", nil, 400),

@@ -55,9 +55,9 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
     }
 
     func connectionDidDrain(_ connection: TCPConnection) {
-        if !stopped, !tcp.isReadingEnabled, slots.count < configuration.maxPipelinedRequests {
-            tcp.isReadingEnabled = true
-        }
+        // Requests already buffered in the parser were held back while the peer was not
+        // reading; parse them now (this also resumes reading when below the pipeline limit).
+        if !stopped { processRequests() }
     }
 
     func connectionDidClose(_ connection: TCPConnection, error: SystemError?) {
