@@ -39,7 +39,9 @@ struct HTTPServerTests {
     func chunkedIn() throws {
         let server = try TestServer()
         let client = server.client()
-        client.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n")
+        client.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n"
+        )
         let response = try #require(ResponseReader(client).next())
         #expect(response.bodyText == "hello, world")
     }
@@ -153,7 +155,8 @@ struct HTTPServerTests {
 /// Every parser limit, at its edge (accepted) and one past it (refused with its status).
 @Suite("HTTPServer limits")
 struct HTTPServerLimitTests {
-    static let limits = HTTP1Parser.Configuration(maxRequestLineLength: 64, maxHeaderBytes: 128, maxHeaderCount: 4, maxBodySize: 32)
+    static let limits = HTTP1Parser.Configuration(
+        maxRequestLineLength: 64, maxHeaderBytes: 128, maxHeaderCount: 4, maxBodySize: 32)
 
     private func exchange(_ request: String) throws -> Int {
         let server = try TestServer { $0.parser = Self.limits }
@@ -189,12 +192,17 @@ struct HTTPServerLimitTests {
     @Test("body: at the limit is served, one past is 413", arguments: [(32, 200), (33, 413)])
     func bodyLimit(size: Int, status: Int) throws {
         let body = String(repeating: "b", count: size)
-        #expect(try exchange("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: \(size)\r\n\r\n\(body)") == status)
+        #expect(
+            try exchange("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: \(size)\r\n\r\n\(body)") == status
+        )
     }
 
     @Test("chunked body: one past the limit is 413 too")
     func chunkedBodyLimit() throws {
         let body = String(repeating: "b", count: 33)
-        #expect(try exchange("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n21\r\n\(body)\r\n0\r\n\r\n") == 413)
+        #expect(
+            try exchange(
+                "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n21\r\n\(body)\r\n0\r\n\r\n"
+            ) == 413)
     }
 }

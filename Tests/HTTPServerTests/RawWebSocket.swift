@@ -6,7 +6,8 @@ import WebSocket
 final class RawWebSocket {
     let client: BlockingClient
     let reader: ResponseReader
-    private var parser = WebSocketFrameParser(role: .client, configuration: .init(maxFrameSize: 64 << 20, maxMessageSize: 64 << 20))
+    private var parser = WebSocketFrameParser(
+        role: .client, configuration: .init(maxFrameSize: 64 << 20, maxMessageSize: 64 << 20))
 
     init(port: Int) {
         client = BlockingClient(port: port)
@@ -37,7 +38,9 @@ final class RawWebSocket {
     /// Sends one frame; masked unless told otherwise (clients must mask, RFC 6455 §5.3).
     func send(_ opcode: WebSocketOpcode, _ payload: [UInt8], fin: Bool = true, masked: Bool = true) {
         let key: WebSocketMaskingKey? = masked ? WebSocketMaskingKey(0x12, 0x34, 0x56, 0x78) : nil
-        client.send(WebSocketFrameEncoder.encode(WebSocketFrame(fin: fin, opcode: opcode, maskingKey: key, payload: payload)))
+        client.send(
+            WebSocketFrameEncoder.encode(
+                WebSocketFrame(fin: fin, opcode: opcode, maskingKey: key, payload: payload)))
     }
 
     /// The next frame from the server, or nil at EOF.

@@ -101,7 +101,8 @@ final class TestServer {
             return .response(.text("hello"))
         }
         router.post("/echo") { request in .response(HTTPResponse(body: request.body)) }
-        router.get("/items/:id") { request in .response(.text("item \(request.pathParameters["id"] ?? "?")")) }
+        router.get("/items/:id") { request in .response(.text("item \(request.pathParameters["id"] ?? "?")"))
+        }
         router.get("/deferred") { _ in .deferred { stream in gate.hold(stream) } }
         router.get("/stream") { _ in
             .stream(HTTP1ResponseHead(status: .ok, headers: ["Content-Type": "text/plain"])) { stream in
@@ -116,7 +117,9 @@ final class TestServer {
         router.get("/events") { _ in
             .stream(HTTP1ResponseHead(status: .ok, headers: ServerSentEvent.responseHeaders)) { stream in
                 DispatchQueue.global().async {
-                    for index in 1...3 { stream.send(ServerSentEvent(event: "tick", data: "n=\(index)", id: String(index))) }
+                    for index in 1...3 {
+                        stream.send(ServerSentEvent(event: "tick", data: "n=\(index)", id: String(index)))
+                    }
                     stream.finish()
                 }
             }

@@ -36,17 +36,21 @@ struct WebSocketServerTests {
         let socket = RawWebSocket(port: server.port)
         #expect(socket.handshake(path: "/offloop")?.status == 101)
         socket.send(.text, Array("msg".utf8))
-        let texts = (0..<3).compactMap { _ in socket.nextFrame().map { String(decoding: $0.payload, as: UTF8.self) } }
+        let texts = (0..<3).compactMap { _ in
+            socket.nextFrame().map { String(decoding: $0.payload, as: UTF8.self) }
+        }
         #expect(texts == ["msg 1", "msg 2", "msg 3"])
         #expect(RawWebSocket.closeCode(socket.nextFrame()) == 1000)
     }
 
-    @Test("refuses a handshake", arguments: [
-        ("Sec-WebSocket-Version", "8", 426),
-        ("Sec-WebSocket-Key", nil, 400),
-        ("Sec-WebSocket-Key", "not-base64-of-16", 400),
-        ("Upgrade", "h2c", 400),
-    ] as [(String, String?, Int)])
+    @Test(
+        "refuses a handshake",
+        arguments: [
+            ("Sec-WebSocket-Version", "8", 426),
+            ("Sec-WebSocket-Key", nil, 400),
+            ("Sec-WebSocket-Key", "not-base64-of-16", 400),
+            ("Upgrade", "h2c", 400),
+        ] as [(String, String?, Int)])
     func handshakeRefused(field: String, value: String?, status: Int) throws {
         let server = try TestServer()
         let socket = RawWebSocket(port: server.port)
@@ -58,7 +62,9 @@ struct WebSocketServerTests {
 
     @Test("the Origin allow-list hook refuses a foreign origin with 403 and admits a listed one")
     func originPolicy() throws {
-        let server = try TestServer { $0.webSocket.isOriginAllowed = { $0 == nil || $0 == "https://chat.example" } }
+        let server = try TestServer {
+            $0.webSocket.isOriginAllowed = { $0 == nil || $0 == "https://chat.example" }
+        }
         let foreign = RawWebSocket(port: server.port)
         #expect(foreign.handshake(overrides: [("Origin", "https://evil.example")])?.status == 403)
         let listed = RawWebSocket(port: server.port)
@@ -83,7 +89,9 @@ struct WebSocketServerTests {
         #expect(RawWebSocket.closeCode(socket.nextFrame()) == 1007)
     }
 
-    @Test("frame size: at the limit is echoed, one past fails with 1009", arguments: [(1024, true), (1025, false)])
+    @Test(
+        "frame size: at the limit is echoed, one past fails with 1009",
+        arguments: [(1024, true), (1025, false)])
     func frameLimit(size: Int, accepted: Bool) throws {
         let server = try TestServer {
             $0.webSocket.maxFrameSize = 1024

@@ -11,7 +11,8 @@ struct EchoBenchTests {
         let server = try ServeProcess()
         let result = try ProcessResult.persona([
             "bench", "echo", "--url", "ws://127.0.0.1:\(server.port)/v1/echo", "--connections", "200",
-            "--in-flight", "2", "--messages", "4000", "--json", "--server-pid", String(server.process.processIdentifier),
+            "--in-flight", "2", "--messages", "4000", "--json", "--server-pid",
+            String(server.process.processIdentifier),
         ])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]

@@ -5,11 +5,13 @@ import Testing
 /// The live /v1/echo endpoint against a hand-driven client that breaks the rules.
 @Suite("persona serve /v1/echo (raw socket)")
 struct EchoRawTests {
-    @Test("refuses a bad handshake", arguments: [
-        ("Sec-WebSocket-Version", "12", 426),
-        ("Sec-WebSocket-Key", nil, 400),
-        ("Sec-WebSocket-Key", "short", 400),
-    ] as [(String, String?, Int)])
+    @Test(
+        "refuses a bad handshake",
+        arguments: [
+            ("Sec-WebSocket-Version", "12", 426),
+            ("Sec-WebSocket-Key", nil, 400),
+            ("Sec-WebSocket-Key", "short", 400),
+        ] as [(String, String?, Int)])
     func badHandshake(field: String, value: String?, status: Int) throws {
         let server = try ServeProcess()
         let client = ServeBlockingClient(port: server.port)
@@ -36,7 +38,9 @@ struct EchoRawTests {
         #expect(ServeBlockingClient.closeCode(client.readFrame()) == 1007)
     }
 
-    @Test("echoes a message at --max-message-bytes and closes with 1009 one byte past it", arguments: [(4096, true), (4097, false)])
+    @Test(
+        "echoes a message at --max-message-bytes and closes with 1009 one byte past it",
+        arguments: [(4096, true), (4097, false)])
     func messageLimit(size: Int, accepted: Bool) throws {
         let server = try ServeProcess(["--max-message-bytes", "4096"])
         let client = ServeBlockingClient(port: server.port)

@@ -20,7 +20,9 @@ final class ServeBlockingClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         precondition(result == 0, "connect failed: \(errno)")
     }
@@ -30,7 +32,9 @@ final class ServeBlockingClient {
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             offset += n
         }
@@ -44,7 +48,9 @@ final class ServeBlockingClient {
         result.reserveCapacity(count)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while result.count < count {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, min($0.count, count - result.count), 0) }
+            let n = chunk.withUnsafeMutableBytes {
+                recv(fd, $0.baseAddress, min($0.count, count - result.count), 0)
+            }
             if n <= 0 { break }
             result.append(contentsOf: chunk[0..<n])
         }
@@ -119,13 +125,18 @@ extension ServeBlockingClient {
 
     /// Sends an upgrade request for `path` with `fields` replacing the defaults (nil removes)
     /// and returns the status code and the raw response head.
-    func upgrade(path: String = "/v1/echo", _ fields: [String: String?] = [:]) -> (status: Int, head: String) {
+    func upgrade(path: String = "/v1/echo", _ fields: [String: String?] = [:]) -> (status: Int, head: String)
+    {
         var headers: [(String, String?)] = [
             ("Host", "127.0.0.1"), ("Upgrade", "websocket"), ("Connection", "Upgrade"),
             ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13"),
         ]
         for (name, value) in fields {
-            if let index = headers.firstIndex(where: { $0.0 == name }) { headers[index].1 = value } else { headers.append((name, value)) }
+            if let index = headers.firstIndex(where: { $0.0 == name }) {
+                headers[index].1 = value
+            } else {
+                headers.append((name, value))
+            }
         }
         var request = "GET \(path) HTTP/1.1\r\n"
         for (name, value) in headers { if let value { request += "\(name): \(value)\r\n" } }

@@ -20,7 +20,9 @@ final class BlockingClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         precondition(result == 0, "connect failed: \(errno)")
     }
@@ -30,7 +32,9 @@ final class BlockingClient {
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             offset += n
         }
@@ -44,7 +48,9 @@ final class BlockingClient {
         result.reserveCapacity(count)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while result.count < count {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, min($0.count, count - result.count), 0) }
+            let n = chunk.withUnsafeMutableBytes {
+                recv(fd, $0.baseAddress, min($0.count, count - result.count), 0)
+            }
             if n <= 0 { break }
             result.append(contentsOf: chunk[0..<n])
         }

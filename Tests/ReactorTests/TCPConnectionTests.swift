@@ -1,8 +1,9 @@
+import Reactor
+import Testing
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Reactor
-import Testing
 
 /// Records what a connection reported, and optionally reacts.
 final class RecordingHandler: ConnectionHandler {
@@ -33,7 +34,8 @@ struct TCPConnectionTests {
     private func server(
         _ group: EventLoopGroup, _ onAccept: @escaping @Sendable (TCPConnection) -> Void
     ) throws -> TCPServer {
-        try TCPServer(address: try SocketAddress(host: "127.0.0.1", port: 0), group: group, onAccept: onAccept)
+        try TCPServer(
+            address: try SocketAddress(host: "127.0.0.1", port: 0), group: group, onAccept: onAccept)
     }
 
     @Test("echoes bytes written by a blocking client")
@@ -111,7 +113,9 @@ struct TCPConnectionTests {
                 connection.write(payload)
                 // The flush happens at the end of the iteration; look in the next one.
                 connection.loop.afterThisIteration {
-                    observedPending.update { $0 = connection.isWritePending && connection.bufferedByteCount > 0 }
+                    observedPending.update {
+                        $0 = connection.isWritePending && connection.bufferedByteCount > 0
+                    }
                     blocked.signal()
                 }
             }
@@ -146,7 +150,8 @@ struct TCPConnectionTests {
         let loop = group.loops[0]
         let target = server.localAddress
         loop.execute {
-            TCPConnection.connect(to: target, from: try! SocketAddress(host: "127.0.0.9", port: 0), on: loop) { result in
+            TCPConnection.connect(to: target, from: try! SocketAddress(host: "127.0.0.9", port: 0), on: loop)
+            { result in
                 switch result {
                 case .success(let connection):
                     outcome.update { $0 = connection.localAddress?.host ?? "?" }
@@ -169,7 +174,8 @@ struct TCPConnectionTests {
         let group = try EventLoopGroup(loops: 1)
         defer { group.shutdown() }
         // Bind and close to find a port nobody listens on.
-        let probe = try TCPServer(address: try SocketAddress(host: "127.0.0.1", port: 0), group: group) { _ in }
+        let probe = try TCPServer(address: try SocketAddress(host: "127.0.0.1", port: 0), group: group) { _ in
+        }
         let port = probe.localAddress.port
         probe.stopAccepting()
         let quiet = Waiter()
@@ -222,8 +228,10 @@ struct TCPConnectionTests {
         loop.execute {
             let connection = accepted.value[1].value
             verdict.update {
-                $0 = (connection.descriptor == stale.value.1, loop.isCurrent(userData: stale.value.0),
-                      loop.isCurrent(userData: connection.registrationUserData))
+                $0 = (
+                    connection.descriptor == stale.value.1, loop.isCurrent(userData: stale.value.0),
+                    loop.isCurrent(userData: connection.registrationUserData)
+                )
             }
             checked.signal()
         }

@@ -8,7 +8,8 @@ public protocol WebSocketClientDelegate: AnyObject {
     func webSocketClient(_ client: WebSocketClient, didReceive message: WebSocketMessage)
     /// The connection ended, or never opened: `failure` says why it failed before or during
     /// the handshake; otherwise `closure` says how an open connection ended. Called once.
-    func webSocketClient(_ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?)
+    func webSocketClient(
+        _ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?)
 }
 
 /// Why a client connection failed before it opened.

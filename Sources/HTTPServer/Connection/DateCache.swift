@@ -1,7 +1,8 @@
+import HTTP1
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import HTTP1
 
 /// The `Date` header value, formatted once per second per loop rather than per response.
 /// Loop-confined (one per loop), so it needs no lock.

@@ -12,7 +12,8 @@ extension HTTPConnection {
         let webSocket = configuration.webSocket
         let handshake = WebSocketServerHandshake(
             configuration: .init(
-                supportedSubprotocols: upgrade.subprotocols, originPolicy: .custom(webSocket.isOriginAllowed)))
+                supportedSubprotocols: upgrade.subprotocols, originPolicy: .custom(webSocket.isOriginAllowed))
+        )
         let acceptance: WebSocketServerHandshake.Acceptance
         do {
             acceptance = try handshake.accept(head)

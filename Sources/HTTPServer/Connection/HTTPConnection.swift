@@ -134,19 +134,24 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
     // MARK: Dispatch
 
     private func dispatch(_ head: HTTP1RequestHead, body: [UInt8], forceClose: Bool = false) {
-        let slot = ResponseSlot(keepAlive: head.keepAlive && !draining && !forceClose, omitBody: head.method == .head)
+        let slot = ResponseSlot(
+            keepAlive: head.keepAlive && !draining && !forceClose, omitBody: head.method == .head)
         slots.append(slot)
         switch context.router.match(method: head.method, path: head.path) {
         case .notFound:
-            complete(slot, .error(.notFound, code: "not_found", message: "no route for \(head.method) \(head.path)"))
+            complete(
+                slot,
+                .error(.notFound, code: "not_found", message: "no route for \(head.method) \(head.path)"))
         case .methodNotAllowed(let allowed):
             var response = HTTPResponse.error(
-                .methodNotAllowed, code: "method_not_allowed", message: "\(head.method) is not allowed on \(head.path)")
+                .methodNotAllowed, code: "method_not_allowed",
+                message: "\(head.method) is not allowed on \(head.path)")
             response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
             complete(slot, response)
         case .handler(let handler, let parameters):
             let request = HTTPRequest(
-                head: head, body: body, pathParameters: parameters, remoteAddress: tcp.remoteAddress, eventLoop: loop)
+                head: head, body: body, pathParameters: parameters, remoteAddress: tcp.remoteAddress,
+                eventLoop: loop)
             switch handler(request) {
             case .response(let response):
                 complete(slot, response)
@@ -161,8 +166,9 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
                 } else {
                     complete(
                         slot,
-                        .error(.badRequest, code: "websocket_upgrade_required",
-                               message: "this endpoint only speaks WebSocket"))
+                        .error(
+                            .badRequest, code: "websocket_upgrade_required",
+                            message: "this endpoint only speaks WebSocket"))
                 }
             }
         }
@@ -374,7 +380,8 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
         var bytes: [UInt8] = []
         HTTP1ResponseEncoder.encodeJSONError(
             status: HTTPStatus(code: 408), code: "request_timeout",
-            message: kind == .head ? "the request head did not arrive in time" : "the request body did not arrive in time",
+            message: kind == .head
+                ? "the request head did not arrive in time" : "the request body did not arrive in time",
             date: loopState.dateCache.current, into: &bytes)
         emit(bytes, slot: slot)
         finish(slot)

@@ -23,7 +23,8 @@ public struct HTTPResponse: Sendable {
 
     /// A plain-text response.
     public static func text(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
+        HTTPResponse(
+            status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
     }
 
     /// The project's error shape, `{"error":{"code":…,"message":…}}`, with `status`.

@@ -41,10 +41,14 @@ public struct HTTPRouter: Sendable {
     }
 
     /// Adds a `GET` route (HEAD requests are answered by it too, without the body).
-    public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) { on(.get, pattern, handler) }
+    public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) {
+        on(.get, pattern, handler)
+    }
 
     /// Adds a `POST` route.
-    public mutating func post(_ pattern: String, _ handler: @escaping HTTPHandler) { on(.post, pattern, handler) }
+    public mutating func post(_ pattern: String, _ handler: @escaping HTTPHandler) {
+        on(.post, pattern, handler)
+    }
 
     /// Adds a WebSocket endpoint: a `GET` route that accepts the upgrade with a fresh handler
     /// from `makeHandler` (called on the connection's loop, once per connection).

@@ -28,7 +28,8 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         self.loopState = loopState
         self.handler = handler
         var machineConfiguration = WebSocketConnection<MonotonicInstant>.Configuration(
-            frameLimits: .init(maxFrameSize: configuration.maxFrameSize, maxMessageSize: configuration.maxMessageSize),
+            frameLimits: .init(
+                maxFrameSize: configuration.maxFrameSize, maxMessageSize: configuration.maxMessageSize),
             pingInterval: configuration.pingInterval,
             idleTimeout: configuration.pingInterval.map { $0 + configuration.pongTimeout },
             closeTimeout: configuration.closeTimeout,
@@ -53,8 +54,9 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
     // MARK: Transport events
 
     func connectionDidRead(_ connection: TCPConnection, _ bytes: UnsafeRawBufferPointer) {
+        // No re-arm here: receiving only moves the machine's deadline later (or ends it), which
+        // the lazy timer absorbs when it fires.
         perform(machine.receive(bytes, now: tcp.loop.now()))
-        rearmIfEarlier()
     }
 
     func connectionDidReadEOF(_ connection: TCPConnection) {

@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// One epoll event loop, owning one thread.
 ///
@@ -70,10 +71,14 @@ public final class EventLoop: @unchecked Sendable {
         let epollFD = try Syscall.blocking("epoll_create1") { LinuxAPI.create1(LinuxAPI.cloexec) }
         let wakeFD: Int32
         do {
-            wakeFD = try Syscall.blocking("eventfd") { LinuxAPI.eventfd(0, LinuxAPI.cloexec | LinuxAPI.nonblock) }
+            wakeFD = try Syscall.blocking("eventfd") {
+                LinuxAPI.eventfd(0, LinuxAPI.cloexec | LinuxAPI.nonblock)
+            }
             // Registration id 0 marks the wake-up fd.
             _ = try Syscall.blocking("epoll_ctl(ADD eventfd)") {
-                LinuxAPI.ctl(epollFD, LinuxAPI.ctlAdd, wakeFD, events: LinuxAPI.in, data: UInt64(UInt32(bitPattern: wakeFD)))
+                LinuxAPI.ctl(
+                    epollFD, LinuxAPI.ctlAdd, wakeFD, events: LinuxAPI.in,
+                    data: UInt64(UInt32(bitPattern: wakeFD)))
             }
         } catch {
             Syscall.close(epollFD)
@@ -193,7 +198,9 @@ public final class EventLoop: @unchecked Sendable {
         slots[index] = Slot(id: RegistrationID(rawValue: 0), selectable: nil, interest: [])
         // ENOENT cannot happen for a registered fd; anything else is not worth stopping for, as
         // the close that follows removes the fd from the set anyway.
-        _ = try? Syscall.call("epoll_ctl(DEL)") { LinuxAPI.ctl(epollFD, LinuxAPI.ctlDel, fd, events: 0, data: 0) }
+        _ = try? Syscall.call("epoll_ctl(DEL)") {
+            LinuxAPI.ctl(epollFD, LinuxAPI.ctlDel, fd, events: 0, data: 0)
+        }
     }
 
     /// Whether epoll user data still names a live registration (what dispatch checks before
@@ -254,7 +261,9 @@ public final class EventLoop: @unchecked Sendable {
         let timeout = waitTimeoutMilliseconds()
         let count: Int
         do {
-            switch try Syscall.call("epoll_wait", { LinuxAPI.wait(epollFD, events, Int32(eventCapacity), timeout) }) {
+            switch try Syscall.call(
+                "epoll_wait", { LinuxAPI.wait(epollFD, events, Int32(eventCapacity), timeout) })
+            {
             case .processed(let n): count = Int(n)
             case .wouldBlock: count = 0
             }

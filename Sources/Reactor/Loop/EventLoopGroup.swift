@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// N event loops, one thread each. Connections are spread over the loops (the kernel does it
 /// for listeners bound with `SO_REUSEPORT`; ``next()`` does it round-robin for outbound ones).

@@ -17,6 +17,9 @@ public struct RegistrationID: Hashable, Sendable {
 
     /// Unpacks epoll user data into the fd and the registration id.
     package static func unpack(_ data: UInt64) -> (fd: Int32, id: RegistrationID) {
-        (Int32(bitPattern: UInt32(truncatingIfNeeded: data)), RegistrationID(rawValue: UInt32(truncatingIfNeeded: data >> 32)))
+        (
+            Int32(bitPattern: UInt32(truncatingIfNeeded: data)),
+            RegistrationID(rawValue: UInt32(truncatingIfNeeded: data >> 32))
+        )
     }
 }

@@ -20,21 +20,30 @@ package enum Socket {
         throws(SystemError)
     {
         var value = value
-        _ = try Syscall.blocking(call) { setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) }
+        _ = try Syscall.blocking(call) {
+            setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+        }
     }
 
     /// Reads `SO_ERROR` (the outcome of a non-blocking connect, or a pending error).
     package static func pendingError(_ fd: Int32) -> Int32 {
         var value: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        let result = try? Syscall.blocking("getsockopt(SO_ERROR)") { getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) }
+        let result = try? Syscall.blocking("getsockopt(SO_ERROR)") {
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length)
+        }
         return result == nil ? EIO : value
     }
 
     /// `bind(2)`.
     package static func bind(_ fd: Int32, to address: SocketAddress) throws(SystemError) {
-        let result = address.withSockAddr { pointer, length in Glibc.bind(fd, pointer, length) }
-        if result == -1 { throw SystemError(call: "bind(\(address))", errno: errno) }
+        do {
+            _ = try Syscall.blocking("bind") {
+                address.withSockAddr { pointer, length in Glibc.bind(fd, pointer, length) }
+            }
+        } catch {
+            throw SystemError(call: "bind(\(address))", errno: error.errno)
+        }
     }
 
     /// `listen(2)`.
@@ -43,7 +52,8 @@ package enum Socket {
     }
 
     /// `connect(2)` on a non-blocking socket: `.wouldBlock` means "in progress".
-    package static func connect(_ fd: Int32, to address: SocketAddress) throws(SystemError) -> IOResult<Void> {
+    package static func connect(_ fd: Int32, to address: SocketAddress) throws(SystemError) -> IOResult<Void>
+    {
         while true {
             let result = address.withSockAddr { pointer, length in Glibc.connect(fd, pointer, length) }
             if result == 0 { return .processed(()) }

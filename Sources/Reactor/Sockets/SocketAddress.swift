@@ -82,7 +82,9 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
             address.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
             _ = inet_pton(AF_INET, host, &address.sin_addr)
             return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
         case .v6(let host, let port):
             var address = sockaddr_in6()
@@ -90,7 +92,9 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
             address.sin6_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
             _ = inet_pton(AF_INET6, host, &address.sin6_addr)
             return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
             }
         }
     }
@@ -100,19 +104,25 @@ public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
         var storage = storage
         switch Int32(storage.ss_family) {
         case AF_INET:
-            let address = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee } }
+            let address = withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }
+            }
             var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
             var raw = address.sin_addr
             _ = inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
-            self = .v4(host: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
-                       port: Int(UInt16(bigEndian: address.sin_port)))
+            self = .v4(
+                host: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+                port: Int(UInt16(bigEndian: address.sin_port)))
         case AF_INET6:
-            let address = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee } }
+            let address = withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee }
+            }
             var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             var raw = address.sin6_addr
             _ = inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
-            self = .v6(host: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
-                       port: Int(UInt16(bigEndian: address.sin6_port)))
+            self = .v6(
+                host: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+                port: Int(UInt16(bigEndian: address.sin6_port)))
         default:
             return nil
         }

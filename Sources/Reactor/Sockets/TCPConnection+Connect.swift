@@ -27,7 +27,8 @@ extension TCPConnection {
         }
         let connection = TCPConnection(fd: fd, loop: loop, connecting: true)
         do {
-            try Socket.setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1, "setsockopt(TCP_NODELAY)")
+            try Socket.setOption(
+                fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1, "setsockopt(TCP_NODELAY)")
             if let source {
                 if case .v4 = source {
                     try? Socket.setOption(

@@ -177,7 +177,8 @@ public final class TCPConnection: Selectable, DeferredClose {
                 return
             case .processed(let count):
                 if lingering { continue }  // discard: we have already said our last word
-                handler?.connectionDidRead(self, UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+                handler?.connectionDidRead(
+                    self, UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
                 if count < buffer.count { return }
             }
         }
@@ -233,7 +234,8 @@ public final class TCPConnection: Selectable, DeferredClose {
     private func beginLinger() {
         guard !lingering else { return }
         lingering = true
-        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        // ENOTCONN (the peer already reset) is fine: the close that follows settles it.
+        _ = try? Syscall.call("shutdown(SHUT_WR)") { Glibc.shutdown(fd, Int32(SHUT_WR)) }
         if readEOF {
             requestClose(error: nil)
             return

@@ -26,14 +26,17 @@ public final class TCPListener: Selectable, DeferredClose {
     /// `SO_REUSEADDR` lets a restarted server bind while old connections sit in TIME_WAIT;
     /// `SO_REUSEPORT` (when `reusePort`) lets each loop own a listener on the same port and the
     /// kernel spread incoming connections between them.
-    package static func bindSocket(address: SocketAddress, reusePort: Bool, backlog: Int32) throws(SystemError)
+    package static func bindSocket(address: SocketAddress, reusePort: Bool, backlog: Int32)
+        throws(SystemError)
         -> (fd: Int32, address: SocketAddress)
     {
         let fd = try Socket.makeTCP(family: address.family)
         do {
-            try Socket.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "setsockopt(SO_REUSEADDR)")
+            try Socket.setOption(
+                fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "setsockopt(SO_REUSEADDR)")
             if reusePort {
-                try Socket.setOption(fd, level: SOL_SOCKET, name: SO_REUSEPORT, value: 1, "setsockopt(SO_REUSEPORT)")
+                try Socket.setOption(
+                    fd, level: SOL_SOCKET, name: SO_REUSEPORT, value: 1, "setsockopt(SO_REUSEPORT)")
             }
             try Socket.bind(fd, to: address)
             try Socket.listen(fd, backlog: backlog)
@@ -84,7 +87,8 @@ public final class TCPListener: Selectable, DeferredClose {
             }
             guard case .processed(let client) = result else { return }
             let connection = TCPConnection(fd: client, loop: loop, connecting: false)
-            try? Socket.setOption(client, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1, "setsockopt(TCP_NODELAY)")
+            try? Socket.setOption(
+                client, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1, "setsockopt(TCP_NODELAY)")
             do {
                 try connection.register(interest: .read)
             } catch {

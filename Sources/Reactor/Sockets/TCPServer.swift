@@ -28,7 +28,8 @@ public final class TCPServer: Sendable {
             let first = try TCPListener.bindSocket(address: address, reusePort: true, backlog: backlog)
             sockets.append(first)
             for _ in group.loops.dropFirst() {
-                sockets.append(try TCPListener.bindSocket(address: first.address, reusePort: true, backlog: backlog))
+                sockets.append(
+                    try TCPListener.bindSocket(address: first.address, reusePort: true, backlog: backlog))
             }
         } catch {
             for socket in sockets { Syscall.close(socket.fd) }

@@ -35,7 +35,8 @@ package enum LinuxAPI {
     #endif
 
     package typealias CreateFunction = @convention(c) (Int32) -> Int32
-    package typealias ControlFunction = @convention(c) (Int32, Int32, Int32, UnsafeMutableRawPointer?) -> Int32
+    package typealias ControlFunction =
+        @convention(c) (Int32, Int32, Int32, UnsafeMutableRawPointer?) -> Int32
     package typealias WaitFunction = @convention(c) (Int32, UnsafeMutableRawPointer?, Int32, Int32) -> Int32
     package typealias EventFDFunction = @convention(c) (UInt32, Int32) -> Int32
     package typealias Accept4Function =
@@ -71,7 +72,9 @@ package enum LinuxAPI {
 
     /// Reads entry `index` of an events array filled by `epoll_wait`.
     @inline(__always)
-    package static func event(in buffer: UnsafeMutableRawPointer, at index: Int) -> (events: UInt32, data: UInt64) {
+    package static func event(in buffer: UnsafeMutableRawPointer, at index: Int) -> (
+        events: UInt32, data: UInt64
+    ) {
         let base = buffer + index * eventStride
         return (base.loadUnaligned(as: UInt32.self), (base + dataOffset).loadUnaligned(as: UInt64.self))
     }

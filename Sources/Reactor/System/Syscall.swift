@@ -27,7 +27,8 @@ package enum Syscall {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wouldBlock
             case EBADF, EFAULT:
-                preconditionFailure("\(name) failed with errno \(code): a descriptor or pointer we do not own")
+                preconditionFailure(
+                    "\(name) failed with errno \(code): a descriptor or pointer we do not own")
             default:
                 throw SystemError(call: String(describing: name), errno: code)
             }

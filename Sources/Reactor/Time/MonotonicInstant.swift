@@ -32,7 +32,8 @@ public struct MonotonicInstant: Comparable, Hashable, Sendable, CustomStringConv
     /// `"12.345678901s"` since the origin, for logs.
     public var description: String {
         let fraction = String(nanoseconds % 1_000_000_000)
-        return "\(nanoseconds / 1_000_000_000).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)s"
+        return
+            "\(nanoseconds / 1_000_000_000).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)s"
     }
 }
 

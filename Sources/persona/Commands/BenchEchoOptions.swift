@@ -39,7 +39,8 @@ struct BenchEchoOptions: Sendable {
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
         let authority = rest[..<slash]
         let path = slash == rest.endIndex ? "/" : String(rest[slash...])
-        guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]),
+        guard let colon = authority.lastIndex(of: ":"),
+            let port = Int(authority[authority.index(after: colon)...]),
             (1...65535).contains(port)
         else { return nil }
         let hostPart = String(authority[..<colon])

@@ -23,17 +23,25 @@ struct BenchEchoReport: Sendable {
     /// Human-readable lines.
     var text: String {
         var lines: [String] = []
-        lines.append("connections  \(connectionsOpened)/\(connectionsRequested) open in \(String(format: "%.2f", connectPhaseSeconds)) s"
-            + "  (connect p50 \(ms(connectTimes.value(atQuantile: 0.5))) ms, p99 \(ms(connectTimes.value(atQuantile: 0.99))) ms, max \(ms(connectTimes.maximum)) ms)")
-        lines.append("messages     \(messages) of \(size) B, \(inFlight) in flight per connection, in \(String(format: "%.2f", measuredSeconds)) s")
+        lines.append(
+            "connections  \(connectionsOpened)/\(connectionsRequested) open in \(String(format: "%.2f", connectPhaseSeconds)) s"
+                + "  (connect p50 \(ms(connectTimes.value(atQuantile: 0.5))) ms, p99 \(ms(connectTimes.value(atQuantile: 0.99))) ms, max \(ms(connectTimes.maximum)) ms)"
+        )
+        lines.append(
+            "messages     \(messages) of \(size) B, \(inFlight) in flight per connection, in \(String(format: "%.2f", measuredSeconds)) s"
+        )
         lines.append("throughput   \(String(format: "%.0f", messagesPerSecond)) msg/s")
-        lines.append("round trip   p50 \(ms(roundTrips.value(atQuantile: 0.5))) ms  p90 \(ms(roundTrips.value(atQuantile: 0.9))) ms"
-            + "  p99 \(ms(roundTrips.value(atQuantile: 0.99))) ms  max \(ms(roundTrips.maximum)) ms")
-        lines.append("errors       \(errors)" + (errorSamples.isEmpty ? "" : "  e.g. " + errorSamples.joined(separator: "; ")))
+        lines.append(
+            "round trip   p50 \(ms(roundTrips.value(atQuantile: 0.5))) ms  p90 \(ms(roundTrips.value(atQuantile: 0.9))) ms"
+                + "  p99 \(ms(roundTrips.value(atQuantile: 0.99))) ms  max \(ms(roundTrips.maximum)) ms")
+        lines.append(
+            "errors       \(errors)"
+                + (errorSamples.isEmpty ? "" : "  e.g. " + errorSamples.joined(separator: "; ")))
         if let rss = serverRSSAfterConnectKiB {
             let perConnection = connectionsOpened > 0 ? Double(rss) / Double(connectionsOpened) : 0
-            lines.append("server RSS   \(rss) KiB after connect (\(String(format: "%.1f", perConnection)) KiB/connection incl. baseline)"
-                + (serverRSSAtEndKiB.map { ", \($0) KiB at end" } ?? ""))
+            lines.append(
+                "server RSS   \(rss) KiB after connect (\(String(format: "%.1f", perConnection)) KiB/connection incl. baseline)"
+                    + (serverRSSAtEndKiB.map { ", \($0) KiB at end" } ?? ""))
         }
         return lines.joined(separator: "\n")
     }
@@ -75,7 +83,9 @@ struct BenchEchoReport: Sendable {
 
     /// `VmRSS` of `pid` in KiB, from `/proc/<pid>/status`.
     static func residentKiB(pid: Int) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+            return nil
+        }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         }

@@ -13,10 +13,13 @@ enum BenchEchoRun {
         let group = try EventLoopGroup(loops: options.loops)
         defer { group.shutdown() }
         let counters = BenchCounters()
-        let workers = group.loops.map { loop in LoopBound(BenchEchoWorker(loop: loop, options: options, counters: counters), loop: loop) }
+        let workers = group.loops.map { loop in
+            LoopBound(BenchEchoWorker(loop: loop, options: options, counters: counters), loop: loop)
+        }
 
         // Sources: 127.0.0.10, .11, ... so each source has its own ephemeral port range.
-        let sources: [SocketAddress?] = options.sourceAddresses <= 1
+        let sources: [SocketAddress?] =
+            options.sourceAddresses <= 1
             ? [nil] : (0..<options.sourceAddresses).map { .v4(host: "127.0.0.\(10 + $0)", port: 0) }
         var assignments = Array(repeating: [SocketAddress?](), count: workers.count)
         for index in 0..<options.connections {
@@ -41,15 +44,19 @@ enum BenchEchoRun {
             if connectTimedOut { break }
         }
         let connectFailed = connectTimedOut
-        let connectSeconds = Double(DispatchTime.now().uptimeNanoseconds - connectStart.uptimeNanoseconds) / 1e9
+        let connectSeconds =
+            Double(DispatchTime.now().uptimeNanoseconds - connectStart.uptimeNanoseconds) / 1e9
         let rssAfterConnect = options.serverPID.flatMap { BenchEchoReport.residentKiB(pid: $0) }
 
         let finished = DispatchSemaphore(value: 0)
         let clockStart = MonotonicClock().now()
-        let measureDeadline = options.messages == nil ? clockStart.advanced(by: options.duration) : MonotonicInstant(nanoseconds: .max)
+        let measureDeadline =
+            options.messages == nil
+            ? clockStart.advanced(by: options.duration) : MonotonicInstant(nanoseconds: .max)
         let total = options.messages ?? Int.max
         for (index, worker) in workers.enumerated() {
-            let share = total == Int.max ? Int.max : total / workers.count + (index < total % workers.count ? 1 : 0)
+            let share =
+                total == Int.max ? Int.max : total / workers.count + (index < total % workers.count ? 1 : 0)
             worker.loop.execute {
                 if connectFailed {
                     worker.value.stop { finished.signal() }
@@ -70,7 +77,9 @@ enum BenchEchoRun {
             if DispatchTime.now() >= giveUp {
                 for worker in workers { worker.loop.execute { worker.value.closeAll() } }
                 // Closing is itself bounded by the workers' 5 s abort timer.
-                while finishedCount < workers.count, finished.wait(timeout: .now() + 10) == .success { finishedCount += 1 }
+                while finishedCount < workers.count, finished.wait(timeout: .now() + 10) == .success {
+                    finishedCount += 1
+                }
                 break
             }
         }
@@ -78,8 +87,11 @@ enum BenchEchoRun {
 
         // Collect.
         let collected = Mutex(
-            (rtt: BenchLatencyHistogram(), connect: BenchLatencyHistogram(), received: 0, errors: 0, samples: [String](),
-             last: UInt64(0), opened: 0))
+            (
+                rtt: BenchLatencyHistogram(), connect: BenchLatencyHistogram(), received: 0, errors: 0,
+                samples: [String](),
+                last: UInt64(0), opened: 0
+            ))
         let gathered = DispatchSemaphore(value: 0)
         for worker in workers {
             worker.loop.execute {
@@ -98,7 +110,8 @@ enum BenchEchoRun {
         }
         for _ in workers { _ = gathered.wait(timeout: .now() + 10) }
         let result = collected.withLock { $0 }
-        let measured = result.last > clockStart.nanoseconds ? Double(result.last - clockStart.nanoseconds) / 1e9 : 0
+        let measured =
+            result.last > clockStart.nanoseconds ? Double(result.last - clockStart.nanoseconds) / 1e9 : 0
         var errors = result.errors
         var samples = Array(result.samples.prefix(5))
         if connectTimedOut {
@@ -114,10 +127,13 @@ enum BenchEchoRun {
             size: options.size, inFlight: options.inFlight)
     }
 
-    private static func report(_ progress: TextOutput?, _ counters: BenchCounters, _ options: BenchEchoOptions, phase: String) {
+    private static func report(
+        _ progress: TextOutput?, _ counters: BenchCounters, _ options: BenchEchoOptions, phase: String
+    ) {
         guard let progress else { return }
         progress.write(
             "\r\u{1B}[K\(phase): \(counters.connected.load(ordering: .relaxed))/\(options.connections) connected, "
-                + "\(counters.received.load(ordering: .relaxed)) echoes, \(counters.errors.load(ordering: .relaxed)) errors")
+                + "\(counters.received.load(ordering: .relaxed)) echoes, \(counters.errors.load(ordering: .relaxed)) errors"
+        )
     }
 }

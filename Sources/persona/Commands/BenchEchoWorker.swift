@@ -83,7 +83,9 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         connectsInFlight += 1
         connectStarted[index] = now
         var configuration = WebSocketConnection<MonotonicInstant>.Configuration()
-        configuration.frameLimits = .init(maxFrameSize: max(1 << 20, options.size + 1024), maxMessageSize: max(1 << 20, options.size + 1024))
+        configuration.frameLimits = .init(
+            maxFrameSize: max(1 << 20, options.size + 1024), maxMessageSize: max(1 << 20, options.size + 1024)
+        )
         configuration.pingInterval = nil
         configuration.idleTimeout = nil
         let client = WebSocketClient(
@@ -204,7 +206,9 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         }
     }
 
-    func webSocketClient(_ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?) {
+    func webSocketClient(
+        _ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?
+    ) {
         let index = client.tag
         ended += 1
         clients[index] = nil
@@ -214,7 +218,9 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         } else {
             openConnections -= 1
             if phase != .closing, phase != .done {
-                recordError("connection \(index) closed during the run: \(closure.map { "\($0.code) \($0.reason)" } ?? "")")
+                recordError(
+                    "connection \(index) closed during the run: \(closure.map { "\($0.code) \($0.reason)" } ?? "")"
+                )
                 outstanding[index] = 0
             }
         }

@@ -33,18 +33,24 @@ enum ServeCommand {
             closes WebSocket connections with 1001 before exiting.
             """,
         options: [
-            .option("host", type: .string, default: "127.0.0.1", environment: "PERSONA_HOST",
-                    help: "Address to listen on."),
-            .option("port", short: "p", type: .int(0...65535), default: "8080", environment: "PERSONA_PORT",
-                    help: "Port to listen on; 0 picks a free port."),
-            .option("loops", type: .int(1...256), environment: "PERSONA_LOOPS",
-                    help: "Event loop threads (default: one per available core)."),
-            .option("max-message-bytes", type: .int(1...(1 << 30)), default: String(16 << 20),
-                    help: "Largest WebSocket message accepted, after reassembly (close 1009 beyond)."),
-            .option("drain-timeout", type: .double(0...3600), default: "10",
-                    help: "Seconds a graceful shutdown waits for connections to finish."),
-            .option("header-read-timeout", type: .double(0.01...3600), default: "10",
-                    help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
+            .option(
+                "host", type: .string, default: "127.0.0.1", environment: "PERSONA_HOST",
+                help: "Address to listen on."),
+            .option(
+                "port", short: "p", type: .int(0...65535), default: "8080", environment: "PERSONA_PORT",
+                help: "Port to listen on; 0 picks a free port."),
+            .option(
+                "loops", type: .int(1...256), environment: "PERSONA_LOOPS",
+                help: "Event loop threads (default: one per available core)."),
+            .option(
+                "max-message-bytes", type: .int(1...(1 << 30)), default: String(16 << 20),
+                help: "Largest WebSocket message accepted, after reassembly (close 1009 beyond)."),
+            .option(
+                "drain-timeout", type: .double(0...3600), default: "10",
+                help: "Seconds a graceful shutdown waits for connections to finish."),
+            .option(
+                "header-read-timeout", type: .double(0.01...3600), default: "10",
+                help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
         ],
         run: run)
 
