@@ -44,10 +44,16 @@ final class ServeProcess {
         }
     }
 
-    /// Sends SIGTERM and waits for the exit status.
+    /// Sends SIGTERM and waits for the exit status; after 20 s (a drain that hangs would be a
+    /// bug the test should report, not wait out) the process is killed and -1 returned.
     func stop() -> Int32 {
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            return -1
+        }
         return process.terminationStatus
     }
 
@@ -57,9 +63,6 @@ final class ServeProcess {
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        if process.isRunning { _ = stop() }
     }
 }

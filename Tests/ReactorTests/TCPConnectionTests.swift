@@ -195,55 +195,6 @@ struct TCPConnectionTests {
         #expect(failure.value?.call.hasPrefix("connect") == true)
     }
 
-    @Test("an event for a closed registration is not delivered to the connection that reuses its fd")
-    func fdReuseSafety() throws {
-        let group = try EventLoopGroup(loops: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
-        let accepted = Shared<[LoopBound<TCPConnection>]>([])
-        let acceptedOne = Waiter()
-        let server = try server(group) { connection in
-            connection.handler = RecordingHandler()
-            accepted.update { $0.append(LoopBound(connection, loop: connection.loop)) }
-            acceptedOne.signal()
-        }
-        defer { server.stopAccepting() }
-        var first: BlockingClient? = BlockingClient(port: server.localAddress.port)
-        #expect(acceptedOne.wait())
-        let stale = Shared<(UInt64, Int32)>((0, -1))
-        let closedFirst = Waiter()
-        loop.execute {
-            let connection = accepted.value[0].value
-            stale.update { $0 = (connection.registrationUserData, connection.descriptor) }
-            connection.close()
-            loop.afterThisIteration { closedFirst.signal() }
-        }
-        #expect(closedFirst.wait())
-        first = nil
-        _ = first
-        let second = BlockingClient(port: server.localAddress.port)
-        #expect(acceptedOne.wait())
-        let verdict = Shared<(reused: Bool, staleLive: Bool, freshLive: Bool)>((false, true, false))
-        let checked = Waiter()
-        loop.execute {
-            let connection = accepted.value[1].value
-            verdict.update {
-                $0 = (
-                    connection.descriptor == stale.value.1, loop.isCurrent(userData: stale.value.0),
-                    loop.isCurrent(userData: connection.registrationUserData)
-                )
-            }
-            checked.signal()
-        }
-        #expect(checked.wait())
-        _ = second
-        // The kernel hands out the lowest free number, so the new connection reuses the fd...
-        #expect(verdict.value.reused)
-        // ...yet the old registration's user data no longer resolves, while the new one does.
-        #expect(!verdict.value.staleLive)
-        #expect(verdict.value.freshLive)
-    }
-
     @Test("owns every descriptor it opens: none left open after close")
     func descriptorLedger() throws {
         let group = try EventLoopGroup(loops: 1)
