@@ -1,38 +1,25 @@
 import Dispatch
-import Foundation
-import Synchronization
+import Reactor
 
-/// SIGINT and SIGTERM for `persona serve`, delivered through Dispatch sources instead of a
-/// signal handler that would run at an arbitrary point on an arbitrary thread.
-///
-/// `@unchecked Sendable`: the sources are created and resumed in `init` and never touched
-/// again; the received name is behind a mutex.
-final class ShutdownSignals: @unchecked Sendable {
-    private var sources: [any DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "persona.signals")
-    private let waiter = DispatchSemaphore(value: 0)
-    private let received = Mutex("signal")
+#if canImport(Glibc)
+    import Glibc
+#endif
 
-    /// Starts listening; from now on SIGINT/SIGTERM no longer kill the process.
-    init() {
-        for (number, label) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [self] in
-                received.withLock { $0 = label }
-                waiter.signal()
-            }
-            source.resume()
-            sources.append(source)
-        }
+/// SIGINT and SIGTERM for `persona serve`: installed before the listening line is printed, so a
+/// supervisor (or a test) that signals right after reading it is always heard.
+final class ShutdownSignals: Sendable {
+    private let waiter: SignalWaiter
+
+    /// Installs the handlers; from now on SIGINT/SIGTERM start a graceful drain.
+    init() throws {
+        waiter = try SignalWaiter.install([SIGINT, SIGTERM])
     }
 
     /// Waits for the first signal and returns its name.
     func next() async -> String {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [self] in
-                waiter.wait()
-                continuation.resume(returning: received.withLock { $0 })
+            DispatchQueue.global().async { [waiter] in
+                continuation.resume(returning: waiter.wait() == SIGINT ? "SIGINT" : "SIGTERM")
             }
         }
     }

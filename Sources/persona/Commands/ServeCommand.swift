@@ -88,7 +88,7 @@ enum ServeCommand {
         configuration.webSocket.maxFrameSize = options.maxMessageBytes
         configuration.webSocket.maxOutboundBytes = options.maxMessageBytes * 2 + 64 * 1024
 
-        let signals = ShutdownSignals()
+        let signals = try ShutdownSignals()
         let group = try EventLoopGroup(loops: options.loops)
         let server = HTTPServer(configuration: configuration, router: router(), group: group)
         let bound: SocketAddress
