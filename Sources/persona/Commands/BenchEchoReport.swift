@@ -15,6 +15,15 @@ struct BenchEchoReport: Sendable {
     var serverRSSAtEndKiB: Int?
     var size: Int
     var inFlight: Int
+    /// Server CPU time (user + system) spent during the measured exchange, when known.
+    var serverCPUSeconds: Double?
+
+    /// Server CPU microseconds per echoed message: a figure that, unlike messages per second,
+    /// barely moves when other processes compete for the cores.
+    var serverMicrosecondsPerMessage: Double? {
+        guard let cpu = serverCPUSeconds, messages > 0 else { return nil }
+        return cpu * 1e6 / Double(messages)
+    }
 
     var messagesPerSecond: Double { measuredSeconds > 0 ? Double(messages) / measuredSeconds : 0 }
 
@@ -77,8 +86,23 @@ struct BenchEchoReport: Sendable {
             "\"error_samples\":[\(samples.joined(separator: ","))]",
         ]
         if let rss = serverRSSAfterConnectKiB { fields.append("\"server_rss_after_connect_kib\":\(rss)") }
+        if let cpu = serverCPUSeconds { fields.append("\"server_cpu_s\":\(String(format: "%.3f", cpu))") }
+        if let perMessage = serverMicrosecondsPerMessage {
+            fields.append("\"server_cpu_us_per_message\":\(String(format: "%.3f", perMessage))")
+        }
         if let rss = serverRSSAtEndKiB { fields.append("\"server_rss_at_end_kib\":\(rss)") }
         return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// User + system CPU seconds of `pid` so far, from `/proc/<pid>/stat` (clock ticks).
+    static func cpuSeconds(pid: Int) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// `VmRSS` of `pid` in KiB, from `/proc/<pid>/status`.

@@ -49,6 +49,7 @@ enum BenchEchoRun {
         let rssAfterConnect = options.serverPID.flatMap { BenchEchoReport.residentKiB(pid: $0) }
 
         let finished = DispatchSemaphore(value: 0)
+        let cpuBefore = options.serverPID.flatMap { BenchEchoReport.cpuSeconds(pid: $0) }
         let clockStart = MonotonicClock().now()
         let measureDeadline =
             options.messages == nil
@@ -83,6 +84,7 @@ enum BenchEchoRun {
                 break
             }
         }
+        let cpuAfter = options.serverPID.flatMap { BenchEchoReport.cpuSeconds(pid: $0) }
         if progress != nil { progress?.write("\r\u{1B}[K") }
 
         // Collect.
@@ -124,7 +126,8 @@ enum BenchEchoRun {
             measuredSeconds: measured, roundTrips: result.rtt, errors: errors, errorSamples: samples,
             serverRSSAfterConnectKiB: rssAfterConnect,
             serverRSSAtEndKiB: options.serverPID.flatMap { BenchEchoReport.residentKiB(pid: $0) },
-            size: options.size, inFlight: options.inFlight)
+            size: options.size, inFlight: options.inFlight,
+            serverCPUSeconds: cpuBefore.flatMap { before in cpuAfter.map { $0 - before } })
     }
 
     private static func report(

@@ -52,7 +52,8 @@ def bench(port, pid, connections, in_flight, duration, pin=None, extra=()):
 
 
 def speed(args):
-    print(f"{'conns':>6} {'in-flight':>9} {'msg/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>6}  runs msg/s")
+    print(f"{'conns':>6} {'in-flight':>9} {'msg/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+          f" {'srv µs/msg':>10} {'errors':>6}  runs msg/s")
     for connections in args.connections:
         for in_flight in args.in_flight:
             runs = []
@@ -67,7 +68,7 @@ def speed(args):
             mid = runs[len(runs) // 2]
             rt = mid["round_trip"]
             print(f"{connections:>6} {in_flight:>9} {mid['messages_per_second']:>15.0f} {rt['p50_ms']:>8} {rt['p99_ms']:>8}"
-                  f" {rt['max_ms']:>8} {sum(r['errors'] for r in runs):>6}  "
+                  f" {rt['max_ms']:>8} {mid.get('server_cpu_us_per_message', 0):>10} {sum(r['errors'] for r in runs):>6}  "
                   + " ".join(f"{r['messages_per_second']:.0f}" for r in runs), flush=True)
 
 
