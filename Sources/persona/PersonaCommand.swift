@@ -49,6 +49,7 @@ enum PersonaCommand {
         ListCommand.command,
         SchemaCommand.command,
         ScrubCommand.command,
+        ServeCommand.command,
         TestCommand.command,
         ValidateCommand.command,
         VersionCommand.command,

@@ -1,0 +1,154 @@
+import HTTP1
+import Reactor
+import WebSocket
+
+/// A WebSocket client connection on the Reactor, built from the same codecs as the server:
+/// TCP connect (optionally from a chosen source address), the §4.1 handshake, then the
+/// client-mode state machine. Loop-confined; `persona bench echo` runs thousands of these.
+public final class WebSocketClient: ConnectionHandler {
+    /// The loop the client lives on.
+    public let loop: EventLoop
+    private weak var delegate: (any WebSocketClientDelegate)?
+    private var tcp: TCPConnection?
+    private let handshake: WebSocketClientHandshake
+    private var responseParser = HTTP1ResponseHeadParser()
+    private var machine: WebSocketConnection<MonotonicInstant>?
+    private let configuration: WebSocketConnection<MonotonicInstant>.Configuration
+    private var ended = false
+    private var timer: TimerID?
+    private var timerDeadline: MonotonicInstant?
+    /// Free for the owner's bookkeeping (e.g. an index into its own tables).
+    public var tag = 0
+
+    /// Starts connecting to `address` and requesting `path` (loop thread only). The delegate
+    /// is held weakly; keep it alive for the connection's lifetime.
+    public init(
+        to address: SocketAddress, host: String? = nil, path: String = "/", from source: SocketAddress? = nil,
+        on loop: EventLoop, configuration: WebSocketConnection<MonotonicInstant>.Configuration = .init(),
+        connectTimeout: Duration = .seconds(10), delegate: any WebSocketClientDelegate
+    ) {
+        self.loop = loop
+        self.delegate = delegate
+        self.configuration = configuration
+        var random = MaskingKeyGenerator()
+        handshake = WebSocketClientHandshake(host: host ?? address.description, path: path, using: &random)
+        TCPConnection.connect(to: address, from: source, on: loop, timeout: connectTimeout) { [self] result in
+            switch result {
+            case .success(let connection):
+                tcp = connection
+                connection.handler = self
+                connection.write(handshake.encodedRequest())
+            case .failure(let error):
+                end(closure: nil, failure: .connect("\(error)"))
+            }
+        }
+    }
+
+    /// Whether the handshake completed and the connection is open.
+    public var isOpen: Bool { machine?.isOpen ?? false }
+
+    /// Sends a message (ignored unless open).
+    public func send(_ message: WebSocketMessage) {
+        guard machine != nil else { return }
+        // Mutate in place: copying the machine out would copy its receive buffer.
+        perform(machine!.send(message))
+    }
+
+    /// Starts the close handshake.
+    public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {
+        guard machine != nil else {
+            tcp?.close()
+            return
+        }
+        perform(machine!.close(code: code, reason: reason, now: loop.now()))
+        rearmIfEarlier()
+    }
+
+    /// Drops the TCP connection without a close handshake.
+    public func abort() { tcp?.close() }
+
+    // MARK: ConnectionHandler
+
+    public func connectionDidRead(_ connection: TCPConnection, _ bytes: UnsafeRawBufferPointer) {
+        if machine != nil {
+            perform(machine!.receive(bytes, now: loop.now()))
+            return
+        }
+        let parsed: (head: HTTP1ResponseHead, remainder: [UInt8])?
+        do {
+            parsed = try responseParser.feed(bytes)
+        } catch {
+            fail(.handshake("malformed response: \(error)"))
+            return
+        }
+        guard let (head, remainder) = parsed else { return }
+        do {
+            _ = try handshake.validate(head)
+        } catch {
+            fail(.handshake("\(head.status.code) \(error)"))
+            return
+        }
+        var machine = WebSocketConnection<MonotonicInstant>.client(
+            configuration: configuration, maskingKeys: MaskingKeyGenerator(), now: loop.now())
+        let actions = remainder.isEmpty ? [] : machine.receive(remainder, now: loop.now())
+        self.machine = machine
+        delegate?.webSocketClientDidConnect(self)
+        perform(actions)
+        rearmIfEarlier()
+    }
+
+    public func connectionDidReadEOF(_ connection: TCPConnection) {
+        connection.close()
+    }
+
+    public func connectionDidClose(_ connection: TCPConnection, error: SystemError?) {
+        if let timer { loop.cancelTimer(timer) }
+        timer = nil
+        if machine != nil {
+            end(closure: machine!.transportClosed(), failure: nil)
+        } else {
+            end(closure: nil, failure: .closedDuringHandshake)
+        }
+    }
+
+    // MARK: Internals
+
+    private func fail(_ failure: WebSocketClientError) {
+        end(closure: nil, failure: failure)
+        tcp?.close()
+    }
+
+    private func end(closure: WebSocketClosure?, failure: WebSocketClientError?) {
+        guard !ended else { return }
+        ended = true
+        delegate?.webSocketClient(self, didEnd: closure, failure: failure)
+    }
+
+    private func perform(_ actions: [WebSocketAction]) {
+        for action in actions {
+            switch action {
+            case .write(let bytes):
+                tcp?.write(bytes)
+            case .deliver(let message):
+                delegate?.webSocketClient(self, didReceive: message)
+            case .closeTransport(let closure):
+                if closure.discardsPendingWrites { tcp?.close() } else { tcp?.closeAfterFlush() }
+                end(closure: closure, failure: nil)
+            }
+        }
+    }
+
+    private func rearmIfEarlier() {
+        guard let deadline = machine?.nextDeadline else { return }
+        if let current = timerDeadline, current <= deadline { return }
+        if let timer { loop.cancelTimer(timer) }
+        timerDeadline = deadline
+        timer = loop.scheduleTimer(at: deadline) { [weak self] in
+            guard let self, self.machine != nil else { return }
+            self.timer = nil
+            self.timerDeadline = nil
+            self.perform(self.machine!.tick(now: self.loop.now()))
+            self.rearmIfEarlier()
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import HTTP1
+
+/// Method + path → handler. The application layer builds one and hands it to ``HTTPServer``;
+/// the server core knows nothing about the routes themselves.
+///
+/// Patterns are `/`-separated segments: a literal, `:name` (one segment, captured into
+/// ``HTTPRequest/pathParameters``) or a final `*` (the rest of the path). Routes are tried in
+/// registration order; the first match wins. A path that matches only under other methods
+/// gets 405 with `Allow`; no match at all gets 404.
+public struct HTTPRouter: Sendable {
+    struct Route: Sendable {
+        var method: HTTPMethod
+        var segments: [Segment]
+        var handler: HTTPHandler
+    }
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+        case rest
+    }
+
+    /// A routing decision.
+    public enum Match: Sendable {
+        /// A handler, with captured path parameters.
+        case handler(HTTPHandler, parameters: [String: String])
+        /// The path exists under these other methods.
+        case methodNotAllowed(allowed: [HTTPMethod])
+        /// Nothing matches the path.
+        case notFound
+    }
+
+    private var routes: [Route] = []
+
+    /// An empty router (every request gets 404).
+    public init() {}
+
+    /// Adds a route for `method` and `pattern`.
+    public mutating func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        routes.append(Route(method: method, segments: Self.segments(of: pattern), handler: handler))
+    }
+
+    /// Adds a `GET` route (HEAD requests are answered by it too, without the body).
+    public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) {
+        on(.get, pattern, handler)
+    }
+
+    /// Adds a `POST` route.
+    public mutating func post(_ pattern: String, _ handler: @escaping HTTPHandler) {
+        on(.post, pattern, handler)
+    }
+
+    /// Adds a WebSocket endpoint: a `GET` route that accepts the upgrade with a fresh handler
+    /// from `makeHandler` (called on the connection's loop, once per connection).
+    public mutating func webSocket(
+        _ pattern: String,
+        _ makeHandler: @escaping @Sendable (HTTPRequest) -> any WebSocketHandler
+    ) {
+        on(.get, pattern) { request in .webSocket(WebSocketUpgrade(makeHandler: { makeHandler(request) })) }
+    }
+
+    /// Finds the route for `method` and `path`.
+    public func match(method: HTTPMethod, path: Substring) -> Match {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        var allowed: [HTTPMethod] = []
+        for route in routes {
+            guard let parameters = Self.match(route.segments, parts) else { continue }
+            if route.method == method || (method == .head && route.method == .get) {
+                return .handler(route.handler, parameters: parameters)
+            }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    private static func segments(of pattern: String) -> [Segment] {
+        pattern.split(separator: "/", omittingEmptySubsequences: true).map { part in
+            if part == "*" { return .rest }
+            if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
+            return .literal(String(part))
+        }
+    }
+
+    private static func match(_ segments: [Segment], _ parts: [Substring]) -> [String: String]? {
+        var parameters: [String: String] = [:]
+        var index = 0
+        for segment in segments {
+            switch segment {
+            case .rest:
+                parameters["*"] = parts[index...].joined(separator: "/")
+                return parameters
+            case .literal(let literal):
+                guard index < parts.count, parts[index] == literal else { return nil }
+            case .parameter(let name):
+                guard index < parts.count else { return nil }
+                parameters[name] = String(parts[index])
+            }
+            index += 1
+        }
+        return index == parts.count ? parameters : nil
+    }
+}

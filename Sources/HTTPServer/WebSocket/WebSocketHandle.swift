@@ -1,0 +1,49 @@
+import Reactor
+import WebSocket
+
+/// Sends on one WebSocket connection from any thread. Calls made off the loop are carried to
+/// it through `execute` and keep their order; after the connection closed they do nothing.
+public final class WebSocketHandle: Sendable {
+    private let connection: LoopBound<WebSocketServerConnection>
+    /// The peer's address.
+    public let remoteAddress: SocketAddress?
+    /// The subprotocol agreed in the handshake, if any.
+    public let subprotocol: String?
+
+    /// The loop the connection lives on.
+    public var eventLoop: EventLoop { connection.loop }
+
+    init(_ connection: WebSocketServerConnection, remoteAddress: SocketAddress?, subprotocol: String?) {
+        self.connection = LoopBound(connection, loop: connection.tcp.loop)
+        self.remoteAddress = remoteAddress
+        self.subprotocol = subprotocol
+    }
+
+    private func perform(_ body: @escaping @Sendable (WebSocketServerConnection) -> Void) {
+        let connection = self.connection
+        if connection.loop.inEventLoop {
+            body(connection.value)
+        } else {
+            connection.loop.execute { body(connection.value) }
+        }
+    }
+
+    /// Sends a message (one frame).
+    public func send(_ message: WebSocketMessage) {
+        perform { $0.send(message) }
+    }
+
+    /// Sends a text message.
+    public func send(text: String) { send(.text(text)) }
+
+    /// Sends a binary message.
+    public func send(binary: [UInt8]) { send(.binary(binary)) }
+
+    /// Starts the close handshake; TCP closes when the peer answers or `closeTimeout` passes.
+    public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {
+        perform { $0.close(code: code, reason: reason) }
+    }
+
+    /// Whether the connection still accepts messages. Loop thread only.
+    public var isOpen: Bool { connection.value.isOpen }
+}

@@ -1,0 +1,35 @@
+import WebSocket
+
+/// The application side of one WebSocket connection. Every call arrives on the connection's
+/// loop, in order; keep work short or hand it off (and reply later through the handle, from
+/// any thread).
+public protocol WebSocketHandler: AnyObject {
+    /// The handshake completed; `socket` can send from now on. Default: nothing.
+    func webSocketDidOpen(_ socket: WebSocketHandle)
+    /// A complete message arrived (fragments reassembled, text validated as UTF-8).
+    func webSocket(_ socket: WebSocketHandle, didReceive message: WebSocketMessage)
+    /// The connection ended; `closure` says how (1006 when TCP went away without a close
+    /// handshake). Called once. Default: nothing.
+    func webSocketDidClose(_ socket: WebSocketHandle, closure: WebSocketClosure)
+}
+
+extension WebSocketHandler {
+    /// Does nothing.
+    public func webSocketDidOpen(_ socket: WebSocketHandle) {}
+    /// Does nothing.
+    public func webSocketDidClose(_ socket: WebSocketHandle, closure: WebSocketClosure) {}
+}
+
+/// A route's decision to accept a WebSocket upgrade.
+public struct WebSocketUpgrade: Sendable {
+    /// Makes the handler for the new connection (called on its loop, once the handshake is valid).
+    public var makeHandler: @Sendable () -> any WebSocketHandler
+    /// Subprotocols this endpoint speaks, in preference order (RFC 6455 §1.9).
+    public var subprotocols: [String]
+
+    /// Accepts with `makeHandler`, speaking `subprotocols`.
+    public init(subprotocols: [String] = [], makeHandler: @escaping @Sendable () -> any WebSocketHandler) {
+        self.makeHandler = makeHandler
+        self.subprotocols = subprotocols
+    }
+}

@@ -1,0 +1,145 @@
+import Reactor
+import WebSocket
+
+/// Drives the codecs' WebSocket state machine over a TCP connection after the upgrade: feeds it
+/// bytes and the time, and carries out the actions it returns (write, deliver, close).
+/// Loop-confined.
+///
+/// Heartbeats and the close timeout use one loop timer, armed lazily: traffic moves the
+/// machine's next deadline later without touching the timer; when the timer fires early the
+/// machine's `tick` is a no-op and the timer is re-armed at the new deadline. The timer is only
+/// pulled forward when the deadline moves *earlier* (a close handshake begins), so a busy
+/// connection costs no timer-heap work per message.
+final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
+    let tcp: TCPConnection
+    private let loopState: LoopState
+    private var machine: WebSocketConnection<MonotonicInstant>
+    private var handler: (any WebSocketHandler)?
+    private(set) var handle: WebSocketHandle!
+    private var timer: TimerID?
+    private var timerDeadline: MonotonicInstant?
+    private var closedReported = false
+
+    init(
+        tcp: TCPConnection, loopState: LoopState, configuration: WebSocketConfiguration,
+        subprotocol: String?, handler: any WebSocketHandler
+    ) {
+        self.tcp = tcp
+        self.loopState = loopState
+        self.handler = handler
+        var machineConfiguration = WebSocketConnection<MonotonicInstant>.Configuration(
+            frameLimits: .init(
+                maxFrameSize: configuration.maxFrameSize, maxMessageSize: configuration.maxMessageSize),
+            pingInterval: configuration.pingInterval,
+            idleTimeout: configuration.pingInterval.map { $0 + configuration.pongTimeout },
+            closeTimeout: configuration.closeTimeout,
+            maxOutboundBufferedBytes: configuration.maxOutboundBytes)
+        if configuration.pingInterval == nil { machineConfiguration.idleTimeout = nil }
+        machine = .server(configuration: machineConfiguration, now: tcp.loop.now())
+        handle = WebSocketHandle(self, remoteAddress: tcp.remoteAddress, subprotocol: subprotocol)
+    }
+
+    var isOpen: Bool { machine.isOpen }
+
+    /// Called right after the 101 response was queued; `initialBytes` arrived with the request.
+    func start(initialBytes: [UInt8]) {
+        loopState.add(self)
+        handler?.webSocketDidOpen(handle)
+        if !initialBytes.isEmpty {
+            perform(machine.receive(initialBytes, now: tcp.loop.now()))
+        }
+        rearmIfEarlier()
+    }
+
+    // MARK: Transport events
+
+    func connectionDidRead(_ connection: TCPConnection, _ bytes: UnsafeRawBufferPointer) {
+        // No re-arm here: receiving only moves the machine's deadline later (or ends it), which
+        // the lazy timer absorbs when it fires.
+        perform(machine.receive(bytes, now: tcp.loop.now()))
+    }
+
+    func connectionDidReadEOF(_ connection: TCPConnection) {
+        // TCP closed without (or after) the close handshake: nothing more can be said.
+        connection.closeAfterFlush()
+    }
+
+    func connectionDidClose(_ connection: TCPConnection, error: SystemError?) {
+        if let timer { tcp.loop.cancelTimer(timer) }
+        timer = nil
+        let closure = machine.transportClosed()
+        loopState.remove(self)
+        reportClosed(closure)
+    }
+
+    // MARK: Application requests
+
+    func send(_ message: WebSocketMessage) {
+        perform(machine.send(message))
+    }
+
+    func close(code: WebSocketCloseCode, reason: String) {
+        perform(machine.close(code: code, reason: reason, now: tcp.loop.now()))
+        rearmIfEarlier()
+    }
+
+    func beginDrain() {
+        close(code: .goingAway, reason: "server shutting down")
+    }
+
+    func forceClose() {
+        tcp.close()
+    }
+
+    // MARK: Actions
+
+    private func perform(_ actions: [WebSocketAction]) {
+        var wrote = false
+        for action in actions {
+            switch action {
+            case .write(let bytes):
+                tcp.write(bytes)
+                wrote = true
+            case .deliver(let message):
+                handler?.webSocket(handle, didReceive: message)
+            case .closeTransport(let closure):
+                if closure.discardsPendingWrites {
+                    tcp.close()
+                } else {
+                    tcp.closeAfterFlush()
+                }
+                reportClosed(closure)
+            }
+        }
+        if wrote, tcp.isWritePending {
+            // Only a backed-up socket can overflow; skip the check on the fast path.
+            let overflow = machine.outboundBufferedBytesChanged(tcp.bufferedByteCount, now: tcp.loop.now())
+            if !overflow.isEmpty { perform(overflow) }
+        }
+    }
+
+    private func reportClosed(_ closure: WebSocketClosure) {
+        guard !closedReported else { return }
+        closedReported = true
+        let handler = self.handler
+        self.handler = nil
+        handler?.webSocketDidClose(handle, closure: closure)
+    }
+
+    // MARK: Timer
+
+    private func rearmIfEarlier() {
+        guard let deadline = machine.nextDeadline else { return }
+        if let current = timerDeadline, current <= deadline { return }
+        if let timer { tcp.loop.cancelTimer(timer) }
+        timerDeadline = deadline
+        timer = tcp.loop.scheduleTimer(at: deadline) { [weak self] in self?.timerFired() }
+    }
+
+    private func timerFired() {
+        timer = nil
+        timerDeadline = nil
+        perform(machine.tick(now: tcp.loop.now()))
+        rearmIfEarlier()
+    }
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Benchmarks `persona serve`'s /v1/echo with `persona bench echo` (not a test: numbers).
+
+  speed  32-byte echo at 100, 1,000 and 10,000 connections, server pinned to core 1
+         (`taskset -c 1`, so it runs one loop), load generator on core 0; median of 3 runs.
+  scale  15,000 concurrent connections on one server process, each echoing; fails loudly on
+         any error. The load generator may be split over several processes (--processes)
+         to stay under a per-process descriptor limit.
+
+Usage (from the package root, after `swift build -c release`):
+  python3 Tests/PersonaTests/Python/bench_echo.py speed [--in-flight 1 8] [--duration 5]
+  python3 Tests/PersonaTests/Python/bench_echo.py scale [--connections 15000] [--processes 1]
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+BINARY = ".build/release/persona"
+
+
+def start_server(pin=None, extra=()):
+    cmd = ([*("taskset", "-c", pin)] if pin else []) + [BINARY, "serve", "--port", "0", *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().strip()
+    if not line.startswith("persona listening on http://"):
+        proc.kill()
+        sys.exit(f"server did not start: {line!r} {proc.stderr.read()}")
+    return proc, int(line.rsplit(":", 1)[1])
+
+
+def stop_server(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def bench(port, pid, connections, in_flight, duration, pin=None, extra=()):
+    cmd = ([*("taskset", "-c", pin)] if pin else []) + [
+        BINARY, "bench", "echo", "--url", f"ws://127.0.0.1:{port}/v1/echo",
+        "--connections", str(connections), "--in-flight", str(in_flight),
+        "--duration", str(duration), "--json", "--server-pid", str(pid), *extra]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 180)
+    try:
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        sys.exit(f"bench failed: {out.stdout} {out.stderr}")
+
+
+def speed(args):
+    print(f"{'conns':>6} {'in-flight':>9} {'msg/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+          f" {'srv µs/msg':>10} {'errors':>6}  runs msg/s")
+    for connections in args.connections:
+        for in_flight in args.in_flight:
+            runs = []
+            for _ in range(args.runs):
+                proc, port = start_server(pin="1")
+                try:
+                    runs.append(bench(port, proc.pid, connections, in_flight, args.duration, pin="0"))
+                finally:
+                    stop_server(proc)
+                time.sleep(1)  # let TIME_WAIT sockets and the CPUs settle
+            runs.sort(key=lambda r: r["messages_per_second"])
+            mid = runs[len(runs) // 2]
+            rt = mid["round_trip"]
+            print(f"{connections:>6} {in_flight:>9} {mid['messages_per_second']:>15.0f} {rt['p50_ms']:>8} {rt['p99_ms']:>8}"
+                  f" {rt['max_ms']:>8} {mid.get('server_cpu_us_per_message', 0):>10} {sum(r['errors'] for r in runs):>6}  "
+                  + " ".join(f"{r['messages_per_second']:.0f}" for r in runs), flush=True)
+
+
+def scale(args):
+    proc, port = start_server()
+    try:
+        share = [args.connections // args.processes + (1 if i < args.connections % args.processes else 0)
+                 for i in range(args.processes)]
+        cmds = [[BINARY, "bench", "echo", "--url", f"ws://127.0.0.1:{port}/v1/echo", "--connections", str(n),
+                 "--in-flight", "1", "--duration", str(args.duration), "--json", "--server-pid", str(proc.pid),
+                 "--source-addresses", str(args.source_addresses)] for n in share]
+        children = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in cmds]
+        results = []
+        for child in children:
+            out, err = child.communicate(timeout=args.duration + 300)
+            results.append(json.loads(out.strip().splitlines()[-1]))
+        opened = sum(r["connections_opened"] for r in results)
+        errors = sum(r["errors"] for r in results)
+        messages = sum(r["messages"] for r in results)
+        rss = max(r.get("server_rss_after_connect_kib", 0) for r in results)
+        print(json.dumps({"connections": args.connections, "opened": opened, "messages": messages,
+                          "errors": errors, "server_rss_after_connect_kib": rss,
+                          "per_process": results}, indent=1))
+        if opened != args.connections or errors:
+            sys.exit("scale check FAILED")
+        print(f"scale check ok: {opened} connections, {messages} echoes, 0 errors, server RSS {rss} KiB")
+    finally:
+        stop_server(proc)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="mode", required=True)
+    s = sub.add_parser("speed")
+    s.add_argument("--connections", type=int, nargs="+", default=[100, 1000, 10000])
+    s.add_argument("--in-flight", type=int, nargs="+", default=[1])
+    s.add_argument("--duration", type=float, default=5)
+    s.add_argument("--runs", type=int, default=3)
+    c = sub.add_parser("scale")
+    c.add_argument("--connections", type=int, default=15000)
+    c.add_argument("--processes", type=int, default=1)
+    c.add_argument("--duration", type=float, default=10)
+    c.add_argument("--source-addresses", type=int, default=4)
+    args = parser.parse_args()
+    speed(args) if args.mode == "speed" else scale(args)
+
+
+if __name__ == "__main__":
+    main()

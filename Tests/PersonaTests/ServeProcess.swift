@@ -1,0 +1,68 @@
+import Foundation
+import PersonaTestSupport
+
+/// A `persona serve --port 0` child process for live tests: started, its first stdout line
+/// read for the bound port, stopped with SIGTERM.
+final class ServeProcess {
+    let process = Process()
+    let port: Int
+    private let output = Pipe()
+    private let errors = Pipe()
+
+    /// Starts the server with `arguments` after `serve --port 0`, waiting (10 s at most) for
+    /// the listening line.
+    init(_ arguments: [String] = [], environment: [String: String]? = nil, portFlag: Bool = true) throws {
+        process.executableURL = PersonaBinary.url
+        process.arguments = ["serve"] + (portFlag ? ["--port", "0"] : []) + arguments
+        if let environment { process.environment = environment }
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let line = Self.firstLine(of: output.fileHandleForReading)
+        guard let line, line.hasPrefix("persona listening on http://"), let colon = line.lastIndex(of: ":"),
+            let port = Int(line[line.index(after: colon)...])
+        else {
+            process.terminate()
+            throw ServeProcessError(message: "no listening line, got: \(line ?? "EOF")")
+        }
+        self.port = port
+    }
+
+    struct ServeProcessError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    /// Reads one line byte by byte (the pipe stays usable; bounded by the child's own exit).
+    private static func firstLine(of handle: FileHandle) -> String? {
+        var bytes: [UInt8] = []
+        while true {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte.first == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte.first!)
+        }
+    }
+
+    /// Sends SIGTERM and waits for the exit status; after 20 s (a drain that hangs would be a
+    /// bug the test should report, not wait out) the process is killed and -1 returned.
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            return -1
+        }
+        return process.terminationStatus
+    }
+
+    /// What the server wrote to stderr (after it exited).
+    func standardError() -> String {
+        String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    deinit {
+        if process.isRunning { _ = stop() }
+    }
+}

@@ -1,0 +1,233 @@
+import Reactor
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Records what a connection reported, and optionally reacts.
+final class RecordingHandler: ConnectionHandler {
+    var received: [UInt8] = []
+    var onRead: ((TCPConnection, [UInt8]) -> Void)?
+    var onClose: ((SystemError?) -> Void)?
+    var onDrain: (() -> Void)?
+    var insideRead = false
+    var closedInsideRead = false
+
+    func connectionDidRead(_ connection: TCPConnection, _ bytes: UnsafeRawBufferPointer) {
+        insideRead = true
+        defer { insideRead = false }
+        received.append(contentsOf: bytes)
+        onRead?(connection, Array(bytes))
+    }
+
+    func connectionDidDrain(_ connection: TCPConnection) { onDrain?() }
+
+    func connectionDidClose(_ connection: TCPConnection, error: SystemError?) {
+        if insideRead { closedInsideRead = true }
+        onClose?(error)
+    }
+}
+
+@Suite("TCPConnection")
+struct TCPConnectionTests {
+    private func server(
+        _ group: EventLoopGroup, _ onAccept: @escaping @Sendable (TCPConnection) -> Void
+    ) throws -> TCPServer {
+        try TCPServer(
+            address: try SocketAddress(host: "127.0.0.1", port: 0), group: group, onAccept: onAccept)
+    }
+
+    @Test("echoes bytes written by a blocking client")
+    func echo() throws {
+        let group = try EventLoopGroup(loops: 2)
+        defer { group.shutdown() }
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, bytes in connection.write(bytes) }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("hello, reactor")
+        #expect(client.receive(exactly: 14) == Array("hello, reactor".utf8))
+    }
+
+    @Test("closes a connection after the callback that asked, never inside it")
+    func deferredClose() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let closed = Waiter()
+        let insideFlag = Shared<Bool?>(nil)
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, _ in
+                connection.write("bye")
+                connection.close()
+            }
+            handler.onClose = { _ in
+                insideFlag.update { $0 = handler.closedInsideRead }
+                closed.signal()
+            }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("x")
+        #expect(closed.wait())
+        #expect(insideFlag.value == false)
+        // close() discards pending output: the client sees EOF without "bye".
+        #expect(client.receiveUntilClose().isEmpty)
+    }
+
+    @Test("closeAfterFlush delivers the last bytes, then EOF")
+    func closeAfterFlush() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, _ in
+                connection.write("last words")
+                connection.closeAfterFlush()
+            }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("x")
+        #expect(client.receiveUntilClose() == Array("last words".utf8))
+    }
+
+    @Test("registers for writability only when the peer stops reading, and drains when it resumes")
+    func writePendingPath() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let total = 8 * 1024 * 1024
+        let payload = (0..<total).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let blocked = Waiter()
+        let drained = Waiter()
+        let observedPending = Shared(false)
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, _ in
+                connection.write(payload)
+                // The flush happens at the end of the iteration; look in the next one.
+                connection.loop.afterThisIteration {
+                    observedPending.update {
+                        $0 = connection.isWritePending && connection.bufferedByteCount > 0
+                    }
+                    blocked.signal()
+                }
+            }
+            handler.onDrain = { drained.signal() }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port, receiveBuffer: 4096)
+        client.send("go")
+        #expect(blocked.wait())
+        #expect(observedPending.value)
+        let received = client.receive(exactly: total)
+        #expect(drained.wait())
+        #expect(received.count == total)
+        #expect(received == payload)
+    }
+
+    @Test("connects out from a chosen 127.0.0.x source address")
+    func connectFromSourceAddress() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let seenPeer = Shared<SocketAddress?>(nil)
+        let accepted = Waiter()
+        let server = try server(group) { connection in
+            seenPeer.update { $0 = connection.remoteAddress }
+            connection.handler = RecordingHandler()
+            accepted.signal()
+        }
+        defer { server.stopAccepting() }
+        let connected = Waiter()
+        let outcome = Shared<String>("")
+        let loop = group.loops[0]
+        let target = server.localAddress
+        loop.execute {
+            TCPConnection.connect(to: target, from: try! SocketAddress(host: "127.0.0.9", port: 0), on: loop)
+            { result in
+                switch result {
+                case .success(let connection):
+                    outcome.update { $0 = connection.localAddress?.host ?? "?" }
+                    connection.handler = RecordingHandler()
+                    connection.close()
+                case .failure(let error):
+                    outcome.update { $0 = "\(error)" }
+                }
+                connected.signal()
+            }
+        }
+        #expect(connected.wait())
+        #expect(accepted.wait())
+        #expect(outcome.value == "127.0.0.9")
+        #expect(seenPeer.value?.host == "127.0.0.9")
+    }
+
+    @Test("reports a refused connect as a typed error naming connect")
+    func connectRefused() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        // Bind and close to find a port nobody listens on.
+        let probe = try TCPServer(address: try SocketAddress(host: "127.0.0.1", port: 0), group: group) { _ in
+        }
+        let port = probe.localAddress.port
+        probe.stopAccepting()
+        let quiet = Waiter()
+        group.loops[0].execute { quiet.signal() }
+        #expect(quiet.wait())
+        let done = Waiter()
+        let failure = Shared<SystemError?>(nil)
+        let loop = group.loops[0]
+        loop.execute {
+            TCPConnection.connect(to: .v4(host: "127.0.0.1", port: port), on: loop) { result in
+                if case .failure(let error) = result { failure.update { $0 = error } }
+                done.signal()
+            }
+        }
+        #expect(done.wait())
+        #expect(failure.value?.errno == ECONNREFUSED)
+        #expect(failure.value?.call.hasPrefix("connect") == true)
+    }
+
+    @Test("owns every descriptor it opens: none left open after close")
+    func descriptorLedger() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let closed = Waiter()
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onClose = { _ in closed.signal() }
+            handler.onRead = { connection, _ in connection.close() }
+            connection.handler = handler
+        }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("x")
+        #expect(closed.wait())
+        server.stopAccepting()
+        let count = Shared(-1)
+        let checked = Waiter()
+        loop.execute {
+            loop.afterThisIteration {
+                count.update { $0 = loop.openDescriptorCount }
+                checked.signal()
+            }
+        }
+        #expect(checked.wait())
+        #expect(count.value == 0)
+    }
+}
+
+extension EventLoop {
+    /// Runs `body` in the next loop iteration, i.e. after this one's flush and deferred closes
+    /// (a task queued from a task runs in the following iteration).
+    func afterThisIteration(_ body: @escaping () -> Void) {
+        executeOnLoop { self.executeOnLoop(body) }
+    }
+}
