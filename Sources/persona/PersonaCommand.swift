@@ -42,6 +42,7 @@ enum PersonaCommand {
         BenchCommand.command,
         ListCommand.command,
         SchemaCommand.command,
+        ScrubCommand.command,
         TestCommand.command,
         ValidateCommand.command,
         VersionCommand.command,

@@ -1,4 +1,5 @@
 import CLI
+import JSON
 
 /// `persona version`: the version as text or JSON, for scripts and bug reports.
 ///
@@ -24,7 +25,8 @@ enum VersionCommand {
         case .text:
             context.stdout.writeLine("persona \(PersonaCommand.version)")
         case .json:
-            context.stdout.writeLine("{\"name\":\"persona\",\"version\":\"\(PersonaCommand.version)\"}")
+            let value: JSONValue = ["name": "persona", "version": .string(PersonaCommand.version)]
+            context.stdout.writeLine(value.serialized())
         }
     }
 }
