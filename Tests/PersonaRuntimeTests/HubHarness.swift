@@ -20,8 +20,8 @@ final class HubHarness {
     var drained = false
     var nextConnection: UInt64 = 0
 
-    static func snapshot(_ files: [SourceFile]) -> RegistrySnapshot {
-        let result = RegistryBuilder(catalog: EngineRegistry.builtIn.catalog).build(files)
+    static func snapshot(_ files: [SourceFile], engines: EngineRegistry = .builtIn) -> RegistrySnapshot {
+        let result = RegistryBuilder(catalog: engines.catalog).build(files)
         guard let snapshot = result.snapshot else {
             Issue.record("fixtures do not build: \(result.diagnostics.map(\.description))")
             return .empty
@@ -31,10 +31,10 @@ final class HubHarness {
 
     init(
         files: [SourceFile] = Fixtures.files(), configuration: ChatHubConfiguration = ChatHubConfiguration(),
-        matchQueue: MatchQueue = MatchQueue()
+        matchQueue: MatchQueue = MatchQueue(), engines: EngineRegistry = .builtIn
     ) {
         hub = ChatHub(
-            snapshot: Self.snapshot(files), engines: .builtIn, clock: clock, configuration: configuration,
+            snapshot: Self.snapshot(files, engines: engines), engines: engines, clock: clock, configuration: configuration,
             matchQueue: matchQueue, transcripts: transcripts)
         hub.asyncActions = { [unowned self] in self.perform($0) }
     }
