@@ -23,7 +23,7 @@ final class HubHarness {
     static func snapshot(_ files: [SourceFile], engines: EngineRegistry = .builtIn) -> RegistrySnapshot {
         let result = RegistryBuilder(catalog: engines.catalog).build(files)
         guard let snapshot = result.snapshot else {
-            Issue.record("fixtures do not build: \(result.diagnostics.map(\.description))")
+            Issue.record("fixtures do not build: \(result.diagnostics.map { "\($0)" })")
             return .empty
         }
         return snapshot

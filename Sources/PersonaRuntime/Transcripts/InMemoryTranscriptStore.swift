@@ -22,10 +22,9 @@ public final class InMemoryTranscriptStore: TranscriptStore {
 
     /// Records one turn.
     public func append(_ entry: TranscriptEntry) {
-        var list = entries[entry.session, default: []]
-        if list.count >= maxEntriesPerSession { list.removeFirst() }
-        list.append(entry)
-        entries[entry.session] = list
+        // Mutated in place through the subscript, so the array is not copied per append.
+        entries[entry.session, default: []].append(entry)
+        if entries[entry.session]!.count > maxEntriesPerSession { entries[entry.session]!.removeFirst() }
     }
 
     /// Marks the session ended and forgets the oldest ended sessions beyond the bound.
