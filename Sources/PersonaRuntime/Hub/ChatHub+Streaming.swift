@@ -43,7 +43,7 @@ extension ChatHub {
         switch bot.chain.respond(to: text) {
         case .reply(let answer):
             if let scrubbed = scrubOutbound(session, answer, template: personality.pii.replace) {
-                reply.tokens = Tokenizer.tokens(of: scrubbed)
+                reply.tokens = ReplyTokenizer.tokens(of: scrubbed)
             } else {
                 reply.finish = .error
             }
@@ -198,7 +198,7 @@ extension ChatHub {
         }
         Self.addDifference(scrubber.counters, since: before, to: &counters.redactionsOutbound)
         reply.streamingScrubber = scrubber
-        if !released.isEmpty { reply.tokens.append(contentsOf: Tokenizer.tokens(of: released)) }
+        if !released.isEmpty { reply.tokens.append(contentsOf: ReplyTokenizer.tokens(of: released)) }
         pump(session, now: now)
         flushAsync()
     }
