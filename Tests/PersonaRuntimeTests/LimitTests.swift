@@ -101,6 +101,21 @@ struct LimitTests {
         #expect(harness.take(polite).errors.isEmpty)
     }
 
+    @Test("personality_rate counts across every session of the personality")
+    func personalityRate() {
+        let harness = HubHarness(files: Fixtures.files(parrot: parrot(limits: "{ use: base, personality_rate: 2/min, personality_burst: 2 }")))
+        let one = harness.open()
+        let two = harness.open()
+        let first = harness.startDirect(one, "parrot")
+        let second = harness.startDirect(two, "parrot")
+        harness.send(one, .message(session: first, text: "hi", id: "m1"))
+        harness.send(two, .message(session: second, text: "hi", id: "m1"))
+        #expect(harness.take(one).errors.isEmpty && harness.take(two).errors.isEmpty)
+        harness.send(two, .message(session: second, text: "hi", id: "m2"))
+        let errors = harness.take(two).errors
+        #expect(errors.map(\.code) == [.rateLimited] && errors.first?.retryAfterMilliseconds == 30_000)
+    }
+
     @Test("daily_messages_per_client: one past the quota is limit_reached until UTC midnight")
     func dailyQuota() {
         let harness = HubHarness(files: Fixtures.files(parrot: parrot(limits: "{ use: base, daily_messages_per_client: 2 }")))
