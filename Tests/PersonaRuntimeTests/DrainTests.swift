@@ -38,4 +38,15 @@ struct DrainTests {
         #expect(frames.replyEnds.map(\.finish) == [.cancelled])
         #expect(frames.endings.map(\.reason) == [.shutdown] && harness.drained)
     }
+
+    @Test("a client that disconnects while draining is not asked to close again")
+    func disconnectWhileDraining() {
+        let harness = HubHarness()
+        let connection = harness.open()
+        let session = harness.startDirect(connection, "snail")
+        harness.send(connection, .message(session: session, text: "count", id: "m1"))
+        harness.perform(harness.hub.drain(deadline: harness.clock.now().advanced(by: .seconds(5))))
+        harness.perform(harness.hub.connectionClosed(connection))
+        #expect(harness.closed[connection] == nil && harness.drained)
+    }
 }

@@ -161,7 +161,10 @@ public final class ChatHub {
     /// The connection is gone: its sessions end (reason `user`), partners are told.
     public func connectionClosed(_ connection: ConnectionID) -> [HubAction] {
         run { now in
-            guard let state = connections[connection] else { return }
+            guard var state = connections[connection] else { return }
+            // Gone already: ending its sessions (even while draining) must not ask to close it.
+            state.closing = true
+            connections[connection] = state
             for id in state.sessions {
                 guard let session = sessions[id] else { continue }
                 endSession(session, reason: .user, now: now, notifyClient: false)
