@@ -23,7 +23,10 @@ public struct ClientMessageDecoder: Sendable {
         public var maxDepth: Int
 
         /// Creates a configuration with the documented defaults.
-        public init(maxFrameBytes: Int = 65_536, maxIdentifierBytes: Int = 128, maxTags: Int = 16, maxTagBytes: Int = 64, maxDepth: Int = 4) {
+        public init(
+            maxFrameBytes: Int = 65_536, maxIdentifierBytes: Int = 128, maxTags: Int = 16,
+            maxTagBytes: Int = 64, maxDepth: Int = 4
+        ) {
             self.maxFrameBytes = maxFrameBytes
             self.maxIdentifierBytes = maxIdentifierBytes
             self.maxTags = maxTags
@@ -58,7 +61,9 @@ public struct ClientMessageDecoder: Sendable {
     /// Decodes one text frame's payload from memory the caller owns for the call.
     public func decode(_ buffer: UnsafeBufferPointer<UInt8>) throws(ProtocolError) -> ClientMessage {
         if buffer.count > configuration.maxFrameBytes {
-            throw ProtocolError(.messageTooLarge, "frame of \(buffer.count) bytes is larger than \(configuration.maxFrameBytes) bytes")
+            throw ProtocolError(
+                .messageTooLarge,
+                "frame of \(buffer.count) bytes is larger than \(configuration.maxFrameBytes) bytes")
         }
         let value: JSONValue
         do {
@@ -72,7 +77,11 @@ public struct ClientMessageDecoder: Sendable {
         var fields = FrameFields(object)
         // Correlation first, leniently: an error about a broken frame should still say which
         // message and session it concerns when those members are readable.
-        if case .string(let id)? = object["id"], !id.isEmpty, id.utf8.count <= configuration.maxIdentifierBytes { fields.ref = id }
+        if case .string(let id)? = object["id"], !id.isEmpty,
+            id.utf8.count <= configuration.maxIdentifierBytes
+        {
+            fields.ref = id
+        }
         if case .string(let session)? = object["session"], !session.isEmpty,
             session.utf8.count <= configuration.maxIdentifierBytes
         {
@@ -91,7 +100,9 @@ public struct ClientMessageDecoder: Sendable {
             return .message(session: session, text: text, id: id)
         case "typing":
             try fields.rejectUnknown(allowed: ["session", "on"])
-            return .typing(session: try fields.requiredString("session", maxBytes: idBytes), on: try fields.requiredBool("on"))
+            return .typing(
+                session: try fields.requiredString("session", maxBytes: idBytes),
+                on: try fields.requiredBool("on"))
         case "cancel":
             try fields.rejectUnknown(allowed: ["session"])
             return .cancel(session: try fields.requiredString("session", maxBytes: idBytes))
@@ -101,7 +112,9 @@ public struct ClientMessageDecoder: Sendable {
         case "next":
             try fields.rejectUnknown(allowed: ["session", "want"])
             let session = try fields.requiredString("session", maxBytes: idBytes)
-            return .next(session: session, want: try fields.enumeration("want", as: PartnerPreference.self) ?? .partner)
+            return .next(
+                session: session, want: try fields.enumeration("want", as: PartnerPreference.self) ?? .partner
+            )
         case "ping":
             try fields.rejectUnknown(allowed: ["id"])
             return .ping(id: try fields.string("id", maxBytes: idBytes))
@@ -111,10 +124,14 @@ public struct ClientMessageDecoder: Sendable {
     }
 
     private func decodeStart(_ fields: FrameFields) throws(ProtocolError) -> StartRequest {
-        try fields.rejectUnknown(allowed: ["personality", "mode", "language", "tags", "tenant", "session_ref"])
+        try fields.rejectUnknown(allowed: [
+            "personality", "mode", "language", "tags", "tenant", "session_ref",
+        ])
         let idBytes = configuration.maxIdentifierBytes
         let sessionRef = try fields.string("session_ref", maxBytes: idBytes)
-        let mode = try fields.string("mode", maxBytes: idBytes) ?? (fields.value("personality") == nil ? nil : "direct")
+        let mode =
+            try fields.string("mode", maxBytes: idBytes)
+            ?? (fields.value("personality") == nil ? nil : "direct")
         switch mode {
         case "direct":
             for key in ["language", "tags", "tenant"] where fields.value(key) != nil {
@@ -124,23 +141,30 @@ public struct ClientMessageDecoder: Sendable {
             return StartRequest(mode: .direct(personality: personality), sessionRef: sessionRef)
         case "random":
             if fields.value("personality") != nil {
-                throw fields.failure(.invalidField, "personality", "'personality' is not allowed with mode 'random'")
+                throw fields.failure(
+                    .invalidField, "personality", "'personality' is not allowed with mode 'random'")
             }
             let filters = RandomFilters(
                 language: try fields.string("language", maxBytes: idBytes),
-                tags: try fields.strings("tags", maxCount: configuration.maxTags, maxBytes: configuration.maxTagBytes) ?? [],
+                tags: try fields.strings(
+                    "tags", maxCount: configuration.maxTags, maxBytes: configuration.maxTagBytes) ?? [],
                 tenant: try fields.string("tenant", maxBytes: idBytes))
             return StartRequest(mode: .random(filters), sessionRef: sessionRef)
         case nil:
-            throw fields.failure(.missingField, "personality", "'start' needs 'personality' or 'mode: \"random\"'")
+            throw fields.failure(
+                .missingField, "personality", "'start' needs 'personality' or 'mode: \"random\"'")
         case let other?:
-            throw fields.failure(.invalidField, "mode", "unknown mode '\(Self.printable(other))' (expected 'direct' or 'random')")
+            throw fields.failure(
+                .invalidField, "mode",
+                "unknown mode '\(Self.printable(other))' (expected 'direct' or 'random')")
         }
     }
 
     /// Client text echoed in an error, shortened and stripped of control characters.
     static func printable(_ text: String) -> String {
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.prefix(40).filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        let cleaned = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.prefix(40).filter { $0.value >= 0x20 && $0.value != 0x7F }))
         return text.unicodeScalars.count > 40 ? cleaned + "…" : cleaned
     }
 }

@@ -12,7 +12,10 @@ public struct ErrorReport: Hashable, Sendable {
     public var session: String?
 
     /// Creates a report.
-    public init(code: ErrorCode, message: String, retryAfterMilliseconds: Int64? = nil, ref: String? = nil, session: String? = nil) {
+    public init(
+        code: ErrorCode, message: String, retryAfterMilliseconds: Int64? = nil, ref: String? = nil,
+        session: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.retryAfterMilliseconds = retryAfterMilliseconds

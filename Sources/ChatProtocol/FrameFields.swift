@@ -25,7 +25,9 @@ struct FrameFields {
         return value
     }
 
-    func string(_ key: String, maxBytes: Int = .max, allowEmpty: Bool = false) throws(ProtocolError) -> String? {
+    func string(_ key: String, maxBytes: Int = .max, allowEmpty: Bool = false) throws(ProtocolError)
+        -> String?
+    {
         guard let value = value(key) else { return nil }
         guard case .string(let text) = value else {
             throw failure(.invalidField, key, "'\(key)' must be a string")
@@ -37,7 +39,9 @@ struct FrameFields {
         return text
     }
 
-    func requiredString(_ key: String, maxBytes: Int = .max, allowEmpty: Bool = false) throws(ProtocolError) -> String {
+    func requiredString(_ key: String, maxBytes: Int = .max, allowEmpty: Bool = false) throws(ProtocolError)
+        -> String
+    {
         guard let text = try string(key, maxBytes: maxBytes, allowEmpty: allowEmpty) else {
             throw failure(.missingField, key, "'\(key)' is required")
         }
@@ -46,7 +50,9 @@ struct FrameFields {
 
     func bool(_ key: String) throws(ProtocolError) -> Bool? {
         guard let value = value(key) else { return nil }
-        guard case .bool(let flag) = value else { throw failure(.invalidField, key, "'\(key)' must be true or false") }
+        guard case .bool(let flag) = value else {
+            throw failure(.invalidField, key, "'\(key)' must be true or false")
+        }
         return flag
     }
 
@@ -58,19 +64,26 @@ struct FrameFields {
     func int(_ key: String, range: ClosedRange<Int64> = 0...Int64.max) throws(ProtocolError) -> Int64? {
         guard let value = value(key) else { return nil }
         guard case .integer(let number) = value, range.contains(number) else {
-            throw failure(.invalidField, key, "'\(key)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            throw failure(
+                .invalidField, key, "'\(key)' must be an integer in \(range.lowerBound)...\(range.upperBound)"
+            )
         }
         return number
     }
 
-    func requiredInt(_ key: String, range: ClosedRange<Int64> = 0...Int64.max) throws(ProtocolError) -> Int64 {
-        guard let number = try int(key, range: range) else { throw failure(.missingField, key, "'\(key)' is required") }
+    func requiredInt(_ key: String, range: ClosedRange<Int64> = 0...Int64.max) throws(ProtocolError) -> Int64
+    {
+        guard let number = try int(key, range: range) else {
+            throw failure(.missingField, key, "'\(key)' is required")
+        }
         return number
     }
 
     func requiredObject(_ key: String) throws(ProtocolError) -> FrameFields {
         guard let value = value(key) else { throw failure(.missingField, key, "'\(key)' is required") }
-        guard case .object(let inner) = value else { throw failure(.invalidField, key, "'\(key)' must be an object") }
+        guard case .object(let inner) = value else {
+            throw failure(.invalidField, key, "'\(key)' must be an object")
+        }
         var fields = FrameFields(inner)
         fields.ref = ref
         fields.session = session
@@ -79,8 +92,12 @@ struct FrameFields {
 
     func strings(_ key: String, maxCount: Int, maxBytes: Int) throws(ProtocolError) -> [String]? {
         guard let value = value(key) else { return nil }
-        guard case .array(let items) = value else { throw failure(.invalidField, key, "'\(key)' must be an array of strings") }
-        if items.count > maxCount { throw failure(.invalidField, key, "'\(key)' has more than \(maxCount) entries") }
+        guard case .array(let items) = value else {
+            throw failure(.invalidField, key, "'\(key)' must be an array of strings")
+        }
+        if items.count > maxCount {
+            throw failure(.invalidField, key, "'\(key)' has more than \(maxCount) entries")
+        }
         var result: [String] = []
         result.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
@@ -88,16 +105,21 @@ struct FrameFields {
             guard case .string(let text) = item, !text.isEmpty else {
                 throw failure(.invalidField, name, "'\(name)' must be a non-empty string")
             }
-            if text.utf8.count > maxBytes { throw failure(.invalidField, name, "'\(name)' is longer than \(maxBytes) bytes") }
+            if text.utf8.count > maxBytes {
+                throw failure(.invalidField, name, "'\(name)' is longer than \(maxBytes) bytes")
+            }
             result.append(text)
         }
         return result
     }
 
-    func enumeration<Value: RawRepresentable>(_ key: String, as type: Value.Type) throws(ProtocolError) -> Value?
+    func enumeration<Value: RawRepresentable>(_ key: String, as type: Value.Type) throws(ProtocolError)
+        -> Value?
     where Value.RawValue == String {
         guard let text = try string(key) else { return nil }
-        guard let parsed = Value(rawValue: text) else { throw failure(.invalidField, key, "'\(key)' has an unknown value") }
+        guard let parsed = Value(rawValue: text) else {
+            throw failure(.invalidField, key, "'\(key)' has an unknown value")
+        }
         return parsed
     }
 

@@ -16,7 +16,9 @@ public struct ProtocolError: Error, Hashable, Sendable, CustomStringConvertible 
     public var session: String?
 
     /// Creates an error.
-    public init(_ code: ErrorCode, field: String? = nil, _ message: String, ref: String? = nil, session: String? = nil) {
+    public init(
+        _ code: ErrorCode, field: String? = nil, _ message: String, ref: String? = nil, session: String? = nil
+    ) {
         self.code = code
         self.field = field
         self.message = message

@@ -14,7 +14,9 @@ extension ServerMessage {
         } catch {
             throw ProtocolError(.invalidJSON, "invalid JSON: \(error.description)")
         }
-        guard case .object(let object) = value else { throw ProtocolError(.invalidJSON, "a frame must be a JSON object") }
+        guard case .object(let object) = value else {
+            throw ProtocolError(.invalidJSON, "a frame must be a JSON object")
+        }
         let fields = FrameFields(object)
         let type = try fields.requiredString("type")
         switch type {
@@ -30,7 +32,8 @@ extension ServerMessage {
                     maxQueuedMessages: Int(try limits.requiredInt("max_queued_messages"))))
         case "matching":
             self = .matching(
-                session: try fields.requiredString("session"), timeoutMilliseconds: try fields.requiredInt("timeout_ms"),
+                session: try fields.requiredString("session"),
+                timeoutMilliseconds: try fields.requiredInt("timeout_ms"),
                 sessionRef: try fields.string("session_ref"))
         case "session_started":
             guard let kind = try fields.enumeration("kind", as: SessionKind.self) else {
@@ -40,13 +43,15 @@ extension ServerMessage {
             if fields.value("personality") != nil {
                 let inner = try fields.requiredObject("personality")
                 personality = PersonalityInfo(
-                    id: try inner.requiredString("id"), name: try inner.requiredString("name", allowEmpty: true),
+                    id: try inner.requiredString("id"),
+                    name: try inner.requiredString("name", allowEmpty: true),
                     version: try inner.requiredString("version"))
             }
             self = .sessionStarted(
                 SessionStart(
                     session: try fields.requiredString("session"), kind: kind, personality: personality,
-                    greeting: try fields.string("greeting", allowEmpty: true), sessionRef: try fields.string("session_ref")))
+                    greeting: try fields.string("greeting", allowEmpty: true),
+                    sessionRef: try fields.string("session_ref")))
         case "ack":
             self = .ack(
                 session: try fields.requiredString("session"), id: try fields.requiredString("id"),
@@ -65,13 +70,15 @@ extension ServerMessage {
             }
             self = .replyEnd(
                 session: try fields.requiredString("session"), reply: Int(try fields.requiredInt("reply")),
-                seq: Int(try fields.requiredInt("seq")), tokens: Int(try fields.requiredInt("tokens")), finish: finish)
+                seq: Int(try fields.requiredInt("seq")), tokens: Int(try fields.requiredInt("tokens")),
+                finish: finish)
         case "partner_message":
             self = .partnerMessage(
                 session: try fields.requiredString("session"), seq: Int(try fields.requiredInt("seq")),
                 text: try fields.requiredString("text", allowEmpty: true))
         case "partner_typing":
-            self = .partnerTyping(session: try fields.requiredString("session"), on: try fields.requiredBool("on"))
+            self = .partnerTyping(
+                session: try fields.requiredString("session"), on: try fields.requiredBool("on"))
         case "session_ended":
             guard let reason = try fields.enumeration("reason", as: EndReason.self) else {
                 throw fields.failure(.missingField, "reason", "'reason' is required")
@@ -91,7 +98,8 @@ extension ServerMessage {
         case "pong":
             self = .pong(id: try fields.string("id"))
         default:
-            throw fields.failure(.unknownType, "type", "unknown message type '\(ClientMessageDecoder.printable(type))'")
+            throw fields.failure(
+                .unknownType, "type", "unknown message type '\(ClientMessageDecoder.printable(type))'")
         }
     }
 

@@ -21,7 +21,8 @@
 /// 1, in the order the server accepted them; `reply` numbers the bot's replies from 1.
 public enum ServerMessage: Hashable, Sendable {
     /// First frame on a connection.
-    case welcome(connection: String, protocolVersion: Int, heartbeatMilliseconds: Int, limits: ConnectionLimits)
+    case welcome(
+        connection: String, protocolVersion: Int, heartbeatMilliseconds: Int, limits: ConnectionLimits)
     /// A random session is waiting for a partner for at most `timeoutMilliseconds`.
     case matching(session: String, timeoutMilliseconds: Int64, sessionRef: String?)
     /// A session is active.
@@ -91,7 +92,10 @@ public struct SessionStart: Hashable, Sendable {
     public var sessionRef: String?
 
     /// Creates the body.
-    public init(session: String, kind: SessionKind, personality: PersonalityInfo? = nil, greeting: String? = nil, sessionRef: String? = nil) {
+    public init(
+        session: String, kind: SessionKind, personality: PersonalityInfo? = nil, greeting: String? = nil,
+        sessionRef: String? = nil
+    ) {
         self.session = session
         self.kind = kind
         self.personality = personality

@@ -3,7 +3,8 @@ import Testing
 
 @Suite("Client message limits")
 struct ClientMessageLimitTests {
-    let configuration = ClientMessageDecoder.Configuration(maxFrameBytes: 200, maxIdentifierBytes: 8, maxTags: 3, maxTagBytes: 5, maxDepth: 4)
+    let configuration = ClientMessageDecoder.Configuration(
+        maxFrameBytes: 200, maxIdentifierBytes: 8, maxTags: 3, maxTagBytes: 5, maxDepth: 4)
 
     func code(_ frame: String) -> ErrorCode? {
         do {

@@ -21,11 +21,16 @@ struct ClientMessageRoundTripTests {
         #expect(
             try decoder.decode(#"{"type":"start","mode":"random","language":null,"tags":null}"#)
                 == .start(StartRequest(mode: .random(RandomFilters()))))
-        #expect(try decoder.decode(#"{"type":"start","mode":"direct","personality":"x"}"#) == .start(StartRequest(mode: .direct(personality: "x"))))
-        #expect(try decoder.decode(#"{"type":"next","session":"s1"}"#) == .next(session: "s1", want: .partner))
+        #expect(
+            try decoder.decode(#"{"type":"start","mode":"direct","personality":"x"}"#)
+                == .start(StartRequest(mode: .direct(personality: "x"))))
+        #expect(
+            try decoder.decode(#"{"type":"next","session":"s1"}"#) == .next(session: "s1", want: .partner))
     }
 
-    @Test("every proper prefix of a frame is refused as invalid JSON, never read as another message", arguments: ProtocolSamples.client)
+    @Test(
+        "every proper prefix of a frame is refused as invalid JSON, never read as another message",
+        arguments: ProtocolSamples.client)
     func prefixes(message: ClientMessage) {
         let bytes = message.encoded()
         for split in DripFeed.splits(of: bytes) where split.count == 2 {

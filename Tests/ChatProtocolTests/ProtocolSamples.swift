@@ -6,7 +6,10 @@ enum ProtocolSamples {
         .start(StartRequest(mode: .direct(personality: "captain-redbeard"))),
         .start(StartRequest(mode: .direct(personality: "eliza"), sessionRef: "tab-1")),
         .start(StartRequest(mode: .random(RandomFilters()))),
-        .start(StartRequest(mode: .random(RandomFilters(language: "de", tags: ["fun", "music"], tenant: "acme")), sessionRef: "r")),
+        .start(
+            StartRequest(
+                mode: .random(RandomFilters(language: "de", tags: ["fun", "music"], tenant: "acme")),
+                sessionRef: "r")),
         .message(session: "s0-1", text: "Hello, \"captain\" \\ \n\t\u{1}é😀", id: "m1"),
         .typing(session: "s0-1", on: true),
         .typing(session: "s0-2", on: false),
@@ -27,7 +30,8 @@ enum ProtocolSamples {
         .sessionStarted(
             SessionStart(
                 session: "s0-1", kind: .bot,
-                personality: PersonalityInfo(id: "captain-redbeard", name: "Captain Redbeard", version: "00ff00ff00ff00ff"),
+                personality: PersonalityInfo(
+                    id: "captain-redbeard", name: "Captain Redbeard", version: "00ff00ff00ff00ff"),
                 greeting: "Ahoy!", sessionRef: "tab")),
         .sessionStarted(SessionStart(session: "s0-2", kind: .human)),
         .ack(session: "s0-1", id: "m1", seq: 1),
@@ -42,7 +46,10 @@ enum ProtocolSamples {
         .partnerTyping(session: "s0-2", on: true),
         .sessionEnded(session: "s0-1", reason: .limitReached, farewell: "Fair winds!"),
         .sessionEnded(session: "s0-2", reason: .partnerLeft, farewell: nil),
-        .error(ErrorReport(code: .rateLimited, message: "slow down", retryAfterMilliseconds: 1_500, ref: "m9", session: "s0-1")),
+        .error(
+            ErrorReport(
+                code: .rateLimited, message: "slow down", retryAfterMilliseconds: 1_500, ref: "m9",
+                session: "s0-1")),
         .error(ErrorReport(code: .invalidJSON, message: "invalid JSON")),
         .pong(id: "p1"),
         .pong(id: nil),

@@ -30,13 +30,17 @@ struct ServerMessageRoundTripTests {
     @Test("a token frame reads as documented")
     func tokenGolden() {
         let frame = ServerMessage.token(session: "s0-7", reply: 3, delta: "Ahoy \"matey\"\n").encoded()
-        #expect(String(decoding: frame, as: UTF8.self) == #"{"type":"token","session":"s0-7","reply":3,"delta":"Ahoy \"matey\"\n"}"#)
+        #expect(
+            String(decoding: frame, as: UTF8.self)
+                == #"{"type":"token","session":"s0-7","reply":3,"delta":"Ahoy \"matey\"\n"}"#)
     }
 
     @Test("clients skip unknown members but refuse unknown types")
     func lenientClientSide() throws {
         #expect(try ServerMessage(decoding: #"{"type":"pong","id":"x","extra":[1,2]}"#) == .pong(id: "x"))
         #expect(throws: ProtocolError.self) { try ServerMessage(decoding: #"{"type":"telepathy"}"#) }
-        #expect(throws: ProtocolError.self) { try ServerMessage(decoding: #"{"type":"ack","session":"s","id":"m","seq":"one"}"#) }
+        #expect(throws: ProtocolError.self) {
+            try ServerMessage(decoding: #"{"type":"ack","session":"s","id":"m","seq":"one"}"#)
+        }
     }
 }

@@ -22,13 +22,16 @@ struct DirectChatTests {
         let harness = HubHarness()
         let connection = harness.open()
         _ = harness.take(connection)
-        harness.send(connection, .start(StartRequest(mode: .direct(personality: "parrot"), sessionRef: "tab")))
+        harness.send(
+            connection, .start(StartRequest(mode: .direct(personality: "parrot"), sessionRef: "tab")))
         let started = harness.take(connection)
         guard case .sessionStarted(let start)? = started.first else {
             Issue.record("\(started)")
             return
         }
-        #expect(start.kind == .bot && start.personality?.id == "parrot" && start.personality?.name == "Polly the Parrot")
+        #expect(
+            start.kind == .bot && start.personality?.id == "parrot"
+                && start.personality?.name == "Polly the Parrot")
         #expect(start.greeting == "Squawk! Hello!" && start.sessionRef == "tab")
         let session = start.session
 
@@ -50,7 +53,11 @@ struct DirectChatTests {
         #expect(transcript.map(\.role) == [.user, .bot, .user, .bot])
         #expect(transcript.map(\.seq) == [1, 2, 3, 4])
         #expect(transcript[1].text == "Nice to meet you, Jack!")
-        #expect(harness.hub.counters.messagesIn == 2 && harness.hub.counters.tokensOut == tokens + second.filter { if case .token = $0 { true } else { false } }.count)
+        #expect(
+            harness.hub.counters.messagesIn == 2
+                && harness.hub.counters.tokensOut == tokens
+                    + second.filter { if case .token = $0 { true } else { false } }.count
+        )
         #expect(harness.hub.counters.timeToFirstToken.count == 2)
     }
 
@@ -81,7 +88,9 @@ struct DirectChatTests {
         let replayed = harness.take(connection)
         #expect(replayed.replyText(session: second) == fresh)
         #expect(replayed.filter { if case .token = $0 { true } else { false } }.count > 1)
-        #expect(harness.hub.counters.cacheMisses == 1 && harness.hub.counters.cacheHits == 1 && harness.hub.counters.cacheStores == 1)
+        #expect(
+            harness.hub.counters.cacheMisses == 1 && harness.hub.counters.cacheHits == 1
+                && harness.hub.counters.cacheStores == 1)
     }
 
     @Test("ping is answered with pong carrying its id")

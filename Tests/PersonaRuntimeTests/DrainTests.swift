@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Drain")
 struct DrainTests {
-    @Test("drain ends idle sessions at once, lets streaming replies finish, closes with 1001, then reports drained")
+    @Test(
+        "drain ends idle sessions at once, lets streaming replies finish, closes with 1001, then reports drained"
+    )
     func drainWithinDeadline() {
         let harness = HubHarness()
         let idleClient = harness.open()
@@ -14,14 +16,19 @@ struct DrainTests {
         let busy = harness.startDirect(busyClient, "snail")
         harness.send(busyClient, .message(session: busy, text: "count", id: "m1"))
         harness.perform(harness.hub.drain(deadline: harness.clock.now().advanced(by: .seconds(5))))
-        #expect(harness.take(idleClient).endings.map { "\($0.session):\($0.reason.rawValue)" } == ["\(idle):shutdown"])
+        #expect(
+            harness.take(idleClient).endings.map { "\($0.session):\($0.reason.rawValue)" } == [
+                "\(idle):shutdown"
+            ])
         #expect(harness.closed[idleClient] == 1001 && harness.closed[busyClient] == nil && !harness.drained)
         harness.send(idleClient, .start(StartRequest(mode: .direct(personality: "parrot"))))
         #expect(harness.take(idleClient).errors.map(\.code) == [.shuttingDown])
         harness.advance(by: .seconds(1))
         let frames = harness.take(busyClient)
-        #expect(frames.replyText(session: busy) == "one two three" && frames.replyEnds.map(\.finish) == [.stop])
-        #expect(frames.endings.map(\.reason) == [.shutdown] && frames.endings.first?.farewell == "Farewell...")
+        #expect(
+            frames.replyText(session: busy) == "one two three" && frames.replyEnds.map(\.finish) == [.stop])
+        #expect(
+            frames.endings.map(\.reason) == [.shutdown] && frames.endings.first?.farewell == "Farewell...")
         #expect(harness.closed[busyClient] == 1001 && harness.drained && harness.hub.isDrained)
     }
 

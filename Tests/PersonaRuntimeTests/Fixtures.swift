@@ -101,7 +101,8 @@ enum Fixtures {
         """
 
     static func files(
-        parrot: String = Fixtures.parrot, limits: String = Fixtures.limits, routing: String = Fixtures.routing,
+        parrot: String = Fixtures.parrot, limits: String = Fixtures.limits,
+        routing: String = Fixtures.routing,
         extra: [String] = []
     ) -> [SourceFile] {
         var files = [
@@ -109,7 +110,9 @@ enum Fixtures {
             SourceFile(name: "hanna.yaml", text: hanna), SourceFile(name: "ada.yaml", text: ada),
             SourceFile(name: "limits.yaml", text: limits), SourceFile(name: "routing.yaml", text: routing),
         ]
-        for (index, text) in extra.enumerated() { files.append(SourceFile(name: "extra\(index).yaml", text: text)) }
+        for (index, text) in extra.enumerated() {
+            files.append(SourceFile(name: "extra\(index).yaml", text: text))
+        }
         return files
     }
 }

@@ -1,8 +1,8 @@
 import ChatProtocol
 import Engines
 import Foundation
-import Personality
 import PersonaRuntime
+import Personality
 import Policies
 import Testing
 
@@ -41,13 +41,21 @@ enum HubBenchmark {
         var ids: [(ConnectionID, String)] = []
         for index in 0..<sessions {
             let connection = ConnectionID(UInt64(index / 10 + 1))
-            if index % 10 == 0 { _ = hub.connectionOpened(connection, client: ClientIdentity(key: "client-\(index / 10)")) }
-            for case .send(_, .sessionStarted(let start)) in hub.messageReceived(connection, .start(StartRequest(mode: .direct(personality: "bench")))) {
+            if index % 10 == 0 {
+                _ = hub.connectionOpened(connection, client: ClientIdentity(key: "client-\(index / 10)"))
+            }
+            for case .send(_, .sessionStarted(let start)) in hub.messageReceived(
+                connection, .start(StartRequest(mode: .direct(personality: "bench"))))
+            {
                 ids.append((connection, start.session))
             }
         }
         let frames = ids.map { connection, session in
-            (connection, ClientMessage.message(session: session, text: "hello there, how are you today?", id: "m").encoded())
+            (
+                connection,
+                ClientMessage.message(session: session, text: "hello there, how are you today?", id: "m")
+                    .encoded()
+            )
         }
         var tokens = 0
         var bytes: [UInt8] = []
@@ -69,10 +77,13 @@ enum HubBenchmark {
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let total = sessions * messages
-        precondition(hub.counters.messagesIn == total && hub.counters.errors.isEmpty, "\(hub.counters.errors)")
+        precondition(
+            hub.counters.messagesIn == total && hub.counters.errors.isEmpty, "\(hub.counters.errors)")
         return [
             "\(sessions) sessions × \(messages) messages at cadence 0: \(total) replies, \(tokens) tokens, \(encoded / 1_000_000) MB of frames",
-            String(format: "  %.0f messages/s, %.0f tokens/s (hub + frame encoding, one thread), %.2f s", Double(total) / seconds, Double(tokens) / seconds, seconds),
+            String(
+                format: "  %.0f messages/s, %.0f tokens/s (hub + frame encoding, one thread), %.2f s",
+                Double(total) / seconds, Double(tokens) / seconds, seconds),
         ]
     }
 }

@@ -1,18 +1,23 @@
 import ChatProtocol
-import Personality
 import PersonaRuntime
 import PersonaTestSupport
+import Personality
 import Policies
 import Testing
 
 @Suite("Hub fuzz")
 struct HubFuzzTests {
-    @Test("seeded random client frames never crash the hub and never leak a frame across connections", arguments: [1, 2, 3] as [UInt64])
+    @Test(
+        "seeded random client frames never crash the hub and never leak a frame across connections",
+        arguments: [1, 2, 3] as [UInt64])
     func randomTraffic(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         let harness = HubHarness(configuration: ChatHubConfiguration(maxQueuedMessages: 2, seed: seed))
         var connections = (0..<4).map { _ in harness.open() }
-        let texts = ["hi", "count", "my name is Zed", "what is my name", "email", "bob@example.com", "", String(repeating: "z", count: 60)]
+        let texts = [
+            "hi", "count", "my name is Zed", "what is my name", "email", "bob@example.com", "",
+            String(repeating: "z", count: 60),
+        ]
         let personalities = ["parrot", "snail", "hanna", "ada", "ghost"]
         var known: [String] = ["s0-1", "s0-404", "x"]
         for step in 0..<3_000 {
@@ -20,9 +25,17 @@ struct HubFuzzTests {
             let session = known.randomElement(using: &generator)!
             let message: ClientMessage
             switch Int.random(in: 0..<12, using: &generator) {
-            case 0: message = .start(StartRequest(mode: .direct(personality: personalities.randomElement(using: &generator)!)))
-            case 1: message = .start(StartRequest(mode: .random(RandomFilters(language: ["en", "de", nil].randomElement(using: &generator)!))))
-            case 2, 3, 4, 5: message = .message(session: session, text: texts.randomElement(using: &generator)!, id: "m\(step)")
+            case 0:
+                message = .start(
+                    StartRequest(mode: .direct(personality: personalities.randomElement(using: &generator)!)))
+            case 1:
+                message = .start(
+                    StartRequest(
+                        mode: .random(
+                            RandomFilters(language: ["en", "de", nil].randomElement(using: &generator)!))))
+            case 2, 3, 4, 5:
+                message = .message(
+                    session: session, text: texts.randomElement(using: &generator)!, id: "m\(step)")
             case 6: message = .typing(session: session, on: Bool.random(using: &generator))
             case 7: message = .cancel(session: session)
             case 8: message = .end(session: session)
@@ -36,7 +49,9 @@ struct HubFuzzTests {
                     connections.removeAll { $0 == connection }
                     connections.append(harness.open())
                 } else {
-                    harness.sendText(connection, ["{", "[]", #"{"type":"message"}"#, "null"].randomElement(using: &generator)!)
+                    harness.sendText(
+                        connection,
+                        ["{", "[]", #"{"type":"message"}"#, "null"].randomElement(using: &generator)!)
                 }
                 continue
             }
@@ -55,7 +70,9 @@ struct HubFuzzTests {
             guard let session = entry.message.session else { continue }
             let first = owner[session] ?? entry.connection
             owner[session] = first
-            #expect(first == entry.connection, "seed \(seed): \(entry.message) went to \(entry.connection), owner \(first)")
+            #expect(
+                first == entry.connection,
+                "seed \(seed): \(entry.message) went to \(entry.connection), owner \(first)")
             switch entry.message {
             case .replyStart(let session, let reply, _, _): open.insert("\(session)#\(reply)")
             case .token(let session, let reply, _):

@@ -1,7 +1,7 @@
 import ChatProtocol
 import Engines
-import Personality
 import PersonaRuntime
+import Personality
 import Policies
 import Testing
 
@@ -34,7 +34,8 @@ final class HubHarness {
         matchQueue: MatchQueue = MatchQueue(), engines: EngineRegistry = .builtIn
     ) {
         hub = ChatHub(
-            snapshot: Self.snapshot(files, engines: engines), engines: engines, clock: clock, configuration: configuration,
+            snapshot: Self.snapshot(files, engines: engines), engines: engines, clock: clock,
+            configuration: configuration,
             matchQueue: matchQueue, transcripts: transcripts)
         hub.asyncActions = { [unowned self] in self.perform($0) }
     }
@@ -61,7 +62,9 @@ final class HubHarness {
     func open(client: ClientIdentity? = nil) -> ConnectionID {
         nextConnection += 1
         let connection = ConnectionID(nextConnection)
-        perform(hub.connectionOpened(connection, client: client ?? ClientIdentity(key: "client-\(nextConnection)")))
+        perform(
+            hub.connectionOpened(
+                connection, client: client ?? ClientIdentity(key: "client-\(nextConnection)")))
         return connection
     }
 
@@ -76,7 +79,9 @@ final class HubHarness {
     /// Fires every timer due up to `now + duration`, in instant order, moving the clock to each.
     func advance(by duration: Duration) {
         let target = clock.now().advanced(by: duration)
-        while let (token, at) = timers.filter({ $0.value <= target }).min(by: { ($0.value, $0.key.value) < ($1.value, $1.key.value) }) {
+        while let (token, at) = timers.filter({ $0.value <= target }).min(by: {
+            ($0.value, $0.key.value) < ($1.value, $1.key.value)
+        }) {
             timers[token] = nil
             clock.advance(to: at)
             perform(hub.timerFired(token))
@@ -104,7 +109,8 @@ extension [ServerMessage] {
     /// The deltas of reply `reply` in `session`, joined.
     func replyText(session: String, reply: Int? = nil) -> String {
         var text = ""
-        for case .token(let id, let number, let delta) in self where id == session && (reply == nil || number == reply) {
+        for case .token(let id, let number, let delta) in self
+        where id == session && (reply == nil || number == reply) {
             text += delta
         }
         return text
@@ -117,11 +123,23 @@ extension [ServerMessage] {
 
     /// The reply_end frames as (reply, tokens, finish).
     var replyEnds: [(reply: Int, tokens: Int, finish: FinishReason)] {
-        compactMap { if case .replyEnd(_, let reply, _, let tokens, let finish) = $0 { (reply, tokens, finish) } else { nil } }
+        compactMap {
+            if case .replyEnd(_, let reply, _, let tokens, let finish) = $0 {
+                (reply, tokens, finish)
+            } else {
+                nil
+            }
+        }
     }
 
     /// The session_ended frames as (session, reason, farewell).
     var endings: [(session: String, reason: EndReason, farewell: String?)] {
-        compactMap { if case .sessionEnded(let session, let reason, let farewell) = $0 { (session, reason, farewell) } else { nil } }
+        compactMap {
+            if case .sessionEnded(let session, let reason, let farewell) = $0 {
+                (session, reason, farewell)
+            } else {
+                nil
+            }
+        }
     }
 }

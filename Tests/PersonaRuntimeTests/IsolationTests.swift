@@ -1,6 +1,6 @@
-import PersonaTestSupport
 import ChatProtocol
 import PersonaRuntime
+import PersonaTestSupport
 import Policies
 import Testing
 
@@ -21,10 +21,12 @@ struct IsolationTests {
         // Interleave: everyone introduces themselves, then everyone asks, in a shuffled order.
         var generator = SeededGenerator(seed: 42)
         for (index, session) in sessions.enumerated().shuffled(using: &generator) {
-            harness.send(owner[session]!, .message(session: session, text: "my name is N\(index)", id: "intro"))
+            harness.send(
+                owner[session]!, .message(session: session, text: "my name is N\(index)", id: "intro"))
         }
         for (index, session) in sessions.enumerated().shuffled(using: &generator) {
-            harness.send(owner[session]!, .message(session: session, text: "what is my name", id: "ask-\(index)"))
+            harness.send(
+                owner[session]!, .message(session: session, text: "what is my name", id: "ask-\(index)"))
         }
         for (connection, frames) in harness.received {
             for frame in frames {
@@ -38,4 +40,3 @@ struct IsolationTests {
         }
     }
 }
-

@@ -1,13 +1,14 @@
 import ChatProtocol
-import Personality
 import PersonaRuntime
+import Personality
 import Policies
 import Testing
 
 @Suite("Response and rate limits")
 struct LimitTests {
     func parrot(limits: String) -> String {
-        Fixtures.parrot.replacing("limits: { use: base, responses_per_session: 3 }", with: "limits: \(limits)")
+        Fixtures.parrot.replacing(
+            "limits: { use: base, responses_per_session: 3 }", with: "limits: \(limits)")
     }
 
     @Test("responses_per_session: three replies, then the fourth message gets the farewell and the end")
@@ -21,7 +22,8 @@ struct LimitTests {
         }
         harness.send(connection, .message(session: session, text: "count", id: "m4"))
         let frames = harness.take(connection)
-        #expect(frames == [.sessionEnded(session: session, reason: .limitReached, farewell: "Bye bye, squawk!")])
+        #expect(
+            frames == [.sessionEnded(session: session, reason: .limitReached, farewell: "Bye bye, squawk!")])
         #expect(harness.hub.counters.limitReached == 1)
         harness.send(connection, .message(session: session, text: "count", id: "m5"))
         #expect(harness.take(connection).errors.map(\.code) == [.sessionNotActive])
@@ -47,16 +49,19 @@ struct LimitTests {
         let harness = HubHarness()
         let connection = harness.open()
         let session = harness.startDirect(connection, "parrot")
-        harness.send(connection, .message(session: session, text: String(repeating: "é", count: 50), id: "ok"))
+        harness.send(
+            connection, .message(session: session, text: String(repeating: "é", count: 50), id: "ok"))
         #expect(harness.take(connection).first == .ack(session: session, id: "ok", seq: 1))
-        harness.send(connection, .message(session: session, text: String(repeating: "é", count: 51), id: "long"))
+        harness.send(
+            connection, .message(session: session, text: String(repeating: "é", count: 51), id: "long"))
         let errors = harness.take(connection).errors
         #expect(errors.map(\.code) == [.messageTooLarge] && errors.first?.ref == "long")
     }
 
     @Test("max_reply_tokens: a longer reply is cut with finish 'length'")
     func maxReplyTokens() {
-        let harness = HubHarness(files: Fixtures.files(parrot: parrot(limits: "{ use: base, max_reply_tokens: 5 }")))
+        let harness = HubHarness(
+            files: Fixtures.files(parrot: parrot(limits: "{ use: base, max_reply_tokens: 5 }")))
         let connection = harness.open()
         let session = harness.startDirect(connection, "parrot")
         harness.send(connection, .message(session: session, text: "count", id: "m1"))
@@ -65,9 +70,13 @@ struct LimitTests {
         #expect(frames.replyEnds.map(\.tokens) == [5] && frames.replyEnds.map(\.finish) == [.length])
     }
 
-    @Test("session_rate with a burst of two: the third message at once is rate_limited with retry_after_ms, then allowed")
+    @Test(
+        "session_rate with a burst of two: the third message at once is rate_limited with retry_after_ms, then allowed"
+    )
     func rateLimit() {
-        let harness = HubHarness(files: Fixtures.files(parrot: parrot(limits: "{ use: base, session_rate: 60/min, session_burst: 2 }")))
+        let harness = HubHarness(
+            files: Fixtures.files(
+                parrot: parrot(limits: "{ use: base, session_rate: 60/min, session_burst: 2 }")))
         let connection = harness.open()
         let session = harness.startDirect(connection, "parrot")
         harness.send(connection, .message(session: session, text: "count", id: "m1"))
@@ -88,7 +97,9 @@ struct LimitTests {
 
     @Test("client_rate counts across a client's sessions; another client is unaffected")
     func clientRate() {
-        let harness = HubHarness(files: Fixtures.files(parrot: parrot(limits: "{ use: base, client_rate: 1/min, client_burst: 1 }")))
+        let harness = HubHarness(
+            files: Fixtures.files(
+                parrot: parrot(limits: "{ use: base, client_rate: 1/min, client_burst: 1 }")))
         let flooder = harness.open(client: ClientIdentity(key: "10.0.0.1"))
         let polite = harness.open(client: ClientIdentity(key: "10.0.0.2"))
         let first = harness.startDirect(flooder, "parrot")
@@ -103,7 +114,9 @@ struct LimitTests {
 
     @Test("personality_rate counts across every session of the personality")
     func personalityRate() {
-        let harness = HubHarness(files: Fixtures.files(parrot: parrot(limits: "{ use: base, personality_rate: 2/min, personality_burst: 2 }")))
+        let harness = HubHarness(
+            files: Fixtures.files(
+                parrot: parrot(limits: "{ use: base, personality_rate: 2/min, personality_burst: 2 }")))
         let one = harness.open()
         let two = harness.open()
         let first = harness.startDirect(one, "parrot")
@@ -118,7 +131,8 @@ struct LimitTests {
 
     @Test("daily_messages_per_client: one past the quota is limit_reached until UTC midnight")
     func dailyQuota() {
-        let harness = HubHarness(files: Fixtures.files(parrot: parrot(limits: "{ use: base, daily_messages_per_client: 2 }")))
+        let harness = HubHarness(
+            files: Fixtures.files(parrot: parrot(limits: "{ use: base, daily_messages_per_client: 2 }")))
         let connection = harness.open()
         harness.advance(by: .seconds(3_600))
         let session = harness.startDirect(connection, "parrot")
@@ -142,7 +156,10 @@ struct LimitTests {
         harness.advance(by: .seconds(599))
         #expect(harness.take(connection).endings.isEmpty)
         harness.advance(by: .seconds(1))
-        #expect(harness.take(connection).endings.map { [$0.reason.rawValue, $0.farewell ?? ""] } == [["idle", "Bye bye, squawk!"]])
+        #expect(
+            harness.take(connection).endings.map { [$0.reason.rawValue, $0.farewell ?? ""] } == [
+                ["idle", "Bye bye, squawk!"]
+            ])
 
         let other = harness.startDirect(connection, "parrot")
         for _ in 0..<14 {

@@ -1,12 +1,14 @@
 import ChatProtocol
-import Personality
 import PersonaRuntime
+import Personality
 import Policies
 import Testing
 
 @Suite("Matchmaking")
 struct MatchmakingTests {
-    func startRandom(_ harness: HubHarness, _ connection: ConnectionID, _ filters: RandomFilters = RandomFilters()) -> String? {
+    func startRandom(
+        _ harness: HubHarness, _ connection: ConnectionID, _ filters: RandomFilters = RandomFilters()
+    ) -> String? {
         harness.send(connection, .start(StartRequest(mode: .random(filters))))
         return harness.received[connection]?.last?.session
     }
@@ -19,7 +21,10 @@ struct MatchmakingTests {
         _ = harness.take(alice)
         _ = harness.take(bob)
         let aliceSession = startRandom(harness, alice)!
-        #expect(harness.take(alice) == [.matching(session: aliceSession, timeoutMilliseconds: 5_000, sessionRef: nil)])
+        #expect(
+            harness.take(alice) == [
+                .matching(session: aliceSession, timeoutMilliseconds: 5_000, sessionRef: nil)
+            ])
         let bobSession = startRandom(harness, bob)!
         #expect(harness.take(alice) == [.sessionStarted(SessionStart(session: aliceSession, kind: .human))])
         #expect(harness.take(bob) == [.sessionStarted(SessionStart(session: bobSession, kind: .human))])
@@ -57,15 +62,19 @@ struct MatchmakingTests {
         #expect(harness.hub.counters.fallbacks == 1)
     }
 
-    @Test("fallback honours the language filter, and uses the default when no candidate fits", arguments: [
-        ("de", "hanna"), ("en", "ada"), ("fr", "ada"),
-    ])
+    @Test(
+        "fallback honours the language filter, and uses the default when no candidate fits",
+        arguments: [
+            ("de", "hanna"), ("en", "ada"), ("fr", "ada"),
+        ])
     func languageFilter(language: String, expected: String) {
         let harness = HubHarness()
         let connection = harness.open()
         let session = startRandom(harness, connection, RandomFilters(language: language))!
         harness.advance(by: .seconds(5))
-        let started = harness.take(connection).compactMap { if case .sessionStarted(let start) = $0 { start } else { nil } }
+        let started = harness.take(connection).compactMap {
+            if case .sessionStarted(let start) = $0 { start } else { nil }
+        }
         #expect(started.map(\.session) == [session])
         #expect(started.first?.personality?.id == expected)
     }
@@ -146,15 +155,19 @@ struct MatchmakingTests {
             for item in mail { to.perform(to.hub.mailReceived(item.mail)) }
         }
         deliver(two, to: one)
-        #expect(one.received[alice]?.last == .sessionStarted(SessionStart(session: aliceSession, kind: .human)))
+        #expect(
+            one.received[alice]?.last == .sessionStarted(SessionStart(session: aliceSession, kind: .human)))
         one.send(alice, .message(session: aliceSession, text: "across threads", id: "a1"))
         deliver(one, to: two)
-        #expect(two.received[bob]?.last == .partnerMessage(session: bobSession, seq: 1, text: "across threads"))
+        #expect(
+            two.received[bob]?.last == .partnerMessage(session: bobSession, seq: 1, text: "across threads"))
         // Alice's timer fires late: the ticket is gone, so she stays with Bob instead of a bot.
         one.advance(by: .seconds(10))
         #expect(one.received[alice]?.last?.type == "ack")
         one.perform(one.hub.connectionClosed(alice))
         deliver(one, to: two)
-        #expect(two.received[bob]?.last == .sessionEnded(session: bobSession, reason: .partnerLeft, farewell: nil))
+        #expect(
+            two.received[bob]?.last == .sessionEnded(session: bobSession, reason: .partnerLeft, farewell: nil)
+        )
     }
 }

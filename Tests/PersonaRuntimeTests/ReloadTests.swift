@@ -1,6 +1,6 @@
 import ChatProtocol
-import Personality
 import PersonaRuntime
+import Personality
 import Policies
 import Testing
 
@@ -35,7 +35,8 @@ struct ReloadTests {
         #expect(start.personality?.version == newSnapshot.personality("snail")?.version.description)
     }
 
-    @Test("a removed personality's sessions end with personality_removed after their reply; idle ones at once")
+    @Test(
+        "a removed personality's sessions end with personality_removed after their reply; idle ones at once")
     func removal() {
         let harness = HubHarness()
         let connection = harness.open()
@@ -46,18 +47,26 @@ struct ReloadTests {
         var files = Fixtures.files()
         files.remove(at: 1)
         harness.perform(harness.hub.registryReplaced(HubHarness.snapshot(files)))
-        #expect(harness.take(connection).endings.map { "\($0.session):\($0.reason.rawValue)" } == ["\(idle):personality_removed"])
+        #expect(
+            harness.take(connection).endings.map { "\($0.session):\($0.reason.rawValue)" } == [
+                "\(idle):personality_removed"
+            ])
         harness.advance(by: .seconds(1))
         let rest = harness.take(connection)
         #expect(rest.replyEnds.map(\.finish) == [.stop])
-        #expect(rest.endings.map { "\($0.session):\($0.reason.rawValue)" } == ["\(streaming):personality_removed"])
+        #expect(
+            rest.endings.map { "\($0.session):\($0.reason.rawValue)" } == ["\(streaming):personality_removed"]
+        )
         harness.send(connection, .start(StartRequest(mode: .direct(personality: "snail"))))
         #expect(harness.take(connection).errors.map(\.code) == [.unknownPersonality])
     }
 
     @Test("script variables carry over to the new version")
     func variablesCarryOver() {
-        let harness = HubHarness(files: Fixtures.files(parrot: Fixtures.parrot.replacing("responses_per_session: 3", with: "responses_per_session: 9")))
+        let harness = HubHarness(
+            files: Fixtures.files(
+                parrot: Fixtures.parrot.replacing(
+                    "responses_per_session: 3", with: "responses_per_session: 9")))
         let connection = harness.open()
         let session = harness.startDirect(connection, "parrot")
         harness.send(connection, .message(session: session, text: "my name is Ann", id: "m1"))

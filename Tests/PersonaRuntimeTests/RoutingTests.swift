@@ -1,6 +1,6 @@
 import ChatProtocol
-import Personality
 import PersonaRuntime
+import Personality
 import Testing
 
 @Suite("Fallback routing")
@@ -27,7 +27,9 @@ struct RoutingTests {
             - { personality: acme-bot, weight: 5, tenants: [acme] }
         """
 
-    func picks(_ harness: HubHarness, _ filters: RandomFilters, client: ClientIdentity? = nil, count: Int) -> [String: Int] {
+    func picks(_ harness: HubHarness, _ filters: RandomFilters, client: ClientIdentity? = nil, count: Int)
+        -> [String: Int]
+    {
         var counts: [String: Int] = [:]
         for _ in 0..<count {
             let connection = harness.open(client: client)
@@ -54,7 +56,10 @@ struct RoutingTests {
     func tenantAndTags() {
         let harness = HubHarness(files: Fixtures.files(routing: Self.routing, extra: [Self.tenantBot]))
         #expect(picks(harness, RandomFilters(tags: ["support"], tenant: "acme"), count: 5) == ["acme-bot": 5])
-        #expect(picks(harness, RandomFilters(tags: ["support"]), client: ClientIdentity(key: "k", tenant: "acme"), count: 3) == ["acme-bot": 3])
+        #expect(
+            picks(
+                harness, RandomFilters(tags: ["support"]), client: ClientIdentity(key: "k", tenant: "acme"),
+                count: 3) == ["acme-bot": 3])
         #expect(picks(harness, RandomFilters(tags: ["bird"]), count: 3) == ["parrot": 3])
         // Nobody carries the tag: the default serves.
         #expect(picks(harness, RandomFilters(tags: ["support"], tenant: "globex"), count: 2) == ["ada": 2])

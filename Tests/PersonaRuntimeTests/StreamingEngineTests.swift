@@ -1,7 +1,7 @@
 import ChatProtocol
 import Engines
-import Personality
 import PersonaRuntime
+import Personality
 import Policies
 import Testing
 import YAML
@@ -35,8 +35,12 @@ struct DripEngine: Engine {
     let controller: DripController
     var name: String { "drip" }
     var sectionDecoder: any EngineSectionDecoder { Decoder() }
-    func makeState(for personality: Personality, session: EngineSessionContext) -> any EngineSessionState { StatelessEngineState() }
-    func respond(to request: EngineRequest, state: any EngineSessionState) -> EngineResponse { .stream(Stream(controller: controller)) }
+    func makeState(for personality: Personality, session: EngineSessionContext) -> any EngineSessionState {
+        StatelessEngineState()
+    }
+    func respond(to request: EngineRequest, state: any EngineSessionState) -> EngineResponse {
+        .stream(Stream(controller: controller))
+    }
 }
 
 @Suite("Streaming engines")
@@ -58,7 +62,9 @@ struct StreamingEngineTests {
         return (harness, controller, connection, session)
     }
 
-    @Test("late tokens reach the client through asyncActions, scrubbed even when an address is split across tokens")
+    @Test(
+        "late tokens reach the client through asyncActions, scrubbed even when an address is split across tokens"
+    )
     func lateTokens() {
         let (harness, controller, connection, session) = harness()
         #expect(harness.take(connection).map(\.type) == ["ack", "reply_start"])

@@ -17,13 +17,17 @@ extension ChatHub {
             switch session.peer {
             case .bot(let bot):
                 kind = .bot
-                personality = PersonalityInfo(id: bot.personality.id, name: bot.personality.name, version: bot.personality.version.description)
+                personality = PersonalityInfo(
+                    id: bot.personality.id, name: bot.personality.name,
+                    version: bot.personality.version.description)
             case .human: kind = .human
             case .none: kind = nil
             }
             return SessionSummary(
-                id: session.id, connection: session.connection, phase: phase, kind: kind, personality: personality,
-                createdAt: session.createdAt, seq: session.seq, replies: session.replyCount, streaming: session.reply != nil)
+                id: session.id, connection: session.connection, phase: phase, kind: kind,
+                personality: personality,
+                createdAt: session.createdAt, seq: session.seq, replies: session.replyCount,
+                streaming: session.reply != nil)
         }
     }
 

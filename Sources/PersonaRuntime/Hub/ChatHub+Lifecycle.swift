@@ -13,7 +13,8 @@ extension ChatHub {
         run { now in
             let old = self.snapshot
             self.snapshot = snapshot
-            for personality in old.personalities where snapshot.personality(personality.id)?.version != personality.version {
+            for personality in old.personalities
+            where snapshot.personality(personality.id)?.version != personality.version {
                 cache.invalidate(personality: personality.id)
             }
             for session in sessions.values.sorted(by: { $0.createdAt < $1.createdAt }) {
@@ -72,9 +73,12 @@ extension ChatHub {
 
     /// Ends a session: stops its reply, cancels its timers, tells the client (with the bot's
     /// farewell when the ending is one a farewell suits) and the human partner.
-    func endSession(_ session: ChatSession, reason: EndReason, now: PolicyInstant, notifyClient: Bool = true) {
+    func endSession(_ session: ChatSession, reason: EndReason, now: PolicyInstant, notifyClient: Bool = true)
+    {
         guard sessions[session.id] === session else { return }
-        if let reply = session.reply { closeReply(session, reply, finish: .cancelled, now: now, notify: notifyClient) }
+        if let reply = session.reply {
+            closeReply(session, reply, finish: .cancelled, now: now, notify: notifyClient)
+        }
         session.queue.removeAll()
         cancel(session.matchTimer)
         cancel(session.cadenceTimer)
@@ -85,7 +89,9 @@ extension ChatHub {
         }
         if notifyClient {
             var farewell: String?
-            if let bot = session.bot, [.user, .limitReached, .idle, .sessionTimeout, .shutdown].contains(reason) {
+            if let bot = session.bot,
+                [.user, .limitReached, .idle, .sessionTimeout, .shutdown].contains(reason)
+            {
                 farewell = bot.chain.farewell()
             }
             send(session.connection, .sessionEnded(session: session.id, reason: reason, farewell: farewell))
@@ -98,7 +104,9 @@ extension ChatHub {
         }
         if var state = connections[session.connection] {
             state.sessions.removeAll { $0 == session.id }
-            state.remembered.append(RememberedSession(id: session.id, filters: session.filters, wasRandom: session.filters != nil))
+            state.remembered.append(
+                RememberedSession(id: session.id, filters: session.filters, wasRandom: session.filters != nil)
+            )
             if state.remembered.count > configuration.maxRememberedSessions { state.remembered.removeFirst() }
             connections[session.connection] = state
         }
@@ -111,7 +119,9 @@ extension ChatHub {
     }
 
     func closeIfDrained(_ connection: ConnectionID) {
-        guard draining, var state = connections[connection], state.sessions.isEmpty, !state.closing else { return }
+        guard draining, var state = connections[connection], state.sessions.isEmpty, !state.closing else {
+            return
+        }
         state.closing = true
         connections[connection] = state
         outbox.append(.close(connection, code: 1001, reason: "server shutting down"))
@@ -133,7 +143,9 @@ extension ChatHub {
             session.cadenceTimer = nil
             pump(session, now: now)
         case .idle(let id):
-            guard let session = sessions[id], session.idleTimer == token, let idle = session.limits.idleTimeout else { return }
+            guard let session = sessions[id], session.idleTimer == token,
+                let idle = session.limits.idleTimeout
+            else { return }
             session.idleTimer = nil
             // Lazy re-arming: messages only move `lastActivity`; the timer checks it when it
             // fires. A reply still streaming counts as activity.
@@ -165,7 +177,8 @@ extension ChatHub {
                 dailyCounts = dailyCounts.filter { $0.value.day == today }
             }
             if !connections.isEmpty {
-                housekeepingTimer = schedule(.housekeeping, at: now.advanced(by: configuration.housekeepingInterval))
+                housekeepingTimer = schedule(
+                    .housekeeping, at: now.advanced(by: configuration.housekeepingInterval))
             }
         }
     }

@@ -14,7 +14,8 @@ extension ChatHub {
         case .message(let id, let text, let messageID):
             guard let session = ownedSession(id, connection: connection, ref: messageID) else { return }
             guard session.state == .active else {
-                return refuse(connection, .sessionNotActive, "the session is not active", ref: messageID, session: id)
+                return refuse(
+                    connection, .sessionNotActive, "the session is not active", ref: messageID, session: id)
             }
             if session.bot != nil {
                 botMessage(session, text: text, id: messageID, now: now)
@@ -45,7 +46,9 @@ extension ChatHub {
     func ownedSession(_ id: String, connection: ConnectionID, ref: String?) -> ChatSession? {
         if let session = sessions[id] {
             guard session.connection == connection else {
-                refuse(connection, .notYourSession, "session '\(id)' belongs to another connection", ref: ref, session: id)
+                refuse(
+                    connection, .notYourSession, "session '\(id)' belongs to another connection", ref: ref,
+                    session: id)
                 return nil
             }
             return session
@@ -68,23 +71,28 @@ extension ChatHub {
         guard checkSize(session, text: text, id: id, limits: limits) else { return }
         if session.reply != nil, session.queue.count >= configuration.maxQueuedMessages {
             return refuse(
-                session.connection, .busy, "\(session.queue.count) messages are already waiting for the reply in progress",
+                session.connection, .busy,
+                "\(session.queue.count) messages are already waiting for the reply in progress",
                 ref: id, session: session.id)
         }
-        guard checkRates(session, id: id, limits: limits, personality: bot.personality.id, now: now) else { return }
+        guard checkRates(session, id: id, limits: limits, personality: bot.personality.id, now: now) else {
+            return
+        }
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
         if let maximum = limits.responsesPerSession, session.replyCount + session.queue.count >= maximum {
             counters.limitReached += 1
             if limits.onLimit == .error {
                 return refuse(
-                    session.connection, .limitReached, "this session has had its \(maximum) replies", ref: id, session: session.id)
+                    session.connection, .limitReached, "this session has had its \(maximum) replies", ref: id,
+                    session: session.id)
             }
             // Farewell: no more messages; the reply in flight (if any) finishes first.
             session.state = .ending(.limitReached)
             if session.reply == nil { endSession(session, reason: .limitReached, now: now) }
             return
         }
-        guard let scrubbed = scrubInbound(session, text: text, id: id, template: bot.personality.pii.replace) else { return }
+        guard let scrubbed = scrubInbound(session, text: text, id: id, template: bot.personality.pii.replace)
+        else { return }
         accept(session, text: scrubbed, id: id, now: now)
         if session.reply != nil {
             session.queue.append(QueuedMessage(text: scrubbed, id: id, acceptedAt: now))
@@ -100,7 +108,8 @@ extension ChatHub {
         guard checkSize(session, text: text, id: id, limits: limits) else { return }
         guard checkRates(session, id: id, limits: limits, personality: nil, now: now) else { return }
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
-        guard let scrubbed = scrubInbound(session, text: text, id: id, template: PIISettings.defaultTemplate) else { return }
+        guard let scrubbed = scrubInbound(session, text: text, id: id, template: PIISettings.defaultTemplate)
+        else { return }
         accept(session, text: scrubbed, id: id, now: now)
         relay(scrubbed, to: partner, now: now)
     }
@@ -110,13 +119,15 @@ extension ChatHub {
         session.seq += 1
         session.lastActivity = now
         counters.messagesIn += 1
-        transcripts.append(TranscriptEntry(session: session.id, seq: session.seq, role: .user, text: text, at: now))
+        transcripts.append(
+            TranscriptEntry(session: session.id, seq: session.seq, role: .user, text: text, at: now))
         send(session.connection, .ack(session: session.id, id: id, seq: session.seq))
     }
 
     func checkSize(_ session: ChatSession, text: String, id: String, limits: LimitValues) -> Bool {
         if text.isEmpty {
-            refuse(session.connection, .invalidField, "'text' must not be empty", ref: id, session: session.id)
+            refuse(
+                session.connection, .invalidField, "'text' must not be empty", ref: id, session: session.id)
             return false
         }
         if let maximum = limits.maxInputCharacters {
@@ -124,7 +135,8 @@ extension ChatHub {
             // character is at least one byte).
             if text.utf8.count > maximum, text.count > maximum {
                 refuse(
-                    session.connection, .messageTooLarge, "message is longer than \(maximum) characters", ref: id,
+                    session.connection, .messageTooLarge, "message is longer than \(maximum) characters",
+                    ref: id,
                     session: session.id)
                 return false
             }
@@ -135,21 +147,27 @@ extension ChatHub {
     /// Session, then client, then personality: the most specific limiter first, so a session
     /// over its own rate does not spend its client's allowance. (A message refused by a later
     /// limiter has spent the earlier ones'; GCRA cannot ask without spending.)
-    func checkRates(_ session: ChatSession, id: String, limits: LimitValues, personality: String?, now: PolicyInstant) -> Bool {
+    func checkRates(
+        _ session: ChatSession, id: String, limits: LimitValues, personality: String?, now: PolicyInstant
+    ) -> Bool {
         var checks: [(LimiterKey.Scope, RateSpec?, Int?, String)] = [
             (.session, limits.sessionRate, limits.sessionBurst, session.id),
             (.client, limits.clientRate, limits.clientBurst, session.client.key),
         ]
-        if let personality { checks.append((.personality, limits.personalityRate, limits.personalityBurst, personality)) }
+        if let personality {
+            checks.append((.personality, limits.personalityRate, limits.personalityBurst, personality))
+        }
         for (scope, spec, burst, key) in checks {
             guard let spec, let rate = Rate(count: spec.count, per: spec.period) else { continue }
             let limiterKey = LimiterKey(
-                scope: scope, count: rate.count, periodNanoseconds: PolicyInstant.zero.advanced(by: rate.period).nanoseconds,
+                scope: scope, count: rate.count,
+                periodNanoseconds: PolicyInstant.zero.advanced(by: rate.period).nanoseconds,
                 burst: burst ?? 1)
             var limiter =
                 rateLimiters.removeValue(forKey: limiterKey)
                 ?? KeyedRateLimiter(
-                    configuration: RateLimitConfiguration(rate: rate, burst: burst ?? 1, maxKeys: configuration.maxRateLimiterKeys))
+                    configuration: RateLimitConfiguration(
+                        rate: rate, burst: burst ?? 1, maxKeys: configuration.maxRateLimiterKeys))
             let decision = limiter.decide(key: key, now: now)
             rateLimiters[limiterKey] = limiter
             switch decision {
@@ -157,12 +175,15 @@ extension ChatHub {
             case .limited(let retry):
                 counters.rateLimited += 1
                 refuse(
-                    session.connection, .rateLimited, "too many messages (\(scopeName(scope)) limit \(spec))", ref: id,
+                    session.connection, .rateLimited, "too many messages (\(scopeName(scope)) limit \(spec))",
+                    ref: id,
                     session: session.id, retryAfter: retry)
                 return false
             case .exceedsBurst:
                 counters.rateLimited += 1
-                refuse(session.connection, .rateLimited, "too many messages (\(scopeName(scope)) limit \(spec))", ref: id, session: session.id)
+                refuse(
+                    session.connection, .rateLimited, "too many messages (\(scopeName(scope)) limit \(spec))",
+                    ref: id, session: session.id)
                 return false
             }
         }
@@ -189,7 +210,8 @@ extension ChatHub {
         guard entry.count < maximum else {
             counters.limitReached += 1
             refuse(
-                session.connection, .limitReached, "the daily limit of \(maximum) messages is reached", ref: id,
+                session.connection, .limitReached, "the daily limit of \(maximum) messages is reached",
+                ref: id,
                 session: session.id, retryAfter: (day + 1) * millisecondsPerDay - wall)
             return false
         }
@@ -201,7 +223,9 @@ extension ChatHub {
     /// The message with PII replaced, or `nil` after refusing it: a message the scrubber
     /// cannot handle is refused, never passed through.
     func scrubInbound(_ session: ChatSession, text: String, id: String, template: String) -> String? {
-        var scrubber = inboundScrubbers.removeValue(forKey: template) ?? Scrubber(configuration: Self.scrubberConfiguration(template))
+        var scrubber =
+            inboundScrubbers.removeValue(forKey: template)
+            ?? Scrubber(configuration: Self.scrubberConfiguration(template))
         defer { inboundScrubbers[template] = scrubber }
         let before = scrubber.counters
         do {
@@ -217,10 +241,13 @@ extension ChatHub {
     /// The scrubber settings for a personality's `pii.replace` template: `{n}` asks for stable
     /// per-session placeholders, anything else is a label template.
     static func scrubberConfiguration(_ template: String) -> ScrubberConfiguration {
-        ScrubberConfiguration(replacement: template.contains("{n}") ? .placeholder : .label(template: template))
+        ScrubberConfiguration(
+            replacement: template.contains("{n}") ? .placeholder : .label(template: template))
     }
 
-    static func addDifference(_ after: RedactionCounters, since before: RedactionCounters, to total: inout RedactionCounters) {
+    static func addDifference(
+        _ after: RedactionCounters, since before: RedactionCounters, to total: inout RedactionCounters
+    ) {
         guard after.total != before.total else { return }
         for type in PIIType.allCases {
             for _ in 0..<(after[type] - before[type]) { total.count(type) }

@@ -13,19 +13,24 @@ extension ChatHub {
         }
         guard state.sessions.count < configuration.maxSessionsPerConnection else {
             return refuse(
-                connection, .tooManySessions, "a connection may hold \(configuration.maxSessionsPerConnection) sessions",
+                connection, .tooManySessions,
+                "a connection may hold \(configuration.maxSessionsPerConnection) sessions",
                 ref: request.sessionRef)
         }
         switch request.mode {
         case .direct(let id):
             guard let personality = snapshot.personality(id) else {
-                return refuse(connection, .unknownPersonality, "no personality '\(id)'", ref: request.sessionRef)
+                return refuse(
+                    connection, .unknownPersonality, "no personality '\(id)'", ref: request.sessionRef)
             }
-            let session = newSession(connection: connection, client: state.client, sessionRef: request.sessionRef, filters: nil, now: now)
+            let session = newSession(
+                connection: connection, client: state.client, sessionRef: request.sessionRef, filters: nil,
+                now: now)
             activateBot(session, personality: personality, now: now)
         case .random(let filters):
             let session = newSession(
-                connection: connection, client: state.client, sessionRef: request.sessionRef, filters: filters, now: now)
+                connection: connection, client: state.client, sessionRef: request.sessionRef,
+                filters: filters, now: now)
             seekPartner(session, humansFirst: snapshot.routing.humansFirst, now: now)
         }
     }
@@ -34,32 +39,44 @@ extension ChatHub {
     func next(after id: String, want: PartnerPreference, connection: ConnectionID, now: PolicyInstant) {
         if let session = sessions[id] {
             if session.connection != connection {
-                return refuse(connection, .notYourSession, "session '\(id)' belongs to another connection", session: id)
+                return refuse(
+                    connection, .notYourSession, "session '\(id)' belongs to another connection", session: id)
             }
-            return refuse(connection, .sessionNotActive, "session '\(id)' has not ended; send 'end' first", session: id)
+            return refuse(
+                connection, .sessionNotActive, "session '\(id)' has not ended; send 'end' first", session: id)
         }
-        guard let state = connections[connection], let previous = state.remembered.first(where: { $0.id == id }) else {
-            return refuse(connection, .unknownSession, "no ended session '\(id)' on this connection", session: id)
+        guard let state = connections[connection],
+            let previous = state.remembered.first(where: { $0.id == id })
+        else {
+            return refuse(
+                connection, .unknownSession, "no ended session '\(id)' on this connection", session: id)
         }
         guard previous.wasRandom else {
-            return refuse(connection, .sessionNotActive, "'next' follows a random session; start a new one instead", session: id)
+            return refuse(
+                connection, .sessionNotActive, "'next' follows a random session; start a new one instead",
+                session: id)
         }
         if draining { return refuse(connection, .shuttingDown, "the server is shutting down", session: id) }
         guard state.sessions.count < configuration.maxSessionsPerConnection else {
-            return refuse(connection, .tooManySessions, "a connection may hold \(configuration.maxSessionsPerConnection) sessions", session: id)
+            return refuse(
+                connection, .tooManySessions,
+                "a connection may hold \(configuration.maxSessionsPerConnection) sessions", session: id)
         }
         let session = newSession(
-            connection: connection, client: state.client, sessionRef: nil, filters: previous.filters ?? RandomFilters(), now: now)
+            connection: connection, client: state.client, sessionRef: nil,
+            filters: previous.filters ?? RandomFilters(), now: now)
         seekPartner(session, humansFirst: want == .partner && snapshot.routing.humansFirst, now: now)
     }
 
     func newSession(
-        connection: ConnectionID, client: ClientIdentity, sessionRef: String?, filters: RandomFilters?, now: PolicyInstant
+        connection: ConnectionID, client: ClientIdentity, sessionRef: String?, filters: RandomFilters?,
+        now: PolicyInstant
     ) -> ChatSession {
         nextSession += 1
         let id = "s\(configuration.hubIndex)-\(nextSession)"
         let session = ChatSession(
-            id: id, connection: connection, client: client, sessionRef: sessionRef, filters: filters, now: now,
+            id: id, connection: connection, client: client, sessionRef: sessionRef, filters: filters,
+            now: now,
             limits: configuration.humanLimits)
         sessions[id] = session
         connections[connection]?.sessions.append(id)
@@ -72,7 +89,9 @@ extension ChatHub {
         let filters = session.filters ?? RandomFilters()
         guard humansFirst else { return fallBack(session, now: now) }
         let me = PeerAddress(hub: configuration.hubIndex, session: session.id)
-        while let ticket = matchQueue.claim(for: filters, connection: session.connection, hub: configuration.hubIndex) {
+        while let ticket = matchQueue.claim(
+            for: filters, connection: session.connection, hub: configuration.hubIndex)
+        {
             if ticket.address.hub == configuration.hubIndex {
                 // A local ticket whose session is gone cannot happen (ending withdraws it), but
                 // skipping it is cheaper than trusting that.
@@ -81,7 +100,8 @@ extension ChatHub {
                 other.matchTimer = nil
                 activateHuman(other, partner: me, now: now)
             } else {
-                outbox.append(.mail(hub: ticket.address.hub, .paired(session: ticket.address.session, partner: me)))
+                outbox.append(
+                    .mail(hub: ticket.address.hub, .paired(session: ticket.address.session, partner: me)))
             }
             activateHuman(session, partner: ticket.address, now: now)
             return
@@ -89,7 +109,11 @@ extension ChatHub {
         matchQueue.enqueue(MatchTicket(address: me, connection: session.connection, filters: filters))
         let timeout = snapshot.routing.matchmakingTimeout
         session.matchTimer = schedule(.matchTimeout(session.id), at: now.advanced(by: timeout))
-        send(session.connection, .matching(session: session.id, timeoutMilliseconds: milliseconds(timeout), sessionRef: session.sessionRef))
+        send(
+            session.connection,
+            .matching(
+                session: session.id, timeoutMilliseconds: milliseconds(timeout),
+                sessionRef: session.sessionRef))
     }
 
     /// The matchmaking timeout passed: withdraw from the queue and fall back, unless a partner
@@ -107,7 +131,10 @@ extension ChatHub {
     /// else the session ends with `no_partner`.
     func fallBack(_ session: ChatSession, now: PolicyInstant) {
         counters.matchmakingWait.record(now.nanoseconds - session.createdAt.nanoseconds)
-        guard let personality = pickFallback(for: session.filters ?? RandomFilters(), tenant: session.client.tenant) else {
+        guard
+            let personality = pickFallback(
+                for: session.filters ?? RandomFilters(), tenant: session.client.tenant)
+        else {
             return endSession(session, reason: .noPartner, now: now)
         }
         counters.fallbacks += 1
@@ -138,9 +165,12 @@ extension ChatHub {
     func activateBot(_ session: ChatSession, personality: Personality, now: PolicyInstant) {
         let chain: EngineChain
         do {
-            chain = try engines.chain(for: personality, session: EngineSessionContext(sessionID: session.id, seed: random.next()))
+            chain = try engines.chain(
+                for: personality, session: EngineSessionContext(sessionID: session.id, seed: random.next()))
         } catch {
-            refuse(session.connection, .internal, "personality '\(personality.id)' cannot be served: \(error)", session: session.id)
+            refuse(
+                session.connection, .internal, "personality '\(personality.id)' cannot be served: \(error)",
+                session: session.id)
             return endSession(session, reason: .error, now: now)
         }
         session.peer = .bot(BotPeer(personality: personality, chain: chain))
@@ -156,7 +186,8 @@ extension ChatHub {
             .sessionStarted(
                 SessionStart(
                     session: session.id, kind: .bot,
-                    personality: PersonalityInfo(id: personality.id, name: personality.name, version: personality.version.description),
+                    personality: PersonalityInfo(
+                        id: personality.id, name: personality.name, version: personality.version.description),
                     greeting: chain.greeting(), sessionRef: session.sessionRef)))
     }
 
@@ -171,14 +202,20 @@ extension ChatHub {
         counters.sessionsStarted[.human, default: 0] += 1
         counters.matched += 1
         armSessionTimers(session, now: now)
-        send(session.connection, .sessionStarted(SessionStart(session: session.id, kind: .human, sessionRef: session.sessionRef)))
+        send(
+            session.connection,
+            .sessionStarted(SessionStart(session: session.id, kind: .human, sessionRef: session.sessionRef)))
     }
 
     func armSessionTimers(_ session: ChatSession, now: PolicyInstant) {
         cancel(session.idleTimer)
         cancel(session.lifetimeTimer)
-        session.idleTimer = session.limits.idleTimeout.map { schedule(.idle(session.id), at: now.advanced(by: $0)) }
-        session.lifetimeTimer = session.limits.sessionTimeout.map { schedule(.lifetime(session.id), at: now.advanced(by: $0)) }
+        session.idleTimer = session.limits.idleTimeout.map {
+            schedule(.idle(session.id), at: now.advanced(by: $0))
+        }
+        session.lifetimeTimer = session.limits.sessionTimeout.map {
+            schedule(.lifetime(session.id), at: now.advanced(by: $0))
+        }
     }
 
     // MARK: Human relay
@@ -196,7 +233,8 @@ extension ChatHub {
         session.seq += 1
         session.lastActivity = now
         counters.messagesOut += 1
-        transcripts.append(TranscriptEntry(session: session.id, seq: session.seq, role: .partner, text: text, at: now))
+        transcripts.append(
+            TranscriptEntry(session: session.id, seq: session.seq, role: .partner, text: text, at: now))
         send(session.connection, .partnerMessage(session: session.id, seq: session.seq, text: text))
     }
 

@@ -12,13 +12,18 @@ extension ChatHub {
     /// reply ends, in order; at most ``ChatHubConfiguration/maxQueuedMessages`` wait, one more
     /// is refused with `busy`. `cancel` stops the current reply only; queued messages then get
     /// their replies.
-    func startReply(_ session: ChatSession, text: String, id: String, acceptedAt: PolicyInstant, now: PolicyInstant) {
+    func startReply(
+        _ session: ChatSession, text: String, id: String, acceptedAt: PolicyInstant, now: PolicyInstant
+    ) {
         guard let bot = session.bot else { return }
         session.replyCount += 1
         session.seq += 1
-        let reply = ReplyInProgress(number: session.replyCount, seq: session.seq, ref: id, acceptedAt: acceptedAt, now: now)
+        let reply = ReplyInProgress(
+            number: session.replyCount, seq: session.seq, ref: id, acceptedAt: acceptedAt, now: now)
         session.reply = reply
-        send(session.connection, .replyStart(session: session.id, reply: reply.number, seq: reply.seq, ref: id))
+        send(
+            session.connection, .replyStart(session: session.id, reply: reply.number, seq: reply.seq, ref: id)
+        )
         let personality = bot.personality
         // Script state, when the personality runs on the script engine alone: it lets the
         // cache key on the state a reply depends on, and tell whether the reply was random or
@@ -28,7 +33,8 @@ extension ChatHub {
         if policy.mode == .exact {
             let key = ResponseCacheKey(
                 personality: personality.id, version: personality.version.description,
-                scope: session.client.tenant ?? session.client.key, input: text, stateDigest: Self.stateDigest(scriptState))
+                scope: session.client.tenant ?? session.client.key, input: text,
+                stateDigest: Self.stateDigest(scriptState))
             if let tokens = cache.lookup(key, policy: policy, now: now) {
                 counters.cacheHits += 1
                 reply.tokens = tokens
@@ -60,7 +66,8 @@ extension ChatHub {
             reply.finish = .error
         case .stream(let stream):
             reply.cacheTraits = ReplyTraits(usedRandomness: true, changedSessionState: true)
-            reply.streamingScrubber = StreamingScrubber(configuration: Self.scrubberConfiguration(personality.pii.replace))
+            reply.streamingScrubber = StreamingScrubber(
+                configuration: Self.scrubberConfiguration(personality.pii.replace))
             reply.engineStream = stream
             reply.starved = true
             let sessionID = session.id
@@ -84,7 +91,8 @@ extension ChatHub {
         if connections[session.connection]?.paused == true { return }
         let rate = Int64(session.bot?.personality.stream.tokensPerSecond ?? 0)
         if rate > 0, reply.starved {
-            reply.paceStart = PolicyInstant(nanoseconds: now.nanoseconds - Int64(reply.sent) * 1_000_000_000 / rate)
+            reply.paceStart = PolicyInstant(
+                nanoseconds: now.nanoseconds - Int64(reply.sent) * 1_000_000_000 / rate)
             reply.starved = false
         }
         let maximum = session.limits.maxReplyTokens
@@ -94,7 +102,8 @@ extension ChatHub {
             }
             guard reply.sent < reply.tokens.count else { break }
             if rate > 0 {
-                let due = PolicyInstant(nanoseconds: reply.paceStart.nanoseconds + Int64(reply.sent) * 1_000_000_000 / rate)
+                let due = PolicyInstant(
+                    nanoseconds: reply.paceStart.nanoseconds + Int64(reply.sent) * 1_000_000_000 / rate)
                 if due > now {
                     session.cadenceTimer = schedule(.cadence(session.id), at: due)
                     return
@@ -104,7 +113,9 @@ extension ChatHub {
                 reply.firstTokenAt = now
                 counters.timeToFirstToken.record(now.nanoseconds - reply.acceptedAt.nanoseconds)
             }
-            send(session.connection, .token(session: session.id, reply: reply.number, delta: reply.tokens[reply.sent]))
+            send(
+                session.connection,
+                .token(session: session.id, reply: reply.number, delta: reply.tokens[reply.sent]))
             reply.sent += 1
             counters.tokensOut += 1
         }
@@ -117,13 +128,18 @@ extension ChatHub {
 
     /// Ends the reply in flight with `reply_end`, records it, and moves on (queued message,
     /// pending reload, ending session, drain).
-    func finishReply(_ session: ChatSession, _ reply: ReplyInProgress, finish: FinishReason, now: PolicyInstant) {
+    func finishReply(
+        _ session: ChatSession, _ reply: ReplyInProgress, finish: FinishReason, now: PolicyInstant
+    ) {
         closeReply(session, reply, finish: finish, now: now, notify: true)
         afterReply(session, now: now)
     }
 
     /// Ends the reply without moving on (used when the session itself is ending).
-    func closeReply(_ session: ChatSession, _ reply: ReplyInProgress, finish: FinishReason, now: PolicyInstant, notify: Bool) {
+    func closeReply(
+        _ session: ChatSession, _ reply: ReplyInProgress, finish: FinishReason, now: PolicyInstant,
+        notify: Bool
+    ) {
         guard session.reply === reply else { return }
         if !reply.sourceDone {
             reply.sourceDone = true
@@ -136,16 +152,21 @@ extension ChatHub {
         if notify {
             send(
                 session.connection,
-                .replyEnd(session: session.id, reply: reply.number, seq: reply.seq, tokens: reply.sent, finish: finish))
+                .replyEnd(
+                    session: session.id, reply: reply.number, seq: reply.seq, tokens: reply.sent,
+                    finish: finish))
         }
         counters.replies[finish, default: 0] += 1
         counters.messagesOut += 1
         counters.replyLatency.record(now.nanoseconds - reply.acceptedAt.nanoseconds)
         let sentTokens = reply.tokens.prefix(reply.sent)
-        transcripts.append(TranscriptEntry(session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), at: now))
+        transcripts.append(
+            TranscriptEntry(
+                session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), at: now))
         if finish == .stop, !reply.fromCache, let key = reply.cacheKey, let bot = session.bot {
             let outcome = cache.store(
-                key, tokens: Array(sentTokens), traits: reply.cacheTraits, policy: Self.cachePolicy(bot.personality.cache), now: now)
+                key, tokens: Array(sentTokens), traits: reply.cacheTraits,
+                policy: Self.cachePolicy(bot.personality.cache), now: now)
             if outcome == .stored { counters.cacheStores += 1 }
         }
     }
@@ -172,7 +193,8 @@ extension ChatHub {
 
     /// An event from a streaming engine, on the loop thread, possibly outside any input.
     func streamEvent(_ sessionID: String, reply number: Int, _ event: TokenStreamEvent) {
-        guard let session = sessions[sessionID], let reply = session.reply, reply.number == number, !reply.sourceDone,
+        guard let session = sessions[sessionID], let reply = session.reply, reply.number == number,
+            !reply.sourceDone,
             var scrubber = reply.streamingScrubber
         else { return }
         let now = clock.now()
@@ -205,7 +227,9 @@ extension ChatHub {
 
     /// A whole reply with PII replaced, or `nil` if the scrubber refused it.
     func scrubOutbound(_ session: ChatSession, _ text: String, template: String) -> String? {
-        var scrubber = outboundScrubbers.removeValue(forKey: template) ?? Scrubber(configuration: Self.scrubberConfiguration(template))
+        var scrubber =
+            outboundScrubbers.removeValue(forKey: template)
+            ?? Scrubber(configuration: Self.scrubberConfiguration(template))
         defer { outboundScrubbers[template] = scrubber }
         let before = scrubber.counters
         guard let scrubbed = try? scrubber.scrub(text, session: &session.scrubSession) else { return nil }
@@ -217,7 +241,8 @@ extension ChatHub {
     static func cachePolicy(_ settings: CacheSettings) -> ResponseCachePolicy {
         ResponseCachePolicy(
             mode: settings.mode == .exact ? .exact : .off, ttl: settings.ttl,
-            randomRepliesAreCacheSafe: settings.cacheUnsafeReplies, stateChangingRepliesAreCacheSafe: settings.cacheUnsafeReplies)
+            randomRepliesAreCacheSafe: settings.cacheUnsafeReplies,
+            stateChangingRepliesAreCacheSafe: settings.cacheUnsafeReplies)
     }
 
     /// A digest of everything a script reply can depend on besides the input: variables, topic,

@@ -123,7 +123,8 @@ public final class ChatHub {
             connections[connection] = ConnectionState(id: connection, client: client)
             counters.connectionsOpened += 1
             if housekeepingTimer == nil {
-                housekeepingTimer = schedule(.housekeeping, at: now.advanced(by: configuration.housekeepingInterval))
+                housekeepingTimer = schedule(
+                    .housekeeping, at: now.advanced(by: configuration.housekeepingInterval))
             }
             send(
                 connection,
@@ -189,7 +190,10 @@ public final class ChatHub {
             guard var state = connections[connection] else { return }
             if bytes > configuration.maxBacklogBytes {
                 counters.slowConsumersClosed += 1
-                outbox.append(.close(connection, code: 1008, reason: "outbound backlog over \(configuration.maxBacklogBytes) bytes"))
+                outbox.append(
+                    .close(
+                        connection, code: 1008,
+                        reason: "outbound backlog over \(configuration.maxBacklogBytes) bytes"))
                 return
             }
             if !state.paused, bytes > configuration.pauseBacklogBytes {
@@ -243,13 +247,17 @@ public final class ChatHub {
     }
 
     func refuse(
-        _ connection: ConnectionID, _ code: ErrorCode, _ message: String, ref: String? = nil, session: String? = nil,
+        _ connection: ConnectionID, _ code: ErrorCode, _ message: String, ref: String? = nil,
+        session: String? = nil,
         retryAfter: Int64? = nil
     ) {
         counters.errors[code, default: 0] += 1
         send(
             connection,
-            .error(ErrorReport(code: code, message: message, retryAfterMilliseconds: retryAfter, ref: ref, session: session)))
+            .error(
+                ErrorReport(
+                    code: code, message: message, retryAfterMilliseconds: retryAfter, ref: ref,
+                    session: session)))
     }
 
     func schedule(_ purpose: TimerPurpose, at instant: PolicyInstant) -> TimerToken {

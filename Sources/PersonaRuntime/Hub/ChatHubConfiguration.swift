@@ -48,8 +48,10 @@ public struct ChatHubConfiguration: Sendable {
         hubIndex: Int = 0, heartbeatInterval: Duration = .seconds(30), maxSessionsPerConnection: Int = 16,
         maxQueuedMessages: Int = 4, maxRememberedSessions: Int = 8,
         decoder: ClientMessageDecoder.Configuration = ClientMessageDecoder.Configuration(),
-        pauseBacklogBytes: Int = 256 << 10, resumeBacklogBytes: Int = 64 << 10, maxBacklogBytes: Int = 4 << 20,
-        humanLimits: LimitValues = ChatHubConfiguration.defaultHumanLimits, housekeepingInterval: Duration = .seconds(1),
+        pauseBacklogBytes: Int = 256 << 10, resumeBacklogBytes: Int = 64 << 10,
+        maxBacklogBytes: Int = 4 << 20,
+        humanLimits: LimitValues = ChatHubConfiguration.defaultHumanLimits,
+        housekeepingInterval: Duration = .seconds(1),
         maxRateLimiterKeys: Int = 100_000, cache: ResponseCacheConfiguration = ResponseCacheConfiguration(),
         latencySamples: Int = 4_096, seed: UInt64 = 0x5EED
     ) {

@@ -21,7 +21,8 @@ public final class MatchQueue: Sendable {
         tickets.withLock { tickets in
             guard
                 let index = tickets.firstIndex(where: {
-                    !($0.connection == connection && $0.address.hub == hub) && MatchTicket.compatible($0.filters, filters)
+                    !($0.connection == connection && $0.address.hub == hub)
+                        && MatchTicket.compatible($0.filters, filters)
                 })
             else { return nil }
             return tickets.remove(at: index)

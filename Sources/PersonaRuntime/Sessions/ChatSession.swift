@@ -47,7 +47,10 @@ final class ChatSession {
     var idleTimer: TimerToken?
     var lifetimeTimer: TimerToken?
 
-    init(id: String, connection: ConnectionID, client: ClientIdentity, sessionRef: String?, filters: RandomFilters?, now: PolicyInstant, limits: LimitValues) {
+    init(
+        id: String, connection: ConnectionID, client: ClientIdentity, sessionRef: String?,
+        filters: RandomFilters?, now: PolicyInstant, limits: LimitValues
+    ) {
         self.id = id
         self.connection = connection
         self.client = client

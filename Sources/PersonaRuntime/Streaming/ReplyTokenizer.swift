@@ -22,15 +22,22 @@ package enum ReplyTokenizer {
                 let byte = bytes[index]
                 guard byte < 0x80 else { return nil }
                 var kind = classify(byte)
-                if kind == 3, byte == UInt8(ascii: "'"), currentKind == 1, index + 1 < bytes.count, classify(bytes[index + 1]) == 1 {
+                if kind == 3, byte == UInt8(ascii: "'"), currentKind == 1, index + 1 < bytes.count,
+                    classify(bytes[index + 1]) == 1
+                {
                     kind = 1
                 }
                 if kind == currentKind, kind != 3 { continue }
-                if index > start { tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
+                if index > start {
+                    tokens.append(
+                        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                }
                 start = index
                 currentKind = kind
             }
-            if bytes.count > start { tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)) }
+            if bytes.count > start {
+                tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+            }
             return tokens
         }
         return fast ?? Tokenizer.tokens(of: text)
@@ -38,7 +45,9 @@ package enum ReplyTokenizer {
 
     private static func classify(_ byte: UInt8) -> UInt8 {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): 1
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            1
         case 0x09...0x0D, 0x20: 2
         default: 3
         }
