@@ -32,7 +32,7 @@ let package = Package(
 
         // codecs
         .target(name: "HTTP1", swiftSettings: strictSettings),
-        .target(name: "WebSocket", swiftSettings: strictSettings),
+        .target(name: "WebSocket", dependencies: ["HTTP1"], swiftSettings: strictSettings),
 
         // server core
         .target(
@@ -87,12 +87,13 @@ let package = Package(
         .testTarget(
             name: "EnginesTests",
             dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor"], swiftSettings: strictSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServerTests",
             dependencies: ["HTTPServer", "Reactor", "HTTP1", "WebSocket", "PersonaTestSupport"],

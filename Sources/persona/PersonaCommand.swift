@@ -40,6 +40,8 @@ enum PersonaCommand {
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
         BenchCommand.command,
+        ExplainCommand.command,
+        ImportCommand.command,
         ListCommand.command,
         SchemaCommand.command,
         ScrubCommand.command,

@@ -6,9 +6,12 @@ import Testing
 ///
 ///     PERSONA_BENCHMARK=1 swift test -c release --filter JSONBenchmark
 ///
+/// (`PERSONA_BENCHMARK_ROUNDS=300` lengthens the parse and serialize loops, for profiling.)
+///
 /// Prints MB/s for parsing and serializing a ~1 MB document shaped like Persona's traffic
 /// (chat frames with ASCII, escaped and non-ASCII text, integers and doubles), and frames per
-/// second for building a token-delta frame with `JSONWriter`.
+/// second for building a token-delta frame with `JSONWriter`. Times are the thread's CPU time,
+/// not wall time, so the figures hold steady on a machine shared with other builds.
 enum JSONBenchmark {
     /// A document of chat-like frames, about `targetBytes` long (kept under the 1 MiB default input limit).
     static func corpus(targetBytes: Int) -> JSONValue {
@@ -21,7 +24,9 @@ enum JSONBenchmark {
                 "session": .string("s-\(index % 97)-4f1c2a"),
                 "seq": .integer(index),
                 "personality": "captain-redbeard",
-                "text": .string(index % 3 == 0 ? "Ahoy, \"matey\"!\nFair winds ☠️ — ye be welcome." : "Arr, what be yer name?"),
+                "text": .string(
+                    index % 3 == 0
+                        ? "Ahoy, \"matey\"!\nFair winds ☠️ — ye be welcome." : "Arr, what be yer name?"),
                 "score": .double(Double(index) / 7),
                 "final": .bool(index % 10 == 0),
                 "meta": ["tokens": [1, 2, 3, 5, 8], "cached": nil],
@@ -38,8 +43,8 @@ enum JSONBenchmark {
         let document = corpus(targetBytes: 1_000_000)
         let bytes = document.serializedBytes()
         let megabytes = Double(bytes.count) / 1_000_000
-        let clock = ContinuousClock()
-        let rounds = 30
+        let clock = ThreadCPUClock()
+        let rounds = Int(ProcessInfo.processInfo.environment["PERSONA_BENCHMARK_ROUNDS"] ?? "") ?? 30
         var lines: [String] = ["document: \(bytes.count) bytes, \(document.arrayValue?.count ?? 0) frames"]
 
         let parser = JSONParser()
@@ -79,9 +84,23 @@ enum JSONBenchmark {
         return lines
     }
 
-    private static func rate(_ amount: Double, _ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return String(format: "%.1f", amount / seconds)
+    private static func rate(_ amount: Double, _ seconds: Double) -> String {
+        String(format: "%.1f", amount / seconds)
+    }
+
+    /// Measures the calling thread's CPU time in seconds.
+    struct ThreadCPUClock {
+        func measure(_ work: () throws -> Void) rethrows -> Double {
+            let start = now()
+            try work()
+            return now() - start
+        }
+
+        private func now() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        }
     }
 }
 

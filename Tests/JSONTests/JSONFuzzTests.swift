@@ -12,7 +12,8 @@ struct JSONFuzzTests {
             for pretty in [false, true] {
                 let bytes = value.serializedBytes(pretty: pretty)
                 let parsed = try JSONParser().parse(bytes)
-                #expect(parsed == value, "seed \(generator.seed) text \(String(decoding: bytes, as: UTF8.self))")
+                #expect(
+                    parsed == value, "seed \(generator.seed) text \(String(decoding: bytes, as: UTF8.self))")
                 #expect(parsed.serializedBytes(pretty: pretty) == bytes, "seed \(generator.seed)")
             }
         }
@@ -21,12 +22,16 @@ struct JSONFuzzTests {
     @Test("never crashes on random bytes, and every error points inside the input")
     func byteSoup() {
         var generator = SeededGenerator(seed: 0xB17E_5009)
-        let alphabet = Array("{}[]\",:\\/0123456789-+.eEtrufalsn \t\r\nu".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xED, 0xF4, 0xFF]
+        let alphabet =
+            Array("{}[]\",:\\/0123456789-+.eEtrufalsn \t\r\nu".utf8) + [
+                0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xED, 0xF4, 0xFF,
+            ]
         for _ in 0..<5000 {
             let count = Int.random(in: 0...40, using: &generator)
             let bytes = (0..<count).map { _ in
                 Bool.random(using: &generator)
-                    ? alphabet.randomElement(using: &generator)! : UInt8.random(in: 0...255, using: &generator)
+                    ? alphabet.randomElement(using: &generator)!
+                    : UInt8.random(in: 0...255, using: &generator)
             }
             do {
                 _ = try JSONParser(configuration: .init(maxDepth: 8)).parse(bytes)

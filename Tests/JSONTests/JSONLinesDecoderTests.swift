@@ -31,7 +31,7 @@ struct JSONLinesDecoderTests {
     static let stream = Array(
         """
         {"type":"token","text":"Ahoy"}
-        
+
         [1,2]\r
         {bad
           "x"\t
@@ -59,7 +59,8 @@ struct JSONLinesDecoderTests {
         var generator = SeededGenerator(seed: 0x1D_5EED)
         for _ in 0..<200 {
             let chunks = DripFeed.randomChunks(of: Self.stream, maxChunk: 9, using: &generator)
-            #expect(Self.decode(chunks) == Self.expected, "seed \(generator.seed) chunks \(chunks.map(\.count))")
+            #expect(
+                Self.decode(chunks) == Self.expected, "seed \(generator.seed) chunks \(chunks.map(\.count))")
         }
     }
 
@@ -78,9 +79,34 @@ struct JSONLinesDecoderTests {
             ])
     }
 
+    @Test("never crashes on random bytes in random chunks, and numbers failures in order")
+    func fuzz() {
+        var generator = SeededGenerator(seed: 0x0D_15EA5E)
+        let alphabet = Array("{}[]\",:0123456789 \n\n\n\r\\tnul".utf8) + [0x00, 0xC3, 0xFF]
+        for _ in 0..<300 {
+            let count = Int.random(in: 0...120, using: &generator)
+            let bytes = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
+            let chunks = DripFeed.randomChunks(of: bytes, maxChunk: 7, using: &generator)
+            let outcomes = Self.decode(chunks, maxLineBytes: 16)
+            #expect(
+                outcomes == Self.decode([bytes], maxLineBytes: 16), "seed \(generator.seed) bytes \(bytes)")
+            var lastLine = 0
+            for case .failure(let failure) in outcomes {
+                let line: Int
+                switch failure {
+                case .invalidJSON(_, let number), .lineTooLong(_, let number): line = number
+                }
+                #expect(line > lastLine, "seed \(generator.seed) bytes \(bytes)")
+                lastLine = line
+            }
+        }
+    }
+
     @Test("describes a failure with its line number")
     func describesFailure() {
-        #expect(JSONLinesDecoder.Failure.lineTooLong(limit: 8, line: 3).description == "line 3: longer than 8 bytes")
+        #expect(
+            JSONLinesDecoder.Failure.lineTooLong(limit: 8, line: 3).description
+                == "line 3: longer than 8 bytes")
         #expect(
             JSONLinesDecoder.Failure.invalidJSON(JSONError(.trailingComma, at: 2), line: 1).description
                 == "line 1: trailing comma at byte 2")

@@ -25,7 +25,8 @@ struct JSONParserLimitTests {
         let parser = JSONParser()
         #expect(parser.configuration.maxInputBytes == 1 << 20)
         let limit = 1 << 20
-        let exact = Array("\"".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: limit - 3) + Array("\" ".utf8)
+        let exact =
+            Array("\"".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: limit - 3) + Array("\" ".utf8)
         #expect(exact.count == limit)
         let custom = JSONParser(configuration: .init(maxStringBytes: limit))
         _ = try custom.parse(exact)

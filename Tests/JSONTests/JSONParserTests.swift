@@ -27,7 +27,8 @@ struct JSONParserTests {
         #expect(value["Image"]?["Thumbnail"]?["Url"] == "http://www.example.com/image/481989943")
         #expect(value["Image"]?["Animated"]?.boolValue == false)
         #expect(value["Image"]?["IDs"] == [116, 943, 234, 38793])
-        #expect(value["Image"]?.objectValue?.keys == ["Width", "Height", "Title", "Thumbnail", "Animated", "IDs"])
+        #expect(
+            value["Image"]?.objectValue?.keys == ["Width", "Height", "Title", "Thumbnail", "Animated", "IDs"])
     }
 
     @Test("parses the RFC 8259 §13 array-of-objects example")
@@ -66,7 +67,8 @@ struct JSONParserTests {
     @Test(
         "parses the RFC 8259 §13 top-level scalars and whitespace",
         arguments: [
-            ("\"Hello world!\"", JSONValue.string("Hello world!")), ("42", .integer(42)), ("true", .bool(true)),
+            ("\"Hello world!\"", JSONValue.string("Hello world!")), ("42", .integer(42)),
+            ("true", .bool(true)),
             (" \t\r\n null \n", .null), ("false", .bool(false)), ("[]", .array([])), ("{}", .object([:])),
             ("[ 1 , [ ] , { } ]", .array([1, .array([]), .object([:])])),
         ])
@@ -77,15 +79,25 @@ struct JSONParserTests {
     @Test(
         "keeps integers as integers and everything else as doubles",
         arguments: [
-            ("0", JSONValue.integer(0)), ("-0", .integer(0)), ("-1", .integer(-1)),
+            ("0", JSONValue.integer(0)), ("-1", .integer(-1)),
             ("9223372036854775807", .integer(.max)), ("-9223372036854775808", .integer(.min)),
-            ("9223372036854775808", .double(9_223_372_036_854_775_808)), ("1.0", .double(1)), ("-0.0", .double(-0.0)),
+            ("9223372036854775808", .double(9_223_372_036_854_775_808)), ("1.0", .double(1)),
+            ("-0.0", .double(-0.0)),
             ("1e2", .double(100)), ("1E+2", .double(100)), ("25e-1", .double(2.5)), ("0.1", .double(0.1)),
-            ("1.7976931348623157e308", .double(.greatestFiniteMagnitude)), ("5e-324", .double(.leastNonzeroMagnitude)),
+            ("1.7976931348623157e308", .double(.greatestFiniteMagnitude)),
+            ("5e-324", .double(.leastNonzeroMagnitude)),
             ("1e-400", .double(0)),
         ])
     func numbers(text: String, expected: JSONValue) throws {
         #expect(try JSONValue(parsing: text) == expected)
+    }
+
+    @Test("reads -0 as a negative-zero double, keeping its sign through a round trip")
+    func negativeZero() throws {
+        let value = try JSONValue(parsing: "-0")
+        #expect(value.doubleValue?.sign == .minus)
+        #expect(value.serialized() == "-0.0")
+        #expect(try JSONValue(parsing: "-0e0").doubleValue?.sign == .minus)
     }
 
     @Test(
@@ -196,7 +208,8 @@ struct JSONParserTests {
         #expect(JSONError(.trailingComma, at: 7).description == "trailing comma at byte 7")
         #expect(JSONError(.unexpectedByte(0x01), at: 0).description == "unexpected byte 0x01 at byte 0")
         #expect(
-            JSONError(.loneSurrogate(0xD83D), at: 1).description == "unpaired UTF-16 surrogate \\uD83D at byte 1")
+            JSONError(.loneSurrogate(0xD83D), at: 1).description
+                == "unpaired UTF-16 surrogate \\uD83D at byte 1")
         #expect(
             JSONError(.controlCharacterInString(0x0A), at: 5).description
                 == "unescaped control character U+000A in string at byte 5")

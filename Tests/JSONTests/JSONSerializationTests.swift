@@ -106,6 +106,26 @@ struct JSONSerializationTests {
         #expect(writer.bytes.isEmpty)
     }
 
+    @Test("writes members in one call and embeds raw fragments as values")
+    func membersAndRaw() {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.member("type", "delta")
+        writer.member("seq", 7)
+        writer.member("big", Int64.max)
+        writer.member("ratio", 0.25)
+        writer.member("final", false)
+        writer.nullMember("error")
+        writer.member("tokens", ["a", 1])
+        writer.key("cached")
+        writer.raw(Array(#"{"x":[1,2]}"#.utf8))
+        writer.endObject()
+        #expect(
+            writer.text
+                == #"{"type":"delta","seq":7,"big":9223372036854775807,"ratio":0.25,"final":false,"error":null,"tokens":["a",1],"cached":{"x":[1,2]}}"#
+        )
+    }
+
     @Test("writes pretty output from JSONWriter too")
     func prettyWriter() {
         var writer = JSONWriter(pretty: true)

@@ -16,7 +16,9 @@ enum RandomJSON {
     static func double(using generator: inout SeededGenerator) -> Double {
         switch Int.random(in: 0..<4, using: &generator) {
         case 0: return Double.random(in: -1e6...1e6, using: &generator)
-        case 1: return [0.0, -0.0, 0.1, 1e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -1.5e300].randomElement(using: &generator)!
+        case 1:
+            return [0.0, -0.0, 0.1, 1e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -1.5e300]
+                .randomElement(using: &generator)!
         default:
             let bits = generator.next()
             let value = Double(bitPattern: bits)

@@ -27,12 +27,15 @@ struct PIIAccuracyTests {
                     truePositives[entity.type, default: 0] += 1
                 } else {
                     falsePositives[entity.type, default: 0] += 1
-                    report.append("FP #\(message.id) \(entity) '\(message.slice(entity))' in: \(message.text)")
+                    report.append(
+                        "FP #\(message.id) \(entity) '\(message.slice(entity))' in: \(message.text)")
                 }
             }
             for entity in expected where !found.contains(entity) {
                 falseNegatives[entity.type, default: 0] += 1
-                report.append("FN #\(message.id) \(entity) '\(message.slice(entity))' in: \(message.text) found \(found)")
+                report.append(
+                    "FN #\(message.id) \(entity) '\(message.slice(entity))' in: \(message.text) found \(found)"
+                )
             }
         }
         var lines = ["type              precision  recall   tp  fp  fn"]
@@ -57,12 +60,15 @@ struct PIIAccuracyTests {
     static func row(_ name: String, _ tp: Int, _ fp: Int, _ fn: Int) -> String {
         let precision = tp + fp == 0 ? 1.0 : Double(tp) / Double(tp + fp)
         let recall = tp + fn == 0 ? 1.0 : Double(tp) / Double(tp + fn)
-        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        func pad(_ text: String, _ width: Int) -> String {
+            text + String(repeating: " ", count: max(0, width - text.count))
+        }
         func fixed(_ value: Double) -> String {
             let scaled = Int((value * 1000).rounded())
             return "\(scaled / 1000).\(String(scaled % 1000).leftPadded(to: 3))"
         }
-        return pad(name, 18) + pad(fixed(precision), 11) + pad(fixed(recall), 8) + pad("\(tp)", 4) + pad("\(fp)", 4) + "\(fn)"
+        return pad(name, 18) + pad(fixed(precision), 11) + pad(fixed(recall), 8) + pad("\(tp)", 4)
+            + pad("\(fp)", 4) + "\(fn)"
     }
 }
 

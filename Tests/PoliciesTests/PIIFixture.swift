@@ -15,12 +15,12 @@ struct LabelledMessage: Sendable {
         var messages: [LabelledMessage] = []
         for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  let id = object["id"] as? Int, let text = object["text"] as? String,
-                  let entities = object["entities"] as? [[String: Any]]
+                let id = object["id"] as? Int, let text = object["text"] as? String,
+                let entities = object["entities"] as? [[String: Any]]
             else { continue }
             let parsed = entities.compactMap { entity -> PIIEntity? in
                 guard let type = (entity["type"] as? String).flatMap(PIIType.init(rawValue:)),
-                      let start = entity["start"] as? Int, let end = entity["end"] as? Int
+                    let start = entity["start"] as? Int, let end = entity["end"] as? Int
                 else { return nil }
                 return PIIEntity(type: type, start: start, end: end)
             }
@@ -32,7 +32,9 @@ struct LabelledMessage: Sendable {
     /// The text between two scalar offsets.
     func slice(_ entity: PIIEntity) -> String {
         let scalars = Array(text.unicodeScalars)
-        guard entity.start >= 0, entity.end <= scalars.count, entity.start <= entity.end else { return "<bad range>" }
+        guard entity.start >= 0, entity.end <= scalars.count, entity.start <= entity.end else {
+            return "<bad range>"
+        }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars[entity.start..<entity.end])
         return String(view)

@@ -1,10 +1,13 @@
+import PersonaTestSupport
 import Policies
 import Testing
 
 @Suite("GCRA rate limiting with a manual clock")
 struct RateLimiterTests {
     static func limiter(_ rate: String, burst: Int, maxKeys: Int = 100) throws -> KeyedRateLimiter<String> {
-        KeyedRateLimiter(configuration: RateLimitConfiguration(rate: try Rate(parsing: rate), burst: burst, maxKeys: maxKeys))
+        KeyedRateLimiter(
+            configuration: RateLimitConfiguration(
+                rate: try Rate(parsing: rate), burst: burst, maxKeys: maxKeys))
     }
 
     @Test("allows exactly the burst back to back and refuses the one after it")
@@ -127,8 +130,9 @@ struct RateLimiterTests {
 
     @Test("the connection limiter counts IPv6 peers per /64 and IPv4 peers per address")
     func connectionLimiter() throws {
-        var limiter = ConnectionRateLimiter(configuration: ConnectionRateLimitConfiguration(
-            rate: try Rate(parsing: "1/s"), burst: 2, maxPeers: 100, ipv6PrefixLength: 64))
+        var limiter = ConnectionRateLimiter(
+            configuration: ConnectionRateLimitConfiguration(
+                rate: try Rate(parsing: "1/s"), burst: 2, maxPeers: 100, ipv6PrefixLength: 64))
         let clock = ManualClock()
         let peerA: [UInt8] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]
         var peerB = peerA
@@ -144,10 +148,77 @@ struct RateLimiterTests {
         #expect(limiter.count == 4)
     }
 
+    @Test("the connection limiter tracks at most maxPeers peers")
+    func connectionPeerBound() throws {
+        var limiter = ConnectionRateLimiter(
+            configuration: ConnectionRateLimitConfiguration(
+                rate: try Rate(parsing: "1/min"), burst: 2, maxPeers: 2))
+        let clock = ManualClock()
+        _ = limiter.admit(ipv4: 1, now: clock.now())
+        _ = limiter.admit(ipv4: 2, now: clock.now())
+        #expect(limiter.count == 2)
+        _ = limiter.admit(ipv4: 3, now: clock.now())
+        #expect(limiter.count == 2)
+    }
+
     @Test("time going backwards never grants extra events")
     func clockSkew() throws {
         var limiter = try Self.limiter("1/s", burst: 1)
         #expect(limiter.decide(key: "k", now: PolicyInstant(nanoseconds: 10_000_000_000)).isAllowed)
         #expect(!limiter.decide(key: "k", now: PolicyInstant(nanoseconds: 5_000_000_000)).isAllowed)
+    }
+}
+
+@Suite("GCRA properties under random traffic")
+struct RateLimiterPropertyTests {
+    @Test("never admits more than burst + elapsed × rate, and a refused event's retry-after is honoured")
+    func conformance() throws {
+        var generator = SeededGenerator(seed: 0x6C2A)
+        for _ in 0..<50 {
+            let count = Int.random(in: 1...20, using: &generator)
+            let periodMilliseconds = Int64.random(in: 100...5_000, using: &generator)
+            let burst = Int.random(in: 1...10, using: &generator)
+            let rate = try #require(Rate(count: count, per: .milliseconds(periodMilliseconds)))
+            var limiter = KeyedRateLimiter<Int>(
+                configuration: RateLimitConfiguration(rate: rate, burst: burst))
+            let clock = ManualClock()
+            let start = clock.now()
+            var admitted = 0
+            for _ in 0..<300 {
+                clock.advance(
+                    by: .milliseconds(
+                        Int64.random(in: 0...(periodMilliseconds / Int64(count) + 1), using: &generator)))
+                let cost = Int.random(in: 1...burst, using: &generator)
+                switch limiter.decide(key: 7, now: clock.now(), cost: cost) {
+                case .allowed:
+                    admitted += cost
+                case .limited(let wait):
+                    // Waiting exactly the reported time must be enough.
+                    var probe = limiter
+                    let later = clock.now().advanced(by: .milliseconds(wait))
+                    #expect(probe.decide(key: 7, now: later, cost: cost).isAllowed, "seed \(generator.seed)")
+                case .exceedsBurst:
+                    Issue.record("cost \(cost) never exceeds burst \(burst)")
+                }
+                let elapsed = Double(clock.now().nanoseconds - start.nanoseconds) / 1e6
+                let ceiling = Double(burst) + elapsed / Double(periodMilliseconds) * Double(count)
+                #expect(
+                    Double(admitted) <= ceiling + 1e-9, "seed \(generator.seed): \(admitted) > \(ceiling)")
+            }
+        }
+    }
+
+    @Test("memory stays within maxKeys under a flood of distinct keys")
+    func boundedUnderFlood() throws {
+        var limiter = KeyedRateLimiter<Int>(
+            configuration: RateLimitConfiguration(
+                rate: try Rate(parsing: "1/min"), burst: 3, maxKeys: 100))
+        let clock = ManualClock()
+        for key in 0..<10_000 {
+            _ = limiter.decide(key: key, now: clock.now())
+            #expect(limiter.count <= 100)
+            if key % 97 == 0 { clock.advance(by: .milliseconds(10)) }
+        }
+        #expect(limiter.keysEvicted > 0)
     }
 }

@@ -4,23 +4,31 @@ import Testing
 
 @Suite("Rate strings")
 struct RateTests {
-    @Test("parses count/unit forms", arguments: [
-        ("30/min", 30, Duration.seconds(60)), ("5/s", 5, .seconds(1)), ("1000/h", 1000, .seconds(3600)),
-        ("10/30s", 10, .seconds(30)), ("100 / 5 minutes", 100, .seconds(300)), ("2/day", 2, .seconds(86_400)),
-        ("50/100ms", 50, .milliseconds(100)), ("7/SEC", 7, .seconds(1)), ("1/m", 1, .seconds(60)),
-    ])
+    @Test(
+        "parses count/unit forms",
+        arguments: [
+            ("30/min", 30, Duration.seconds(60)), ("5/s", 5, .seconds(1)), ("1000/h", 1000, .seconds(3600)),
+            ("10/30s", 10, .seconds(30)), ("100 / 5 minutes", 100, .seconds(300)),
+            ("2/day", 2, .seconds(86_400)),
+            ("50/100ms", 50, .milliseconds(100)), ("7/SEC", 7, .seconds(1)), ("1/m", 1, .seconds(60)),
+        ])
     func parses(text: String, count: Int, period: Duration) throws {
         let rate = try Rate(parsing: text)
         #expect(rate.count == count)
         #expect(rate.period == period)
     }
 
-    @Test("rejects malformed strings with a typed error", arguments: [
-        ("", RateParseError.empty), ("   ", .empty), ("30", .missingSlash), ("abc/min", .invalidCount("abc")),
-        ("0/min", .invalidCount("0")), ("-3/s", .invalidCount("-3")), ("30/fortnight", .unknownUnit("fortnight")),
-        ("30/", .unknownUnit("")), ("30/0s", .invalidPeriod("0s")), ("1000000001/s", .countTooLarge("1000000001")),
-        ("5/1.5s", .unknownUnit(".5s")),
-    ])
+    @Test(
+        "rejects malformed strings with a typed error",
+        arguments: [
+            ("", RateParseError.empty), ("   ", .empty), ("30", .missingSlash),
+            ("abc/min", .invalidCount("abc")),
+            ("0/min", .invalidCount("0")), ("-3/s", .invalidCount("-3")),
+            ("30/fortnight", .unknownUnit("fortnight")),
+            ("30/", .unknownUnit("")), ("30/0s", .invalidPeriod("0s")),
+            ("1000000001/s", .countTooLarge("1000000001")),
+            ("5/1.5s", .unknownUnit(".5s")),
+        ])
     func rejects(text: String, error: RateParseError) {
         #expect(throws: error) { try Rate(parsing: text) }
     }

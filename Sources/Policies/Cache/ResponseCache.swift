@@ -57,7 +57,9 @@ public struct ResponseCache: Sendable {
 
     /// The tokens of a live entry for `key`, marking it most recently used; nil on a miss.
     /// With the policy's mode `off` this returns nil without counting anything.
-    public mutating func lookup(_ key: ResponseCacheKey, policy: ResponseCachePolicy, now: PolicyInstant) -> [String]? {
+    public mutating func lookup(_ key: ResponseCacheKey, policy: ResponseCachePolicy, now: PolicyInstant)
+        -> [String]?
+    {
         guard policy.mode == .exact else { return nil }
         guard let slotIndex = index[key], let slot = slots[slotIndex] else {
             counters.misses += 1
@@ -79,8 +81,10 @@ public struct ResponseCache: Sendable {
     /// cache-safe, or when it is too large; otherwise stored (replacing any entry for the key)
     /// with expiry `now + policy.ttl`, evicting least recently used entries to stay in bounds.
     @discardableResult
-    public mutating func store(_ key: ResponseCacheKey, tokens: [String], traits: ReplyTraits,
-                               policy: ResponseCachePolicy, now: PolicyInstant) -> ResponseCacheStoreOutcome {
+    public mutating func store(
+        _ key: ResponseCacheKey, tokens: [String], traits: ReplyTraits,
+        policy: ResponseCachePolicy, now: PolicyInstant
+    ) -> ResponseCacheStoreOutcome {
         guard policy.mode == .exact else {
             counters.refusedCachingOff += 1
             return .refusedCachingOff
@@ -94,13 +98,15 @@ public struct ResponseCache: Sendable {
             return .refusedStateChange
         }
         let bytes = ResponseCache.entryBytes(key: key, tokens: tokens)
-        guard bytes <= policy.maxEntryBytes, bytes <= configuration.maxBytes, configuration.maxEntries > 0 else {
+        guard bytes <= policy.maxEntryBytes, bytes <= configuration.maxBytes, configuration.maxEntries > 0
+        else {
             counters.refusedTooLarge += 1
             return .refusedTooLarge
         }
         if let existing = index[key] { remove(existing) }
-        let slot = Slot(key: key, tokens: tokens, bytes: bytes, expires: now.advanced(by: policy.ttl),
-                        previous: -1, next: -1)
+        let slot = Slot(
+            key: key, tokens: tokens, bytes: bytes, expires: now.advanced(by: policy.ttl),
+            previous: -1, next: -1)
         let slotIndex: Int
         if let free = freeSlots.popLast() {
             slots[free] = slot

@@ -18,7 +18,8 @@ extension ResponseCacheKey {
     /// Punctuation is kept: "hi!" and "hi?" may deserve different replies.
     public static func normalize(_ input: String) -> String {
         let isASCII = input.utf8.allSatisfy { $0 < 0x80 }
-        let folded = isASCII ? input.lowercased() : input.precomposedStringWithCompatibilityMapping.lowercased()
+        let folded =
+            isASCII ? input.lowercased() : input.precomposedStringWithCompatibilityMapping.lowercased()
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in folded.unicodeScalars {

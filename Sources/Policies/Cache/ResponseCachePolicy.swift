@@ -21,8 +21,10 @@ public struct ResponseCachePolicy: Hashable, Sendable {
     public var stateChangingRepliesAreCacheSafe: Bool
 
     /// Creates a policy; defaults as documented on each property.
-    public init(mode: Mode = .off, ttl: Duration = .seconds(600), maxEntryBytes: Int = 16_384,
-                randomRepliesAreCacheSafe: Bool = false, stateChangingRepliesAreCacheSafe: Bool = false) {
+    public init(
+        mode: Mode = .off, ttl: Duration = .seconds(600), maxEntryBytes: Int = 16_384,
+        randomRepliesAreCacheSafe: Bool = false, stateChangingRepliesAreCacheSafe: Bool = false
+    ) {
         self.mode = mode
         self.ttl = ttl
         self.maxEntryBytes = maxEntryBytes

@@ -1,10 +1,3 @@
-/// One finding in scan coordinates (normalised byte offsets, half-open).
-struct RawMatch: Hashable, Sendable {
-    var start: Int
-    var end: Int
-    var type: PIIType
-}
-
 /// The single-pass detector engine behind ``Scrubber``.
 ///
 /// How it stays fast: one left-to-right walk over bytes. Runs of word bytes are skipped as a
@@ -26,12 +19,19 @@ struct PIIScanner {
     var lastEnd: Int
     /// Where the walk resumes after a detector declined but consumed a run (0 = no hint).
     var resumeAt = 0
+    /// ``runEnd(_:_:)`` memo: the last measured run of each class.
+    var runStarts = InlineArray<9, Int>(repeating: 0)
+    var runEnds = InlineArray<9, Int>(repeating: 0)
+    /// The extent of the last URL examined and found clean (see ``detectURL(_:schemeEnd:)``).
+    var cleanURLEnd = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) {
         b = bytes
         n = bytes.count
         self.from = from
-        lastEnd = from
+        // Context before `from` still counts for look-back; findings cannot start there
+        // because the walk starts at `from` and the e-mail floor is max(lastEnd, from).
+        lastEnd = 0
     }
 
     /// Scans `bytes` from `from` and returns findings in order.
@@ -48,7 +48,7 @@ struct PIIScanner {
             if isWordByte(c) {
                 var wordEnd = i + 1
                 while wordEnd < n && isWordByte(b[wordEnd]) { wordEnd += 1 }
-                if c < 0x80, c != 0x5F, let end = detectWord(i, wordEnd) {
+                if c != 0x5F, let end = detectWord(i, wordEnd) {
                     i = end
                     continue
                 }
@@ -76,8 +76,8 @@ struct PIIScanner {
 
     /// Records a finding and returns where the walk resumes.
     @discardableResult
-    mutating func record(_ start: Int, _ end: Int, _ type: PIIType) -> Int {
-        matches.append(RawMatch(start: start, end: end, type: type))
+    mutating func record(_ start: Int, _ end: Int, _ type: PIIType, anchor: Int? = nil) -> Int {
+        matches.append(RawMatch(start: start, end: end, type: type, anchor: min(start, anchor ?? start)))
         lastEnd = end
         return end
     }
@@ -88,7 +88,9 @@ struct PIIScanner {
         let c = b[i]
         if isDigit(c) { return detectDigitWord(i, wordEnd) }
         if let end = detectPrefixedKey(i) { return end }
-        if isAlpha(at(i + 1)) && isDigit(at(i + 2)) && isDigit(at(i + 3)), let end = detectIBAN(i) { return end }
+        if isAlpha(at(i + 1)) && isDigit(at(i + 2)) && isDigit(at(i + 3)), let end = detectIBAN(i) {
+            return end
+        }
         let next = at(wordEnd)
         if isHex(c) && wordEnd - i <= 4 && (next == 0x3A || (next == 0x2D && wordEnd - i == 2)) {
             if let end = detectMAC(i) { return end }
@@ -149,7 +151,7 @@ struct PIIScanner {
     func numericBoundaryBefore(_ index: Int) -> Bool {
         if index == 0 { return true }
         let previous = b[index - 1]
-        if isSpace(previous) { return true }
+        if isSpace(previous) || previous >= 0x80 { return true }
         switch previous {
         case 0x28, 0x5B, 0x7B, 0x22, 0x27, 0x60, 0x2C, 0x3B, 0x3D, 0x3C, 0x3E, 0x2A, 0x3A, 0x7C: return true
         default: return false
@@ -168,10 +170,12 @@ struct PIIScanner {
         }
     }
 
-    /// Whether a token-like entity (key, address) may end at `index`.
+    /// Whether a token-like entity (key, address) may end at `index`: no word byte after it,
+    /// and no `-` that continues into more token characters.
     func tokenBoundaryAfter(_ index: Int) -> Bool {
         let next = at(index)
-        return !(isWordByte(next) || next == 0x2D)
+        if isWordByte(next) { return false }
+        return next != 0x2D || !(isAlnum(at(index + 1)) || at(index + 1) == 0x5F)
     }
 
     /// Lowercased equality of `b[start..<start+word.count]` with an ASCII lowercase word.
@@ -192,18 +196,41 @@ struct PIIScanner {
         return true
     }
 
-    /// End of the run starting at `start` of bytes satisfying `allowed`.
-    @inline(__always) func runEnd(_ start: Int, _ allowed: (UInt8) -> Bool) -> Int {
+    /// End of the run of `runClass` bytes starting at `start`.
+    ///
+    /// Memoised per class: every start inside a run already measured ends where it ended.
+    /// Without this, text like "key=key=key=…" or "eyJ-eyJ-…" would re-measure the same run
+    /// from every word start — quadratic in the message size.
+    mutating func runEnd(_ start: Int, _ runClass: RunClass) -> Int {
+        let slot = runClass.rawValue
+        if runStarts[slot] <= start && start < runEnds[slot] { return runEnds[slot] }
         var index = start
-        while index < n && allowed(b[index]) { index += 1 }
+        while index < n && runClass.contains(b[index]) { index += 1 }
+        if index > start {
+            runStarts[slot] = start
+            runEnds[slot] = index
+        }
         return index
     }
 
     /// The lowercase ASCII words in the `window` bytes before `index`, nearest first.
+    ///
+    /// The window stops at the end of the previous finding and at `]` or `>`, so context never
+    /// comes from inside something already redacted — neither from the original text of a
+    /// finding nor from the label that replaced it ("<PHONE_1>" must not count as "phone").
+    /// That keeps a second pass over scrubbed text deciding exactly as the first did.
     func wordsBefore(_ index: Int, window: Int) -> [[UInt8]] {
         var words: [[UInt8]] = []
         var cursor = index - 1
-        let limit = max(0, index - window)
+        var limit = max(0, index - window, lastEnd)
+        var barrier = index - 1
+        while barrier >= limit {
+            if b[barrier] == 0x5D || b[barrier] == 0x3E {
+                limit = barrier + 1
+                break
+            }
+            barrier -= 1
+        }
         while cursor >= limit {
             while cursor >= limit && !isAlpha(b[cursor]) { cursor -= 1 }
             if cursor < limit { break }
@@ -216,6 +243,27 @@ struct PIIScanner {
     }
 }
 
+/// The byte classes detectors measure runs of.
+enum RunClass: Int {
+    case base64URL, upperOrDigit, alnum, alnumOrUnderscore, alnumOrDash, hex, secretValue, nonSpace, alpha
+
+    @inline(__always) func contains(_ c: UInt8) -> Bool {
+        switch self {
+        case .base64URL: isBase64URL(c)
+        case .upperOrDigit: isUpper(c) || isDigit(c)
+        case .alnum: isAlnum(c)
+        case .alnumOrUnderscore: isAlnum(c) || c == 0x5F
+        case .alnumOrDash: isAlnum(c) || c == 0x2D
+        case .hex: isHex(c)
+        case .secretValue:
+            isAlnum(c) || c == 0x2B || c == 0x2F || c == 0x3D || c == 0x5F || c == 0x2D || c == 0x2E
+                || c == 0x7E
+        case .nonSpace: !isSpace(c)
+        case .alpha: isAlpha(c)
+        }
+    }
+}
+
 // MARK: - Byte classes (free functions so they inline everywhere)
 
 @inline(__always) func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
@@ -224,7 +272,10 @@ struct PIIScanner {
 @inline(__always) func isLower(_ c: UInt8) -> Bool { c &- 0x61 < 26 }
 @inline(__always) func isAlnum(_ c: UInt8) -> Bool { isDigit(c) || isAlpha(c) }
 @inline(__always) func isHex(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20) &- 0x61 < 6 }
-@inline(__always) func isWordByte(_ c: UInt8) -> Bool { isAlnum(c) || c == 0x5F || c >= 0x80 }
+/// ASCII letters, digits and `_`. Non-ASCII bytes are deliberately not word bytes: scripts
+/// written without spaces (Japanese, Chinese, Thai) put numbers and addresses right next to
+/// letters ("携帯は090-3456-7812です"), so a non-ASCII neighbour must count as a boundary.
+@inline(__always) func isWordByte(_ c: UInt8) -> Bool { isAlnum(c) || c == 0x5F }
 @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c &- 0x09) < 5 }
 @inline(__always) func lower(_ c: UInt8) -> UInt8 { isUpper(c) ? c | 0x20 : c }
 @inline(__always) func isBase64URL(_ c: UInt8) -> Bool { isAlnum(c) || c == 0x2D || c == 0x5F }

@@ -32,7 +32,9 @@ public struct ScrubSession: Sendable {
         switch type {
         case .email: return value.lowercased()
         case .phone, .creditCard, .iban, .ssn:
-            let kept = value.unicodeScalars.filter { $0.properties.numericType != nil || $0.properties.isAlphabetic }
+            let kept = value.unicodeScalars.filter {
+                $0.properties.numericType != nil || $0.properties.isAlphabetic
+            }
             var digits = ""
             for scalar in kept {
                 if let numeric = scalar.properties.numericValue, scalar.properties.numericType == .decimal {

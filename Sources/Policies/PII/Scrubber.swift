@@ -86,11 +86,14 @@ public struct Scrubber: Sendable {
             let text = ScanText(normalizing: buffer)
             // `from` is a byte offset in the original; find the first normalised byte at or after it.
             var normalisedFrom = 0
-            while normalisedFrom < text.bytes.count && Int(text.originalOffsets[normalisedFrom]) < from { normalisedFrom += 1 }
+            while normalisedFrom < text.bytes.count && Int(text.originalOffsets[normalisedFrom]) < from {
+                normalisedFrom += 1
+            }
             matches = text.bytes.withUnsafeBufferPointer { PIIScanner.scan($0, from: normalisedFrom) }
             for index in matches.indices {
                 matches[index].start = Int(text.originalOffsets[matches[index].start])
                 matches[index].end = Int(text.originalOffsets[matches[index].end])
+                matches[index].anchor = Int(text.originalOffsets[matches[index].anchor])
             }
         }
         if configuration.types.count != PIIType.allCases.count {
@@ -122,8 +125,10 @@ public struct Scrubber: Sendable {
     }
 
     /// The bytes in `range` with the spans (all inside `range`) replaced.
-    mutating func render(_ buffer: UnsafeBufferPointer<UInt8>, _ spans: [RawMatch], range: Range<Int>,
-                         session: inout ScrubSession) -> String {
+    mutating func render(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ spans: [RawMatch], range: Range<Int>,
+        session: inout ScrubSession
+    ) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(range.count + spans.count * 16)
         var cursor = range.lowerBound
@@ -133,7 +138,8 @@ public struct Scrubber: Sendable {
             case .label:
                 output.append(contentsOf: labels[span.type.ordinal].utf8)
             case .placeholder:
-                let value = String(decoding: UnsafeBufferPointer(rebasing: buffer[span.start..<span.end]), as: UTF8.self)
+                let value = String(
+                    decoding: UnsafeBufferPointer(rebasing: buffer[span.start..<span.end]), as: UTF8.self)
                 output.append(contentsOf: session.placeholder(for: span.type, value: value[...]).utf8)
             }
             counters.count(span.type)

@@ -1,9 +1,10 @@
 /// Scrubs a reply that arrives as a stream of tokens, so an entity split across tokens
 /// ("4111 1111" + " 1111 1111") is still caught.
 ///
-/// Text is released only when at least ``ScrubberConfiguration/holdBackBytes`` (default 256)
+/// Text is released only when at least ``ScrubberConfiguration/holdBackBytes`` (default 128)
 /// bytes follow it, and only right after ASCII whitespace that lies outside every finding;
-/// ``finish()`` releases the rest. Findings without whitespace (e-mail, URL, key, JWT) are
+/// ``finish()`` releases the rest. A cut never falls between a keyword and the value it
+/// flags ("password: x"). Findings without whitespace (e-mail, URL, key, JWT) are
 /// therefore never cut, findings with whitespace are shorter than the window, and an
 /// unterminated PEM block extends to the end of the buffer and so is held until its END
 /// line. The last 128 released bytes stay as look-back context, so the output equals
@@ -79,7 +80,11 @@ public struct StreamingScrubber: Sendable {
             if !final {
                 cut = bytes.count - holdBack
                 while cut > from {
-                    if isSpace(bytes[cut - 1]) && !findings.contains(where: { $0.start < cut && cut < $0.end }) { break }
+                    if isSpace(bytes[cut - 1])
+                        && !findings.contains(where: { $0.anchor < cut && cut < $0.end })
+                    {
+                        break
+                    }
                     cut -= 1
                 }
                 if cut <= from { return "" }

@@ -25,7 +25,8 @@ extension Rate {
         let digits = periodText.utf8.prefix { $0 >= 0x30 && $0 <= 0x39 }
         var multiplier: Int64 = 1
         if !digits.isEmpty {
-            guard digits.count <= 9, let value = Int64(String(decoding: digits, as: UTF8.self)), value >= 1 else {
+            guard digits.count <= 9, let value = Int64(String(decoding: digits, as: UTF8.self)), value >= 1
+            else {
                 throw .invalidPeriod(periodText)
             }
             multiplier = value
@@ -55,10 +56,15 @@ extension String {
         let bytes = Array(utf8)
         var start = 0
         var end = bytes.count
-        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A || bytes[start] == 0x0D {
+        while start < end,
+            bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A || bytes[start] == 0x0D
+        {
             start += 1
         }
-        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D {
+        while end > start,
+            bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0A
+                || bytes[end - 1] == 0x0D
+        {
             end -= 1
         }
         return String(decoding: bytes[start..<end], as: UTF8.self)

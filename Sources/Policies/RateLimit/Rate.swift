@@ -15,7 +15,7 @@ public struct Rate: Hashable, Sendable, CustomStringConvertible {
     /// is not positive.
     public init?(count: Int, per period: Duration) {
         guard count >= 1, count <= Rate.maximumCount, period > .zero,
-              period.policyNanoseconds < Int64.max
+            period.policyNanoseconds < Int64.max
         else { return nil }
         self.count = count
         self.period = period
@@ -27,8 +27,10 @@ public struct Rate: Hashable, Sendable, CustomStringConvertible {
     /// The canonical spelling, e.g. `30/min`, `5/s`, `10/30s`.
     public var description: String {
         let nanos = periodNanoseconds
-        for (unit, size) in [("d", Int64(86_400_000_000_000)), ("h", 3_600_000_000_000),
-                             ("min", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000)]
+        for (unit, size) in [
+            ("d", Int64(86_400_000_000_000)), ("h", 3_600_000_000_000),
+            ("min", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000),
+        ]
         where nanos % size == 0 {
             let multiple = nanos / size
             return multiple == 1 ? "\(count)/\(unit)" : "\(count)/\(multiple)\(unit)"

@@ -8,6 +8,7 @@ enum BenchCommand {
         name: "bench",
         abstract: "Measure Persona's speed: registry loading, engines, the server.",
         subcommands: [
-            BenchRegistryCommand.command
+            BenchRegistryCommand.command,
+            BenchScriptCommand.command,
         ])
 }

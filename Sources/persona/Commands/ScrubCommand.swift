@@ -19,24 +19,32 @@ enum ScrubCommand {
             """,
         options: [
             .flag("jsonl", help: "Read and write JSON Lines; report entities instead of scrubbing."),
-            .option("replace", valueName: "template", default: "[{type}]",
-                    help: "What a finding becomes; {type} is its uppercase type name."),
-            .flag("placeholders", help: "Replace with numbered placeholders (<EMAIL_1>), stable within the run."),
+            .option(
+                "replace", valueName: "template", default: "[{type}]",
+                help: "What a finding becomes; {type} is its uppercase type name."),
+            .flag(
+                "placeholders", help: "Replace with numbered placeholders (<EMAIL_1>), stable within the run."
+            ),
         ],
         run: run)
 
     /// Runs the scrubber over standard input.
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         var scrubber = ScrubberConfiguration()
-        scrubber.replacement = values.flag("placeholders")
+        scrubber.replacement =
+            values.flag("placeholders")
             ? .placeholder : .label(template: try values.string("replace"))
-        let run = ScrubRun(configuration: ScrubRun.Configuration(jsonLines: values.flag("jsonl"), scrubber: scrubber))
+        let run = ScrubRun(
+            configuration: ScrubRun.Configuration(jsonLines: values.flag("jsonl"), scrubber: scrubber))
         let input = FileHandle.standardInput
         let summary: ScrubRun.Summary
         do {
             summary = try run.run(
                 read: {
-                    let data = input.readData(ofLength: 1 << 16)
+                    // `availableData` returns as soon as anything arrives (not after 64 KiB like
+                    // `readData(ofLength:)`), so an interactive caller gets each answer before
+                    // sending its next line.
+                    let data = input.availableData
                     return data.isEmpty ? nil : [UInt8](data)
                 },
                 write: { context.stdout.write($0) })
@@ -44,7 +52,8 @@ enum ScrubCommand {
             throw CommandFailure("scrub refused the input: \(error)")
         }
         if summary.failedLines > 0 {
-            throw CommandFailure("\(summary.failedLines) line(s) could not be scrubbed; see the error lines in the output")
+            throw CommandFailure(
+                "\(summary.failedLines) line(s) could not be scrubbed; see the error lines in the output")
         }
     }
 }

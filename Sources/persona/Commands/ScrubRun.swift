@@ -22,6 +22,10 @@ struct ScrubRun {
         var jsonLines = false
         /// The scrubber's settings.
         var scrubber = ScrubberConfiguration()
+        /// Longest JSON line accepted, in bytes without the newline. Default 1 MiB; a longer
+        /// line is answered with an error as soon as the limit is crossed and skipped to its
+        /// newline without being buffered.
+        var maxLineBytes = 1 << 20
     }
 
     /// The outcome of a run.
@@ -38,7 +42,8 @@ struct ScrubRun {
 
     /// Reads chunks from `read` (nil at end of input) and writes results to `write`.
     func run(read: () throws -> [UInt8]?, write: (String) -> Void) throws -> Summary {
-        configuration.jsonLines ? try runLines(read: read, write: write) : try runPlain(read: read, write: write)
+        configuration.jsonLines
+            ? try runLines(read: read, write: write) : try runPlain(read: read, write: write)
     }
 
     private func runPlain(read: () throws -> [UInt8]?, write: (String) -> Void) throws -> Summary {
@@ -68,6 +73,8 @@ struct ScrubRun {
         var output: [UInt8] = []
         output.reserveCapacity(1 << 16)
         var atEnd = false
+        var skippingLongLine = false
+        let limit = configuration.maxLineBytes
         while !atEnd {
             if let chunk = try read() { buffer.append(contentsOf: chunk) } else { atEnd = true }
             var start = 0
@@ -75,15 +82,38 @@ struct ScrubRun {
                 while start < bytes.count {
                     var end = start
                     while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-                    if end == bytes.count && !atEnd { break }
-                    lineNumber += 1
+                    if skippingLongLine {
+                        start = min(end + 1, bytes.count)
+                        if end < bytes.count { skippingLongLine = false }
+                        continue
+                    }
                     var lineEnd = end
                     if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                    if end == bytes.count && !atEnd {
+                        // An incomplete line: wait for more, unless it is already too long.
+                        if end - start > limit {
+                            lineNumber += 1
+                            ScrubRun.fail(
+                                "line longer than \(limit) bytes", id: nil, number: lineNumber,
+                                summary: &summary, output: &output)
+                            skippingLongLine = true
+                            start = bytes.count
+                        }
+                        break
+                    }
+                    lineNumber += 1
                     let line = UnsafeBufferPointer(rebasing: bytes[start..<lineEnd])
                     start = min(end + 1, bytes.count)
+                    if line.count > limit {
+                        ScrubRun.fail(
+                            "line longer than \(limit) bytes", id: nil, number: lineNumber, summary: &summary,
+                            output: &output)
+                        continue
+                    }
                     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                    processLine(line, number: lineNumber, scrubber: scrubber, parser: parser,
-                                summary: &summary, output: &output)
+                    processLine(
+                        line, number: lineNumber, scrubber: scrubber, parser: parser,
+                        summary: &summary, output: &output)
                 }
             }
             buffer.removeFirst(start)
@@ -95,20 +125,13 @@ struct ScrubRun {
         return summary
     }
 
-    private func processLine(_ line: UnsafeBufferPointer<UInt8>, number: Int, scrubber: Scrubber, parser: JSONParser,
-                             summary: inout Summary, output: inout [UInt8]) {
+    private func processLine(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, scrubber: Scrubber, parser: JSONParser,
+        summary: inout Summary, output: inout [UInt8]
+    ) {
         var id: JSONValue? = nil
         func fail(_ message: String) {
-            summary.failedLines += 1
-            output.append(contentsOf: "{".utf8)
-            if let id {
-                output.append(contentsOf: "\"id\":".utf8)
-                output.append(contentsOf: id.serializedBytes())
-                output.append(UInt8(ascii: ","))
-            }
-            output.append(contentsOf: "\"line\":\(number),\"error\":".utf8)
-            output.append(contentsOf: JSONValue.string(message).serializedBytes())
-            output.append(contentsOf: "}\n".utf8)
+            ScrubRun.fail(message, id: id, number: number, summary: &summary, output: &output)
         }
         let value: JSONValue
         do {
@@ -116,7 +139,9 @@ struct ScrubRun {
         } catch {
             return fail("invalid JSON: \(error)")
         }
-        guard case .object(let object) = value else { return fail("expected an object with \"id\" and \"text\"") }
+        guard case .object(let object) = value else {
+            return fail("expected an object with \"id\" and \"text\"")
+        }
         id = object["id"]
         guard id != nil else { return fail("missing \"id\"") }
         guard let text = object["text"]?.stringValue else { return fail("\"text\" must be a string") }
@@ -138,6 +163,22 @@ struct ScrubRun {
             output.append(contentsOf: "\",\"start\":\(entity.start),\"end\":\(entity.end)}".utf8)
         }
         output.append(contentsOf: "]}\n".utf8)
+    }
+
+    /// Appends `{"id": …, "line": N, "error": "…"}` and counts the failure.
+    private static func fail(
+        _ message: String, id: JSONValue?, number: Int, summary: inout Summary, output: inout [UInt8]
+    ) {
+        summary.failedLines += 1
+        output.append(contentsOf: "{".utf8)
+        if let id {
+            output.append(contentsOf: "\"id\":".utf8)
+            output.append(contentsOf: id.serializedBytes())
+            output.append(UInt8(ascii: ","))
+        }
+        output.append(contentsOf: "\"line\":\(number),\"error\":".utf8)
+        output.append(contentsOf: JSONValue.string(message).serializedBytes())
+        output.append(contentsOf: "}\n".utf8)
     }
 
     /// The length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence.

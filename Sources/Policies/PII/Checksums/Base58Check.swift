@@ -63,7 +63,7 @@ package enum Base58Check {
     /// Whether `text` is a valid P2PKH or P2SH mainnet address.
     package static func isValidAddress(_ text: some Collection<UInt8>) -> Bool {
         guard text.count >= 26, text.count <= 35, let decoded = decode(text), decoded.count == 25,
-              decoded[0] == 0x00 || decoded[0] == 0x05
+            decoded[0] == 0x00 || decoded[0] == 0x05
         else { return false }
         return checksum(Array(decoded[0..<21])) == Array(decoded[21..<25])
     }

@@ -35,7 +35,9 @@ package enum Bech32 {
 
     /// Verifies a lowercase bech32 string `hrp1data`; returns the encoding, or nil.
     package static func verify(_ text: [UInt8]) -> Encoding? {
-        guard let separator = text.lastIndex(of: 0x31), separator >= 1, text.count - separator - 1 >= 6 else { return nil }
+        guard let separator = text.lastIndex(of: 0x31), separator >= 1, text.count - separator - 1 >= 6 else {
+            return nil
+        }
         var data: [UInt8] = []
         for char in text[(separator + 1)...] {
             guard let value = value(char) else { return nil }
@@ -57,7 +59,9 @@ package enum Bech32 {
         let hasUpper = bytes.contains { $0 >= 0x41 && $0 <= 0x5A }
         if hasLower && hasUpper { return false }
         let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        guard lower[0] == 0x62, lower[1] == 0x63, lower[2] == 0x31, let encoding = verify(lower) else { return false }
+        guard lower[0] == 0x62, lower[1] == 0x63, lower[2] == 0x31, let encoding = verify(lower) else {
+            return false
+        }
         guard let version = value(lower[3]) else { return false }
         let programBits = (lower.count - 4 - 6) * 5
         let programBytes = programBits / 8

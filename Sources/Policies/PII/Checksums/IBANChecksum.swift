@@ -6,7 +6,7 @@ package enum IBANChecksum {
     package static func isValid(_ characters: some Collection<UInt8>) -> Bool {
         let chars = Array(characters)
         guard chars.count >= 15, let expected = length(country: chars[0], chars[1]),
-              expected == chars.count
+            expected == chars.count
         else { return false }
         var remainder = 0
         for index in 0..<chars.count {

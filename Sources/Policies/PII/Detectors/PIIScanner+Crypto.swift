@@ -2,7 +2,7 @@ extension PIIScanner {
     /// `0x` + exactly 40 hex digits; mixed case must match the EIP-55 checksum.
     mutating func detectEthereum(_ i: Int, _ wordEnd: Int) -> Int? {
         guard wordEnd - i == 42, isHexRun(i + 2, wordEnd), tokenBoundaryAfter(wordEnd),
-              EIP55.isAcceptable(UnsafeBufferPointer(rebasing: b[(i + 2)..<wordEnd]))
+            EIP55.isAcceptable(UnsafeBufferPointer(rebasing: b[(i + 2)..<wordEnd]))
         else { return nil }
         return record(i, wordEnd, .cryptoWallet)
     }
@@ -10,7 +10,7 @@ extension PIIScanner {
     /// A legacy Bitcoin address (`1…` P2PKH, `3…` P2SH) whose base58check checksum holds.
     mutating func detectBase58(_ i: Int, _ wordEnd: Int) -> Int? {
         guard tokenBoundaryAfter(wordEnd),
-              Base58Check.isValidAddress(UnsafeBufferPointer(rebasing: b[i..<wordEnd]))
+            Base58Check.isValidAddress(UnsafeBufferPointer(rebasing: b[i..<wordEnd]))
         else { return nil }
         return record(i, wordEnd, .cryptoWallet)
     }
@@ -32,7 +32,9 @@ extension PIIScanner {
             characters.append(isLower(c) ? c & ~0x20 : c)
             cursor += 1
         }
-        guard characters.count == length, !isWordByte(at(cursor)), IBANChecksum.isValid(characters) else { return nil }
+        guard characters.count == length, !isWordByte(at(cursor)), IBANChecksum.isValid(characters) else {
+            return nil
+        }
         return record(i, cursor, .iban)
     }
 }

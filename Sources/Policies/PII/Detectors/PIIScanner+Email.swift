@@ -7,12 +7,15 @@ extension PIIScanner {
         var start = sign
         while start > floor {
             let c = b[start - 1]
-            guard isAlnum(c) || c == 0x2E || c == 0x5F || c == 0x25 || c == 0x2B || c == 0x2D || c == 0x27 else { break }
+            guard isAlnum(c) || c == 0x2E || c == 0x5F || c == 0x25 || c == 0x2B || c == 0x2D || c == 0x27
+            else { break }
             start -= 1
             if sign - start > 64 { return nil }
         }
         // Leading punctuation belongs to the sentence, not the address.
-        while start < sign, b[start] == 0x2E || b[start] == 0x2D || b[start] == 0x27 || b[start] == 0x2B { start += 1 }
+        while start < sign, b[start] == 0x2E || b[start] == 0x2D || b[start] == 0x27 || b[start] == 0x2B {
+            start += 1
+        }
         guard start < sign, b[sign - 1] != 0x2E else { return nil }
         var index = start + 1
         while index < sign {
@@ -37,6 +40,13 @@ extension PIIScanner {
             break
         }
         guard labels >= 2 else { return nil }
+        // "icon@2x.png": a retina asset name, not an address (digits + "x" as the domain).
+        let firstLabelEnd = (sign + 1..<cursor).first { b[$0] == 0x2E } ?? cursor
+        if firstLabelEnd - sign >= 3 && lower(b[firstLabelEnd - 1]) == 0x78
+            && isDigitRun(sign + 1, firstLabelEnd - 1) && labels == 2
+        {
+            return nil
+        }
         let tldLength = cursor - lastLabelStart
         let alphabeticTLD = (lastLabelStart..<cursor).allSatisfy { isAlpha(b[$0]) }
         guard (alphabeticTLD && tldLength >= 2) || matchesLower(lastLabelStart, "xn--") else { return nil }

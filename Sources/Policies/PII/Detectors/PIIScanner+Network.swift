@@ -14,7 +14,9 @@ extension PIIScanner {
         }
         let end = start + 17
         let next = at(end)
-        guard !isWordByte(next), !((next == separator || next == 0x2E) && isHex(at(end + 1))) else { return nil }
+        guard !isWordByte(next), !((next == separator || next == 0x2E) && isHex(at(end + 1))) else {
+            return nil
+        }
         return allZero ? nil : record(start, end, .macAddress)
     }
 
@@ -93,7 +95,9 @@ extension PIIScanner {
         var nonZero = 0
         for index in 0..<groups where values[index] != 0 { nonZero += 1 }
         if nonZero == 0 { return nil }
-        if nonZero == 1 && values[groups - 1] == 1 && (!compressed || compressionIndex < groups) { return nil }
+        if nonZero == 1 && values[groups - 1] == 1 && (!compressed || compressionIndex < groups) {
+            return nil
+        }
         // A bare "a::b"-style token with no more than two short groups is more often a C++
         // scope or emoticon than an address.
         if groups <= 2 && (end - start) < 7 { return nil }
@@ -101,7 +105,8 @@ extension PIIScanner {
     }
 
     static let secretParameters: [[UInt8]] = [
-        "token", "access_token", "refresh_token", "id_token", "auth_token", "api_key", "apikey", "api-key", "key",
+        "token", "access_token", "refresh_token", "id_token", "auth_token", "api_key", "apikey", "api-key",
+        "key",
         "secret", "client_secret", "sig", "signature", "password", "passwd", "pwd", "pass", "auth", "session",
         "sessionid", "session_id", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "jwt",
         "private_token", "access_key", "secret_key", "code_verifier",
@@ -111,9 +116,14 @@ extension PIIScanner {
     /// (RFC 3986 §3.2.1) or a query/fragment parameter named like a secret with a non-empty
     /// value (`token=`, `access_token=`, `key=`, `sig=`, ...). The whole URL is the finding.
     /// Other URLs return nil and are scanned as ordinary text.
+    ///
+    /// A URL nested inside a URL already found clean ("https://x/?next=https://y/") reuses
+    /// that URL's end and only checks its own userinfo: its query parameters are a subset of
+    /// the outer one's. That keeps "a://a://a://…" linear.
     mutating func detectURL(_ start: Int, schemeEnd: Int) -> Int? {
         let authorityStart = schemeEnd + 3
-        var cursor = authorityStart
+        let nested = start < cleanURLEnd
+        var cursor = nested ? cleanURLEnd : authorityStart
         while cursor < n {
             let c = b[cursor]
             if isSpace(c) || c == 0x3C || c == 0x3E || c == 0x22 || c == 0x60 || c >= 0x80 { break }
@@ -122,7 +132,9 @@ extension PIIScanner {
         var end = cursor
         while end > authorityStart {
             let c = b[end - 1]
-            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x21 || c == 0x3F || c == 0x29 || c == 0x5D || c == 0x27 || c == 0x3A {
+            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x21 || c == 0x3F || c == 0x29 || c == 0x5D
+                || c == 0x27 || c == 0x3A
+            {
                 end -= 1
             } else {
                 break
@@ -135,10 +147,11 @@ extension PIIScanner {
         }
         var credential = false
         if let at = (authorityStart..<authorityEnd).last(where: { b[$0] == 0x40 }),
-           let colon = (authorityStart..<at).first(where: { b[$0] == 0x3A }), at - colon > 1 {
+            let colon = (authorityStart..<at).first(where: { b[$0] == 0x3A }), at - colon > 1
+        {
             credential = true
         }
-        if !credential {
+        if !credential && !nested {
             var parameterStart = -1
             var index = authorityEnd
             while index <= end {
@@ -153,12 +166,16 @@ extension PIIScanner {
                 index += 1
             }
         }
-        return credential ? record(start, end, .credentialURL) : nil
+        if credential { return record(start, end, .credentialURL) }
+        cleanURLEnd = max(cleanURLEnd, cursor)
+        return nil
     }
 
     /// Whether `name=value` in `b[start..<end]` has a secret-like name and a non-empty value.
     func parameterNamesSecret(_ start: Int, _ end: Int) -> Bool {
-        guard let equals = (start..<end).first(where: { b[$0] == 0x3D }), end - equals > 1 else { return false }
+        guard let equals = (start..<end).first(where: { b[$0] == 0x3D }), end - equals > 1 else {
+            return false
+        }
         let name = (start..<equals).map { lower(b[$0]) }
         return PIIScanner.secretParameters.contains(name)
     }

@@ -1,22 +1,6 @@
-/// A digit sequence with separators, as read by ``PIIScanner/detectNumeric(_:)``.
-struct NumericCandidate {
-    /// Up to 24 digit values (0...9).
-    var digits = InlineArray<24, UInt8>(repeating: 0)
-    var digitCount = 0
-    /// End offset of each group (at most 12 groups).
-    var groupEnds = InlineArray<12, Int>(repeating: 0)
-    /// Digits in each group.
-    var groupLengths = InlineArray<12, Int>(repeating: 0)
-    /// The separator byte before each group (0 for the first).
-    var separators = InlineArray<12, UInt8>(repeating: 0)
-    var groupCount = 0
-    var plus = false
-    var parenthesisedFirstGroup = false
-}
-
 extension PIIScanner {
     static let phoneContext: [[UInt8]] = [
-        "phone", "call", "tel", "telephone", "mobile", "cell", "number", "whatsapp", "text", "sms", "fax",
+        "phone", "call", "tel", "telephone", "mobile", "cell", "whatsapp", "text", "sms", "fax",
         "reach", "contact", "ring", "dial", "handy", "telefon", "telefono", "portable", "movil", "celular",
         "landline", "signal", "viber",
     ].map { Array($0.utf8) }
@@ -26,7 +10,12 @@ extension PIIScanner {
         "customer", "member", "routing", "zip", "postcode", "version", "build", "item", "product", "shipment",
         "parcel", "package", "claim", "batch", "lot", "code", "pnr", "awb", "upc", "ean", "imei", "vin",
     ].map { Array($0.utf8) }
-    static let ssnContext: [[UInt8]] = ["ssn", "social", "security", "ss", "taxpayer", "itin"].map { Array($0.utf8) }
+    static let numberWords: [[UInt8]] = ["number", "num", "no", "nr", "nummer", "numero"].map {
+        Array($0.utf8)
+    }
+    static let ssnContext: [[UInt8]] = ["ssn", "social", "security", "ss", "taxpayer", "itin"].map {
+        Array($0.utf8)
+    }
     static let versionWords: [[UInt8]] = [
         "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "update", "patch",
         "sdk", "kernel", "chrome", "firefox", "ios", "android", "python", "node", "java", "swift", "app",
@@ -57,7 +46,9 @@ extension PIIScanner {
         while cursor < limit && candidate.groupCount < 12 {
             var parenthesised = false
             if b[cursor] == 0x28 {
-                guard candidate.groupCount == 0 || (candidate.plus && candidate.groupCount == 1) else { break }
+                guard candidate.groupCount == 0 || (candidate.plus && candidate.groupCount == 1) else {
+                    break
+                }
                 parenthesised = true
                 cursor += 1
             }
@@ -83,9 +74,20 @@ extension PIIScanner {
                 candidate.separators[candidate.groupCount < 12 ? candidate.groupCount : 11] = 0x29
                 continue
             }
-            guard separator == 0x20 || separator == 0x2D || separator == 0x2E || separator == 0x2F else { break }
+            guard separator == 0x20 || separator == 0x2D || separator == 0x2E || separator == 0x2F else {
+                break
+            }
+            // German "089 / 12 34 56 78": a spaced slash is one separator.
+            if separator == 0x20 && at(cursor + 1) == 0x2F && at(cursor + 2) == 0x20
+                && isDigit(at(cursor + 3))
+            {
+                if candidate.groupCount < 12 { candidate.separators[candidate.groupCount] = 0x2F }
+                cursor += 3
+                continue
+            }
             let following = at(cursor + 1)
-            guard isDigit(following) || (following == 0x28 && candidate.plus && candidate.groupCount == 1) else { break }
+            guard isDigit(following) || (following == 0x28 && candidate.plus && candidate.groupCount == 1)
+            else { break }
             if candidate.groupCount < 12 { candidate.separators[candidate.groupCount] = separator }
             cursor += 1
         }
@@ -133,12 +135,15 @@ extension PIIScanner {
         let d = candidate.digits
 
         if candidate.plus {
-            return (8...15).contains(digitCount) && PIIScanner.isCountryCode(d) && separatorMask & 4 == 0 ? .phone : nil
+            return (8...15).contains(digitCount) && PIIScanner.isCountryCode(d) && separatorMask & 4 == 0
+                ? .phone : nil
         }
         if separatorMask == 4 {
             // Dotted: only the US and French phone layouts; everything else is a date or version.
             if shape == 0x334 && d[0] >= 2 && d[3] >= 2 { return notPhoneContextBefore(start) ? nil : .phone }
-            if shape == 0x22222 && d[0] == 0 && d[1] != 0 { return notPhoneContextBefore(start) ? nil : .phone }
+            if shape == 0x22222 && d[0] == 0 && d[1] != 0 {
+                return notPhoneContextBefore(start) ? nil : .phone
+            }
             return nil
         }
         if separatorMask & 4 != 0 { return nil }
@@ -151,20 +156,25 @@ extension PIIScanner {
             return PIIScanner.isValidSSN(d) ? .ssn : nil
         }
         if digitCount >= 13 {
-            guard digitCount <= 19, separatorMask == 0 || separatorMask == 1 || separatorMask == 2 else { return nil }
+            guard digitCount <= 19, separatorMask == 0 || separatorMask == 1 || separatorMask == 2 else {
+                return nil
+            }
             guard groups == 1 || PIIScanner.isCardGrouping(candidate, groups: groups) else { return nil }
             return PIIScanner.isCard(d, count: digitCount) ? .creditCard : nil
         }
         guard digitCount >= 9, digitCount <= 12 else { return nil }
         if groups == 1 {
-            if digitCount == 9, PIIScanner.isValidSSN(d), contextBefore(start, PIIScanner.ssnContext) { return .ssn }
-            guard PIIScanner.nationalDigits(d, count: digitCount), contextBefore(start, PIIScanner.phoneContext),
-                  !notPhoneContextBefore(start)
+            if digitCount == 9, PIIScanner.isValidSSN(d), contextBefore(start, PIIScanner.ssnContext) {
+                return .ssn
+            }
+            guard PIIScanner.nationalDigits(d, count: digitCount), phoneContext(before: start) == .phone
             else { return nil }
             return .phone
         }
-        guard PIIScanner.nationalShape(d, count: digitCount, shape: shape, candidate: candidate, groups: groups),
-              !notPhoneContextBefore(start)
+        guard
+            PIIScanner.nationalShape(
+                d, count: digitCount, shape: shape, candidate: candidate, groups: groups),
+            !notPhoneContextBefore(start)
         else { return nil }
         return .phone
     }
@@ -174,12 +184,34 @@ extension PIIScanner {
         return before.contains { words.contains($0) }
     }
 
+    /// What the nearest telling word before a number says about it.
+    enum PhoneContext {
+        case phone, notPhone, neutral
+    }
+
+    /// Reads the words before `start`, nearest first, up to 40 bytes: a phone word ("call",
+    /// "phone", "mobile", ...) says phone; an identifier word ("order", "tracking", "invoice",
+    /// ...) or a `#` right before says not-phone; "number"/"no"/"nr" counts as the word before
+    /// it ("order number" is not a phone, "my number" is).
+    func phoneContext(before start: Int) -> PhoneContext {
+        if start >= 1 && b[start - 1] == 0x23 { return .notPhone }
+        if start >= 2 && b[start - 2] == 0x23 { return .notPhone }
+        let words = wordsBefore(start, window: 40)
+        for (index, word) in words.enumerated() {
+            if PIIScanner.notPhoneContext.contains(word) { return .notPhone }
+            if PIIScanner.numberWords.contains(word) {
+                if index + 1 < words.count && PIIScanner.notPhoneContext.contains(words[index + 1]) {
+                    return .notPhone
+                }
+                return .phone
+            }
+            if PIIScanner.phoneContext.contains(word) { return .phone }
+        }
+        return .neutral
+    }
+
     func notPhoneContextBefore(_ start: Int) -> Bool {
-        if start >= 1 && b[start - 1] == 0x23 { return true }
-        if start >= 2 && b[start - 2] == 0x23 { return true }
-        // Only the nearest three words count: "order 123 ... call me on 555-..." is fine.
-        let before = wordsBefore(start, window: 24).prefix(3)
-        return before.contains { PIIScanner.notPhoneContext.contains($0) }
+        phoneContext(before: start) == .notPhone
     }
 
     /// E.164 country codes (ITU-T E.164 assigned list, grouped by their first two digits).
@@ -191,8 +223,9 @@ extension PIIScanner {
         }
         let two = Int(d[0]) * 10 + Int(d[1])
         switch two {
-        case 20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58,
-             60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98:
+        case 20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56,
+            57, 58,
+            60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98:
             return true
         case 21, 22, 23, 24, 25, 26, 29, 35, 37, 38, 42, 50, 59, 67, 68, 69, 85, 87, 88, 96, 97, 99:
             return true  // three-digit codes
@@ -216,7 +249,8 @@ extension PIIScanner {
         let separator = candidate.separators[1]
         for index in 1..<groups where candidate.separators[index] != separator { return false }
         if groups == 3 && candidate.groupLengths[0] == 4 && candidate.groupLengths[1] == 6
-            && (candidate.groupLengths[2] == 5 || candidate.groupLengths[2] == 4) {
+            && (candidate.groupLengths[2] == 5 || candidate.groupLengths[2] == 4)
+        {
             return true
         }
         guard groups >= 3 else { return false }
@@ -232,16 +266,21 @@ extension PIIScanner {
         let p6 = p4 * 100 + Int(d[4]) * 10 + Int(d[5])
         var brand = false
         if d[0] == 4 && (count == 13 || count == 16 || count == 19) { brand = true }  // Visa
-        if ((51...55).contains(p2) || (2221...2720).contains(p4)) && count == 16 { brand = true }  // Mastercard
+        // Mastercard, including the 2-series 2221–2720.
+        if ((51...55).contains(p2) || (2221...2720).contains(p4)) && count == 16 { brand = true }
         if (p2 == 34 || p2 == 37) && count == 15 { brand = true }  // Amex
-        if (p4 == 6011 || (644...649).contains(p3) || p2 == 65 || (622126...622925).contains(p6)) && count >= 16 {
+        if (p4 == 6011 || (644...649).contains(p3) || p2 == 65 || (622126...622925).contains(p6))
+            && count >= 16
+        {
             brand = true  // Discover
         }
         if (3528...3589).contains(p4) && count >= 16 { brand = true }  // JCB
-        if ((300...305).contains(p3) || p2 == 36 || p2 == 38 || p2 == 39) && count >= 14 { brand = true }  // Diners
+        // Diners Club.
+        if ((300...305).contains(p3) || p2 == 36 || p2 == 38 || p2 == 39) && count >= 14 { brand = true }
         if p2 == 62 && count >= 16 { brand = true }  // UnionPay
         if (p2 == 50 || (56...58).contains(p2) || p4 == 6304 || p4 == 6759 || p4 == 6761 || p4 == 6762
-            || p4 == 6763 || p3 == 639) && count >= 12 {
+            || p4 == 6763 || p3 == 639) && count >= 12
+        {
             brand = true  // Maestro
         }
         guard brand else { return false }
@@ -280,8 +319,10 @@ extension PIIScanner {
     /// - NANP `555-123-4567`, `(555) 123-4567`, `1-555-123-4567` (area and exchange 2–9);
     /// - ES `612 345 678`, `91 123 45 67`; IT mobile `312 345 6789`; IN `98765 43210`;
     ///   BR `(11) 91234-5678`, `(21) 2345-6789`; MX `55 1234 5678`.
-    static func nationalShape(_ d: InlineArray<24, UInt8>, count: Int, shape: UInt64,
-                              candidate: NumericCandidate, groups: Int) -> Bool {
+    static func nationalShape(
+        _ d: InlineArray<24, UInt8>, count: Int, shape: UInt64,
+        candidate: NumericCandidate, groups: Int
+    ) -> Bool {
         if d[0] == 0 {
             guard d[1] != 0, groups >= 2, (2...6).contains(candidate.groupLengths[0]) else { return false }
             for index in 1..<groups where candidate.groupLengths[index] < 2 { return false }
@@ -289,12 +330,16 @@ extension PIIScanner {
         }
         if count == 10 && shape == 0x334 && d[0] >= 2 && d[3] >= 2 { return true }
         if count == 11 && shape == 0x1334 && d[0] == 1 && d[1] >= 2 && d[4] >= 2 { return true }
-        if candidate.parenthesisedFirstGroup && shape != 0x334 && shape != 0x254 && shape != 0x244 { return false }
+        if candidate.parenthesisedFirstGroup && shape != 0x334 && shape != 0x254 && shape != 0x244 {
+            return false
+        }
         if count == 9 && d[0] >= 6 && (shape == 0x333 || shape == 0x3222 || shape == 0x2322) { return true }
         if count == 10 && d[0] == 3 && (shape == 0x334 || shape == 0x37 || shape == 0x343) { return true }
         if count == 10 && d[0] >= 6 && (shape == 0x55 || shape == 0x334 || shape == 0x433) { return true }
         if d[1] != 0 && count == 11 && d[2] == 9 && (shape == 0x254 || shape == 0x29) { return true }
-        if d[1] != 0 && count == 10 && (2...5).contains(d[2]) && (shape == 0x244 || shape == 0x28) { return true }
+        if d[1] != 0 && count == 10 && (2...5).contains(d[2]) && (shape == 0x244 || shape == 0x28) {
+            return true
+        }
         if count == 10 && d[0] >= 2 && shape == 0x244 { return true }
         return false
     }
@@ -331,7 +376,8 @@ extension PIIScanner {
         guard !isWordByte(next), next != 0x2D || !isAlnum(at(cursor + 1)) else { return -1 }
         for index in 0..<4 where octets[index] > 255 { return -1 }
         if octets[0] == 127 || (octets[0] == 0 && octets[1] == 0 && octets[2] == 0 && octets[3] == 0)
-            || (octets[0] == 255 && octets[1] == 255 && octets[2] == 255 && octets[3] == 255) {
+            || (octets[0] == 255 && octets[1] == 255 && octets[2] == 255 && octets[3] == 255)
+        {
             return -1
         }
         if let previous = wordsBefore(start, window: 16).first, PIIScanner.versionWords.contains(previous) {

@@ -1,0 +1,365 @@
+/// The protocol state machine of one WebSocket connection (RFC 6455 §5.4–§5.5, §7): a value
+/// type whose methods take bytes, messages or the current time and return `WebSocketAction`s
+/// for the transport to carry out. It owns a `WebSocketFrameParser` and never does I/O;
+/// time is an `Instant` passed in, so tests drive it with a manual clock.
+///
+/// Rules enforced here:
+/// - Reassembly (§5.4): control frames may interleave with a fragmented message; a
+///   continuation without a message, or a new text/binary frame during one, fails with 1002.
+/// - Text is validated incrementally (§8.1): the first invalid byte fails the connection with
+///   1007 as soon as it has been received — across fragment boundaries, and even inside a
+///   frame whose remaining payload has not arrived yet.
+/// - Ping is answered with a pong echoing its payload (§5.5.2); pongs are ignored (§5.5.3).
+/// - Close (§5.5.1, §7.4): a received close is validated (no 1-byte payload, a code valid on
+///   the wire, a UTF-8 reason), answered by echoing the code, then the transport is closed.
+///   After sending our close we discard data until the peer's close or `closeTimeout`.
+/// - Heartbeat: a ping after `pingInterval` of silence; close after `idleTimeout` of silence.
+/// - Slow readers: see `Configuration.maxOutboundBufferedBytes`.
+///
+/// In client mode the transport is closed as soon as the close handshake completes, instead of
+/// waiting for the server to close first (§7.1.1 prefers the latter; the only cost is a
+/// TIME_WAIT socket on the client).
+public struct WebSocketConnection<Instant: InstantProtocol & Sendable>: Sendable
+where Instant.Duration == Duration {
+    /// Where the connection is in its lifetime.
+    enum State: Sendable {
+        /// Messages flow both ways.
+        case open
+        /// We sent close (with this code and reason) and wait for the peer's until `deadline`.
+        case closing(deadline: Instant, code: WebSocketCloseCode, reason: String)
+        /// Finished; nothing more is accepted.
+        case closed(WebSocketClosure)
+    }
+
+    /// A fragmented message in progress.
+    struct Fragment: Sendable {
+        var opcode: WebSocketOpcode
+        var payload: [UInt8]
+    }
+
+    /// Our role.
+    public let role: WebSocketRole
+    /// Limits and timers.
+    public let configuration: Configuration
+
+    private var state: State = .open
+    private var parser: WebSocketFrameParser
+    private var fragment: Fragment?
+    private var validator = UTF8Validator()
+    /// Payload bytes of the text frame still arriving that `validator` has already seen.
+    private var validatedInFrame = 0
+    private var lastReceived: Instant
+    private var lastPing: Instant?
+    private var pingCounter: UInt64 = 0
+    private var maskingKeys: (any RandomNumberGenerator & Sendable)?
+
+    private init(
+        role: WebSocketRole, configuration: Configuration,
+        maskingKeys: (any RandomNumberGenerator & Sendable)?, now: Instant
+    ) {
+        self.role = role
+        self.configuration = configuration
+        self.parser = WebSocketFrameParser(role: role, configuration: configuration.frameLimits)
+        self.maskingKeys = maskingKeys
+        self.lastReceived = now
+    }
+
+    /// A server-side connection, open from `now` (the moment the 101 response was written).
+    public static func server(configuration: Configuration = .init(), now: Instant) -> Self {
+        Self(role: .server, configuration: configuration, maskingKeys: nil, now: now)
+    }
+
+    /// A client-side connection whose frames are masked with keys drawn from `maskingKeys`
+    /// (RFC 6455 §5.3 wants them unpredictable: pass `SystemRandomNumberGenerator()` in
+    /// production, a seeded generator in tests).
+    public static func client(
+        configuration: Configuration = .init(), maskingKeys: some RandomNumberGenerator & Sendable,
+        now: Instant
+    ) -> Self {
+        Self(role: .client, configuration: configuration, maskingKeys: maskingKeys, now: now)
+    }
+
+    /// Whether messages can still be sent.
+    public var isOpen: Bool {
+        if case .open = state { return true }
+        return false
+    }
+
+    /// How the connection ended, once it has.
+    public var closure: WebSocketClosure? {
+        if case .closed(let closure) = state { return closure }
+        return nil
+    }
+
+    /// When `tick(now:)` must next be called (ping, idle or close timeout), or nil if no timer
+    /// is needed. The transport arms one timer for it.
+    public var nextDeadline: Instant? {
+        switch state {
+        case .closed:
+            return nil
+        case .closing(let deadline, _, _):
+            return deadline
+        case .open:
+            var deadline: Instant?
+            if let idle = configuration.idleTimeout {
+                deadline = lastReceived.advanced(by: idle)
+            }
+            if let interval = configuration.pingInterval {
+                let ping = max(lastReceived, lastPing ?? lastReceived).advanced(by: interval)
+                deadline = deadline.map { min($0, ping) } ?? ping
+            }
+            return deadline
+        }
+    }
+
+    // MARK: - Input
+
+    /// Handles bytes received from the peer.
+    public mutating func receive(_ bytes: some Collection<UInt8>, now: Instant) -> [WebSocketAction] {
+        if case .closed = state { return [] }
+        lastReceived = now
+        parser.append(bytes)
+        var actions: [WebSocketAction] = []
+        while true {
+            if case .closed = state { break }
+            let frame: WebSocketFrame
+            do {
+                guard let next = try parser.next() else { break }
+                frame = next
+            } catch {
+                fail(error, into: &actions)
+                break
+            }
+            handle(frame, into: &actions)
+        }
+        validateArrivingText(into: &actions)
+        return actions
+    }
+
+    /// Validates the received part of a text frame that is still arriving (fail fast, §8.1).
+    /// Frames that will fail for another reason (a text frame inside a fragmented message, a
+    /// continuation without one) are left to that check at completion.
+    private mutating func validateArrivingText(into actions: inout [WebSocketAction]) {
+        guard case .open = state, let partial = parser.partialFrame() else { return }
+        switch (partial.opcode, fragment?.opcode) {
+        case (.text, nil), (.continuation, .text?):
+            guard partial.received.count > validatedInFrame else { return }
+            if partial.opcode == .text && validatedInFrame == 0 { validator.reset() }
+            let fresh = partial.received.dropFirst(validatedInFrame)
+            validatedInFrame = partial.received.count
+            if !validator.consume(fresh) { fail(.invalidUTF8, into: &actions) }
+        default:
+            return
+        }
+    }
+
+    /// Feeds a completed text frame's payload to the validator, skipping what it already saw.
+    private mutating func validateCompletedText(_ payload: [UInt8], startsMessage: Bool) -> Bool {
+        if startsMessage && validatedInFrame == 0 { validator.reset() }
+        let fresh = payload.dropFirst(validatedInFrame)
+        validatedInFrame = 0
+        return validator.consume(fresh)
+    }
+
+    /// Handles the passage of time: sends a heartbeat ping, or closes an idle peer or an
+    /// unanswered close. Call at `nextDeadline` (calling early is harmless).
+    public mutating func tick(now: Instant) -> [WebSocketAction] {
+        switch state {
+        case .closed:
+            return []
+        case .closing(let deadline, let code, let reason):
+            guard now >= deadline else { return [] }
+            let closure = WebSocketClosure(code: code, reason: reason, cause: .closeTimeout)
+            state = .closed(closure)
+            return [.closeTransport(closure)]
+        case .open:
+            var actions: [WebSocketAction] = []
+            if let idle = configuration.idleTimeout, now >= lastReceived.advanced(by: idle) {
+                // Best effort: a silent peer is probably gone, so we do not wait for its close.
+                let reason = "idle timeout"
+                actions.append(.write(encodeClose(code: .goingAway, reason: reason)))
+                let closure = WebSocketClosure(code: .goingAway, reason: reason, cause: .idleTimeout)
+                state = .closed(closure)
+                actions.append(.closeTransport(closure))
+                return actions
+            }
+            if let interval = configuration.pingInterval,
+                now >= max(lastReceived, lastPing ?? lastReceived).advanced(by: interval)
+            {
+                lastPing = now
+                pingCounter &+= 1
+                let payload = withUnsafeBytes(of: pingCounter.bigEndian) { Array($0) }
+                actions.append(.write(encode(WebSocketFrame(opcode: .ping, payload: payload))))
+            }
+            return actions
+        }
+    }
+
+    /// The transport saw EOF or an error. Returns how the connection ended (1006 unless a
+    /// close handshake had already finished).
+    @discardableResult
+    public mutating func transportClosed() -> WebSocketClosure {
+        if case .closed(let closure) = state { return closure }
+        let closure = WebSocketClosure(code: .abnormalClosure, reason: "", cause: .transportClosed)
+        state = .closed(closure)
+        return closure
+    }
+
+    /// The transport reports how many bytes it holds unsent. Above
+    /// `maxOutboundBufferedBytes` the connection is closed with 1008 and the backlog dropped.
+    public mutating func outboundBufferedBytesChanged(_ count: Int, now: Instant) -> [WebSocketAction] {
+        guard count > configuration.maxOutboundBufferedBytes else { return [] }
+        if case .closed = state { return [] }
+        let closure = WebSocketClosure(
+            code: .policyViolation, reason: "outbound buffer overflow", cause: .outboundBufferOverflow)
+        state = .closed(closure)
+        return [.closeTransport(closure)]
+    }
+
+    // MARK: - Output
+
+    /// Sends a message as one frame. Returns nothing once we started closing: §5.5.1 forbids
+    /// data after our close frame.
+    public mutating func send(_ message: WebSocketMessage) -> [WebSocketAction] {
+        guard isOpen else { return [] }
+        let frame: WebSocketFrame
+        switch message {
+        case .text(let text): frame = WebSocketFrame(opcode: .text, payload: Array(text.utf8))
+        case .binary(let bytes): frame = WebSocketFrame(opcode: .binary, payload: bytes)
+        }
+        return [.write(encode(frame))]
+    }
+
+    /// Sends a ping with an application payload (at most 125 bytes; longer is truncated).
+    public mutating func sendPing(_ payload: [UInt8] = []) -> [WebSocketAction] {
+        guard isOpen else { return [] }
+        return [.write(encode(WebSocketFrame(opcode: .ping, payload: Array(payload.prefix(125)))))]
+    }
+
+    /// Starts the close handshake: sends close and waits up to `closeTimeout` for the peer's.
+    /// `code` must be valid on the wire (otherwise 1000 is sent).
+    public mutating func close(
+        code: WebSocketCloseCode = .normalClosure, reason: String = "", now: Instant
+    ) -> [WebSocketAction] {
+        guard isOpen else { return [] }
+        let code = code.isValidOnTheWire ? code : .normalClosure
+        state = .closing(deadline: now.advanced(by: configuration.closeTimeout), code: code, reason: reason)
+        return [.write(encodeClose(code: code, reason: reason))]
+    }
+
+    // MARK: - Frames
+
+    private mutating func handle(_ frame: WebSocketFrame, into actions: inout [WebSocketAction]) {
+        switch state {
+        case .closed:
+            return
+        case .closing(_, let code, let reason):
+            // §5.5.1: after our close, data may still arrive; it is discarded. Their close ends it.
+            guard frame.opcode == .close else { return }
+            let closure = WebSocketClosure(code: code, reason: reason, cause: .closeHandshake)
+            state = .closed(closure)
+            actions.append(.closeTransport(closure))
+        case .open:
+            handleOpen(frame, into: &actions)
+        }
+    }
+
+    private mutating func handleOpen(_ frame: WebSocketFrame, into actions: inout [WebSocketAction]) {
+        switch frame.opcode {
+        case .text, .binary:
+            if fragment != nil { return fail(.expectedContinuation, into: &actions) }
+            if frame.opcode == .text && !validateCompletedText(frame.payload, startsMessage: true) {
+                return fail(.invalidUTF8, into: &actions)
+            }
+            if frame.fin {
+                deliver(opcode: frame.opcode, payload: frame.payload, into: &actions)
+            } else {
+                fragment = Fragment(opcode: frame.opcode, payload: frame.payload)
+            }
+        case .continuation:
+            guard let opcode = fragment?.opcode else { return fail(.unexpectedContinuation, into: &actions) }
+            if opcode == .text && !validateCompletedText(frame.payload, startsMessage: false) {
+                return fail(.invalidUTF8, into: &actions)
+            }
+            fragment?.payload.append(contentsOf: frame.payload)
+            if frame.fin, let done = fragment {
+                fragment = nil
+                deliver(opcode: done.opcode, payload: done.payload, into: &actions)
+            }
+        case .ping:
+            actions.append(.write(encode(WebSocketFrame(opcode: .pong, payload: frame.payload))))
+        case .pong:
+            break  // unsolicited or answering our heartbeat; either way it proves liveness
+        case .close:
+            handleClose(frame.payload, into: &actions)
+        }
+    }
+
+    private mutating func deliver(
+        opcode: WebSocketOpcode, payload: [UInt8], into actions: inout [WebSocketAction]
+    ) {
+        if opcode == .text {
+            // A message may only end between characters.
+            guard validator.isComplete else { return fail(.invalidUTF8, into: &actions) }
+            actions.append(.deliver(.text(String(decoding: payload, as: UTF8.self))))
+        } else {
+            actions.append(.deliver(.binary(payload)))
+        }
+    }
+
+    private mutating func handleClose(_ payload: [UInt8], into actions: inout [WebSocketAction]) {
+        let code: WebSocketCloseCode
+        var reason = ""
+        switch payload.count {
+        case 0:
+            code = .noStatusReceived
+        case 1:
+            return fail(.invalidClosePayload, into: &actions)
+        default:
+            code = WebSocketCloseCode(rawValue: UInt16(payload[0]) << 8 | UInt16(payload[1]))
+            guard code.isValidOnTheWire else { return fail(.invalidCloseCode, into: &actions) }
+            var reasonValidator = UTF8Validator()
+            let reasonBytes = payload[2...]
+            guard reasonValidator.consume(reasonBytes), reasonValidator.isComplete else {
+                return fail(.invalidUTF8, into: &actions)
+            }
+            reason = String(decoding: reasonBytes, as: UTF8.self)
+        }
+        // Echo the code (an empty close is answered with an empty close).
+        let reply =
+            code == .noStatusReceived ? [] : WebSocketFrameEncoder.closePayload(code: code, reason: "")
+        actions.append(.write(encode(WebSocketFrame(opcode: .close, payload: reply))))
+        let closure = WebSocketClosure(code: code, reason: reason, cause: .closeHandshake)
+        state = .closed(closure)
+        actions.append(.closeTransport(closure))
+    }
+
+    /// Fails the connection (§7.1.7): close frame with the error's code if we have not sent
+    /// one yet, then close the transport.
+    private mutating func fail(_ error: WebSocketProtocolError, into actions: inout [WebSocketAction]) {
+        if case .open = state {
+            actions.append(.write(encodeClose(code: error.closeCode, reason: error.reason)))
+        }
+        fragment = nil
+        let closure = WebSocketClosure(
+            code: error.closeCode, reason: error.reason, cause: .protocolError(error))
+        state = .closed(closure)
+        actions.append(.closeTransport(closure))
+    }
+
+    private mutating func encodeClose(code: WebSocketCloseCode, reason: String) -> [UInt8] {
+        encode(
+            WebSocketFrame(
+                opcode: .close, payload: WebSocketFrameEncoder.closePayload(code: code, reason: reason)))
+    }
+
+    /// Encodes a frame, masked with a fresh key in client mode.
+    private mutating func encode(_ frame: WebSocketFrame) -> [UInt8] {
+        var frame = frame
+        if role == .client, var generator = maskingKeys {
+            frame.maskingKey = .random(using: &generator)
+            maskingKeys = generator
+        }
+        return WebSocketFrameEncoder.encode(frame)
+    }
+}

@@ -1,0 +1,55 @@
+/// Serialises frames (RFC 6455 §5.2). Servers write unmasked frames; clients pass a masking key
+/// (from an injected random source, §5.3) and the payload is masked on the way out.
+public enum WebSocketFrameEncoder {
+    /// Appends one frame. Lengths use the minimal encoding (7-bit, 16-bit or 64-bit).
+    public static func encode(_ frame: WebSocketFrame, into buffer: inout [UInt8]) {
+        let count = frame.payload.count
+        buffer.reserveCapacity(buffer.count + count + 14)
+        buffer.append((frame.fin ? 0x80 : 0) | frame.opcode.rawValue)
+        let maskBit: UInt8 = frame.maskingKey == nil ? 0 : 0x80
+        if count < 126 {
+            buffer.append(maskBit | UInt8(count))
+        } else if count <= 0xFFFF {
+            buffer.append(maskBit | 126)
+            buffer.append(UInt8(truncatingIfNeeded: count >> 8))
+            buffer.append(UInt8(truncatingIfNeeded: count))
+        } else {
+            buffer.append(maskBit | 127)
+            for shift in stride(from: 56, through: 0, by: -8) {
+                buffer.append(UInt8(truncatingIfNeeded: UInt64(count) >> UInt64(shift)))
+            }
+        }
+        guard let key = frame.maskingKey else {
+            buffer.append(contentsOf: frame.payload)
+            return
+        }
+        let (b0, b1, b2, b3) = key.bytes
+        buffer.append(contentsOf: [b0, b1, b2, b3])
+        let start = buffer.count
+        buffer.append(contentsOf: frame.payload)
+        buffer.withUnsafeMutableBufferPointer { all in
+            key.apply(to: UnsafeMutableBufferPointer(rebasing: all[start...]))
+        }
+    }
+
+    /// One frame's bytes.
+    public static func encode(_ frame: WebSocketFrame) -> [UInt8] {
+        var buffer: [UInt8] = []
+        encode(frame, into: &buffer)
+        return buffer
+    }
+
+    /// A close frame payload: the code in network order, then the UTF-8 reason (§5.5.1).
+    /// The reason is cut at a character boundary so the payload stays within 125 bytes.
+    public static func closePayload(code: WebSocketCloseCode, reason: String) -> [UInt8] {
+        var payload: [UInt8] = [UInt8(code.rawValue >> 8), UInt8(code.rawValue & 0xFF)]
+        var reasonBytes: [UInt8] = []
+        for scalar in reason.unicodeScalars {
+            let encoded = Array(String(scalar).utf8)
+            if reasonBytes.count + encoded.count > 123 { break }
+            reasonBytes += encoded
+        }
+        payload += reasonBytes
+        return payload
+    }
+}
