@@ -145,6 +145,23 @@ struct LimitTests {
         #expect(errors.first?.retryAfterMilliseconds == Int64(23 * 3_600_000))
     }
 
+    @Test("max_quota_clients: at the bound a new client is not counted, and the quota fails open")
+    func quotaClients() {
+        let harness = HubHarness(
+            files: Fixtures.files(parrot: parrot(limits: "{ use: base, daily_messages_per_client: 1 }")),
+            configuration: ChatHubConfiguration(maxQuotaClients: 1))
+        let counted = harness.open()
+        let uncounted = harness.open()
+        let first = harness.startDirect(counted, "parrot")
+        let second = harness.startDirect(uncounted, "parrot")
+        harness.send(counted, .message(session: first, text: "a", id: "m1"))
+        harness.send(counted, .message(session: first, text: "b", id: "m2"))
+        #expect(harness.take(counted).errors.map(\.code) == [.limitReached])
+        harness.send(uncounted, .message(session: second, text: "a", id: "m1"))
+        harness.send(uncounted, .message(session: second, text: "b", id: "m2"))
+        #expect(harness.take(uncounted).errors.isEmpty)
+    }
+
     @Test("idle_timeout and session_timeout end the session with the farewell")
     func timeouts() {
         let harness = HubHarness(files: Fixtures.files(parrot: parrot(limits: "base")))

@@ -216,6 +216,10 @@ extension ChatHub {
             return false
         }
         entry.count += 1
+        if dailyCounts[session.client.key] == nil, dailyCounts.count >= configuration.maxQuotaClients {
+            dailyCounts = dailyCounts.filter { $0.value.day == day }
+            guard dailyCounts.count < configuration.maxQuotaClients else { return true }
+        }
         dailyCounts[session.client.key] = entry
         return true
     }

@@ -141,9 +141,16 @@ public final class ChatHub {
     /// A complete text frame arrived: decoded strictly, then handled; a frame that does not
     /// decode is answered with its typed `error` and the connection stays usable.
     public func textFrameReceived(_ connection: ConnectionID, _ bytes: [UInt8]) -> [HubAction] {
+        bytes.withUnsafeBufferPointer { textFrameReceived(connection, $0) }
+    }
+
+    /// A complete text frame in memory the shell owns for the duration of the call.
+    public func textFrameReceived(_ connection: ConnectionID, _ buffer: UnsafeBufferPointer<UInt8>)
+        -> [HubAction]
+    {
         run { now in
             guard connections[connection] != nil else { return }
-            let decoded = Result { () throws(ProtocolError) in try decoder.decode(bytes) }
+            let decoded = Result { () throws(ProtocolError) in try decoder.decode(buffer) }
             switch decoded {
             case .success(let message): handle(message, from: connection, now: now)
             case .failure(let error): refuse(connection, error)
@@ -277,6 +284,10 @@ public final class ChatHub {
         PolicyInstant.zero.advanced(by: duration).nanoseconds / 1_000_000
     }
 }
+
+/// A hub belongs to one thread: it is deliberately not `Sendable`.
+@available(*, unavailable)
+extension ChatHub: Sendable {}
 
 /// What the hub knows about one connection.
 struct ConnectionState {

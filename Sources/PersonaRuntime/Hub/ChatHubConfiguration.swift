@@ -35,6 +35,10 @@ public struct ChatHubConfiguration: Sendable {
     public var housekeepingInterval: Duration
     /// Most keys each rate limiter tracks (`max_rate_limiter_keys`). Default 100,000.
     public var maxRateLimiterKeys: Int
+    /// Most clients whose daily message count is tracked (`max_quota_clients`). Default
+    /// 1,000,000. When full, yesterday's counts are dropped; a client that still finds no room
+    /// is not counted (the quota fails open — it is a fairness limit, not a safety one).
+    public var maxQuotaClients: Int
     /// The response cache's bounds.
     public var cache: ResponseCacheConfiguration
     /// Recent latency samples kept per kind for percentiles (`latency_samples`). Default 4,096.
@@ -52,7 +56,8 @@ public struct ChatHubConfiguration: Sendable {
         maxBacklogBytes: Int = 4 << 20,
         humanLimits: LimitValues = ChatHubConfiguration.defaultHumanLimits,
         housekeepingInterval: Duration = .seconds(1),
-        maxRateLimiterKeys: Int = 100_000, cache: ResponseCacheConfiguration = ResponseCacheConfiguration(),
+        maxRateLimiterKeys: Int = 100_000, maxQuotaClients: Int = 1_000_000,
+        cache: ResponseCacheConfiguration = ResponseCacheConfiguration(),
         latencySamples: Int = 4_096, seed: UInt64 = 0x5EED
     ) {
         self.hubIndex = hubIndex
@@ -67,6 +72,7 @@ public struct ChatHubConfiguration: Sendable {
         self.humanLimits = humanLimits
         self.housekeepingInterval = housekeepingInterval
         self.maxRateLimiterKeys = maxRateLimiterKeys
+        self.maxQuotaClients = maxQuotaClients
         self.cache = cache
         self.latencySamples = latencySamples
         self.seed = seed
