@@ -49,3 +49,14 @@ public struct Histogram: Hashable, Sendable {
         }
     }
 }
+
+extension Histogram {
+    /// Adds `other`'s observations (same bounds required; a histogram with other bounds is a
+    /// programming error).
+    public mutating func merge(_ other: Histogram) {
+        precondition(other.upperBounds == upperBounds, "merging histograms with different bounds")
+        for index in bucketCounts.indices { bucketCounts[index] += other.bucketCounts[index] }
+        sum += other.sum
+        count += other.count
+    }
+}
