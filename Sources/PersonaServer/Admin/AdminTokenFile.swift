@@ -36,9 +36,7 @@ public enum AdminTokenFile {
         if let given, !given.isEmpty { return (AdminToken(given), .given) }
         let path = path(in: dataDirectory)
         if let existing = read(path) { return (AdminToken(existing), .file(path)) }
-        if mkdir(dataDirectory, 0o700) != 0 && errno != EEXIST {
-            throw Failure(description: "cannot create data directory '\(dataDirectory)': \(String(cString: strerror(errno)))")
-        }
+        try makeDirectories(dataDirectory)
         let token = AdminToken.generate()
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd < 0 {
@@ -51,6 +49,18 @@ public enum AdminTokenFile {
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count else { throw Failure(description: "cannot write '\(path)'") }
         return (token, .created(path))
+    }
+
+    /// `mkdir -p` with mode 0700 for the directories it creates.
+    private static func makeDirectories(_ path: String) throws(Failure) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+                throw Failure(description: "cannot create data directory '\(path)': \(String(cString: strerror(errno)))")
+            }
+            prefix += "/"
+        }
     }
 
     /// The trimmed first line of `path`, or nil if it does not exist or is empty.
