@@ -1,0 +1,45 @@
+import PersonaRuntime
+import Personality
+
+/// The admin backend the server uses: reloads and personalities from a ``ReloadCoordinator``,
+/// sessions and stats from closures over the hubs (each waits for every loop to answer).
+public struct CoordinatedAdminBackend: AdminBackend {
+    /// Runs reloads and owns the registry.
+    public let coordinator: ReloadCoordinator
+    private let liveSessions: @Sendable () -> [SessionSummary]
+    private let liveStats: @Sendable () -> AdminStats
+
+    /// Creates the backend. `stats` need not fill the registry and reload fields: they are
+    /// taken from the coordinator.
+    public init(
+        coordinator: ReloadCoordinator, sessions: @escaping @Sendable () -> [SessionSummary],
+        stats: @escaping @Sendable () -> AdminStats
+    ) {
+        self.coordinator = coordinator
+        self.liveSessions = sessions
+        self.liveStats = stats
+    }
+
+    /// Reloads through the coordinator (trigger `admin`).
+    public func reload(dryRun: Bool, runTests: Bool) -> ReloadReport {
+        coordinator.reload(trigger: .admin, dryRun: dryRun, runTests: runTests)
+    }
+
+    /// The coordinator's current snapshot.
+    public func currentSnapshot() -> RegistrySnapshot { coordinator.registry.current }
+
+    /// The hubs' sessions.
+    public func sessions() -> [SessionSummary] { liveSessions() }
+
+    /// The hubs' stats, with the registry and reload fields from the coordinator.
+    public func stats() -> AdminStats {
+        var stats = liveStats()
+        let snapshot = coordinator.registry.current
+        let counts = coordinator.reloadCounts
+        stats.registryVersion = snapshot.version.description
+        stats.personalities = snapshot.personalities.count
+        stats.reloadsOK = counts.ok
+        stats.reloadsFailed = counts.failed
+        return stats
+    }
+}
