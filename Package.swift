@@ -42,7 +42,7 @@ let package = Package(
         ),
 
         // domain
-        .target(name: "Personality", dependencies: ["YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .target(name: "Personality", dependencies: ["YAML", "Diagnostics", "Policies"], swiftSettings: strictSettings),
         .target(name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics"], swiftSettings: strictSettings),
         .target(name: "Policies", swiftSettings: strictSettings),
 
