@@ -76,8 +76,9 @@ final class HubShell {
     func perform(_ actions: [HubAction]) {
         for action in actions {
             switch action {
-            case .send(let id, let message):
+            case .send(let id, var message):
                 guard let socket = sockets[id] else { continue }
+                if case .error(let report) = message { message = .error(crossHub(report)) }
                 scratch.removeAll(keepingCapacity: true)
                 message.encode(into: &scratch)
                 socket.send(.text(String(decoding: scratch, as: UTF8.self)))
@@ -104,6 +105,22 @@ final class HubShell {
                 finishDrain()
             }
         }
+    }
+
+    /// A connection's sessions always live on its own hub, so a session id naming another
+    /// hub (`s<k>-<n>`, k ≠ this hub) is certainly not the sender's. The hub, which knows only
+    /// its own sessions, calls it `unknown_session`; answered `not_your_session` instead, so
+    /// the answer does not depend on which loops the two clients happened to land on.
+    private func crossHub(_ report: ErrorReport) -> ErrorReport {
+        guard report.code == .unknownSession, let session = report.session, session.hasPrefix("s"),
+            let dash = session.firstIndex(of: "-"),
+            let hubIndex = Int(session[session.index(after: session.startIndex)..<dash]),
+            hubIndex != index, peers.indices.contains(hubIndex)
+        else { return report }
+        var report = report
+        report.code = .notYourSession
+        report.message = "session '\(session)' is not one of this connection's sessions"
+        return report
     }
 
     private func finishDrain() {
