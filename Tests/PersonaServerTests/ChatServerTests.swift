@@ -45,7 +45,8 @@ struct ChatServerTests {
 
     @Test("random clients on a two-loop server are matched in pairs and relay to each other")
     func pairsAcrossLoops() throws {
-        let snapshot = try RegistryLoader(personalities: fixtures, matchmakingTimeout: .seconds(20)).load().snapshot
+        let snapshot = try RegistryLoader(personalities: fixtures, matchmakingTimeout: .seconds(20)).load()
+            .snapshot
         let group = try EventLoopGroup(loops: 2)
         defer { group.shutdown() }
         let clientGroup = try EventLoopGroup(loops: 1)

@@ -62,7 +62,9 @@ final class ChatTestClient: WebSocketClientDelegate, @unchecked Sendable {
         changed.signal()
     }
 
-    func webSocketClient(_ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?) {
+    func webSocketClient(
+        _ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?
+    ) {
         state.withLock { $0.closedCode = closure?.code.rawValue ?? 1006 }
         changed.signal()
         self.client = nil

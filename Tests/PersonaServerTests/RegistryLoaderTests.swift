@@ -58,7 +58,8 @@ struct RegistryLoaderTests {
     @Test("the matchmaking-timeout override replaces routing.yaml's and changes the registry version")
     func matchmakingOverride() throws {
         let plain = try RegistryLoader(personalities: fixtures).load().snapshot
-        let short = try RegistryLoader(personalities: fixtures, matchmakingTimeout: .milliseconds(300)).load().snapshot
+        let short = try RegistryLoader(personalities: fixtures, matchmakingTimeout: .milliseconds(300)).load()
+            .snapshot
         #expect(short.routing.matchmakingTimeout == .milliseconds(300))
         #expect(short.routing.fallback == plain.routing.fallback)
         #expect(short.version != plain.version)

@@ -36,7 +36,8 @@ struct ChatBenchTests {
         let result = try ProcessResult.run(
             PersonaBinary.url,
             [
-                "bench", "chat", "--url", "ws://127.0.0.1:\(server.port)/v1/ws", "--sessions", "1", "--mode", "random",
+                "bench", "chat", "--url", "ws://127.0.0.1:\(server.port)/v1/ws", "--sessions", "1", "--mode",
+                "random",
                 "--rate", "0", "--messages", "3", "--json",
             ])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")

@@ -7,7 +7,8 @@ import Testing
 struct ChatCommandTests {
     private func chat(_ server: ServeProcess, _ arguments: [String], input: String) throws -> ProcessResult {
         try ProcessResult.run(
-            PersonaBinary.url, ["chat", "--url", "ws://127.0.0.1:\(server.port)/v1/ws"] + arguments, input: input)
+            PersonaBinary.url, ["chat", "--url", "ws://127.0.0.1:\(server.port)/v1/ws"] + arguments,
+            input: input)
     }
 
     private func version(of line: String?) -> String {
@@ -38,7 +39,8 @@ struct ChatCommandTests {
     @Test("a random chat shows the wait, falls back to a bot, and /next bot starts a new chat")
     func randomThenNext() throws {
         let server = try ServeProcess(["--personalities", chatFixtures, "--matchmaking-timeout", "0.2"])
-        let result = try chat(server, ["--random", "--language", "en"], input: "i am ann\n/next bot\ni am back\n")
+        let result = try chat(
+            server, ["--random", "--language", "en"], input: "i am ann\n/next bot\ni am back\n")
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "… looking for a partner (a bot takes over after 0.2 s)")
@@ -51,7 +53,8 @@ struct ChatCommandTests {
     @Test("/cancel right after a line cancels that line's reply; the chat goes on")
     func cancel() throws {
         let server = try ServeProcess(["--personalities", chatFixtures])
-        let result = try chat(server, ["--personality", "storyteller"], input: "tell me a story\n/cancel\nshort\n")
+        let result = try chat(
+            server, ["--personality", "storyteller"], input: "tell me a story\n/cancel\nshort\n")
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 6, "\(lines)")
@@ -70,7 +73,8 @@ struct ChatCommandTests {
     @Test("no server to talk to is a clear failure, not a hang")
     func noServer() throws {
         let result = try ProcessResult.run(
-            PersonaBinary.url, ["chat", "--url", "ws://127.0.0.1:1/v1/ws", "--personality", "parrot"], input: "")
+            PersonaBinary.url, ["chat", "--url", "ws://127.0.0.1:1/v1/ws", "--personality", "parrot"],
+            input: "")
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot chat: connect failed"), "\(result.stderr)")
     }

@@ -23,7 +23,8 @@ func runChatScenario(_ scenario: String, serverArguments: [String] = [], passPID
     -> (lines: [String], server: ServeProcess)
 {
     let server = try ServeProcess(["--personalities", chatFixtures] + serverArguments)
-    let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/chat_scenarios.py")
+    let script = PersonaBinary.packageRoot.appendingPathComponent(
+        "Tests/PersonaTests/Python/chat_scenarios.py")
     var arguments = ["python3", script.path, scenario, "ws://127.0.0.1:\(server.port)/v1/ws"]
     if passPID { arguments.append(String(server.process.processIdentifier)) }
     let result = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
@@ -33,7 +34,9 @@ func runChatScenario(_ scenario: String, serverArguments: [String] = [], passPID
 
 @Suite(
     "persona serve /v1/ws, live, with the Python websockets client",
-    .enabled(if: chatPythonAvailable, "python3 'websockets' is not installed (pip install -r Tests/requirements.txt)"))
+    .enabled(
+        if: chatPythonAvailable,
+        "python3 'websockets' is not installed (pip install -r Tests/requirements.txt)"))
 struct ChatLiveTests {
     @Test("a direct chat streams tokens that join to the expected reply")
     func direct() throws {
@@ -45,26 +48,33 @@ struct ChatLiveTests {
     @Test("two random clients are matched to each other and see each other typing")
     func matched() throws {
         let (lines, _) = try runChatScenario("matched", serverArguments: ["--matchmaking-timeout", "10"])
-        #expect(lines == ["ok two random clients matched to each other", "ok typing on/off relayed", "ok messages relayed both ways"])
+        #expect(
+            lines == [
+                "ok two random clients matched to each other", "ok typing on/off relayed",
+                "ok messages relayed both ways",
+            ])
     }
 
     @Test("a partner leaving is told to the other side, who can ask for a bot next")
     func partnerLeaves() throws {
-        let (lines, _) = try runChatScenario("partner_leaves", serverArguments: ["--matchmaking-timeout", "10"])
+        let (lines, _) = try runChatScenario(
+            "partner_leaves", serverArguments: ["--matchmaking-timeout", "10"])
         #expect(lines == ["ok the partner was told partner_left", "ok next with want=bot got a bot at once"])
     }
 
     @Test("a random client with nobody to match falls back to a bot after the timeout")
     func fallback() throws {
         let (lines, _) = try runChatScenario("fallback", serverArguments: ["--matchmaking-timeout", "0.3"])
-        #expect(lines == ["ok nobody to match: fell back to parrot after 300 ms", "ok the fallback bot answers"])
+        #expect(
+            lines == ["ok nobody to match: fell back to parrot after 300 ms", "ok the fallback bot answers"])
     }
 
     @Test("the response limit ends the session with the farewell")
     func responseLimit() throws {
         let (lines, _) = try runChatScenario("response_limit")
         #expect(lines.count == 3)
-        #expect(lines.contains("ok the message past the limit ended the session limit_reached with the farewell"))
+        #expect(
+            lines.contains("ok the message past the limit ended the session limit_reached with the farewell"))
     }
 
     @Test("cancel stops a streaming reply and the session goes on")
@@ -86,7 +96,8 @@ struct ChatLiveTests {
         #expect(
             lines == [
                 "ok invalid JSON answered", "ok unknown type answered", "ok missing field answered",
-                "ok unknown personality answered", "ok 200 characters accepted, 201 refused message_too_large",
+                "ok unknown personality answered",
+                "ok 200 characters accepted, 201 refused message_too_large",
                 "ok a message for someone else's session refused not_your_session",
                 "ok the connection is still usable after every error",
             ])
@@ -108,15 +119,22 @@ struct ChatLiveTests {
 
     @Test("SIGTERM lets a streaming reply finish, then ends the session and closes with 1001")
     func drainFinishes() throws {
-        let (lines, server) = try runChatScenario("drain", serverArguments: ["--drain-deadline", "10"], passPID: true)
-        #expect(lines == ["ok the streaming reply finished after SIGTERM, then the session ended shutdown", "ok the client got close code 1001"])
+        let (lines, server) = try runChatScenario(
+            "drain", serverArguments: ["--drain-deadline", "10"], passPID: true)
+        #expect(
+            lines == [
+                "ok the streaming reply finished after SIGTERM, then the session ended shutdown",
+                "ok the client got close code 1001",
+            ])
         #expect(server.stop() == 0)
     }
 
     @Test("SIGTERM past the drain deadline cuts the reply, ends the session and closes with 1001")
     func drainCuts() throws {
-        let (lines, server) = try runChatScenario("drain_cut", serverArguments: ["--drain-deadline", "0.05"], passPID: true)
-        #expect(lines == ["ok past the drain deadline the reply was cut, the session ended shutdown, close 1001"])
+        let (lines, server) = try runChatScenario(
+            "drain_cut", serverArguments: ["--drain-deadline", "0.05"], passPID: true)
+        #expect(
+            lines == ["ok past the drain deadline the reply was cut, the session ended shutdown, close 1001"])
         #expect(server.stop() == 0)
     }
 }

@@ -40,7 +40,8 @@ struct ChatSampleTests {
             ["node", script.path, "ws://127.0.0.1:\(server.port)/v1/ws", "parrot", "i am js"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
-            result.stdout == "Parrot: Squawk, hello!\n[hello][ ][js]\nhello js (stop)\nended user\nclosed 1000\nok\n")
+            result.stdout
+                == "Parrot: Squawk, hello!\n[hello][ ][js]\nhello js (stop)\nended user\nclosed 1000\nok\n")
     }
 
     @Test("the browser page loads chat.js as a module and wires every callback it defines")
@@ -50,7 +51,9 @@ struct ChatSampleTests {
         let module = try String(contentsOf: root.appendingPathComponent("chat.js"), encoding: .utf8)
         #expect(page.contains(#"import { connect } from "./chat.js";"#))
         #expect(module.contains("export function connect("))
-        for callback in ["matching", "started", "token", "reply", "partner", "typing", "ended", "error", "closed"] {
+        for callback in [
+            "matching", "started", "token", "reply", "partner", "typing", "ended", "error", "closed",
+        ] {
             #expect(page.contains("\(callback): ("), "chat.html does not handle \(callback)")
             #expect(module.contains("on.\(callback)?.("), "chat.js never calls \(callback)")
         }

@@ -24,7 +24,8 @@ public struct RegistryLoader: Sendable {
 
     /// Creates a loader for `personalities` with the built-in engines.
     public init(
-        personalities: String = "Personalities", limitsOverride: String? = nil, routingOverride: String? = nil,
+        personalities: String = "Personalities", limitsOverride: String? = nil,
+        routingOverride: String? = nil,
         matchmakingTimeout: Duration? = nil, catalog: EngineCatalog = EngineRegistry.builtIn.catalog
     ) {
         self.personalities = personalities
@@ -74,7 +75,9 @@ public struct RegistryLoader: Sendable {
         let result = RegistryBuilder(catalog: catalog).build(files, readDiagnostics: readProblems)
         let diagnostics = result.diagnostics.map { diagnostic in
             var diagnostic = diagnostic
-            if let file = diagnostic.location?.file, let real = renamed[file] { diagnostic.location?.file = real }
+            if let file = diagnostic.location?.file, let real = renamed[file] {
+                diagnostic.location?.file = real
+            }
             return diagnostic
         }
         guard var snapshot = result.snapshot, !diagnostics.containsErrors else {

@@ -111,7 +111,8 @@ public final class ChatServer: Sendable {
             shell.loop.execute { shell.value.drain(deadline: deadline) { drained.signal() } }
         }
         // The hub ends every session at the deadline itself; the margin covers the frames.
-        let wait = DispatchTime.now() + .nanoseconds(Int(clamping: (deadline + .seconds(1)).nanosecondsClamped))
+        let wait =
+            DispatchTime.now() + .nanoseconds(Int(clamping: (deadline + .seconds(1)).nanosecondsClamped))
         var complete = true
         for _ in shells where drained.wait(timeout: wait) == .timedOut { complete = false }
         return http.shutdown(gracePeriod: configuration.closeGrace) && complete

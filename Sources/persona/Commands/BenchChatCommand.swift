@@ -18,24 +18,34 @@ enum BenchChatCommand {
             """,
         options: [
             .option(
-                "url", type: .string, default: "ws://127.0.0.1:8080/v1/ws", help: "Chat endpoint, ws://host:port/path."),
-            .option("sessions", short: "n", type: .int(1...50_000), default: "100", help: "Concurrent sessions."),
+                "url", type: .string, default: "ws://127.0.0.1:8080/v1/ws",
+                help: "Chat endpoint, ws://host:port/path."),
+            .option(
+                "sessions", short: "n", type: .int(1...50_000), default: "100", help: "Concurrent sessions."),
             .option(
                 "mode", type: .choice(of: BenchChatOptions.Mode.self), default: "direct",
                 help: "How sessions start: direct, random or mix (alternating)."),
             .option(
-                "personality", type: .string, default: "general-assistant", help: "Personality of direct sessions."),
+                "personality", type: .string, default: "general-assistant",
+                help: "Personality of direct sessions."),
             .option(
                 "rate", type: .double(0...10_000), default: "1",
                 help: "Messages per second per session; 0 sends the next as soon as the reply ends."),
             .option("text", type: .string, default: "hello", help: "What every message says."),
             .option("duration", type: .double(0.1...3600), default: "10", help: "Seconds to measure."),
-            .option("messages", type: .int(1...1_000_000_000), help: "Total messages to send (instead of --duration)."),
-            .option("loops", type: .int(1...64), default: "1", help: "Event loop threads of the load generator."),
+            .option(
+                "messages", type: .int(1...1_000_000_000),
+                help: "Total messages to send (instead of --duration)."),
+            .option(
+                "loops", type: .int(1...64), default: "1", help: "Event loop threads of the load generator."),
             .option(
                 "source-addresses", type: .int(1...200),
-                help: "Loopback source addresses to spread connections over (default: one per 10,000 sessions)."),
-            .option("server-pid", type: .int(1...Int(Int32.max)), help: "Report this process's memory and CPU time."),
+                help:
+                    "Loopback source addresses to spread connections over (default: one per 10,000 sessions)."
+            ),
+            .option(
+                "server-pid", type: .int(1...Int(Int32.max)),
+                help: "Report this process's memory and CPU time."),
             .flag("json", help: "Print the summary as one JSON object."),
         ],
         run: run)
@@ -43,7 +53,8 @@ enum BenchChatCommand {
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         let url = try values.string("url")
         guard let target = BenchEchoOptions.parseURL(url) else {
-            throw UsageError.invalid("--url must look like ws://127.0.0.1:8080/v1/ws (numeric host), got '\(url)'")
+            throw UsageError.invalid(
+                "--url must look like ws://127.0.0.1:8080/v1/ws (numeric host), got '\(url)'")
         }
         var options = BenchChatOptions(address: target.address, host: target.host, path: target.path)
         options.sessions = try values.int("sessions")
@@ -54,7 +65,8 @@ enum BenchChatCommand {
         options.duration = .milliseconds(Int64(try values.double("duration") * 1000))
         options.messages = try values.intIfPresent("messages")
         options.loops = try values.int("loops")
-        options.sourceAddresses = try values.intIfPresent("source-addresses") ?? max(1, (options.sessions + 9_999) / 10_000)
+        options.sourceAddresses =
+            try values.intIfPresent("source-addresses") ?? max(1, (options.sessions + 9_999) / 10_000)
         options.serverPID = try values.intIfPresent("server-pid")
         options.json = values.flag("json")
         let progress = isatty(2) == 1 && !options.json ? context.stderr : nil

@@ -47,7 +47,8 @@ struct BenchChatReport: Sendable {
         lines.append("tokens       \(tokens) = \(String(format: "%.0f", tokensPerSecond)) tokens/s")
         lines.append("first token  \(percentiles(firstToken))")
         lines.append("full reply   \(percentiles(fullReply))")
-        let errorList = errorsByCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let errorList = errorsByCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
         lines.append("errors       \(errors)" + (errorList.isEmpty ? "" : " (\(errorList))"))
         if let rss = serverRSSAfterStartKiB {
             let per = sessionsStarted > 0 ? Double(rss) / Double(sessionsStarted) : 0
@@ -89,9 +90,18 @@ struct BenchChatReport: Sendable {
             ("full_reply", latency(fullReply)),
             ("session_start", latency(sessionStart)),
             ("errors", .integer(Int64(errors))),
-            ("errors_by_code", .object(JSONObject(errorsByCode.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.integer(Int64($0.value))) }))),
+            (
+                "errors_by_code",
+                .object(
+                    JSONObject(
+                        errorsByCode.sorted { $0.key < $1.key }.map {
+                            ($0.key, JSONValue.integer(Int64($0.value)))
+                        }))
+            ),
         ]
-        if let rss = serverRSSAfterStartKiB { object.append(("server_rss_kib_after_start", .integer(Int64(rss)))) }
+        if let rss = serverRSSAfterStartKiB {
+            object.append(("server_rss_kib_after_start", .integer(Int64(rss))))
+        }
         if let rss = serverRSSAtEndKiB { object.append(("server_rss_kib_at_end", .integer(Int64(rss)))) }
         if let cpu = serverCPUSeconds { object.append(("server_cpu_seconds", .double(cpu))) }
         return JSONValue.object(JSONObject(object)).serialized()

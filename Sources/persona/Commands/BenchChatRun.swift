@@ -12,7 +12,9 @@ enum BenchChatRun {
         let group = try EventLoopGroup(loops: options.loops)
         defer { group.shutdown() }
         let counters = BenchChatCounters()
-        let workers = group.loops.map { LoopBound(BenchChatWorker(loop: $0, options: options, counters: counters), loop: $0) }
+        let workers = group.loops.map {
+            LoopBound(BenchChatWorker(loop: $0, options: options, counters: counters), loop: $0)
+        }
         let sources: [SocketAddress?] =
             options.sourceAddresses <= 1
             ? [nil] : (0..<options.sourceAddresses).map { .v4(host: "127.0.0.\(10 + $0)", port: 0) }
@@ -54,11 +56,13 @@ enum BenchChatRun {
         let total = options.messages ?? Int.max
         let finished = DispatchSemaphore(value: 0)
         for (index, worker) in workers.enumerated() {
-            let share = total == Int.max ? Int.max : total / workers.count + (index < total % workers.count ? 1 : 0)
+            let share =
+                total == Int.max ? Int.max : total / workers.count + (index < total % workers.count ? 1 : 0)
             worker.loop.execute { worker.value.measure(until: deadline, budget: share) { finished.signal() } }
         }
         let hardLimit: Duration = options.messages == nil ? options.duration + .seconds(30) : .seconds(600)
-        let giveUp = DispatchTime.now() + .nanoseconds(Int(clamping: hardLimit.components.seconds * 1_000_000_000))
+        let giveUp =
+            DispatchTime.now() + .nanoseconds(Int(clamping: hardLimit.components.seconds * 1_000_000_000))
         var done = 0
         var measureTimedOut = false
         while done < workers.count {
@@ -105,7 +109,8 @@ enum BenchChatRun {
                     r.sessionStart.merge(w.sessionStart)
                     for (code, count) in w.errorsByCode { r.errorsByCode[code, default: 0] += count }
                     if w.lastReply > clockStart.nanoseconds {
-                        r.measuredSeconds = max(r.measuredSeconds, Double(w.lastReply - clockStart.nanoseconds) / 1e9)
+                        r.measuredSeconds = max(
+                            r.measuredSeconds, Double(w.lastReply - clockStart.nanoseconds) / 1e9)
                     }
                 }
                 gathered.signal()
@@ -116,7 +121,8 @@ enum BenchChatRun {
         if connectTimedOut { report.errorsByCode["start_phase_timeout", default: 0] += 1 }
         if measureTimedOut { report.errorsByCode["measure_phase_timeout", default: 0] += 1 }
         if options.messages == nil {
-            report.measuredSeconds = Double(options.duration.components.seconds)
+            report.measuredSeconds =
+                Double(options.duration.components.seconds)
                 + Double(options.duration.components.attoseconds) / 1e18
         }
         return report

@@ -107,7 +107,8 @@ final class BenchChatWorker: WebSocketClientDelegate {
             inFlight += 1
             slots[index].sentAt = now
             let client = WebSocketClient(
-                to: options.address, host: options.host, path: options.path, from: slots[index].source, on: loop,
+                to: options.address, host: options.host, path: options.path, from: slots[index].source,
+                on: loop,
                 delegate: self)
             client.tag = index
             slots[index].client = client
@@ -141,7 +142,9 @@ final class BenchChatWorker: WebSocketClientDelegate {
         phase = .measuring
         measureStart = now
         if deadline != .max {
-            _ = loop.scheduleTimer(at: MonotonicInstant(nanoseconds: deadline)) { [weak self] in self?.checkFinished() }
+            _ = loop.scheduleTimer(at: MonotonicInstant(nanoseconds: deadline)) { [weak self] in
+                self?.checkFinished()
+            }
         }
         for index in slots.indices where slots[index].session != nil && !slots[index].closed {
             // Spread the first sends over one interval so sessions do not fire in lockstep.
@@ -303,7 +306,9 @@ final class BenchChatWorker: WebSocketClientDelegate {
         }
     }
 
-    func webSocketClient(_ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?) {
+    func webSocketClient(
+        _ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?
+    ) {
         let index = client.tag
         slots[index].closed = true
         slots[index].awaiting = false

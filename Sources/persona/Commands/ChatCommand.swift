@@ -37,9 +37,13 @@ enum ChatCommand {
 
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         let url = try values.string("url")
-        guard let target = BenchEchoOptions.parseURL(url.replacingOccurrences(of: "://localhost:", with: "://127.0.0.1:"))
+        guard
+            let target = BenchEchoOptions.parseURL(
+                url.replacingOccurrences(of: "://localhost:", with: "://127.0.0.1:"))
         else {
-            throw CommandFailure("--url must look like ws://127.0.0.1:8080/v1/ws (a numeric host); got '\(url)'", exitCode: .usageError)
+            throw CommandFailure(
+                "--url must look like ws://127.0.0.1:8080/v1/ws (a numeric host); got '\(url)'",
+                exitCode: .usageError)
         }
         let mode: StartRequest.Mode
         switch (values.stringIfPresent("personality"), values.flag("random")) {

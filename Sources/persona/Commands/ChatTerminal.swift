@@ -171,7 +171,9 @@ final class ChatTerminal: WebSocketClientDelegate {
             human = started.kind == .human
             if let personality = started.personality {
                 partnerName = personality.name
-                say("— chatting with \(personality.name) (\(personality.id), version \(personality.version)) —")
+                say(
+                    "— chatting with \(personality.name) (\(personality.id), version \(personality.version)) —"
+                )
             } else {
                 partnerName = "Stranger"
                 say("— chatting with a stranger —")
@@ -234,7 +236,9 @@ final class ChatTerminal: WebSocketClientDelegate {
         }
     }
 
-    func webSocketClient(_ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?) {
+    func webSocketClient(
+        _ client: WebSocketClient, didEnd closure: WebSocketClosure?, failure: WebSocketClientError?
+    ) {
         let done = finished
         finished = nil
         retained = nil

@@ -68,7 +68,8 @@ enum ServeCommand {
                 "drain-timeout", type: .double(0...3600), default: "10",
                 help: "Seconds a graceful shutdown waits for connections to finish."),
             .option(
-                "personalities", type: .string, default: "Personalities", environment: "PERSONA_PERSONALITIES",
+                "personalities", type: .string, default: "Personalities",
+                environment: "PERSONA_PERSONALITIES",
                 help: "Directory of personality files, limits.yaml and routing.yaml."),
             .option(
                 "limits", type: .string, environment: "PERSONA_LIMITS",
@@ -78,9 +79,11 @@ enum ServeCommand {
                 help: "A file used as routing.yaml instead of the directory's own."),
             .option(
                 "matchmaking-timeout", type: .double(0...3600), environment: "PERSONA_MATCHMAKING_TIMEOUT",
-                help: "Seconds a random chat waits for a human before a bot takes it (overrides routing.yaml)."),
+                help:
+                    "Seconds a random chat waits for a human before a bot takes it (overrides routing.yaml)."),
             .option(
-                "drain-deadline", type: .double(0...3600), default: "5", environment: "PERSONA_DRAIN_DEADLINE",
+                "drain-deadline", type: .double(0...3600), default: "5",
+                environment: "PERSONA_DRAIN_DEADLINE",
                 help: "Seconds streaming replies may finish after SIGINT/SIGTERM before sessions end."),
             .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
@@ -135,7 +138,8 @@ enum ServeCommand {
             ).load()
         } catch {
             for diagnostic in error.diagnostics { context.stderr.writeLine(diagnostic.description) }
-            throw CommandFailure("the personalities in '\(options.personalities)' did not validate; not starting")
+            throw CommandFailure(
+                "the personalities in '\(options.personalities)' did not validate; not starting")
         }
         for warning in loaded.warnings { context.stderr.writeLine(warning.description) }
 
@@ -160,12 +164,14 @@ enum ServeCommand {
                 + "(registry version \(snapshot.version), matchmaking timeout \(snapshot.routing.matchmakingTimeout)); "
                 + "chat on ws://\(bound)/v1/ws")
         let signal = await signals.next()
-        context.stderr.writeLine("persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
+        context.stderr.writeLine(
+            "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
         let stats = server.statistics()
         context.stderr.writeLine(
             "persona: drained; \(stats.counters.connectionsOpened) chat connections, "
-                + "\(stats.counters.sessionsStarted.values.reduce(0, +)) sessions, \(stats.counters.tokensOut) tokens served")
+                + "\(stats.counters.sessionsStarted.values.reduce(0, +)) sessions, \(stats.counters.tokensOut) tokens served"
+        )
         group.shutdown()
         if !clean { context.stderr.writeLine("persona: drain timed out, remaining connections were closed") }
     }
