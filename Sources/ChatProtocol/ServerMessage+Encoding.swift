@@ -27,11 +27,11 @@ extension ServerMessage {
     public static func appendTokenFrame(session: String, reply: Int, delta: String, to bytes: inout [UInt8]) {
         bytes.reserveCapacity(bytes.count + 48 + session.utf8.count + delta.utf8.count)
         appendStatic("{\"type\":\"token\",\"session\":", to: &bytes)
-        JSONStringEscaping.append(session, to: &bytes)
+        JSONBytes.appendString(session, to: &bytes)
         appendStatic(",\"reply\":", to: &bytes)
-        JSONStringEscaping.appendInteger(reply, to: &bytes)
+        JSONBytes.appendInteger(Int64(reply), to: &bytes)
         appendStatic(",\"delta\":", to: &bytes)
-        JSONStringEscaping.append(delta, to: &bytes)
+        JSONBytes.appendString(delta, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
     }
 

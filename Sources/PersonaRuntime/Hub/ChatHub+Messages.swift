@@ -150,7 +150,7 @@ extension ChatHub {
     func checkRates(
         _ session: ChatSession, id: String, limits: LimitValues, personality: String?, now: PolicyInstant
     ) -> Bool {
-        var checks: [(LimiterKey.Scope, RateSpec?, Int?, String)] = [
+        var checks: [(LimiterKey.Scope, Rate?, Int?, String)] = [
             (.session, limits.sessionRate, limits.sessionBurst, session.id),
             (.client, limits.clientRate, limits.clientBurst, session.client.key),
         ]
@@ -158,7 +158,7 @@ extension ChatHub {
             checks.append((.personality, limits.personalityRate, limits.personalityBurst, personality))
         }
         for (scope, spec, burst, key) in checks {
-            guard let spec, let rate = Rate(count: spec.count, per: spec.period) else { continue }
+            guard let rate = spec else { continue }
             let limiterKey = LimiterKey(
                 scope: scope, count: rate.count,
                 periodNanoseconds: PolicyInstant.zero.advanced(by: rate.period).nanoseconds,
@@ -175,14 +175,14 @@ extension ChatHub {
             case .limited(let retry):
                 counters.rateLimited += 1
                 refuse(
-                    session.connection, .rateLimited, "too many messages (\(scopeName(scope)) limit \(spec))",
+                    session.connection, .rateLimited, "too many messages (\(scopeName(scope)) limit \(rate))",
                     ref: id,
                     session: session.id, retryAfter: retry)
                 return false
             case .exceedsBurst:
                 counters.rateLimited += 1
                 refuse(
-                    session.connection, .rateLimited, "too many messages (\(scopeName(scope)) limit \(spec))",
+                    session.connection, .rateLimited, "too many messages (\(scopeName(scope)) limit \(rate))",
                     ref: id, session: session.id)
                 return false
             }

@@ -80,6 +80,6 @@ public struct ChatHubConfiguration: Sendable {
 
     /// The default limits of human-to-human sessions.
     public static let defaultHumanLimits = LimitValues(
-        sessionRate: RateSpec(count: 30, period: .seconds(60), unit: "min"), sessionBurst: 10,
+        sessionRate: Rate(count: 30, per: .seconds(60)), sessionBurst: 10,
         maxInputCharacters: 2_000, idleTimeout: .seconds(600), sessionTimeout: .seconds(7_200))
 }

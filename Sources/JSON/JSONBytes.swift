@@ -1,9 +1,11 @@
-/// The two JSON productions the token fast path writes without ``JSON/JSONWriter``.
-enum JSONStringEscaping {
+/// The two JSON productions hot paths append straight into a byte buffer: strings and
+/// integers. ``JSONWriter`` writes through these, and so do encoders that build a fixed frame
+/// shape without a writer (the chat protocol's `token` frame), so there is one escaping rule.
+package enum JSONBytes {
     /// Appends `text` as a JSON string (RFC 8259 §7): quotation mark, reverse solidus and
     /// U+0000…U+001F escaped (the short forms where §7 has them), everything else copied as
-    /// UTF-8 in runs.
-    static func append(_ text: String, to bytes: inout [UInt8]) {
+    /// UTF-8 in runs; `/` is not escaped.
+    package static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
@@ -34,20 +36,23 @@ enum JSONStringEscaping {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Appends a decimal integer (RFC 8259 §6), without going through `String`.
-    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+    /// Appends a decimal integer (RFC 8259 §6) without going through `String`.
+    package static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         if magnitude < 10 {
             bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
-        var divisor: UInt = 1
-        while magnitude / divisor >= 10 { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-            magnitude %= divisor
-            divisor /= 10
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var end = raw.count
+            while magnitude > 0 {
+                end -= 1
+                raw[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[end...]))
         }
     }
 
