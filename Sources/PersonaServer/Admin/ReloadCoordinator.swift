@@ -20,7 +20,7 @@ import Synchronization
 public final class ReloadCoordinator: Sendable {
     /// The authoritative registry (what `/admin/personalities` lists).
     public let registry: Registry
-    private let build: @Sendable () -> RegistryBuilder.Result
+    private let build: @Sendable () -> (snapshot: RegistrySnapshot?, diagnostics: [Diagnostic])
     private let tests: PersonalityTestRunner
     private let publish: @Sendable (RegistrySnapshot) -> Void
     private let clock: any ReactorClock
@@ -36,8 +36,22 @@ public final class ReloadCoordinator: Sendable {
     ///   - publish: gives an applied snapshot to every hub; returns when all have it.
     ///   - clock: measures build and swap time.
     ///   - logger: gets one line per reload.
-    public init(
+    public convenience init(
         registry: Registry, build: @escaping @Sendable () -> RegistryBuilder.Result,
+        tests: PersonalityTestRunner = PersonalityTestRunner(), clock: any ReactorClock = MonotonicClock(),
+        logger: Logger? = nil, publish: @escaping @Sendable (RegistrySnapshot) -> Void
+    ) {
+        self.init(
+            registry: registry, loading: {
+                let result = build()
+                return (result.snapshot, result.diagnostics)
+            }, tests: tests, clock: clock, logger: logger, publish: publish)
+    }
+
+    /// Creates a coordinator whose `loading` closure returns a snapshot (or none) and every
+    /// diagnostic — for loaders that post-process the builder's result (rule-file overrides).
+    public init(
+        registry: Registry, loading build: @escaping @Sendable () -> (snapshot: RegistrySnapshot?, diagnostics: [Diagnostic]),
         tests: PersonalityTestRunner = PersonalityTestRunner(), clock: any ReactorClock = MonotonicClock(),
         logger: Logger? = nil, publish: @escaping @Sendable (RegistrySnapshot) -> Void
     ) {
