@@ -9,17 +9,25 @@ import Reactor
 /// supervisor (or a test) that signals right after reading it is always heard.
 final class ShutdownSignals: Sendable {
     private let waiter: SignalWaiter
+    private let onHangUp: @Sendable () -> Void
 
-    /// Installs the handlers; from now on SIGINT/SIGTERM start a graceful drain.
-    init() throws {
-        waiter = try SignalWaiter.install([SIGINT, SIGTERM])
+    /// Installs the handlers; from now on SIGINT/SIGTERM start a graceful drain and SIGHUP
+    /// runs `onHangUp` (the reload) and keeps serving.
+    init(onHangUp: @escaping @Sendable () -> Void = {}) throws {
+        self.onHangUp = onHangUp
+        waiter = try SignalWaiter.install([SIGINT, SIGTERM, SIGHUP])
     }
 
     /// Waits for the first signal and returns its name.
     func next() async -> String {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [waiter] in
-                continuation.resume(returning: waiter.wait() == SIGINT ? "SIGINT" : "SIGTERM")
+            DispatchQueue.global().async { [waiter, onHangUp] in
+                var signal = waiter.wait()
+                while signal == SIGHUP {
+                    onHangUp()
+                    signal = waiter.wait()
+                }
+                continuation.resume(returning: signal == SIGINT ? "SIGINT" : "SIGTERM")
             }
         }
     }

@@ -37,6 +37,8 @@ enum ServeCommand {
         var matchmakingTimeout: Duration?
         /// How long streaming replies may finish after SIGINT/SIGTERM.
         var drainDeadline: Duration = .seconds(5)
+        /// Admin API, token, --watch and logs (ServeCommand+Operations.swift).
+        var operations = OperationsOptions()
     }
 
     /// The command's declaration.
@@ -88,7 +90,7 @@ enum ServeCommand {
             .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
-        ],
+        ] + operationsOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
@@ -107,6 +109,7 @@ enum ServeCommand {
             options.matchmakingTimeout = .milliseconds(Int64(seconds * 1000))
         }
         options.drainDeadline = .milliseconds(Int64(try values.double("drain-deadline") * 1000))
+        options.operations = try operationsOptions(values)
         try await serve(options, context)
     }
 
@@ -143,12 +146,18 @@ enum ServeCommand {
         }
         for warning in loaded.warnings { context.stderr.writeLine(warning.description) }
 
-        let signals = try ShutdownSignals()
+        let operations = try makeOperations(options, registry: Registry(loaded.snapshot), context: context)
+        let signals = try ShutdownSignals { operations.reloadForSignal() }
         let group = try EventLoopGroup(loops: options.loops)
         let server = ChatServer(
             configuration: ChatServerConfiguration(
                 http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout),
-            snapshot: loaded.snapshot, group: group, routes: addRoutes)
+            snapshot: loaded.snapshot, group: group,
+            routes: { router in
+                addRoutes(&router)
+                operations.addPublicRoutes(&router)
+            })
+        operations.attach(server)
         let bound: SocketAddress
         do {
             bound = try server.start(at: address)
@@ -163,10 +172,13 @@ enum ServeCommand {
             "loaded \(count) \(count == 1 ? "personality" : "personalities") from \(options.personalities) "
                 + "(registry version \(snapshot.version), matchmaking timeout \(snapshot.routing.matchmakingTimeout)); "
                 + "chat on ws://\(bound)/v1/ws")
+        try startOperations(operations, group: group, context: context)
         let signal = await signals.next()
+        operations.beginDrain()
         context.stderr.writeLine(
             "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
+        operations.shutdown()
         let stats = server.statistics()
         context.stderr.writeLine(
             "persona: drained; \(stats.counters.connectionsOpened) chat connections, "
