@@ -33,7 +33,9 @@ struct LoggerTests {
         #expect(counter.count.withLock { $0 } == 2)
     }
 
-    @Test("parses level names, accepting warn", arguments: [("trace", LogLevel.trace), ("warn", .warning), ("error", .error)])
+    @Test(
+        "parses level names, accepting warn",
+        arguments: [("trace", LogLevel.trace), ("warn", .warning), ("error", .error)])
     func levelNames(name: String, level: LogLevel) {
         #expect(LogLevel(name: name) == level)
         #expect(LogLevel(name: "loud") == nil)
@@ -46,10 +48,12 @@ struct LoggerTests {
         #expect(sink.records.first?.fields == [LogField("loop", 2), LogField("n", 1), LogField("ok", true)])
     }
 
-    @Test("writes RFC 3339 UTC timestamps with milliseconds", arguments: [
-        (Int64(0), "1970-01-01T00:00:00.000Z"), (1_763_726_829_123_456_789, "2025-11-21T12:07:09.123Z"),
-        (951_782_400_000_000_000, "2000-02-29T00:00:00.000Z"), (-1_000_000, "1969-12-31T23:59:59.999Z"),
-    ])
+    @Test(
+        "writes RFC 3339 UTC timestamps with milliseconds",
+        arguments: [
+            (Int64(0), "1970-01-01T00:00:00.000Z"), (1_763_726_829_123_456_789, "2025-11-21T12:07:09.123Z"),
+            (951_782_400_000_000_000, "2000-02-29T00:00:00.000Z"), (-1_000_000, "1969-12-31T23:59:59.999Z"),
+        ])
     func timestamps(nanoseconds: Int64, text: String) {
         #expect(LogTimestamp(nanosecondsSinceEpoch: nanoseconds).description == text)
     }
@@ -62,7 +66,8 @@ struct LoggerTests {
         let lines = writer.text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 2 && lines[1].isEmpty)
         let object = try JSONValue(parsing: String(lines[0]))
-        #expect(object.objectValue?.keys == ["ts", "level", "logger", "msg", "field_level", "count", "ratio"])
+        #expect(
+            object.objectValue?.keys == ["ts", "level", "logger", "msg", "field_level", "count", "ratio"])
         #expect(object["ts"] == "2025-11-21T12:07:09.123Z")
         #expect(object["level"] == "info")
         #expect(object["msg"] == "a \"quoted\"\nmessage")
@@ -73,10 +78,12 @@ struct LoggerTests {
     @Test("logfmt quotes values with spaces, quotes or newlines and keeps one record on one line")
     func logfmt() {
         let writer = MemoryLogWriter()
-        logger(StreamLogSink(format: .logfmt, writer: writer)).warning("reload rejected", ["file": "a b.yaml", "why": "x=\"y\"\nz", "n": 2, "empty": ""])
+        logger(StreamLogSink(format: .logfmt, writer: writer)).warning(
+            "reload rejected", ["file": "a b.yaml", "why": "x=\"y\"\nz", "n": 2, "empty": ""])
         #expect(
             writer.text
-                == #"ts=2025-11-21T12:07:09.123Z level=warning logger=persona.test msg="reload rejected" file="a b.yaml" why="x=\"y\"\nz" n=2 empty="""# + "\n")
+                == #"ts=2025-11-21T12:07:09.123Z level=warning logger=persona.test msg="reload rejected" file="a b.yaml" why="x=\"y\"\nz" n=2 empty="""#
+                + "\n")
     }
 
     @Test("scrubs PII from the message and every string value in every format")
@@ -84,7 +91,9 @@ struct LoggerTests {
         for format in LogFormat.allCases {
             let writer = MemoryLogWriter()
             let log = logger(StreamLogSink(format: format, writer: writer))
-            log.error("mail jane.doe@example.com now", ["card": "4111 1111 1111 1111", "who": "call +1 415 555 0100"])
+            log.error(
+                "mail jane.doe@example.com now",
+                ["card": "4111 1111 1111 1111", "who": "call +1 415 555 0100"])
             let text = writer.text
             #expect(!text.contains("jane.doe@example.com"), "\(format): \(text)")
             #expect(!text.contains("4111 1111 1111 1111"), "\(format): \(text)")
@@ -109,7 +118,8 @@ struct LoggerTests {
         let sink = MemoryLogSink()
         let log = logger(sink)
         log.session(.started, id: "s-1", kind: "random")
-        log.session(.fallback, id: "s-1", kind: "bot", personality: "captain", version: "00ff", waitedSeconds: 10)
+        log.session(
+            .fallback, id: "s-1", kind: "bot", personality: "captain", version: "00ff", waitedSeconds: 10)
         log.session(.ended, id: "s-1", reason: "personality_removed")
         #expect(sink.records.map(\.message) == ["session started", "session fallback", "session ended"])
         #expect(sink.records.map { $0["event"] } == ["session_started", "session_fallback", "session_ended"])
@@ -121,8 +131,14 @@ struct LoggerTests {
     func reloadEvents() {
         let sink = MemoryLogSink()
         let log = logger(sink)
-        log.reload(ReloadLogSummary(trigger: "sighup", applied: true, dryRun: false, errors: 0, added: 1, removed: 0, changed: 2, version: "ab", buildSeconds: 0.2, swapSeconds: 0.001))
-        log.reload(ReloadLogSummary(trigger: "admin", applied: false, dryRun: false, errors: 2, added: 0, removed: 0, changed: 0, version: "ab", buildSeconds: 0.1, swapSeconds: 0, firstError: "a.yaml:3:5: error: bad"))
+        log.reload(
+            ReloadLogSummary(
+                trigger: "sighup", applied: true, dryRun: false, errors: 0, added: 1, removed: 0, changed: 2,
+                version: "ab", buildSeconds: 0.2, swapSeconds: 0.001))
+        log.reload(
+            ReloadLogSummary(
+                trigger: "admin", applied: false, dryRun: false, errors: 2, added: 0, removed: 0, changed: 0,
+                version: "ab", buildSeconds: 0.1, swapSeconds: 0, firstError: "a.yaml:3:5: error: bad"))
         #expect(sink.records.map(\.level) == [.info, .warning])
         #expect(sink.records.map { $0["result"] } == ["ok", "rejected"])
         #expect(sink.records[0]["changed"] == 2)

@@ -7,8 +7,10 @@ struct PrometheusExpositionTests {
     @Test("writes HELP and TYPE lines, then samples with labels in order")
     func counterAndGauge() {
         var exposition = PrometheusExposition()
-        exposition.counter("persona_messages_in_total", help: "Client messages accepted.", [MetricSample([], 42)])
-        exposition.gauge("persona_sessions", help: "Live sessions.", [MetricSample([MetricLabel("kind", "bot")], 3)])
+        exposition.counter(
+            "persona_messages_in_total", help: "Client messages accepted.", [MetricSample([], 42)])
+        exposition.gauge(
+            "persona_sessions", help: "Live sessions.", [MetricSample([MetricLabel("kind", "bot")], 3)])
         #expect(
             exposition.text == """
                 # HELP persona_messages_in_total Client messages accepted.
@@ -24,7 +26,8 @@ struct PrometheusExpositionTests {
     @Test(
         "escapes label values and HELP text",
         arguments: [
-            (#"a\b"#, #"a\\b"#), (#"say "hi""#, #"say \"hi\""#), ("two\nlines", #"two\nlines"#), ("plain", "plain"),
+            (#"a\b"#, #"a\\b"#), (#"say "hi""#, #"say \"hi\""#), ("two\nlines", #"two\nlines"#),
+            ("plain", "plain"),
         ])
     func escaping(raw: String, escaped: String) {
         #expect(PrometheusExposition.escapeLabelValue(raw) == escaped)
@@ -40,9 +43,11 @@ struct PrometheusExpositionTests {
         #expect(PrometheusExposition.format(.nan) == "NaN")
     }
 
-    @Test("validates metric and label names", arguments: [
-        ("persona_up", true), ("a:b_c9", true), ("9lives", false), ("bad-name", false), ("", false),
-    ])
+    @Test(
+        "validates metric and label names",
+        arguments: [
+            ("persona_up", true), ("a:b_c9", true), ("9lives", false), ("bad-name", false), ("", false),
+        ])
     func names(name: String, valid: Bool) {
         #expect(PrometheusExposition.isValidMetricName(name) == valid)
     }
@@ -64,7 +69,8 @@ struct PrometheusExpositionTests {
         #expect(
             exposition.text.split(separator: "\n").dropFirst(2) == [
                 #"latency_seconds_bucket{le="0.1"} 2"#, #"latency_seconds_bucket{le="1"} 3"#,
-                #"latency_seconds_bucket{le="+Inf"} 4"#, "latency_seconds_sum 3.65", "latency_seconds_count 4",
+                #"latency_seconds_bucket{le="+Inf"} 4"#, "latency_seconds_sum 3.65",
+                "latency_seconds_count 4",
             ])
     }
 
@@ -75,16 +81,24 @@ struct PrometheusExpositionTests {
 
     @Test(
         "the real prometheus_client parser reads back every value, label and escape",
-        .enabled(if: PrometheusParser.isAvailable, "python3 'prometheus_client' is not installed (pip install prometheus-client)"))
+        .enabled(
+            if: PrometheusParser.isAvailable,
+            "python3 'prometheus_client' is not installed (pip install prometheus-client)"))
     func parsedByPrometheusClient() throws {
         var histogram = Histogram(upperBounds: [0.01, 0.1])
         for value in [0.005, 0.02, 0.02, 7] { histogram.observe(value) }
         var exposition = PrometheusExposition()
         exposition.counter(
             "demo_events_total", help: "Events with a \\ backslash\nand a newline.",
-            [MetricSample([MetricLabel("path", #"C:\dir "q" line"# + "\nnext")], 5), MetricSample([MetricLabel("path", "")], 0)])
-        exposition.gauge("demo_temperature", help: "g", [MetricSample([], -1.5), MetricSample([MetricLabel("x", "inf")], .infinity)])
-        exposition.histogram("demo_wait_seconds", help: "w", [(labels: [MetricLabel("kind", "bot")], histogram: histogram)])
+            [
+                MetricSample([MetricLabel("path", #"C:\dir "q" line"# + "\nnext")], 5),
+                MetricSample([MetricLabel("path", "")], 0),
+            ])
+        exposition.gauge(
+            "demo_temperature", help: "g",
+            [MetricSample([], -1.5), MetricSample([MetricLabel("x", "inf")], .infinity)])
+        exposition.histogram(
+            "demo_wait_seconds", help: "w", [(labels: [MetricLabel("kind", "bot")], histogram: histogram)])
 
         let families = try PrometheusParser.parse(exposition.text)
         #expect(families.map(\.name) == ["demo_events", "demo_temperature", "demo_wait_seconds"])

@@ -33,9 +33,13 @@ enum PrometheusParser {
 
     /// Parses `text`; throws with the parser's message if it rejects it.
     static func parse(_ text: String) throws -> [Family] {
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/ops_parse_metrics.py")
-        let result = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path], input: text)
-        guard result.status == 0 else { throw Failure(description: result.stderr + "\n--- input ---\n" + text) }
+        let script = PersonaBinary.packageRoot.appendingPathComponent(
+            "Tests/PersonaTests/Python/ops_parse_metrics.py")
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path], input: text)
+        guard result.status == 0 else {
+            throw Failure(description: result.stderr + "\n--- input ---\n" + text)
+        }
         let root = try JSONValue(parsing: result.stdout)
         return (root["families"]?.arrayValue ?? []).map { family in
             Family(
@@ -43,8 +47,12 @@ enum PrometheusParser {
                 help: family["help"]?.stringValue ?? "",
                 samples: (family["samples"]?.arrayValue ?? []).map { sample in
                     var labels: [String: String] = [:]
-                    for (key, value) in sample["labels"]?.objectValue ?? [:] { labels[key] = value.stringValue }
-                    return Sample(name: sample["name"]?.stringValue ?? "", labels: labels, value: sample["value"] ?? .null)
+                    for (key, value) in sample["labels"]?.objectValue ?? [:] {
+                        labels[key] = value.stringValue
+                    }
+                    return Sample(
+                        name: sample["name"]?.stringValue ?? "", labels: labels,
+                        value: sample["value"] ?? .null)
                 })
         }
     }

@@ -10,13 +10,16 @@ import Testing
 /// Runs the real `prometheus_client` parser over exposition text (see ops_parse_metrics.py).
 private enum PrometheusClient {
     static let isAvailable: Bool = {
-        (try? ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import prometheus_client"]))?.status == 0
+        (try? ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import prometheus_client"]))?.status == 0
     }()
 
     /// sample name + sorted labels → value, for every sample the parser read.
     static func samples(_ text: String) throws -> [String: Double] {
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/ops_parse_metrics.py")
-        let result = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path], input: text)
+        let script = PersonaBinary.packageRoot.appendingPathComponent(
+            "Tests/PersonaTests/Python/ops_parse_metrics.py")
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path], input: text)
         try #require(result.status == 0, "\(result.stderr)\n\(text)")
         var out: [String: Double] = [:]
         for family in try JSONValue(parsing: result.stdout)["families"]?.arrayValue ?? [] {
@@ -64,8 +67,10 @@ struct AdminMetricsTests {
     func families() throws {
         let stats = AdminStats(
             hubs: [counters(ttftMilliseconds: [3, 40]), counters(ttftMilliseconds: [700])], connections: 9,
-            sessionsByKind: ["bot": 5, "matching": 1], sessionsByPersonality: ["captain \"red\"\nbeard": 4, "eliza": 1],
-            registryVersion: "00ff00ff00ff00ff", personalities: 7, reloadsOK: 3, reloadsFailed: 1, cacheEvictions: 2)
+            sessionsByKind: ["bot": 5, "matching": 1],
+            sessionsByPersonality: ["captain \"red\"\nbeard": 4, "eliza": 1],
+            registryVersion: "00ff00ff00ff00ff", personalities: 7, reloadsOK: 3, reloadsFailed: 1,
+            cacheEvictions: 2)
         let samples = try PrometheusClient.samples(MetricsRenderer().render(stats))
         #expect(samples["persona_connections"] == 9)
         #expect(samples["persona_sessions{kind=bot}"] == 5)

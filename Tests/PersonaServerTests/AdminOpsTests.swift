@@ -23,11 +23,15 @@ private func text(_ file: SourceFile) -> String { String(decoding: file.bytes, a
 
 @Suite("Operations: /ready, /metrics, session log lines, --watch reloads")
 struct AdminOpsTests {
-    @Test("/ready is 200 only when loaded, listening and not draining", arguments: [
-        (true, true, false, 200), (false, true, false, 503), (true, false, false, 503), (true, true, true, 503),
-    ])
+    @Test(
+        "/ready is 200 only when loaded, listening and not draining",
+        arguments: [
+            (true, true, false, 200), (false, true, false, 503), (true, false, false, 503),
+            (true, true, true, 503),
+        ])
     func ready(loaded: Bool, up: Bool, draining: Bool, status: Int) throws {
-        let response = OpsRoutes.readyResponse(.init(registryLoaded: loaded, listenersUp: up, draining: draining))
+        let response = OpsRoutes.readyResponse(
+            .init(registryLoaded: loaded, listenersUp: up, draining: draining))
         #expect(response.status.code == status)
         let body = try JSONValue(parsing: response.body)
         #expect(body["status"] == (status == 200 ? "ready" : "not_ready"))
@@ -56,7 +60,8 @@ struct AdminOpsTests {
     @Test("one log line per session lifecycle event, derived from the frames clients get")
     func sessionLog() {
         let sink = MemoryLogSink()
-        var log = SessionEventLog(logger: Logger(label: "persona.sessions", sink: sink, clock: FixedLogClock()))
+        var log = SessionEventLog(
+            logger: Logger(label: "persona.sessions", sink: sink, clock: FixedLogClock()))
         let captain = PersonalityInfo(id: "captain", name: "Captain", version: "0011")
         log.observe(.matching(session: "s1", timeoutMilliseconds: 10_000, sessionRef: nil))
         log.observe(.sessionStarted(SessionStart(session: "s1", kind: .bot, personality: captain)))
@@ -64,10 +69,13 @@ struct AdminOpsTests {
         log.observe(.sessionStarted(SessionStart(session: "s2", kind: .human)))
         log.observe(.sessionStarted(SessionStart(session: "s3", kind: .bot, personality: captain)))
         log.observe(.token(session: "s3", reply: 1, delta: "my email is jane@example.com"))
-        log.observe(.sessionEnded(session: "s3", reason: .personalityRemoved, farewell: "Bye jane@example.com"))
-        #expect(sink.records.map { $0["event"] } == [
-            "session_started", "session_fallback", "session_started", "session_matched", "session_started", "session_ended",
-        ])
+        log.observe(
+            .sessionEnded(session: "s3", reason: .personalityRemoved, farewell: "Bye jane@example.com"))
+        #expect(
+            sink.records.map { $0["event"] } == [
+                "session_started", "session_fallback", "session_started", "session_matched",
+                "session_started", "session_ended",
+            ])
         #expect(sink.records[1]["personality"] == "captain" && sink.records[1]["version"] == "0011")
         #expect(sink.records[5]["reason"] == "personality_removed")
         #expect(!sink.lines(.json).joined().contains("jane"))
@@ -79,21 +87,29 @@ struct AdminOpsTests {
         let url: URL
         let coordinator: ReloadCoordinator
         init(_ files: [String: String]) throws {
-            url = FileManager.default.temporaryDirectory.appendingPathComponent("persona-watch-reload-\(UUID().uuidString)")
+            url = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "persona-watch-reload-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             for (name, text) in files { try Data(text.utf8).write(to: url.appendingPathComponent(name)) }
             let builder = RegistryBuilder(catalog: EngineRegistry.builtIn.catalog)
             let path = url.path
             let first = builder.build(paths: [path])
-            coordinator = ReloadCoordinator(registry: Registry(first.snapshot ?? .empty), build: { builder.build(paths: [path]) }) { _ in }
+            coordinator = ReloadCoordinator(
+                registry: Registry(first.snapshot ?? .empty), build: { builder.build(paths: [path]) }
+            ) { _ in }
         }
-        func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: url.appendingPathComponent(name)) }
+        func write(_ name: String, _ text: String) throws {
+            try Data(text.utf8).write(to: url.appendingPathComponent(name))
+        }
         deinit { try? FileManager.default.removeItem(at: url) }
     }
 
     @Test("--watch reloads once per editor save, with the same result as SIGHUP's reload")
     func watchMatchesSighup() throws {
-        let files = ["alpha.yaml": text(AdminFixtures.personality("alpha")), "beta.yaml": text(AdminFixtures.personality("beta"))]
+        let files = [
+            "alpha.yaml": text(AdminFixtures.personality("alpha")),
+            "beta.yaml": text(AdminFixtures.personality("beta")),
+        ]
         let watched = try Folder(files)
         let signalled = try Folder(files)
         let group = try EventLoopGroup(loops: 1)
@@ -112,7 +128,9 @@ struct AdminOpsTests {
         // The same edit in both folders: vim-style save of alpha (rename away, write, delete
         // backup) and a new personality.
         for folder in [watched, signalled] {
-            try FileManager.default.moveItem(at: folder.url.appendingPathComponent("alpha.yaml"), to: folder.url.appendingPathComponent("alpha.yaml~"))
+            try FileManager.default.moveItem(
+                at: folder.url.appendingPathComponent("alpha.yaml"),
+                to: folder.url.appendingPathComponent("alpha.yaml~"))
             try folder.write("alpha.yaml", text(AdminFixtures.personality("alpha", greeting: "Howdy!")))
             try FileManager.default.removeItem(at: folder.url.appendingPathComponent("alpha.yaml~"))
             try folder.write("gamma.yaml", text(AdminFixtures.personality("gamma")))

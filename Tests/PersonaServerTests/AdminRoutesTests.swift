@@ -30,7 +30,9 @@ private final class AdminHarness {
         group.shutdown()
     }
 
-    func call(_ method: HTTPMethod, _ path: String, token: String? = "s3cret-token") throws -> (status: Int, json: JSONValue) {
+    func call(_ method: HTTPMethod, _ path: String, token: String? = "s3cret-token") throws -> (
+        status: Int, json: JSONValue
+    ) {
         var headers: HTTPHeaders = [:]
         if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         let response = try HTTPClient.perform(method: method, url: url, path: path, headers: headers)
@@ -43,7 +45,8 @@ struct AdminRoutesTests {
     @Test(
         "refuses a missing or wrong token on every route with 401 and a JSON error",
         arguments: [
-            (HTTPMethod.post, "/admin/reload"), (.get, "/admin/personalities"), (.get, "/admin/personalities/alpha"),
+            (HTTPMethod.post, "/admin/reload"), (.get, "/admin/personalities"),
+            (.get, "/admin/personalities/alpha"),
             (.get, "/admin/sessions"), (.get, "/admin/stats"), (.get, "/admin/nothing-here"),
         ])
     func refusesWithoutToken(method: HTTPMethod, path: String) throws {
@@ -59,13 +62,17 @@ struct AdminRoutesTests {
 
     @Test("lists personalities with versions, and one personality's detail; 404 for an unknown id")
     func personalities() throws {
-        let harness = try AdminHarness(files: [AdminFixtures.personality("alpha"), AdminFixtures.personality("beta")])
+        let harness = try AdminHarness(files: [
+            AdminFixtures.personality("alpha"), AdminFixtures.personality("beta"),
+        ])
         let snapshot = harness.backend.currentSnapshot()
         let list = try harness.call(.get, "/admin/personalities")
         #expect(list.status == 200)
         #expect(list.json["version"]?.stringValue == snapshot.version.description)
         #expect(list.json["personalities"]?.arrayValue?.map { $0["id"] } == ["alpha", "beta"])
-        #expect(list.json["personalities"]?[0]?["version"]?.stringValue == snapshot.personality("alpha")?.version.description)
+        #expect(
+            list.json["personalities"]?[0]?["version"]?.stringValue
+                == snapshot.personality("alpha")?.version.description)
         let detail = try harness.call(.get, "/admin/personalities/beta")
         #expect(detail.status == 200 && detail.json["id"] == "beta" && detail.json["file"] == "beta.yaml")
         let missing = try harness.call(.get, "/admin/personalities/gamma")
@@ -88,7 +95,9 @@ struct AdminRoutesTests {
 
     @Test("a reload adds, changes and removes personalities and answers with the diff")
     func applies() throws {
-        let harness = try AdminHarness(files: [AdminFixtures.personality("alpha"), AdminFixtures.personality("beta")])
+        let harness = try AdminHarness(files: [
+            AdminFixtures.personality("alpha"), AdminFixtures.personality("beta"),
+        ])
         let old = harness.backend.currentSnapshot()
         harness.backend.files.withLock {
             $0 = [AdminFixtures.personality("alpha", greeting: "Howdy!"), AdminFixtures.personality("gamma")]
@@ -113,15 +122,24 @@ struct AdminRoutesTests {
         let harness = try AdminHarness(files: [AdminFixtures.personality("alpha")])
         let before = harness.backend.currentSnapshot()
         harness.backend.files.withLock {
-            $0.append(SourceFile(name: "broken.yaml", text: "id: broken\nname: Broken\nengine: script\nscript: { rules: [] }\nmood: grumpy\n"))
+            $0.append(
+                SourceFile(
+                    name: "broken.yaml",
+                    text: "id: broken\nname: Broken\nengine: script\nscript: { rules: [] }\nmood: grumpy\n"))
         }
         let answer = try harness.call(.post, "/admin/reload")
         #expect(answer.status == 422)
         #expect(answer.json["result"] == "rejected")
         let errors = answer.json["errors"]?.arrayValue ?? []
         #expect(!errors.isEmpty)
-        #expect(errors.allSatisfy { $0["file"] == "broken.yaml" && ($0["line"]?.intValue ?? 0) > 0 && ($0["column"]?.intValue ?? 0) > 0 })
-        #expect(errors.contains { $0["text"]?.stringValue?.hasPrefix("broken.yaml:5:1: error:") == true }, "\(errors)")
+        #expect(
+            errors.allSatisfy {
+                $0["file"] == "broken.yaml" && ($0["line"]?.intValue ?? 0) > 0
+                    && ($0["column"]?.intValue ?? 0) > 0
+            })
+        #expect(
+            errors.contains { $0["text"]?.stringValue?.hasPrefix("broken.yaml:5:1: error:") == true },
+            "\(errors)")
         #expect(answer.json["diff"] == .null)
         #expect(harness.backend.currentSnapshot() === before)
         #expect(harness.backend.coordinator.reloadCounts == (0, 1))
@@ -146,7 +164,9 @@ struct AdminRoutesTests {
 
     @Test("sessions: live counts by kind and personality, paged, limits exceeded by one refused")
     func sessions() throws {
-        let harness = try AdminHarness(files: [AdminFixtures.personality("alpha"), AdminFixtures.personality("beta")])
+        let harness = try AdminHarness(files: [
+            AdminFixtures.personality("alpha"), AdminFixtures.personality("beta"),
+        ])
         for _ in 0..<3 { harness.backend.startSession(with: "alpha") }
         harness.backend.startSession(with: "beta")
         let first = try harness.call(.get, "/admin/sessions?per_page=3")
@@ -166,7 +186,9 @@ struct AdminRoutesTests {
 
     @Test("a reload that removes a live session's personality ends it with a reason")
     func removalEndsSessions() throws {
-        let harness = try AdminHarness(files: [AdminFixtures.personality("alpha"), AdminFixtures.personality("beta")])
+        let harness = try AdminHarness(files: [
+            AdminFixtures.personality("alpha"), AdminFixtures.personality("beta"),
+        ])
         harness.backend.startSession(with: "beta")
         harness.backend.files.withLock { $0 = [AdminFixtures.personality("alpha")] }
         #expect(try harness.call(.post, "/admin/reload").json["result"] == "applied")

@@ -1,7 +1,7 @@
 import ChatProtocol
 import Diagnostics
-import Foundation
 import Engines
+import Foundation
 import PersonaRuntime
 import PersonaServer
 import Personality
@@ -42,9 +42,12 @@ final class AdminTestBackend: AdminBackend {
         let builder = RegistryBuilder(catalog: engines.catalog)
         let files = Files(initial)
         let first = builder.build(initial)
-        guard let snapshot = first.snapshot else { throw BuildFailure(diagnostics: first.diagnostics.map(\.description)) }
+        guard let snapshot = first.snapshot else {
+            throw BuildFailure(diagnostics: first.diagnostics.map(\.description))
+        }
         let registry = Registry(snapshot)
-        let state = LockedHub(HubState(hub: ChatHub(snapshot: snapshot, engines: engines, clock: ManualChatClock())))
+        let state = LockedHub(
+            HubState(hub: ChatHub(snapshot: snapshot, engines: engines, clock: ManualChatClock())))
         self.files = files
         self.state = state
         coordinator = ReloadCoordinator(
@@ -68,8 +71,11 @@ final class AdminTestBackend: AdminBackend {
         state.withLock { state in
             let connection = ConnectionID(state.nextConnection)
             state.nextConnection += 1
-            _ = state.hub.connectionOpened(connection, client: ClientIdentity(key: "client-\(connection.value)"))
-            for action in state.hub.messageReceived(connection, .start(StartRequest(mode: .direct(personality: personality)))) {
+            _ = state.hub.connectionOpened(
+                connection, client: ClientIdentity(key: "client-\(connection.value)"))
+            for action in state.hub.messageReceived(
+                connection, .start(StartRequest(mode: .direct(personality: personality))))
+            {
                 if case .send(_, let message) = action { state.sent.append(message) }
             }
         }
@@ -93,9 +99,11 @@ final class AdminTestBackend: AdminBackend {
             let counts = coordinator.reloadCounts
             return AdminStats(
                 hubs: [state.hub.counters], connections: state.hub.connectionCount,
-                sessionsByKind: Dictionary(uniqueKeysWithValues: live.byKind.map { ($0.key?.rawValue ?? "matching", $0.value) }),
+                sessionsByKind: Dictionary(
+                    uniqueKeysWithValues: live.byKind.map { ($0.key?.rawValue ?? "matching", $0.value) }),
                 sessionsByPersonality: live.byPersonality, registryVersion: snapshot.version.description,
-                personalities: snapshot.personalities.count, reloadsOK: counts.ok, reloadsFailed: counts.failed)
+                personalities: snapshot.personalities.count, reloadsOK: counts.ok,
+                reloadsFailed: counts.failed)
         }
     }
 }

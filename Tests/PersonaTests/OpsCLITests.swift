@@ -20,17 +20,21 @@ private final class AdminListener {
     let token = "cli-token"
 
     init(files: [String: String]) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("persona-ops-cli-\(UUID().uuidString)")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "persona-ops-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name)) }
         let builder = RegistryBuilder(catalog: EngineRegistry.builtIn.catalog)
         let path = folder.path
         let first = builder.build(paths: [path])
         let snapshot = try #require(first.snapshot, "\(first.diagnostics)")
-        coordinator = ReloadCoordinator(registry: Registry(snapshot), build: { builder.build(paths: [path]) }) { _ in }
-        let backend = CoordinatedAdminBackend(coordinator: coordinator, sessions: { [] }, stats: { AdminStats() })
+        coordinator = ReloadCoordinator(registry: Registry(snapshot), build: { builder.build(paths: [path]) })
+        { _ in }
+        let backend = CoordinatedAdminBackend(
+            coordinator: coordinator, sessions: { [] }, stats: { AdminStats() })
         group = try EventLoopGroup(loops: 1)
-        server = HTTPServer(router: AdminRoutes.router(backend: backend, token: AdminToken(token)), group: group)
+        server = HTTPServer(
+            router: AdminRoutes.router(backend: backend, token: AdminToken(token)), group: group)
         port = try server.start(at: SocketAddress(host: "127.0.0.1", port: 0)).port
     }
 
@@ -76,7 +80,9 @@ private func personality(_ id: String, greeting: String = "Hello!") -> String {
 struct OpsCLITests {
     @Test("reload prints the diff and exits 0; --dry-run changes nothing")
     func reload() throws {
-        let admin = try AdminListener(files: ["alpha.yaml": personality("alpha"), "beta.yaml": personality("beta")])
+        let admin = try AdminListener(files: [
+            "alpha.yaml": personality("alpha"), "beta.yaml": personality("beta"),
+        ])
         try admin.write("gamma.yaml", personality("gamma"))
         try admin.write("alpha.yaml", personality("alpha", greeting: "Howdy!"))
         try admin.remove("beta.yaml")
@@ -102,7 +108,8 @@ struct OpsCLITests {
         let result = try admin.persona(["reload"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("broken.yaml:10:1: error:"), "\(result.stderr)")
-        #expect(result.stderr.contains("Error: reload rejected with 1 error; the server keeps serving version"))
+        #expect(
+            result.stderr.contains("Error: reload rejected with 1 error; the server keeps serving version"))
         let json = try admin.persona(["reload", "--format", "json"])
         #expect(json.status == 1)
         let body = try JSONValue(parsing: json.stdout)
@@ -126,8 +133,11 @@ struct OpsCLITests {
     func sessionsAndStats() throws {
         let admin = try AdminListener(files: ["alpha.yaml": personality("alpha")])
         let sessions = try admin.persona(["sessions"])
-        #expect(sessions.status == 0 && sessions.stdout == "0 live sessions\n", "\(sessions.stdout)\(sessions.stderr)")
-        #expect(try JSONValue(parsing: try admin.persona(["sessions", "--format", "json"]).stdout)["total"] == 0)
+        #expect(
+            sessions.status == 0 && sessions.stdout == "0 live sessions\n",
+            "\(sessions.stdout)\(sessions.stderr)")
+        #expect(
+            try JSONValue(parsing: try admin.persona(["sessions", "--format", "json"]).stdout)["total"] == 0)
         _ = try admin.persona(["reload"])
         let stats = try admin.persona(["stats"])
         #expect(stats.status == 0)
@@ -141,16 +151,22 @@ struct OpsCLITests {
     func failures() throws {
         let admin = try AdminListener(files: ["alpha.yaml": personality("alpha")])
         let wrong = try admin.persona(["stats"], token: "nope")
-        #expect(wrong.status == 1 && wrong.stderr.contains("the server refused the admin token (wrong bearer token)"))
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("persona-no-data-\(UUID().uuidString)")
+        #expect(
+            wrong.status == 1
+                && wrong.stderr.contains("the server refused the admin token (wrong bearer token)"))
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "persona-no-data-\(UUID().uuidString)")
         var environment = ProcessInfo.processInfo.environment
         environment["PERSONA_ADMIN_TOKEN"] = nil
         environment["PERSONA_ADMIN_URL"] = "http://127.0.0.1:\(admin.port)"
-        let missing = try ProcessResult.persona(["stats", "--data-dir", empty.path], environment: environment)
+        let missing = try ProcessResult.persona(
+            ["stats", "--data-dir", empty.path], environment: environment)
         #expect(missing.status == 1 && missing.stderr.contains("no admin token"))
-        let unreachable = try ProcessResult.persona(["stats", "--token", "x", "--admin-url", "http://127.0.0.1:1"], environment: environment)
+        let unreachable = try ProcessResult.persona(
+            ["stats", "--token", "x", "--admin-url", "http://127.0.0.1:1"], environment: environment)
         #expect(unreachable.status == 1 && unreachable.stderr.contains("cannot reach the admin API"))
-        let remote = try ProcessResult.persona(["stats", "--token", "x", "--admin-url", "http://192.0.2.1:8081"], environment: environment)
+        let remote = try ProcessResult.persona(
+            ["stats", "--token", "x", "--admin-url", "http://192.0.2.1:8081"], environment: environment)
         #expect(remote.status == 64 && remote.stderr.contains("not a loopback address"))
     }
 
@@ -163,7 +179,8 @@ struct OpsCLITests {
         var environment = ProcessInfo.processInfo.environment
         environment["PERSONA_ADMIN_TOKEN"] = nil
         let result = try ProcessResult.persona(
-            ["sessions", "--admin-url", "http://127.0.0.1:\(admin.port)", "--data-dir", data.path], environment: environment)
+            ["sessions", "--admin-url", "http://127.0.0.1:\(admin.port)", "--data-dir", data.path],
+            environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
     }
 }

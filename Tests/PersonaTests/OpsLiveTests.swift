@@ -8,7 +8,8 @@ import Testing
 /// Whether python3 has the packages the live operations tests drive the server with.
 private let pythonReady: Bool = {
     (try? ProcessResult.run(
-        URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import websockets, prometheus_client"]))?.status == 0
+        URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import websockets, prometheus_client"]))?
+        .status == 0
 }()
 
 /// A personality file for the live tests.
@@ -34,27 +35,38 @@ private func personality(_ id: String, greeting: String = "Hello!", tokensPerSec
 private final class Folder {
     let url: URL
     init(_ files: [String: String]) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("persona-ops-live-\(UUID().uuidString)")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "persona-ops-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         for (name, text) in files { try write(name, text) }
     }
-    func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: url.appendingPathComponent(name)) }
-    func remove(_ name: String) throws { try FileManager.default.removeItem(at: url.appendingPathComponent(name)) }
+    func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: url.appendingPathComponent(name))
+    }
+    func remove(_ name: String) throws {
+        try FileManager.default.removeItem(at: url.appendingPathComponent(name))
+    }
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 extension OpsServeProcess {
     /// Calls the admin API (or, with `publicListener`, the same path on the public one).
-    func call(_ method: HTTPMethod, _ path: String, token: String? = nil, publicListener: Bool = false) throws -> (status: Int, json: JSONValue, text: String) {
+    func call(_ method: HTTPMethod, _ path: String, token: String? = nil, publicListener: Bool = false) throws
+        -> (status: Int, json: JSONValue, text: String)
+    {
         let url = try HTTPClientURL(parsing: "http://127.0.0.1:\(publicListener ? port : adminPort)")
         var headers: HTTPHeaders = [:]
-        if let token = token ?? (publicListener ? nil : self.token) { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let token = token ?? (publicListener ? nil : self.token) {
+            headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
         let response = try HTTPClient.perform(method: method, url: url, path: path, headers: headers)
         return (response.status.code, (try? JSONValue(parsing: response.text)) ?? .null, response.text)
     }
 
     /// The serving snapshot version.
-    func version() throws -> String { try call(.get, "/admin/personalities").json["version"]?.stringValue ?? "" }
+    func version() throws -> String {
+        try call(.get, "/admin/personalities").json["version"]?.stringValue ?? ""
+    }
 
     /// Waits (10 s at most) until the serving version differs from `old`; returns it.
     func waitForVersion(otherThan old: String) throws -> String? {
@@ -79,7 +91,10 @@ extension OpsServeProcess {
 @Suite("Operations, live: hot reload, admin API, /ready and /metrics on a real server")
 struct OpsLiveTests {
     private func startFolder() throws -> Folder {
-        try Folder(["storyteller.yaml": personality("storyteller", greeting: "Gather round.", tokensPerSecond: 50), "beta.yaml": personality("beta")])
+        try Folder([
+            "storyteller.yaml": personality("storyteller", greeting: "Gather round.", tokensPerSecond: 50),
+            "beta.yaml": personality("beta"),
+        ])
     }
 
     @Test(
@@ -88,22 +103,29 @@ struct OpsLiveTests {
     func reloadWhileActive() throws {
         let folder = try startFolder()
         let server = try OpsServeProcess(personalities: folder.url.path)
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/ops_reload_live.py")
+        let script = PersonaBinary.packageRoot.appendingPathComponent(
+            "Tests/PersonaTests/Python/ops_reload_live.py")
         let result = try ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", script.path, "ws://127.0.0.1:\(server.port)/v1/ws", "http://127.0.0.1:\(server.adminPort)", server.token, folder.url.path])
+            [
+                "python3", script.path, "ws://127.0.0.1:\(server.port)/v1/ws",
+                "http://127.0.0.1:\(server.adminPort)", server.token, folder.url.path,
+            ])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.split(separator: "\n") == [
-            "ok sessions active", "ok reload applied mid-reply", "ok streaming reply finished whole on the old version",
-            "ok removed personality's session ended with a reason", "ok new sessions use the new version",
-            "ok the old session moved to the new version after its reply",
-        ])
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                "ok sessions active", "ok reload applied mid-reply",
+                "ok streaming reply finished whole on the old version",
+                "ok removed personality's session ended with a reason", "ok new sessions use the new version",
+                "ok the old session moved to the new version after its reply",
+            ])
         #expect(server.stop() == 0)
         let log = server.standardError()
         #expect(log.contains("event=reload trigger=admin result=ok"), "\(log)")
     }
 
-    @Test("a broken reload is rejected with its location, the old set keeps serving; a dry run changes nothing")
+    @Test(
+        "a broken reload is rejected with its location, the old set keeps serving; a dry run changes nothing")
     func brokenAndDryRun() throws {
         let folder = try startFolder()
         let server = try OpsServeProcess(personalities: folder.url.path)
@@ -137,7 +159,8 @@ struct OpsLiveTests {
         #expect(try watching.version() == before)
         for folder in [watched, signalled] {
             try folder.write("gamma.yaml", personality("gamma"))
-            try folder.write("storyteller.yaml", personality("storyteller", greeting: "Hush now.", tokensPerSecond: 50))
+            try folder.write(
+                "storyteller.yaml", personality("storyteller", greeting: "Hush now.", tokensPerSecond: 50))
             try folder.remove("beta.yaml")
         }
         plain.send(SIGHUP)
@@ -145,7 +168,9 @@ struct OpsLiveTests {
         let afterWatch = try #require(try watching.waitForVersion(otherThan: before))
         #expect(afterSignal == afterWatch)
         let ids = { (server: OpsServeProcess) in
-            try server.call(.get, "/admin/personalities").json["personalities"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+            try server.call(.get, "/admin/personalities").json["personalities"]?.arrayValue?.compactMap {
+                $0["id"]?.stringValue
+            }
         }
         #expect(try ids(plain) == ["gamma", "storyteller"])
         #expect(try ids(watching) == ["gamma", "storyteller"])
@@ -183,13 +208,16 @@ struct OpsLiveTests {
         let version = try server.version()
         #expect(try server.call(.get, "/ready", publicListener: true).json["status"] == "ready")
         let text = try server.call(.get, "/metrics", publicListener: true).text
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/ops_parse_metrics.py")
-        let parsed = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path], input: text)
+        let script = PersonaBinary.packageRoot.appendingPathComponent(
+            "Tests/PersonaTests/Python/ops_parse_metrics.py")
+        let parsed = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path], input: text)
         try #require(parsed.status == 0, "\(parsed.stderr)")
         let families = try JSONValue(parsing: parsed.stdout)["families"]?.arrayValue ?? []
         func value(_ sample: String, _ labels: JSONValue = [:]) -> JSONValue? {
             for family in families {
-                for entry in family["samples"]?.arrayValue ?? [] where entry["name"]?.stringValue == sample && entry["labels"] == labels {
+                for entry in family["samples"]?.arrayValue ?? []
+                where entry["name"]?.stringValue == sample && entry["labels"] == labels {
                     return entry["value"]
                 }
             }
@@ -202,9 +230,11 @@ struct OpsLiveTests {
         #expect(value("persona_time_to_first_token_seconds_count") == 0)
         let names = Set(families.compactMap { $0["name"]?.stringValue })
         for name in [
-            "persona_connections", "persona_sessions", "persona_sessions_by_personality", "persona_messages_in",
+            "persona_connections", "persona_sessions", "persona_sessions_by_personality",
+            "persona_messages_in",
             "persona_messages_out", "persona_tokens_streamed", "persona_time_to_first_token_seconds",
-            "persona_reply_latency_seconds", "persona_rate_limited", "persona_limit_reached", "persona_cache_hits",
+            "persona_reply_latency_seconds", "persona_rate_limited", "persona_limit_reached",
+            "persona_cache_hits",
             "persona_cache_misses", "persona_cache_evictions", "persona_pii_redactions", "persona_reloads",
             "persona_registry_info", "persona_matchmaking_wait_seconds", "persona_fallbacks",
         ] {

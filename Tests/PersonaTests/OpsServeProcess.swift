@@ -19,7 +19,10 @@ final class OpsServeProcess {
     init(personalities: String, arguments: [String] = []) throws {
         process.executableURL = PersonaBinary.url
         process.arguments =
-            ["serve", "--port", "0", "--admin-port", "0", "--personalities", personalities, "--log-format", "logfmt"]
+            [
+                "serve", "--port", "0", "--admin-port", "0", "--personalities", personalities, "--log-format",
+                "logfmt",
+            ]
             + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PERSONA_ADMIN_TOKEN"] = token

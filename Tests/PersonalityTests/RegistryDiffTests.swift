@@ -42,7 +42,10 @@ struct RegistryDiffTests {
 
     @Test("identical snapshots give an empty diff that renders as 'no changes'")
     func identical() throws {
-        let files = [("a.yaml", personalityYAML(id: "alpha")), ("limits.yaml", "sets:\n  strict: { responses_per_session: 5 }\n")]
+        let files = [
+            ("a.yaml", personalityYAML(id: "alpha")),
+            ("limits.yaml", "sets:\n  strict: { responses_per_session: 5 }\n"),
+        ]
         let diff = RegistryDiff(from: try snapshot(files), to: try snapshot(files))
         #expect(diff.isEmpty)
         #expect(diff.summary == ["no changes"])
@@ -52,7 +55,10 @@ struct RegistryDiffTests {
     func limits() throws {
         let old = try snapshot([
             ("a.yaml", personalityYAML(id: "alpha")),
-            ("limits.yaml", "sets:\n  strict: { responses_per_session: 5 }\n  loose: { responses_per_session: 50 }\n  gone: { responses_per_session: 1 }\n"),
+            (
+                "limits.yaml",
+                "sets:\n  strict: { responses_per_session: 5 }\n  loose: { responses_per_session: 50 }\n  gone: { responses_per_session: 1 }\n"
+            ),
         ])
         let new = try snapshot([
             ("a.yaml", personalityYAML(id: "alpha")),
@@ -67,27 +73,48 @@ struct RegistryDiffTests {
         #expect(diff.limitSetsChanged == ["strict"])
         #expect(diff.limitRulesChanged)
         #expect(diff.changed.isEmpty)
-        #expect(diff.summary == ["limits: set fresh added; set gone removed; set strict changed; rules changed"])
+        #expect(
+            diff.summary == ["limits: set fresh added; set gone removed; set strict changed; rules changed"])
     }
 
     @Test("reports which routing settings changed")
     func routing() throws {
         let people = [("a.yaml", personalityYAML(id: "alpha")), ("b.yaml", personalityYAML(id: "beta"))]
-        let old = try snapshot(people + [("routing.yaml", "matchmaking: { timeout: 5s }\nfallback:\n  candidates:\n    - { personality: alpha }\n")])
-        let new = try snapshot(people + [("routing.yaml", "matchmaking: { timeout: 7s }\nfallback:\n  candidates:\n    - { personality: beta }\n")])
+        let old = try snapshot(
+            people + [
+                (
+                    "routing.yaml",
+                    "matchmaking: { timeout: 5s }\nfallback:\n  candidates:\n    - { personality: alpha }\n"
+                )
+            ])
+        let new = try snapshot(
+            people + [
+                (
+                    "routing.yaml",
+                    "matchmaking: { timeout: 7s }\nfallback:\n  candidates:\n    - { personality: beta }\n"
+                )
+            ])
         #expect(RegistryDiff(from: old, to: new).routingChanges == ["matchmaking_timeout", "fallback"])
     }
 
     @Test("renders every change on its own line for people")
     func summary() throws {
-        let old = try snapshot([("b.yaml", personalityYAML(id: "beta")), ("c.yaml", personalityYAML(id: "gamma"))])
-        let new = try snapshot([("c.yaml", personalityYAML(id: "gamma", extra: "tags: [x]")), ("d.yaml", personalityYAML(id: "delta"))])
+        let old = try snapshot([
+            ("b.yaml", personalityYAML(id: "beta")), ("c.yaml", personalityYAML(id: "gamma")),
+        ])
+        let new = try snapshot([
+            ("c.yaml", personalityYAML(id: "gamma", extra: "tags: [x]")),
+            ("d.yaml", personalityYAML(id: "delta")),
+        ])
         let diff = RegistryDiff(from: old, to: new)
         let delta = try #require(new.personality("delta")).version
         let beta = try #require(old.personality("beta")).version
         let gammaOld = try #require(old.personality("gamma")).version
         let gammaNew = try #require(new.personality("gamma")).version
-        #expect(diff.summary == ["+ delta \(delta)", "- beta \(beta)", "~ gamma \(gammaOld) -> \(gammaNew) (tags)"])
+        #expect(
+            diff.summary == [
+                "+ delta \(delta)", "- beta \(beta)", "~ gamma \(gammaOld) -> \(gammaNew) (tags)",
+            ])
     }
 
     @Test("renders JSON with every section, escaping ids safely")
@@ -96,9 +123,16 @@ struct RegistryDiffTests {
         let new = try snapshot([("d.yaml", personalityYAML(id: "delta"))])
         let diff = RegistryDiff(from: old, to: new)
         let text = diff.json
-        #expect(text.hasPrefix(#"{"old_version":"\#(old.version)","new_version":"\#(new.version)","added":[{"id":"delta""#))
-        #expect(text.contains(#""removed":[{"id":"beta","version":"\#(try #require(old.personality("beta")).version)"}]"#))
-        #expect(text.contains(#""limits":{"sets_added":[],"sets_removed":[],"sets_changed":[],"rules_changed":false},"routing":[]}"#))
+        #expect(
+            text.hasPrefix(
+                #"{"old_version":"\#(old.version)","new_version":"\#(new.version)","added":[{"id":"delta""#))
+        #expect(
+            text.contains(
+                #""removed":[{"id":"beta","version":"\#(try #require(old.personality("beta")).version)"}]"#))
+        #expect(
+            text.contains(
+                #""limits":{"sets_added":[],"sets_removed":[],"sets_changed":[],"rules_changed":false},"routing":[]}"#
+            ))
         #expect(RegistryDiff.jsonString("a\"b\\c\n\u{01}") == #""a\"b\\c\n\u0001""#)
     }
 }

@@ -11,7 +11,8 @@ private final class WatcherSlot: @unchecked Sendable {
 struct DirectoryWatcherTests {
     /// A fresh directory under the temporary directory.
     private func makeDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("persona-watch-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "persona-watch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -134,7 +135,11 @@ struct DirectoryWatcherTests {
         let whole = bytes
         bytes += [1, 2, 3]
         let events = bytes.withUnsafeBytes { InotifyEvent.decode($0) }
-        #expect(events == [InotifyEvent(watch: 1, mask: 0x100, cookie: 7, name: "a.yaml"), InotifyEvent(watch: 2, mask: 0x200, cookie: 7, name: "")])
+        #expect(
+            events == [
+                InotifyEvent(watch: 1, mask: 0x100, cookie: 7, name: "a.yaml"),
+                InotifyEvent(watch: 2, mask: 0x200, cookie: 7, name: ""),
+            ])
         #expect(whole.withUnsafeBytes { InotifyEvent.decode($0) } == events)
     }
 }

@@ -4,7 +4,9 @@ import Testing
 @Suite("Watch debouncer: one event per burst, driven by a manual clock")
 struct WatchDebouncerTests {
     private let start = MonotonicInstant(nanoseconds: 1_000_000_000)
-    private func at(_ milliseconds: Int) -> MonotonicInstant { start.advanced(by: .milliseconds(milliseconds)) }
+    private func at(_ milliseconds: Int) -> MonotonicInstant {
+        start.advanced(by: .milliseconds(milliseconds))
+    }
 
     /// Replays `changes` (ms offsets) against a debouncer whose single timer fires exactly at
     /// its deadline; returns the instants (ms) at which it emitted.

@@ -45,7 +45,10 @@ public final class HTTPClient: ConnectionHandler {
     private var tcp: TCPConnection?
     private var timer: TimerID?
 
-    private init(loop: EventLoop, configuration: Configuration, isHead: Bool, completion: @escaping (Result<Response, HTTPClientError>) -> Void) {
+    private init(
+        loop: EventLoop, configuration: Configuration, isHead: Bool,
+        completion: @escaping (Result<Response, HTTPClientError>) -> Void
+    ) {
         self.loop = loop
         self.configuration = configuration
         self.isHead = isHead
@@ -58,13 +61,17 @@ public final class HTTPClient: ConnectionHandler {
         on loop: EventLoop, configuration: Configuration = Configuration(),
         _ completion: @escaping (Result<Response, HTTPClientError>) -> Void
     ) {
-        let client = HTTPClient(loop: loop, configuration: configuration, isHead: method == .head, completion: completion)
+        let client = HTTPClient(
+            loop: loop, configuration: configuration, isHead: method == .head, completion: completion)
         var fields = headers
         fields.replaceOrAdd(name: "Host", value: url.host)
         fields.replaceOrAdd(name: "Connection", value: "close")
-        if !body.isEmpty || method == .post || method == .put { fields.replaceOrAdd(name: "Content-Length", value: String(body.count)) }
+        if !body.isEmpty || method == .post || method == .put {
+            fields.replaceOrAdd(name: "Content-Length", value: String(body.count))
+        }
         var request: [UInt8] = []
-        HTTP1RequestEncoder.encodeHead(HTTP1RequestHead(method: method, target: url.basePath + path, headers: fields), into: &request)
+        HTTP1RequestEncoder.encodeHead(
+            HTTP1RequestHead(method: method, target: url.basePath + path, headers: fields), into: &request)
         request += body
         client.timer = loop.scheduleTimer(after: configuration.timeout) { client.finish(.failure(.timedOut)) }
         TCPConnection.connect(to: url.address, on: loop, timeout: configuration.timeout) { result in
@@ -100,7 +107,10 @@ public final class HTTPClient: ConnectionHandler {
         let done = DispatchSemaphore(value: 0)
         let loop = group.loops[0]
         loop.execute {
-            send(method: method, url: url, path: path, headers: headers, body: body, on: loop, configuration: configuration) { result in
+            send(
+                method: method, url: url, path: path, headers: headers, body: body, on: loop,
+                configuration: configuration
+            ) { result in
                 outcome.withLock { $0 = result }
                 done.signal()
             }
@@ -167,7 +177,10 @@ public final class HTTPClient: ConnectionHandler {
                 return
             }
             if buffer.count >= length {
-                finish(.success(Response(status: head.status, headers: head.headers, body: Array(buffer.prefix(length)))))
+                finish(
+                    .success(
+                        Response(
+                            status: head.status, headers: head.headers, body: Array(buffer.prefix(length)))))
             }
             return
         }
@@ -195,7 +208,8 @@ public final class HTTPClient: ConnectionHandler {
             guard let sizeLine = line() else { return nil }
             let sizeText = sizeLine.prefix { $0 != UInt8(ascii: ";") }
             guard !sizeText.isEmpty, sizeText.count <= 16,
-                let size = Int(String(decoding: sizeText, as: UTF8.self).trimmingCharacters(in: " \t"), radix: 16)
+                let size = Int(
+                    String(decoding: sizeText, as: UTF8.self).trimmingCharacters(in: " \t"), radix: 16)
             else { throw .protocolError("bad chunk size") }
             if size == 0 {
                 while true {
@@ -206,7 +220,9 @@ public final class HTTPClient: ConnectionHandler {
             guard bytes.count - index >= size + 2 else { return nil }
             body += bytes[index..<(index + size)]
             index += size
-            guard bytes[index] == 0x0D, bytes[index + 1] == 0x0A else { throw .protocolError("chunk not followed by CRLF") }
+            guard bytes[index] == 0x0D, bytes[index + 1] == 0x0A else {
+                throw .protocolError("chunk not followed by CRLF")
+            }
             index += 2
         }
     }

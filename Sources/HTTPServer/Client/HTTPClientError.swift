@@ -19,7 +19,8 @@ public enum HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .invalidURL(let text): "invalid URL \(text)"
-        case .notLoopback(let text): "\(text) is not a loopback address; the admin client only talks to this machine"
+        case .notLoopback(let text):
+            "\(text) is not a loopback address; the admin client only talks to this machine"
         case .connect(let reason): "cannot connect: \(reason)"
         case .protocolError(let reason): "bad HTTP answer: \(reason)"
         case .bodyTooLarge(let limit): "answer larger than \(limit) bytes"

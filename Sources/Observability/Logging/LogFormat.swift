@@ -23,7 +23,8 @@ public enum LogFormat: String, CaseIterable, Hashable, Sendable {
             let members = pairs.map { key, value in Self.jsonString(key) + ":" + Self.json(value) }
             return "{" + members.joined(separator: ",") + "}\n"
         case .logfmt:
-            return pairs.map { key, value in Self.logfmtKey(key) + "=" + Self.logfmt(value) }.joined(separator: " ") + "\n"
+            return pairs.map { key, value in Self.logfmtKey(key) + "=" + Self.logfmt(value) }.joined(
+                separator: " ") + "\n"
         }
     }
 
@@ -60,18 +61,25 @@ public enum LogFormat: String, CaseIterable, Hashable, Sendable {
     /// one line.
     private static func logfmt(_ value: LogValue) -> String {
         guard case .string(let text) = value else { return value.description }
-        let needsQuotes = text.isEmpty || text.unicodeScalars.contains { scalar in
-            scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || scalar.value < 0x20 || scalar.value == 0x7F
-        }
+        let needsQuotes =
+            text.isEmpty
+            || text.unicodeScalars.contains { scalar in
+                scalar == " " || scalar == "=" || scalar == "\"" || scalar == "\\" || scalar.value < 0x20
+                    || scalar.value == 0x7F
+            }
         guard needsQuotes else { return text }
         return jsonString(text)
     }
 
     /// Keys are code constants, but are still kept to `[A-Za-z0-9_.-]` so a line parses.
     private static func logfmtKey(_ key: String) -> String {
-        String(key.unicodeScalars.map { scalar -> Character in
-            let ok = (scalar.value < 0x80) && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_.-".unicodeScalars.contains(scalar))
-            return ok ? Character(scalar) : "_"
-        })
+        String(
+            key.unicodeScalars.map { scalar -> Character in
+                let ok =
+                    (scalar.value < 0x80)
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                        || "_.-".unicodeScalars.contains(scalar))
+                return ok ? Character(scalar) : "_"
+            })
     }
 }

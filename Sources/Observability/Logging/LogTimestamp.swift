@@ -13,7 +13,8 @@ public struct LogTimestamp: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// RFC 3339 (§5.6) in UTC with milliseconds: `2026-11-21T12:07:09.123Z`.
     public var description: String {
-        let millis = nanosecondsSinceEpoch >= 0
+        let millis =
+            nanosecondsSinceEpoch >= 0
             ? nanosecondsSinceEpoch / 1_000_000 : (nanosecondsSinceEpoch - 999_999) / 1_000_000
         var days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
         let dayMillis = millis - days * 86_400_000

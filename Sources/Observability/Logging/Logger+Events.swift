@@ -52,7 +52,8 @@ extension Logger {
     /// The one line for a session lifecycle event, at `info`. Never message text: ids, kind,
     /// personality and version, and the end reason.
     public func session(
-        _ event: SessionLogEvent, id: String, kind: String? = nil, personality: String? = nil, version: String? = nil,
+        _ event: SessionLogEvent, id: String, kind: String? = nil, personality: String? = nil,
+        version: String? = nil,
         reason: String? = nil, waitedSeconds: Double? = nil
     ) {
         guard isEnabled(.info) else { return }
@@ -70,7 +71,8 @@ extension Logger {
     public func reload(_ summary: ReloadLogSummary) {
         let result = summary.errors > 0 ? "rejected" : (summary.dryRun ? "dry_run" : "ok")
         var fields = [
-            LogField("event", "reload"), LogField("trigger", .string(summary.trigger)), LogField("result", .string(result)),
+            LogField("event", "reload"), LogField("trigger", .string(summary.trigger)),
+            LogField("result", .string(result)),
             LogField("errors", .int(summary.errors)), LogField("added", .int(summary.added)),
             LogField("removed", .int(summary.removed)), LogField("changed", .int(summary.changed)),
             LogField("version", .string(summary.version)), LogField("build_s", .double(summary.buildSeconds)),

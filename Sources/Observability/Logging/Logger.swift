@@ -24,7 +24,8 @@ public struct Logger: Sendable {
 
     /// Creates a logger.
     public init(
-        label: String, level: LogLevel = .info, fields: [LogField] = [], sink: any LogSink, clock: any LogClock
+        label: String, level: LogLevel = .info, fields: [LogField] = [], sink: any LogSink,
+        clock: any LogClock
     ) {
         self.label = label
         self.level = level
@@ -51,7 +52,10 @@ public struct Logger: Sendable {
     public func isEnabled(_ level: LogLevel) -> Bool { level >= self.level }
 
     /// Logs at `level`; `message` is evaluated only if the level passes.
-    public func log(_ level: LogLevel, _ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
+    public func log(
+        _ level: LogLevel, _ message: @autoclosure () -> String,
+        _ fields: KeyValuePairs<String, LogValue> = [:]
+    ) {
         guard level >= self.level else { return }
         var all = self.fields
         for (key, value) in fields { all.append(LogField(key, value)) }
@@ -74,7 +78,8 @@ public struct Logger: Sendable {
     }
 
     /// Logs at `warning`.
-    public func warning(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, LogValue> = [:]) {
+    public func warning(_ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, LogValue> = [:])
+    {
         log(.warning, message(), fields)
     }
 
@@ -86,6 +91,9 @@ public struct Logger: Sendable {
     /// Logs a record with fields built at run time (the event helpers use this).
     public func log(_ level: LogLevel, _ message: @autoclosure () -> String, fields extra: [LogField]) {
         guard level >= self.level else { return }
-        sink.log(LogRecord(time: clock.now(), level: level, label: label, message: message(), fields: self.fields + extra))
+        sink.log(
+            LogRecord(
+                time: clock.now(), level: level, label: label, message: message(), fields: self.fields + extra
+            ))
     }
 }

@@ -22,7 +22,9 @@ public struct Histogram: Hashable, Sendable {
     /// non-finite values.
     public init(upperBounds: [Double] = Histogram.latencyBounds) {
         var bounds: [Double] = []
-        for bound in upperBounds.filter(\.isFinite).sorted() where bounds.last != bound { bounds.append(bound) }
+        for bound in upperBounds.filter(\.isFinite).sorted() where bounds.last != bound {
+            bounds.append(bound)
+        }
         self.upperBounds = bounds
         self.bucketCounts = Array(repeating: 0, count: bounds.count + 1)
     }

@@ -31,7 +31,9 @@ public struct PrometheusExposition: Sendable {
     }
 
     /// Adds a histogram family: one series per label set.
-    public mutating func histogram(_ name: String, help: String, _ series: [(labels: [MetricLabel], histogram: Histogram)]) {
+    public mutating func histogram(
+        _ name: String, help: String, _ series: [(labels: [MetricLabel], histogram: Histogram)]
+    ) {
         header(name, help: help, type: "histogram")
         for (labels, histogram) in series {
             precondition(!labels.contains { $0.name == "le" }, "'le' is reserved in histogram \(name)")
@@ -71,7 +73,9 @@ public struct PrometheusExposition: Sendable {
     /// `[a-zA-Z_:][a-zA-Z0-9_:]*`.
     public static func isValidMetricName(_ name: String) -> Bool {
         guard let first = name.utf8.first, !isDigit(first) else { return false }
-        return name.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") }
+        return name.utf8.allSatisfy {
+            isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":")
+        }
     }
 
     /// `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`.

@@ -2,8 +2,8 @@ import ChatProtocol
 import Diagnostics
 import JSON
 import PersonaRuntime
-import Policies
 import Personality
+import Policies
 
 /// The admin API's JSON shapes, in one place so the CLI's parsing and the docs match.
 enum AdminJSON {
@@ -29,17 +29,23 @@ enum AdminJSON {
         return .object([
             "result": .string(report.outcome.rawValue), "trigger": .string(report.trigger.rawValue),
             "version": .string(report.servingVersion.description), "diff": diff,
-            "errors": .array(report.errors.map(diagnostic)), "warnings": .array(report.warnings.map(diagnostic)),
-            "tests": .object(["run": .integer(Int64(report.testsRun)), "failed": .integer(Int64(report.testsFailed))]),
-            "build_ms": .double(report.buildDuration.seconds * 1000), "swap_ms": .double(report.swapDuration.seconds * 1000),
+            "errors": .array(report.errors.map(diagnostic)),
+            "warnings": .array(report.warnings.map(diagnostic)),
+            "tests": .object([
+                "run": .integer(Int64(report.testsRun)), "failed": .integer(Int64(report.testsFailed)),
+            ]),
+            "build_ms": .double(report.buildDuration.seconds * 1000),
+            "swap_ms": .double(report.swapDuration.seconds * 1000),
         ])
     }
 
     /// One personality in the list.
     static func personalitySummary(_ personality: Personality) -> JSONValue {
         .object([
-            "id": .string(personality.id), "name": .string(personality.name), "version": .string(personality.version.description),
-            "engines": .array(personality.engines.map(JSONValue.string)), "language": .string(personality.language),
+            "id": .string(personality.id), "name": .string(personality.name),
+            "version": .string(personality.version.description),
+            "engines": .array(personality.engines.map(JSONValue.string)),
+            "language": .string(personality.language),
             "tags": .array(personality.tags.map(JSONValue.string)), "file": .string(personality.source.file),
         ])
     }
@@ -49,12 +55,22 @@ enum AdminJSON {
         guard case .object(var object) = personalitySummary(personality) else { return .null }
         let limits = snapshot.limits(for: personality)
         var limitMembers: [(String, JSONValue)] = []
-        if let value = limits.responsesPerSession { limitMembers.append(("responses_per_session", .integer(Int64(value)))) }
-        if let value = limits.sessionRate { limitMembers.append(("session_rate", .string(value.description))) }
+        if let value = limits.responsesPerSession {
+            limitMembers.append(("responses_per_session", .integer(Int64(value))))
+        }
+        if let value = limits.sessionRate {
+            limitMembers.append(("session_rate", .string(value.description)))
+        }
         if let value = limits.clientRate { limitMembers.append(("client_rate", .string(value.description))) }
-        if let value = limits.maxInputCharacters { limitMembers.append(("max_input_characters", .integer(Int64(value)))) }
-        if let value = limits.maxReplyTokens { limitMembers.append(("max_reply_tokens", .integer(Int64(value)))) }
-        if let value = limits.dailyMessagesPerClient { limitMembers.append(("daily_messages_per_client", .integer(Int64(value)))) }
+        if let value = limits.maxInputCharacters {
+            limitMembers.append(("max_input_characters", .integer(Int64(value))))
+        }
+        if let value = limits.maxReplyTokens {
+            limitMembers.append(("max_reply_tokens", .integer(Int64(value))))
+        }
+        if let value = limits.dailyMessagesPerClient {
+            limitMembers.append(("daily_messages_per_client", .integer(Int64(value))))
+        }
         if let value = limits.onLimit { limitMembers.append(("on_limit", .string(value.rawValue))) }
         var members = Array(object.map { ($0.key, $0.value) })
         members += [
@@ -74,7 +90,8 @@ enum AdminJSON {
     static func session(_ summary: SessionSummary) -> JSONValue {
         .object([
             "id": .string(summary.id), "connection": .integer(Int64(clamping: summary.connection.value)),
-            "phase": .string(summary.phase.rawValue), "kind": summary.kind.map { .string($0.rawValue) } ?? .null,
+            "phase": .string(summary.phase.rawValue),
+            "kind": summary.kind.map { .string($0.rawValue) } ?? .null,
             "personality": summary.personality.map { .string($0.id) } ?? .null,
             "version": summary.personality.map { .string($0.version) } ?? .null,
             "seq": .integer(Int64(summary.seq)), "replies": .integer(Int64(summary.replies)),
@@ -99,24 +116,32 @@ enum AdminJSON {
         return .object([
             "uptime_s": .double(stats.uptimeSeconds), "draining": .bool(stats.draining),
             "registry": .object([
-                "version": .string(stats.registryVersion), "personalities": .integer(Int64(stats.personalities)),
-                "reloads_ok": .integer(Int64(stats.reloadsOK)), "reloads_failed": .integer(Int64(stats.reloadsFailed)),
+                "version": .string(stats.registryVersion),
+                "personalities": .integer(Int64(stats.personalities)),
+                "reloads_ok": .integer(Int64(stats.reloadsOK)),
+                "reloads_failed": .integer(Int64(stats.reloadsFailed)),
             ]),
             "connections": .integer(Int64(stats.connections)),
             "sessions": .object([
-                "live_by_kind": counts(stats.sessionsByKind), "live_by_personality": counts(stats.sessionsByPersonality),
-                "started_by_kind": counts(Dictionary(uniqueKeysWithValues: total.sessionsStarted.map { ($0.key.rawValue, $0.value) })),
-                "ended_by_reason": counts(Dictionary(uniqueKeysWithValues: total.sessionsEnded.map { ($0.key.rawValue, $0.value) })),
+                "live_by_kind": counts(stats.sessionsByKind),
+                "live_by_personality": counts(stats.sessionsByPersonality),
+                "started_by_kind": counts(
+                    Dictionary(
+                        uniqueKeysWithValues: total.sessionsStarted.map { ($0.key.rawValue, $0.value) })),
+                "ended_by_reason": counts(
+                    Dictionary(uniqueKeysWithValues: total.sessionsEnded.map { ($0.key.rawValue, $0.value) })),
                 "matched": .integer(Int64(total.matched)), "fallbacks": .integer(Int64(total.fallbacks)),
             ]),
             "messages": .object([
                 "in": .integer(Int64(total.messagesIn)), "out": .integer(Int64(total.messagesOut)),
-                "tokens_out": .integer(Int64(total.tokensOut)), "rate_limited": .integer(Int64(total.rateLimited)),
+                "tokens_out": .integer(Int64(total.tokensOut)),
+                "rate_limited": .integer(Int64(total.rateLimited)),
                 "limit_reached": .integer(Int64(total.limitReached)),
             ]),
             "cache": .object([
                 "hits": .integer(Int64(total.cacheHits)), "misses": .integer(Int64(total.cacheMisses)),
-                "stores": .integer(Int64(total.cacheStores)), "evictions": .integer(Int64(stats.cacheEvictions)),
+                "stores": .integer(Int64(total.cacheStores)),
+                "evictions": .integer(Int64(stats.cacheEvictions)),
             ]),
             "pii_redactions": .object([
                 "inbound": .integer(Int64(total.redactionsInbound.total)),

@@ -36,50 +36,77 @@ public enum AdminRoutes {
     }
 
     /// A router serving the admin API over `backend`, guarded by `token`.
-    public static func router(backend: any AdminBackend, token: AdminToken, paging: Paging = Paging()) -> HTTPRouter {
+    public static func router(backend: any AdminBackend, token: AdminToken, paging: Paging = Paging())
+        -> HTTPRouter
+    {
         var router = HTTPRouter()
-        router.post("/admin/reload", guarded(token) { request in
-            let dryRun = flag(request.queryValue("dry_run"))
-            let runTests = flag(request.queryValue("run_tests"))
-            return offLoop {
-                let report = backend.reload(dryRun: dryRun, runTests: runTests)
-                return .json(AdminJSON.reload(report).serialized(), status: report.outcome == .rejected ? HTTPStatus(code: 422) : .ok)
-            }
-        })
-        router.get("/admin/personalities", guarded(token) { _ in
-            offLoop {
-                let snapshot = backend.currentSnapshot()
-                let body: JSONValue = .object([
-                    "version": .string(snapshot.version.description),
-                    "personalities": .array(snapshot.personalities.map(AdminJSON.personalitySummary)),
-                ])
-                return .json(body.serialized())
-            }
-        })
-        router.get("/admin/personalities/:id", guarded(token) { request in
-            let id = request.pathParameters["id"] ?? ""
-            return offLoop {
-                let snapshot = backend.currentSnapshot()
-                guard let personality = snapshot.personality(id) else {
-                    return .error(.notFound, code: "unknown_personality", message: "no personality '\(id)' in version \(snapshot.version)")
+        router.post(
+            "/admin/reload",
+            guarded(token) { request in
+                let dryRun = flag(request.queryValue("dry_run"))
+                let runTests = flag(request.queryValue("run_tests"))
+                return offLoop {
+                    let report = backend.reload(dryRun: dryRun, runTests: runTests)
+                    return .json(
+                        AdminJSON.reload(report).serialized(),
+                        status: report.outcome == .rejected ? HTTPStatus(code: 422) : .ok)
                 }
-                return .json(AdminJSON.personalityDetail(personality, in: snapshot).serialized())
-            }
-        })
-        router.get("/admin/sessions", guarded(token) { request in
-            let page: Int? = request.queryValue("page").map { Int($0) } ?? 1
-            let perPage: Int? = request.queryValue("per_page").map { Int($0) } ?? paging.defaultPerPage
-            guard let page, page >= 1 else { return .response(.error(.badRequest, code: "invalid_page", message: "page must be an integer ≥ 1")) }
-            guard let perPage, perPage >= 1, perPage <= paging.maxPerPage else {
-                return .response(.error(.badRequest, code: "invalid_page", message: "per_page must be an integer from 1 to \(paging.maxPerPage)"))
-            }
-            return offLoop { .json(sessionsBody(backend.sessions(), page: page, perPage: perPage).serialized()) }
-        })
-        router.get("/admin/stats", guarded(token) { _ in
-            offLoop { .json(AdminJSON.stats(backend.stats()).serialized()) }
-        })
+            })
+        router.get(
+            "/admin/personalities",
+            guarded(token) { _ in
+                offLoop {
+                    let snapshot = backend.currentSnapshot()
+                    let body: JSONValue = .object([
+                        "version": .string(snapshot.version.description),
+                        "personalities": .array(snapshot.personalities.map(AdminJSON.personalitySummary)),
+                    ])
+                    return .json(body.serialized())
+                }
+            })
+        router.get(
+            "/admin/personalities/:id",
+            guarded(token) { request in
+                let id = request.pathParameters["id"] ?? ""
+                return offLoop {
+                    let snapshot = backend.currentSnapshot()
+                    guard let personality = snapshot.personality(id) else {
+                        return .error(
+                            .notFound, code: "unknown_personality",
+                            message: "no personality '\(id)' in version \(snapshot.version)")
+                    }
+                    return .json(AdminJSON.personalityDetail(personality, in: snapshot).serialized())
+                }
+            })
+        router.get(
+            "/admin/sessions",
+            guarded(token) { request in
+                let page: Int? = request.queryValue("page").map { Int($0) } ?? 1
+                let perPage: Int? = request.queryValue("per_page").map { Int($0) } ?? paging.defaultPerPage
+                guard let page, page >= 1 else {
+                    return .response(
+                        .error(.badRequest, code: "invalid_page", message: "page must be an integer ≥ 1"))
+                }
+                guard let perPage, perPage >= 1, perPage <= paging.maxPerPage else {
+                    return .response(
+                        .error(
+                            .badRequest, code: "invalid_page",
+                            message: "per_page must be an integer from 1 to \(paging.maxPerPage)"))
+                }
+                return offLoop {
+                    .json(sessionsBody(backend.sessions(), page: page, perPage: perPage).serialized())
+                }
+            })
+        router.get(
+            "/admin/stats",
+            guarded(token) { _ in
+                offLoop { .json(AdminJSON.stats(backend.stats()).serialized()) }
+            })
         let unknown: HTTPHandler = guarded(token) { request in
-            .response(.error(.notFound, code: "not_found", message: "no admin route \(request.method.rawValue) \(request.path)"))
+            .response(
+                .error(
+                    .notFound, code: "not_found",
+                    message: "no admin route \(request.method.rawValue) \(request.path)"))
         }
         router.get("*", unknown)
         router.post("*", unknown)
@@ -109,7 +136,8 @@ public enum AdminRoutes {
             guard token.authorizes(header: request.headers["Authorization"]) else {
                 var response = HTTPResponse.error(
                     HTTPStatus(code: 401), code: "unauthorized",
-                    message: request.headers["Authorization"] == nil ? "missing bearer token" : "wrong bearer token")
+                    message: request.headers["Authorization"] == nil
+                        ? "missing bearer token" : "wrong bearer token")
                 response.headers.add(name: "WWW-Authenticate", value: #"Bearer realm="persona-admin""#)
                 return .response(response)
             }

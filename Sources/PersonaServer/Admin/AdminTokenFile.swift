@@ -32,7 +32,8 @@ public enum AdminTokenFile {
     /// The token to use: `given` if set and non-empty; else the file's content; else a new
     /// token written to a new file (directory created with 0700, file with 0600, `O_EXCL` so
     /// two servers starting at once cannot overwrite each other's token).
-    public static func resolve(given: String?, dataDirectory: String) throws(Failure) -> (AdminToken, Source) {
+    public static func resolve(given: String?, dataDirectory: String) throws(Failure) -> (AdminToken, Source)
+    {
         if let given, !given.isEmpty { return (AdminToken(given), .given) }
         let path = path(in: dataDirectory)
         if let existing = read(path) { return (AdminToken(existing), .file(path)) }
@@ -57,7 +58,9 @@ public enum AdminTokenFile {
         for component in path.split(separator: "/") {
             prefix += component
             if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
-                throw Failure(description: "cannot create data directory '\(path)': \(String(cString: strerror(errno)))")
+                throw Failure(
+                    description: "cannot create data directory '\(path)': \(String(cString: strerror(errno)))"
+                )
             }
             prefix += "/"
         }

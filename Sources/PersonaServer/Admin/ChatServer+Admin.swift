@@ -1,10 +1,10 @@
 import ChatProtocol
 import Dispatch
+import HTTPServer
 import PersonaRuntime
 import Personality
 import Policies
 import Reactor
-import HTTPServer
 import Synchronization
 
 extension ChatServer {
@@ -54,9 +54,13 @@ extension ChatServer {
                 let cache = hub.cacheCounters
                 stats.withLock { stats in
                     stats.hubs[index] = counters
-                    for (kind, count) in live.byKind { stats.sessionsByKind[kind?.rawValue ?? "matching", default: 0] += count }
+                    for (kind, count) in live.byKind {
+                        stats.sessionsByKind[kind?.rawValue ?? "matching", default: 0] += count
+                    }
                     stats.sessionsByPersonality.merge(live.byPersonality, uniquingKeysWith: +)
-                    stats.cacheEvictions += cache.evictedExpired + cache.evictedCount + cache.evictedBytes + cache.evictedInvalidated
+                    stats.cacheEvictions +=
+                        cache.evictedExpired + cache.evictedCount + cache.evictedBytes
+                        + cache.evictedInvalidated
                 }
                 done.signal()
             }

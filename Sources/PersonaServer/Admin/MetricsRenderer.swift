@@ -46,53 +46,109 @@ public final class MetricsRenderer: Sendable {
     public func render(_ stats: AdminStats) -> String {
         let total = stats.total
         var out = PrometheusExposition()
-        out.gauge("persona_connections", help: "Open connections on the public listener.", [MetricSample([], stats.connections)])
+        out.gauge(
+            "persona_connections", help: "Open connections on the public listener.",
+            [MetricSample([], stats.connections)])
         out.gauge(
             "persona_sessions", help: "Live sessions by kind (matching = waiting for a partner).",
-            ["bot", "human", "matching"].map { MetricSample([MetricLabel("kind", $0)], stats.sessionsByKind[$0] ?? 0) })
+            ["bot", "human", "matching"].map {
+                MetricSample([MetricLabel("kind", $0)], stats.sessionsByKind[$0] ?? 0)
+            })
         out.gauge(
             "persona_sessions_by_personality", help: "Live bot sessions by personality.",
-            stats.sessionsByPersonality.sorted { $0.key < $1.key }.map { MetricSample([MetricLabel("personality", $0.key)], $0.value) })
+            stats.sessionsByPersonality.sorted { $0.key < $1.key }.map {
+                MetricSample([MetricLabel("personality", $0.key)], $0.value)
+            })
         out.counter(
             "persona_sessions_started_total", help: "Sessions started, by kind.",
-            SessionKind.allCases.map { MetricSample([MetricLabel("kind", $0.rawValue)], total.sessionsStarted[$0] ?? 0) })
+            SessionKind.allCases.map {
+                MetricSample([MetricLabel("kind", $0.rawValue)], total.sessionsStarted[$0] ?? 0)
+            })
         out.counter(
             "persona_sessions_ended_total", help: "Sessions ended, by reason.",
-            EndReason.allCases.map { MetricSample([MetricLabel("reason", $0.rawValue)], total.sessionsEnded[$0] ?? 0) })
-        out.counter("persona_messages_in_total", help: "Client messages accepted.", [MetricSample([], total.messagesIn)])
-        out.counter("persona_messages_out_total", help: "Bot replies completed and partner messages delivered.", [MetricSample([], total.messagesOut)])
-        out.counter("persona_tokens_streamed_total", help: "Reply token frames sent.", [MetricSample([], total.tokensOut)])
+            EndReason.allCases.map {
+                MetricSample([MetricLabel("reason", $0.rawValue)], total.sessionsEnded[$0] ?? 0)
+            })
+        out.counter(
+            "persona_messages_in_total", help: "Client messages accepted.",
+            [MetricSample([], total.messagesIn)])
+        out.counter(
+            "persona_messages_out_total", help: "Bot replies completed and partner messages delivered.",
+            [MetricSample([], total.messagesOut)])
+        out.counter(
+            "persona_tokens_streamed_total", help: "Reply token frames sent.",
+            [MetricSample([], total.tokensOut)])
         let histograms = histograms(stats.hubs)
-        out.histogram("persona_time_to_first_token_seconds", help: "Time from accepting a message to its reply's first token.", [(labels: [], histogram: histograms.ttft)])
-        out.histogram("persona_reply_latency_seconds", help: "Time from accepting a message to its reply's end.", [(labels: [], histogram: histograms.reply)])
-        out.histogram("persona_matchmaking_wait_seconds", help: "Time a random session waited before it was matched or fell back.", [(labels: [], histogram: histograms.wait)])
-        out.counter("persona_latency_samples_dropped_total", help: "Latency samples overwritten before a scrape saw them (scrape more often).", [MetricSample([], histograms.dropped)])
-        out.counter("persona_rate_limited_total", help: "Messages refused by a rate limiter.", [MetricSample([], total.rateLimited)])
-        out.counter("persona_limit_reached_total", help: "Response limits reached.", [MetricSample([], total.limitReached)])
-        out.counter("persona_fallbacks_total", help: "Random sessions handed to a fallback personality.", [MetricSample([], total.fallbacks)])
-        out.counter("persona_cache_hits_total", help: "Replies served from the response cache.", [MetricSample([], total.cacheHits)])
-        out.counter("persona_cache_misses_total", help: "Cache lookups that found nothing.", [MetricSample([], total.cacheMisses)])
-        out.counter("persona_cache_evictions_total", help: "Cache entries evicted.", [MetricSample([], stats.cacheEvictions)])
+        out.histogram(
+            "persona_time_to_first_token_seconds",
+            help: "Time from accepting a message to its reply's first token.",
+            [(labels: [], histogram: histograms.ttft)])
+        out.histogram(
+            "persona_reply_latency_seconds", help: "Time from accepting a message to its reply's end.",
+            [(labels: [], histogram: histograms.reply)])
+        out.histogram(
+            "persona_matchmaking_wait_seconds",
+            help: "Time a random session waited before it was matched or fell back.",
+            [(labels: [], histogram: histograms.wait)])
+        out.counter(
+            "persona_latency_samples_dropped_total",
+            help: "Latency samples overwritten before a scrape saw them (scrape more often).",
+            [MetricSample([], histograms.dropped)])
+        out.counter(
+            "persona_rate_limited_total", help: "Messages refused by a rate limiter.",
+            [MetricSample([], total.rateLimited)])
+        out.counter(
+            "persona_limit_reached_total", help: "Response limits reached.",
+            [MetricSample([], total.limitReached)])
+        out.counter(
+            "persona_fallbacks_total", help: "Random sessions handed to a fallback personality.",
+            [MetricSample([], total.fallbacks)])
+        out.counter(
+            "persona_cache_hits_total", help: "Replies served from the response cache.",
+            [MetricSample([], total.cacheHits)])
+        out.counter(
+            "persona_cache_misses_total", help: "Cache lookups that found nothing.",
+            [MetricSample([], total.cacheMisses)])
+        out.counter(
+            "persona_cache_evictions_total", help: "Cache entries evicted.",
+            [MetricSample([], stats.cacheEvictions)])
         var redactions: [MetricSample] = []
-        for (direction, counters) in [("inbound", total.redactionsInbound), ("outbound", total.redactionsOutbound)] {
+        for (direction, counters) in [
+            ("inbound", total.redactionsInbound), ("outbound", total.redactionsOutbound),
+        ] {
             for type in PIIType.allCases {
-                redactions.append(MetricSample([MetricLabel("type", type.rawValue), MetricLabel("direction", direction)], counters[type]))
+                redactions.append(
+                    MetricSample(
+                        [MetricLabel("type", type.rawValue), MetricLabel("direction", direction)],
+                        counters[type]))
             }
         }
         out.counter("persona_pii_redactions_total", help: "PII redactions by type and direction.", redactions)
         out.counter(
             "persona_reloads_total", help: "Registry reloads by result.",
-            [MetricSample([MetricLabel("result", "ok")], stats.reloadsOK), MetricSample([MetricLabel("result", "failed")], stats.reloadsFailed)])
-        out.gauge("persona_registry_info", help: "The registry snapshot serving (always 1).", [MetricSample([MetricLabel("version", stats.registryVersion)], 1)])
-        out.gauge("persona_registry_personalities", help: "Personalities in the serving snapshot.", [MetricSample([], stats.personalities)])
+            [
+                MetricSample([MetricLabel("result", "ok")], stats.reloadsOK),
+                MetricSample([MetricLabel("result", "failed")], stats.reloadsFailed),
+            ])
+        out.gauge(
+            "persona_registry_info", help: "The registry snapshot serving (always 1).",
+            [MetricSample([MetricLabel("version", stats.registryVersion)], 1)])
+        out.gauge(
+            "persona_registry_personalities", help: "Personalities in the serving snapshot.",
+            [MetricSample([], stats.personalities)])
         return out.text
     }
 
-    private func histograms(_ hubs: [HubCounters]) -> (ttft: Histogram, reply: Histogram, wait: Histogram, dropped: Int) {
+    private func histograms(_ hubs: [HubCounters]) -> (
+        ttft: Histogram, reply: Histogram, wait: Histogram, dropped: Int
+    ) {
         tracks.withLock { tracks in
             var dropped = 0
             var merged: [Histogram] = []
-            for (name, pick) in [("ttft", \HubCounters.timeToFirstToken), ("reply", \.replyLatency), ("wait", \.matchmakingWait)] {
+            for (name, pick) in [
+                ("ttft", \HubCounters.timeToFirstToken), ("reply", \.replyLatency),
+                ("wait", \.matchmakingWait),
+            ] {
                 var sum = Histogram()
                 for (index, hub) in hubs.enumerated() {
                     let key = "\(name)/\(index)"

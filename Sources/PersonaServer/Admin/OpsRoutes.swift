@@ -48,7 +48,8 @@ public enum OpsRoutes {
                     let text = renderer.render(stats())
                     stream.respond(
                         HTTPResponse(
-                            status: .ok, headers: ["Content-Type": PrometheusExposition.contentType], body: Array(text.utf8)))
+                            status: .ok, headers: ["Content-Type": PrometheusExposition.contentType],
+                            body: Array(text.utf8)))
                 }
             }
         }

@@ -42,7 +42,8 @@ public final class ReloadCoordinator: Sendable {
         logger: Logger? = nil, publish: @escaping @Sendable (RegistrySnapshot) -> Void
     ) {
         self.init(
-            registry: registry, loading: {
+            registry: registry,
+            loading: {
                 let result = build()
                 return (result.snapshot, result.diagnostics)
             }, tests: tests, clock: clock, logger: logger, publish: publish)
@@ -51,7 +52,8 @@ public final class ReloadCoordinator: Sendable {
     /// Creates a coordinator whose `loading` closure returns a snapshot (or none) and every
     /// diagnostic — for loaders that post-process the builder's result (rule-file overrides).
     public init(
-        registry: Registry, loading build: @escaping @Sendable () -> (snapshot: RegistrySnapshot?, diagnostics: [Diagnostic]),
+        registry: Registry,
+        loading build: @escaping @Sendable () -> (snapshot: RegistrySnapshot?, diagnostics: [Diagnostic]),
         tests: PersonalityTestRunner = PersonalityTestRunner(), clock: any ReactorClock = MonotonicClock(),
         logger: Logger? = nil, publish: @escaping @Sendable (RegistrySnapshot) -> Void
     ) {
@@ -84,7 +86,8 @@ public final class ReloadCoordinator: Sendable {
                         errors.append(
                             .error(
                                 "test-failed", at: failure.location,
-                                "test '\(outcome.name)' of '\(outcome.personalityID)' failed at turn \(failure.turn): \(failure.diff)"))
+                                "test '\(outcome.name)' of '\(outcome.personalityID)' failed at turn \(failure.turn): \(failure.diff)"
+                            ))
                     }
                 }
             }
@@ -95,28 +98,34 @@ public final class ReloadCoordinator: Sendable {
                 let diff = RegistryDiff(from: current, to: snapshot)
                 if dryRun {
                     report = ReloadReport(
-                        outcome: .dryRun, trigger: trigger, diff: diff, errors: [], warnings: warnings, testsRun: testsRun,
-                        servingVersion: current.version, buildDuration: started.duration(to: built), swapDuration: .zero)
+                        outcome: .dryRun, trigger: trigger, diff: diff, errors: [], warnings: warnings,
+                        testsRun: testsRun,
+                        servingVersion: current.version, buildDuration: started.duration(to: built),
+                        swapDuration: .zero)
                 } else {
                     registry.replace(with: snapshot)
                     publish(snapshot)
                     let swapped = clock.now()
                     counts.withLock { $0.ok += 1 }
                     report = ReloadReport(
-                        outcome: .applied, trigger: trigger, diff: diff, errors: [], warnings: warnings, testsRun: testsRun,
+                        outcome: .applied, trigger: trigger, diff: diff, errors: [], warnings: warnings,
+                        testsRun: testsRun,
                         servingVersion: snapshot.version, buildDuration: started.duration(to: built),
                         swapDuration: built.duration(to: swapped))
                 }
             } else {
                 if !dryRun { counts.withLock { $0.failed += 1 } }
                 report = ReloadReport(
-                    outcome: .rejected, trigger: trigger, diff: nil, errors: errors, warnings: warnings, testsRun: testsRun,
-                    testsFailed: testsFailed, servingVersion: current.version, buildDuration: started.duration(to: built),
+                    outcome: .rejected, trigger: trigger, diff: nil, errors: errors, warnings: warnings,
+                    testsRun: testsRun,
+                    testsFailed: testsFailed, servingVersion: current.version,
+                    buildDuration: started.duration(to: built),
                     swapDuration: .zero)
             }
             logger?.reload(
                 ReloadLogSummary(
-                    trigger: trigger.rawValue, applied: report.outcome == .applied, dryRun: dryRun, errors: report.errors.count,
+                    trigger: trigger.rawValue, applied: report.outcome == .applied, dryRun: dryRun,
+                    errors: report.errors.count,
                     added: report.diff?.added.count ?? 0, removed: report.diff?.removed.count ?? 0,
                     changed: report.diff?.changed.count ?? 0, version: report.servingVersion.description,
                     buildSeconds: report.buildDuration.seconds, swapSeconds: report.swapDuration.seconds,

@@ -35,7 +35,8 @@ public struct ReloadReport: Sendable {
 
     /// Creates a report.
     public init(
-        outcome: Outcome, trigger: ReloadTrigger, diff: RegistryDiff?, errors: [Diagnostic], warnings: [Diagnostic],
+        outcome: Outcome, trigger: ReloadTrigger, diff: RegistryDiff?, errors: [Diagnostic],
+        warnings: [Diagnostic],
         testsRun: Int = 0, testsFailed: Int = 0, servingVersion: PersonalityVersion, buildDuration: Duration,
         swapDuration: Duration
     ) {
@@ -58,7 +59,9 @@ public struct ReloadReport: Sendable {
         case .applied: lines = ["reload applied (version \(servingVersion))"]
         case .dryRun: lines = ["dry run: nothing changed on the server; the reload would apply"]
         case .rejected:
-            lines = ["reload rejected: \(errors.count) error\(errors.count == 1 ? "" : "s"); still serving version \(servingVersion)"]
+            lines = [
+                "reload rejected: \(errors.count) error\(errors.count == 1 ? "" : "s"); still serving version \(servingVersion)"
+            ]
         }
         if testsRun > 0 { lines.append("author tests: \(testsRun - testsFailed) of \(testsRun) passed") }
         lines += errors.map(\.description)

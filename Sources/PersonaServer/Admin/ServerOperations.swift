@@ -30,7 +30,8 @@ public final class ServerOperations: Sendable {
 
         /// Creates settings.
         public init(
-            adminAddress: SocketAddress, dataDirectory: String = "data", adminToken: String? = nil, watchRoot: String? = nil,
+            adminAddress: SocketAddress, dataDirectory: String = "data", adminToken: String? = nil,
+            watchRoot: String? = nil,
             watch: DirectoryWatcher.Configuration = DirectoryWatcher.Configuration()
         ) {
             self.adminAddress = adminAddress
@@ -75,7 +76,8 @@ public final class ServerOperations: Sendable {
         self.logger = logger
         self.clock = clock
         startedAt = clock.now()
-        (token, tokenSource) = try AdminTokenFile.resolve(given: configuration.adminToken, dataDirectory: configuration.dataDirectory)
+        (token, tokenSource) = try AdminTokenFile.resolve(
+            given: configuration.adminToken, dataDirectory: configuration.dataDirectory)
         let slot = self.slot
         coordinator = ReloadCoordinator(
             registry: registry, loading: loading, clock: clock, logger: logger.labelled("persona.reload")
@@ -86,7 +88,8 @@ public final class ServerOperations: Sendable {
 
     /// Adds `/ready` and `/metrics` to the public router.
     public func addPublicRoutes(_ router: inout HTTPRouter) {
-        OpsRoutes.add(to: &router, readiness: { [self] in readiness }, stats: { [self] in stats() }, renderer: renderer)
+        OpsRoutes.add(
+            to: &router, readiness: { [self] in readiness }, stats: { [self] in stats() }, renderer: renderer)
     }
 
     /// What `/ready` reports now.
@@ -112,7 +115,9 @@ public final class ServerOperations: Sendable {
     public func stats() -> AdminStats {
         let uptime = startedAt.duration(to: clock.now()).seconds
         let isDraining = draining.load(ordering: .acquiring)
-        var stats = slot.value?.adminStats(uptimeSeconds: uptime, draining: isDraining) ?? AdminStats(uptimeSeconds: uptime)
+        var stats =
+            slot.value?.adminStats(uptimeSeconds: uptime, draining: isDraining)
+            ?? AdminStats(uptimeSeconds: uptime)
         let snapshot = coordinator.registry.current
         let counts = coordinator.reloadCounts
         stats.registryVersion = snapshot.version.description
@@ -131,7 +136,8 @@ public final class ServerOperations: Sendable {
         if let root = configuration.watchRoot {
             let logger = self.logger
             let reloader = try WatchReloader(
-                root: root, loop: group.loops[0], coordinator: coordinator, configuration: configuration.watch,
+                root: root, loop: group.loops[0], coordinator: coordinator,
+                configuration: configuration.watch,
                 onError: { message in logger.warning("watch: \(message)") })
             watcher.withLock { $0 = reloader }
         }

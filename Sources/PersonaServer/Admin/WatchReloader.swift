@@ -21,7 +21,9 @@ public final class WatchReloader: Sendable {
         loop.execute {
             do throws(SystemError) {
                 made = .success(
-                    try DirectoryWatcher(root: root, loop: loop, configuration: configuration, onError: onError) {
+                    try DirectoryWatcher(
+                        root: root, loop: loop, configuration: configuration, onError: onError
+                    ) {
                         DispatchQueue.global().async { onReport(coordinator.reload(trigger: .watch)) }
                     })
             } catch {

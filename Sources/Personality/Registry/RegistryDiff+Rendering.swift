@@ -12,7 +12,9 @@ extension RegistryDiff {
     /// ``jsonString(_:)`` (RFC 8259 §7 escaping).
     public var json: String {
         func entries(_ list: [Entry]) -> String {
-            "[" + list.map { #"{"id":\#(Self.jsonString($0.id)),"version":"\#($0.version)"}"# }.joined(separator: ",") + "]"
+            "["
+                + list.map { #"{"id":\#(Self.jsonString($0.id)),"version":"\#($0.version)"}"# }.joined(
+                    separator: ",") + "]"
         }
         func strings(_ list: [String]) -> String {
             "[" + list.map(Self.jsonString).joined(separator: ",") + "]"
@@ -20,7 +22,8 @@ extension RegistryDiff {
         let changes = changed.map { change in
             #"{"id":\#(Self.jsonString(change.id)),"old_version":"\#(change.oldVersion)","new_version":"\#(change.newVersion)","fields":\#(strings(change.fields))}"#
         }
-        return #"{"old_version":"\#(oldVersion)","new_version":"\#(newVersion)","added":\#(entries(added)),"removed":\#(entries(removed)),"changed":[\#(changes.joined(separator: ","))],"limits":{"sets_added":\#(strings(limitSetsAdded)),"sets_removed":\#(strings(limitSetsRemoved)),"sets_changed":\#(strings(limitSetsChanged)),"rules_changed":\#(limitRulesChanged)},"routing":\#(strings(routingChanges))}"#
+        return
+            #"{"old_version":"\#(oldVersion)","new_version":"\#(newVersion)","added":\#(entries(added)),"removed":\#(entries(removed)),"changed":[\#(changes.joined(separator: ","))],"limits":{"sets_added":\#(strings(limitSetsAdded)),"sets_removed":\#(strings(limitSetsRemoved)),"sets_changed":\#(strings(limitSetsChanged)),"rules_changed":\#(limitRulesChanged)},"routing":\#(strings(routingChanges))}"#
     }
 
     /// The diff for a person, one line per change, e.g.
@@ -39,14 +42,18 @@ extension RegistryDiff {
         var lines: [String] = []
         lines += added.map { "+ \($0.id) \($0.version)" }
         lines += removed.map { "- \($0.id) \($0.version)" }
-        lines += changed.map { "~ \($0.id) \($0.oldVersion) -> \($0.newVersion) (\($0.fields.joined(separator: ", ")))" }
+        lines += changed.map {
+            "~ \($0.id) \($0.oldVersion) -> \($0.newVersion) (\($0.fields.joined(separator: ", ")))"
+        }
         var limitParts: [String] = []
         limitParts += limitSetsAdded.map { "set \($0) added" }
         limitParts += limitSetsRemoved.map { "set \($0) removed" }
         limitParts += limitSetsChanged.map { "set \($0) changed" }
         if limitRulesChanged { limitParts.append("rules changed") }
         if !limitParts.isEmpty { lines.append("limits: " + limitParts.joined(separator: "; ")) }
-        if !routingChanges.isEmpty { lines.append("routing: " + routingChanges.joined(separator: ", ") + " changed") }
+        if !routingChanges.isEmpty {
+            lines.append("routing: " + routingChanges.joined(separator: ", ") + " changed")
+        }
         return lines
     }
 

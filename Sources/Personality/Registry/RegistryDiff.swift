@@ -93,20 +93,26 @@ public struct RegistryDiff: Hashable, Sendable {
             guard let before = oldSets[name], before != set else { return nil }
             return name
         }.sorted()
-        limitRulesChanged = old.limits.rules != new.limits.rules || old.limits.defaultSet != new.limits.defaultSet
+        limitRulesChanged =
+            old.limits.rules != new.limits.rules || old.limits.defaultSet != new.limits.defaultSet
 
         var routing: [String] = []
-        if old.routing.matchmakingTimeout != new.routing.matchmakingTimeout { routing.append("matchmaking_timeout") }
+        if old.routing.matchmakingTimeout != new.routing.matchmakingTimeout {
+            routing.append("matchmaking_timeout")
+        }
         if old.routing.humansFirst != new.routing.humansFirst { routing.append("humans_first") }
         if old.routing.fallback != new.routing.fallback { routing.append("fallback") }
-        if old.routing.defaultPersonality != new.routing.defaultPersonality { routing.append("default_personality") }
+        if old.routing.defaultPersonality != new.routing.defaultPersonality {
+            routing.append("default_personality")
+        }
         routingChanges = routing
     }
 
     /// True when nothing a client could notice changed.
     public var isEmpty: Bool {
         added.isEmpty && removed.isEmpty && changed.isEmpty && limitSetsAdded.isEmpty
-            && limitSetsRemoved.isEmpty && limitSetsChanged.isEmpty && !limitRulesChanged && routingChanges.isEmpty
+            && limitSetsRemoved.isEmpty && limitSetsChanged.isEmpty && !limitRulesChanged
+            && routingChanges.isEmpty
     }
 
     /// The settings that differ between two versions of one personality, in declaration order.

@@ -28,7 +28,8 @@ public final class DirectoryWatcher: Selectable, DeferredClose {
 
         /// Creates settings.
         public init(
-            quietPeriod: Duration = .milliseconds(250), maxDelay: Duration = .seconds(2), maxWatches: Int = 4_096,
+            quietPeriod: Duration = .milliseconds(250), maxDelay: Duration = .seconds(2),
+            maxWatches: Int = 4_096,
             isRelevant: @escaping @Sendable (String) -> Bool = DirectoryWatcher.isPersonalityFile
         ) {
             self.quietPeriod = quietPeriod
@@ -67,7 +68,8 @@ public final class DirectoryWatcher: Selectable, DeferredClose {
         loop.assertInLoop()
         self.loop = loop
         self.configuration = configuration
-        self.debouncer = WatchDebouncer(quietPeriod: configuration.quietPeriod, maxDelay: configuration.maxDelay)
+        self.debouncer = WatchDebouncer(
+            quietPeriod: configuration.quietPeriod, maxDelay: configuration.maxDelay)
         self.onChange = onChange
         self.onError = onError
         fd = try Syscall.blocking("inotify_init1") { inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC)) }
@@ -114,7 +116,9 @@ public final class DirectoryWatcher: Selectable, DeferredClose {
                 return
             }
             do {
-                let watch = try Syscall.blocking("inotify_add_watch") { inotify_add_watch(fd, directory, Self.mask) }
+                let watch = try Syscall.blocking("inotify_add_watch") {
+                    inotify_add_watch(fd, directory, Self.mask)
+                }
                 directories[watch] = directory
             } catch {
                 if first { throw error }

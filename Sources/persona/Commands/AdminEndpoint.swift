@@ -46,7 +46,8 @@ struct AdminEndpoint {
             guard let stored = AdminTokenFile.read(AdminTokenFile.path(in: dataDirectory)) else {
                 throw CommandFailure(
                     "no admin token: pass --token, set PERSONA_ADMIN_TOKEN, or point --data-dir at the directory where "
-                        + "'persona serve' wrote admin-token (looked in '\(AdminTokenFile.path(in: dataDirectory))')")
+                        + "'persona serve' wrote admin-token (looked in '\(AdminTokenFile.path(in: dataDirectory))')"
+                )
             }
             token = stored
         }
@@ -61,11 +62,13 @@ struct AdminEndpoint {
                 method: method, url: url, path: path, headers: ["Authorization": "Bearer \(token)"],
                 configuration: HTTPClient.Configuration(timeout: .seconds(300)))
         } catch {
-            throw CommandFailure("cannot reach the admin API at \(url): \(error) (is 'persona serve' running?)")
+            throw CommandFailure(
+                "cannot reach the admin API at \(url): \(error) (is 'persona serve' running?)")
         }
         let body = (try? JSONValue(parsing: response.text)) ?? .null
         if response.status.code == 401 {
-            throw CommandFailure("the server refused the admin token (\(body["error"]?["message"]?.stringValue ?? "401"))")
+            throw CommandFailure(
+                "the server refused the admin token (\(body["error"]?["message"]?.stringValue ?? "401"))")
         }
         return (response.status.code, body)
     }

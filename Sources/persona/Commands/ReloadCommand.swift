@@ -18,7 +18,8 @@ enum ReloadCommand {
             """,
         options: [
             .flag("dry-run", help: "Validate and show what would change, without swapping."),
-            .flag("run-tests", help: "Also run every personality's tests; a failing test rejects the reload."),
+            .flag(
+                "run-tests", help: "Also run every personality's tests; a failing test rejects the reload."),
         ] + AdminEndpoint.options,
         run: run)
 
@@ -28,7 +29,8 @@ enum ReloadCommand {
         var query: [String] = []
         if values.flag("dry-run") { query.append("dry_run=1") }
         if values.flag("run-tests") { query.append("run_tests=1") }
-        let (status, body) = try endpoint.call(.post, "/admin/reload" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+        let (status, body) = try endpoint.call(
+            .post, "/admin/reload" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
         guard let result = body["result"]?.stringValue else {
             throw CommandFailure(AdminEndpoint.errorMessage(body, status: status))
         }
@@ -40,10 +42,14 @@ enum ReloadCommand {
         }
         if result == "rejected" {
             if format == .text {
-                for error in body["errors"]?.arrayValue ?? [] { context.stderr.writeLine(error["text"]?.stringValue ?? "\(error)") }
+                for error in body["errors"]?.arrayValue ?? [] {
+                    context.stderr.writeLine(error["text"]?.stringValue ?? "\(error)")
+                }
             }
             let count = body["errors"]?.arrayValue?.count ?? 0
-            throw CommandFailure("reload rejected with \(count) error\(count == 1 ? "" : "s"); the server keeps serving version \(body["version"]?.stringValue ?? "?")")
+            throw CommandFailure(
+                "reload rejected with \(count) error\(count == 1 ? "" : "s"); the server keeps serving version \(body["version"]?.stringValue ?? "?")"
+            )
         }
     }
 
@@ -66,12 +72,18 @@ enum ReloadCommand {
         lines += added.map { "+ \($0["id"]?.stringValue ?? "") \($0["version"]?.stringValue ?? "")" }
         lines += removed.map { "- \($0["id"]?.stringValue ?? "") \($0["version"]?.stringValue ?? "")" }
         lines += changed.map { change in
-            let fields = (change["fields"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", ")
-            return "~ \(change["id"]?.stringValue ?? "") \(change["old_version"]?.stringValue ?? "") -> \(change["new_version"]?.stringValue ?? "") (\(fields))"
+            let fields = (change["fields"]?.arrayValue ?? []).compactMap(\.stringValue).joined(
+                separator: ", ")
+            return
+                "~ \(change["id"]?.stringValue ?? "") \(change["old_version"]?.stringValue ?? "") -> \(change["new_version"]?.stringValue ?? "") (\(fields))"
         }
         var limitParts: [String] = []
-        for (key, verb) in [("sets_added", "added"), ("sets_removed", "removed"), ("sets_changed", "changed")] {
-            limitParts += (diff["limits"]?[key]?.arrayValue ?? []).compactMap(\.stringValue).map { "set \($0) \(verb)" }
+        for (key, verb) in [
+            ("sets_added", "added"), ("sets_removed", "removed"), ("sets_changed", "changed"),
+        ] {
+            limitParts += (diff["limits"]?[key]?.arrayValue ?? []).compactMap(\.stringValue).map {
+                "set \($0) \(verb)"
+            }
         }
         if diff["limits"]?["rules_changed"] == .bool(true) { limitParts.append("rules changed") }
         if !limitParts.isEmpty { lines.append("limits: " + limitParts.joined(separator: "; ")) }

@@ -40,9 +40,12 @@ extension ServeCommand {
         .option(
             "admin-token", type: .string, environment: "PERSONA_ADMIN_TOKEN",
             help: "The admin bearer token (default: read or generate <data-dir>/admin-token)."),
-        .flag("watch", environment: "PERSONA_WATCH", help: "Reload when a personality file changes (debounced)."),
+        .flag(
+            "watch", environment: "PERSONA_WATCH", help: "Reload when a personality file changes (debounced)."
+        ),
         .option(
-            "log-format", type: .choice(of: LogFormat.self), default: "json", environment: "PERSONA_LOG_FORMAT",
+            "log-format", type: .choice(of: LogFormat.self), default: "json",
+            environment: "PERSONA_LOG_FORMAT",
             help: "Structured log lines on stderr: json or logfmt."),
         .option(
             "log-level", type: .choice(["trace", "debug", "info", "warning", "error"]), default: "info",
@@ -69,7 +72,8 @@ extension ServeCommand {
         let ops = options.operations
         let logger = Logger(
             label: "persona.server", level: ops.logLevel,
-            sink: StreamLogSink(format: ops.logFormat, writer: StandardErrorLogWriter()), clock: SystemLogClock())
+            sink: StreamLogSink(format: ops.logFormat, writer: StandardErrorLogWriter()),
+            clock: SystemLogClock())
         let address: SocketAddress
         do {
             address = try SocketAddress(host: ops.adminHost, port: ops.adminPort)
@@ -77,7 +81,8 @@ extension ServeCommand {
             throw CommandFailure("--admin-host: \(error)", exitCode: .usageError)
         }
         let loader = RegistryLoader(
-            personalities: options.personalities, limitsOverride: options.limits, routingOverride: options.routing,
+            personalities: options.personalities, limitsOverride: options.limits,
+            routingOverride: options.routing,
             matchmakingTimeout: options.matchmakingTimeout)
         do {
             return try ServerOperations(
@@ -99,12 +104,15 @@ extension ServeCommand {
     }
 
     /// Starts the admin listener (and the watcher) and prints where it is.
-    static func startOperations(_ operations: ServerOperations, group: EventLoopGroup, context: CommandContext) throws {
+    static func startOperations(
+        _ operations: ServerOperations, group: EventLoopGroup, context: CommandContext
+    ) throws {
         let bound: SocketAddress
         do {
             bound = try operations.start(group: group)
         } catch {
-            throw CommandFailure("cannot start the admin API on \(operations.configuration.adminAddress): \(error)")
+            throw CommandFailure(
+                "cannot start the admin API on \(operations.configuration.adminAddress): \(error)")
         }
         let where_: String
         switch operations.tokenSource {
@@ -113,6 +121,11 @@ extension ServeCommand {
         case .created(let path): where_ = "new token written to \(path)"
         }
         context.stdout.writeLine("admin API on http://\(bound) (\(where_))")
-        operations.logger.info("admin api listening", ["address": .string(bound.description), "watch": .bool(operations.configuration.watchRoot != nil)])
+        operations.logger.info(
+            "admin api listening",
+            [
+                "address": .string(bound.description),
+                "watch": .bool(operations.configuration.watchRoot != nil),
+            ])
     }
 }

@@ -29,7 +29,8 @@ enum SessionsCommand {
         let total = body["total"]?.intValue ?? 0
         context.stdout.writeLine("\(total) live session\(total == 1 ? "" : "s")\(counts(body["by_kind"]))")
         if let byPersonality = body["by_personality"]?.objectValue, !byPersonality.isEmpty {
-            context.stdout.writeLine("by personality:" + byPersonality.map { " \($0.key)=\($0.value.intValue ?? 0)" }.joined())
+            context.stdout.writeLine(
+                "by personality:" + byPersonality.map { " \($0.key)=\($0.value.intValue ?? 0)" }.joined())
         }
         let sessions = body["sessions"]?.arrayValue ?? []
         guard !sessions.isEmpty else { return }
@@ -39,7 +40,11 @@ enum SessionsCommand {
                 session[key].map(ShowCommand.text) ?? "-"
             }
         }
-        context.stdout.write(Table(header: ["ID", "KIND", "PERSONALITY", "VERSION", "PHASE", "SEQ", "REPLIES", "STREAMING"], rows: rows).rendered)
+        context.stdout.write(
+            Table(
+                header: ["ID", "KIND", "PERSONALITY", "VERSION", "PHASE", "SEQ", "REPLIES", "STREAMING"],
+                rows: rows
+            ).rendered)
         let shown = (page - 1) * perPage + sessions.count
         if shown < total { context.stdout.writeLine("(page \(page); --page \(page + 1) for more)") }
     }

@@ -17,7 +17,9 @@ enum ShowCommand {
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         let endpoint = try AdminEndpoint(values)
         let id = try values.string("id")
-        let encoded = id.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        let encoded = id.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
         guard encoded else { throw CommandFailure("'\(id)' is not a personality id", exitCode: .usageError) }
         let (status, body) = try endpoint.call(.get, "/admin/personalities/\(id)")
         guard status == 200 else { throw CommandFailure(AdminEndpoint.errorMessage(body, status: status)) }
@@ -26,11 +28,16 @@ enum ShowCommand {
             return
         }
         var rows: [[String]] = []
-        for key in ["id", "name", "description", "version", "file", "engines", "language", "tags", "tenant", "limit_set", "tests", "snapshot_version"] {
+        for key in [
+            "id", "name", "description", "version", "file", "engines", "language", "tags", "tenant",
+            "limit_set", "tests", "snapshot_version",
+        ] {
             guard let value = body[key], value != .null else { continue }
             rows.append([key, text(value)])
         }
-        for (key, value) in body["limits"]?.objectValue ?? [:] { rows.append(["limits." + key, text(value)]) }
+        for (key, value) in body["limits"]?.objectValue ?? [:] {
+            rows.append(["limits." + key, text(value)])
+        }
         context.stdout.write(Table(header: ["FIELD", "VALUE"], rows: rows).rendered)
     }
 

@@ -30,7 +30,9 @@ enum StatsCommand {
     static func flatten(_ value: JSONValue, prefix: String, into rows: inout [[String]]) {
         if let object = value.objectValue {
             if object.isEmpty && !prefix.isEmpty { rows.append([prefix, "-"]) }
-            for (key, child) in object { flatten(child, prefix: prefix.isEmpty ? key : prefix + "." + key, into: &rows) }
+            for (key, child) in object {
+                flatten(child, prefix: prefix.isEmpty ? key : prefix + "." + key, into: &rows)
+            }
         } else {
             rows.append([prefix, ShowCommand.text(value)])
         }
