@@ -10,6 +10,12 @@ admin API, --reloads times, one second apart. Prints one JSON object: the reload
 swap times (swap = from the decision to swap until every hub uses the new snapshot) and the
 load generator's own summary (errors by code, replies, latency). Exit 1 if a reload failed or
 the load saw any error.
+
+Measured 2026-11-21 (release build, 2 shared cores under other builds, load average ~4.5):
+`python3 Tests/PersonaTests/Python/ops_reload_bench.py .build/release/persona --count 1000
+--reloads 5 --sessions 200 --rate 5 --duration 20 --loops 2` -> 5 reloads of 1,000 changed
+personalities, swap 2.2 ms median / 3.4 ms max (target < 250 ms), build aside 233 ms median,
+admin round trip 202-273 ms; bench chat: 19,929 messages, 19,929 replies, 0 errors, 0 unanswered.
 """
 
 import argparse
