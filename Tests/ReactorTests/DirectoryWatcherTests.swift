@@ -101,6 +101,35 @@ struct DirectoryWatcherTests {
         #expect(closed.wait())
     }
 
+    @Test("watches at most maxWatches directories and reports the limit once", arguments: [3, 2])
+    func watchLimit(limit: Int) throws {
+        let root = try makeDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for name in ["a", "b"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let loop = group.loops[0]
+        let watched = Shared(0)
+        let problems = Shared<[String]>([])
+        let done = Waiter()
+        loop.execute {
+            let watcher = try? DirectoryWatcher(
+                root: root.path, loop: loop, configuration: .init(maxWatches: limit),
+                onError: { message in problems.update { $0.append(message) } }
+            ) {}
+            watched.update { $0 = watcher?.watchedDirectoryCount ?? -1 }
+            watcher?.close()
+            done.signal()
+        }
+        #expect(done.wait())
+        // Three directories (root, a, b): a limit of 3 watches all; 2 (one under) watches two
+        // and says so once.
+        #expect(watched.value == min(limit, 3))
+        #expect(problems.value.count == (limit < 3 ? 1 : 0), "\(problems.value)")
+    }
+
     @Test("a missing root is an error naming inotify_add_watch")
     func missingRoot() throws {
         let group = try EventLoopGroup(loops: 1)

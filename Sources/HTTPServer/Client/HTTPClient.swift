@@ -119,6 +119,7 @@ public final class HTTPClient: ConnectionHandler {
         return try outcome.withLock { $0 ?? .failure(.closedEarly) }.get()
     }
 
+    /// Feeds the response head parser, then buffers the body until its framing says it is whole.
     public func connectionDidRead(_ connection: TCPConnection, _ bytes: UnsafeRawBufferPointer) {
         guard completion != nil else { return }
         if head == nil {
@@ -140,11 +141,13 @@ public final class HTTPClient: ConnectionHandler {
         tryComplete(atEOF: false)
     }
 
+    /// The server closed: a close-delimited body is complete; anything else ended early.
     public func connectionDidReadEOF(_ connection: TCPConnection) {
         tryComplete(atEOF: true)
         if completion != nil { finish(.failure(.closedEarly)) }
     }
 
+    /// Reports a close before a complete answer as a failure.
     public func connectionDidClose(_ connection: TCPConnection, error: SystemError?) {
         tcp = nil
         if completion != nil { finish(.failure(error.map { .connect("\($0)") } ?? .closedEarly)) }
