@@ -5,7 +5,8 @@ import Testing
 struct HTTP1ParserTests {
     @Test("parses a GET head with method, target, version and headers in order")
     func parsesSimpleGet() throws {
-        let outcome = ParseOutcome("GET /v1/ws?x=1 HTTP/1.1\r\nHost: example.com\r\nX-Custom-Name: A b\r\n\r\n")
+        let outcome = ParseOutcome(
+            "GET /v1/ws?x=1 HTTP/1.1\r\nHost: example.com\r\nX-Custom-Name: A b\r\n\r\n")
         #expect(outcome.error == nil)
         let head = try #require(outcome.heads.first)
         #expect(head.method == .get)

@@ -18,7 +18,9 @@ struct Base64Tests {
 
     @Test(
         "refuses malformed input",
-        arguments: ["Zg=", "Zg", "Z===", "Zm9v\n", "Zm 9", "Zh==", "Zm9=", "=Zm9", "Zg==Zg==", "Zm-_", "Zm8=Zm8="])
+        arguments: [
+            "Zg=", "Zg", "Z===", "Zm9v\n", "Zm 9", "Zh==", "Zm9=", "=Zm9", "Zg==Zg==", "Zm-_", "Zm8=Zm8=",
+        ])
     func refusesMalformed(text: String) {
         #expect(Base64.decode(text) == nil)
     }
@@ -32,5 +34,22 @@ struct Base64Tests {
             let encoded = Base64.encode(bytes)
             #expect(Base64.decode(encoded) == bytes, "seed \(generator.seed) input \(bytes)")
         }
+    }
+
+    @Test("decodes random text only when it is the canonical encoding of its bytes (seeded)")
+    func canonicalOnly() {
+        var generator = SeededGenerator(seed: 4649)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n".utf8)
+        var decodedCount = 0
+        for _ in 0..<3000 {
+            let length = Int.random(in: 0..<13, using: &generator)
+            let text = String(
+                decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+            if let bytes = Base64.decode(text) {
+                decodedCount += 1
+                #expect(Base64.encode(bytes) == text, "seed \(generator.seed) input \(text.debugDescription)")
+            }
+        }
+        #expect(decodedCount > 0)
     }
 }

@@ -4,7 +4,8 @@ import WebSocket
 @Suite("SHA-1 (RFC 3174)")
 struct SHA1Tests {
     static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+            .joined()
     }
 
     /// RFC 3174 §7.3 TEST1, TEST2 and TEST4 (TEST3, a million "a", has its own test), plus the
@@ -13,7 +14,10 @@ struct SHA1Tests {
         "matches the RFC 3174 test vectors",
         arguments: [
             ("abc", 1, "a9993e364706816aba3e25717850c26c9cd0d89d"),
-            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1, "84983e441c3bd26ebaae4aa1f95129e5e54670f1"),
+            (
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+                "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
+            ),
             ("01234567012345670123456701234567", 20, "dea356a2cddd90c7a7ecedc5ebb563934f460452"),
             ("", 1, "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
         ])
@@ -31,7 +35,8 @@ struct SHA1Tests {
         #expect(Self.hex(sha.finalize()) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
     }
 
-    @Test("gives the same digest however the input is split", arguments: [0, 1, 55, 56, 63, 64, 65, 119, 130])
+    @Test(
+        "gives the same digest however the input is split", arguments: [0, 1, 55, 56, 63, 64, 65, 119, 130])
     func splitsDoNotMatter(cut: Int) {
         let input = (0..<130).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         var sha = SHA1()

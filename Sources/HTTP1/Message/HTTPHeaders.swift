@@ -57,20 +57,15 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// The comma-separated list elements of every field named `name` (RFC 9110 §5.6.1),
     /// trimmed, with empty elements dropped. Case is preserved.
     public func listElements(for name: String) -> [String] {
-        var result: [String] = []
-        for value in values(for: name) {
-            for element in value.split(separator: ",", omittingEmptySubsequences: true) {
-                let trimmed = HTTPHeaders.trimmingWhitespace(element)
-                if !trimmed.isEmpty { result.append(trimmed) }
-            }
-        }
-        return result
+        HTTPSyntax.listElements(values(for: name))
     }
 
     /// Whether `token` appears (ASCII case-insensitively) as a list element of any field named
     /// `name`, e.g. `containsToken("upgrade", in: "Connection")` for `Connection: keep-alive, Upgrade`.
     public func containsToken(_ token: String, in name: String) -> Bool {
-        listElements(for: name).contains { HTTPHeaders.namesEqual($0, token) }
+        fields.contains {
+            HTTPHeaders.namesEqual($0.name, name) && HTTPSyntax.listValue($0.value, containsToken: token)
+        }
     }
 
     /// Appends a field (duplicates allowed).
@@ -87,6 +82,24 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// Removes every field named `name` (any case).
     public mutating func remove(name: String) {
         fields.removeAll { HTTPHeaders.namesEqual($0.name, name) }
+    }
+
+    /// ASCII case-insensitive comparison of two strings, over their contiguous UTF-8 when
+    /// available (the common case: this runs for every field of every request).
+    package static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let fast = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                for index in 0..<left.count where left[index] != right[index] {
+                    if HTTPSyntax.lowercased(left[index]) != HTTPSyntax.lowercased(right[index]) {
+                        return false
+                    }
+                }
+                return true
+            }
+        }
+        if let result = fast ?? nil { return result }
+        return namesEqual(Substring(lhs), Substring(rhs))
     }
 
     /// ASCII case-insensitive comparison, the rule for field names and most tokens.

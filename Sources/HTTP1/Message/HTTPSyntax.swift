@@ -46,4 +46,53 @@ package enum HTTPSyntax {
         default: return nil
         }
     }
+
+    /// The comma-separated elements of several field values (RFC 9110 §5.6.1), trimmed, empty
+    /// elements dropped.
+    package static func listElements(_ values: [String]) -> [String] {
+        var result: [String] = []
+        for value in values {
+            for element in value.split(separator: ",", omittingEmptySubsequences: true) {
+                let trimmed = HTTPHeaders.trimmingWhitespace(element)
+                if !trimmed.isEmpty { result.append(trimmed) }
+            }
+        }
+        return result
+    }
+
+    /// Whether any of `values`, read as comma-separated lists, holds `token` (ASCII
+    /// case-insensitive). Scans the bytes without allocating — it runs for every request.
+    package static func list(_ values: [String], containsToken token: String) -> Bool {
+        values.contains { listValue($0, containsToken: token) }
+    }
+
+    /// One comma-separated list value; see `list(_:containsToken:)`.
+    package static func listValue(_ value: String, containsToken token: String) -> Bool {
+        var value = value
+        var token = token
+        return value.withUTF8 { bytes in
+            token.withUTF8 { wanted in
+                var index = 0
+                let count = bytes.count
+                while index < count {
+                    var start = index
+                    while index < count && bytes[index] != UInt8(ascii: ",") { index += 1 }
+                    var end = index
+                    while start < end && isWhitespace(bytes[start]) { start += 1 }
+                    while end > start && isWhitespace(bytes[end - 1]) { end -= 1 }
+                    if end - start == wanted.count {
+                        var equal = true
+                        for offset in 0..<wanted.count
+                        where lowercased(bytes[start + offset]) != lowercased(wanted[offset]) {
+                            equal = false
+                            break
+                        }
+                        if equal { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
+    }
 }

@@ -121,8 +121,10 @@ public enum HTTP1ParseError: Error, Sendable, Hashable, CaseIterable {
         case .duplicateHost: "A request must have exactly one Host header."
         case .invalidContentLength: "The Content-Length header is malformed."
         case .duplicateContentLength: "A request must have at most one Content-Length header."
-        case .contentLengthWithTransferEncoding: "A request must not have both Content-Length and Transfer-Encoding."
-        case .invalidTransferEncoding: "Transfer-Encoding must end with a single chunked coding (HTTP/1.1 only)."
+        case .contentLengthWithTransferEncoding:
+            "A request must not have both Content-Length and Transfer-Encoding."
+        case .invalidTransferEncoding:
+            "Transfer-Encoding must end with a single chunked coding (HTTP/1.1 only)."
         case .unsupportedTransferCoding: "Only the chunked transfer coding is supported."
         case .bodyTooLarge: "The request body is too large."
         case .invalidChunkSize: "A chunk size is malformed."

@@ -256,13 +256,14 @@ public struct HTTP1Parser: Sendable {
         if line.contains(0x0D) { throw fail(.bareCR) }
         // Exactly `method SP request-target SP HTTP-version`; single SPs only. RFC 9112 §3
         // permits lenient whitespace splitting; we don't, as lenient parsers disagree.
-        let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
-            throw fail(.invalidRequestLine)
-        }
-        let methodBytes = parts[0]
-        let targetBytes = parts[1]
-        let versionBytes = parts[2]
+        guard let firstSpace = line.firstIndex(of: 0x20),
+            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 0x20),
+            !line[(secondSpace + 1)...].contains(0x20),
+            firstSpace > line.startIndex, secondSpace > firstSpace + 1, secondSpace + 1 < line.endIndex
+        else { throw fail(.invalidRequestLine) }
+        let methodBytes = line[..<firstSpace]
+        let targetBytes = line[(firstSpace + 1)..<secondSpace]
+        let versionBytes = line[(secondSpace + 1)...]
 
         guard methodBytes.allSatisfy(HTTPSyntax.isTokenCharacter) else { throw fail(.invalidMethod) }
         let method = HTTPMethod(rawValue: String(decoding: methodBytes, as: UTF8.self))
@@ -291,11 +292,14 @@ public struct HTTP1Parser: Sendable {
 
     /// `HTTP-version = HTTP-name "/" DIGIT "." DIGIT`, HTTP-name case-sensitive (RFC 9112 §2.3).
     private mutating func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTP1ParseError) -> HTTPVersion {
-        let b = Array(bytes)
         let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
-        guard b.count == 8, b[0..<5].elementsEqual("HTTP/".utf8), isDigit(b[5]), b[6] == 0x2E, isDigit(b[7])
+        let at = bytes.startIndex
+        guard bytes.count == 8, bytes[at] == UInt8(ascii: "H"), bytes[at + 1] == UInt8(ascii: "T"),
+            bytes[at + 2] == UInt8(ascii: "T"), bytes[at + 3] == UInt8(ascii: "P"),
+            bytes[at + 4] == UInt8(ascii: "/"),
+            isDigit(bytes[at + 5]), bytes[at + 6] == 0x2E, isDigit(bytes[at + 7])
         else { throw fail(.invalidVersion) }
-        let version = HTTPVersion(major: Int(b[5] - 0x30), minor: Int(b[7] - 0x30))
+        let version = HTTPVersion(major: Int(bytes[at + 5] - 0x30), minor: Int(bytes[at + 7] - 0x30))
         guard version == .http1_1 || version == .http1_0 else { throw fail(.unsupportedVersion) }
         return version
     }
@@ -313,42 +317,70 @@ public struct HTTP1Parser: Sendable {
         fields.add(name: field.name, value: field.value)
     }
 
+    /// The fields that decide framing and connection handling, found in one pass over the head
+    /// (one length switch per field; the arrays allocate only when such a field is present).
+    struct ControlFields {
+        var hostCount = 0
+        var contentLengths: [String] = []
+        var transferEncodings: [String] = []
+        var connectionOptions: [String] = []
+        var expectations: [String] = []
+        var hasUpgrade = false
+
+        init(_ headers: HTTPHeaders) {
+            for field in headers.fields {
+                let name = field.name
+                switch name.utf8.count {
+                case 4 where HTTPHeaders.namesEqual(name, "Host"): hostCount += 1
+                case 6 where HTTPHeaders.namesEqual(name, "Expect"): expectations.append(field.value)
+                case 7 where HTTPHeaders.namesEqual(name, "Upgrade"): hasUpgrade = true
+                case 10 where HTTPHeaders.namesEqual(name, "Connection"):
+                    connectionOptions.append(field.value)
+                case 14 where HTTPHeaders.namesEqual(name, "Content-Length"):
+                    contentLengths.append(field.value)
+                case 17 where HTTPHeaders.namesEqual(name, "Transfer-Encoding"):
+                    transferEncodings.append(field.value)
+                default: break
+                }
+            }
+        }
+    }
+
     /// Decides keep-alive, framing and expectations once the whole head is known.
     private mutating func finishHead() throws(HTTP1ParseError) -> HTTP1RequestHead {
         let headers = fields
         fields = HTTPHeaders()
         fieldBytes = 0
+        let control = ControlFields(headers)
 
         // RFC 9112 §3.2: exactly one Host on HTTP/1.1; never more than one.
-        let hostCount = headers.values(for: "Host").count
-        if hostCount > 1 { throw fail(.duplicateHost) }
-        if hostCount == 0 && version == .http1_1 { throw fail(.missingHost) }
+        if control.hostCount > 1 { throw fail(.duplicateHost) }
+        if control.hostCount == 0 && version == .http1_1 { throw fail(.missingHost) }
 
-        let framing = try bodyFraming(of: headers)
+        let framing = try bodyFraming(of: control)
 
         var expectsContinue = false
-        let expectations = headers.listElements(for: "Expect")
-        if !expectations.isEmpty {
+        if !control.expectations.isEmpty {
+            let expectations = HTTPSyntax.listElements(control.expectations)
             guard expectations.allSatisfy({ HTTPHeaders.namesEqual($0, "100-continue") }) else {
                 throw fail(.unsupportedExpectation)
             }
-            // RFC 9110 §10.1.1: a server MUST ignore 100-continue received in HTTP/1.0.
+            // RFC 9110 §10.1.1: a server MUST ignore 100-continue received in HTTP/1.0; and
+            // without a body there is nothing to wait for.
             expectsContinue = version == .http1_1 && framing != .none
         }
 
         let keepAlive: Bool
-        if headers.containsToken("close", in: "Connection") {
+        if HTTPSyntax.list(control.connectionOptions, containsToken: "close") {
             keepAlive = false
         } else if version == .http1_0 {
-            keepAlive = headers.containsToken("keep-alive", in: "Connection")
+            keepAlive = HTTPSyntax.list(control.connectionOptions, containsToken: "keep-alive")
         } else {
             keepAlive = true
         }
+        messageIsUpgrade =
+            control.hasUpgrade && HTTPSyntax.list(control.connectionOptions, containsToken: "upgrade")
 
-        let head = HTTP1RequestHead(
-            method: method, target: target, version: version, headers: headers,
-            keepAlive: keepAlive, bodyFraming: framing, expectsContinue: expectsContinue)
-        messageIsUpgrade = head.isUpgradeRequest
         switch framing {
         case .none, .contentLength(0):
             state = .endOfMessage
@@ -358,18 +390,19 @@ public struct HTTP1Parser: Sendable {
             chunkedBodyTotal = 0
             state = .chunkSizeLine
         }
-        return head
+        return HTTP1RequestHead(
+            method: method, target: target, version: version, headers: headers,
+            keepAlive: keepAlive, bodyFraming: framing, expectsContinue: expectsContinue)
     }
 
     /// RFC 9112 §6.1 and §6.3, applied strictly.
-    private mutating func bodyFraming(of headers: HTTPHeaders) throws(HTTP1ParseError) -> HTTP1BodyFraming {
-        let lengths = headers.values(for: "Content-Length")
-        let hasTransferEncoding = headers.contains("Transfer-Encoding")
-        if hasTransferEncoding {
+    private mutating func bodyFraming(of control: ControlFields) throws(HTTP1ParseError) -> HTTP1BodyFraming {
+        let lengths = control.contentLengths
+        if !control.transferEncodings.isEmpty {
             if !lengths.isEmpty { throw fail(.contentLengthWithTransferEncoding) }
             // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means the framing is faulty.
             if version == .http1_0 { throw fail(.invalidTransferEncoding) }
-            let codings = headers.listElements(for: "Transfer-Encoding")
+            let codings = HTTPSyntax.listElements(control.transferEncodings)
             let chunkedCount = codings.filter { HTTPHeaders.namesEqual($0, "chunked") }.count
             guard let last = codings.last, HTTPHeaders.namesEqual(last, "chunked"), chunkedCount == 1 else {
                 throw fail(.invalidTransferEncoding)
@@ -382,14 +415,17 @@ public struct HTTP1Parser: Sendable {
         // A repeated Content-Length, even with equal values, is refused: fronts that merge or
         // pick differently disagree on where the body ends.
         if lengths.count > 1 { throw fail(.duplicateContentLength) }
-        let digits = Array(text.utf8)
-        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw fail(.invalidContentLength)
+        var length = 0
+        var digits = 0
+        for byte in text.utf8 {
+            guard byte >= 0x30 && byte <= 0x39 else { throw fail(.invalidContentLength) }
+            digits += 1
+            // Syntactically fine but absurdly large values are "too large", not "malformed";
+            // keep scanning so a later non-digit still reports the syntax error.
+            if digits <= 18 { length = length * 10 + Int(byte - 0x30) }
         }
-        // Syntactically fine but absurdly large values are "too large", not "malformed".
-        if digits.count > 18 { throw fail(.bodyTooLarge) }
-        let length = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-        if length > configuration.maxBodySize { throw fail(.bodyTooLarge) }
+        if digits == 0 { throw fail(.invalidContentLength) }
+        if digits > 18 || length > configuration.maxBodySize { throw fail(.bodyTooLarge) }
         return length == 0 ? .none : .contentLength(length)
     }
 

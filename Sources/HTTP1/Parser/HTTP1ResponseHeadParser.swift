@@ -29,11 +29,15 @@ public struct HTTP1ResponseHeadParser: Sendable {
         buffer.append(contentsOf: bytes)
         while let lf = buffer.firstIndex(of: 0x0A) {
             let hasCR = lf > 0 && buffer[lf - 1] == 0x0D
-            if !hasCR && !configuration.allowsBareLF { throw fail(.bareLF) }
             let line = buffer[0..<(hasCR ? lf - 1 : lf)]
+            // Length before line ending, as while waiting for an LF, so the error does not
+            // depend on how the bytes arrived.
+            if line.count > currentLineLimit {
+                throw fail(status == nil ? .requestLineTooLong : .headerTooLarge)
+            }
+            if !hasCR && !configuration.allowsBareLF { throw fail(.bareLF) }
             let rest = Array(buffer[(lf + 1)...])
             if status == nil {
-                if line.count > configuration.maxRequestLineLength { throw fail(.requestLineTooLong) }
                 status = try parseStatusLine(line)
             } else if line.isEmpty {
                 let head = HTTP1ResponseHead(status: status!, version: version, headers: fields)
@@ -47,21 +51,27 @@ public struct HTTP1ResponseHeadParser: Sendable {
                 buffer = []
                 return (head, rest)
             } else {
-                fieldBytes += line.count + 2
-                if fieldBytes > configuration.maxHeaderBytes { throw fail(.headerTooLarge) }
                 if fields.count >= configuration.maxHeaderCount { throw fail(.tooManyHeaders) }
                 switch HTTP1FieldLine.parse(line) {
                 case .success(let field): fields.add(name: field.name, value: field.value)
                 case .failure(let error): throw fail(error)
                 }
+                fieldBytes += line.count + 2
             }
             buffer = rest
         }
-        let limit = status == nil ? configuration.maxRequestLineLength : configuration.maxHeaderBytes
-        if buffer.count > limit + 1 {
+        // Without an LF, the pending bytes can be at most the line limit plus a CR.
+        if buffer.count > currentLineLimit + 1 {
             throw fail(status == nil ? .requestLineTooLong : .headerTooLarge)
         }
         return nil
+    }
+
+    /// The longest the next line may be: the status line limit, or what is left of the
+    /// header budget after the line's CRLF.
+    private var currentLineLimit: Int {
+        status == nil
+            ? configuration.maxRequestLineLength : max(0, configuration.maxHeaderBytes - fieldBytes - 2)
     }
 
     private mutating func fail(_ error: HTTP1ParseError) -> HTTP1ParseError {

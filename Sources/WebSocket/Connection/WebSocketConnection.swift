@@ -7,8 +7,8 @@
 /// - Reassembly (§5.4): control frames may interleave with a fragmented message; a
 ///   continuation without a message, or a new text/binary frame during one, fails with 1002.
 /// - Text is validated incrementally (§8.1): the first invalid byte fails the connection with
-///   1007, even while the message is still arriving in fragments. Granularity is the frame: a
-///   frame is validated when it is complete.
+///   1007 as soon as it has been received — across fragment boundaries, and even inside a
+///   frame whose remaining payload has not arrived yet.
 /// - Ping is answered with a pong echoing its payload (§5.5.2); pongs are ignored (§5.5.3).
 /// - Close (§5.5.1, §7.4): a received close is validated (no 1-byte payload, a code valid on
 ///   the wire, a UTF-8 reason), answered by echoing the code, then the transport is closed.
@@ -46,6 +46,8 @@ where Instant.Duration == Duration {
     private var parser: WebSocketFrameParser
     private var fragment: Fragment?
     private var validator = UTF8Validator()
+    /// Payload bytes of the text frame still arriving that `validator` has already seen.
+    private var validatedInFrame = 0
     private var lastReceived: Instant
     private var lastPing: Instant?
     private var pingCounter: UInt64 = 0
@@ -130,7 +132,33 @@ where Instant.Duration == Duration {
             }
             handle(frame, into: &actions)
         }
+        validateArrivingText(into: &actions)
         return actions
+    }
+
+    /// Validates the received part of a text frame that is still arriving (fail fast, §8.1).
+    /// Frames that will fail for another reason (a text frame inside a fragmented message, a
+    /// continuation without one) are left to that check at completion.
+    private mutating func validateArrivingText(into actions: inout [WebSocketAction]) {
+        guard case .open = state, let partial = parser.partialFrame() else { return }
+        switch (partial.opcode, fragment?.opcode) {
+        case (.text, nil), (.continuation, .text?):
+            guard partial.received.count > validatedInFrame else { return }
+            if partial.opcode == .text && validatedInFrame == 0 { validator.reset() }
+            let fresh = partial.received.dropFirst(validatedInFrame)
+            validatedInFrame = partial.received.count
+            if !validator.consume(fresh) { fail(.invalidUTF8, into: &actions) }
+        default:
+            return
+        }
+    }
+
+    /// Feeds a completed text frame's payload to the validator, skipping what it already saw.
+    private mutating func validateCompletedText(_ payload: [UInt8], startsMessage: Bool) -> Bool {
+        if startsMessage && validatedInFrame == 0 { validator.reset() }
+        let fresh = payload.dropFirst(validatedInFrame)
+        validatedInFrame = 0
+        return validator.consume(fresh)
     }
 
     /// Handles the passage of time: sends a heartbeat ping, or closes an idle peer or an
@@ -240,9 +268,8 @@ where Instant.Duration == Duration {
         switch frame.opcode {
         case .text, .binary:
             if fragment != nil { return fail(.expectedContinuation, into: &actions) }
-            if frame.opcode == .text {
-                validator.reset()
-                guard validator.consume(frame.payload) else { return fail(.invalidUTF8, into: &actions) }
+            if frame.opcode == .text && !validateCompletedText(frame.payload, startsMessage: true) {
+                return fail(.invalidUTF8, into: &actions)
             }
             if frame.fin {
                 deliver(opcode: frame.opcode, payload: frame.payload, into: &actions)
@@ -251,7 +278,7 @@ where Instant.Duration == Duration {
             }
         case .continuation:
             guard let opcode = fragment?.opcode else { return fail(.unexpectedContinuation, into: &actions) }
-            if opcode == .text && !validator.consume(frame.payload) {
+            if opcode == .text && !validateCompletedText(frame.payload, startsMessage: false) {
                 return fail(.invalidUTF8, into: &actions)
             }
             fragment?.payload.append(contentsOf: frame.payload)
@@ -268,7 +295,9 @@ where Instant.Duration == Duration {
         }
     }
 
-    private mutating func deliver(opcode: WebSocketOpcode, payload: [UInt8], into actions: inout [WebSocketAction]) {
+    private mutating func deliver(
+        opcode: WebSocketOpcode, payload: [UInt8], into actions: inout [WebSocketAction]
+    ) {
         if opcode == .text {
             // A message may only end between characters.
             guard validator.isComplete else { return fail(.invalidUTF8, into: &actions) }
@@ -297,7 +326,8 @@ where Instant.Duration == Duration {
             reason = String(decoding: reasonBytes, as: UTF8.self)
         }
         // Echo the code (an empty close is answered with an empty close).
-        let reply = code == .noStatusReceived ? [] : WebSocketFrameEncoder.closePayload(code: code, reason: "")
+        let reply =
+            code == .noStatusReceived ? [] : WebSocketFrameEncoder.closePayload(code: code, reason: "")
         actions.append(.write(encode(WebSocketFrame(opcode: .close, payload: reply))))
         let closure = WebSocketClosure(code: code, reason: reason, cause: .closeHandshake)
         state = .closed(closure)
@@ -311,13 +341,16 @@ where Instant.Duration == Duration {
             actions.append(.write(encodeClose(code: error.closeCode, reason: error.reason)))
         }
         fragment = nil
-        let closure = WebSocketClosure(code: error.closeCode, reason: error.reason, cause: .protocolError(error))
+        let closure = WebSocketClosure(
+            code: error.closeCode, reason: error.reason, cause: .protocolError(error))
         state = .closed(closure)
         actions.append(.closeTransport(closure))
     }
 
     private mutating func encodeClose(code: WebSocketCloseCode, reason: String) -> [UInt8] {
-        encode(WebSocketFrame(opcode: .close, payload: WebSocketFrameEncoder.closePayload(code: code, reason: reason)))
+        encode(
+            WebSocketFrame(
+                opcode: .close, payload: WebSocketFrameEncoder.closePayload(code: code, reason: reason)))
     }
 
     /// Encodes a frame, masked with a fresh key in client mode.

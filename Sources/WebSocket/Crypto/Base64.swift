@@ -65,7 +65,9 @@ public enum Base64 {
             }
             switch padding {
             case 0:
-                out.append(contentsOf: [UInt8(group >> 16 & 0xFF), UInt8(group >> 8 & 0xFF), UInt8(group & 0xFF)])
+                out.append(contentsOf: [
+                    UInt8(group >> 16 & 0xFF), UInt8(group >> 8 & 0xFF), UInt8(group & 0xFF),
+                ])
             case 1:
                 guard group & 0xFF == 0 else { return nil }
                 out.append(contentsOf: [UInt8(group >> 16 & 0xFF), UInt8(group >> 8 & 0xFF)])

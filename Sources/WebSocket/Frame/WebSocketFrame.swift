@@ -11,7 +11,10 @@ public struct WebSocketFrame: Sendable, Hashable {
     public var payload: [UInt8]
 
     /// Creates a frame. RSV bits are always 0: we negotiate no extensions.
-    public init(fin: Bool = true, opcode: WebSocketOpcode, maskingKey: WebSocketMaskingKey? = nil, payload: [UInt8] = []) {
+    public init(
+        fin: Bool = true, opcode: WebSocketOpcode, maskingKey: WebSocketMaskingKey? = nil,
+        payload: [UInt8] = []
+    ) {
         self.fin = fin
         self.opcode = opcode
         self.maskingKey = maskingKey

@@ -4,7 +4,8 @@
 /// arrives — RSV bits, reserved opcodes, masking by role, control-frame FIN and length, the
 /// 64-bit length's MSB — and the size limits are checked when the length is known, before a
 /// single payload byte is buffered (1009). A payload is held only until its frame completes,
-/// then unmasked eight bytes at a time.
+/// and unmasked in place eight bytes at a time, each byte once — at completion, or earlier
+/// through `partialFrame()`, which exposes the received part of a frame still arriving.
 ///
 /// Deliberately not enforced: minimal length encoding (§5.2 says the minimal number of bytes
 /// MUST be used, but a longer form is unambiguous and refusing it protects nothing) and the
@@ -48,6 +49,8 @@ public struct WebSocketFrameParser: Sendable {
     private var readIndex = 0
     /// Payload bytes of the data message in progress (frames since the last FIN).
     private var messageBytes = 0
+    /// Payload bytes of the current frame already unmasked in `buffer`.
+    private var unmaskedCount = 0
 
     /// Creates a parser for `role`.
     public init(role: WebSocketRole, configuration: Configuration = .init()) {
@@ -81,12 +84,38 @@ public struct WebSocketFrameParser: Sendable {
             return try next()
         case .payload(let fin, let opcode, let mask, let length):
             guard buffer.count - readIndex >= length else { return nil }
-            var payload = Array(buffer[readIndex..<readIndex + length])
+            unmaskArrivedPayload(upTo: length, mask: mask)
+            let payload = Array(buffer[readIndex..<readIndex + length])
             readIndex += length
-            mask?.apply(to: &payload)
+            unmaskedCount = 0
             state = .header
             return WebSocketFrame(fin: fin, opcode: opcode, maskingKey: mask, payload: payload)
         }
+    }
+
+    /// The frame whose payload is still arriving: its opcode and the payload bytes received so
+    /// far, unmasked. Lets a consumer act before a large frame completes — the connection uses
+    /// it to refuse invalid UTF-8 at once (§8.1) instead of after buffering up to 1 MiB.
+    public mutating func partialFrame() -> (opcode: WebSocketOpcode, fin: Bool, received: ArraySlice<UInt8>)?
+    {
+        guard case .payload(let fin, let opcode, let mask, let length) = state else { return nil }
+        let available = min(length, buffer.count - readIndex)
+        unmaskArrivedPayload(upTo: available, mask: mask)
+        return (opcode, fin, buffer[readIndex..<readIndex + available])
+    }
+
+    /// Unmasks payload bytes in place from `unmaskedCount` up to `end`, each byte exactly once.
+    private mutating func unmaskArrivedPayload(upTo end: Int, mask: WebSocketMaskingKey?) {
+        guard end > unmaskedCount else { return }
+        if let mask {
+            let start = readIndex + unmaskedCount
+            let offset = unmaskedCount
+            buffer.withUnsafeMutableBufferPointer { all in
+                mask.apply(
+                    to: UnsafeMutableBufferPointer(rebasing: all[start..<readIndex + end]), offset: offset)
+            }
+        }
+        unmaskedCount = end
     }
 
     private mutating func fail(_ error: WebSocketProtocolError) -> WebSocketProtocolError {

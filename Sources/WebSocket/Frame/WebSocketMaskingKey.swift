@@ -2,8 +2,10 @@
 public struct WebSocketMaskingKey: Sendable, Hashable {
     /// The four key bytes in wire order.
     public var bytes: (UInt8, UInt8, UInt8, UInt8) {
-        (UInt8(truncatingIfNeeded: wire >> 24), UInt8(truncatingIfNeeded: wire >> 16),
-         UInt8(truncatingIfNeeded: wire >> 8), UInt8(truncatingIfNeeded: wire))
+        (
+            UInt8(truncatingIfNeeded: wire >> 24), UInt8(truncatingIfNeeded: wire >> 16),
+            UInt8(truncatingIfNeeded: wire >> 8), UInt8(truncatingIfNeeded: wire)
+        )
     }
     /// The key read as a big-endian integer (first wire byte most significant).
     public var wire: UInt32
