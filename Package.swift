@@ -46,12 +46,28 @@ let package = Package(
         .target(name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics"], swiftSettings: strictSettings),
         .target(name: "Policies", swiftSettings: strictSettings),
 
+        // runtime and application
+        .target(name: "ChatProtocol", dependencies: ["JSON"], swiftSettings: strictSettings),
+        .target(
+            name: "PersonaRuntime",
+            dependencies: ["ChatProtocol", "Personality", "Engines", "Policies", "Diagnostics", "JSON"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PersonaServer",
+            dependencies: [
+                "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
+                "Personality", "Engines", "Policies", "Diagnostics",
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // executable
         .executableTarget(
             name: "persona",
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
-                "Reactor", "HTTP1", "WebSocket", "HTTPServer",
+                "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
             ],
             swiftSettings: strictSettings
         ),
@@ -59,12 +75,13 @@ let package = Package(
         // tests
         .target(name: "PersonaTestSupport", path: "Tests/PersonaTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "Diagnostics", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Diagnostics", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "PersonalityTests",
             dependencies: ["Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -82,8 +99,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "ChatProtocolTests", dependencies: ["ChatProtocol", "JSON", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersonaRuntimeTests",
+            dependencies: ["PersonaRuntime", "ChatProtocol", "Personality", "Engines", "Policies", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PersonaServerTests",
+            dependencies: ["PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "PersonaTests",
-            dependencies: ["persona", "PersonaTestSupport"], exclude: ["Python"],
+            dependencies: ["persona", "PersonaTestSupport", "JSON"],
+            exclude: ["Fixtures", "Python"],
             swiftSettings: strictSettings
         ),
     ]

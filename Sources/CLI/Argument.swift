@@ -29,7 +29,8 @@ public struct Argument: Sendable, Hashable {
 
     /// Creates a positional argument.
     public init(
-        _ name: String, _ arity: Arity = .required, type: ValueType = .string, default defaultValue: String? = nil,
+        _ name: String, _ arity: Arity = .required, type: ValueType = .string,
+        default defaultValue: String? = nil,
         help: String
     ) {
         self.name = name

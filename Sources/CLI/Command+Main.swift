@@ -71,7 +71,9 @@ extension Command {
     private func resolve(_ path: [String]) -> [Command] {
         var commands = [self]
         for name in path.dropFirst() {
-            guard let next = commands[commands.count - 1].subcommand(named: name, includingHelp: commands.count == 1)
+            guard
+                let next = commands[commands.count - 1].subcommand(
+                    named: name, includingHelp: commands.count == 1)
             else { break }
             commands.append(next)
         }

@@ -28,7 +28,8 @@ extension Command {
         }
         for option in options {
             if option.name == "help" || option.short == "h" {
-                problems.append("\(where_) declares '\(option.longLabel)' clashing with the built-in -h, --help.")
+                problems.append(
+                    "\(where_) declares '\(option.longLabel)' clashing with the built-in -h, --help.")
             }
             if option.name == "version", version != nil {
                 problems.append("\(where_) declares '--version', which is built in when a version is set.")
@@ -40,7 +41,8 @@ extension Command {
                 let problem = type.problem(with: value)
             {
                 problems.append(
-                    "\(where_): the default '\(value)' of '\(option.longLabel)' is invalid: \(problem.explanation)")
+                    "\(where_): the default '\(value)' of '\(option.longLabel)' is invalid: \(problem.explanation)"
+                )
             }
         }
         if !subcommands.isEmpty, !arguments.isEmpty {
@@ -53,14 +55,16 @@ extension Command {
             }
             if argument.arity == .required || argument.arity == .oneOrMore {
                 if sawOptional {
-                    problems.append("\(where_): required argument '\(argument.label)' follows an optional one.")
+                    problems.append(
+                        "\(where_): required argument '\(argument.label)' follows an optional one.")
                 }
             } else {
                 sawOptional = true
             }
             if let value = argument.defaultValue, let problem = argument.type.problem(with: value) {
                 problems.append(
-                    "\(where_): the default '\(value)' of '\(argument.label)' is invalid: \(problem.explanation)")
+                    "\(where_): the default '\(value)' of '\(argument.label)' is invalid: \(problem.explanation)"
+                )
             }
         }
         for subcommand in subcommands {

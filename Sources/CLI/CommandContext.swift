@@ -1,8 +1,11 @@
 import Foundation
 
-/// What a running command may touch besides its parsed values: where to write, the
-/// environment, and which command it is. Tests build one around ``CapturedText``.
+/// What a running command may touch besides its parsed values: where to read and write, the
+/// environment, and which command it is. Tests build one around ``CapturedText`` and
+/// ``TextInput/lines(_:)``.
 public struct CommandContext: Sendable {
+    /// Where interactive input comes from.
+    public var stdin: TextInput
     /// Where results go.
     public var stdout: TextOutput
     /// Where diagnostics and progress go.
@@ -14,17 +17,20 @@ public struct CommandContext: Sendable {
 
     /// Creates a context.
     public init(
-        stdout: TextOutput, stderr: TextOutput, environment: [String: String] = [:], commandPath: [String] = []
+        stdout: TextOutput, stderr: TextOutput, stdin: TextInput = .empty,
+        environment: [String: String] = [:], commandPath: [String] = []
     ) {
+        self.stdin = stdin
         self.stdout = stdout
         self.stderr = stderr
         self.environment = environment
         self.commandPath = commandPath
     }
 
-    /// The real standard output, standard error and process environment.
+    /// The real standard output, standard error, standard input and process environment.
     public static var standard: CommandContext {
         CommandContext(
-            stdout: .standardOutput, stderr: .standardError, environment: ProcessInfo.processInfo.environment)
+            stdout: .standardOutput, stderr: .standardError, stdin: .standardInput,
+            environment: ProcessInfo.processInfo.environment)
     }
 }

@@ -70,7 +70,8 @@ public struct CommandParser: Sendable {
             let isRoot = state.path.count == 1
             var scope = ParsedValues.Scope(
                 commandName: command.name,
-                declared: Set(command.options.map(\.name) + command.arguments.map(\.name)))
+                declared: Self.missingErrors(for: command),
+                labels: Self.labels(for: command))
             var positionals: [String] = []
 
             while let word = state.next() {
@@ -84,24 +85,28 @@ public struct CommandParser: Sendable {
                 }
                 if word.hasPrefix("--") {
                     if let action = try parseLong(word, command: command, scope: &scope, state: &state) {
-                        return Invocation(commands: state.path, values: ParsedValues(scopes: []), action: action)
+                        return Invocation(
+                            commands: state.path, values: ParsedValues(scopes: []), action: action)
                     }
                     continue
                 }
                 if Self.isShortCluster(word, for: command) {
                     if try parseShort(word, command: command, scope: &scope, state: &state) {
-                        return Invocation(commands: state.path, values: ParsedValues(scopes: []), action: .help)
+                        return Invocation(
+                            commands: state.path, values: ParsedValues(scopes: []), action: .help)
                     }
                     continue
                 }
                 if !command.subcommands.isEmpty {
                     guard let subcommand = command.subcommand(named: word, includingHelp: isRoot) else {
-                        let names = command.subcommands.filter { !$0.isHidden }.map(\.name) + (isRoot ? ["help"] : [])
+                        let names =
+                            command.subcommands.filter { !$0.isHidden }.map(\.name) + (isRoot ? ["help"] : [])
                         throw .unknownSubcommand(word, suggestion: Suggestion.closest(to: word, among: names))
                     }
                     try complete(command, scope: &scope, positionals: [])
                     state.scopes.insert(scope, at: 0)
-                    if isRoot, subcommand.name == Command.help.name, command.subcommand(named: "help") == nil {
+                    if isRoot, subcommand.name == Command.help.name, command.subcommand(named: "help") == nil
+                    {
                         return try parseHelpCommand(&state)
                     }
                     state.path.append(subcommand)
@@ -127,7 +132,8 @@ public struct CommandParser: Sendable {
         while let word = state.next() {
             if word == "--" { continue }
             if word == "-h" || word == "--help" {
-                return Invocation(commands: [root, Command.help], values: ParsedValues(scopes: []), action: .help)
+                return Invocation(
+                    commands: [root, Command.help], values: ParsedValues(scopes: []), action: .help)
             }
             let parent = path[path.count - 1]
             if word.hasPrefix("-"), word.count > 1 {
@@ -162,7 +168,8 @@ public struct CommandParser: Sendable {
         guard let option = command.options.first(where: { $0.name == name }) else {
             var candidates = command.options.filter { !$0.isHidden }.map(\.longLabel) + ["--help"]
             if command.version != nil { candidates.append("--version") }
-            throw .unknownOption("--\(name)", suggestion: Suggestion.closest(to: "--\(name)", among: candidates))
+            throw .unknownOption(
+                "--\(name)", suggestion: Suggestion.closest(to: "--\(name)", among: candidates))
         }
         try record(option, as: option.longLabel, attached: attached, scope: &scope, state: &state)
         return nil
@@ -181,7 +188,8 @@ public struct CommandParser: Sendable {
                 // `-port` for `--port` is a common slip; suggest the long form.
                 let typed = index == 0 ? word : "-\(letter)"
                 let candidates = command.options.filter { !$0.isHidden }.map(\.longLabel) + ["--help"]
-                let suggestion = index == 0 && letters.count > 1
+                let suggestion =
+                    index == 0 && letters.count > 1
                     ? Suggestion.closest(to: "-" + word, among: candidates) : nil
                 throw .unknownOption(typed, suggestion: suggestion)
             }
@@ -201,7 +209,8 @@ public struct CommandParser: Sendable {
 
     /// Stores one occurrence of `option`, reading its value from `attached` or the next word.
     private func record(
-        _ option: Option, as label: String, attached: String?, scope: inout ParsedValues.Scope, state: inout State
+        _ option: Option, as label: String, attached: String?, scope: inout ParsedValues.Scope,
+        state: inout State
     ) throws(UsageError) {
         switch option.kind {
         case .flag:
@@ -212,7 +221,8 @@ public struct CommandParser: Sendable {
             let value: String
             if let attached {
                 value = attached
-            } else if state.index < state.arguments.count, !Self.looksLikeOption(state.arguments[state.index]) {
+            } else if state.index < state.arguments.count, !Self.looksLikeOption(state.arguments[state.index])
+            {
                 value = state.arguments[state.index]
                 state.index += 1
             } else {
@@ -287,9 +297,30 @@ public struct CommandParser: Sendable {
                 scope.values[option.name] = [value]
                 scope.sources[option.name] = .defaultValue
             } else if option.isRequired {
-                throw .missingOption("\(option.longLabel) <\(option.valueName)>")
+                throw scope.declared[option.name] ?? .missingOption(option.longLabel)
             }
         }
+    }
+
+    /// For every declared name, the error that reports it absent.
+    private static func missingErrors(for command: Command) -> [String: UsageError] {
+        var errors: [String: UsageError] = [:]
+        for option in command.options {
+            errors[option.name] = .missingOption(
+                option.takesValue ? "\(option.longLabel) <\(option.valueName)>" : option.longLabel)
+        }
+        for argument in command.arguments {
+            errors[argument.name] = .missingArgument(argument.label)
+        }
+        return errors
+    }
+
+    /// How every declared name is written in messages.
+    private static func labels(for command: Command) -> [String: String] {
+        var labels: [String: String] = [:]
+        for option in command.options { labels[option.name] = option.longLabel }
+        for argument in command.arguments { labels[argument.name] = argument.label }
+        return labels
     }
 
     /// Whether a word is a short option (cluster) for `command` rather than a positional.

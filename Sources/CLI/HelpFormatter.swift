@@ -35,8 +35,11 @@ public struct HelpFormatter: Sendable {
         sections.append(usageLines(prefix: "USAGE: "))
 
         let arguments = command.arguments.map { argument in
-            (argument.isVariadic ? "\(argument.label) ..." : argument.label,
-             Self.describe(argument.help, hints: Self.hints(type: argument.type, default: argument.defaultValue)))
+            (
+                argument.isVariadic ? "\(argument.label) ..." : argument.label,
+                Self.describe(
+                    argument.help, hints: Self.hints(type: argument.type, default: argument.defaultValue))
+            )
         }
         if !arguments.isEmpty {
             sections.append(["ARGUMENTS:"] + arguments.flatMap(Self.entry))
@@ -52,7 +55,8 @@ public struct HelpFormatter: Sendable {
         var subcommands = command.subcommands.filter { !$0.isHidden }.map { ($0.name, $0.abstract) }
         if !subcommands.isEmpty {
             if isRoot { subcommands.append((Command.help.name, Command.help.abstract)) }
-            let helpPath = ([commands[0].name, "help"] + commands.dropFirst().map(\.name)).joined(separator: " ")
+            let helpPath = ([commands[0].name, "help"] + commands.dropFirst().map(\.name)).joined(
+                separator: " ")
             sections.append(
                 ["SUBCOMMANDS:"] + subcommands.flatMap(Self.entry)
                     + ["", "  See '\(helpPath) <subcommand>' for detailed help."])
@@ -69,7 +73,8 @@ public struct HelpFormatter: Sendable {
         var lines = TextWrapper.join(full, prefix: prefix, hangingIndent: prefix.count, width: Self.width)
         if lines.count > 1 {
             let collapsed = [pathName] + synopsis(collapsingOptions: true)
-            lines = TextWrapper.join(collapsed, prefix: prefix, hangingIndent: prefix.count, width: Self.width)
+            lines = TextWrapper.join(
+                collapsed, prefix: prefix, hangingIndent: prefix.count, width: Self.width)
         }
         return lines
     }

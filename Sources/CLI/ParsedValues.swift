@@ -24,8 +24,11 @@ public struct ParsedValues: Sendable {
     package struct Scope: Sendable {
         /// The command's name.
         package var commandName: String
-        /// Every name the command declares.
-        package var declared: Set<String>
+        /// Every name the command declares, with the error for a value that is absent
+        /// (`missingOption("--name <name>")` or `missingArgument("<name>")`).
+        package var declared: [String: UsageError]
+        /// How each name is written in messages (`--port`, `<file>`).
+        package var labels: [String: String] = [:]
         /// Values in the order given, per name.
         package var values: [String: [String]] = [:]
         /// How often each flag was given (or 1 when its environment variable turned it on).
@@ -43,11 +46,22 @@ public struct ParsedValues: Sendable {
     }
 
     private func scope(declaring name: String) -> Scope {
-        guard let scope = scopes.first(where: { $0.declared.contains(name) }) else {
+        guard let scope = scopes.first(where: { $0.declared[name] != nil }) else {
             preconditionFailure(
-                "No option or argument named '\(name)' in \(scopes.map(\.commandName).reversed().joined(separator: " "))")
+                "No option or argument named '\(name)' in \(scopes.map(\.commandName).reversed().joined(separator: " "))"
+            )
         }
         return scope
+    }
+
+    /// The error that says `name` has no value, labelled as the user would type it.
+    private func missing(_ name: String) -> UsageError {
+        scope(declaring: name).declared[name] ?? .missingArgument(name)
+    }
+
+    /// `'--port'` or `'<file>'`, for value errors raised by the accessors.
+    private func label(_ name: String) -> String {
+        "'\(scope(declaring: name).labels[name] ?? name)'"
     }
 
     /// Every value given for `name` (an option or argument), in order; empty when none.
@@ -60,22 +74,25 @@ public struct ParsedValues: Sendable {
         strings(name).last
     }
 
-    /// The value of `name`; throws ``UsageError/missingArgument(_:)`` when it has none.
+    /// The value of `name`; throws ``UsageError/missingOption(_:)`` or
+    /// ``UsageError/missingArgument(_:)`` when it has none.
     public func string(_ name: String) throws(UsageError) -> String {
-        guard let value = stringIfPresent(name) else { throw .missingArgument(name) }
+        guard let value = stringIfPresent(name) else { throw missing(name) }
         return value
     }
 
     /// The integer value of `name`, or `nil` when it has none.
     public func intIfPresent(_ name: String) throws(UsageError) -> Int? {
         guard let text = stringIfPresent(name) else { return nil }
-        guard let value = Int(text) else { throw .invalidValue(text, for: "'\(name)'", problem: .notAnInteger) }
+        guard let value = Int(text) else {
+            throw .invalidValue(text, for: label(name), problem: .notAnInteger)
+        }
         return value
     }
 
     /// The integer value of `name`.
     public func int(_ name: String) throws(UsageError) -> Int {
-        guard let value = try intIfPresent(name) else { throw .missingArgument(name) }
+        guard let value = try intIfPresent(name) else { throw missing(name) }
         return value
     }
 
@@ -85,7 +102,8 @@ public struct ParsedValues: Sendable {
         let value = try int(name)
         guard range.contains(value) else {
             throw .invalidValue(
-                String(value), for: "'\(name)'", problem: .outOfRange(ValueType.integer(range).rangeDescription))
+                String(value), for: label(name),
+                problem: .outOfRange(ValueType.integer(range).rangeDescription))
         }
         return value
     }
@@ -94,7 +112,9 @@ public struct ParsedValues: Sendable {
     public func ints(_ name: String) throws(UsageError) -> [Int] {
         var result: [Int] = []
         for text in strings(name) {
-            guard let value = Int(text) else { throw .invalidValue(text, for: "'\(name)'", problem: .notAnInteger) }
+            guard let value = Int(text) else {
+                throw .invalidValue(text, for: label(name), problem: .notAnInteger)
+            }
             result.append(value)
         }
         return result
@@ -104,23 +124,24 @@ public struct ParsedValues: Sendable {
     public func doubleIfPresent(_ name: String) throws(UsageError) -> Double? {
         guard let text = stringIfPresent(name) else { return nil }
         guard let value = Double(text), value.isFinite else {
-            throw .invalidValue(text, for: "'\(name)'", problem: .notANumber)
+            throw .invalidValue(text, for: label(name), problem: .notANumber)
         }
         return value
     }
 
     /// The number value of `name`.
     public func double(_ name: String) throws(UsageError) -> Double {
-        guard let value = try doubleIfPresent(name) else { throw .missingArgument(name) }
+        guard let value = try doubleIfPresent(name) else { throw missing(name) }
         return value
     }
 
     /// The value of `name` as a string-backed enum, or `nil` when it has none.
-    public func choiceIfPresent<E: RawRepresentable>(_ name: String, as type: E.Type = E.self) throws(UsageError) -> E?
+    public func choiceIfPresent<E: RawRepresentable>(_ name: String, as type: E.Type = E.self)
+        throws(UsageError) -> E?
     where E.RawValue == String {
         guard let text = stringIfPresent(name) else { return nil }
         guard let value = E(rawValue: text) else {
-            throw .invalidValue(text, for: "'\(name)'", problem: .notAChoice([], suggestion: nil))
+            throw .invalidValue(text, for: label(name), problem: .notAChoice([], suggestion: nil))
         }
         return value
     }
@@ -128,7 +149,7 @@ public struct ParsedValues: Sendable {
     /// The value of `name` as a string-backed enum.
     public func choice<E: RawRepresentable>(_ name: String, as type: E.Type = E.self) throws(UsageError) -> E
     where E.RawValue == String {
-        guard let value = try choiceIfPresent(name, as: type) else { throw .missingArgument(name) }
+        guard let value = try choiceIfPresent(name, as: type) else { throw missing(name) }
         return value
     }
 

@@ -19,7 +19,9 @@ public enum ValueType: Sendable, Hashable {
     public static func int(_ range: ClosedRange<Int>) -> ValueType { .integer(range) }
 
     /// Any finite number.
-    public static var double: ValueType { .number(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) }
+    public static var double: ValueType {
+        .number(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+    }
 
     /// A finite number within `range`.
     public static func double(_ range: ClosedRange<Double>) -> ValueType { .number(range) }
@@ -54,7 +56,8 @@ public enum ValueType: Sendable, Hashable {
             if range.upperBound == Int.max { return "at least \(range.lowerBound)" }
             if range.lowerBound == Int.min { return "at most \(range.upperBound)" }
             return "\(range.lowerBound)...\(range.upperBound)"
-        case .number(let range) where range != -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude:
+        case .number(let range)
+        where range != -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude:
             if range.upperBound == .greatestFiniteMagnitude { return "at least \(range.lowerBound)" }
             if range.lowerBound == -.greatestFiniteMagnitude { return "at most \(range.upperBound)" }
             return "\(range.lowerBound)...\(range.upperBound)"

@@ -9,8 +9,9 @@
 ///
 /// Numbers: an integer literal that fits in `Int64` becomes ``JSONValue/integer(_:)``; a larger
 /// integer, or any literal with a fraction or exponent, becomes ``JSONValue/double(_:)`` (so
-/// integers beyond 2^63 lose precision, as in most JSON implementations); a literal beyond the
-/// double range is refused rather than turned into infinity.
+/// integers beyond 2^63 lose precision, as in most JSON implementations; `-0` is the double
+/// `-0.0`, keeping its sign); a literal beyond the double range is refused rather than turned
+/// into infinity.
 ///
 /// The parser is recursive descent over the bytes; ``Configuration/maxDepth`` bounds the
 /// recursion, so keep it modest (thousands of levels would risk the thread's stack).

@@ -56,7 +56,9 @@ struct JSONScanner {
         let bytes = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
         for expected in bytes {
             guard index < buffer.count else { throw JSONError(.unexpectedEnd, at: index) }
-            guard buffer[index] == expected else { throw JSONError(.unexpectedByte(buffer[index]), at: index) }
+            guard buffer[index] == expected else {
+                throw JSONError(.unexpectedByte(buffer[index]), at: index)
+            }
             index += 1
         }
     }
@@ -128,7 +130,9 @@ struct JSONScanner {
             }
             skipWhitespace()
             guard index < buffer.count else { throw JSONError(.unexpectedEnd, at: index) }
-            guard buffer[index] == UInt8(ascii: ":") else { throw JSONError(.unexpectedByte(buffer[index]), at: index) }
+            guard buffer[index] == UInt8(ascii: ":") else {
+                throw JSONError(.unexpectedByte(buffer[index]), at: index)
+            }
             index += 1
             members.append((key, try parseValue()))
             skipWhitespace()
@@ -172,13 +176,17 @@ struct JSONScanner {
         if index < buffer.count, buffer[index] | 0x20 == UInt8(ascii: "e") {
             isInteger = false
             index += 1
-            if index < buffer.count, buffer[index] == UInt8(ascii: "+") || buffer[index] == UInt8(ascii: "-") {
+            if index < buffer.count, buffer[index] == UInt8(ascii: "+") || buffer[index] == UInt8(ascii: "-")
+            {
                 index += 1
             }
             try skipDigits()
         }
-        if isInteger, let value = integerValue(from: negative ? start + 1 : start, to: integerEnd, negative: negative) {
-            return .integer(value)
+        if isInteger,
+            let value = integerValue(from: negative ? start + 1 : start, to: integerEnd, negative: negative)
+        {
+            // `-0` keeps its sign as a double; as an integer it would silently become `0`.
+            return negative && value == 0 ? .double(-0.0) : .integer(value)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw JSONError(.numberOutOfRange, at: start) }
@@ -270,7 +278,9 @@ struct JSONScanner {
                 let lowStart = index
                 index += 2
                 let low = try hexQuad(escapeStart: lowStart)
-                guard (0xDC00...0xDFFF).contains(low) else { throw JSONError(.loneSurrogate(unit), at: start) }
+                guard (0xDC00...0xDFFF).contains(low) else {
+                    throw JSONError(.loneSurrogate(unit), at: start)
+                }
                 scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
             case 0xDC00...0xDFFF:
                 throw JSONError(.loneSurrogate(unit), at: start)

@@ -4,8 +4,8 @@
 /// ```swift
 /// var writer = JSONWriter()
 /// writer.beginObject()
-/// writer.key("type"); writer.string("delta")
-/// writer.key("seq"); writer.int(42)
+/// writer.member("type", "delta")       // or writer.key("type"); writer.string("delta")
+/// writer.member("seq", 42)
 /// writer.endObject()
 /// socket.send(writer.bytes)          // {"type":"delta","seq":42}
 /// writer.removeAll()                 // reuse the buffer for the next frame
@@ -115,7 +115,7 @@ public struct JSONWriter: Sendable {
     public mutating func double(_ value: Double) {
         beforeValue()
         guard value.isFinite else {
-            appendASCII("null")
+            appendLiteral("null")
             return
         }
         // Swift's description is the shortest round-tripping form and always JSON-compatible for
@@ -127,13 +127,66 @@ public struct JSONWriter: Sendable {
     /// `true` or `false`.
     public mutating func bool(_ value: Bool) {
         beforeValue()
-        appendASCII(value ? "true" : "false")
+        appendLiteral(value ? "true" : "false")
     }
 
     /// `null`.
     public mutating func null() {
         beforeValue()
-        appendASCII("null")
+        appendLiteral("null")
+    }
+
+    /// Already-serialized JSON text, written as one value (a cached body, a stored fragment).
+    ///
+    /// Not checked: `json` must be exactly one complete JSON value, or the output is not JSON.
+    /// In pretty mode the fragment keeps its own layout.
+    public mutating func raw(_ json: some Collection<UInt8>) {
+        beforeValue()
+        bytes.append(contentsOf: json)
+    }
+
+    // MARK: Members
+
+    /// `"key": "value"` inside an object.
+    public mutating func member(_ key: String, _ value: String) {
+        self.key(key)
+        string(value)
+    }
+
+    /// `"key": 42` inside an object.
+    public mutating func member(_ key: String, _ value: Int) {
+        self.key(key)
+        int(value)
+    }
+
+    /// `"key": 42` inside an object.
+    public mutating func member(_ key: String, _ value: Int64) {
+        self.key(key)
+        int(value)
+    }
+
+    /// `"key": 0.5` inside an object.
+    public mutating func member(_ key: String, _ value: Double) {
+        self.key(key)
+        double(value)
+    }
+
+    /// `"key": true` inside an object.
+    public mutating func member(_ key: String, _ value: Bool) {
+        self.key(key)
+        bool(value)
+    }
+
+    /// `"key": <value>` inside an object.
+    public mutating func member(_ key: String, _ value: JSONValue) {
+        self.key(key)
+        value.write(to: &self)
+    }
+
+    /// `"key": null` inside an object.
+    public mutating func nullMember(_ key: String) {
+        self.key(key)
+        null()
     }
 
     // MARK: Internals
@@ -170,6 +223,11 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    private mutating func appendLiteral(_ literal: StaticString) {
+        bytes.append(
+            contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
     private mutating func appendASCII(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
@@ -183,7 +241,9 @@ public struct JSONWriter: Sendable {
             var runStart = 0
             for index in 0..<utf8.count {
                 let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                    continue
+                }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 runStart = index + 1
                 bytes.append(UInt8(ascii: "\\"))

@@ -1,4 +1,4 @@
-public import Diagnostics
+import Diagnostics
 
 /// One node of a parsed YAML document, remembering where it starts in the author's file.
 ///

@@ -63,7 +63,9 @@ struct CommandMainTests {
     func listsChoices() async {
         let result = await SampleTool.run(["serve", "--format", "yaml"])
         #expect(result.code == .usageError)
-        #expect(result.stderr.hasPrefix("Error: Invalid value 'yaml' for '--format': expected one of: text, json.\n"))
+        #expect(
+            result.stderr.hasPrefix(
+                "Error: Invalid value 'yaml' for '--format': expected one of: text, json.\n"))
     }
 
     @Test(
@@ -102,7 +104,9 @@ struct CommandMainTests {
         #expect(problems.contains("command 'bad' has both subcommands and positional arguments."))
         #expect(problems.contains("command 'bad': variadic argument '<rest>' must be last."))
         #expect(problems.contains("command 'bad': required argument '<last>' follows an optional one."))
-        #expect(problems.contains("command 'bad': the default '9' of '--n' is invalid: expected a value in 1...3."))
+        #expect(
+            problems.contains(
+                "command 'bad': the default '9' of '--n' is invalid: expected a value in 1...3."))
         #expect(SampleTool.root.treeProblems().isEmpty)
     }
 }

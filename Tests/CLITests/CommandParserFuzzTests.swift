@@ -6,11 +6,12 @@ import Testing
 struct CommandParserFuzzTests {
     /// Words a user might type, near misses included, so random lines reach deep into the parser.
     static let vocabulary = [
-        "serve", "serv", "copy", "cat", "bench", "echo", "ech", "fail", "help", "hlep", "--", "-", "-h", "--help",
-        "--version", "--port", "--port=", "--port=80", "-p", "-p80", "-p=", "-qp", "--prot", "--format", "json",
-        "jsno", "--tag", "-t", "--ratio", "0.5", "-0.5", "--offset", "-5", "-v", "-vv", "-vvx", "--quiet",
-        "--quiet=1", "--dry-run", "--secret", "-listen", "--listen", "=", "--=", "---", "-=", "8080", "0", "65536",
-        "abc", "", " ", "é", "--é", "-é", "x y", "--connections", "-c", "10", "ws://x", "failure", "exit",
+        "serve", "serv", "copy", "cat", "bench", "echo", "ech", "fail", "help", "hlep", "--", "-", "-h",
+        "--help", "--version", "--port", "--port=", "--port=80", "-p", "-p80", "-p=", "-qp", "--prot",
+        "--format", "json", "jsno", "--tag", "-t", "--ratio", "0.5", "-0.5", "--offset", "-5", "-v", "-vv",
+        "-vvx", "--quiet", "--quiet=1", "--dry-run", "--secret", "-listen", "--listen", "=", "--=", "---",
+        "-=", "8080", "0", "65536", "abc", "", " ", "é", "--é", "-é", "x y", "--connections", "-c", "10",
+        "ws://x", "failure", "exit",
     ]
 
     @Test("never crashes on random command lines, and every error renders with usage and exit 64")

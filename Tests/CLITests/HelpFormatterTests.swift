@@ -80,7 +80,8 @@ struct HelpFormatterTests {
 
                 """)
         #expect(
-            HelpFormatter(commands: [SampleTool.root, SampleTool.bench, SampleTool.echo]).usageLines(prefix: "USAGE: ")
+            HelpFormatter(commands: [SampleTool.root, SampleTool.bench, SampleTool.echo]).usageLines(
+                prefix: "USAGE: ")
                 == ["USAGE: tool bench echo --connections <connections> <url>"])
         #expect(
             HelpFormatter(commands: [SampleTool.root, SampleTool.cat]).usageLines(prefix: "USAGE: ")

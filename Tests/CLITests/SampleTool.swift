@@ -9,9 +9,11 @@ enum SampleTool {
             .option(
                 "port", short: "p", type: .int(1...65535), default: "8080", environment: "TOOL_PORT",
                 help: "The TCP port to listen on."),
-            .option("listen", valueName: "address", default: "127.0.0.1", environment: "TOOL_LISTEN",
-                    help: "The address to bind."),
-            .option("format", short: "f", type: .choice(["text", "json"]), default: "text", help: "Log format."),
+            .option(
+                "listen", valueName: "address", default: "127.0.0.1", environment: "TOOL_LISTEN",
+                help: "The address to bind."),
+            .option(
+                "format", short: "f", type: .choice(["text", "json"]), default: "text", help: "Log format."),
             .option("tag", short: "t", repeatable: true, help: "A tag to attach; repeat for more."),
             .option("ratio", type: .double(0...1), help: "Share of sessions to sample."),
             .option("offset", type: .int, help: "Clock offset in seconds, may be negative."),
@@ -50,14 +52,20 @@ enum SampleTool {
     static let echo = Command(
         name: "echo", abstract: "Measure an echo server.",
         arguments: [Argument("url", help: "The server.")],
-        options: [.option("connections", short: "c", type: .int(1...1000), required: true, help: "Concurrent connections.")],
+        options: [
+            .option(
+                "connections", short: "c", type: .int(1...1000), required: true,
+                help: "Concurrent connections.")
+        ],
         run: { _, _ in })
 
     static let bench = Command(name: "bench", abstract: "Run benchmarks.", subcommands: [echo])
 
     static let fail = Command(
         name: "fail", abstract: "Fail in a chosen way.",
-        arguments: [Argument("how", type: .choice(["failure", "exit", "usage", "other", "diagnostic"]), help: "How.")],
+        arguments: [
+            Argument("how", type: .choice(["failure", "exit", "usage", "other", "diagnostic"]), help: "How.")
+        ],
         run: { values, context in
             switch try values.string("how") {
             case "failure": throw CommandFailure("The server did not answer.")
@@ -70,15 +78,21 @@ enum SampleTool {
             }
         })
 
+    static let dump = Command(
+        name: "dump", abstract: "Dump internals.", isHidden: true,
+        run: { _, context in context.stdout.writeLine("internals") })
+
     static let root = Command(
         name: "tool",
         abstract: "A sample tool.",
         discussion: "It exists to exercise the command-line framework.",
         version: "1.2.3",
         options: [.flag("verbose", short: "v", repeatable: true, help: "Say more; repeat for even more.")],
-        subcommands: [serve, copy, cat, bench, fail])
+        subcommands: [serve, copy, cat, bench, fail, dump])
 
-    static func parse(_ arguments: [String], environment: [String: String] = [:]) throws(ParseError) -> Invocation {
+    static func parse(_ arguments: [String], environment: [String: String] = [:]) throws(ParseError)
+        -> Invocation
+    {
         try CommandParser(root: root, environment: environment).parse(arguments)
     }
 
@@ -89,7 +103,8 @@ enum SampleTool {
         let out = CapturedText()
         let err = CapturedText()
         let code = await root.main(
-            arguments, context: CommandContext(stdout: out.output, stderr: err.output, environment: environment))
+            arguments,
+            context: CommandContext(stdout: out.output, stderr: err.output, environment: environment))
         return (code, out.text, err.text)
     }
 }

@@ -1,75 +1,14 @@
 import CLI
-import Foundation
-import Reactor
 
-/// `persona bench`: load generators built on the project's own client stack.
+/// `persona bench`: load generators and micro-benchmarks whose numbers go in the README.
+/// Each subcommand is bounded in count and time and stops by itself.
 enum BenchCommand {
-    /// The command group.
+    /// The command's declaration.
     static let command = Command(
         name: "bench",
-        abstract: "Measure the server with a built-in load generator.",
-        subcommands: [echo])
-
-    /// `persona bench echo`.
-    static let echo = Command(
-        name: "echo",
-        abstract: "Load a WebSocket echo endpoint and report throughput and round-trip latency.",
-        discussion: """
-            Opens --connections WebSocket connections (spread over 127.0.0.x source addresses \
-            when many), keeps --in-flight messages outstanding on each, and reports connect \
-            time, messages per second, round-trip percentiles, errors and, with --server-pid, \
-            the server's resident memory. Stops by itself after --duration or --messages; exits \
-            1 if any error occurred.
-            """,
-        options: [
-            .option(
-                "url", type: .string, default: "ws://127.0.0.1:8080/v1/echo",
-                help: "Echo endpoint, ws://host:port/path."),
-            .option(
-                "connections", short: "c", type: .int(1...50_000), default: "100",
-                help: "Concurrent connections."),
-            .option(
-                "in-flight", type: .int(1...1024), default: "1", help: "Messages outstanding per connection."),
-            .option("size", type: .int(0...(16 << 20)), default: "32", help: "Payload bytes per message."),
-            .flag("text", help: "Send text messages instead of binary."),
-            .option("duration", type: .double(0.1...3600), default: "10", help: "Seconds to measure."),
-            .option(
-                "messages", type: .int(1...1_000_000_000),
-                help: "Total messages to exchange (instead of --duration)."),
-            .option(
-                "loops", type: .int(1...64), default: "1", help: "Event loop threads of the load generator."),
-            .option(
-                "source-addresses", type: .int(1...200),
-                help:
-                    "Loopback source addresses to spread connections over (default: one per 10,000 connections)."
-            ),
-            .option("server-pid", type: .int(1...Int(Int32.max)), help: "Report this process's VmRSS."),
-            .flag("json", help: "Print the summary as one JSON object."),
-        ],
-        run: run)
-
-    /// Parses values into ``BenchEchoOptions`` and runs.
-    static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
-        let url = try values.string("url")
-        guard let target = BenchEchoOptions.parseURL(url) else {
-            throw UsageError.invalid(
-                "--url must look like ws://127.0.0.1:8080/v1/echo (numeric host), got '\(url)'")
-        }
-        var options = BenchEchoOptions(address: target.address, host: target.host, path: target.path)
-        options.connections = try values.int("connections")
-        options.inFlight = try values.int("in-flight")
-        options.size = try values.int("size")
-        options.text = values.flag("text")
-        options.duration = .milliseconds(Int64(try values.double("duration") * 1000))
-        options.messages = try values.intIfPresent("messages")
-        options.loops = try values.int("loops")
-        options.sourceAddresses =
-            try values.intIfPresent("source-addresses") ?? max(1, (options.connections + 9_999) / 10_000)
-        options.serverPID = try values.intIfPresent("server-pid")
-        options.json = values.flag("json")
-        let progress = isatty(1) == 1 && !options.json ? context.stdout : nil
-        let report = try BenchEchoRun.run(options, progress: progress)
-        context.stdout.writeLine(options.json ? report.json : report.text)
-        if report.errors > 0 { throw CommandFailure("\(report.errors) errors during the run") }
-    }
+        abstract: "Measure Persona's speed: registry loading, engines, the server.",
+        subcommands: [
+            BenchEchoCommand.command,
+            BenchRegistryCommand.command,
+        ])
 }

@@ -1,0 +1,63 @@
+/// The Unicode-aware word splitting shared by input normalisation, trigger literals and
+/// substitution tables, so all three always agree on what a word is.
+///
+/// A word is a run of letters, digits and combining marks; an apostrophe (`'` or `’`) between
+/// two such characters stays inside the word (`don't`), so substitutions can see it. Every
+/// other character — whitespace, punctuation, symbols — separates words and is dropped.
+enum WordSplitter {
+    /// The raw words of `text`, apostrophes kept, case kept.
+    static func rawWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var pendingApostrophe = false
+        for character in text {
+            if isWordCharacter(character) {
+                if pendingApostrophe { current.append("'") }
+                pendingApostrophe = false
+                current.append(character)
+            } else if isApostrophe(character), !current.isEmpty, !pendingApostrophe {
+                pendingApostrophe = true
+            } else {
+                pendingApostrophe = false
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// The matching key of a raw word: case-folded without apostrophes.
+    static func key(_ raw: String) -> String {
+        var key = fold(raw)
+        key.removeAll { $0 == "'" }
+        return key
+    }
+
+    /// Unicode-aware caseless form: lowercased, plus the full case foldings lowercasing misses
+    /// (`ß` → `ss`, so "GRÜSS" and "grüß" agree; final `ς` → `σ`).
+    static func fold(_ raw: String) -> String {
+        let lowered = raw.lowercased()
+        guard lowered.contains(where: { $0 == "ß" || $0 == "ς" }) else { return lowered }
+        var folded = ""
+        for character in lowered {
+            switch character {
+            case "ß": folded += "ss"
+            case "ς": folded.append("σ")
+            default: folded.append(character)
+            }
+        }
+        return folded
+    }
+
+    static func isWordCharacter(_ character: Character) -> Bool {
+        if character.isLetter || character.isNumber { return true }
+        guard let first = character.unicodeScalars.first else { return false }
+        return first.properties.generalCategory == .nonspacingMark
+            || first.properties.generalCategory == .spacingMark
+    }
+
+    static func isApostrophe(_ character: Character) -> Bool {
+        character == "'" || character == "\u{2019}"
+    }
+}

@@ -1,0 +1,41 @@
+import Diagnostics
+
+/// The outcome of one author test.
+public struct PersonalityTestResult: Hashable, Sendable {
+    /// The personality tested.
+    public var personalityID: String
+    /// The test's name.
+    public var name: String
+    /// Where the test is defined.
+    public var location: SourceLocation
+    /// What went wrong; empty when the test passed.
+    public var failures: [PersonalityTestFailure]
+
+    /// True when every turn met its expectations.
+    public var passed: Bool { failures.isEmpty }
+
+    /// `✓ id: name`, or `✗ id: name` followed by each failure, indented.
+    public var report: String {
+        guard !passed else { return "✓ \(personalityID): \(name)" }
+        var lines = ["✗ \(personalityID): \(name)"]
+        for failure in failures { lines.append(failure.report.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// One unmet expectation of a test turn.
+public struct PersonalityTestFailure: Hashable, Sendable {
+    /// 1-based turn number.
+    public var turn: Int
+    /// What the user said in that turn.
+    public var say: String
+    /// Where the turn is defined.
+    public var location: SourceLocation
+    /// The readable difference (expected vs got).
+    public var diff: String
+
+    /// `turn N (file:line:col) say "…"` and the diff.
+    public var report: String {
+        "turn \(turn) at \(location): say \"\(say)\"\n\(diff)"
+    }
+}

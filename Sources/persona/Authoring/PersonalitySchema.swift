@@ -1,0 +1,161 @@
+import JSON
+import Personality
+
+/// JSON Schemas (draft-07, the dialect YAML language servers support best) for personality
+/// files, `limits.yaml` and `routing.yaml`, so editors validate and autocomplete while authors
+/// type. The loader stays the authority — it also checks what a schema cannot (cross-file
+/// references, pattern syntax) — but everything a schema can say, it says.
+enum PersonalitySchema {
+    /// Which file a schema describes.
+    enum Kind: String, CaseIterable {
+        case personality, limits, routing
+    }
+
+    /// The schema for `kind`, with engine names from `engines`.
+    static func schema(_ kind: Kind, engines: [String]) -> JSONValue {
+        let body: [(String, JSONValue)]
+        switch kind {
+        case .personality: body = personality(engines: engines)
+        case .limits: body = limits
+        case .routing: body = routing
+        }
+        return object(
+            [
+                ("$schema", "http://json-schema.org/draft-07/schema#"),
+                ("$id", .string("https://persona.example/schema/\(kind.rawValue).json")),
+                ("title", .string("Persona \(kind.rawValue) file")),
+            ] + body + [("definitions", definitions)])
+    }
+
+    // MARK: - Files
+
+    private static func personality(engines: [String]) -> [(String, JSONValue)] {
+        let engineName: JSONValue = engines.isEmpty ? object([("type", "string")]) : object([("enum", .array(engines.map(JSONValue.string)))])
+        return [
+            ("type", "object"),
+            ("required", ["id", "name", "engine"]),
+            ("additionalProperties", false),
+            (
+                "properties",
+                object([
+                    ("id", described("Unique id: lowercase letters, digits and '-', starting with a letter.", object([("type", "string"), ("pattern", "^[a-z]([a-z0-9-]{0,62}[a-z0-9])?$")]))),
+                    ("name", described("Display name.", object([("type", "string"), ("minLength", 1)]))),
+                    ("description", described("One or two sentences for people choosing a personality.", object([("type", "string")]))),
+                    ("tags", described("Labels used by routing filters.", object([("type", "array"), ("items", object([("type", "string"), ("pattern", "^\\S+$")])), ("uniqueItems", true)]))),
+                    ("language", described("Language tag of the replies, such as en, de or pt-BR.", object([("type", "string"), ("pattern", "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]))),
+                    ("tenant", described("The tenant this personality belongs to.", object([("type", "string")]))),
+                    ("engine", described("Engine name, or a list tried in order (first that answers wins).", object([("oneOf", [engineName, object([("type", "array"), ("items", engineName), ("minItems", 1), ("uniqueItems", true)])])]))),
+                    ("greeting", described("What the bot says when a session starts (one is picked).", ref("stringOrList"))),
+                    ("farewell", described("What the bot says when a session ends.", ref("stringOrList"))),
+                    ("limits", described("A limit set from limits.yaml, or { use: SET, ...overrides }.", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("additionalProperties", false), ("properties", object([("use", object([("type", "string")]))] + limitProperties))])])]))),
+                    ("stream", described("Streaming cadence.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("tokens_per_second", object([("type", "integer"), ("minimum", 0), ("maximum", .integer(Int64(StreamSettings.maxTokensPerSecond)))]))]))]))),
+                    ("cache", described("Response cache.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("mode", object([("enum", .array(CacheSettings.Mode.allCases.map { .string($0.rawValue) }))])), ("ttl", ref("duration")), ("safe", object([("type", "boolean")]))]))]))),
+                    ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)]))]))]))),
+                    ("tests", described("Conversations the author expects; run by persona test.", object([("type", "array"), ("items", ref("test"))]))),
+                    ("script", described("The script engine's rules.", ref("script"))),
+                ])
+            ),
+        ]
+    }
+
+    private static let limits: [(String, JSONValue)] = [
+        ("type", "object"),
+        ("additionalProperties", false),
+        (
+            "properties",
+            object([
+                ("default", described("The set used when nothing else picks one.", object([("type", "string")]))),
+                ("sets", described("Named rule sets.", object([("type", "object"), ("additionalProperties", object([("type", "object"), ("additionalProperties", false), ("properties", object([("extends", object([("type", "string")]))] + limitProperties))]))]))),
+                ("rules", described("Which set applies to which personalities and client tiers; first match wins.", object([("type", "array"), ("items", object([("type", "object"), ("required", ["use"]), ("additionalProperties", false), ("properties", object([("personality", object([("type", "string")])), ("tier", object([("type", "string")])), ("use", object([("type", "string")]))]))]))]))),
+            ])
+        ),
+    ]
+
+    private static let routing: [(String, JSONValue)] = [
+        ("type", "object"),
+        ("additionalProperties", false),
+        (
+            "properties",
+            object([
+                ("matchmaking", object([("type", "object"), ("additionalProperties", false), ("properties", object([("timeout", ref("duration")), ("humans_first", object([("type", "boolean")]))]))])),
+                ("fallback", object([("type", "object"), ("additionalProperties", false), ("properties", object([("default", object([("type", "string")])), ("candidates", object([("type", "array"), ("items", object([("type", "object"), ("required", ["personality"]), ("additionalProperties", false), ("properties", object([("personality", object([("type", "string")])), ("weight", object([("type", "integer"), ("minimum", 1), ("maximum", .integer(Int64(RoutingDecoder.maxWeight)))])), ("tenants", object([("type", "array"), ("items", object([("type", "string")]))]))]))]))]))]))])),
+            ])
+        ),
+    ]
+
+    private static var limitProperties: [(String, JSONValue)] {
+        let count = object([("type", "integer"), ("minimum", 1), ("maximum", .integer(Int64(LimitValuesDecoder.maxCount)))])
+        let burst = object([("type", "integer"), ("minimum", 0), ("maximum", .integer(Int64(LimitValuesDecoder.maxBurst)))])
+        return [
+            ("responses_per_session", count), ("session_rate", ref("rate")), ("session_burst", burst),
+            ("client_rate", ref("rate")), ("client_burst", burst), ("personality_rate", ref("rate")),
+            ("personality_burst", burst),
+            ("max_input_chars", object([("type", "integer"), ("minimum", 1), ("maximum", 1_000_000)])),
+            ("max_reply_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
+            ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")),
+            ("daily_messages_per_client", count),
+            ("on_limit", object([("enum", .array(LimitAction.allCases.map { .string($0.rawValue) }))])),
+        ]
+    }
+
+    // MARK: - Shared definitions
+
+    private static var definitions: JSONValue {
+        let rule = object([
+            ("type", "object"), ("required", ["match"]), ("additionalProperties", false),
+            (
+                "properties",
+                object([
+                    ("match", described("Trigger pattern(s): * # _ [optional] (a|b) @array.", ref("stringOrList"))),
+                    ("reply", ref("reply")),
+                    ("weight", object([("type", "integer")])),
+                    ("after", described("Match only when the bot's previous reply matched this pattern.", object([("type", "string")]))),
+                    ("conditions", object([("type", "array"), ("items", object([("type", "object"), ("required", ["when", "reply"]), ("additionalProperties", false), ("properties", object([("when", object([("type", "string")])), ("reply", ref("reply"))]))]))])),
+                    ("redirect", object([("type", "string")])),
+                    ("topic", object([("type", "string")])),
+                    ("set", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+                ])
+            ),
+        ])
+        let turnProperties: [(String, JSONValue)] = [
+            ("say", object([("type", "string")])), ("expect", object([("type", "string")])),
+            ("expect_one_of", ref("stringOrList")), ("expect_match", object([("type", "string")])),
+            ("vars", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+        ]
+        return object([
+            ("stringOrList", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("items", object([("type", "string")])), ("minItems", 1)])])])),
+            ("duration", object([("type", "string"), ("pattern", "^([0-9]+(ms|s|m|min|h|d))+$"), ("description", "A duration such as 500ms, 10s, 5m, 1h30m or 2d.")])),
+            ("rate", object([("type", "string"), ("pattern", "^ *[0-9]+ */ *(s|sec|second|m|min|minute|h|hour|d|day) *$"), ("description", "A rate such as 30/min, 5/s, 100/h or 1000/day.")])),
+            ("reply", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("minItems", 1), ("items", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("required", ["text"]), ("additionalProperties", false), ("properties", object([("text", object([("type", "string")])), ("weight", object([("type", "integer"), ("minimum", 1)]))]))])])]))])])])),
+            ("rule", rule),
+            ("test", object([("type", "object"), ("additionalProperties", false), ("properties", object([("name", object([("type", "string")])), ("seed", object([("type", "integer"), ("minimum", 0)])), ("conversation", object([("type", "array"), ("items", object([("type", "object"), ("required", ["say"]), ("additionalProperties", false), ("properties", object(turnProperties))]))]))] + turnProperties))])),
+            (
+                "script",
+                object([
+                    ("type", "object"), ("additionalProperties", false),
+                    (
+                        "properties",
+                        object([
+                            ("substitutions", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
+                            ("person", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
+                            ("arrays", object([("type", "object"), ("additionalProperties", object([("type", "array"), ("items", object([("type", ["string", "number"])]))]))])),
+                            ("variables", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+                            ("rules", object([("type", "array"), ("items", ref("rule"))])),
+                            ("topics", object([("type", "object"), ("additionalProperties", object([("type", "object"), ("additionalProperties", false), ("properties", object([("includes", object([("type", "array"), ("items", object([("type", "string")]))])), ("inherits", object([("type", "array"), ("items", object([("type", "string")]))])), ("rules", object([("type", "array"), ("items", ref("rule"))]))]))]))])),
+                            ("fallback", ref("stringOrList")),
+                        ])
+                    ),
+                ])
+            ),
+        ])
+    }
+
+    // MARK: - Builders
+
+    private static func object(_ members: [(String, JSONValue)]) -> JSONValue { .object(JSONObject(members)) }
+    private static func ref(_ name: String) -> JSONValue { object([("$ref", .string("#/definitions/\(name)"))]) }
+    private static func described(_ text: String, _ schema: JSONValue) -> JSONValue {
+        guard case .object(let members) = schema else { return schema }
+        return .object(JSONObject([("description", JSONValue.string(text))] + members.map { ($0.key, $0.value) }))
+    }
+}
