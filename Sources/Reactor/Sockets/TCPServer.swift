@@ -26,7 +26,8 @@ public final class TCPServer: Sendable {
         var sockets: [(fd: Int32, address: SocketAddress)] = []
         do {
             if group.loops.count == 1 {
-                sockets.append(try TCPListener.bindSocket(address: address, reusePort: false, backlog: backlog))
+                sockets.append(
+                    try TCPListener.bindSocket(address: address, reusePort: false, backlog: backlog))
             } else {
                 // SO_REUSEPORT lets *any* process of the same user join the port, so a second
                 // server started on a busy port would silently take half its connections. A plain
@@ -34,7 +35,8 @@ public final class TCPServer: Sendable {
                 // to it. The window between the probe and the group's bind is a few syscalls.
                 let free = try TCPListener.probe(address)
                 for _ in group.loops {
-                    sockets.append(try TCPListener.bindSocket(address: free, reusePort: true, backlog: backlog))
+                    sockets.append(
+                        try TCPListener.bindSocket(address: free, reusePort: true, backlog: backlog))
                 }
             }
         } catch {

@@ -101,7 +101,9 @@ struct BenchEchoReport: Sendable {
         else { return nil }
         // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            return nil
+        }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
