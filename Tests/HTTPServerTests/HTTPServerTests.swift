@@ -146,7 +146,8 @@ struct HTTPServerTests {
         let server = try TestServer()
         let client = server.client()
         client.send(
-            "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+        )
         let reader = ResponseReader(client)
         #expect(reader.next()?.headers["Connection"] == "close")
         #expect(reader.next() == nil)
