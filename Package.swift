@@ -42,9 +42,12 @@ let package = Package(
         ),
 
         // domain
-        .target(name: "Personality", dependencies: ["YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .target(name: "Personality", dependencies: ["YAML", "Diagnostics", "Policies"], swiftSettings: strictSettings),
         .target(name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics"], swiftSettings: strictSettings),
         .target(name: "Policies", swiftSettings: strictSettings),
+
+        // operations: structured logs and metrics exposition
+        .target(name: "Observability", dependencies: ["Policies", "JSON"], swiftSettings: strictSettings),
 
         // runtime and application
         .target(name: "ChatProtocol", dependencies: ["JSON"], swiftSettings: strictSettings),
@@ -57,7 +60,7 @@ let package = Package(
             name: "PersonaServer",
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
-                "Personality", "Engines", "Policies", "Diagnostics",
+                "Personality", "Engines", "Policies", "Diagnostics", "Observability",
             ],
             swiftSettings: strictSettings
         ),
@@ -68,6 +71,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
+                "Observability",
             ],
             swiftSettings: strictSettings
         ),
@@ -87,15 +91,20 @@ let package = Package(
         .testTarget(
             name: "EnginesTests",
             dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor"], swiftSettings: strictSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServerTests",
             dependencies: ["HTTPServer", "Reactor", "HTTP1", "WebSocket", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ObservabilityTests", dependencies: ["Observability", "Policies", "JSON", "PersonaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

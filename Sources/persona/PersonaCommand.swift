@@ -1,42 +1,38 @@
+// How to add a command to `persona`
+// ---------------------------------
+// 1. Create `Commands/<Name>Command.swift` declaring an enum with a static `command`:
+//
+//        import CLI
+//
+//        /// `persona greet`: says hello (one line on what it is for).
+//        enum GreetCommand {
+//            /// The command's declaration.
+//            static let command = Command(
+//                name: "greet",
+//                abstract: "Say hello to someone.",
+//                arguments: [Argument("name", help: "Who to greet.")],
+//                options: [.option("times", short: "n", type: .int(1...10), default: "1", help: "How often.")],
+//                run: run)
+//
+//            /// Runs once `values` are valid; throw `CommandFailure` (exit 1) or `UsageError` (exit 64).
+//            static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
+//                for _ in 0..<(try values.int("times")) {
+//                    context.stdout.writeLine("Hello, \(try values.string("name"))!")
+//                }
+//            }
+//        }
+//
+// 2. Add one line `GreetCommand.command,` to `PersonaCommand.subcommands` below, in
+//    alphabetical order (help lists them in this order). Nested commands (`persona bench echo`)
+//    go in the parent's `subcommands:`.
+//
+// Write to `context.stdout`/`context.stderr`, never `print`, and read the environment from
+// `context.environment`, so tests can run commands in-process. An option that a deployment sets
+// through the environment names its variable (`environment: "PERSONA_LISTEN"`); help shows it.
+// `swift test --filter CLITreeTests` checks the tree for clashes after you add a line.
 import CLI
 
 /// The root of the `persona` command tree.
-///
-/// # Adding a command
-///
-/// 1. Create `Commands/<Name>Command.swift` declaring an enum with a static `command`:
-///
-/// ```swift
-/// import CLI
-///
-/// /// `persona greet`: says hello (one line on what it is for).
-/// enum GreetCommand {
-///     /// The command's declaration.
-///     static let command = Command(
-///         name: "greet",
-///         abstract: "Say hello to someone.",
-///         arguments: [Argument("name", help: "Who to greet.")],
-///         options: [.option("times", short: "n", type: .int(1...10), default: "1", help: "How often.")],
-///         run: run)
-///
-///     /// Runs once `values` are valid; throw `CommandFailure` (exit 1) or `UsageError` (exit 64).
-///     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
-///         for _ in 0..<(try values.int("times")) {
-///             context.stdout.writeLine("Hello, \(try values.string("name"))!")
-///         }
-///     }
-/// }
-/// ```
-///
-/// 2. Add the line `GreetCommand.command,` to ``subcommands`` below, in alphabetical order
-///    (help lists them in this order). Nested commands (`persona bench echo`) go in the
-///    parent's `subcommands:`.
-///
-/// Write to `context.stdout`/`context.stderr`, never `print`, and read the environment from
-/// `context.environment`, so tests can run commands in-process. An option a deployment sets
-/// through the environment names its variable (`environment: "PERSONA_LISTEN"`); help shows it.
-/// `main` refuses a tree with clashing names, so `swift test --filter CLIGoldenTests` (which
-/// runs the binary) catches a bad declaration right after you add a line.
 enum PersonaCommand {
     /// The version `persona --version` prints.
     static let version = "0.1.0"
@@ -44,8 +40,11 @@ enum PersonaCommand {
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
         BenchCommand.command,
+        ExplainCommand.command,
+        ImportCommand.command,
         ListCommand.command,
         SchemaCommand.command,
+        ScrubCommand.command,
         ServeCommand.command,
         TestCommand.command,
         ValidateCommand.command,

@@ -1,4 +1,5 @@
 import Diagnostics
+import Policies
 import Personality
 import Testing
 
@@ -35,7 +36,7 @@ struct LimitsTests {
         let snapshot = try #require(Self.build([personalityYAML()]))
         let strict = try #require(snapshot.limits.resolvedValues(of: "strict"))
         #expect(strict.responsesPerSession == 5)
-        #expect(strict.sessionRate == RateSpec(count: 20, period: .seconds(60), unit: "min"))
+        #expect(strict.sessionRate == Rate(count: 20, per: .seconds(60)))
         #expect(strict.sessionBurst == 5)
         #expect(strict.idleTimeout == .seconds(300))
         #expect(strict.onLimit == .error)

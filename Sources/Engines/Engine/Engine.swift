@@ -42,12 +42,13 @@ public protocol Engine: Sendable {
 }
 
 extension Engine {
-    /// By default a greeting is picked from the personality's `greeting:` list.
+    /// By default the first of the personality's `greeting:` list (engines with session
+    /// randomness, like `script`, pick one with the session's generator instead).
     public func greeting(for personality: Personality, state: any EngineSessionState) -> String? {
         personality.greetings.first
     }
 
-    /// By default a farewell is picked from the personality's `farewell:` list.
+    /// By default the first of the personality's `farewell:` list.
     public func farewell(for personality: Personality, state: any EngineSessionState) -> String? {
         personality.farewells.first
     }

@@ -31,12 +31,14 @@ public final class EngineChain {
         var position = index
         while position < links.count {
             let link = links[position]
-            let response = link.engine.respond(to: EngineRequest(personality: personality, message: message), state: link.state)
+            let response = link.engine.respond(
+                to: EngineRequest(personality: personality, message: message), state: link.state)
             switch response {
             case .reply: return response
             case .declined: position += 1
             case .stream(let stream):
-                return .stream(ChainedTokenStream(stream: stream, chain: self, message: message, next: position + 1))
+                return .stream(
+                    ChainedTokenStream(stream: stream, chain: self, message: message, next: position + 1))
             }
         }
         return .declined
@@ -44,13 +46,17 @@ public final class EngineChain {
 
     /// The greeting of the first engine that has one.
     public func greeting() -> String? {
-        for link in links { if let text = link.engine.greeting(for: personality, state: link.state) { return text } }
+        for link in links {
+            if let text = link.engine.greeting(for: personality, state: link.state) { return text }
+        }
         return nil
     }
 
     /// The farewell of the first engine that has one.
     public func farewell() -> String? {
-        for link in links { if let text = link.engine.farewell(for: personality, state: link.state) { return text } }
+        for link in links {
+            if let text = link.engine.farewell(for: personality, state: link.state) { return text }
+        }
         return nil
     }
 

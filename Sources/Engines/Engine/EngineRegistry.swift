@@ -29,11 +29,14 @@ public struct EngineRegistry: Sendable {
     public var catalog: EngineCatalog { EngineCatalog(engines.values.map(\.sectionDecoder)) }
 
     /// The engines of `personality`, in its order, ready to answer a session.
-    public func chain(for personality: Personality, session: EngineSessionContext) throws(EngineError) -> EngineChain {
+    public func chain(for personality: Personality, session: EngineSessionContext) throws(EngineError)
+        -> EngineChain
+    {
         var links: [EngineChain.Link] = []
         for name in personality.engines {
             guard let engine = engines[name] else { throw .unknownEngine(name) }
-            links.append(EngineChain.Link(engine: engine, state: engine.makeState(for: personality, session: session)))
+            links.append(
+                EngineChain.Link(engine: engine, state: engine.makeState(for: personality, session: session)))
         }
         return EngineChain(personality: personality, links: links)
     }

@@ -13,19 +13,24 @@ public struct ScriptEngine: Engine {
     public var sectionDecoder: any EngineSectionDecoder { ScriptSectionDecoder() }
 
     /// A fresh ``ScriptSessionState`` seeded from the session.
-    public func makeState(for personality: Personality, session: EngineSessionContext) -> any EngineSessionState {
+    public func makeState(for personality: Personality, session: EngineSessionContext)
+        -> any EngineSessionState
+    {
         ScriptSessionState(sessionID: session.sessionID, seed: session.seed)
     }
 
     /// The reply (synchronous fast path), or `.declined` when nothing matches and there is no
     /// fallback.
     public func respond(to request: EngineRequest, state: any EngineSessionState) -> EngineResponse {
-        guard let text = reply(to: request.message, personality: request.personality, state: state) else { return .declined }
+        guard let text = reply(to: request.message, personality: request.personality, state: state) else {
+            return .declined
+        }
         return .reply(text)
     }
 
     /// The reply as text, or `nil` when the engine declines.
-    public func reply(to message: String, personality: Personality, state: any EngineSessionState) -> String? {
+    public func reply(to message: String, personality: Personality, state: any EngineSessionState) -> String?
+    {
         guard let section = personality.section(for: name, as: ScriptSection.self),
             let state = state as? ScriptSessionState
         else { return nil }
@@ -35,7 +40,9 @@ public struct ScriptEngine: Engine {
 
     /// Answers like ``reply(to:personality:state:)`` and says why: rule, topic, captures,
     /// conditions, redirects.
-    public func explain(_ message: String, personality: Personality, state: ScriptSessionState) -> ScriptExplanation {
+    public func explain(_ message: String, personality: Personality, state: ScriptSessionState)
+        -> ScriptExplanation
+    {
         guard let section = personality.section(for: name, as: ScriptSection.self) else {
             return ScriptExplanation(reply: nil, steps: [])
         }
@@ -55,7 +62,9 @@ public struct ScriptEngine: Engine {
         pickAndRender(personality.farewells, personality: personality, state: state)
     }
 
-    private func pickAndRender(_ texts: [String], personality: Personality, state: any EngineSessionState) -> String? {
+    private func pickAndRender(_ texts: [String], personality: Personality, state: any EngineSessionState)
+        -> String?
+    {
         guard !texts.isEmpty else { return nil }
         let section = personality.section(for: name, as: ScriptSection.self) ?? ScriptSection(topics: [:])
         let scriptState = state as? ScriptSessionState ?? ScriptSessionState()

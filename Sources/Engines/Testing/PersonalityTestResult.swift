@@ -18,7 +18,11 @@ public struct PersonalityTestResult: Hashable, Sendable {
     public var report: String {
         guard !passed else { return "✓ \(personalityID): \(name)" }
         var lines = ["✗ \(personalityID): \(name)"]
-        for failure in failures { lines.append(failure.report.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")) }
+        for failure in failures {
+            lines.append(
+                failure.report.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+                    .joined(separator: "\n"))
+        }
         return lines.joined(separator: "\n")
     }
 }

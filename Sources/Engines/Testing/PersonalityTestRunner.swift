@@ -31,12 +31,17 @@ public struct PersonalityTestRunner: Sendable {
 
     /// One test.
     public func run(_ test: PersonalityTest, of personality: Personality) -> PersonalityTestResult {
-        var result = PersonalityTestResult(personalityID: personality.id, name: test.name, location: test.location.location, failures: [])
+        var result = PersonalityTestResult(
+            personalityID: personality.id, name: test.name, location: test.location.location, failures: [])
         let chain: EngineChain
         do throws(EngineError) {
-            chain = try registry.chain(for: personality, session: EngineSessionContext(sessionID: "test", seed: test.seed ?? 0))
+            chain = try registry.chain(
+                for: personality, session: EngineSessionContext(sessionID: "test", seed: test.seed ?? 0))
         } catch {
-            result.failures.append(PersonalityTestFailure(turn: 0, say: "", location: test.location.location, diff: "cannot start a session: \(error)"))
+            result.failures.append(
+                PersonalityTestFailure(
+                    turn: 0, say: "", location: test.location.location,
+                    diff: "cannot start a session: \(error)"))
             return result
         }
         for (index, turn) in test.turns.enumerated() {
@@ -44,11 +49,15 @@ public struct PersonalityTestRunner: Sendable {
             switch Self.collect(chain.respond(to: turn.say)) {
             case .success(let text): reply = text
             case .failure(let message):
-                result.failures.append(PersonalityTestFailure(turn: index + 1, say: turn.say, location: turn.location.location, diff: message))
+                result.failures.append(
+                    PersonalityTestFailure(
+                        turn: index + 1, say: turn.say, location: turn.location.location, diff: message))
                 continue
             }
             var problems: [String] = []
-            if let expectation = turn.expectation, let problem = Self.check(reply, against: expectation) { problems.append(problem) }
+            if let expectation = turn.expectation, let problem = Self.check(reply, against: expectation) {
+                problems.append(problem)
+            }
             if !turn.variables.isEmpty {
                 let variables = (chain.state(of: "script") as? ScriptSessionState)?.variables ?? [:]
                 for (name, expected) in turn.variables.sorted(by: { $0.key < $1.key }) {
@@ -60,7 +69,9 @@ public struct PersonalityTestRunner: Sendable {
             }
             if !problems.isEmpty {
                 result.failures.append(
-                    PersonalityTestFailure(turn: index + 1, say: turn.say, location: turn.location.location, diff: problems.joined(separator: "\n")))
+                    PersonalityTestFailure(
+                        turn: index + 1, say: turn.say, location: turn.location.location,
+                        diff: problems.joined(separator: "\n")))
             }
         }
         return result
@@ -88,7 +99,8 @@ public struct PersonalityTestRunner: Sendable {
             }
             guard let outcome else {
                 stream.cancel()
-                return .failure("the engine streams its reply asynchronously; author tests run synchronous engines only")
+                return .failure(
+                    "the engine streams its reply asynchronously; author tests run synchronous engines only")
             }
             return outcome
         }
@@ -104,11 +116,13 @@ public struct PersonalityTestRunner: Sendable {
             return reply == expected ? nil : diff(expected: expected, got: reply)
         case .oneOf(let options):
             if options.contains(reply) { return nil }
-            return "expected one of:\n" + options.map { "      \"\($0)\"" }.joined(separator: "\n") + "\n     got: \"\(reply)\""
+            return "expected one of:\n" + options.map { "      \"\($0)\"" }.joined(separator: "\n")
+                + "\n     got: \"\(reply)\""
         case .matches(let pattern):
             do {
                 let regex = try Regex(pattern)
-                return reply.contains(regex) ? nil : "expected a match for /\(pattern)/\n     got: \"\(reply)\""
+                return reply.contains(regex)
+                    ? nil : "expected a match for /\(pattern)/\n     got: \"\(reply)\""
             } catch {
                 return "expect_match /\(pattern)/ is not a valid regular expression: \(error)"
             }
@@ -122,6 +136,7 @@ public struct PersonalityTestRunner: Sendable {
         var index = 0
         while index < e.count, index < g.count, e[index] == g[index] { index += 1 }
         let caret = String(repeating: " ", count: "     got: \"".count + index) + "^"
-        return "expected: \"\(expected)\"\n     got: \"\(got)\"\n\(caret) first difference at character \(index + 1)"
+        return
+            "expected: \"\(expected)\"\n     got: \"\(got)\"\n\(caret) first difference at character \(index + 1)"
     }
 }

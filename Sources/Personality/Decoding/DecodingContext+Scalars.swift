@@ -121,14 +121,16 @@ extension DecodingContext {
         return value
     }
 
-    /// A rate such as `30/min`, `5/s` or `1000/day`.
-    public mutating func rate(_ node: YAMLNode, _ what: String) -> RateSpec? {
+    /// A rate such as `30/min`, `5/s`, `1000/day` or `10/30s` — the rate limiter's own
+    /// syntax (``Policies/Rate/init(parsing:)``), so the file and the limiter cannot disagree.
+    public mutating func rate(_ node: YAMLNode, _ what: String) -> Rate? {
         guard let text = string(node, what) else { return nil }
-        guard let rate = RateSpec(parsing: text) else {
-            error("invalid-rate", at: node, "'\(what)' must be a rate such as 30/min, 5/s, 100/h or 1000/day (count > 0); found '\(text)'")
+        do {
+            return try Rate(parsing: text)
+        } catch {
+            self.error("invalid-rate", at: node, "'\(what)' must be a rate such as 30/min, 5/s, 100/h or 1000/day (count > 0); found '\(text)'")
             return nil
         }
-        return rate
     }
 
     private func describe(_ node: YAMLNode) -> String {
@@ -142,3 +144,4 @@ extension DecodingContext {
 }
 
 import Diagnostics
+import Policies

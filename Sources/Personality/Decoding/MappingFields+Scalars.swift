@@ -1,3 +1,5 @@
+import Policies
+
 /// Keyed shorthands: read a key and decode it in one step. Absent keys give `nil` without an
 /// error; use ``MappingFields/required(_:in:context:)`` for keys that must be present.
 extension MappingFields {
@@ -32,7 +34,7 @@ extension MappingFields {
     }
 
     /// The rate under `key`.
-    public mutating func rate(_ key: String, context: inout DecodingContext) -> RateSpec? {
+    public mutating func rate(_ key: String, context: inout DecodingContext) -> Rate? {
         value(key).flatMap { context.rate($0, key) }
     }
 

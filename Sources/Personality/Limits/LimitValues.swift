@@ -1,18 +1,20 @@
+import Policies
+
 /// The values of a response-limit rule set. Every value is optional: `nil` means "no limit"
 /// in a resolved set, and "inherit" in a set that extends another or in an override.
 public struct LimitValues: Hashable, Sendable {
     /// Bot replies per session; at the limit the session ends (the classic "20 replies then goodbye").
     public var responsesPerSession: Int?
     /// Messages a session may send (rate), with ``sessionBurst`` extra at once.
-    public var sessionRate: RateSpec?
+    public var sessionRate: Rate?
     /// Burst allowance for ``sessionRate``.
     public var sessionBurst: Int?
     /// Messages one client (API key or IP) may send across its sessions (rate).
-    public var clientRate: RateSpec?
+    public var clientRate: Rate?
     /// Burst allowance for ``clientRate``.
     public var clientBurst: Int?
     /// Messages one personality may receive across all sessions (rate).
-    public var personalityRate: RateSpec?
+    public var personalityRate: Rate?
     /// Burst allowance for ``personalityRate``.
     public var personalityBurst: Int?
     /// Longest accepted message, in characters (Unicode extended grapheme clusters).
@@ -30,8 +32,8 @@ public struct LimitValues: Hashable, Sendable {
 
     /// Creates values; everything unset by default.
     public init(
-        responsesPerSession: Int? = nil, sessionRate: RateSpec? = nil, sessionBurst: Int? = nil,
-        clientRate: RateSpec? = nil, clientBurst: Int? = nil, personalityRate: RateSpec? = nil,
+        responsesPerSession: Int? = nil, sessionRate: Rate? = nil, sessionBurst: Int? = nil,
+        clientRate: Rate? = nil, clientBurst: Int? = nil, personalityRate: Rate? = nil,
         personalityBurst: Int? = nil, maxInputCharacters: Int? = nil, maxReplyTokens: Int? = nil,
         idleTimeout: Duration? = nil, sessionTimeout: Duration? = nil, dailyMessagesPerClient: Int? = nil,
         onLimit: LimitAction? = nil

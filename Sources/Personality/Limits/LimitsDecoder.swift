@@ -1,4 +1,5 @@
 import Diagnostics
+import Policies
 import YAML
 
 /// Decodes `limits.yaml`:
@@ -58,7 +59,7 @@ public enum LimitsDecoder {
     }
 
     private static func checkBursts(_ values: LimitValues, at node: YAMLNode, context: inout DecodingContext) {
-        let pairs: [(String, Int?, RateSpec?, String)] = [
+        let pairs: [(String, Int?, Rate?, String)] = [
             ("session_burst", values.sessionBurst, values.sessionRate, "session_rate"),
             ("client_burst", values.clientBurst, values.clientRate, "client_rate"),
             ("personality_burst", values.personalityBurst, values.personalityRate, "personality_rate"),

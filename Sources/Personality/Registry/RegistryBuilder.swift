@@ -29,8 +29,20 @@ public struct RegistryBuilder: Sendable {
         public var personalities: [Personality]
     }
 
+    /// What decoding one file produced, before the checks that need every file.
+    private enum FileOutcome: Sendable {
+        case unreadable(Diagnostic)
+        case personality(Personality?, declaredID: String?, diagnostics: [Diagnostic])
+        case limits(LimitsConfiguration?, root: YAMLNode, diagnostics: [Diagnostic])
+        case routing(RoutingRules?, root: YAMLNode, diagnostics: [Diagnostic])
+    }
+
     /// Builds from files already read.
+    ///
+    /// Files are parsed and decoded in parallel (each is independent); the checks across files
+    /// then run in file order, so the result and its diagnostics do not depend on scheduling.
     public func build(_ files: [SourceFile], readDiagnostics: [Diagnostic] = []) -> Result {
+        let outcomes = ParallelMap.map(files) { decodeFile($0) }
         var diagnostics = readDiagnostics
         var personalities: [Personality] = []
         var limits: LimitsConfiguration?
@@ -41,41 +53,32 @@ public struct RegistryBuilder: Sendable {
         // Ids of files that failed to decode: references to them are not reported again, so
         // one broken personality gives one error, not a cascade through routing.
         var declaredIDs: Set<String> = []
-        let parser = YAMLParser(limits: yamlLimits)
-        let decoder = PersonalityDecoder(catalog: catalog)
 
-        for file in files {
-            let root: YAMLNode
-            do {
-                root = try parser.parse(file.bytes, file: file.name)
-            } catch {
-                diagnostics.append(error.diagnostic)
-                continue
-            }
-            var context = DecodingContext(file: file.name)
-            let role = file.role
-            if role != .personality {
+        for (file, outcome) in zip(files, outcomes) {
+            switch outcome {
+            case .unreadable(let diagnostic):
+                diagnostics.append(diagnostic)
+            case .personality(let personality, let declaredID, let found):
+                if let personality { personalities.append(personality) }
+                if let declaredID { declaredIDs.insert(declaredID) }
+                diagnostics.append(contentsOf: found)
+            case .limits(_, let root, _), .routing(_, let root, _):
+                let role = file.role
                 if let first = firstRuleFile[role] {
                     diagnostics.append(.error("duplicate-rule-file", at: root.location, "a second \(file.baseName) (the first is \(first)); keep one per registry"))
                     continue
                 }
                 firstRuleFile[role] = file.name
                 ruleBytes.append(contentsOf: file.bytes)
-            }
-            switch role {
-            case .personality:
-                if let personality = decoder.decode(root, version: PersonalityVersion(of: file.bytes), context: &context) {
-                    personalities.append(personality)
-                } else if let id = root.mapping?.first(where: { $0.key.scalar?.text == "id" })?.value.scalar?.text {
-                    declaredIDs.insert(id)
+                if case .limits(let decoded, _, let found) = outcome {
+                    limits = decoded
+                    diagnostics.append(contentsOf: found)
+                } else if case .routing(let decoded, _, let found) = outcome {
+                    routing = decoded
+                    routingFile = file
+                    diagnostics.append(contentsOf: found)
                 }
-            case .limits:
-                limits = LimitsDecoder.decode(root, context: &context)
-            case .routing:
-                routing = RoutingDecoder.decode(root, context: &context)
-                routingFile = file
             }
-            diagnostics.append(contentsOf: context.diagnostics)
         }
 
         let unique = checkUniqueIDs(personalities, diagnostics: &diagnostics)
@@ -92,6 +95,32 @@ public struct RegistryBuilder: Sendable {
                 personalities: unique, limits: limitsConfiguration, routing: routingRules,
                 ruleFilesVersion: PersonalityVersion(of: ruleBytes))
         return Result(snapshot: snapshot, diagnostics: diagnostics, personalities: unique)
+    }
+
+    /// Parses and decodes one file on its own.
+    private func decodeFile(_ file: SourceFile) -> FileOutcome {
+        let root: YAMLNode
+        do {
+            root = try YAMLParser(limits: yamlLimits).parse(file.bytes, file: file.name)
+        } catch {
+            return .unreadable(error.diagnostic)
+        }
+        var context = DecodingContext(file: file.name)
+        switch file.role {
+        case .personality:
+            let personality = PersonalityDecoder(catalog: catalog).decode(
+                root, version: PersonalityVersion(of: file.bytes), context: &context)
+            let declaredID =
+                personality == nil
+                ? root.mapping?.first(where: { $0.key.scalar?.text == "id" })?.value.scalar?.text : nil
+            return .personality(personality, declaredID: declaredID, diagnostics: context.diagnostics)
+        case .limits:
+            let limits = LimitsDecoder.decode(root, context: &context)
+            return .limits(limits, root: root, diagnostics: context.diagnostics)
+        case .routing:
+            let routing = RoutingDecoder.decode(root, context: &context)
+            return .routing(routing, root: root, diagnostics: context.diagnostics)
+        }
     }
 
     /// Reads `paths` with `tree`, then builds.

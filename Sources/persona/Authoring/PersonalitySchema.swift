@@ -125,7 +125,7 @@ enum PersonalitySchema {
         return object([
             ("stringOrList", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("items", object([("type", "string")])), ("minItems", 1)])])])),
             ("duration", object([("type", "string"), ("pattern", "^([0-9]+(ms|s|m|min|h|d))+$"), ("description", "A duration such as 500ms, 10s, 5m, 1h30m or 2d.")])),
-            ("rate", object([("type", "string"), ("pattern", "^ *[0-9]+ */ *(s|sec|second|m|min|minute|h|hour|d|day) *$"), ("description", "A rate such as 30/min, 5/s, 100/h or 1000/day.")])),
+            ("rate", object([("type", "string"), ("pattern", "^\\s*[0-9]+\\s*/\\s*[0-9]*\\s*[A-Za-z]+\\s*$"), ("description", "A rate such as 30/min, 5/s, 100/h, 1000/day or 10/30s.")])),
             ("reply", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("minItems", 1), ("items", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("required", ["text"]), ("additionalProperties", false), ("properties", object([("text", object([("type", "string")])), ("weight", object([("type", "integer"), ("minimum", 1)]))]))])])]))])])])),
             ("rule", rule),
             ("test", object([("type", "object"), ("additionalProperties", false), ("properties", object([("name", object([("type", "string")])), ("seed", object([("type", "integer"), ("minimum", 0)])), ("conversation", object([("type", "array"), ("items", object([("type", "object"), ("required", ["say"]), ("additionalProperties", false), ("properties", object(turnProperties))]))]))] + turnProperties))])),

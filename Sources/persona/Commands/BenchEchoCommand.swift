@@ -2,9 +2,10 @@ import CLI
 import Foundation
 import Reactor
 
-/// `persona bench echo`: a WebSocket echo load generator on the project's own client stack.
+/// `persona bench echo`: loads a WebSocket echo endpoint and reports throughput and round-trip
+/// latency.
 enum BenchEchoCommand {
-    /// `persona bench echo`.
+    /// The command's declaration.
     static let command = Command(
         name: "echo",
         abstract: "Load a WebSocket echo endpoint and report throughput and round-trip latency.",

@@ -17,10 +17,14 @@ enum TestCommand {
             errors are reported on stderr; the personalities that loaded are still tested.
             """,
         arguments: [
-            Argument("paths", .zeroOrMore, default: "Personalities", help: "Personality files or folders (default: Personalities).")
+            Argument(
+                "paths", .zeroOrMore, default: "Personalities",
+                help: "Personality files or folders (default: Personalities).")
         ],
         options: [
-            .option("personality", short: "p", valueName: "id", repeatable: true, help: "Only test these personalities.")
+            .option(
+                "personality", short: "p", valueName: "id", repeatable: true,
+                help: "Only test these personalities.")
         ],
         run: run)
 

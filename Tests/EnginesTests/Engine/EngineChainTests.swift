@@ -1,8 +1,8 @@
-import YAML
 import Diagnostics
 import Engines
 import Personality
 import Testing
+import YAML
 
 /// An engine that answers every message by echoing it, or declines a given word.
 struct EchoEngine: Engine {
@@ -17,7 +17,9 @@ struct EchoEngine: Engine {
         func decodeSection(_ node: YAMLNode, context: inout DecodingContext) -> (any EngineSection)? { nil }
     }
 
-    func makeState(for personality: Personality, session: EngineSessionContext) -> any EngineSessionState { StatelessEngineState() }
+    func makeState(for personality: Personality, session: EngineSessionContext) -> any EngineSessionState {
+        StatelessEngineState()
+    }
 
     func respond(to request: EngineRequest, state: any EngineSessionState) -> EngineResponse {
         if request.message == declines { return streams ? .stream(DeclinedStream()) : .declined }
@@ -37,7 +39,8 @@ struct EngineChainTests {
     static func personality(engines: [String]) -> Personality {
         let location = SourceLocation(file: "x.yaml", line: 1, column: 1)
         return Personality(
-            id: "x", name: "X", engines: engines, source: PersonalitySource(file: "x.yaml", location: location),
+            id: "x", name: "X", engines: engines,
+            source: PersonalitySource(file: "x.yaml", location: location),
             version: PersonalityVersion(0))
     }
 
@@ -59,15 +62,21 @@ struct EngineChainTests {
     @Test("the first engine that answers wins; a declining engine passes to the next")
     func firstAnswers() throws {
         let registry = EngineRegistry([EchoEngine(name: "one", declines: "skip"), EchoEngine(name: "two")])
-        let chain = try registry.chain(for: Self.personality(engines: ["one", "two"]), session: EngineSessionContext(sessionID: "s", seed: 1))
+        let chain = try registry.chain(
+            for: Self.personality(engines: ["one", "two"]),
+            session: EngineSessionContext(sessionID: "s", seed: 1))
         #expect(Self.collect(chain.respond(to: "hi")) == "one: hi")
         #expect(Self.collect(chain.respond(to: "skip")) == "two: skip")
     }
 
     @Test("a stream that declines before any token falls through to the next engine")
     func streamDeclines() throws {
-        let registry = EngineRegistry([EchoEngine(name: "one", declines: "skip", streams: true), EchoEngine(name: "two", streams: true)])
-        let chain = try registry.chain(for: Self.personality(engines: ["one", "two"]), session: EngineSessionContext(sessionID: "s", seed: 1))
+        let registry = EngineRegistry([
+            EchoEngine(name: "one", declines: "skip", streams: true), EchoEngine(name: "two", streams: true),
+        ])
+        let chain = try registry.chain(
+            for: Self.personality(engines: ["one", "two"]),
+            session: EngineSessionContext(sessionID: "s", seed: 1))
         #expect(Self.collect(chain.respond(to: "hi")) == "one: hi")
         #expect(Self.collect(chain.respond(to: "skip")) == "two: skip")
     }
@@ -75,14 +84,17 @@ struct EngineChainTests {
     @Test("when every engine declines, the chain declines")
     func allDecline() throws {
         let registry = EngineRegistry([EchoEngine(name: "one", declines: "skip")])
-        let chain = try registry.chain(for: Self.personality(engines: ["one"]), session: EngineSessionContext(sessionID: "s", seed: 1))
+        let chain = try registry.chain(
+            for: Self.personality(engines: ["one"]), session: EngineSessionContext(sessionID: "s", seed: 1))
         #expect(Self.collect(chain.respond(to: "skip")) == nil)
     }
 
     @Test("an unknown engine name is a typed error")
     func unknown() {
         #expect(throws: EngineError.unknownEngine("nope")) {
-            _ = try EngineRegistry.builtIn.chain(for: Self.personality(engines: ["nope"]), session: EngineSessionContext(sessionID: "s", seed: 1))
+            _ = try EngineRegistry.builtIn.chain(
+                for: Self.personality(engines: ["nope"]),
+                session: EngineSessionContext(sessionID: "s", seed: 1))
         }
     }
 

@@ -23,11 +23,14 @@ struct TokenizerTests {
     func roundTrip(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         let alphabet: [String] = [
-            "a", "Z", "ß", "é", "e\u{301}", "日", "本", "🙂", "🇫🇷", "'", "’", " ", "  ", "\n", "\t", ",", ".", "!", "-", "1",
+            "a", "Z", "ß", "é", "e\u{301}", "日", "本", "🙂", "🇫🇷", "'", "’", " ", "  ", "\n", "\t", ",", ".",
+            "!", "-", "1",
             "٣", "\u{200D}", "\r\n", "{", "}",
         ]
         for _ in 0..<300 {
-            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }.joined()
             let tokens = Tokenizer.tokens(of: text)
             #expect(tokens.joined() == text, "seed \(seed) input \(text.debugDescription)")
             #expect(!tokens.contains(""), "seed \(seed) input \(text.debugDescription)")

@@ -1,11 +1,14 @@
 import Diagnostics
 import Engines
+import Foundation
 import PersonaTestSupport
 import Testing
 
 @Suite("Trigger compiler")
 struct PatternParserTests {
-    static let parser = PatternParser(arrays: ["colors": ["red", "light blue"], "greetings": ["hi", "hello"]])
+    static let parser = PatternParser(arrays: [
+        "colors": ["red", "light blue"], "greetings": ["hi", "hello"],
+    ])
 
     @Test(
         "compiles valid triggers into the expected elements",
@@ -63,10 +66,15 @@ struct PatternParserTests {
         }
     }
 
-    @Test("never crashes on random patterns, and every error points inside the text", arguments: [1 as UInt64, 2, 3, 4])
+    @Test(
+        "never crashes on random patterns, and every error points inside the text",
+        arguments: [1 as UInt64, 2, 3, 4])
     func fuzz(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
-        let pieces = ["a", "b", "*", "#", "_", "(", ")", "[", "]", "|", "@colors", "@nope", " ", " ", "{", "}", "é", "?", "'"]
+        let pieces = [
+            "a", "b", "*", "#", "_", "(", ")", "[", "]", "|", "@colors", "@nope", " ", " ", "{", "}", "é",
+            "?", "'",
+        ]
         for _ in 0..<400 {
             let length = Int.random(in: 0...12, using: &generator)
             let text = (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
@@ -76,22 +84,48 @@ struct PatternParserTests {
                 // A compiled pattern must also match without crashing.
                 _ = PatternMatcher.match(pattern, [InputWord(key: "a", original: "a")], maxSteps: 1_000)
             } catch {
-                #expect(error.offset >= 0 && error.offset <= text.count, "seed \(seed) input \"\(text)\" offset \(error.offset)")
+                #expect(
+                    error.offset >= 0 && error.offset <= text.count,
+                    "seed \(seed) input \"\(text)\" offset \(error.offset)")
             }
         }
     }
 
     @Test("an invalid trigger in a file is reported at its line and column")
     func locatedInFile() {
-        let harness = ScriptHarness(script: """
-            rules:
-              - match: "hello (there|"
-                reply: "hi"
-            """)
+        let harness = ScriptHarness(
+            script: """
+                rules:
+                  - match: "hello (there|"
+                    reply: "hi"
+                """)
         let error = harness.errors.first
         #expect(error?.code == "unbalanced-brackets")
         #expect(error?.location?.line == 7)
         #expect(error?.location?.column == 21)
+    }
+
+    @Test(
+        "random triggers in a file either load or fail with an error on the trigger's line",
+        arguments: [9 as UInt64])
+    func fuzzThroughDecoder(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        let pieces = [
+            "a", "*", "#", "_", "(", ")", "[", "]", "|", "@colors", "@nope", " ", "{", "}", "ü", "'",
+        ]
+        for _ in 0..<60 {
+            let text = (0..<Int.random(in: 1...10, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined()
+            let quoted = "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+            let harness = ScriptHarness(
+                script: "arrays: { colors: [red] }\nrules:\n  - match: \(quoted)\n    reply: x")
+            for error in harness.errors {
+                #expect(error.location?.line == 8, "seed \(seed) input \(text): \(error)")
+                let column = error.location?.column ?? 0
+                #expect(column >= 12 && column <= 12 + quoted.count, "seed \(seed) input \(text): \(error)")
+            }
+        }
     }
 
     static func render(_ elements: [PatternElement]) -> String {

@@ -8,7 +8,9 @@ struct ScriptLimitTests {
     static func chain(_ redirects: Int, limit: Int? = nil) -> ScriptHarness {
         var script = limit.map { "max_redirect_depth: \($0)\n" } ?? ""
         script += "rules:\n"
-        for step in 0..<redirects { script += "  - { match: \"go \(step)\", redirect: \"go \(step + 1)\" }\n" }
+        for step in 0..<redirects {
+            script += "  - { match: \"go \(step)\", redirect: \"go \(step + 1)\" }\n"
+        }
         script += "  - { match: \"go \(redirects)\", reply: \"done\" }\nfallback: \"too deep\"\n"
         return ScriptHarness(script: script)
     }
@@ -30,19 +32,21 @@ struct ScriptLimitTests {
 
     @Test("a redirect loop ends at the limit with the fallback, and lint reports it")
     func loop() {
-        let harness = ScriptHarness(script: """
-            rules:
-              - { match: "ping", redirect: "pong" }
-              - { match: "pong", redirect: "ping" }
-            fallback: "stopped"
-            """)
+        let harness = ScriptHarness(
+            script: """
+                rules:
+                  - { match: "ping", redirect: "pong" }
+                  - { match: "pong", redirect: "ping" }
+                fallback: "stopped"
+                """)
         #expect(harness.errors.map(\.code) == ["redirect-cycle"])
         // A loop lint cannot see (the target depends on the input) is stopped at run time.
-        let dynamic = ScriptHarness(script: """
-            rules:
-              - { match: "ping *", redirect: "ping {star}" }
-            fallback: "stopped"
-            """)
+        let dynamic = ScriptHarness(
+            script: """
+                rules:
+                  - { match: "ping *", redirect: "ping {star}" }
+                fallback: "stopped"
+                """)
         #expect(dynamic.errors.isEmpty)
         #expect(dynamic.say("ping me") == "stopped")
     }
@@ -50,7 +54,9 @@ struct ScriptLimitTests {
     @Test("a trigger needing max_match_steps steps matches; one step fewer and it does not")
     func matchSteps() throws {
         let pattern = try PatternParser().parse("* a * b * c")
-        let words = "x x x a x x x b x x c".split(separator: " ").map { InputWord(key: String($0), original: String($0)) }
+        let words = "x x x a x x x b x x c".split(separator: " ").map {
+            InputWord(key: String($0), original: String($0))
+        }
         let (match, steps) = PatternMatcher.matchCounting(pattern, words, maxSteps: 1_000_000)
         #expect(match != nil)
         #expect(PatternMatcher.match(pattern, words, maxSteps: steps) != nil)
@@ -61,8 +67,24 @@ struct ScriptLimitTests {
     func hostile() throws {
         let pattern = try PatternParser().parse("* * * * * * * * * * z")
         let words = Array(repeating: InputWord(key: "a", original: "a"), count: 200)
-        let (match, steps) = PatternMatcher.matchCounting(pattern, words, maxSteps: ScriptConfiguration().maxMatchSteps)
+        let (match, steps) = PatternMatcher.matchCounting(
+            pattern, words, maxSteps: ScriptConfiguration().maxMatchSteps)
         #expect(match == nil)
         #expect(steps <= ScriptConfiguration().maxMatchSteps + 1)
+    }
+
+    @Test("remembers the last 9 inputs and replies, and forgets the 10th")
+    func history() {
+        let harness = ScriptHarness(
+            script: """
+                rules:
+                  - { match: "say #", reply: "{star}" }
+                  - { match: "history", reply: "{input9} {reply9}" }
+                """)
+        for number in 1...10 { harness.say("say \(number)") }
+        #expect(ScriptSessionState.historyLength == 9)
+        #expect(harness.state.inputs.count == 9)
+        #expect(harness.state.inputs.last == "say 2")
+        #expect(harness.say("history") == "say 2 2")
     }
 }

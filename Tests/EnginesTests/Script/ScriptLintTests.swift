@@ -144,18 +144,19 @@ struct ScriptLintTests {
 
     @Test("a clean script has no diagnostics, even with specific triggers below broad ones")
     func clean() {
-        let harness = ScriptHarness(script: """
-            rules:
-              - { match: "hello", reply: "a" }
-              - { match: "hello *", reply: "b" }
-              - { match: "*", reply: "c" }
-              - { match: "go", reply: "d", topic: other }
-              - { match: "mood", reply: "{get mood|fine}" }
-            topics:
-              other:
+        let harness = ScriptHarness(
+            script: """
                 rules:
-                  - { match: "*", reply: "e", topic: random }
-            """)
+                  - { match: "hello", reply: "a" }
+                  - { match: "hello *", reply: "b" }
+                  - { match: "*", reply: "c" }
+                  - { match: "go", reply: "d", topic: other }
+                  - { match: "mood", reply: "{get mood|fine}" }
+                topics:
+                  other:
+                    rules:
+                      - { match: "*", reply: "e", topic: random }
+                """)
         #expect(harness.diagnostics.isEmpty, "\(harness.diagnostics)")
     }
 }

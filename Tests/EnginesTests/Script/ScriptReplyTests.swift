@@ -44,7 +44,10 @@ struct ScriptReplyTests {
                   - { match: "i am _ years old", reply: "word {star}" }
                   - { match: "i am * years old", reply: "any {star}" }
                 """,
-            turns: [("I am 42 years old", "num 42"), ("i am forty two years old", "word forty two"), ("i am 4x years old", "any 4x")]),
+            turns: [
+                ("I am 42 years old", "num 42"), ("i am forty two years old", "word forty two"),
+                ("i am 4x years old", "any 4x"),
+            ]),
         ReplyCase(
             name: "alternatives capture and optionals do not",
             script: """
@@ -59,7 +62,9 @@ struct ScriptReplyTests {
                 rules:
                   - { match: "i like (@colors) and @pets *", reply: "{star1}+{star2}" }
                 """,
-            turns: [("I like light blue and dogs too", nil), ("I like light blue and dog too", "light blue+too")]),
+            turns: [
+                ("I like light blue and dogs too", nil), ("I like light blue and dog too", "light blue+too"),
+            ]),
         ReplyCase(
             name: "substitutions are applied before matching, longest phrase first",
             script: """
@@ -70,7 +75,10 @@ struct ScriptReplyTests {
                   - { match: "hello", reply: "Yo." }
                   - { match: "how are you", reply: "Fine." }
                 """,
-            turns: [("What's your name?", "Testy."), ("I'm Ann", "Hi Ann."), ("what's up", "Yo."), ("how are u", "Fine.")]),
+            turns: [
+                ("What's your name?", "Testy."), ("I'm Ann", "Hi Ann."), ("what's up", "Yo."),
+                ("how are u", "Fine."),
+            ]),
         ReplyCase(
             name: "person substitutions swap pronouns in one pass",
             script: """
@@ -118,7 +126,8 @@ struct ScriptReplyTests {
                   - { match: "formal *", reply: "{formal {lowercase {star}}}" }
                 """,
             turns: [
-                ("shout ça va", "ÇA VA!"), ("whisper ÇA VA", "ça va"), ("sentence HELLO World", "Hello world"),
+                ("shout ça va", "ÇA VA!"), ("whisper ÇA VA", "ça va"),
+                ("sentence HELLO World", "Hello world"),
                 ("formal jean-luc PICARD", "Jean Luc Picard"),
             ]),
         ReplyCase(
@@ -130,7 +139,9 @@ struct ScriptReplyTests {
                   - { match: "minus #", reply: "{sub n={star}}{get n}" }
                   - { match: "over #", reply: "{div n={star}}{get n}" }
                 """,
-            turns: [("add 5", "5"), ("times 3", "15"), ("minus 1", "14"), ("over 4", "3.5"), ("over 0", "3.5")]),
+            turns: [
+                ("add 5", "5"), ("times 3", "15"), ("minus 1", "14"), ("over 4", "3.5"), ("over 0", "3.5"),
+            ]),
         ReplyCase(
             name: "conditions compare numerically when both sides are numbers",
             script: """
@@ -149,7 +160,8 @@ struct ScriptReplyTests {
                 """,
             turns: [
                 ("I am 9 years old", "child"), ("I am 10 years old", "child"), ("i am 13 years old", "teen"),
-                ("i am 100 years old", "wow"), ("i am 45 years old", "adult"), ("compare 09", "nine"), ("compare ten", "text"),
+                ("i am 100 years old", "wow"), ("i am 45 years old", "adult"), ("compare 09", "nine"),
+                ("compare ten", "text"),
             ]),
         ReplyCase(
             name: "conditions on undefined variables",
@@ -161,7 +173,10 @@ struct ScriptReplyTests {
                       - { when: "{get name} == undefined", reply: "Ye never told me!" }
                       - { when: "{get name} != undefined", reply: "Ye be {get name}." }
                 """,
-            turns: [("what is my name", "Ye never told me!"), ("i am Jack", "ok"), ("what is my name", "Ye be Jack.")]),
+            turns: [
+                ("what is my name", "Ye never told me!"), ("i am Jack", "ok"),
+                ("what is my name", "Ye be Jack."),
+            ]),
         ReplyCase(
             name: "after: matches only after the bot said it, with captures from the bot's reply",
             script: """
@@ -170,7 +185,10 @@ struct ScriptReplyTests {
                   - { match: "yes", after: "do you like the colour *", reply: "Me too, {botstar} is great." }
                   - { match: "yes", reply: "Yes what?" }
                 """,
-            turns: [("yes", "Yes what?"), ("ask me", "Do you like the colour Red?"), ("yes", "Me too, Red is great."), ("yes", "Yes what?")]),
+            turns: [
+                ("yes", "Yes what?"), ("ask me", "Do you like the colour Red?"),
+                ("yes", "Me too, Red is great."), ("yes", "Yes what?"),
+            ]),
         ReplyCase(
             name: "whole-reply redirect and inline redirect",
             script: """
@@ -180,7 +198,10 @@ struct ScriptReplyTests {
                   - { match: "greet *", redirect: "{star}" }
                   - { match: "say hello twice", reply: "{@ hello} {@ hey}" }
                 """,
-            turns: [("hey", "Hi there!"), ("greet HELLO", "Hi there!"), ("say hello twice", "Hi there! Hi there!")]),
+            turns: [
+                ("hey", "Hi there!"), ("greet HELLO", "Hi there!"),
+                ("say hello twice", "Hi there! Hi there!"),
+            ]),
         ReplyCase(
             name: "topics switch with topic: and {topic}, and unknown rules stay out",
             script: """
@@ -195,7 +216,8 @@ struct ScriptReplyTests {
                       - { match: "back", reply: "Back.", topic: random }
                 """,
             turns: [
-                ("where", "random"), ("go", "Going."), ("where", "quiet"), ("go", nil), ("back", "Back."), ("go inline", "Going."),
+                ("where", "random"), ("go", "Going."), ("where", "quiet"), ("go", nil), ("back", "Back."),
+                ("go inline", "Going."),
                 ("where", "quiet"),
             ]),
         ReplyCase(
@@ -230,7 +252,10 @@ struct ScriptReplyTests {
                   - { match: "ça va", reply: "Oui, ça va." }
                   - { match: "grüß gott", reply: "Servus!" }
                 """,
-            turns: [("Ich heiße Jürgen", "Hallo Jürgen!"), ("ÇA VA ?", "Oui, ça va."), ("GRÜSS GOTT", "Servus!"), ("ICH HEISSE Zoë", "Hallo Zoë!")]),
+            turns: [
+                ("Ich heiße Jürgen", "Hallo Jürgen!"), ("ÇA VA ?", "Oui, ça va."), ("GRÜSS GOTT", "Servus!"),
+                ("ICH HEISSE Zoë", "Hallo Zoë!"),
+            ]),
         ReplyCase(
             name: "fallback answers when nothing matches; without one the engine declines",
             script: """
@@ -289,7 +314,9 @@ struct ScriptReplyTests {
     func greeting() throws {
         let harness = ScriptHarness(
             script: "variables: { ship: Dog }\nrules:\n  - { match: hi, reply: hi }",
-            header: "greeting: [\"Welcome aboard {bot ship}!\", \"Ahoy from {bot name}!\"]\nfarewell: \"Bye from {bot ship}\"\n")
+            header:
+                "greeting: [\"Welcome aboard {bot ship}!\", \"Ahoy from {bot name}!\"]\nfarewell: \"Bye from {bot ship}\"\n"
+        )
         let personality = try #require(harness.personality)
         var seen: Set<String> = []
         for seed in 0..<20 as Range<UInt64> {

@@ -7,7 +7,8 @@ struct SortOrderTests {
     @Test("sorts by weight, then atomic, optional, _, #, *, bare wildcards; more words and longer text first")
     func order() throws {
         let triggers = [
-            "*", "hello *", "hello [there]", "#", "hello there friend", "_ there", "* there *", "hello there", "_",
+            "*", "hello *", "hello [there]", "#", "hello there friend", "_ there", "* there *", "hello there",
+            "_",
             "# there", "[hi] hello *",
         ]
         var script = "rules:\n"
@@ -26,14 +27,18 @@ struct SortOrderTests {
     @Test(
         "the first trigger in that order answers",
         arguments: [
-            ("hello there", "hello there"), ("hello", "hello [there]"), ("hello there friend", "hello there friend"),
-            ("hello you", "[hi] hello *"), ("hi hello you", "[hi] hello *"), ("bob there", "_ there"), ("42 there", "# there"),
-            ("4x there now", "* there *"), ("4x there", "*"), ("42", "#"), ("word", "_"), ("4x", "*"), ("important stuff", "important"),
+            ("hello there", "hello there"), ("hello", "hello [there]"),
+            ("hello there friend", "hello there friend"),
+            ("hello you", "[hi] hello *"), ("hi hello you", "[hi] hello *"), ("bob there", "_ there"),
+            ("42 there", "# there"),
+            ("4x there now", "* there *"), ("4x there", "*"), ("42", "#"), ("word", "_"), ("4x", "*"),
+            ("important stuff", "important"),
             ("important", "_"),
         ])
     func winner(input: String, expected: String) {
         let triggers = [
-            "*", "hello *", "hello [there]", "#", "hello there friend", "_ there", "* there *", "hello there", "_",
+            "*", "hello *", "hello [there]", "#", "hello there friend", "_ there", "* there *", "hello there",
+            "_",
             "# there", "[hi] hello *",
         ]
         var script = "rules:\n"
@@ -44,18 +49,19 @@ struct SortOrderTests {
 
     @Test("ties keep definition order, and weight beats inheritance")
     func ties() {
-        let harness = ScriptHarness(script: """
-            rules:
-              - { match: "(a|b) c", reply: "first" }
-              - { match: "(a|d) c", reply: "second" }
-              - { match: "x *", weight: 2, reply: "weighted random" }
-              - { match: "go", reply: "ok", topic: t }
-            topics:
-              t:
-                inherits: [random]
+        let harness = ScriptHarness(
+            script: """
                 rules:
-                  - { match: "x y", reply: "own" }
-            """)
+                  - { match: "(a|b) c", reply: "first" }
+                  - { match: "(a|d) c", reply: "second" }
+                  - { match: "x *", weight: 2, reply: "weighted random" }
+                  - { match: "go", reply: "ok", topic: t }
+                topics:
+                  t:
+                    inherits: [random]
+                    rules:
+                      - { match: "x y", reply: "own" }
+                """)
         #expect(harness.say("a c") == "first")
         #expect(harness.say("d c") == "second")
         #expect(harness.say("go") == "ok")

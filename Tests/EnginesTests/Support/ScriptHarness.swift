@@ -12,8 +12,12 @@ final class ScriptHarness {
 
     /// `script` is the body of the `script:` section (unindented); `header` adds top-level keys.
     convenience init(script: String, header: String = "", seed: UInt64 = 0) {
-        let indented = script.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
-        self.init(yaml: "id: test-bot\nname: Testy\ndescription: A test.\nengine: script\n\(header)script:\n\(indented)\n", seed: seed)
+        let indented = script.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+            .joined(separator: "\n")
+        self.init(
+            yaml:
+                "id: test-bot\nname: Testy\ndescription: A test.\nengine: script\n\(header)script:\n\(indented)\n",
+            seed: seed)
     }
 
     init(yaml: String, file: String = "test.yaml", seed: UInt64 = 0) {

@@ -14,9 +14,18 @@ extension ScriptBrain {
 
     /// The first trigger of `topic` (in sort order) that matches `words`; `lastReply` is the
     /// bot's previous reply, normalised, for `after:` rules.
-    public func firstMatch(topic: String, words: [InputWord], lastReply: [InputWord]?, maxSteps: Int) -> Found? {
+    public func firstMatch(topic: String, words: [InputWord], lastReply: [InputWord]?, maxSteps: Int)
+        -> Found?
+    {
+        firstMatch(topic: topic, words: words, lastReply: { lastReply }, maxSteps: maxSteps)
+    }
+
+    /// Like ``firstMatch(topic:words:lastReply:maxSteps:)``, normalising the previous reply only
+    /// when the topic has `after:` rules.
+    func firstMatch(topic: String, words: [InputWord], lastReply: () -> [InputWord]?, maxSteps: Int) -> Found?
+    {
         guard let matcher = topics[topic] ?? topics[ScriptTopic.defaultName] else { return nil }
-        if let lastReply, !matcher.afterEntries.isEmpty {
+        if !matcher.afterEntries.isEmpty, let lastReply = lastReply() {
             for entry in matcher.afterEntries {
                 let rule = rules[entry.ruleIndex]
                 guard let after = rule.after,
@@ -29,22 +38,21 @@ extension ScriptBrain {
             }
         }
         let present = Set(words.map(\.key))
-        let indexed = words.first.flatMap { matcher.firstWord[$0.key] } ?? []
-        var i = 0
-        var u = 0
-        while i < indexed.count || u < matcher.unindexed.count {
-            let position: Int
-            if u >= matcher.unindexed.count || (i < indexed.count && indexed[i] < matcher.unindexed[u]) {
-                position = indexed[i]
-                i += 1
-            } else {
-                position = matcher.unindexed[u]
-                u += 1
-            }
+        var candidates = words.first.flatMap { matcher.firstWord[$0.key] } ?? []
+        for word in present {
+            if let anchored = matcher.anchored[word] { candidates.append(contentsOf: anchored) }
+        }
+        candidates.append(contentsOf: matcher.unindexed)
+        candidates.sort()
+        var previous = -1
+        for position in candidates where position != previous {
+            previous = position
             let entry = matcher.entries[position]
             guard entry.required.allSatisfy(present.contains) else { continue }
             if let match = PatternMatcher.match(entry.pattern, words, maxSteps: maxSteps) {
-                return Found(entry: entry, rule: rules[entry.ruleIndex], captures: Self.texts(match.captures, words), botCaptures: [])
+                return Found(
+                    entry: entry, rule: rules[entry.ruleIndex], captures: Self.texts(match.captures, words),
+                    botCaptures: [])
             }
         }
         return nil

@@ -19,11 +19,14 @@
 ///
 /// ## Index
 ///
-/// A trigger that must start with a literal word (or one of a group's first words) is filed
-/// under that word; the rest are "unindexed". A lookup walks the merge of the input's
-/// first-word list and the unindexed list in sort order, and skips a trigger without running
-/// the matcher when one of its top-level literal words is absent from the input. With 10,000
-/// rules this visits a handful of triggers per message.
+/// A trigger that must start with a literal word (or one of a group's or leading optional's
+/// first words) is filed under that word. A trigger that can start with a wildcard is filed
+/// under its first top-level literal word (its "anchor"), which any matching input contains
+/// somewhere. Only triggers with no literal word at all (`*`, `# _`) are left unindexed. A
+/// lookup gathers the input's first-word list, the anchor lists of every input word and the
+/// unindexed list, visits them in sort order, and skips a trigger without running the matcher
+/// when one of its top-level literal words is absent from the input. With 10,000 rules this
+/// visits a handful of triggers per message.
 public struct ScriptBrain: Sendable, Hashable {
     /// One trigger of one rule, placed in a topic's order.
     public struct Entry: Sendable {
@@ -71,6 +74,7 @@ public struct ScriptBrain: Sendable, Hashable {
         /// Triggers with `after:`, in sort order.
         public var afterEntries: [Entry] = []
         var firstWord: [String: [Int]] = [:]
+        var anchored: [String: [Int]] = [:]
         var unindexed: [Int] = []
     }
 
@@ -88,19 +92,33 @@ public struct ScriptBrain: Sendable, Hashable {
                 rules.append(rule)
             }
         }
+        // Sort measures per (rule, trigger), computed once even when several topics include or
+        // inherit the same rules.
+        var measures: [Int: [(category: Int, words: Int, length: Int)]] = [:]
         for name in topics.keys {
             var collected: [(rule: Int, level: Int)] = []
             var seen: Set<Int> = []
-            Self.collect(name, level: 0, topics: topics, ruleIndex: ruleIndex, into: &collected, seen: &seen, visiting: [])
+            Self.collect(
+                name, level: 0, topics: topics, ruleIndex: ruleIndex, into: &collected, seen: &seen,
+                visiting: [])
             var plain: [Entry] = []
             var after: [Entry] = []
             for (index, level) in collected {
                 let rule = rules[index]
+                let ruleMeasures =
+                    measures[index]
+                    ?? rule.triggers.map { trigger in
+                        let metrics = trigger.pattern.sortMetrics
+                        return (trigger.pattern.category, metrics.words, metrics.length)
+                    }
+                measures[index] = ruleMeasures
                 for (triggerIndex, trigger) in rule.triggers.enumerated() {
                     let pattern = trigger.pattern
+                    let measure = ruleMeasures[triggerIndex]
                     let key = SortKey(
-                        weight: rule.weight, level: level, category: pattern.category, words: pattern.wordCount,
-                        length: pattern.sortLength, order: rule.order, trigger: triggerIndex)
+                        weight: rule.weight, level: level, category: measure.category,
+                        words: measure.words,
+                        length: measure.length, order: rule.order, trigger: triggerIndex)
                     let entry = Entry(
                         ruleIndex: index, triggerIndex: triggerIndex, pattern: pattern, level: level,
                         sourceTopic: rule.topic, required: Array(Set(pattern.requiredWords)), key: key)
@@ -114,6 +132,8 @@ public struct ScriptBrain: Sendable, Hashable {
             for (position, entry) in matcher.entries.enumerated() {
                 if let words = entry.pattern.firstWords {
                     for word in words { matcher.firstWord[word, default: []].append(position) }
+                } else if let anchor = entry.pattern.requiredWords.first {
+                    matcher.anchored[anchor, default: []].append(position)
                 } else {
                     matcher.unindexed.append(position)
                 }
@@ -151,7 +171,9 @@ public struct ScriptBrain: Sendable, Hashable {
         }
         for member in sameLevel {
             for inherited in topics[member]?.inherits ?? [] {
-                collect(inherited, level: level + 1, topics: topics, ruleIndex: ruleIndex, into: &collected, seen: &seen, visiting: visiting)
+                collect(
+                    inherited, level: level + 1, topics: topics, ruleIndex: ruleIndex, into: &collected,
+                    seen: &seen, visiting: visiting)
             }
         }
     }

@@ -39,7 +39,9 @@ struct ScriptReplier {
         do throws(Failure) {
             text = try answer(message, depth: 0)
         } catch {
-            if error == .redirectLimit { record(.redirectLimit(depth: section.configuration.maxRedirectDepth)) }
+            if error == .redirectLimit {
+                record(.redirectLimit(depth: section.configuration.maxRedirectDepth))
+            }
         }
         if text == nil {
             guard !section.fallback.isEmpty else {
@@ -48,7 +50,8 @@ struct ScriptReplier {
             }
             record(.fallback)
             let choice = section.fallback[state.random.pick(weights: section.fallback.map(\.weight))]
-            text = (try? evaluate(choice.template.nodes, Scope(captures: [], botCaptures: [], depth: 0))) ?? ""
+            text =
+                (try? evaluate(choice.template.nodes, Scope(captures: [], botCaptures: [], depth: 0))) ?? ""
         }
         let reply = Self.tidy(text ?? "")
         state.remember(input: message, reply: reply)
@@ -64,19 +67,28 @@ struct ScriptReplier {
         let normalizer = section.normalizer
         let words = normalizer.words(message)
         if section.topics[state.topic] == nil { state.topic = ScriptTopic.defaultName }
-        record(.lookup(text: message, normalized: words.map(\.key).joined(separator: " "), topic: state.topic, depth: depth))
-        let lastReply = state.replies.first.map { normalizer.words($0) }
+        record(
+            .lookup(
+                text: message, normalized: words.map(\.key).joined(separator: " "), topic: state.topic,
+                depth: depth))
+        let previous = state.replies.first
         guard
             let found = section.brain.firstMatch(
-                topic: state.topic, words: words, lastReply: lastReply, maxSteps: section.configuration.maxMatchSteps)
+                topic: state.topic, words: words, lastReply: { previous.map { normalizer.words($0) } },
+                maxSteps: section.configuration.maxMatchSteps)
         else {
             record(.noMatch(topic: state.topic))
             throw .noMatch
         }
         let rule = found.rule
         let trigger = rule.triggers[found.entry.triggerIndex]
-        record(.matched(trigger: trigger.pattern.text, at: trigger.location.location, ruleTopic: rule.topic, level: found.entry.level, captures: found.captures))
-        if let after = rule.after { record(.after(pattern: after.pattern.text, botCaptures: found.botCaptures)) }
+        record(
+            .matched(
+                trigger: trigger.pattern.text, at: trigger.location.location, ruleTopic: rule.topic,
+                level: found.entry.level, captures: found.captures))
+        if let after = rule.after {
+            record(.after(pattern: after.pattern.text, botCaptures: found.botCaptures))
+        }
         let scope = Scope(captures: found.captures, botCaptures: found.botCaptures, depth: depth)
 
         var output: String
@@ -89,7 +101,10 @@ struct ScriptReplier {
                 let left = try evaluate(condition.left.nodes, scope).trimmingSpaces()
                 let right = try evaluate(condition.right.nodes, scope).trimmingSpaces()
                 let held = Self.compare(left, condition.comparison, right)
-                record(.condition(source: condition.source, at: condition.location.location, left: left, right: right, held: held))
+                record(
+                    .condition(
+                        source: condition.source, at: condition.location.location, left: left, right: right,
+                        held: held))
                 if held {
                     chosen = condition.replies
                     break
@@ -121,7 +136,11 @@ struct ScriptReplier {
     }
 
     private mutating func setVariable(_ name: String, _ value: String?) {
-        if let value, value != "undefined" { state.variables[name] = value } else { state.variables[name] = nil }
+        if let value, value != "undefined" {
+            state.variables[name] = value
+        } else {
+            state.variables[name] = nil
+        }
         record(.set(name: name, value: state.variables[name]))
     }
 
@@ -141,7 +160,8 @@ struct ScriptReplier {
             switch node {
             case .text(let text): output += text
             case .star(let n): output += n <= scope.captures.count ? scope.captures[n - 1] : "undefined"
-            case .botstar(let n): output += n <= scope.botCaptures.count ? scope.botCaptures[n - 1] : "undefined"
+            case .botstar(let n):
+                output += n <= scope.botCaptures.count ? scope.botCaptures[n - 1] : "undefined"
             case .input(let n): output += n <= state.inputs.count ? state.inputs[n - 1] : "undefined"
             case .reply(let n): output += n <= state.replies.count ? state.replies[n - 1] : "undefined"
             case .get(let name, let fallback):

@@ -36,18 +36,25 @@ public enum ScriptTraceStep: Hashable, Sendable, CustomStringConvertible {
             if level > 0 { line += ", inherited at level \(level)" }
             line += ")"
             if !captures.isEmpty {
-                line += "; captures: " + captures.enumerated().map { "star\($0.offset + 1)=\"\($0.element)\"" }.joined(separator: ", ")
+                line +=
+                    "; captures: "
+                    + captures.enumerated().map { "star\($0.offset + 1)=\"\($0.element)\"" }.joined(
+                        separator: ", ")
             }
             return line
         case .after(let pattern, let botCaptures):
             var line = "after: the bot's previous reply matched \"\(pattern)\""
             if !botCaptures.isEmpty {
-                line += "; captures: " + botCaptures.enumerated().map { "botstar\($0.offset + 1)=\"\($0.element)\"" }.joined(separator: ", ")
+                line +=
+                    "; captures: "
+                    + botCaptures.enumerated().map { "botstar\($0.offset + 1)=\"\($0.element)\"" }.joined(
+                        separator: ", ")
             }
             return line
         case .noMatch(let topic): return "no trigger matched in topic '\(topic)'"
         case .condition(let source, let location, let left, let right, let held):
-            return "condition \"\(source)\" at \(location): \"\(left)\" vs \"\(right)\" → \(held ? "holds" : "does not hold")"
+            return
+                "condition \"\(source)\" at \(location): \"\(left)\" vs \"\(right)\" → \(held ? "holds" : "does not hold")"
         case .redirect(let target, let inline, let depth):
             return "\(inline ? "inline redirect" : "redirect") to \"\(target)\" (depth \(depth))"
         case .redirectLimit(let depth): return "redirect refused: max_redirect_depth (\(depth)) reached"

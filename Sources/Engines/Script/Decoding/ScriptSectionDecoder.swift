@@ -20,7 +20,9 @@ public struct ScriptSectionDecoder: EngineSectionDecoder {
     ]
 
     /// The keys a rule accepts.
-    public static let ruleKeys = ["match", "after", "reply", "conditions", "redirect", "set", "topic", "weight"]
+    public static let ruleKeys = [
+        "match", "after", "reply", "conditions", "redirect", "set", "topic", "weight",
+    ]
 
     /// Decodes and compiles the section.
     public func decodeSection(_ node: YAMLNode, context: inout DecodingContext) -> (any EngineSection)? {
@@ -29,7 +31,9 @@ public struct ScriptSectionDecoder: EngineSectionDecoder {
     }
 
     /// Runs ``ScriptLinter`` over the decoded section.
-    public func lint(_ section: any EngineSection, of personality: Personality, context: inout DecodingContext) {
+    public func lint(
+        _ section: any EngineSection, of personality: Personality, context: inout DecodingContext
+    ) {
         guard let section = section as? ScriptSection else { return }
         ScriptLinter(section: section, personality: personality).run(context: &context)
     }

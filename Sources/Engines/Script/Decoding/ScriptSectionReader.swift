@@ -14,62 +14,88 @@ struct ScriptSectionReader {
     mutating func read(_ node: YAMLNode, context: inout DecodingContext) -> ScriptSection? {
         guard var fields = MappingFields(node, "script", context: &context) else { return nil }
         let errorsBefore = context.diagnostics.filter { $0.severity == .error }.count
-        let substitutions = fields.value("substitutions").map { phrasePairs($0, "substitutions", context: &context) } ?? []
+        let substitutions =
+            fields.value("substitutions").map { phrasePairs($0, "substitutions", context: &context) } ?? []
         let person = fields.value("person").map { phrasePairs($0, "person", context: &context) } ?? []
         var arrays: [String: [String]] = [:]
-        if let arraysNode = fields.value("arrays"), var arrayFields = MappingFields(arraysNode, "arrays", context: &context) {
+        if let arraysNode = fields.value("arrays"),
+            var arrayFields = MappingFields(arraysNode, "arrays", context: &context)
+        {
             for name in arrayFields.keys {
                 if let items = arrayFields.strings(name, context: &context) { arrays[name] = items }
             }
         }
         parser = PatternParser(arrays: arrays)
         var variables: [String: String] = [:]
-        if let variablesNode = fields.value("variables"), var variableFields = MappingFields(variablesNode, "variables", context: &context) {
+        if let variablesNode = fields.value("variables"),
+            var variableFields = MappingFields(variablesNode, "variables", context: &context)
+        {
             for name in variableFields.keys {
                 if let value = variableFields.string(name, context: &context) { variables[name] = value }
             }
         }
         var configuration = ScriptConfiguration()
-        if let depth = fields.int("max_redirect_depth", range: 0...1_000, context: &context) { configuration.maxRedirectDepth = depth }
-        if let steps = fields.int("max_match_steps", range: 100...10_000_000, context: &context) { configuration.maxMatchSteps = steps }
+        if let depth = fields.int("max_redirect_depth", range: 0...1_000, context: &context) {
+            configuration.maxRedirectDepth = depth
+        }
+        if let steps = fields.int("max_match_steps", range: 100...10_000_000, context: &context) {
+            configuration.maxMatchSteps = steps
+        }
 
         let topicsNode = fields.value("topics")
-        let topicPairs = topicsNode.flatMap { node -> [YAMLPair]? in
-            guard let pairs = node.mapping else {
-                context.error("wrong-type", at: node, "'topics' must be a mapping of topic names to topics, found \(node.kindDescription)")
-                return nil
-            }
-            return pairs
-        } ?? []
+        let topicPairs =
+            topicsNode.flatMap { node -> [YAMLPair]? in
+                guard let pairs = node.mapping else {
+                    context.error(
+                        "wrong-type", at: node,
+                        "'topics' must be a mapping of topic names to topics, found \(node.kindDescription)")
+                    return nil
+                }
+                return pairs
+            } ?? []
         for pair in topicPairs {
             if let name = pair.key.scalar?.text, !topicNames.contains(name) { topicNames.append(name) }
         }
 
         var topics: [String: ScriptTopic] = [:]
-        let randomRules = fields.value("rules").map { readRules($0, topic: ScriptTopic.defaultName, context: &context) } ?? []
+        let randomRules =
+            fields.value("rules").map { readRules($0, topic: ScriptTopic.defaultName, context: &context) }
+            ?? []
         topics[ScriptTopic.defaultName] = ScriptTopic(
-            name: ScriptTopic.defaultName, includes: [], inherits: [], rules: randomRules, location: SourceLocationBox(node.location))
+            name: ScriptTopic.defaultName, includes: [], inherits: [], rules: randomRules,
+            location: SourceLocationBox(node.location))
         for pair in topicPairs {
             guard let name = pair.key.scalar?.text else {
                 context.error("wrong-type", at: pair.key, "topic names must be strings")
                 continue
             }
-            guard var topicFields = MappingFields(pair.value, "topic '\(name)'", context: &context) else { continue }
+            guard var topicFields = MappingFields(pair.value, "topic '\(name)'", context: &context) else {
+                continue
+            }
             let includes = topicFields.strings("includes", context: &context) ?? []
             let inherits = topicFields.strings("inherits", context: &context) ?? []
             for (key, names) in [("includes", includes), ("inherits", inherits)] {
-                let at = topicFields.node.mapping?.first { $0.key.scalar?.text == key }?.value.location ?? pair.key.location
+                let at =
+                    topicFields.node.mapping?.first { $0.key.scalar?.text == key }?.value.location
+                    ?? pair.key.location
                 for referenced in names {
                     if referenced == name {
-                        context.error("topic-cycle", at: at, "topic '\(name)' cannot \(key == "includes" ? "include" : "inherit") itself")
+                        context.error(
+                            "topic-cycle", at: at,
+                            "topic '\(name)' cannot \(key == "includes" ? "include" : "inherit") itself")
                     } else {
                         topicReferences.append((referenced, at))
                     }
                 }
             }
             let rules = topicFields.value("rules").map { readRules($0, topic: name, context: &context) } ?? []
-            topicFields.reportUnknownKeys(in: "topic '\(name)'", known: ["includes", "inherits", "rules"], context: &context)
-            var topic = topics[name] ?? ScriptTopic(name: name, includes: [], inherits: [], rules: [], location: SourceLocationBox(pair.key.location))
+            topicFields.reportUnknownKeys(
+                in: "topic '\(name)'", known: ["includes", "inherits", "rules"], context: &context)
+            var topic =
+                topics[name]
+                ?? ScriptTopic(
+                    name: name, includes: [], inherits: [], rules: [],
+                    location: SourceLocationBox(pair.key.location))
             topic.includes += includes
             topic.inherits += inherits
             topic.rules += rules
@@ -80,26 +106,35 @@ struct ScriptSectionReader {
 
         for (name, location) in topicReferences where !topicNames.contains(name) {
             var message = "unknown topic '\(name)'"
-            if let near = Suggestion.closest(to: name, among: topicNames) { message += "; did you mean '\(near)'?" }
+            if let near = Suggestion.closest(to: name, among: topicNames) {
+                message += "; did you mean '\(near)'?"
+            }
             context.error("unknown-topic", at: location, message)
         }
         let errorsAfter = context.diagnostics.filter { $0.severity == .error }.count
         guard errorsAfter == errorsBefore else { return nil }
         return ScriptSection(
-            substitutions: PhraseTable(substitutions), person: PhraseTable(person), arrays: arrays, variables: variables,
+            substitutions: PhraseTable(substitutions), person: PhraseTable(person), arrays: arrays,
+            variables: variables,
             topics: topics, fallback: fallback, configuration: configuration)
     }
 
     // MARK: - pieces
 
-    private func phrasePairs(_ node: YAMLNode, _ what: String, context: inout DecodingContext) -> [(String, String)] {
+    private func phrasePairs(_ node: YAMLNode, _ what: String, context: inout DecodingContext) -> [(
+        String, String
+    )] {
         guard let pairs = node.mapping else {
-            context.error("wrong-type", at: node, "'\(what)' must be a mapping of phrases to replacements, found \(node.kindDescription)")
+            context.error(
+                "wrong-type", at: node,
+                "'\(what)' must be a mapping of phrases to replacements, found \(node.kindDescription)")
             return []
         }
         var result: [(String, String)] = []
         for pair in pairs {
-            guard let key = context.nonEmptyString(pair.key, what), let value = context.string(pair.value, what) else { continue }
+            guard let key = context.nonEmptyString(pair.key, what),
+                let value = context.string(pair.value, what)
+            else { continue }
             if WordSplitter.rawWords(key).isEmpty {
                 context.error("invalid-value", at: pair.key, "'\(key)' in \(what) has no words to match")
                 continue
@@ -109,20 +144,28 @@ struct ScriptSectionReader {
         return result
     }
 
-    private mutating func readRules(_ node: YAMLNode, topic: String, context: inout DecodingContext) -> [ScriptRule] {
+    private mutating func readRules(_ node: YAMLNode, topic: String, context: inout DecodingContext)
+        -> [ScriptRule]
+    {
         guard let items = context.list(node, "rules") else { return [] }
         return items.compactMap { readRule($0, topic: topic, context: &context) }
     }
 
-    private mutating func readRule(_ node: YAMLNode, topic: String, context: inout DecodingContext) -> ScriptRule? {
+    private mutating func readRule(_ node: YAMLNode, topic: String, context: inout DecodingContext)
+        -> ScriptRule?
+    {
         guard var fields = MappingFields(node, "rule", context: &context) else { return nil }
         order += 1
         var triggers: [ScriptTrigger] = []
         if let matchNode = fields.required("match", in: "a rule", context: &context) {
             let nodes = matchNode.sequence ?? [matchNode]
-            if nodes.isEmpty { context.error("empty-value", at: matchNode, "'match' must list at least one trigger") }
+            if nodes.isEmpty {
+                context.error("empty-value", at: matchNode, "'match' must list at least one trigger")
+            }
             for triggerNode in nodes {
-                if let trigger = readTrigger(triggerNode, "match", context: &context) { triggers.append(trigger) }
+                if let trigger = readTrigger(triggerNode, "match", context: &context) {
+                    triggers.append(trigger)
+                }
             }
         }
         let after = fields.value("after").flatMap { readTrigger($0, "after", context: &context) }
@@ -131,7 +174,9 @@ struct ScriptSectionReader {
         var conditions: [ScriptCondition] = []
         let conditionsNode = fields.value("conditions")
         if let conditionsNode, let items = context.list(conditionsNode, "conditions") {
-            for item in items { if let condition = readCondition(item, context: &context) { conditions.append(condition) } }
+            for item in items {
+                if let condition = readCondition(item, context: &context) { conditions.append(condition) }
+            }
         }
         let redirectNode = fields.value("redirect")
         let redirect = redirectNode.flatMap { readTemplate($0, "redirect", context: &context) }
@@ -144,7 +189,9 @@ struct ScriptSectionReader {
                 }
             }
         } else if let setNode = fields.value("set") {
-            context.error("wrong-type", at: setNode, "'set' must be a mapping of variable names to values, found \(setNode.kindDescription)")
+            context.error(
+                "wrong-type", at: setNode,
+                "'set' must be a mapping of variable names to values, found \(setNode.kindDescription)")
         }
         let topicNode = fields.value("topic")
         let nextTopic = topicNode.flatMap { context.nonEmptyString($0, "topic") }
@@ -156,35 +203,46 @@ struct ScriptSectionReader {
             context.error("conflicting-keys", at: node, "a rule has either 'reply' or 'redirect', not both")
         }
         if redirectNode != nil, conditionsNode != nil {
-            context.error("conflicting-keys", at: node, "a rule has either 'conditions' or 'redirect', not both")
+            context.error(
+                "conflicting-keys", at: node, "a rule has either 'conditions' or 'redirect', not both")
         }
         if replyNode == nil, redirectNode == nil, conditionsNode == nil, fields.contains("match") {
             context.error("missing-key", at: node, "a rule needs 'reply', 'redirect' or 'conditions'")
         }
         return ScriptRule(
-            order: order, topic: topic, triggers: triggers, after: after, replies: replies, conditions: conditions,
+            order: order, topic: topic, triggers: triggers, after: after, replies: replies,
+            conditions: conditions,
             redirect: redirect, assignments: assignments, nextTopic: nextTopic, weight: weight,
-            location: SourceLocationBox(node.location), nextTopicLocation: topicNode.map { SourceLocationBox($0.location) },
+            location: SourceLocationBox(node.location),
+            nextTopicLocation: topicNode.map { SourceLocationBox($0.location) },
             redirectLocation: redirectNode.map { SourceLocationBox($0.location) })
     }
 
-    private func readTrigger(_ node: YAMLNode, _ what: String, context: inout DecodingContext) -> ScriptTrigger? {
+    private func readTrigger(_ node: YAMLNode, _ what: String, context: inout DecodingContext)
+        -> ScriptTrigger?
+    {
         guard let text = context.nonEmptyString(node, what) else { return nil }
         do throws(PatternError) {
             let pattern = try parser.parse(text)
             return ScriptTrigger(pattern: pattern, location: SourceLocationBox(node.location))
         } catch {
-            context.error(error.code, at: Self.location(of: node, offset: error.offset), "invalid trigger '\(text)': \(error.message)")
+            context.error(
+                error.code, at: Self.location(of: node, offset: error.offset),
+                "invalid trigger '\(text)': \(error.message)")
             return nil
         }
     }
 
-    private mutating func readTemplate(_ node: YAMLNode, _ what: String, context: inout DecodingContext) -> Template? {
+    private mutating func readTemplate(_ node: YAMLNode, _ what: String, context: inout DecodingContext)
+        -> Template?
+    {
         guard let text = context.string(node, what) else { return nil }
         return compileTemplate(text, at: node, context: &context)
     }
 
-    private mutating func compileTemplate(_ text: String, at node: YAMLNode, context: inout DecodingContext) -> Template? {
+    private mutating func compileTemplate(_ text: String, at node: YAMLNode, context: inout DecodingContext)
+        -> Template?
+    {
         do throws(PatternError) {
             let template = try TemplateParser.parse(text)
             template.visit { piece in
@@ -197,7 +255,9 @@ struct ScriptSectionReader {
         }
     }
 
-    private mutating func readReplies(_ node: YAMLNode, _ what: String, context: inout DecodingContext) -> [WeightedTemplate] {
+    private mutating func readReplies(_ node: YAMLNode, _ what: String, context: inout DecodingContext)
+        -> [WeightedTemplate]
+    {
         let items = node.sequence ?? [node]
         if items.isEmpty { context.error("empty-value", at: node, "'\(what)' must list at least one reply") }
         var result: [WeightedTemplate] = []
@@ -217,17 +277,21 @@ struct ScriptSectionReader {
         return result
     }
 
-    private mutating func readCondition(_ node: YAMLNode, context: inout DecodingContext) -> ScriptCondition? {
+    private mutating func readCondition(_ node: YAMLNode, context: inout DecodingContext) -> ScriptCondition?
+    {
         guard var fields = MappingFields(node, "condition", context: &context) else { return nil }
         let whenNode = fields.required("when", in: "a condition", context: &context)
         let replyNode = fields.required("reply", in: "a condition", context: &context)
         fields.reportUnknownKeys(in: "condition", known: ["when", "reply"], context: &context)
-        guard let whenNode, let replyNode, let text = context.nonEmptyString(whenNode, "when") else { return nil }
+        guard let whenNode, let replyNode, let text = context.nonEmptyString(whenNode, "when") else {
+            return nil
+        }
         let replies = readReplies(replyNode, "reply", context: &context)
         guard let (leftText, comparison, rightText) = Self.splitCondition(text) else {
             context.error(
                 "invalid-condition", at: whenNode,
-                "condition '\(text)' needs a comparison: == != < > <= >= (or eq ne lt gt le ge) with spaces around it")
+                "condition '\(text)' needs a comparison: == != < > <= >= (or eq ne lt gt le ge) with spaces around it"
+            )
             return nil
         }
         guard let left = compileTemplate(leftText, at: whenNode, context: &context),
@@ -244,8 +308,12 @@ struct ScriptSectionReader {
         var depth = 0
         for (index, word) in words.enumerated() {
             if depth == 0, index > 0, index < words.count - 1 {
-                if let op = ScriptCondition.Operator(rawValue: word) ?? ScriptCondition.Operator.aliases[word] {
-                    return (words[..<index].joined(separator: " "), op, words[(index + 1)...].joined(separator: " "))
+                if let op = ScriptCondition.Operator(rawValue: word) ?? ScriptCondition.Operator.aliases[word]
+                {
+                    return (
+                        words[..<index].joined(separator: " "), op,
+                        words[(index + 1)...].joined(separator: " ")
+                    )
                 }
             }
             for character in word {

@@ -37,7 +37,9 @@ struct ScriptLinter {
             do throws(PatternError) {
                 _ = try TemplateParser.parse(text)
             } catch {
-                context.error(error.code, at: personality.source.location, "in greeting/farewell '\(text)': \(error.message)")
+                context.error(
+                    error.code, at: personality.source.location,
+                    "in greeting/farewell '\(text)': \(error.message)")
             }
         }
     }
@@ -57,7 +59,8 @@ struct ScriptLinter {
                     let words = sample.map { InputWord(key: $0, original: $0) }
                     guard
                         let found = brain.firstMatch(
-                            topic: topicName, words: words, lastReply: nil, maxSteps: section.configuration.maxMatchSteps)
+                            topic: topicName, words: words, lastReply: nil,
+                            maxSteps: section.configuration.maxMatchSteps)
                     else {
                         shadowed = false
                         break
@@ -68,14 +71,17 @@ struct ScriptLinter {
                     }
                     winner = winner ?? found.entry
                 }
-                guard shadowed, let winner, reported.insert(entry.ruleIndex * 1_000 + entry.triggerIndex).inserted else { continue }
+                guard shadowed, let winner,
+                    reported.insert(entry.ruleIndex * 1_000 + entry.triggerIndex).inserted
+                else { continue }
                 let rule = brain.rules[entry.ruleIndex]
                 let other = brain.rules[winner.ruleIndex].triggers[winner.triggerIndex]
                 let same = winner.pattern.elements == entry.pattern.elements
                 let why = same ? "it duplicates" : "it is always beaten by"
                 context.warning(
                     "shadowed-trigger", at: rule.triggers[entry.triggerIndex].location.location,
-                    "trigger '\(entry.pattern.text)' can never match: \(why) '\(winner.pattern.text)' at \(other.location.location), which is tried first")
+                    "trigger '\(entry.pattern.text)' can never match: \(why) '\(winner.pattern.text)' at \(other.location.location), which is tried first"
+                )
             }
         }
     }
@@ -94,7 +100,9 @@ struct ScriptLinter {
         return results
     }
 
-    private static func expand(_ elements: [PatternElement], variant: Int, into words: inout [String], usedChoice: inout Bool) {
+    private static func expand(
+        _ elements: [PatternElement], variant: Int, into words: inout [String], usedChoice: inout Bool
+    ) {
         for (position, element) in elements.enumerated() {
             switch element {
             case .word(let word): words.append(word)
@@ -106,7 +114,9 @@ struct ScriptLinter {
                 usedChoice = true
                 let choices = alternatives.count + (optional ? 1 : 0)
                 let pick = (variant / 2 + position) % choices
-                if pick < alternatives.count { expand(alternatives[pick], variant: variant, into: &words, usedChoice: &usedChoice) }
+                if pick < alternatives.count {
+                    expand(alternatives[pick], variant: variant, into: &words, usedChoice: &usedChoice)
+                }
             }
         }
     }
@@ -121,15 +131,19 @@ struct ScriptLinter {
         }
         for rule in section.allRules {
             if let next = rule.nextTopic { referenced.insert(next) }
-            for template in rule.templates { template.visit { if case .topic(let name) = $0 { referenced.insert(name) } } }
+            for template in rule.templates {
+                template.visit { if case .topic(let name) = $0 { referenced.insert(name) } }
+            }
         }
         for template in section.fallback.map(\.template) + greetingTemplates {
             template.visit { if case .topic(let name) = $0 { referenced.insert(name) } }
         }
-        for topic in section.topics.values.sorted(by: { $0.name < $1.name }) where !referenced.contains(topic.name) {
+        for topic in section.topics.values.sorted(by: { $0.name < $1.name })
+        where !referenced.contains(topic.name) {
             context.warning(
                 "unreachable-topic", at: topic.location.location,
-                "topic '\(topic.name)' is unreachable: no rule switches to it and no topic includes or inherits it")
+                "topic '\(topic.name)' is unreachable: no rule switches to it and no topic includes or inherits it"
+            )
         }
     }
 
@@ -151,7 +165,9 @@ struct ScriptLinter {
             assigned.formUnion(rule.assignments.map(\.name))
             for template in rule.templates { scan(template, at: rule.location.location) }
         }
-        for template in section.fallback.map(\.template) + greetingTemplates { scan(template, at: personality.source.location) }
+        for template in section.fallback.map(\.template) + greetingTemplates {
+            scan(template, at: personality.source.location)
+        }
         var warned: Set<String> = []
         for (name, location) in reads where !assigned.contains(name) && warned.insert(name).inserted {
             var message = "variable '\(name)' is read with {get \(name)} but never set"
@@ -173,7 +189,8 @@ struct ScriptLinter {
             let target: Template?
             if let redirect = rule.redirect {
                 target = redirect
-            } else if rule.replies.count == 1, rule.conditions.isEmpty, rule.replies[0].template.nodes.count == 1,
+            } else if rule.replies.count == 1, rule.conditions.isEmpty,
+                rule.replies[0].template.nodes.count == 1,
                 case .redirect(let inner) = rule.replies[0].template.nodes[0]
             {
                 target = Template(source: "", nodes: inner)
@@ -206,10 +223,13 @@ struct ScriptLinter {
                     if cycle.allSatisfy({ !reported.contains($0) }) {
                         reported.formUnion(cycle)
                         let first = brain.rules[cycle.min()!]
-                        let names = (cycle + [cycle[0]]).map { "'\(brain.rules[$0].triggers.first?.pattern.text ?? "?")'" }
+                        let names = (cycle + [cycle[0]]).map {
+                            "'\(brain.rules[$0].triggers.first?.pattern.text ?? "?")'"
+                        }
                         context.error(
                             "redirect-cycle", at: (first.redirectLocation ?? first.location).location,
-                            "redirect cycle \(names.joined(separator: " → ")): it always ends at max_redirect_depth (\(section.configuration.maxRedirectDepth))")
+                            "redirect cycle \(names.joined(separator: " → ")): it always ends at max_redirect_depth (\(section.configuration.maxRedirectDepth))"
+                        )
                     }
                     break
                 }

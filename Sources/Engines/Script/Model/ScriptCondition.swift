@@ -13,7 +13,8 @@ public struct ScriptCondition: Hashable, Sendable {
 
         /// The word spellings `eq ne lt gt le ge` (and RiveScript's `<>`).
         static let aliases: [String: Operator] = [
-            "eq": .equal, "ne": .notEqual, "lt": .less, "gt": .greater, "le": .lessOrEqual, "ge": .greaterOrEqual,
+            "eq": .equal, "ne": .notEqual, "lt": .less, "gt": .greater, "le": .lessOrEqual,
+            "ge": .greaterOrEqual,
             "<>": .notEqual,
         ]
     }

@@ -34,17 +34,47 @@ public struct Pattern: Hashable, Sendable {
 
     /// Words as RiveScript counts them for sorting: whitespace-separated pieces of the
     /// trigger, once punctuation that normalisation drops is removed.
-    public var wordCount: Int { sortText.split(whereSeparator: \.isWhitespace).count }
+    public var wordCount: Int { sortMetrics.words }
 
     /// Characters, for the sort's length tie-break (punctuation that normalisation drops is not
     /// counted, so `hello!` and `hello` tie and keep definition order).
-    public var sortLength: Int { sortText.count }
+    public var sortLength: Int { sortMetrics.length }
 
-    /// The trigger without punctuation that normalisation drops (syntax characters stay).
-    var sortText: String {
-        let syntax: Set<Character> = ["*", "#", "_", "(", ")", "[", "]", "|", "@"]
-        return String(text.filter { $0.isWhitespace || syntax.contains($0) || WordSplitter.isWordCharacter($0) || WordSplitter.isApostrophe($0) })
+    /// Both sort measures in one pass over the trigger: the characters normalisation keeps
+    /// (words, whitespace and syntax), and the whitespace-separated pieces they form.
+    /// Registry loads compute this for every trigger, so ASCII takes a fast path that avoids
+    /// Unicode property look-ups.
+    public var sortMetrics: (words: Int, length: Int) {
+        var words = 0
+        var length = 0
+        var inWord = false
+        for character in text {
+            let kept: Bool
+            let whitespace: Bool
+            if let ascii = character.asciiValue {
+                whitespace = ascii == 0x20 || (0x09...0x0D).contains(ascii)
+                kept =
+                    whitespace || (0x61...0x7A).contains(ascii) || (0x41...0x5A).contains(ascii)
+                    || (0x30...0x39).contains(ascii) || Self.syntaxBytes.contains(ascii) || ascii == 0x27
+            } else {
+                whitespace = character.isWhitespace
+                kept =
+                    whitespace || WordSplitter.isWordCharacter(character) || WordSplitter.isApostrophe(character)
+            }
+            guard kept else { continue }
+            length += 1
+            if whitespace {
+                inWord = false
+            } else if !inWord {
+                words += 1
+                inWord = true
+            }
+        }
+        return (words, length)
     }
+
+    /// The ASCII syntax characters a trigger keeps for sorting: `* # _ ( ) [ ] | @`.
+    private static let syntaxBytes: Set<UInt8> = Set("*#_()[]|@".utf8)
 
     /// Literal words every matching input contains (top-level words only), used to skip rules
     /// cheaply before running the matcher.
@@ -53,24 +83,31 @@ public struct Pattern: Hashable, Sendable {
     }
 
     /// The words an input may start with for this pattern to match, or `nil` when it may start
-    /// with anything (a wildcard or optional comes first).
+    /// with anything (a wildcard can come first). Leading optionals add their first words and
+    /// let the next element's first words count too.
     public var firstWords: Set<String>? {
-        guard let first = elements.first else { return [] }
-        switch first {
-        case .word(let word): return [word]
-        case .wildcard: return nil
-        case .group(let alternatives, _, let optional):
-            if optional { return nil }
-            var words: Set<String> = []
-            for alternative in alternatives {
-                guard let head = alternative.first, case .word(let word) = head else { return nil }
+        var words: Set<String> = []
+        for element in elements {
+            switch element {
+            case .word(let word):
                 words.insert(word)
+                return words
+            case .wildcard:
+                return nil
+            case .group(let alternatives, _, let optional):
+                for alternative in alternatives {
+                    guard let head = alternative.first, case .word(let word) = head else { return nil }
+                    words.insert(word)
+                }
+                if !optional { return words }
             }
-            return words
         }
+        return words.isEmpty ? nil : words
     }
 
-    private static func scan(_ elements: [PatternElement], kinds: inout Set<WildcardKind>, hasGroup: inout Bool) {
+    private static func scan(
+        _ elements: [PatternElement], kinds: inout Set<WildcardKind>, hasGroup: inout Bool
+    ) {
         for element in elements {
             switch element {
             case .word: break

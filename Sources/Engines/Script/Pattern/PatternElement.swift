@@ -23,7 +23,12 @@ public enum WildcardKind: Hashable, Sendable {
         switch self {
         case .any: return true
         case .number: return !word.isEmpty && word.allSatisfy(\.isWholeNumber)
-        case .letters: return !word.isEmpty && word.allSatisfy { $0.isLetter || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .nonspacingMark } }
+        case .letters:
+            return !word.isEmpty
+                && word.allSatisfy {
+                    $0.isLetter
+                        || $0.unicodeScalars.allSatisfy { $0.properties.generalCategory == .nonspacingMark }
+                }
         }
     }
 

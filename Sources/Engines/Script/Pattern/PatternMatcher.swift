@@ -23,7 +23,9 @@ public struct PatternMatcher {
             self.budget = budget
         }
 
-        func sequence(_ elements: [PatternElement], _ index: Int, _ position: Int, _ rest: (Int) -> Bool) -> Bool {
+        func sequence(_ elements: [PatternElement], _ index: Int, _ position: Int, _ rest: (Int) -> Bool)
+            -> Bool
+        {
             steps += 1
             if steps > budget { return false }
             if index == elements.count { return rest(position) }
@@ -64,7 +66,9 @@ public struct PatternMatcher {
     }
 
     /// Like ``match(_:_:maxSteps:)``, also returning the steps used (for limit tests and lint).
-    public static func matchCounting(_ pattern: Pattern, _ words: [InputWord], maxSteps: Int) -> (match: Match?, steps: Int) {
+    public static func matchCounting(_ pattern: Pattern, _ words: [InputWord], maxSteps: Int) -> (
+        match: Match?, steps: Int
+    ) {
         let run = Run(words: words, budget: maxSteps)
         let matched = run.sequence(pattern.elements, 0, 0) { $0 == words.count }
         return (matched ? Match(captures: run.captures) : nil, run.steps)

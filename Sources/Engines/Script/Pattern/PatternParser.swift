@@ -30,7 +30,9 @@ public struct PatternParser: Sendable {
             if character == "|" {
                 throw PatternError(offset: cursor.index, "'|' separates alternatives only inside ( ) or [ ]")
             }
-            throw PatternError(offset: cursor.index, code: "unbalanced-brackets", "unbalanced '\(character)': nothing opened it")
+            throw PatternError(
+                offset: cursor.index, code: "unbalanced-brackets",
+                "unbalanced '\(character)': nothing opened it")
         }
         if elements.isEmpty {
             throw PatternError(offset: 0, code: "empty-pattern", "the trigger has no words to match")
@@ -48,13 +50,30 @@ public struct PatternParser: Sendable {
         }
     }
 
-    private static let syntax: Set<Character> = ["*", "#", "_", "(", ")", "[", "]", "|", "@", "{", "}"]
+    /// Characters with a meaning in triggers. A switch, not a `Set<Character>`: hashing a
+    /// `Character` per input character showed up in registry-load profiles.
+    private static func isSyntax(_ character: Character) -> Bool {
+        switch character {
+        case "*", "#", "_", "(", ")", "[", "]", "|", "@", "{", "}": return true
+        default: return false
+        }
+    }
+
+    /// Characters that may follow a wildcard directly.
+    private static func isBoundary(_ character: Character) -> Bool {
+        switch character {
+        case "(", ")", "[", "]", "|": return true
+        default: return false
+        }
+    }
 
     /// Parses items until the end, or until `|`, `)` or `]` (left for the caller).
-    private func parseSequence(_ cursor: inout Cursor, inGroup opener: Character?) throws(PatternError) -> [PatternElement] {
+    private func parseSequence(_ cursor: inout Cursor, inGroup opener: Character?) throws(PatternError)
+        -> [PatternElement]
+    {
         var elements: [PatternElement] = []
         while let character = cursor.current {
-            if character.isWhitespace {
+            if character.isSpace {
                 cursor.index += 1
                 continue
             }
@@ -73,11 +92,14 @@ public struct PatternParser: Sendable {
                 elements.append(try parseGroup(&cursor))
             case "@":
                 let (name, start) = readArrayName(&cursor)
-                elements.append(.group(alternatives: try arrayItems(name, at: start), captures: false, optional: false))
+                elements.append(
+                    .group(alternatives: try arrayItems(name, at: start), captures: false, optional: false))
             case "{":
                 let rest = String(cursor.characters[cursor.index...])
                 if rest.hasPrefix("{weight") {
-                    throw PatternError(offset: cursor.index, "write a trigger's weight as 'weight: N' on the rule, not inside the trigger")
+                    throw PatternError(
+                        offset: cursor.index,
+                        "write a trigger's weight as 'weight: N' on the rule, not inside the trigger")
                 }
                 throw PatternError(offset: cursor.index, "tags in braces are not allowed in triggers")
             case "}":
@@ -85,12 +107,14 @@ public struct PatternParser: Sendable {
             default:
                 let start = cursor.index
                 var word = ""
-                while let next = cursor.current, !next.isWhitespace, !Self.syntax.contains(next) {
+                while let next = cursor.current, !next.isSpace, !Self.isSyntax(next) {
                     word.append(next)
                     cursor.index += 1
                 }
                 if let next = cursor.current, next == "*" || next == "#" || next == "_" {
-                    throw PatternError(offset: cursor.index, "a wildcard must stand alone as a word: put a space before '\(next)'")
+                    throw PatternError(
+                        offset: cursor.index,
+                        "a wildcard must stand alone as a word: put a space before '\(next)'")
                 }
                 _ = start
                 for raw in WordSplitter.rawWords(word) { elements.append(.word(WordSplitter.key(raw))) }
@@ -100,9 +124,10 @@ public struct PatternParser: Sendable {
     }
 
     private func checkStandsAlone(_ cursor: Cursor) throws(PatternError) {
-        let boundary: Set<Character> = ["(", ")", "[", "]", "|"]
-        if let next = cursor.peek(), !next.isWhitespace, !boundary.contains(next) {
-            throw PatternError(offset: cursor.index, "a wildcard must stand alone as a word: put a space after '\(cursor.current!)'")
+        if let next = cursor.peek(), !next.isSpace, !Self.isBoundary(next) {
+            throw PatternError(
+                offset: cursor.index,
+                "a wildcard must stand alone as a word: put a space after '\(cursor.current!)'")
         }
     }
 
@@ -116,12 +141,12 @@ public struct PatternParser: Sendable {
             let alternativeStart = cursor.index
             // A lone `@name` alternative splices the array's items in as alternatives.
             var probe = cursor
-            while let c = probe.current, c.isWhitespace { probe.index += 1 }
+            while let c = probe.current, c.isSpace { probe.index += 1 }
             if probe.current == "@" {
                 var after = probe
                 let (name, start) = readArrayName(&after)
                 var tail = after
-                while let c = tail.current, c.isWhitespace { tail.index += 1 }
+                while let c = tail.current, c.isSpace { tail.index += 1 }
                 if tail.current == "|" || tail.current == closer {
                     alternatives.append(contentsOf: try arrayItems(name, at: start))
                     cursor = tail
@@ -131,9 +156,13 @@ public struct PatternParser: Sendable {
             let sequence = try parseSequence(&cursor, inGroup: opener)
             if sequence.isEmpty {
                 if cursor.atEnd {
-                    throw PatternError(offset: open, code: "unbalanced-brackets", "unbalanced '\(opener)': no '\(closer)' closes it")
+                    throw PatternError(
+                        offset: open, code: "unbalanced-brackets",
+                        "unbalanced '\(opener)': no '\(closer)' closes it")
                 }
-                throw PatternError(offset: alternativeStart, code: "empty-alternative", "empty alternative in '\(opener)…\(closer)'")
+                throw PatternError(
+                    offset: alternativeStart, code: "empty-alternative",
+                    "empty alternative in '\(opener)…\(closer)'")
             }
             alternatives.append(sequence)
             if try closeOrContinue(&cursor, closer: closer, open: open) { break }
@@ -142,15 +171,20 @@ public struct PatternParser: Sendable {
     }
 
     /// At `|` moves past it and returns false; at the right closer moves past it and returns true.
-    private func closeOrContinue(_ cursor: inout Cursor, closer: Character, open: Int) throws(PatternError) -> Bool {
+    private func closeOrContinue(_ cursor: inout Cursor, closer: Character, open: Int) throws(PatternError)
+        -> Bool
+    {
         guard let character = cursor.current else {
             let opener: Character = closer == ")" ? "(" : "["
-            throw PatternError(offset: open, code: "unbalanced-brackets", "unbalanced '\(opener)': no '\(closer)' closes it")
+            throw PatternError(
+                offset: open, code: "unbalanced-brackets", "unbalanced '\(opener)': no '\(closer)' closes it")
         }
         cursor.index += 1
         if character == "|" { return false }
         if character == closer { return true }
-        throw PatternError(offset: cursor.index - 1, code: "unbalanced-brackets", "'\(character)' closes a group opened with '\(closer == ")" ? "(" : "[")'")
+        throw PatternError(
+            offset: cursor.index - 1, code: "unbalanced-brackets",
+            "'\(character)' closes a group opened with '\(closer == ")" ? "(" : "[")'")
     }
 
     private func readArrayName(_ cursor: inout Cursor) -> (String, Int) {
@@ -165,15 +199,23 @@ public struct PatternParser: Sendable {
     }
 
     private func arrayItems(_ name: String, at offset: Int) throws(PatternError) -> [[PatternElement]] {
-        guard !name.isEmpty else { throw PatternError(offset: offset, "'@' must be followed by an array name") }
+        guard !name.isEmpty else {
+            throw PatternError(offset: offset, "'@' must be followed by an array name")
+        }
         guard let items = arrays[name] else {
             var message = "undefined array '@\(name)'"
-            if let near = Suggestion.closest(to: name, among: arrays.keys.sorted()) { message += "; did you mean '@\(near)'?" }
+            if let near = Suggestion.closest(to: name, among: arrays.keys.sorted()) {
+                message += "; did you mean '@\(near)'?"
+            }
             throw PatternError(offset: offset, code: "undefined-array", message)
         }
-        let alternatives = items.map { item in WordSplitter.rawWords(item).map { PatternElement.word(WordSplitter.key($0)) } }
-            .filter { !$0.isEmpty }
-        guard !alternatives.isEmpty else { throw PatternError(offset: offset, "array '@\(name)' has no words") }
+        let alternatives = items.map { item in
+            WordSplitter.rawWords(item).map { PatternElement.word(WordSplitter.key($0)) }
+        }
+        .filter { !$0.isEmpty }
+        guard !alternatives.isEmpty else {
+            throw PatternError(offset: offset, "array '@\(name)' has no words")
+        }
         return alternatives
     }
 }

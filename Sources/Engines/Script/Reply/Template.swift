@@ -22,7 +22,9 @@ public struct Template: Hashable, Sendable {
     }
 
     /// True when the template can produce different text each time (random pieces).
-    public var isRandom: Bool { Self.anyNode(nodes) { if case .random = $0 { return true } else { return false } } }
+    public var isRandom: Bool {
+        Self.anyNode(nodes) { if case .random = $0 { return true } else { return false } }
+    }
 
     /// Every node, depth first.
     public func visit(_ body: (TemplateNode) -> Void) {

@@ -18,7 +18,9 @@ public enum TemplateParser {
         return Template(source: text, nodes: try parseNodes(characters, 0..<characters.count))
     }
 
-    private static func parseNodes(_ c: [Character], _ range: Range<Int>) throws(PatternError) -> [TemplateNode] {
+    private static func parseNodes(_ c: [Character], _ range: Range<Int>) throws(PatternError)
+        -> [TemplateNode]
+    {
         var nodes: [TemplateNode] = []
         var literal = ""
         var i = range.lowerBound
@@ -44,7 +46,8 @@ public enum TemplateParser {
                     i += 2
                     continue
                 }
-                throw PatternError(offset: i, code: "unbalanced-brackets", "unbalanced '}'; write '}}' for a literal brace")
+                throw PatternError(
+                    offset: i, code: "unbalanced-brackets", "unbalanced '}'; write '}}' for a literal brace")
             } else {
                 literal.append(character)
                 i += 1
@@ -55,7 +58,8 @@ public enum TemplateParser {
     }
 
     /// The index of the `}` closing the tag opened at `open`.
-    private static func closingBrace(_ c: [Character], from open: Int, limit: Int) throws(PatternError) -> Int {
+    private static func closingBrace(_ c: [Character], from open: Int, limit: Int) throws(PatternError) -> Int
+    {
         var depth = 0
         var i = open + 1
         while i < limit {
@@ -72,12 +76,17 @@ public enum TemplateParser {
     }
 
     /// Splits `range` at `separator` characters not nested inside braces.
-    private static func split(_ c: [Character], _ range: Range<Int>, on separator: Character) -> [Range<Int>] {
+    private static func split(_ c: [Character], _ range: Range<Int>, on separator: Character) -> [Range<Int>]
+    {
         var parts: [Range<Int>] = []
         var depth = 0
         var start = range.lowerBound
         for i in range {
-            if c[i] == "{" { depth += 1 } else if c[i] == "}" { depth -= 1 } else if c[i] == separator, depth == 0 {
+            if c[i] == "{" {
+                depth += 1
+            } else if c[i] == "}" {
+                depth -= 1
+            } else if c[i] == separator, depth == 0 {
                 parts.append(start..<i)
                 start = i + 1
             }
@@ -89,12 +98,14 @@ public enum TemplateParser {
     private static func trimmed(_ c: [Character], _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound
         var upper = range.upperBound
-        while lower < upper, c[lower].isWhitespace { lower += 1 }
-        while upper > lower, c[upper - 1].isWhitespace { upper -= 1 }
+        while lower < upper, c[lower].isSpace { lower += 1 }
+        while upper > lower, c[upper - 1].isSpace { upper -= 1 }
         return lower..<upper
     }
 
-    private static func parseTag(_ c: [Character], _ inner: Range<Int>, open: Int) throws(PatternError) -> TemplateNode {
+    private static func parseTag(_ c: [Character], _ inner: Range<Int>, open: Int) throws(PatternError)
+        -> TemplateNode
+    {
         var i = inner.lowerBound
         var name = ""
         if i < inner.upperBound, c[i] == "@" {
@@ -107,11 +118,12 @@ public enum TemplateParser {
         while i < inner.upperBound, c[i].isASCII, c[i].isNumber { digits.append(c[i]); i += 1 }
         let argumentRange = trimmed(c, i..<inner.upperBound)
         let argument = String(c[argumentRange])
-        let hasSeparator = i == inner.upperBound || c[i].isWhitespace
+        let hasSeparator = i == inner.upperBound || c[i].isSpace
         let lowered = name.lowercased()
 
-        guard TemplateParser.knownTags.contains(lowered), hasSeparator || !digits.isEmpty || lowered == "@" else {
-            let written = String(c[inner]).split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+        guard TemplateParser.knownTags.contains(lowered), hasSeparator || !digits.isEmpty || lowered == "@"
+        else {
+            let written = String(c[inner]).split(whereSeparator: \.isSpace).first.map(String.init) ?? ""
             var message = "unknown tag '{\(written)}'"
             if let near = Suggestion.closest(to: name.isEmpty ? written : name, among: knownTags) {
                 message += "; did you mean '{\(near)}'?"
@@ -123,14 +135,20 @@ public enum TemplateParser {
         let index = digits.isEmpty ? 1 : Int(digits) ?? 0
 
         func requireNoArgument() throws(PatternError) {
-            if !argument.isEmpty { throw PatternError(offset: open, code: "invalid-tag", "'{\(lowered)}' takes no argument") }
+            if !argument.isEmpty {
+                throw PatternError(offset: open, code: "invalid-tag", "'{\(lowered)}' takes no argument")
+            }
         }
         func requireArgument(_ what: String) throws(PatternError) {
-            if argument.isEmpty { throw PatternError(offset: open, code: "invalid-tag", "'{\(lowered)}' needs \(what)") }
+            if argument.isEmpty {
+                throw PatternError(offset: open, code: "invalid-tag", "'{\(lowered)}' needs \(what)")
+            }
         }
         func historyIndex(_ maximum: Int) throws(PatternError) -> Int {
             guard (1...maximum).contains(index) else {
-                throw PatternError(offset: open, code: "invalid-tag", "'{\(lowered)\(digits)}': the number must be between 1 and \(maximum)")
+                throw PatternError(
+                    offset: open, code: "invalid-tag",
+                    "'{\(lowered)\(digits)}': the number must be between 1 and \(maximum)")
             }
             return index
         }
@@ -161,11 +179,15 @@ public enum TemplateParser {
             return .topic(argument)
         case "set", "add", "sub", "mult", "div":
             guard let equals = c[argumentRange].firstIndex(of: "=") else {
-                throw PatternError(offset: open, code: "invalid-tag", "'{\(lowered)}' needs 'name=value', as in {\(lowered) \(lowered == "set" ? "name=value" : "count=1")}")
+                throw PatternError(
+                    offset: open, code: "invalid-tag",
+                    "'{\(lowered)}' needs 'name=value', as in {\(lowered) \(lowered == "set" ? "name=value" : "count=1")}"
+                )
             }
             let variable = String(c[trimmed(c, argumentRange.lowerBound..<equals)])
             guard !variable.isEmpty else {
-                throw PatternError(offset: open, code: "invalid-tag", "'{\(lowered)}' needs a variable name before '='")
+                throw PatternError(
+                    offset: open, code: "invalid-tag", "'{\(lowered)}' needs a variable name before '='")
             }
             let value = try parseNodes(c, (equals + 1)..<argumentRange.upperBound)
             if lowered == "set" { return .set(variable, value) }

@@ -18,7 +18,10 @@ public final class ScriptSessionState: EngineSessionState {
     public let sessionID: String
 
     /// Creates the state of a new session.
-    public init(sessionID: String = "", seed: UInt64 = 0, topic: String = ScriptTopic.defaultName, variables: [String: String] = [:]) {
+    public init(
+        sessionID: String = "", seed: UInt64 = 0, topic: String = ScriptTopic.defaultName,
+        variables: [String: String] = [:]
+    ) {
         self.sessionID = sessionID
         self.random = SessionRandom(seed: seed)
         self.topic = topic

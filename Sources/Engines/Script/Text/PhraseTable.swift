@@ -47,7 +47,8 @@ public struct PhraseTable: Hashable, Sendable {
                 lowered[index..<(index + length)].allSatisfy({ !$0.isEmpty })
             {
                 let lastChunk = chunks[index + length - 1]
-                let trailing = String(lastChunk.reversed().prefix { !WordSplitter.isWordCharacter($0) }.reversed())
+                let trailing = String(
+                    lastChunk.reversed().prefix { !WordSplitter.isWordCharacter($0) }.reversed())
                 let firstChunk = chunks[index]
                 let leading = String(firstChunk.prefix { !WordSplitter.isWordCharacter($0) })
                 output.append(leading + replacement + trailing)

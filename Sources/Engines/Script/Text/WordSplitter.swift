@@ -51,6 +51,9 @@ enum WordSplitter {
     }
 
     static func isWordCharacter(_ character: Character) -> Bool {
+        if let ascii = character.asciiValue {
+            return (0x61...0x7A).contains(ascii) || (0x41...0x5A).contains(ascii) || (0x30...0x39).contains(ascii)
+        }
         if character.isLetter || character.isNumber { return true }
         guard let first = character.unicodeScalars.first else { return false }
         return first.properties.generalCategory == .nonspacingMark

@@ -1,0 +1,100 @@
+/// A message from a client to the server (protocol version 1).
+///
+/// Wire form, one JSON object per text frame (members other than `type` in any order):
+///
+/// | `type` | members |
+/// |---|---|
+/// | `start` | `personality` (direct), or `mode: "random"` with optional `language`, `tags`, `tenant`; optional `session_ref` |
+/// | `message` | `session`, `text`, `id` (the client's message id, echoed in `ack` and errors) |
+/// | `typing` | `session`, `on` (boolean) |
+/// | `cancel` | `session` — stop the reply being streamed |
+/// | `end` | `session` |
+/// | `next` | `session` (an ended random or human session), optional `want: "partner" \| "bot"` |
+/// | `ping` | optional `id` |
+public enum ClientMessage: Hashable, Sendable {
+    /// Starts a session.
+    case start(StartRequest)
+    /// Sends a chat message in a session.
+    case message(session: String, text: String, id: String)
+    /// Says the user started (`on: true`) or stopped typing; relayed to a human partner.
+    case typing(session: String, on: Bool)
+    /// Cancels the reply being streamed (the stream stops within one token).
+    case cancel(session: String)
+    /// Ends a session.
+    case end(session: String)
+    /// After a partner left (or a random session ended), asks for a new partner in a new session.
+    case next(session: String, want: PartnerPreference)
+    /// Heartbeat; answered with `pong` carrying the same id.
+    case ping(id: String?)
+
+    /// The `type` member of this message.
+    public var type: String {
+        switch self {
+        case .start: "start"
+        case .message: "message"
+        case .typing: "typing"
+        case .cancel: "cancel"
+        case .end: "end"
+        case .next: "next"
+        case .ping: "ping"
+        }
+    }
+
+    /// The session the message concerns, if it names one.
+    public var session: String? {
+        switch self {
+        case .message(let session, _, _), .typing(let session, _), .cancel(let session), .end(let session),
+            .next(let session, _):
+            session
+        case .start, .ping: nil
+        }
+    }
+}
+
+/// What `start` asks for.
+public struct StartRequest: Hashable, Sendable {
+    /// Direct (a named personality) or random (the matchmaker decides).
+    public enum Mode: Hashable, Sendable {
+        /// Talk to this personality.
+        case direct(personality: String)
+        /// Find a human partner, or a fallback personality after the matchmaking timeout.
+        case random(RandomFilters)
+    }
+
+    /// The mode.
+    public var mode: Mode
+    /// An opaque client value echoed in `matching` and `session_started`, so a client that
+    /// starts several sessions at once can tell the answers apart.
+    public var sessionRef: String?
+
+    /// Creates a request.
+    public init(mode: Mode, sessionRef: String? = nil) {
+        self.mode = mode
+        self.sessionRef = sessionRef
+    }
+}
+
+/// What a random session is matched on.
+public struct RandomFilters: Hashable, Sendable {
+    /// Only partners (and fallback personalities) speaking this language.
+    public var language: String?
+    /// Partners must share every one of these tags; fallback personalities must carry them all.
+    public var tags: [String]
+    /// The tenant the client belongs to: fallback candidates restricted to other tenants are skipped.
+    public var tenant: String?
+
+    /// Creates filters; no filter by default.
+    public init(language: String? = nil, tags: [String] = [], tenant: String? = nil) {
+        self.language = language
+        self.tags = tags
+        self.tenant = tenant
+    }
+}
+
+/// Who `next` asks for.
+public enum PartnerPreference: String, Hashable, Sendable, CaseIterable {
+    /// A human first, then a fallback personality after the timeout (like a fresh random start).
+    case partner
+    /// A fallback personality right away.
+    case bot
+}

@@ -1,0 +1,27 @@
+/// A session's address across hubs: which hub owns it, and its id there.
+public struct PeerAddress: Hashable, Sendable {
+    /// The owning hub's index.
+    public var hub: Int
+    /// The session id on that hub.
+    public var session: String
+
+    /// Creates an address.
+    public init(hub: Int, session: String) {
+        self.hub = hub
+        self.session = session
+    }
+}
+
+/// What one hub tells another about a human-to-human session whose two sides live on
+/// different hubs (event-loop threads). Delivered by the shell through the target loop's
+/// `execute`, in order per sender.
+public enum HubMail: Hashable, Sendable {
+    /// The waiting session `session` was matched with `partner`.
+    case paired(session: String, partner: PeerAddress)
+    /// The partner of `session` said `text` (already scrubbed).
+    case relay(session: String, text: String)
+    /// The partner of `session` started or stopped typing.
+    case typing(session: String, on: Bool)
+    /// The partner of `session` left.
+    case partnerLeft(session: String)
+}

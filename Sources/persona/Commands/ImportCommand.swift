@@ -1,0 +1,55 @@
+import CLI
+import Diagnostics
+import Engines
+import Foundation
+
+/// `persona import`: converts bots written for other engines into personality files.
+enum ImportCommand {
+    /// The command's declaration (a group: one subcommand per source format).
+    static let command = Command(
+        name: "import",
+        abstract: "Convert bots from other formats into personality YAML.",
+        subcommands: [rivescript])
+
+    /// `persona import rivescript FILE.rive... [-o out.yaml]`.
+    static let rivescript = Command(
+        name: "rivescript",
+        abstract: "Convert RiveScript (.rive) files into one script personality.",
+        discussion: """
+            The id comes from the first file's name (or --id). Anything RiveScript can do that the \
+            script format cannot (object macros, the begin block, globals) is reported on stderr \
+            as file:line: warning, never dropped silently.
+            """,
+        arguments: [Argument("files", .oneOrMore, help: "The .rive files, loaded as one bot.")],
+        options: [
+            .option(
+                "output", short: "o", valueName: "path",
+                help: "Write the YAML here instead of standard output."),
+            .option("id", help: "The personality id (default: from the first file's name)."),
+        ],
+        run: runRiveScript)
+
+    /// Reads, converts, writes, and reports warnings.
+    static func runRiveScript(_ values: ParsedValues, _ context: CommandContext) async throws {
+        var sources: [RiveScriptImporter.Source] = []
+        for path in values.strings("files") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure("cannot read '\(path)'")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CommandFailure("'\(path)' is not UTF-8 text")
+            }
+            sources.append(RiveScriptImporter.Source(name: path, text: text))
+        }
+        let output = RiveScriptImporter().convert(sources, id: values.stringIfPresent("id"))
+        for warning in output.warnings { context.stderr.writeLine(warning.description) }
+        if let path = values.stringIfPresent("output") {
+            guard FileManager.default.createFile(atPath: path, contents: Data(output.text.utf8)) else {
+                throw CommandFailure("cannot write '\(path)'")
+            }
+            context.stderr.writeLine("wrote \(path) (\(output.warnings.count) warning(s))")
+        } else {
+            context.stdout.write(output.text)
+        }
+    }
+}
