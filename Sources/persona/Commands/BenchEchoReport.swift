@@ -43,6 +43,10 @@ struct BenchEchoReport: Sendable {
         lines.append(
             "round trip   p50 \(ms(roundTrips.value(atQuantile: 0.5))) ms  p90 \(ms(roundTrips.value(atQuantile: 0.9))) ms"
                 + "  p99 \(ms(roundTrips.value(atQuantile: 0.99))) ms  max \(ms(roundTrips.maximum)) ms")
+        if let cpu = serverCPUSeconds, let perMessage = serverMicrosecondsPerMessage {
+            lines.append(
+                "server CPU   \(String(format: "%.2f", cpu)) s, \(String(format: "%.2f", perMessage)) µs per message")
+        }
         lines.append(
             "errors       \(errors)"
                 + (errorSamples.isEmpty ? "" : "  e.g. " + errorSamples.joined(separator: "; ")))
