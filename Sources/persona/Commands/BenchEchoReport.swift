@@ -45,7 +45,8 @@ struct BenchEchoReport: Sendable {
                 + "  p99 \(ms(roundTrips.value(atQuantile: 0.99))) ms  max \(ms(roundTrips.maximum)) ms")
         if let cpu = serverCPUSeconds, let perMessage = serverMicrosecondsPerMessage {
             lines.append(
-                "server CPU   \(String(format: "%.2f", cpu)) s, \(String(format: "%.2f", perMessage)) µs per message")
+                "server CPU   \(String(format: "%.2f", cpu)) s, \(String(format: "%.2f", perMessage)) µs per message"
+            )
         }
         lines.append(
             "errors       \(errors)"
