@@ -32,8 +32,8 @@ extension ServeCommand {
             "admin-host", type: .string, default: "127.0.0.1", environment: "PERSONA_ADMIN_HOST",
             help: "Address of the admin API listener (keep it on loopback)."),
         .option(
-            "admin-port", type: .int(0...65535), default: "8081", environment: "PERSONA_ADMIN_PORT",
-            help: "Port of the admin API listener; 0 picks a free port."),
+            "admin-port", type: .int(0...65535), environment: "PERSONA_ADMIN_PORT",
+            help: "Port of the admin API listener (default: 8081; a free port when --port is 0)."),
         .option(
             "data-dir", type: .string, default: "data", environment: "PERSONA_DATA_DIR",
             help: "Data directory; the admin token is generated into <data-dir>/admin-token (mode 0600)."),
@@ -56,7 +56,9 @@ extension ServeCommand {
     static func operationsOptions(_ values: ParsedValues) throws -> OperationsOptions {
         var options = OperationsOptions()
         options.adminHost = try values.string("admin-host")
-        options.adminPort = try values.int("admin-port")
+        // An ephemeral public port (tests, several servers on one machine) gets an ephemeral
+        // admin port too, so two such servers never collide on 8081.
+        options.adminPort = try values.intIfPresent("admin-port") ?? (try values.int("port") == 0 ? 0 : 8081)
         options.dataDirectory = try values.string("data-dir")
         options.adminToken = values.stringIfPresent("admin-token")
         options.watch = values.flag("watch")
