@@ -137,4 +137,17 @@ struct ChatLiveTests {
             lines == ["ok past the drain deadline the reply was cut, the session ended shutdown, close 1001"])
         #expect(server.stop() == 0)
     }
+
+    /// `--max-message-bytes 65536` makes the core's per-connection outbound bound 192 KiB, so a
+    /// client that stops reading reaches it within a second.
+    @Test("a client that stops reading is cut off at the outbound bound and never stalls a polite one")
+    func slowClient() throws {
+        let (lines, _) = try runChatScenario("slow_client", serverArguments: ["--max-message-bytes", "65536"])
+        #expect(
+            lines == [
+                "ok the slow client holds 16 sessions and stops reading",
+                "ok the slow client was disconnected once its queue passed the bound",
+                "ok the polite client was answered promptly throughout",
+            ])
+    }
 }

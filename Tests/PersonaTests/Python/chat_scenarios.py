@@ -352,9 +352,89 @@ async def drain_cut(url, pid):
     print("ok past the drain deadline the reply was cut, the session ended shutdown, close 1001")
 
 
+async def slow_client(url, _pid):
+    """A client that stops reading is cut off once its queue passes the bound; others never stall.
+
+    The slow client is a raw socket with a tiny receive buffer that never reads after its
+    sessions started, so the server's writes back up into its own per-connection queue.
+    """
+    import base64
+    import socket
+    import struct
+    import time
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect((parsed.hostname, parsed.port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    raw.sendall((f"GET {parsed.path} HTTP/1.1\r\nHost: {parsed.netloc}\r\nUpgrade: websocket\r\n"
+                 f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    buffer = b""
+    while b"\r\n\r\n" not in buffer:
+        buffer += raw.recv(4096)
+    assert buffer.startswith(b"HTTP/1.1 101"), buffer
+    buffer = buffer.split(b"\r\n\r\n", 1)[1]
+
+    def frame(text):
+        payload = text.encode()
+        mask = os.urandom(4)
+        head = bytes([0x81]) + (bytes([0x80 | len(payload)]) if len(payload) < 126
+                                else bytes([0x80 | 126]) + struct.pack(">H", len(payload)))
+        return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+    def frames():
+        nonlocal buffer
+        while True:
+            while len(buffer) < 2 or len(buffer) < 2 + (buffer[1] & 0x7F if buffer[1] & 0x7F < 126 else 2):
+                buffer += raw.recv(4096)
+            length, offset = buffer[1] & 0x7F, 2
+            if length == 126:
+                length, offset = struct.unpack(">H", buffer[2:4])[0], 4
+            while len(buffer) < offset + length:
+                buffer += raw.recv(4096)
+            payload, buffer = buffer[offset:offset + length], buffer[offset + length:]
+            yield json.loads(payload)
+
+    sessions = []
+    for n in range(16):
+        raw.sendall(frame(json.dumps({"type": "start", "personality": "parrot"})))
+    for message in frames():
+        if message["type"] == "session_started":
+            sessions.append(message["session"])
+            if len(sessions) == 16:
+                break
+    print("ok the slow client holds 16 sessions and stops reading")
+
+    polite = await Client.open(url)
+    session = (await polite.start(personality="parrot"))["session"]
+    words = " ".join(["a"] * 95)
+    deadline = time.monotonic() + 20
+    cut_off = False
+    turn = 0
+    loop = asyncio.get_running_loop()
+    while time.monotonic() < deadline and not cut_off:
+        try:
+            for s in sessions:
+                await loop.run_in_executor(None, raw.sendall,
+                                           frame(json.dumps({"type": "message", "session": s, "text": words, "id": "x"})))
+        except (BrokenPipeError, ConnectionResetError):
+            cut_off = True
+        turn += 1
+        started = time.monotonic()
+        _, text, _ = await polite.say(session, f"i am turn{turn}", f"t{turn}")
+        assert text == f"hello turn{turn}", text
+        assert time.monotonic() - started < 2, "the polite client stalled behind the slow one"
+    assert cut_off, "the slow client was never cut off"
+    print("ok the slow client was disconnected once its queue passed the bound")
+    print("ok the polite client was answered promptly throughout")
+    await polite.close()
+
+
 SCENARIOS = {f.__name__: f for f in (
     direct, matched, partner_leaves, fallback, response_limit, cancel, queued, bad_input, flood,
-    isolation, drain, drain_cut)}
+    isolation, drain, drain_cut, slow_client)}
 
 if __name__ == "__main__":
     name, url = sys.argv[1], sys.argv[2]
