@@ -106,7 +106,9 @@ struct BenchChatReport: Sendable {
         if let rss = serverRSSAtEndKiB { object.append(("server_rss_kib_at_end", .integer(Int64(rss)))) }
         if let cpu = serverCPUSeconds {
             object.append(("server_cpu_seconds", .double(cpu)))
-            if tokens > 0 { object.append(("server_cpu_microseconds_per_token", .double(cpu * 1e6 / Double(tokens)))) }
+            if tokens > 0 {
+                object.append(("server_cpu_microseconds_per_token", .double(cpu * 1e6 / Double(tokens))))
+            }
         }
         return JSONValue.object(JSONObject(object)).serialized()
     }
