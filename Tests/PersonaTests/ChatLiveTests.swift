@@ -142,12 +142,20 @@ struct ChatLiveTests {
     /// client that stops reading reaches it within a second.
     @Test("a client that stops reading is cut off at the outbound bound and never stalls a polite one")
     func slowClient() throws {
-        let (lines, _) = try runChatScenario("slow_client", serverArguments: ["--max-message-bytes", "65536"])
+        let (lines, _) = try runChatScenario(
+            "slow_client", serverArguments: ["--max-message-bytes", "65536"])
         #expect(
             lines == [
                 "ok the slow client holds 16 sessions and stops reading",
                 "ok the slow client was disconnected once its queue passed the bound",
                 "ok the polite client was answered promptly throughout",
             ])
+    }
+
+    @Test("personal data is scrubbed before the engine sees it, so replies never echo it")
+    func pii() throws {
+        let (lines, _) = try runChatScenario("pii")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.hasPrefix("ok ") && $0.contains("scrubbed before the engine") })
     }
 }

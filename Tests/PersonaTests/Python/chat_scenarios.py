@@ -432,9 +432,21 @@ async def slow_client(url, _pid):
     await polite.close()
 
 
+async def pii(url, _pid):
+    """Inbound scrubbing: the engine (and so the reply) never sees the raw e-mail or card."""
+    c = await Client.open(url)
+    session = (await c.start(personality="parrot"))["session"]
+    for secret, kind in (("jack@example.com", "EMAIL"), ("4111 1111 1111 1111", "CARD")):
+        _, text, _ = await c.say(session, f"i am {secret}", kind)
+        assert secret not in text and kind in text, text
+        assert not [f for f in c.seen if secret in json.dumps(f)], "a frame carried the raw value"
+        print(f"ok {kind.lower()} scrubbed before the engine: {text!r}")
+    await c.close()
+
+
 SCENARIOS = {f.__name__: f for f in (
     direct, matched, partner_leaves, fallback, response_limit, cancel, queued, bad_input, flood,
-    isolation, drain, drain_cut, slow_client)}
+    isolation, drain, drain_cut, slow_client, pii)}
 
 if __name__ == "__main__":
     name, url = sys.argv[1], sys.argv[2]
