@@ -143,6 +143,7 @@ enum ServeCommand {
         }
         for warning in loaded.warnings { context.stderr.writeLine(warning.description) }
 
+        raiseOpenFileLimit()
         let signals = try ShutdownSignals()
         let group = try EventLoopGroup(loops: options.loops)
         let server = ChatServer(

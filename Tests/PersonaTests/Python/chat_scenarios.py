@@ -10,6 +10,7 @@ of hanging it.
 import asyncio
 import json
 import os
+import resource
 import signal
 import sys
 
@@ -285,7 +286,7 @@ async def flood(url, _pid):
             limited.append(frame)
         elif frame["type"] == "ack":
             acked += 1
-    assert limited and acked <= 4, (acked, len(limited))
+    assert limited and acked <= 5, (acked, len(limited))
     print(f"ok the flooder got {len(limited)} rate_limited errors with retry_after_ms "
           f"(first {limited[0]['retry_after_ms']} ms); {acked} messages accepted")
     for n in range(3):
@@ -425,7 +426,7 @@ async def slow_client(url, _pid):
         started = time.monotonic()
         _, text, _ = await polite.say(session, f"i am turn{turn}", f"t{turn}")
         assert text == f"hello turn{turn}", text
-        assert time.monotonic() - started < 2, "the polite client stalled behind the slow one"
+        assert time.monotonic() - started < 5, "the polite client stalled behind the slow one"
     assert cut_off, "the slow client was never cut off"
     print("ok the slow client was disconnected once its queue passed the bound")
     print("ok the polite client was answered promptly throughout")
@@ -449,6 +450,10 @@ SCENARIOS = {f.__name__: f for f in (
     isolation, drain, drain_cut, slow_client, pii)}
 
 if __name__ == "__main__":
+    # A thousand sockets need more than the 1,024 open files many systems allow by default.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
     name, url = sys.argv[1], sys.argv[2]
     pid = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     asyncio.run(SCENARIOS[name](url, pid))
