@@ -113,7 +113,9 @@ struct ChatLiveTests {
 
     @Test("1,000 concurrent sessions each receive only their own conversation")
     func isolation() throws {
-        let (lines, _) = try runChatScenario("isolation")
+        // A thousand connections from one address in a second: the per-IP connection rate is
+        // off here (its own test is below).
+        let (lines, _) = try runChatScenario("isolation", serverArguments: ["--connection-rate", "off"])
         #expect(lines == ["ok 1000 concurrent sessions each got only their own replies (2000 turns)"])
     }
 
@@ -157,5 +159,16 @@ struct ChatLiveTests {
         let (lines, _) = try runChatScenario("pii")
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { $0.hasPrefix("ok ") && $0.contains("scrubbed before the engine") })
+    }
+
+    @Test("an address opening connections too fast gets 429 with Retry-After; others are unaffected")
+    func connectionFlood() throws {
+        let (lines, _) = try runChatScenario(
+            "connection_flood", serverArguments: ["--connection-rate", "1/min", "--connection-burst", "3"])
+        #expect(
+            lines == [
+                "ok one address opened 3 connections back to back; 3 more were refused 429 with Retry-After",
+                "ok another address connects and chats as usual",
+            ])
     }
 }

@@ -76,7 +76,11 @@ public final class ChatServer: Sendable {
         for _ in shells { ready.wait() }
         self.shells = shells
         var router = HTTPRouter()
-        router.webSocket(ProtocolVersion.path) { _ in ChatSocketHandler(shells: table) }
+        let admission = configuration.connectionRateLimit.map(ConnectionAdmission.init)
+        router.get(ProtocolVersion.path) { request in
+            if let refusal = admission?.refusal(for: request) { return .response(refusal) }
+            return .webSocket(WebSocketUpgrade { ChatSocketHandler(shells: table) })
+        }
         routes(&router)
         http = HTTPServer(configuration: configuration.http, router: router, group: group)
     }

@@ -445,9 +445,34 @@ async def pii(url, _pid):
     await c.close()
 
 
+async def connection_flood(url, _pid):
+    """Opening connections too fast from one IP gets 429 + Retry-After; other IPs are unaffected.
+
+    The server runs with --connection-rate 1/min --connection-burst 3.
+    """
+    opened, refused = [], []
+    for _ in range(6):
+        try:
+            opened.append(await Client.open(url, source="127.0.0.4"))
+        except websockets.InvalidStatus as error:
+            assert error.response.status_code == 429, error
+            retry_after = int(error.response.headers["Retry-After"])
+            assert 0 < retry_after <= 60, retry_after
+            refused.append(retry_after)
+    print(f"ok one address opened {len(opened)} connections back to back; "
+          f"{len(refused)} more were refused 429 with Retry-After")
+    other = await Client.open(url, source="127.0.0.5")
+    session = (await other.start(personality="parrot"))["session"]
+    _, text, _ = await other.say(session, "i am unaffected", "u1")
+    assert text == "hello unaffected", text
+    print("ok another address connects and chats as usual")
+    for client in opened + [other]:
+        await client.close()
+
+
 SCENARIOS = {f.__name__: f for f in (
     direct, matched, partner_leaves, fallback, response_limit, cancel, queued, bad_input, flood,
-    isolation, drain, drain_cut, slow_client, pii)}
+    isolation, drain, drain_cut, slow_client, pii, connection_flood)}
 
 if __name__ == "__main__":
     # A thousand sockets need more than the 1,024 open files many systems allow by default.
