@@ -122,6 +122,21 @@ public final class ChatServer: Sendable {
         return http.shutdown(gracePeriod: configuration.closeGrace) && complete
     }
 
+    /// Swaps the registry on every hub (a reload): new sessions start on `snapshot` at once; a
+    /// session streaming a reply finishes it on the version it started with (see
+    /// `ChatHub.registryReplaced`). Returns once every hub has the new snapshot.
+    public func replaceRegistry(with snapshot: RegistrySnapshot) {
+        let done = DispatchSemaphore(value: 0)
+        for shell in shells {
+            shell.loop.execute {
+                let value = shell.value
+                value.perform(value.hub.registryReplaced(snapshot))
+                done.signal()
+            }
+        }
+        for _ in shells { done.wait() }
+    }
+
     /// Live sessions and connections across hubs, plus summed counters; waits for each loop.
     public func statistics() -> ChatServerStatistics {
         let total = Mutex(ChatServerStatistics())
