@@ -141,6 +141,20 @@ struct HTTPServerTests {
         #expect(client.receiveUntilClose().isEmpty)
     }
 
+    @Test("does not run a request pipelined behind one that asked to close")
+    func nothingAfterClose() throws {
+        let server = try TestServer()
+        let client = server.client()
+        client.send(
+            "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n"
+        )
+        let reader = ResponseReader(client)
+        #expect(reader.next()?.headers["Connection"] == "close")
+        #expect(reader.next() == nil)
+        #expect(server.helloServed.wait())
+        #expect(!server.helloServed.wait(seconds: 0))  // the handler ran once, not twice
+    }
+
     @Test("closes after a request that asks for Connection: close")
     func connectionClose() throws {
         let server = try TestServer()

@@ -75,7 +75,7 @@ final class FloodHandler: WebSocketHandler {
     func webSocketDidClose(_ socket: WebSocketHandle, closure: WebSocketClosure) { log.append(closure) }
     private func pump(_ socket: WebSocketHandle) {
         guard socket.isOpen else { return }
-        for _ in 0..<16 { socket.send(binary: [UInt8](repeating: 7, count: 64 * 1024)) }
+        socket.send(binary: [UInt8](repeating: 7, count: 64 * 1024))
         socket.eventLoop.executeOnLoop { [self] in self.pump(socket) }
     }
 }

@@ -27,6 +27,14 @@ struct ServeLiveTests {
         #expect(String(decoding: client.receiveUntilClose(), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
     }
 
+    @Test("fails with a message naming the address when the port is taken")
+    func portInUse() throws {
+        let first = try ServeProcess()
+        let result = try ProcessResult.persona(["serve", "--port", String(first.port)])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(first.port)"))
+    }
+
     @Test("drains on SIGTERM: an open WebSocket gets 1001 and the process exits 0")
     func gracefulSIGTERM() throws {
         let server = try ServeProcess()

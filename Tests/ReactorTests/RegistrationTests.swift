@@ -1,8 +1,10 @@
+import Testing
+
+@testable import Reactor
+
 #if canImport(Glibc)
     import Glibc
 #endif
-@testable import Reactor
-import Testing
 
 /// Counts readiness callbacks.
 final class CountingSelectable: Selectable {
@@ -21,7 +23,9 @@ struct RegistrationTests {
         #expect(unpackedID == id)
     }
 
-    @Test("a re-registered fd number gets a new id: stale user data no longer resolves, and only the new owner hears events")
+    @Test(
+        "a re-registered fd number gets a new id: stale user data no longer resolves, and only the new owner hears events"
+    )
     func fdReuse() throws {
         let group = try EventLoopGroup(loops: 1)
         defer { group.shutdown() }
@@ -55,6 +59,9 @@ struct RegistrationTests {
             }
         }
         #expect(done.wait())
-        #expect(outcome.value == ["staleResolves": false, "freshResolves": true, "oldHeard": false, "newHeard": true])
+        #expect(
+            outcome.value == [
+                "staleResolves": false, "freshResolves": true, "oldHeard": false, "newHeard": true,
+            ])
     }
 }

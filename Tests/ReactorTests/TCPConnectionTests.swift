@@ -231,3 +231,21 @@ extension EventLoop {
         executeOnLoop { self.executeOnLoop(body) }
     }
 }
+
+@Suite("TCPServer binding")
+struct TCPServerBindingTests {
+    @Test(
+        "refuses a port another server already listens on, for one loop and for several", arguments: [1, 2])
+    func portInUse(loops: Int) throws {
+        let group = try EventLoopGroup(loops: 2)
+        defer { group.shutdown() }
+        let first = try TCPServer(address: try SocketAddress(host: "127.0.0.1", port: 0), group: group) { _ in
+        }
+        defer { first.stopAccepting() }
+        let other = try EventLoopGroup(loops: loops)
+        defer { other.shutdown() }
+        #expect(throws: SystemError.self) {
+            _ = try TCPServer(address: first.localAddress, group: other) { _ in }
+        }
+    }
+}

@@ -103,6 +103,11 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
                 currentHead = nil
                 currentBody = []
                 dispatch(head, body: body)
+                if let last = slots.last, !last.keepAlive {
+                    // RFC 9112 §9.6: nothing after a request that closes the connection is
+                    // processed, even if the client already pipelined it.
+                    stopped = true
+                }
             }
         }
         if !stopped, !tcp.isReadingEnabled, slots.count < configuration.maxPipelinedRequests,

@@ -19,6 +19,7 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
     private var timer: TimerID?
     private var timerDeadline: MonotonicInstant?
     private var closedReported = false
+    private let maxOutboundBytes: Int
 
     init(
         tcp: TCPConnection, loopState: LoopState, configuration: WebSocketConfiguration,
@@ -27,6 +28,7 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         self.tcp = tcp
         self.loopState = loopState
         self.handler = handler
+        self.maxOutboundBytes = configuration.maxOutboundBytes
         var machineConfiguration = WebSocketConnection<MonotonicInstant>.Configuration(
             frameLimits: .init(
                 maxFrameSize: configuration.maxFrameSize, maxMessageSize: configuration.maxMessageSize),
@@ -111,8 +113,8 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
                 reportClosed(closure)
             }
         }
-        if wrote, tcp.isWritePending {
-            // Only a backed-up socket can overflow; skip the check on the fast path.
+        if wrote, tcp.bufferedByteCount > maxOutboundBytes {
+            // One integer compare on the fast path; the machine decides what an overflow means.
             let overflow = machine.outboundBufferedBytesChanged(tcp.bufferedByteCount, now: tcp.loop.now())
             if !overflow.isEmpty { perform(overflow) }
         }

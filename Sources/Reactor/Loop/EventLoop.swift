@@ -245,7 +245,9 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Asks the loop to stop after its current iteration. Registered descriptors are then closed
-    /// abruptly: graceful draining is the server's job, done before it stops the loop.
+    /// abruptly: graceful draining is the server's job, done before it stops the loop. Tasks
+    /// queued before the stop still run; tasks submitted after the loop's thread has finished are
+    /// dropped (there is no thread left to run them).
     public func stop() {
         execute { [self] in self.running = false }
     }

@@ -47,6 +47,17 @@ public final class TCPListener: Selectable, DeferredClose {
         return (fd, Socket.localAddress(fd) ?? address)
     }
 
+    /// Binds (without listening, without `SO_REUSEPORT`) to prove `address` is free, and
+    /// returns it with the real port; the socket is closed again. `EADDRINUSE` if another
+    /// socket — any process's, reuse-port or not — holds the port.
+    package static func probe(_ address: SocketAddress) throws(SystemError) -> SocketAddress {
+        let fd = try Socket.makeTCP(family: address.family)
+        defer { Syscall.close(fd) }
+        try Socket.setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "setsockopt(SO_REUSEADDR)")
+        try Socket.bind(fd, to: address)
+        return Socket.localAddress(fd) ?? address
+    }
+
     init(fd: Int32, address: SocketAddress, loop: EventLoop) {
         self.fd = fd
         self.localAddress = address

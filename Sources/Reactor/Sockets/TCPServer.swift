@@ -25,11 +25,19 @@ public final class TCPServer: Sendable {
     ) throws(SystemError) {
         var sockets: [(fd: Int32, address: SocketAddress)] = []
         do {
-            let first = try TCPListener.bindSocket(address: address, reusePort: true, backlog: backlog)
-            sockets.append(first)
-            for _ in group.loops.dropFirst() {
+            if group.loops.count == 1 {
                 sockets.append(
-                    try TCPListener.bindSocket(address: first.address, reusePort: true, backlog: backlog))
+                    try TCPListener.bindSocket(address: address, reusePort: false, backlog: backlog))
+            } else {
+                // SO_REUSEPORT lets *any* process of the same user join the port, so a second
+                // server started on a busy port would silently take half its connections. A plain
+                // bind first proves the port free (and picks it, for port 0); the group then binds
+                // to it. The window between the probe and the group's bind is a few syscalls.
+                let free = try TCPListener.probe(address)
+                for _ in group.loops {
+                    sockets.append(
+                        try TCPListener.bindSocket(address: free, reusePort: true, backlog: backlog))
+                }
             }
         } catch {
             for socket in sockets { Syscall.close(socket.fd) }

@@ -43,6 +43,11 @@ struct BenchEchoReport: Sendable {
         lines.append(
             "round trip   p50 \(ms(roundTrips.value(atQuantile: 0.5))) ms  p90 \(ms(roundTrips.value(atQuantile: 0.9))) ms"
                 + "  p99 \(ms(roundTrips.value(atQuantile: 0.99))) ms  max \(ms(roundTrips.maximum)) ms")
+        if let cpu = serverCPUSeconds, let perMessage = serverMicrosecondsPerMessage {
+            lines.append(
+                "server CPU   \(String(format: "%.2f", cpu)) s, \(String(format: "%.2f", perMessage)) µs per message"
+            )
+        }
         lines.append(
             "errors       \(errors)"
                 + (errorSamples.isEmpty ? "" : "  e.g. " + errorSamples.joined(separator: "; ")))
@@ -101,7 +106,9 @@ struct BenchEchoReport: Sendable {
         else { return nil }
         // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
+            return nil
+        }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
