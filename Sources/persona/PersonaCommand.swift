@@ -40,6 +40,7 @@ enum PersonaCommand {
     /// Every top-level subcommand, one per line, alphabetical.
     static let subcommands: [Command] = [
         BenchCommand.command,
+        ChatCommand.command,
         ExplainCommand.command,
         ImportCommand.command,
         ListCommand.command,

@@ -14,7 +14,12 @@ final class ServeProcess {
     init(_ arguments: [String] = [], environment: [String: String]? = nil, portFlag: Bool = true) throws {
         process.executableURL = PersonaBinary.url
         process.arguments = ["serve"] + (portFlag ? ["--port", "0"] : []) + arguments
-        if let environment { process.environment = environment }
+        // The shipped personalities, wherever the test runner's working directory is.
+        var chosen = environment ?? ProcessInfo.processInfo.environment
+        chosen["PERSONA_PERSONALITIES"] =
+            chosen["PERSONA_PERSONALITIES"]
+            ?? PersonaBinary.packageRoot.appendingPathComponent("Personalities").path
+        process.environment = chosen
         process.standardOutput = output
         process.standardError = errors
         try process.run()
@@ -31,6 +36,11 @@ final class ServeProcess {
     struct ServeProcessError: Error, CustomStringConvertible {
         var message: String
         var description: String { message }
+    }
+
+    /// The next line the server printed on stdout (nil at EOF).
+    func nextLine() -> String? {
+        Self.firstLine(of: output.fileHandleForReading)
     }
 
     /// Reads one line byte by byte (the pipe stays usable; bounded by the child's own exit).

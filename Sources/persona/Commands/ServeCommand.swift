@@ -1,11 +1,18 @@
 import CLI
+import Diagnostics
 import HTTPServer
+import PersonaRuntime
+import PersonaServer
+import Personality
+import Policies
 import Reactor
 
-/// `persona serve`: runs the HTTP/WebSocket server until SIGINT or SIGTERM, then drains.
+/// `persona serve`: loads the personalities, runs the chat server (`/v1/ws`) beside `/health`
+/// and `/v1/echo` until SIGINT or SIGTERM, then drains.
 ///
 /// The first line on stdout is `persona listening on http://HOST:PORT`, with the real port
-/// when `--port 0` asked for an ephemeral one, so scripts and tests can read where to connect.
+/// when `--port 0` asked for an ephemeral one, so scripts and tests can read where to connect;
+/// the second says what was loaded.
 enum ServeCommand {
     /// Everything `serve` needs, independent of how it was parsed.
     struct Options: Sendable {
@@ -21,6 +28,18 @@ enum ServeCommand {
         var drainTimeout: Duration = .seconds(10)
         /// Time a client has to send a complete request head (408 after).
         var headerReadTimeout: Duration = .seconds(10)
+        /// Where the personalities and rule files are.
+        var personalities = "Personalities"
+        /// A file read as `limits.yaml` instead of the directory's own.
+        var limits: String?
+        /// A file read as `routing.yaml` instead of the directory's own.
+        var routing: String?
+        /// Replaces routing.yaml's matchmaking timeout.
+        var matchmakingTimeout: Duration?
+        /// How long streaming replies may finish after SIGINT/SIGTERM.
+        var drainDeadline: Duration = .seconds(5)
+        /// New chat connections per peer IP; nil = unlimited.
+        var connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
     }
 
     /// The command's declaration.
@@ -28,9 +47,12 @@ enum ServeCommand {
         name: "serve",
         abstract: "Run the HTTP and WebSocket server.",
         discussion: """
-            Prints `persona listening on http://HOST:PORT` as its first line, then serves until \
-            SIGINT or SIGTERM, when it stops accepting, lets requests in flight finish and \
-            closes WebSocket connections with 1001 before exiting.
+            Loads the personalities (start-up fails with every diagnostic when they do not \
+            validate), prints `persona listening on http://HOST:PORT` as its first line and what \
+            it loaded as the second, then serves the chat protocol on /v1/ws, /health and \
+            /v1/echo until SIGINT or SIGTERM. Then it drains: no new sessions; streaming replies \
+            get --drain-deadline seconds to finish; sessions end with `shutdown` and clients get \
+            close code 1001; the listener stops and remaining connections get --drain-timeout.
             """,
         options: [
             .option(
@@ -49,6 +71,32 @@ enum ServeCommand {
                 "drain-timeout", type: .double(0...3600), default: "10",
                 help: "Seconds a graceful shutdown waits for connections to finish."),
             .option(
+                "personalities", type: .string, default: "Personalities",
+                environment: "PERSONA_PERSONALITIES",
+                help: "Directory of personality files, limits.yaml and routing.yaml."),
+            .option(
+                "limits", type: .string, environment: "PERSONA_LIMITS",
+                help: "A file used as limits.yaml instead of the directory's own."),
+            .option(
+                "routing", type: .string, environment: "PERSONA_ROUTING",
+                help: "A file used as routing.yaml instead of the directory's own."),
+            .option(
+                "matchmaking-timeout", type: .double(0...3600), environment: "PERSONA_MATCHMAKING_TIMEOUT",
+                help:
+                    "Seconds a random chat waits for a human before a bot takes it (overrides routing.yaml)."),
+            .option(
+                "drain-deadline", type: .double(0...3600), default: "5",
+                environment: "PERSONA_DRAIN_DEADLINE",
+                help: "Seconds streaming replies may finish after SIGINT/SIGTERM before sessions end."),
+            .option(
+                "connection-rate", type: .string, default: "20/s", environment: "PERSONA_CONNECTION_RATE",
+                help: "New chat connections per client IP (429 beyond), e.g. 20/s or 600/min; 'off' for none."
+            ),
+            .option(
+                "connection-burst", type: .int(0...100_000), default: "40",
+                environment: "PERSONA_CONNECTION_BURST",
+                help: "Chat connections a client IP may open back to back before --connection-rate applies."),
+            .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
         ],
@@ -63,15 +111,31 @@ enum ServeCommand {
         options.maxMessageBytes = try values.int("max-message-bytes")
         options.drainTimeout = .milliseconds(Int64(try values.double("drain-timeout") * 1000))
         options.headerReadTimeout = .milliseconds(Int64(try values.double("header-read-timeout") * 1000))
+        options.personalities = try values.string("personalities")
+        options.limits = values.stringIfPresent("limits")
+        options.routing = values.stringIfPresent("routing")
+        if let seconds = try values.doubleIfPresent("matchmaking-timeout") {
+            options.matchmakingTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        options.drainDeadline = .milliseconds(Int64(try values.double("drain-deadline") * 1000))
+        let connectionRate = try values.string("connection-rate")
+        if connectionRate == "off" {
+            options.connectionRateLimit = nil
+        } else {
+            do {
+                options.connectionRateLimit = ConnectionRateLimitConfiguration(
+                    rate: try Rate(parsing: connectionRate), burst: try values.int("connection-burst"))
+            } catch {
+                throw UsageError.invalid("--connection-rate: \(error)")
+            }
+        }
         try await serve(options, context)
     }
 
-    /// The routes of the server. Later issues add the chat endpoints here.
-    static func router() -> HTTPRouter {
-        var router = HTTPRouter()
+    /// The routes beside the chat endpoint.
+    static func addRoutes(_ router: inout HTTPRouter) {
         router.get("/health") { _ in .response(.json(#"{"status":"ok"}"#)) }
         router.webSocket("/v1/echo") { _ in WebSocketEchoHandler() }
-        return router
     }
 
     /// Binds, prints the address, serves until a signal, drains.
@@ -88,9 +152,27 @@ enum ServeCommand {
         configuration.webSocket.maxFrameSize = options.maxMessageBytes
         configuration.webSocket.maxOutboundBytes = options.maxMessageBytes * 2 + 64 * 1024
 
+        let loaded: RegistryLoader.Loaded
+        do {
+            loaded = try RegistryLoader(
+                personalities: options.personalities, limitsOverride: options.limits,
+                routingOverride: options.routing, matchmakingTimeout: options.matchmakingTimeout
+            ).load()
+        } catch {
+            for diagnostic in error.diagnostics { context.stderr.writeLine(diagnostic.description) }
+            throw CommandFailure(
+                "the personalities in '\(options.personalities)' did not validate; not starting")
+        }
+        for warning in loaded.warnings { context.stderr.writeLine(warning.description) }
+
+        raiseOpenFileLimit()
         let signals = try ShutdownSignals()
         let group = try EventLoopGroup(loops: options.loops)
-        let server = HTTPServer(configuration: configuration, router: router(), group: group)
+        let server = ChatServer(
+            configuration: ChatServerConfiguration(
+                http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
+                connectionRateLimit: options.connectionRateLimit),
+            snapshot: loaded.snapshot, group: group, routes: addRoutes)
         let bound: SocketAddress
         do {
             bound = try server.start(at: address)
@@ -98,10 +180,22 @@ enum ServeCommand {
             group.shutdown()
             throw CommandFailure("cannot listen on \(address): \(error)")
         }
+        let snapshot = loaded.snapshot
         context.stdout.writeLine("persona listening on http://\(bound)")
+        let count = snapshot.personalities.count
+        context.stdout.writeLine(
+            "loaded \(count) \(count == 1 ? "personality" : "personalities") from \(options.personalities) "
+                + "(registry version \(snapshot.version), matchmaking timeout \(snapshot.routing.matchmakingTimeout)); "
+                + "chat on ws://\(bound)/v1/ws")
         let signal = await signals.next()
-        context.stderr.writeLine("persona: \(signal), draining connections")
-        let clean = server.shutdown(gracePeriod: options.drainTimeout)
+        context.stderr.writeLine(
+            "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
+        let clean = server.shutdown()
+        let stats = server.statistics()
+        context.stderr.writeLine(
+            "persona: drained; \(stats.counters.connectionsOpened) chat connections, "
+                + "\(stats.counters.sessionsStarted.values.reduce(0, +)) sessions, \(stats.counters.tokensOut) tokens served"
+        )
         group.shutdown()
         if !clean { context.stderr.writeLine("persona: drain timed out, remaining connections were closed") }
     }

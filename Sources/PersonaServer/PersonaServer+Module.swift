@@ -1,2 +1,0 @@
-// Placeholder so the module builds before its first real file lands; delete it then.
-enum PersonaServerModulePlaceholder {}

@@ -1,0 +1,36 @@
+import HTTPServer
+import PersonaRuntime
+import Policies
+
+/// How `persona serve` runs the chat endpoint, beyond what the registry says.
+public struct ChatServerConfiguration: Sendable {
+    /// The HTTP/WebSocket core's limits. Its WebSocket `maxOutboundBytes` is the hard bound
+    /// on a slow client's queue (see ``ChatServer``).
+    public var http: HTTPServerConfiguration
+    /// The hub settings shared by every loop's hub (`hubIndex` is set per loop).
+    public var hub: ChatHubConfiguration
+    /// How long streaming replies may keep going after SIGINT/SIGTERM (`drain_deadline`)
+    /// before their sessions end with `shutdown`. Default 5 s.
+    public var drainDeadline: Duration
+    /// After the hubs drained, how long connections get to finish their close handshakes
+    /// before they are dropped (`close_grace`). Default 2 s.
+    public var closeGrace: Duration
+    /// New chat connections allowed per peer IP (IPv6: per /64), answered 429 with
+    /// `Retry-After` beyond it; `nil` turns the limit off (`connection_rate_limit`). Default
+    /// 20/s with a burst of 40.
+    public var connectionRateLimit: ConnectionRateLimitConfiguration?
+
+    /// Creates a configuration with the documented defaults.
+    public init(
+        http: HTTPServerConfiguration = HTTPServerConfiguration(),
+        hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
+        closeGrace: Duration = .seconds(2),
+        connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
+    ) {
+        self.http = http
+        self.hub = hub
+        self.drainDeadline = drainDeadline
+        self.closeGrace = closeGrace
+        self.connectionRateLimit = connectionRateLimit
+    }
+}

@@ -1,0 +1,131 @@
+import ChatProtocol
+import HTTPServer
+import PersonaRuntime
+import Policies
+import Reactor
+import WebSocket
+
+/// One event loop's chat shell: owns that loop's ``ChatHub`` and carries out the actions it
+/// returns — frames onto sockets, loop timers, closes, mail to other loops' hubs. Confined to
+/// its loop; every method runs there.
+///
+/// The hub never sees a socket and the shell never decides anything: this split is what lets
+/// the runtime's tests drive every chat flow with a manual clock while this file stays a
+/// dumb, auditable translation layer.
+final class HubShell {
+    let index: Int
+    let loop: EventLoop
+    let hub: ChatHub
+    /// Every shell of the server, by loop index, for mail (set once, right after creation).
+    var peers: [LoopBound<HubShell>] = []
+    /// Called once when the hub reports ``HubAction/drained``.
+    var onDrained: (() -> Void)?
+
+    private var sockets: [ConnectionID: WebSocketHandle] = [:]
+    private var nextConnection: UInt64 = 0
+    private var timers: [TimerToken: TimerID] = [:]
+    private var scratch: [UInt8] = []
+    private(set) var drained = false
+
+    init(index: Int, loop: EventLoop, hub: ChatHub) {
+        self.index = index
+        self.loop = loop
+        self.hub = hub
+        scratch.reserveCapacity(512)
+        hub.asyncActions = { [unowned self] actions in self.perform(actions) }
+    }
+
+    // MARK: Socket events
+
+    /// A WebSocket opened on this loop: gives it a connection id and lets the hub greet it.
+    func opened(_ socket: WebSocketHandle) -> ConnectionID {
+        nextConnection += 1
+        let id = ConnectionID(nextConnection)
+        sockets[id] = socket
+        // The per-client key is the peer's IP (port excluded): every connection from one host
+        // shares the client rate limit and daily quota.
+        let key = socket.remoteAddress?.host ?? "unknown"
+        perform(hub.connectionOpened(id, client: ClientIdentity(key: key)))
+        return id
+    }
+
+    /// A complete text message arrived.
+    func received(_ text: String, on id: ConnectionID) {
+        var text = text
+        let actions = text.withUTF8 { hub.textFrameReceived(id, $0) }
+        perform(actions)
+    }
+
+    /// The socket closed (by either side): the hub ends its sessions.
+    func closed(_ id: ConnectionID) {
+        guard sockets.removeValue(forKey: id) != nil else { return }
+        perform(hub.connectionClosed(id))
+    }
+
+    /// Graceful drain: streaming replies may run until `deadline`.
+    func drain(deadline: Duration, then done: @escaping () -> Void) {
+        onDrained = done
+        perform(hub.drain(deadline: LoopChatClock(loop: loop).now().advanced(by: deadline)))
+        if drained || hub.isDrained { finishDrain() }
+    }
+
+    // MARK: Actions
+
+    /// Carries out the hub's actions in order. Never re-enters the hub except for mail
+    /// addressed to this very hub and for timers, which run later from the loop.
+    func perform(_ actions: [HubAction]) {
+        for action in actions {
+            switch action {
+            case .send(let id, var message):
+                guard let socket = sockets[id] else { continue }
+                if case .error(let report) = message { message = .error(crossHub(report)) }
+                scratch.removeAll(keepingCapacity: true)
+                message.encode(into: &scratch)
+                socket.send(.text(String(decoding: scratch, as: UTF8.self)))
+            case .close(let id, let code, let reason):
+                sockets[id]?.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
+            case .scheduleTimer(let token, let instant):
+                timers[token] = loop.scheduleTimer(at: LoopChatClock.loopInstant(instant)) { [unowned self] in
+                    timers[token] = nil
+                    perform(hub.timerFired(token))
+                }
+            case .cancelTimer(let token):
+                if let timer = timers.removeValue(forKey: token) { _ = loop.cancelTimer(timer) }
+            case .mail(let target, let mail):
+                if target == index {
+                    // Delivered after the current batch, like cross-loop mail, so ordering is
+                    // the same whichever loop the partner happens to live on.
+                    loop.executeOnLoop { [unowned self] in perform(hub.mailReceived(mail)) }
+                } else if peers.indices.contains(target) {
+                    let peer = peers[target]
+                    peer.loop.execute { peer.value.perform(peer.value.hub.mailReceived(mail)) }
+                }
+            case .drained:
+                drained = true
+                finishDrain()
+            }
+        }
+    }
+
+    /// A connection's sessions always live on its own hub, so a session id naming another
+    /// hub (`s<k>-<n>`, k ≠ this hub) is certainly not the sender's. The hub, which knows only
+    /// its own sessions, calls it `unknown_session`; answered `not_your_session` instead, so
+    /// the answer does not depend on which loops the two clients happened to land on.
+    private func crossHub(_ report: ErrorReport) -> ErrorReport {
+        guard report.code == .unknownSession, let session = report.session, session.hasPrefix("s"),
+            let dash = session.firstIndex(of: "-"),
+            let hubIndex = Int(session[session.index(after: session.startIndex)..<dash]),
+            hubIndex != index, peers.indices.contains(hubIndex)
+        else { return report }
+        var report = report
+        report.code = .notYourSession
+        report.message = "session '\(session)' is not one of this connection's sessions"
+        return report
+    }
+
+    private func finishDrain() {
+        let done = onDrained
+        onDrained = nil
+        done?()
+    }
+}
