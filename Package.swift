@@ -95,7 +95,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
-        .testTarget(name: "ReactorTests", dependencies: ["Reactor"], swiftSettings: strictSettings),
+        .testTarget(name: "ReactorTests", dependencies: ["Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -3,7 +3,7 @@
 // `PersonaChat` is the protocol: it turns calls into JSON frames and frames into callbacks.
 // It never touches the network itself — hand it a `send(text)` function and feed it every
 // frame with `receive(text)` — so the same code runs in a browser (see `connect` below and
-// chat.html) and under Node in the project's tests. See ../PROTOCOL.md for every message type.
+// chat.html) and under Node in the project's tests. See "The chat protocol" in the README for every message type.
 
 export class PersonaChat {
   /**

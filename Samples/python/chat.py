@@ -5,7 +5,7 @@
     python3 chat.py ws://127.0.0.1:8080/v1/ws captain-redbeard "my name is Jack"
 
 Starts a session with the personality, sends one message, prints the reply token by token as
-it streams, then ends the session politely. See ../PROTOCOL.md for every message type.
+it streams, then ends the session politely. See "The chat protocol" in the README for every message type.
 """
 
 import asyncio

@@ -1,3 +1,4 @@
+import PersonaTestSupport
 import HTTP1
 import Testing
 
@@ -79,29 +80,5 @@ struct HTTP1Benchmarks {
         Benchmark.report(
             "HTTP1 encode error response + IMF-fixdate", count: rounds, unit: "responses", bytes: total,
             elapsed: elapsed)
-    }
-}
-
-/// Timing and printing for the by-hand benchmarks.
-enum Benchmark {
-    static var isEnabled: Bool {
-        guard let value = getenv("PERSONA_BENCH") else { return false }
-        return String(cString: value) == "1"
-    }
-
-    static func measure(_ body: () throws -> Void) rethrows -> Duration {
-        let clock = ContinuousClock()
-        let start = clock.now
-        try body()
-        return clock.now - start
-    }
-
-    static func report(_ name: String, count: Int, unit: String, bytes: Int, elapsed: Duration) {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let rate = Double(count) / seconds
-        let megabytes = Double(bytes) / seconds / 1e6
-        print(
-            "BENCH \(name): \(Int(rate)) \(unit)/s, \(Int(megabytes)) MB/s (\(count) \(unit) in \(seconds) s)"
-        )
     }
 }

@@ -1,3 +1,4 @@
+import PersonaTestSupport
 import HTTP1
 import HTTPServer
 import Reactor

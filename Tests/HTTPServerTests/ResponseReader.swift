@@ -1,3 +1,4 @@
+import PersonaTestSupport
 import HTTP1
 
 /// One HTTP response as the tests see it.

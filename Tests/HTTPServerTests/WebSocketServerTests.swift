@@ -1,3 +1,4 @@
+import PersonaTestSupport
 import Dispatch
 import HTTP1
 import HTTPServer

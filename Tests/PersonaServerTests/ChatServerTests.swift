@@ -3,6 +3,7 @@ import Foundation
 import PersonaRuntime
 import PersonaServer
 import PersonaTestSupport
+import Personality
 import Reactor
 import Testing
 
@@ -80,6 +81,30 @@ struct ChatServerTests {
         // `matched` counts sessions paired with a human: both sides of each of the four pairs.
         #expect(server.statistics().counters.matched == 8)
         for client in clients { client.close() }
+        #expect(server.shutdown())
+    }
+
+    @Test("replacing the registry serves new sessions from the new snapshot at once")
+    func replaceRegistry() throws {
+        let full = try RegistryLoader(personalities: fixtures).load().snapshot
+        let group = try EventLoopGroup(loops: 2)
+        defer { group.shutdown() }
+        let clients = try EventLoopGroup(loops: 1)
+        defer { clients.shutdown() }
+        let server = ChatServer(snapshot: full, group: group)
+        let port = try server.start(at: SocketAddress(host: "127.0.0.1", port: 0)).port
+        let reduced = RegistrySnapshot(
+            personalities: full.personalities.filter { $0.id != "parrot" }, limits: full.limits,
+            routing: full.routing)
+        server.replaceRegistry(with: reduced)
+        let client = try ChatTestClient(port: port, loop: clients.loops[0])
+        #expect(client.until { $0.type == "welcome" } != nil)
+        client.send(.start(StartRequest(mode: .direct(personality: "parrot"))))
+        let refused = try #require(client.until { $0.type == "error" }?.last)
+        guard case .error(let report) = refused else { return }
+        #expect(report.code == .unknownPersonality)
+        client.send(.start(StartRequest(mode: .direct(personality: "brief"))))
+        #expect(client.until { $0.type == "session_started" } != nil)
         #expect(server.shutdown())
     }
 }

@@ -113,7 +113,9 @@ struct ChatLiveTests {
 
     @Test("1,000 concurrent sessions each receive only their own conversation")
     func isolation() throws {
-        let (lines, _) = try runChatScenario("isolation")
+        // A thousand connections from one address in a second: the per-IP connection rate is
+        // off here (its own test is below).
+        let (lines, _) = try runChatScenario("isolation", serverArguments: ["--connection-rate", "off"])
         #expect(lines == ["ok 1000 concurrent sessions each got only their own replies (2000 turns)"])
     }
 
@@ -136,5 +138,37 @@ struct ChatLiveTests {
         #expect(
             lines == ["ok past the drain deadline the reply was cut, the session ended shutdown, close 1001"])
         #expect(server.stop() == 0)
+    }
+
+    /// `--max-message-bytes 65536` makes the core's per-connection outbound bound 192 KiB, so a
+    /// client that stops reading reaches it within a second.
+    @Test("a client that stops reading is cut off at the outbound bound and never stalls a polite one")
+    func slowClient() throws {
+        let (lines, _) = try runChatScenario(
+            "slow_client", serverArguments: ["--max-message-bytes", "65536"])
+        #expect(
+            lines == [
+                "ok the slow client holds 16 sessions and stops reading",
+                "ok the slow client was disconnected once its queue passed the bound",
+                "ok the polite client was answered promptly throughout",
+            ])
+    }
+
+    @Test("personal data is scrubbed before the engine sees it, so replies never echo it")
+    func pii() throws {
+        let (lines, _) = try runChatScenario("pii")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.hasPrefix("ok ") && $0.contains("scrubbed before the engine") })
+    }
+
+    @Test("an address opening connections too fast gets 429 with Retry-After; others are unaffected")
+    func connectionFlood() throws {
+        let (lines, _) = try runChatScenario(
+            "connection_flood", serverArguments: ["--connection-rate", "1/min", "--connection-burst", "3"])
+        #expect(
+            lines == [
+                "ok one address opened 3 connections back to back; 3 more were refused 429 with Retry-After",
+                "ok another address connects and chats as usual",
+            ])
     }
 }

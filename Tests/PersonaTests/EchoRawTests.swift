@@ -14,7 +14,7 @@ struct EchoRawTests {
         ] as [(String, String?, Int)])
     func badHandshake(field: String, value: String?, status: Int) throws {
         let server = try ServeProcess()
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         let answer = client.upgrade([field: value])
         #expect(answer.status == status)
         if status == 426 { #expect(answer.head.contains("Sec-WebSocket-Version: 13\r\n")) }
@@ -23,19 +23,19 @@ struct EchoRawTests {
     @Test("closes with 1002 on an unmasked client frame")
     func unmasked() throws {
         let server = try ServeProcess()
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         #expect(client.upgrade().status == 101)
         client.sendFrame(opcode: 1, Array("hi".utf8), masked: false)
-        #expect(ServeBlockingClient.closeCode(client.readFrame()) == 1002)
+        #expect(BlockingClient.closeCode(client.readFrame()) == 1002)
     }
 
     @Test("closes with 1007 on invalid UTF-8 in a text message")
     func invalidUTF8() throws {
         let server = try ServeProcess()
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         #expect(client.upgrade().status == 101)
         client.sendFrame(opcode: 1, [0xF0, 0x28, 0x8C, 0x28])
-        #expect(ServeBlockingClient.closeCode(client.readFrame()) == 1007)
+        #expect(BlockingClient.closeCode(client.readFrame()) == 1007)
     }
 
     @Test(
@@ -43,7 +43,7 @@ struct EchoRawTests {
         arguments: [(4096, true), (4097, false)])
     func messageLimit(size: Int, accepted: Bool) throws {
         let server = try ServeProcess(["--max-message-bytes", "4096"])
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         #expect(client.upgrade().status == 101)
         client.sendFrame(opcode: 2, [UInt8](repeating: 0x5A, count: size))
         let frame = client.readFrame()
@@ -51,7 +51,7 @@ struct EchoRawTests {
             #expect(frame?.opcode == 2)
             #expect(frame?.payload.count == size)
         } else {
-            #expect(ServeBlockingClient.closeCode(frame) == 1009)
+            #expect(BlockingClient.closeCode(frame) == 1009)
         }
     }
 }

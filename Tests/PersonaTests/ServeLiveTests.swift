@@ -7,7 +7,7 @@ struct ServeLiveTests {
     @Test("prints its bound address first and answers /health with 200 JSON")
     func health() throws {
         let server = try ServeProcess()
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         client.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         let response = String(decoding: client.receiveUntilClose(), as: UTF8.self)
         #expect(response.hasPrefix("HTTP/1.1 200 OK\r\n"))
@@ -22,7 +22,7 @@ struct ServeLiveTests {
         environment["PERSONA_PORT"] = "0"
         let server = try ServeProcess(environment: environment, portFlag: false)
         #expect(server.port > 0)
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         client.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(String(decoding: client.receiveUntilClose(), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
     }
@@ -38,11 +38,11 @@ struct ServeLiveTests {
     @Test("drains on SIGTERM: an open WebSocket gets 1001 and the process exits 0")
     func gracefulSIGTERM() throws {
         let server = try ServeProcess()
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         #expect(client.upgrade().status == 101)
         server.process.terminate()
         let frame = client.readFrame()
-        #expect(ServeBlockingClient.closeCode(frame) == 1001)
+        #expect(BlockingClient.closeCode(frame) == 1001)
         client.sendFrame(opcode: 8, [0x03, 0xE9])
         #expect(server.stop() == 0)
         #expect(server.standardError().contains("draining"))
@@ -51,7 +51,7 @@ struct ServeLiveTests {
     @Test("answers a slow sender with 408 once the header-read timeout passes")
     func slowSender() throws {
         let server = try ServeProcess(["--header-read-timeout", "0.2"])
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         client.send("GET /health HTTP/1.1\r\n")
         client.send("Host: 127")
         let response = String(decoding: client.receiveUntilClose(), as: UTF8.self)
@@ -62,7 +62,7 @@ struct ServeLiveTests {
     @Test("refuses a request-smuggling attempt with 400 and never runs the hidden request")
     func smuggling() throws {
         let server = try ServeProcess()
-        let client = ServeBlockingClient(port: server.port)
+        let client = BlockingClient(port: server.port)
         client.send(
             "POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n"
                 + "0\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -15,11 +15,11 @@ final class ServeProcess {
         process.executableURL = PersonaBinary.url
         process.arguments = ["serve"] + (portFlag ? ["--port", "0"] : []) + arguments
         // The shipped personalities, wherever the test runner's working directory is.
-        var inherited = ProcessInfo.processInfo.environment
-        inherited["PERSONA_PERSONALITIES"] =
-            inherited["PERSONA_PERSONALITIES"]
+        var chosen = environment ?? ProcessInfo.processInfo.environment
+        chosen["PERSONA_PERSONALITIES"] =
+            chosen["PERSONA_PERSONALITIES"]
             ?? PersonaBinary.packageRoot.appendingPathComponent("Personalities").path
-        process.environment = environment ?? inherited
+        process.environment = chosen
         process.standardOutput = output
         process.standardError = errors
         try process.run()

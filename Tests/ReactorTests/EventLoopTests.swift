@@ -1,3 +1,4 @@
+import PersonaTestSupport
 import Dispatch
 import Reactor
 import Testing

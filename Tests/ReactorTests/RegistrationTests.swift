@@ -1,3 +1,4 @@
+import PersonaTestSupport
 import Testing
 
 @testable import Reactor

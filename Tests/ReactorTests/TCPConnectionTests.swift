@@ -1,3 +1,4 @@
+import PersonaTestSupport
 import Reactor
 import Testing
 

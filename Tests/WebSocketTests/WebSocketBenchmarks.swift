@@ -111,25 +111,3 @@ struct WebSocketBenchmarks {
             elapsed: elapsed)
     }
 }
-
-/// Timing and printing for the by-hand benchmarks.
-enum Benchmark {
-    static var isEnabled: Bool {
-        guard let value = getenv("PERSONA_BENCH") else { return false }
-        return String(cString: value) == "1"
-    }
-
-    static func measure(_ body: () throws -> Void) rethrows -> Duration {
-        let clock = ContinuousClock()
-        let start = clock.now
-        try body()
-        return clock.now - start
-    }
-
-    static func report(_ name: String, count: Int, unit: String, bytes: Int, elapsed: Duration) {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(
-            "BENCH \(name): \(Int(Double(count) / seconds)) \(unit)/s, \(Int(Double(bytes) / seconds / 1e6)) MB/s (\(count) in \(seconds) s)"
-        )
-    }
-}

@@ -76,7 +76,11 @@ public final class ChatServer: Sendable {
         for _ in shells { ready.wait() }
         self.shells = shells
         var router = HTTPRouter()
-        router.webSocket(ProtocolVersion.path) { _ in ChatSocketHandler(shells: table) }
+        let admission = configuration.connectionRateLimit.map(ConnectionAdmission.init)
+        router.get(ProtocolVersion.path) { request in
+            if let refusal = admission?.refusal(for: request) { return .response(refusal) }
+            return .webSocket(WebSocketUpgrade { ChatSocketHandler(shells: table) })
+        }
         routes(&router)
         http = HTTPServer(configuration: configuration.http, router: router, group: group)
     }
@@ -116,6 +120,21 @@ public final class ChatServer: Sendable {
         var complete = true
         for _ in shells where drained.wait(timeout: wait) == .timedOut { complete = false }
         return http.shutdown(gracePeriod: configuration.closeGrace) && complete
+    }
+
+    /// Swaps the registry on every hub (a reload): new sessions start on `snapshot` at once; a
+    /// session streaming a reply finishes it on the version it started with (see
+    /// `ChatHub.registryReplaced`). Returns once every hub has the new snapshot.
+    public func replaceRegistry(with snapshot: RegistrySnapshot) {
+        let done = DispatchSemaphore(value: 0)
+        for shell in shells {
+            shell.loop.execute {
+                let value = shell.value
+                value.perform(value.hub.registryReplaced(snapshot))
+                done.signal()
+            }
+        }
+        for _ in shells { done.wait() }
     }
 
     /// Live sessions and connections across hubs, plus summed counters; waits for each loop.

@@ -1,5 +1,6 @@
 import HTTPServer
 import PersonaRuntime
+import Policies
 
 /// How `persona serve` runs the chat endpoint, beyond what the registry says.
 public struct ChatServerConfiguration: Sendable {
@@ -14,16 +15,22 @@ public struct ChatServerConfiguration: Sendable {
     /// After the hubs drained, how long connections get to finish their close handshakes
     /// before they are dropped (`close_grace`). Default 2 s.
     public var closeGrace: Duration
+    /// New chat connections allowed per peer IP (IPv6: per /64), answered 429 with
+    /// `Retry-After` beyond it; `nil` turns the limit off (`connection_rate_limit`). Default
+    /// 20/s with a burst of 40.
+    public var connectionRateLimit: ConnectionRateLimitConfiguration?
 
     /// Creates a configuration with the documented defaults.
     public init(
         http: HTTPServerConfiguration = HTTPServerConfiguration(),
         hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
-        closeGrace: Duration = .seconds(2)
+        closeGrace: Duration = .seconds(2),
+        connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
     ) {
         self.http = http
         self.hub = hub
         self.drainDeadline = drainDeadline
         self.closeGrace = closeGrace
+        self.connectionRateLimit = connectionRateLimit
     }
 }

@@ -69,6 +69,7 @@ enum BenchChatCommand {
             try values.intIfPresent("source-addresses") ?? max(1, (options.sessions + 9_999) / 10_000)
         options.serverPID = try values.intIfPresent("server-pid")
         options.json = values.flag("json")
+        ServeCommand.raiseOpenFileLimit()
         let progress = isatty(2) == 1 && !options.json ? context.stderr : nil
         let report = try BenchChatRun.run(options, progress: progress)
         context.stdout.writeLine(options.json ? report.json : report.text)

@@ -57,7 +57,8 @@ struct BenchChatReport: Sendable {
                     + (serverRSSAtEndKiB.map { ", \($0) KiB at end" } ?? ""))
         }
         if let cpu = serverCPUSeconds {
-            lines.append("server CPU   \(String(format: "%.2f", cpu)) s while measuring")
+            let perToken = tokens > 0 ? String(format: ", %.2f µs per token", cpu * 1e6 / Double(tokens)) : ""
+            lines.append("server CPU   \(String(format: "%.2f", cpu)) s while measuring\(perToken)")
         }
         return lines.joined(separator: "\n")
     }
@@ -103,7 +104,12 @@ struct BenchChatReport: Sendable {
             object.append(("server_rss_kib_after_start", .integer(Int64(rss))))
         }
         if let rss = serverRSSAtEndKiB { object.append(("server_rss_kib_at_end", .integer(Int64(rss)))) }
-        if let cpu = serverCPUSeconds { object.append(("server_cpu_seconds", .double(cpu))) }
+        if let cpu = serverCPUSeconds {
+            object.append(("server_cpu_seconds", .double(cpu)))
+            if tokens > 0 {
+                object.append(("server_cpu_microseconds_per_token", .double(cpu * 1e6 / Double(tokens))))
+            }
+        }
         return JSONValue.object(JSONObject(object)).serialized()
     }
 }

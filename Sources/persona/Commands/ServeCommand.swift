@@ -4,6 +4,7 @@ import HTTPServer
 import PersonaRuntime
 import PersonaServer
 import Personality
+import Policies
 import Reactor
 
 /// `persona serve`: loads the personalities, runs the chat server (`/v1/ws`) beside `/health`
@@ -37,6 +38,8 @@ enum ServeCommand {
         var matchmakingTimeout: Duration?
         /// How long streaming replies may finish after SIGINT/SIGTERM.
         var drainDeadline: Duration = .seconds(5)
+        /// New chat connections per peer IP; nil = unlimited.
+        var connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
         /// Admin API, token, --watch and logs (ServeCommand+Operations.swift).
         var operations = OperationsOptions()
     }
@@ -88,6 +91,14 @@ enum ServeCommand {
                 environment: "PERSONA_DRAIN_DEADLINE",
                 help: "Seconds streaming replies may finish after SIGINT/SIGTERM before sessions end."),
             .option(
+                "connection-rate", type: .string, default: "20/s", environment: "PERSONA_CONNECTION_RATE",
+                help: "New chat connections per client IP (429 beyond), e.g. 20/s or 600/min; 'off' for none."
+            ),
+            .option(
+                "connection-burst", type: .int(0...100_000), default: "40",
+                environment: "PERSONA_CONNECTION_BURST",
+                help: "Chat connections a client IP may open back to back before --connection-rate applies."),
+            .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
         ] + operationsOptions,
@@ -109,6 +120,17 @@ enum ServeCommand {
             options.matchmakingTimeout = .milliseconds(Int64(seconds * 1000))
         }
         options.drainDeadline = .milliseconds(Int64(try values.double("drain-deadline") * 1000))
+        let connectionRate = try values.string("connection-rate")
+        if connectionRate == "off" {
+            options.connectionRateLimit = nil
+        } else {
+            do {
+                options.connectionRateLimit = ConnectionRateLimitConfiguration(
+                    rate: try Rate(parsing: connectionRate), burst: try values.int("connection-burst"))
+            } catch {
+                throw UsageError.invalid("--connection-rate: \(error)")
+            }
+        }
         options.operations = try operationsOptions(values)
         try await serve(options, context)
     }
@@ -146,12 +168,14 @@ enum ServeCommand {
         }
         for warning in loaded.warnings { context.stderr.writeLine(warning.description) }
 
+        raiseOpenFileLimit()
         let operations = try makeOperations(options, registry: Registry(loaded.snapshot), context: context)
         let signals = try ShutdownSignals { operations.reloadForSignal() }
         let group = try EventLoopGroup(loops: options.loops)
         let server = ChatServer(
             configuration: ChatServerConfiguration(
-                http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout),
+                http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
+                connectionRateLimit: options.connectionRateLimit),
             snapshot: loaded.snapshot, group: group,
             routes: { router in
                 addRoutes(&router)

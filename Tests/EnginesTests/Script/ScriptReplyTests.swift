@@ -30,6 +30,17 @@ struct ScriptReplyTests {
                 """,
             turns: [("My name is Jack Sparrow!", "Hello, Jack Sparrow."), ("my name is", nil)]),
         ReplyCase(
+            name: "a scrubbed PII placeholder is captured whole, brackets included",
+            script: """
+                rules:
+                  - { match: "my email is *", reply: "Noted: {star}." }
+                  - { match: "call me on * please", reply: "Calling {star}." }
+                """,
+            turns: [
+                ("my email is [EMAIL]", "Noted: [EMAIL]."), ("My email is <EMAIL_1>!", "Noted: <EMAIL_1>."),
+                ("call me on [PHONE] please", "Calling [PHONE]."), ("my email is [not one]", "Noted: not one."),
+            ]),
+        ReplyCase(
             name: "wildcards are non-greedy, so the first capture is the shortest",
             script: """
                 rules:

@@ -4,13 +4,29 @@
 /// A word is a run of letters, digits and combining marks; an apostrophe (`'` or `’`) between
 /// two such characters stays inside the word (`don't`), so substitutions can see it. Every
 /// other character — whitespace, punctuation, symbols — separates words and is dropped.
+///
+/// One exception: a PII placeholder the scrubber left in the message — `[EMAIL]`,
+/// `<PHONE_2>`: capitals, digits and `_` in square or angle brackets — is one word, brackets
+/// included, so a capture such as `{star}` hands it back whole instead of as a bare `EMAIL`.
 enum WordSplitter {
     /// The raw words of `text`, apostrophes kept, case kept.
     static func rawWords(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         var pendingApostrophe = false
-        for character in text {
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            index += 1
+            if character == "[" || character == "<", let end = placeholderEnd(in: characters, openingAt: index - 1) {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                words.append(String(characters[(index - 1)...end]))
+                index = end + 1
+                pendingApostrophe = false
+                continue
+            }
             if isWordCharacter(character) {
                 if pendingApostrophe { current.append("'") }
                 pendingApostrophe = false
@@ -25,6 +41,22 @@ enum WordSplitter {
         }
         if !current.isEmpty { words.append(current) }
         return words
+    }
+
+    /// The index of the closing bracket when `characters[start]` opens a scrubber placeholder
+    /// (`[` or `<`, then a capital, then capitals, digits or `_`, then the matching bracket).
+    static func placeholderEnd(in characters: [Character], openingAt start: Int) -> Int? {
+        let closing: Character = characters[start] == "[" ? "]" : ">"
+        var index = start + 1
+        guard index < characters.count, let first = characters[index].asciiValue, (0x41...0x5A).contains(first)
+        else { return nil }
+        while index < characters.count, let ascii = characters[index].asciiValue,
+            (0x41...0x5A).contains(ascii) || (0x30...0x39).contains(ascii) || ascii == 0x5F
+        {
+            index += 1
+        }
+        guard index < characters.count, characters[index] == closing else { return nil }
+        return index
     }
 
     /// The matching key of a raw word: case-folded without apostrophes.

@@ -4,10 +4,11 @@
 
 /// A plain blocking TCP client for driving loop code from a test thread, deliberately not
 /// built on the Reactor so it can play a misbehaving peer (one that stops reading).
-final class BlockingClient {
-    let fd: Int32
+public final class BlockingClient {
+    /// The socket.
+    public let fd: Int32
 
-    init(port: Int, receiveBuffer: Int32? = nil) {
+    public init(port: Int, receiveBuffer: Int32? = nil) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0)
         if var size = receiveBuffer {
@@ -29,7 +30,7 @@ final class BlockingClient {
 
     deinit { Glibc.close(fd) }
 
-    func send(_ bytes: [UInt8]) {
+    public func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes {
@@ -40,10 +41,10 @@ final class BlockingClient {
         }
     }
 
-    func send(_ text: String) { send(Array(text.utf8)) }
+    public func send(_ text: String) { send(Array(text.utf8)) }
 
     /// Reads exactly `count` bytes (fewer if the peer closes or 10 s pass).
-    func receive(exactly count: Int) -> [UInt8] {
+    public func receive(exactly count: Int) -> [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(count)
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -58,17 +59,17 @@ final class BlockingClient {
     }
 
     /// Reads whatever arrives next (empty at EOF or after 10 s).
-    func receiveSome() -> [UInt8] {
+    public func receiveSome() -> [UInt8] {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         return n > 0 ? Array(chunk[0..<n]) : []
     }
 
     /// Half-closes our sending side.
-    func shutdownWrite() { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads until the peer closes (or 10 s pass).
-    func receiveUntilClose() -> [UInt8] {
+    public func receiveUntilClose() -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
