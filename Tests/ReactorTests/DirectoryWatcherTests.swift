@@ -107,7 +107,8 @@ struct DirectoryWatcherTests {
         let root = try makeDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         for name in ["a", "b"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(name), withIntermediateDirectories: true)
         }
         let group = try EventLoopGroup(loops: 1)
         defer { group.shutdown() }
