@@ -142,7 +142,9 @@ enum PersonalitySchema {
                             ("variables", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
                             ("rules", object([("type", "array"), ("items", ref("rule"))])),
                             ("topics", object([("type", "object"), ("additionalProperties", object([("type", "object"), ("additionalProperties", false), ("properties", object([("includes", object([("type", "array"), ("items", object([("type", "string")]))])), ("inherits", object([("type", "array"), ("items", object([("type", "string")]))])), ("rules", object([("type", "array"), ("items", ref("rule"))]))]))]))])),
-                            ("fallback", ref("stringOrList")),
+                            ("fallback", ref("reply")),
+                            ("max_redirect_depth", object([("type", "integer"), ("minimum", 0), ("maximum", 1_000)])),
+                            ("max_match_steps", object([("type", "integer"), ("minimum", 100), ("maximum", 10_000_000)])),
                         ])
                     ),
                 ])

@@ -36,26 +36,11 @@ enum BenchChatCommand {
             .option(
                 "messages", type: .int(1...1_000_000_000),
                 help: "Total messages to send (instead of --duration)."),
-            .option(
-                "loops", type: .int(1...64), default: "1", help: "Event loop threads of the load generator."),
-            .option(
-                "source-addresses", type: .int(1...200),
-                help:
-                    "Loopback source addresses to spread connections over (default: one per 10,000 sessions)."
-            ),
-            .option(
-                "server-pid", type: .int(1...Int(Int32.max)),
-                help: "Report this process's memory and CPU time."),
-            .flag("json", help: "Print the summary as one JSON object."),
-        ],
+        ] + LoadGeneratorOptions.shared(unit: "sessions", serverReport: "Report this process's memory and CPU time."),
         run: run)
 
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
-        let url = try values.string("url")
-        guard let target = BenchEchoOptions.parseURL(url) else {
-            throw UsageError.invalid(
-                "--url must look like ws://127.0.0.1:8080/v1/ws (numeric host), got '\(url)'")
-        }
+        let target = try LoadGeneratorOptions.target(values, example: "ws://127.0.0.1:8080/v1/ws")
         var options = BenchChatOptions(address: target.address, host: target.host, path: target.path)
         options.sessions = try values.int("sessions")
         options.mode = try values.choice("mode", as: BenchChatOptions.Mode.self)

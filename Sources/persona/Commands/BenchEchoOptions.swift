@@ -31,20 +31,4 @@ struct BenchEchoOptions: Sendable {
     var serverPID: Int?
     /// Print the summary as JSON.
     var json = false
-
-    /// Parses `ws://host:port/path`.
-    static func parseURL(_ url: String) -> (address: SocketAddress, host: String, path: String)? {
-        guard url.hasPrefix("ws://") else { return nil }
-        let rest = url.dropFirst(5)
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = rest[..<slash]
-        let path = slash == rest.endIndex ? "/" : String(rest[slash...])
-        guard let colon = authority.lastIndex(of: ":"),
-            let port = Int(authority[authority.index(after: colon)...]),
-            (1...65535).contains(port)
-        else { return nil }
-        let hostPart = String(authority[..<colon])
-        guard let address = try? SocketAddress(host: hostPart, port: port) else { return nil }
-        return (address, String(authority), path)
-    }
 }

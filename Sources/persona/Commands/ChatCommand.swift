@@ -36,15 +36,7 @@ enum ChatCommand {
         run: run)
 
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
-        let url = try values.string("url")
-        guard
-            let target = BenchEchoOptions.parseURL(
-                url.replacingOccurrences(of: "://localhost:", with: "://127.0.0.1:"))
-        else {
-            throw CommandFailure(
-                "--url must look like ws://127.0.0.1:8080/v1/ws (a numeric host); got '\(url)'",
-                exitCode: .usageError)
-        }
+        let target = try LoadGeneratorOptions.target(values, example: "ws://127.0.0.1:8080/v1/ws")
         let mode: StartRequest.Mode
         switch (values.stringIfPresent("personality"), values.flag("random")) {
         case (let id?, false): mode = .direct(personality: id)
