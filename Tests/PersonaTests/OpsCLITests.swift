@@ -129,6 +129,19 @@ struct OpsCLITests {
         #expect(missing.status == 1 && missing.stderr.contains("no personality 'nobody'"))
     }
 
+    @Test("list --server shows what the running server serves, not what a folder holds")
+    func listFromServer() throws {
+        let admin = try AdminListener(files: ["alpha.yaml": personality("alpha")])
+        let result = try admin.persona(["list", "--server"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let version = try #require(admin.coordinator.registry.current.personality("alpha")).version
+        let rows = result.stdout.split(separator: "\n")
+        #expect(rows.count == 2, "\(result.stdout)")
+        #expect(rows.last?.hasPrefix("alpha ") == true && rows.last?.hasSuffix(version.description) == true)
+        let json = try JSONValue(parsing: try admin.persona(["list", "--server", "--format", "json"]).stdout)
+        #expect(json[0]?["id"] == "alpha" && json[1] == nil)
+    }
+
     @Test("sessions and stats print tables, or the server's JSON")
     func sessionsAndStats() throws {
         let admin = try AdminListener(files: ["alpha.yaml": personality("alpha")])

@@ -6,7 +6,7 @@ import Personality
 import Policies
 
 /// The admin API's JSON shapes, in one place so the CLI's parsing and the docs match.
-enum AdminJSON {
+package enum AdminJSON {
     /// `{"file":…,"line":…,"column":…,"severity":…,"code":…,"message":…,"text":"file:line:col: error: …"}`.
     static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
         var members: [(String, JSONValue)] = []
@@ -40,7 +40,7 @@ enum AdminJSON {
     }
 
     /// One personality in the list.
-    static func personalitySummary(_ personality: Personality) -> JSONValue {
+    package static func personalitySummary(_ personality: Personality) -> JSONValue {
         .object([
             "id": .string(personality.id), "name": .string(personality.name),
             "version": .string(personality.version.description),

@@ -102,6 +102,7 @@ public final class ServerOperations: Sendable {
     /// Connects the chat server whose hubs reloads publish to and stats come from.
     public func attach(_ chat: ChatServer) {
         slot.chat.withLock { $0 = chat }
+        chat.logSessions(to: logger.labelled("persona.session"))
     }
 
     /// The admin backend over the attached server.

@@ -1,4 +1,5 @@
 import ChatProtocol
+import Observability
 import Dispatch
 import Engines
 import HTTPServer
@@ -122,15 +123,25 @@ public final class ChatServer: Sendable {
         return http.shutdown(gracePeriod: configuration.closeGrace) && complete
     }
 
+    /// Writes one line per session lifecycle event (started, matched, fallback, ended with its
+    /// reason) to `logger`, from every hub; waits until each hub has it.
+    public func logSessions(to logger: Logger) {
+        onEveryHub { $0.sessionLog = SessionEventLog(logger: logger) }
+    }
+
     /// Swaps the registry on every hub (a reload): new sessions start on `snapshot` at once; a
     /// session streaming a reply finishes it on the version it started with (see
     /// `ChatHub.registryReplaced`). Returns once every hub has the new snapshot.
     public func replaceRegistry(with snapshot: RegistrySnapshot) {
+        onEveryHub { shell in shell.perform(shell.hub.registryReplaced(snapshot)) }
+    }
+
+    /// Runs `body` on every hub's own loop and returns once all have run it.
+    private func onEveryHub(_ body: @escaping @Sendable (HubShell) -> Void) {
         let done = DispatchSemaphore(value: 0)
         for shell in shells {
             shell.loop.execute {
-                let value = shell.value
-                value.perform(value.hub.registryReplaced(snapshot))
+                body(shell.value)
                 done.signal()
             }
         }

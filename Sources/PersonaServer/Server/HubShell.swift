@@ -1,4 +1,5 @@
 import ChatProtocol
+import Observability
 import HTTPServer
 import PersonaRuntime
 import Policies
@@ -20,6 +21,8 @@ final class HubShell {
     var peers: [LoopBound<HubShell>] = []
     /// Called once when the hub reports ``HubAction/drained``.
     var onDrained: (() -> Void)?
+    /// One log line per session lifecycle event, derived from the frames sent (never text).
+    var sessionLog: SessionEventLog?
 
     private var sockets: [ConnectionID: WebSocketHandle] = [:]
     private var nextConnection: UInt64 = 0
@@ -77,6 +80,7 @@ final class HubShell {
         for action in actions {
             switch action {
             case .send(let id, var message):
+                sessionLog?.observe(message)
                 guard let socket = sockets[id] else { continue }
                 if case .error(let report) = message { message = .error(crossHub(report)) }
                 scratch.removeAll(keepingCapacity: true)

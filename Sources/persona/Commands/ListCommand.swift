@@ -1,50 +1,55 @@
-import Diagnostics
 import CLI
+import Diagnostics
+import HTTP1
 import JSON
+import PersonaServer
 import Personality
 
-/// `persona list`: the personalities under a path — id, name, engine and version — as a table
-/// or JSON.
+/// `persona list`: personalities with their engine, language and version — from a folder, or
+/// with `--server` from the running server's admin API — as a table or JSON.
 enum ListCommand {
-    /// Output formats.
-    enum Format: String, CaseIterable {
-        case table, json
-    }
-
     /// The command's declaration.
     static let command = Command(
         name: "list",
         abstract: "List personalities with their engine and version.",
-        discussion: "Lists what loads cleanly; run 'persona validate' to see problems.",
+        discussion: """
+            Reads a folder (what loads cleanly; run 'persona validate' to see problems), or, with \
+            --server, asks the running server what it is serving.
+            """,
         arguments: [Argument("path", .zeroOrMore, default: "Personalities", help: "Files or folders to read.")],
-        options: [
-            .option("format", type: .choice(of: Format.self), default: "table", help: "How to print the list.")
-        ],
+        options: [.flag("server", help: "List what the running server serves (admin API) instead of a folder.")]
+            + AdminEndpoint.options,
         run: run)
 
-    /// Loads and prints.
+    /// Loads (or asks) and prints.
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
-        let result = RegistryBuilder(catalog: BuiltInEngines.catalog).build(paths: values.strings("path"))
-        let personalities = result.personalities.sorted { $0.id < $1.id }
-        switch try values.choice("format", as: Format.self) {
-        case .table:
-            let rows = personalities.map { [$0.id, $0.name, $0.engines.joined(separator: ","), $0.language, $0.version.description] }
+        let list: [JSONValue]
+        if values.flag("server") {
+            let endpoint = try AdminEndpoint(values)
+            let (status, body) = try endpoint.call(.get, "/admin/personalities")
+            guard status == 200 else { throw CommandFailure(AdminEndpoint.errorMessage(body, status: status)) }
+            list = body["personalities"]?.arrayValue ?? []
+        } else {
+            let result = RegistryBuilder(catalog: BuiltInEngines.catalog).build(paths: values.strings("path"))
+            list = result.personalities.sorted { $0.id < $1.id }.map(AdminJSON.personalitySummary)
+            let errors = result.diagnostics.filter { $0.severity == .error }.count
+            if errors > 0 {
+                context.stderr.writeLine(
+                    "warning: \(DiagnosticRendering.counted(errors, "error")) while loading; run 'persona validate' for details")
+            }
+        }
+        switch try values.choice("format", as: OutputFormat.self) {
+        case .text:
+            let rows = list.map { entry in
+                [
+                    entry["id"]?.stringValue ?? "", entry["name"]?.stringValue ?? "",
+                    (entry["engines"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","),
+                    entry["language"]?.stringValue ?? "", entry["version"]?.stringValue ?? "",
+                ]
+            }
             context.stdout.write(Table(header: ["ID", "NAME", "ENGINE", "LANGUAGE", "VERSION"], rows: rows).rendered)
         case .json:
-            let list: JSONValue = .array(
-                personalities.map { personality in
-                    .object([
-                        "id": .string(personality.id), "name": .string(personality.name),
-                        "engines": .array(personality.engines.map(JSONValue.string)),
-                        "language": .string(personality.language), "tags": .array(personality.tags.map(JSONValue.string)),
-                        "version": .string(personality.version.description), "file": .string(personality.source.file),
-                    ])
-                })
-            context.stdout.writeLine(list.serialized(pretty: true))
-        }
-        let errors = result.diagnostics.filter { $0.severity == .error }.count
-        if errors > 0 {
-            context.stderr.writeLine("warning: \(DiagnosticRendering.counted(errors, "error")) while loading; run 'persona validate' for details")
+            context.stdout.writeLine(JSONValue.array(list).serialized(pretty: true))
         }
     }
 }
