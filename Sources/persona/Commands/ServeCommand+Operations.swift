@@ -67,14 +67,15 @@ extension ServeCommand {
         return options
     }
 
-    /// Builds the operations object: logger, coordinator over `registry`, admin token.
+    /// Builds the operations object: logger (writing through `logWriter`), coordinator over
+    /// `registry`, admin token.
     static func makeOperations(
-        _ options: Options, registry: Registry, context: CommandContext
+        _ options: Options, registry: Registry, logWriter: any LogWriter, context: CommandContext
     ) throws -> ServerOperations {
         let ops = options.operations
         let logger = Logger(
             label: "persona.server", level: ops.logLevel,
-            sink: StreamLogSink(format: ops.logFormat, writer: StandardErrorLogWriter()),
+            sink: StreamLogSink(format: ops.logFormat, writer: logWriter),
             clock: SystemLogClock())
         let address: SocketAddress
         do {

@@ -169,7 +169,12 @@ enum ServeCommand {
         for warning in loaded.warnings { context.stderr.writeLine(warning.description) }
 
         raiseOpenFileLimit()
-        let operations = try makeOperations(options, registry: Registry(loaded.snapshot), context: context)
+        // Log lines leave through a bounded background writer: a slow or unread stderr must
+        // never stall an event loop.
+        let logWriter = BackgroundLogWriter(
+            StandardErrorLogWriter(), format: options.operations.logFormat, clock: SystemLogClock())
+        let operations = try makeOperations(
+            options, registry: Registry(loaded.snapshot), logWriter: logWriter, context: context)
         let signals = try ShutdownSignals { operations.reloadForSignal() }
         let group = try EventLoopGroup(loops: options.loops)
         let server = ChatServer(
@@ -203,6 +208,7 @@ enum ServeCommand {
             "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
         operations.shutdown()
+        logWriter.flush()
         let stats = server.statistics()
         context.stderr.writeLine(
             "persona: drained; \(stats.counters.connectionsOpened) chat connections, "

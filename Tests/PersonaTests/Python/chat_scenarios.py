@@ -27,9 +27,9 @@ class Client:
         self.seen = []
 
     @classmethod
-    async def open(cls, url, source=None):
+    async def open(cls, url, source=None, open_timeout=TIMEOUT):
         kwargs = {"local_addr": (source, 0)} if source else {}
-        ws = await websockets.connect(url, max_size=2**20, **kwargs)
+        ws = await websockets.connect(url, max_size=2**20, open_timeout=open_timeout, **kwargs)
         client = cls(ws)
         welcome = await client.recv()
         assert welcome["type"] == "welcome", welcome
@@ -299,9 +299,25 @@ async def flood(url, _pid):
 
 
 async def isolation(url, _pid, sessions=1000, turns=2):
+    """1,000 sessions open at once, then all chat concurrently; each reply must be its own.
+
+    Handshakes are started at most 100 at a time (the test suite runs in parallel on two
+    cores, and Python's websockets gives each handshake 10 s), and nobody starts chatting
+    until every session is open, so all of them are concurrent while they chat.
+    """
+    opening = asyncio.Semaphore(100)
+    opened = 0
+    all_open = asyncio.Event()
+
     async def one(i):
-        c = await Client.open(url)
-        session = (await c.start(personality="parrot"))["session"]
+        nonlocal opened
+        async with opening:
+            c = await Client.open(url, open_timeout=60)
+            session = (await c.start(personality="parrot"))["session"]
+        opened += 1
+        if opened == sessions:
+            all_open.set()
+        await all_open.wait()
         for turn in range(turns):
             name = f"n{i}t{turn}"
             _, text, _ = await c.say(session, f"i am {name}", f"{i}-{turn}")
