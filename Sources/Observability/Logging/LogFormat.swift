@@ -1,3 +1,5 @@
+import JSON
+
 /// How a ``StreamLogSink`` renders a record as one line.
 public enum LogFormat: String, CaseIterable, Hashable, Sendable {
     /// One JSON object per line (JSON Lines): `{"ts":…,"level":…,"logger":…,"msg":…,…fields}`.
@@ -36,23 +38,11 @@ public enum LogFormat: String, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// RFC 8259 §7 string escaping.
+    /// RFC 8259 §7 string escaping, by the JSON module's one escaper.
     static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var bytes: [UInt8] = []
+        JSONBytes.appendString(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// logfmt has no formal spec; we follow the common reading (go-logfmt): a value is bare
