@@ -122,6 +122,10 @@ struct OpsLiveTests {
         #expect(server.stop() == 0)
         let log = server.standardError()
         #expect(log.contains("event=reload trigger=admin result=ok"), "\(log)")
+        // One line per session lifecycle event, with the reason it ended — and never text.
+        #expect(log.contains("event=session_started"), "\(log)")
+        #expect(log.contains("event=session_ended") && log.contains("reason=personality_removed"), "\(log)")
+        #expect(!log.contains("tell me a story"), "a message text reached the log")
     }
 
     @Test(
