@@ -6,6 +6,11 @@ internal import Diagnostics
 /// `maxAliasExpansion`), merge keys applied, duplicate keys, explicit tags and second documents
 /// refused, and every node carrying its 1-based line and column in Unicode scalars.
 ///
+/// Locations: a node starts at its first property when it has one (`&anchor`), else at its
+/// first character; a block collection starts at its first key or `-`; an implicit null value
+/// (`key:` with nothing after it) sits just after the colon. A merge key given something other
+/// than mappings is reported as `.syntax`.
+///
 /// What it deliberately does not do: resolve types. Every scalar stays text plus style, and
 /// decoders decide what `yes`, `0o17` or `1e3` mean for the key they expect.
 public struct YAMLParser: Sendable {
