@@ -83,22 +83,7 @@ struct JSONScanner {
         var elements: [JSONValue] = []
         while true {
             elements.append(try parseValue())
-            skipWhitespace()
-            guard index < buffer.count else { throw JSONError(.unexpectedEnd, at: index) }
-            switch buffer[index] {
-            case UInt8(ascii: ","):
-                let comma = index
-                index += 1
-                skipWhitespace()
-                if index < buffer.count, buffer[index] == UInt8(ascii: "]") {
-                    throw JSONError(.trailingComma, at: comma)
-                }
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            case let byte:
-                throw JSONError(.unexpectedByte(byte), at: index)
-            }
+            if try closesAfterElement(UInt8(ascii: "]")) { return .array(elements) }
         }
     }
 
@@ -135,23 +120,27 @@ struct JSONScanner {
             }
             index += 1
             members.append((key, try parseValue()))
-            skipWhitespace()
-            guard index < buffer.count else { throw JSONError(.unexpectedEnd, at: index) }
-            switch buffer[index] {
-            case UInt8(ascii: ","):
-                let comma = index
-                index += 1
-                skipWhitespace()
-                if index < buffer.count, buffer[index] == UInt8(ascii: "}") {
-                    throw JSONError(.trailingComma, at: comma)
-                }
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(JSONObject(uniqueMembers: members))
-            case let byte:
-                throw JSONError(.unexpectedByte(byte), at: index)
-            }
+            if try closesAfterElement(UInt8(ascii: "}")) { return .object(JSONObject(uniqueMembers: members)) }
         }
+    }
+
+    /// What follows an array element or object member (RFC 8259 §4–5): a value separator —
+    /// refused when `closer` comes right after it (a trailing comma) — which returns false, or
+    /// `closer`, consumed, which returns true.
+    private mutating func closesAfterElement(_ closer: UInt8) throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard index < buffer.count else { throw JSONError(.unexpectedEnd, at: index) }
+        let byte = buffer[index]
+        if byte == closer {
+            index += 1
+            return true
+        }
+        guard byte == UInt8(ascii: ",") else { throw JSONError(.unexpectedByte(byte), at: index) }
+        let comma = index
+        index += 1
+        skipWhitespace()
+        if index < buffer.count, buffer[index] == closer { throw JSONError(.trailingComma, at: comma) }
+        return false
     }
 
     /// RFC 8259 §6: `number = [ minus ] int [ frac ] [ exp ]`, `int = zero / ( digit1-9 *DIGIT )`.
