@@ -41,6 +41,17 @@ struct WebSocketConnectionTests {
         #expect(connection.receive(clientText("hello"), now: t0) == [.deliver(.text("hello"))])
     }
 
+    @Test("sends pre-encoded UTF-8 text as the same frame a String would give, and nothing once closed")
+    func sendsTextFromBytes() {
+        var connection = ServerConnection.server(now: t0)
+        let text = "{\"type\":\"token\",\"delta\":\"grüß\"}"
+        #expect(connection.send(textUTF8: Array(text.utf8)) == connection.send(.text(text)))
+        #expect(writtenFrames(connection.send(textUTF8: Array(text.utf8))) == [WebSocketFrame(opcode: .text, payload: Array(text.utf8))])
+        _ = connection.close(now: t0)
+        _ = connection.receive(clientFrame(.close, closePayload(1000)), now: t0)
+        #expect(connection.send(textUTF8: Array(text.utf8)).isEmpty)
+    }
+
     @Test("reassembles a fragmented message with a ping interleaved, answering the ping first")
     func reassembles() {
         var connection = ServerConnection.server(now: t0)

@@ -36,6 +36,10 @@ public final class WebSocketHandle: Sendable {
     /// Sends a text message.
     public func send(text: String) { send(.text(text)) }
 
+    /// Sends a text message from bytes that are already valid UTF-8 (the caller's promise;
+    /// JSON serialized from Swift strings always is), without converting through `String`.
+    public func send(textUTF8 utf8: [UInt8]) { perform { $0.send(textUTF8: utf8) } }
+
     /// Sends a binary message.
     public func send(binary: [UInt8]) { send(.binary(binary)) }
 

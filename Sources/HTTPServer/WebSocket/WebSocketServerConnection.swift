@@ -80,6 +80,10 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         perform(machine.send(message))
     }
 
+    func send(textUTF8 utf8: [UInt8]) {
+        perform(machine.send(textUTF8: utf8))
+    }
+
     func close(code: WebSocketCloseCode, reason: String) {
         perform(machine.close(code: code, reason: reason, now: tcp.loop.now()))
         rearmIfEarlier()

@@ -85,7 +85,7 @@ final class HubShell {
                 if case .error(let report) = message { message = .error(crossHub(report)) }
                 scratch.removeAll(keepingCapacity: true)
                 message.encode(into: &scratch)
-                socket.send(.text(String(decoding: scratch, as: UTF8.self)))
+                socket.send(textUTF8: scratch)
             case .close(let id, let code, let reason):
                 sockets[id]?.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
             case .scheduleTimer(let token, let instant):

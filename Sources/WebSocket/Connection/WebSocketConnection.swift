@@ -230,6 +230,16 @@ where Instant.Duration == Duration {
         return [.write(encode(frame))]
     }
 
+    /// Sends a text message whose UTF-8 bytes the caller already has (one frame), skipping the
+    /// round trip through `String` on hot paths such as streamed token frames.
+    ///
+    /// Not checked: `utf8` must be valid UTF-8 (RFC 6455 §5.6), as text built from a Swift
+    /// `String` always is.
+    public mutating func send(textUTF8 utf8: [UInt8]) -> [WebSocketAction] {
+        guard isOpen else { return [] }
+        return [.write(encode(WebSocketFrame(opcode: .text, payload: utf8)))]
+    }
+
     /// Sends a ping with an application payload (at most 125 bytes; longer is truncated).
     public mutating func sendPing(_ payload: [UInt8] = []) -> [WebSocketAction] {
         guard isOpen else { return [] }
