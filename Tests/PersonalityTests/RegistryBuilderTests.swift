@@ -122,6 +122,20 @@ struct RegistryBuilderTests {
         #expect(exact.count == all.count && none.isEmpty)
     }
 
+    @Test("reads a file exactly at max_document_bytes and refuses one a byte larger, before reading it")
+    func maxFileBytesLimit() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/broken-directory/good.yaml").path
+        let size = try #require(FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
+        let (read, none) = SourceTree(configuration: .init(maxFileBytes: size)).read([file])
+        #expect(read.count == 1 && none.isEmpty)
+        let (refused, problems) = SourceTree(configuration: .init(maxFileBytes: size - 1)).read([file])
+        #expect(refused.isEmpty)
+        #expect(problems.map(\.description) == [
+            "\(file):1:1: error: file is larger than \(size - 1) bytes (limit max_document_bytes)"
+        ])
+    }
+
     @Test("reports a path that does not exist")
     func missingPath() {
         let result = RegistryBuilder.testing.build(paths: ["/no/such/place"])
