@@ -1,3 +1,5 @@
+import Diagnostics
+import Policies
 import YAML
 
 /// Typed readers for scalar values. Each reports a precise error — naming the key, the type
@@ -142,6 +144,3 @@ extension DecodingContext {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 }
-
-import Diagnostics
-import Policies
