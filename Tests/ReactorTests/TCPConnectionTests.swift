@@ -81,6 +81,83 @@ struct TCPConnectionTests {
         #expect(client.receiveUntilClose().isEmpty)
     }
 
+    @Test("is registered edge-triggered, so a ready socket is reported once per change")
+    func edgeTriggeredRegistration() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let interest = Shared<Interest?>(nil)
+        let seen = Waiter()
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, _ in
+                interest.update { $0 = connection.loop.registeredInterest(fd: connection.descriptor) }
+                seen.signal()
+            }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("x")
+        #expect(seen.wait())
+        #expect(interest.value == [.read, .edgeTriggered])
+    }
+
+    @Test("delivers every queued byte when a wake-up's reads stop at the cap and nothing new arrives")
+    func readCapRearms() throws {
+        // 16-byte reads, at most 4 per wake-up: 1,000 bytes sent at once need 16 wake-ups, and
+        // after the first no new byte arrives to make the kernel report the socket again.
+        let group = try EventLoopGroup(loops: 1, readBufferSize: 16)
+        defer { group.shutdown() }
+        let payload = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let received = Shared<[UInt8]>([])
+        let complete = Waiter()
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { _, _ in
+                guard handler.received.count == payload.count else { return }
+                received.update { $0 = handler.received }
+                complete.signal()
+            }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send(payload)
+        #expect(complete.wait())
+        #expect(received.value == payload)
+    }
+
+    @Test("delivers the bytes that arrived while reading was paused as soon as it resumes")
+    func resumeDeliversQueuedBytes() throws {
+        let group = try EventLoopGroup(loops: 1, readBufferSize: 16)
+        defer { group.shutdown() }
+        let payload = Array(repeating: UInt8(ascii: "p"), count: 100)
+        let received = Shared<[UInt8]>([])
+        let complete = Waiter()
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, _ in
+                if handler.received.count == 16 {
+                    // Pause after the first read; the rest stays queued in the kernel, and the
+                    // client sends nothing more that could wake the socket.
+                    connection.isReadingEnabled = false
+                    connection.loop.scheduleTimer(after: .milliseconds(50)) {
+                        connection.isReadingEnabled = true
+                    }
+                }
+                guard handler.received.count == payload.count else { return }
+                received.update { $0 = handler.received }
+                complete.signal()
+            }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send(payload)
+        #expect(complete.wait())
+        #expect(received.value == payload)
+    }
+
     @Test("closeAfterFlush delivers the last bytes, then EOF")
     func closeAfterFlush() throws {
         let group = try EventLoopGroup(loops: 1)

@@ -191,6 +191,25 @@ public final class EventLoop: @unchecked Sendable {
         slots[index].interest = interest
     }
 
+    /// Asks the kernel to report `fd` again if it is ready now, keeping its interest. An
+    /// edge-triggered owner that stops reading before `EAGAIN` (its per-wake-up cap) re-arms so
+    /// the bytes still queued are reported on the next wait instead of waiting for new ones.
+    package func rearm(fd: Int32, id: RegistrationID) throws(SystemError) {
+        let index = Int(fd)
+        precondition(index < slots.count && slots[index].id == id, "rearm of an unknown registration")
+        _ = try Syscall.blocking("epoll_ctl(MOD)") {
+            LinuxAPI.ctl(
+                epollFD, LinuxAPI.ctlMod, fd, events: slots[index].interest.rawValue, data: id.userData(fd: fd))
+        }
+    }
+
+    /// The interest `fd` is registered with, if it is registered (tests).
+    package func registeredInterest(fd: Int32) -> Interest? {
+        let index = Int(fd)
+        guard index < slots.count, slots[index].selectable != nil else { return nil }
+        return slots[index].interest
+    }
+
     /// Removes `fd` from the epoll set. Must precede `close(fd)`.
     package func deregister(fd: Int32, id: RegistrationID) {
         let index = Int(fd)

@@ -24,14 +24,18 @@ public final class EventLoopGroup: Sendable {
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
-    /// Starts `count` loops (default: one per available core), each on its own thread.
-    public init(loops count: Int = EventLoopGroup.availableCores, clock: any ReactorClock = MonotonicClock())
-        throws(SystemError)
-    {
+    /// Starts `count` loops (default: one per available core), each on its own thread. Each loop
+    /// reads into one scratch buffer of `readBufferSize` bytes (64 KiB unless a test wants to
+    /// see a message arrive in many reads).
+    public init(
+        loops count: Int = EventLoopGroup.availableCores, clock: any ReactorClock = MonotonicClock(),
+        readBufferSize: Int = 64 * 1024
+    ) throws(SystemError) {
         precondition(count > 0, "an event loop group needs at least one loop")
+        precondition(readBufferSize > 0, "a loop needs a read buffer")
         var loops: [EventLoop] = []
         for index in 0..<count {
-            loops.append(try EventLoop(index: index, clock: clock))
+            loops.append(try EventLoop(index: index, clock: clock, readBufferSize: readBufferSize))
         }
         self.loops = loops
         var started: [pthread_t] = []

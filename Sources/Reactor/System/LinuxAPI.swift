@@ -15,6 +15,7 @@ package enum LinuxAPI {
     package static let err: UInt32 = 0x008
     package static let hup: UInt32 = 0x010
     package static let rdhup: UInt32 = 0x2000
+    package static let edgeTriggered: UInt32 = 1 << 31
 
     package static let ctlAdd: Int32 = 1
     package static let ctlDel: Int32 = 2
