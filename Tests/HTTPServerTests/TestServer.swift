@@ -81,6 +81,14 @@ final class FloodHandler: WebSocketHandler {
     }
 }
 
+/// Keeps only a weak reference to its connection's handle, so a test can see whether anything
+/// still holds the connection after it closed.
+final class HandleReleaseProbe: WebSocketHandler, @unchecked Sendable {
+    weak var handle: WebSocketHandle?
+    func webSocketDidOpen(_ socket: WebSocketHandle) { handle = socket }
+    func webSocket(_ socket: WebSocketHandle, didReceive message: WebSocketMessage) {}
+}
+
 /// A server on 127.0.0.1 with the routes the tests use.
 final class TestServer {
     let group: EventLoopGroup
@@ -89,6 +97,7 @@ final class TestServer {
     let gate = Gate()
     let closures = ClosureLog()
     let helloServed = Waiter()
+    let releaseProbe = HandleReleaseProbe()
 
     init(loops: Int = 1, _ configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
         var configuration = HTTPServerConfiguration()
@@ -128,6 +137,8 @@ final class TestServer {
         router.webSocket("/ws") { _ in LoggingEchoHandler(log: closures) }
         router.webSocket("/offloop") { _ in OffLoopSender() }
         router.webSocket("/flood") { _ in FloodHandler(log: closures) }
+        let releaseProbe = self.releaseProbe
+        router.webSocket("/probe") { _ in releaseProbe }
         group = try EventLoopGroup(loops: loops)
         server = HTTPServer(configuration: configuration, router: router, group: group)
         port = try server.start(at: try SocketAddress(host: "127.0.0.1", port: 0)).port

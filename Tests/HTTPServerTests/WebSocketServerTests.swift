@@ -6,6 +6,10 @@ import Reactor
 import Testing
 import WebSocket
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("WebSocket over the HTTPServer")
 struct WebSocketServerTests {
     @Test("upgrades, echoes text, binary and a fragmented message, and closes with a handshake")
@@ -29,6 +33,34 @@ struct WebSocketServerTests {
         #expect(socket.nextFrame() == nil)  // the server closes TCP after the exchange
         #expect(server.closures.closed.wait())
         #expect(server.closures.all.first?.code == .normalClosure)
+    }
+
+    @Test("frees a closed connection: once the application drops its handle, nothing holds it")
+    func closedConnectionIsFreed() throws {
+        let server = try TestServer()
+        let socket = RawWebSocket(port: server.port)
+        #expect(socket.handshake(path: "/probe")?.status == 101)
+        socket.send(.close, WebSocketFrameEncoder.closePayload(code: .normalClosure, reason: ""))
+        #expect(RawWebSocket.closeCode(socket.nextFrame()) == 1000)
+        #expect(socket.nextFrame() == nil)  // the server shut down its side after the exchange
+        socket.client.shutdownWrite()  // ours too, so the server closes without lingering
+        let loop = server.group.loops[0]
+        let probe = server.releaseProbe
+        // The close completes on the loop soon after; look there (the only thread that may
+        // touch the probe) until the handle is gone, for at most five seconds.
+        var stillHeld = true
+        for _ in 0..<500 where stillHeld {
+            let held = Shared(true)
+            let checked = Waiter()
+            loop.execute {
+                held.update { $0 = probe.handle != nil }
+                checked.signal()
+            }
+            #expect(checked.wait())
+            stillHeld = held.value
+            if stillHeld { usleep(10_000) }
+        }
+        #expect(!stillHeld)
     }
 
     @Test("a handle sends and closes from another thread, in order")

@@ -8,7 +8,9 @@ import WebSocket
 public final class WebSocketClient: ConnectionHandler {
     /// The loop the client lives on.
     public let loop: EventLoop
-    private weak var delegate: (any WebSocketClientDelegate)?
+    /// Held until the connection ends (then released, which breaks the owner ↔ client cycle);
+    /// strong because a weak reference would slow every callback on the receive path.
+    private var delegate: (any WebSocketClientDelegate)?
     private var tcp: TCPConnection?
     private let handshake: WebSocketClientHandshake
     private var responseParser = HTTP1ResponseHeadParser()
@@ -21,7 +23,7 @@ public final class WebSocketClient: ConnectionHandler {
     public var tag = 0
 
     /// Starts connecting to `address` and requesting `path` (loop thread only). The delegate
-    /// is held weakly; keep it alive for the connection's lifetime.
+    /// is kept until it has been told the connection ended.
     public init(
         to address: SocketAddress, host: String? = nil, path: String = "/", from source: SocketAddress? = nil,
         on loop: EventLoop, configuration: WebSocketConnection<MonotonicInstant>.Configuration = .init(),
@@ -121,6 +123,8 @@ public final class WebSocketClient: ConnectionHandler {
     private func end(closure: WebSocketClosure?, failure: WebSocketClientError?) {
         guard !ended else { return }
         ended = true
+        let delegate = self.delegate
+        self.delegate = nil
         delegate?.webSocketClient(self, didEnd: closure, failure: failure)
     }
 
@@ -143,12 +147,13 @@ public final class WebSocketClient: ConnectionHandler {
         if let current = timerDeadline, current <= deadline { return }
         if let timer { loop.cancelTimer(timer) }
         timerDeadline = deadline
-        timer = loop.scheduleTimer(at: deadline) { [weak self] in
-            guard let self, self.machine != nil else { return }
-            self.timer = nil
-            self.timerDeadline = nil
-            self.perform(self.machine!.tick(now: self.loop.now()))
-            self.rearmIfEarlier()
+        // Strong: the timer is cancelled when the transport closes.
+        timer = loop.scheduleTimer(at: deadline) { [self] in
+            timer = nil
+            timerDeadline = nil
+            guard machine != nil else { return }
+            perform(machine!.tick(now: loop.now()))
+            rearmIfEarlier()
         }
     }
 }

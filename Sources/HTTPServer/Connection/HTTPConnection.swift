@@ -355,11 +355,12 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
         case .idle: delay = configuration.idleTimeout
         }
         timerKind = kind
-        timer = loop.scheduleTimer(after: delay) { [weak self] in
-            guard let self else { return }
-            self.timer = nil
-            self.timerKind = nil
-            self.timedOut(kind)
+        // Strong: `disarm()` runs when the transport closes, and a weak capture would slow every
+        // retain of this connection.
+        timer = loop.scheduleTimer(after: delay) { [self] in
+            timer = nil
+            timerKind = nil
+            timedOut(kind)
         }
     }
 

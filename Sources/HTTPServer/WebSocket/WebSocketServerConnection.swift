@@ -72,6 +72,9 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         let closure = machine.transportClosed()
         loopState.remove(self)
         reportClosed(closure)
+        // The handle holds this connection; dropping our side of the pair lets both go once the
+        // application drops the handle.
+        handle = nil
     }
 
     // MARK: Application requests
@@ -139,7 +142,9 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         if let current = timerDeadline, current <= deadline { return }
         if let timer { tcp.loop.cancelTimer(timer) }
         timerDeadline = deadline
-        timer = tcp.loop.scheduleTimer(at: deadline) { [weak self] in self?.timerFired() }
+        // A strong capture: the timer is cancelled when the transport closes, and a weak one
+        // would give this object a side table, making every retain on the read path slower.
+        timer = tcp.loop.scheduleTimer(at: deadline) { [self] in timerFired() }
     }
 
     private func timerFired() {
