@@ -32,7 +32,7 @@ let package = Package(
 
         // codecs
         .target(name: "HTTP1", swiftSettings: strictSettings),
-        .target(name: "WebSocket", dependencies: ["HTTP1"], swiftSettings: strictSettings),
+        .target(name: "WebSocket", dependencies: ["HTTP1", "Reactor"], swiftSettings: strictSettings),
 
         // server core
         .target(
@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServerTests",
             dependencies: ["HTTPServer", "Reactor", "HTTP1", "WebSocket", "PersonaTestSupport"],

@@ -1,8 +1,9 @@
 import PersonaTestSupport
+import Reactor
 import Testing
 import WebSocket
 
-typealias ServerConnection = WebSocketConnection<ManualInstant>
+typealias ServerConnection = WebSocketConnection
 
 /// The frames a server wrote, decoded as the client would see them.
 func writtenFrames(_ actions: [WebSocketAction]) -> [WebSocketFrame] {
@@ -33,7 +34,7 @@ func closePayload(_ code: UInt16, _ reason: [UInt8] = []) -> [UInt8] {
 
 @Suite("WebSocket connection state machine (RFC 6455 §5.4, §5.5, §7)")
 struct WebSocketConnectionTests {
-    let t0 = ManualInstant.zero
+    let t0 = MonotonicInstant.zero
 
     @Test("delivers a single-frame text message")
     func deliversText() {
@@ -337,7 +338,7 @@ struct WebSocketConnectionTests {
     @Test("masks frames with keys from the injected generator as a client")
     func clientSends() throws {
         var keys = SeededGenerator(seed: 1)
-        var connection = WebSocketConnection<ManualInstant>.client(
+        var connection = WebSocketConnection.client(
             maskingKeys: SeededGenerator(seed: 1), now: t0)
         let actions = connection.send(.binary([1, 2, 3]))
         guard case .write(let bytes)? = actions.first else {
@@ -364,7 +365,7 @@ struct WebSocketConnectionTests {
     @Test("produces identical actions whole, byte by byte and split at every index")
     func dripFeed() {
         func run(_ chunks: [[UInt8]]) -> [WebSocketAction] {
-            var connection = ServerConnection.server(now: ManualInstant.zero)
+            var connection = ServerConnection.server(now: MonotonicInstant.zero)
             return chunks.flatMap { connection.receive($0, now: .zero) }
         }
         let whole = run([Self.conversation])

@@ -14,8 +14,8 @@ public final class WebSocketClient: ConnectionHandler {
     private var tcp: TCPConnection?
     private let handshake: WebSocketClientHandshake
     private var responseParser = HTTP1ResponseHeadParser()
-    private var machine: WebSocketConnection<MonotonicInstant>?
-    private let configuration: WebSocketConnection<MonotonicInstant>.Configuration
+    private var machine: WebSocketConnection?
+    private let configuration: WebSocketConnection.Configuration
     private var ended = false
     private var timer: TimerID?
     private var timerDeadline: MonotonicInstant?
@@ -26,7 +26,7 @@ public final class WebSocketClient: ConnectionHandler {
     /// is kept until it has been told the connection ended.
     public init(
         to address: SocketAddress, host: String? = nil, path: String = "/", from source: SocketAddress? = nil,
-        on loop: EventLoop, configuration: WebSocketConnection<MonotonicInstant>.Configuration = .init(),
+        on loop: EventLoop, configuration: WebSocketConnection.Configuration = .init(),
         connectTimeout: Duration = .seconds(10), delegate: any WebSocketClientDelegate
     ) {
         self.loop = loop
@@ -90,7 +90,7 @@ public final class WebSocketClient: ConnectionHandler {
             fail(.handshake("\(head.status.code) \(error)"))
             return
         }
-        var machine = WebSocketConnection<MonotonicInstant>.client(
+        var machine = WebSocketConnection.client(
             configuration: configuration, maskingKeys: MaskingKeyGenerator(), now: loop.now())
         let actions = remainder.isEmpty ? [] : machine.receive(remainder, now: loop.now())
         self.machine = machine

@@ -13,7 +13,7 @@ import WebSocket
 final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
     let tcp: TCPConnection
     private let loopState: LoopState
-    private var machine: WebSocketConnection<MonotonicInstant>
+    private var machine: WebSocketConnection
     private var handler: (any WebSocketHandler)?
     private(set) var handle: WebSocketHandle!
     private var timer: TimerID?
@@ -29,7 +29,7 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         self.loopState = loopState
         self.handler = handler
         self.maxOutboundBytes = configuration.maxOutboundBytes
-        var machineConfiguration = WebSocketConnection<MonotonicInstant>.Configuration(
+        var machineConfiguration = WebSocketConnection.Configuration(
             frameLimits: .init(
                 maxFrameSize: configuration.maxFrameSize, maxMessageSize: configuration.maxMessageSize),
             pingInterval: configuration.pingInterval,

@@ -8,6 +8,9 @@ public struct MonotonicInstant: Comparable, Hashable, Sendable, CustomStringConv
     /// Creates an instant `nanoseconds` after the origin.
     public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
 
+    /// The clock's origin (where a test's time starts).
+    public static let zero = MonotonicInstant(nanoseconds: 0)
+
     /// The instant `duration` later (saturating; negative durations move backwards to zero).
     public func advanced(by duration: Duration) -> MonotonicInstant {
         let delta = duration.nanosecondsClamped
@@ -46,11 +49,4 @@ extension Duration {
         let (sum, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
         return overflow2 ? (seconds < 0 ? .min : .max) : sum
     }
-}
-
-/// Lets pure state machines that are generic over `InstantProtocol` (the WebSocket connection)
-/// run on the Reactor's clock.
-extension MonotonicInstant: InstantProtocol {
-    /// Intervals are standard-library durations.
-    public typealias Duration = Swift.Duration
 }

@@ -82,7 +82,7 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         nextToConnect += 1
         connectsInFlight += 1
         connectStarted[index] = now
-        var configuration = WebSocketConnection<MonotonicInstant>.Configuration()
+        var configuration = WebSocketConnection.Configuration()
         configuration.frameLimits = .init(
             maxFrameSize: max(1 << 20, options.size + 1024), maxMessageSize: max(1 << 20, options.size + 1024)
         )
