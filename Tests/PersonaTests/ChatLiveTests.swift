@@ -119,12 +119,13 @@ struct ChatLiveTests {
         #expect(lines == ["ok 1000 concurrent sessions each got only their own replies (2000 turns)"])
     }
 
-    @Test("SIGTERM lets a streaming reply finish, then ends the session and closes with 1001")
+    @Test("SIGTERM stops accepting at once, lets a streaming reply finish, then ends the session with 1001")
     func drainFinishes() throws {
         let (lines, server) = try runChatScenario(
             "drain", serverArguments: ["--drain-deadline", "10"], passPID: true)
         #expect(
             lines == [
+                "ok new connections were refused while the reply was still streaming",
                 "ok the streaming reply finished after SIGTERM, then the session ended shutdown",
                 "ok the client got close code 1001",
             ])

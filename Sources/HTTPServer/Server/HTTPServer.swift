@@ -47,6 +47,18 @@ public final class HTTPServer: Sendable {
     /// The bound address, once started.
     public var localAddress: SocketAddress? { listener.withLock { $0?.localAddress } }
 
+    /// Closes the listener: new connections are refused from now on, while the ones already
+    /// open carry on (the first step of a graceful shutdown; an application that drains its
+    /// own sessions calls this, drains, then ``shutdown(gracePeriod:)``). Safe to call twice.
+    public func stopAccepting() {
+        let server = listener.withLock { server -> TCPServer? in
+            let taken = server
+            server = nil
+            return taken
+        }
+        server?.stopAccepting()
+    }
+
     /// Graceful shutdown: stop accepting; close idle keep-alive connections; let requests in
     /// flight finish (each answered with `Connection: close`); send WebSocket peers close 1001
     /// and wait for their answer. After `gracePeriod` whatever remains is closed. Blocks until
@@ -54,12 +66,7 @@ public final class HTTPServer: Sendable {
     /// drain finished within the grace period.
     @discardableResult
     public func shutdown(gracePeriod: Duration) -> Bool {
-        let server = listener.withLock { server -> TCPServer? in
-            let taken = server
-            server = nil
-            return taken
-        }
-        server?.stopAccepting()
+        stopAccepting()
         let drained = DispatchSemaphore(value: 0)
         for bound in context.perLoop {
             bound.loop.execute {

@@ -92,17 +92,13 @@ public final class ChatServer: Sendable {
         try http.start(at: address)
     }
 
-    /// Graceful shutdown; blocks (call off the loops). Every hub drains: no new sessions,
-    /// idle sessions end `shutdown` at once, streaming replies may finish until
+    /// Graceful shutdown; blocks (call off the loops). First the listener closes, so new
+    /// connections are refused (a load balancer moves them elsewhere). Then every hub drains:
+    /// no new sessions, idle sessions end `shutdown` at once, streaming replies may finish until
     /// ``ChatServerConfiguration/drainDeadline``, then the rest end `shutdown`; each chat
-    /// connection is closed with 1001 once its last session ended. Then the HTTP core stops
-    /// accepting and closes what remains (1001 for WebSockets), waiting
-    /// ``ChatServerConfiguration/closeGrace``. Returns whether everything finished in time.
-    ///
-    /// The listener keeps accepting while the hubs drain (HTTPServer's only shutdown call
-    /// both stops the listener and closes every connection at once, which would cut the
-    /// replies the deadline exists for); a chat client arriving then gets `welcome` and
-    /// `shutting_down` for any `start`.
+    /// connection is closed with 1001 once its last session ended. Last, the HTTP core closes
+    /// what remains (1001 for WebSockets), waiting ``ChatServerConfiguration/closeGrace``.
+    /// Returns whether everything finished in time.
     @discardableResult
     public func shutdown() -> Bool {
         let first = stopped.withLock { stopped -> Bool in
@@ -110,6 +106,7 @@ public final class ChatServer: Sendable {
             return !stopped
         }
         guard first else { return true }
+        http.stopAccepting()
         let drained = DispatchSemaphore(value: 0)
         let deadline = configuration.drainDeadline
         for shell in shells {

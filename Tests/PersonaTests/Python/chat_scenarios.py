@@ -15,6 +15,7 @@ import signal
 import sys
 
 import websockets
+from urllib.parse import urlparse
 
 TIMEOUT = 10.0
 
@@ -330,16 +331,37 @@ async def isolation(url, _pid, sessions=1000, turns=2):
     print(f"ok {sessions} concurrent sessions each got only their own replies ({sessions * turns} turns)")
 
 
+async def first_refusal(url, within=1.0):
+    """Opens TCP connections to the server until one is refused; the loop time it was, or None."""
+    parsed = urlparse(url)
+    loop = asyncio.get_running_loop()
+    end = loop.time() + within
+    while loop.time() < end:
+        try:
+            _, writer = await asyncio.open_connection(parsed.hostname, parsed.port)
+            writer.close()
+        except ConnectionRefusedError:
+            return loop.time()
+        await asyncio.sleep(0.01)
+    return None
+
+
 async def drain(url, pid):
-    """SIGTERM while a reply streams: the reply finishes (long deadline), then shutdown + 1001."""
+    """SIGTERM while a reply streams: new connections are refused at once, the reply finishes
+    (long deadline), then shutdown + 1001."""
     c = await Client.open(url)
     session = (await c.start(personality="storyteller"))["session"]
     await c.send(type="message", session=session, text="tell me everything", id="d1")
     await c.until("token", session=session)
     os.kill(pid, signal.SIGTERM)
+    refusal = asyncio.create_task(first_refusal(url))
+    frames = await c.until("reply_end", session=session)
+    reply_ended_at = asyncio.get_running_loop().time()
+    assert frames[-1]["finish"] == "stop", frames[-1]
+    refused_at = await refusal
+    assert refused_at is not None and refused_at < reply_ended_at, (refused_at, reply_ended_at)
+    print("ok new connections were refused while the reply was still streaming")
     frames = await c.until("session_ended")
-    end = next(f for f in frames if f["type"] == "reply_end")
-    assert end["finish"] == "stop", end
     assert frames[-1]["reason"] == "shutdown", frames[-1]
     print("ok the streaming reply finished after SIGTERM, then the session ended shutdown")
     try:
