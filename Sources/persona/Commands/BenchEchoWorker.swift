@@ -117,26 +117,29 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         onFinished = done
         phase = .measuring
         for index in clients.indices where clients[index]?.isOpen == true {
-            for _ in 0..<options.inFlight where canSend() { send(on: index) }
+            for _ in 0..<options.inFlight where canSend(at: now) { send(on: index, at: now) }
         }
         finishIfQuiet()
     }
 
-    private func canSend() -> Bool {
-        phase == .measuring && budget > 0 && loop.now() < deadline
+    /// Whether another message may go out at `time` (loop-clock nanoseconds).
+    private func canSend(at time: UInt64) -> Bool {
+        phase == .measuring && budget > 0 && time < deadline.nanoseconds
     }
 
-    private func send(on index: Int) {
+    /// Sends the next message on connection `index`, stamped `time` (the caller's clock
+    /// reading, shared with the receive it answers: one clock read per round trip).
+    private func send(on index: Int, at time: UInt64) {
         guard let client = clients[index] else { return }
         budget -= 1
         let slot = (ringHead[index] + outstanding[index]) % options.inFlight
-        sendTimes[index * options.inFlight + slot] = now
+        sendTimes[index * options.inFlight + slot] = time
         outstanding[index] += 1
         client.send(message)
     }
 
     private func finishIfQuiet() {
-        guard phase == .measuring, !canSend() || openConnections == 0 else { return }
+        guard phase == .measuring, !canSend(at: now) || openConnections == 0 else { return }
         guard !outstanding.contains(where: { $0 > 0 }) else { return }
         closeAll()
     }
@@ -199,8 +202,8 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         lastReceive = at
         counters.received.add(1, ordering: .relaxed)
         if message != self.message { recordError("echo differs from what was sent on connection \(index)") }
-        if canSend() {
-            send(on: index)
+        if canSend(at: at) {
+            send(on: index, at: at)
         } else {
             finishIfQuiet()
         }
