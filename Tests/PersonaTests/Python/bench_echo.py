@@ -3,19 +3,24 @@
 
   speed  32-byte echo at 100, 1,000 and 10,000 connections, server pinned to core 1
          (`taskset -c 1`, so it runs one loop), load generator on core 0; median of 3 runs.
+         With --floor, each run is paired with the same load on loopback_floor.c (a minimal
+         C epoll echo and client, built with `cc`), so the report shows how close Persona
+         comes to what loopback TCP itself allows on this machine, measured in the same run.
   scale  15,000 concurrent connections on one server process, each echoing; fails loudly on
          any error. The load generator may be split over several processes (--processes)
          to stay under a per-process descriptor limit.
 
 Usage (from the package root, after `swift build -c release`):
-  python3 Tests/PersonaTests/Python/bench_echo.py speed [--in-flight 1 8] [--duration 5]
+  python3 Tests/PersonaTests/Python/bench_echo.py speed [--in-flight 1 8] [--duration 5] [--floor]
   python3 Tests/PersonaTests/Python/bench_echo.py scale [--connections 15000] [--processes 1]
 """
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 BINARY = ".build/release/persona"
@@ -51,12 +56,35 @@ def bench(port, pid, connections, in_flight, duration, pin=None, extra=()):
         sys.exit(f"bench failed: {out.stdout} {out.stderr}")
 
 
+def build_floor():
+    """Compiles loopback_floor.c next to this script into a temporary directory."""
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loopback_floor.c")
+    binary = os.path.join(tempfile.mkdtemp(prefix="persona-floor-"), "floor")
+    subprocess.run(["cc", "-O2", "-o", binary, source], check=True)
+    return binary
+
+
+def floor_run(binary, connections, duration, port=29911):
+    """One run of the C floor: its server on core 1, its client on core 0."""
+    server = subprocess.Popen(["taskset", "-c", "1", binary, "server", str(port)], stdout=subprocess.PIPE, text=True)
+    try:
+        if server.stdout.readline().strip() != "listening":
+            sys.exit("floor server did not start")
+        out = subprocess.run(["taskset", "-c", "0", binary, "client", str(port), str(connections), str(duration)],
+                             capture_output=True, text=True, timeout=duration + 120)
+        return json.loads(out.stdout.strip().splitlines()[-1])["messages_per_second"]
+    finally:
+        stop_server(server)
+        time.sleep(1)
+
+
 def speed(args):
+    floor = build_floor() if args.floor else None
     print(f"{'conns':>6} {'in-flight':>9} {'msg/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
-          f" {'srv µs/msg':>10} {'errors':>6}  runs msg/s")
+          f" {'srv µs/msg':>10} {'errors':>6}  runs msg/s" + ("   floor msg/s (median; runs)  persona/floor" if floor else ""))
     for connections in args.connections:
         for in_flight in args.in_flight:
-            runs = []
+            runs, floors = [], []
             for _ in range(args.runs):
                 proc, port = start_server(pin="1")
                 try:
@@ -64,12 +92,22 @@ def speed(args):
                 finally:
                     stop_server(proc)
                 time.sleep(1)  # let TIME_WAIT sockets and the CPUs settle
+                if floor and in_flight == 1:
+                    floors.append(floor_run(floor, connections, args.duration))
+            for run in runs:
+                if run["errors"]:
+                    print(f"  errors in a run: {run['errors']}, e.g. {run.get('error_samples')}", flush=True)
             runs.sort(key=lambda r: r["messages_per_second"])
             mid = runs[len(runs) // 2]
             rt = mid["round_trip"]
-            print(f"{connections:>6} {in_flight:>9} {mid['messages_per_second']:>15.0f} {rt['p50_ms']:>8} {rt['p99_ms']:>8}"
-                  f" {rt['max_ms']:>8} {mid.get('server_cpu_us_per_message', 0):>10} {sum(r['errors'] for r in runs):>6}  "
-                  + " ".join(f"{r['messages_per_second']:.0f}" for r in runs), flush=True)
+            line = (f"{connections:>6} {in_flight:>9} {mid['messages_per_second']:>15.0f} {rt['p50_ms']:>8} {rt['p99_ms']:>8}"
+                    f" {rt['max_ms']:>8} {mid.get('server_cpu_us_per_message', 0):>10} {sum(r['errors'] for r in runs):>6}  "
+                    + " ".join(f"{r['messages_per_second']:.0f}" for r in runs))
+            if floors:
+                floor_median = statistics.median(floors)
+                line += (f"   {floor_median:.0f} ({' '.join(f'{f:.0f}' for f in floors)})"
+                         f"  {mid['messages_per_second'] / floor_median:.2f}")
+            print(line, flush=True)
 
 
 def scale(args):
@@ -107,6 +145,7 @@ def main():
     s.add_argument("--in-flight", type=int, nargs="+", default=[1])
     s.add_argument("--duration", type=float, default=5)
     s.add_argument("--runs", type=int, default=3)
+    s.add_argument("--floor", action="store_true", help="pair each run with the C loopback floor")
     c = sub.add_parser("scale")
     c.add_argument("--connections", type=int, default=15000)
     c.add_argument("--processes", type=int, default=1)

@@ -1,0 +1,151 @@
+/*
+ * The loopback floor for `bench_echo.py floor`: the cheapest possible echo over TCP on this
+ * machine, to put Persona's numbers next to what the kernel alone allows.
+ *
+ * No WebSocket, no framing, no allocation: the server echoes whatever it reads, the client keeps
+ * one message of SIZE bytes in flight on each connection and counts round trips. Both use
+ * edge-triggered epoll with recv/send, one thread each, as `persona serve` and `persona bench
+ * echo` do. Whatever this reaches is an upper bound for any server on the same loopback.
+ *
+ *   cc -O2 -o floor loopback_floor.c
+ *   ./floor server PORT
+ *   ./floor client PORT CONNECTIONS SECONDS [SIZE]     prints {"messages_per_second": ...}
+ *
+ * SIZE defaults to 38 bytes: a 32-byte payload in a masked WebSocket frame.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { MAX_EVENTS = 4096, BUFFER = 65536, SOURCES = 4 };
+
+static double seconds_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static struct sockaddr_in loopback(int last_octet, int port) {
+    struct sockaddr_in address = {0};
+    address.sin_family = AF_INET;
+    address.sin_port = htons((uint16_t)port);
+    address.sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)last_octet);
+    return address;
+}
+
+static void watch(int epoll_fd, int fd, uint32_t events) {
+    struct epoll_event event = {.events = events, .data.fd = fd};
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
+        perror("epoll_ctl");
+        exit(1);
+    }
+}
+
+static int serve(int port) {
+    static char buffer[BUFFER];
+    struct epoll_event events[MAX_EVENTS];
+    int one = 1;
+    int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in address = loopback(1, port);
+    if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 4096) != 0) {
+        perror("listen");
+        return 1;
+    }
+    int epoll_fd = epoll_create1(0);
+    watch(epoll_fd, listener, EPOLLIN);
+    printf("listening\n");
+    fflush(stdout);
+    for (;;) {
+        int ready = epoll_wait(epoll_fd, events, MAX_EVENTS, -1);
+        for (int i = 0; i < ready; i++) {
+            int fd = events[i].data.fd;
+            if (fd == listener) {
+                int connection;
+                while ((connection = accept4(listener, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+                    setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+                    watch(epoll_fd, connection, EPOLLIN | EPOLLET);
+                }
+                continue;
+            }
+            for (;;) {
+                ssize_t count = recv(fd, buffer, sizeof buffer, 0);
+                if (count > 0) {
+                    send(fd, buffer, (size_t)count, MSG_NOSIGNAL);
+                    if (count < (ssize_t)sizeof buffer) break;
+                } else {
+                    if (count == 0 || (errno != EAGAIN && errno != EINTR)) close(fd);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+static int load(int port, int connections, double duration, int size) {
+    static char buffer[BUFFER];
+    struct epoll_event events[MAX_EVENTS];
+    char *message = malloc((size_t)size);
+    int *received = calloc((size_t)connections + 1024, sizeof(int));
+    int *sockets = malloc(sizeof(int) * (size_t)connections);
+    memset(message, 'x', (size_t)size);
+    int epoll_fd = epoll_create1(0);
+    int one = 1;
+    for (int i = 0; i < connections; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in source = loopback(10 + i % SOURCES, 0);
+        struct sockaddr_in server = loopback(1, port);
+        if (bind(fd, (struct sockaddr *)&source, sizeof source) != 0 ||
+            connect(fd, (struct sockaddr *)&server, sizeof server) != 0) {
+            perror("connect");
+            return 1;
+        }
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+        watch(epoll_fd, fd, EPOLLIN | EPOLLET);
+        sockets[i] = fd;
+    }
+    for (int i = 0; i < connections; i++) send(sockets[i], message, (size_t)size, MSG_NOSIGNAL);
+    long messages = 0;
+    double start = seconds_now();
+    double end = start + duration;
+    while (seconds_now() < end) {
+        int ready = epoll_wait(epoll_fd, events, MAX_EVENTS, 100);
+        for (int i = 0; i < ready; i++) {
+            int fd = events[i].data.fd;
+            for (;;) {
+                ssize_t count = recv(fd, buffer, sizeof buffer, 0);
+                if (count <= 0) break;
+                received[fd] += (int)count;
+                while (received[fd] >= size) {
+                    received[fd] -= size;
+                    messages++;
+                    send(fd, message, (size_t)size, MSG_NOSIGNAL);
+                }
+                if (count < (ssize_t)sizeof buffer) break;
+            }
+        }
+    }
+    double elapsed = seconds_now() - start;
+    printf("{\"connections\": %d, \"messages\": %ld, \"seconds\": %.3f, \"messages_per_second\": %.0f}\n",
+           connections, messages, elapsed, (double)messages / elapsed);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc >= 3 && strcmp(argv[1], "server") == 0) return serve(atoi(argv[2]));
+    if (argc >= 5 && strcmp(argv[1], "client") == 0)
+        return load(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), argc > 5 ? atoi(argv[5]) : 38);
+    fprintf(stderr, "usage: %s server PORT | client PORT CONNECTIONS SECONDS [SIZE]\n", argv[0]);
+    return 64;
+}
