@@ -14,7 +14,11 @@ public final class WebSocketClient: ConnectionHandler {
     private var tcp: TCPConnection?
     private let handshake: WebSocketClientHandshake
     private var responseParser = HTTP1ResponseHeadParser()
-    private var machine: WebSocketConnection?
+    /// The protocol machine; meaningful once `upgraded` (until then a placeholder, replaced
+    /// when the handshake completes). Not an optional: `machine!` on an optional struct copied
+    /// the whole machine, receive buffer included, on every message.
+    private var machine: WebSocketConnection
+    private var upgraded = false
     private let configuration: WebSocketConnection.Configuration
     private var ended = false
     private var timer: TimerID?
@@ -32,6 +36,8 @@ public final class WebSocketClient: ConnectionHandler {
         self.loop = loop
         self.delegate = delegate
         self.configuration = configuration
+        // A placeholder that never sends (`upgraded` is false until the real one replaces it).
+        machine = .client(configuration: configuration, maskingKeys: MaskingKeyGenerator(seed: 0), now: loop.now())
         var random = MaskingKeyGenerator()
         handshake = WebSocketClientHandshake(host: host ?? address.description, path: path, using: &random)
         TCPConnection.connect(to: address, from: source, on: loop, timeout: connectTimeout) { [self] result in
@@ -47,22 +53,21 @@ public final class WebSocketClient: ConnectionHandler {
     }
 
     /// Whether the handshake completed and the connection is open.
-    public var isOpen: Bool { machine?.isOpen ?? false }
+    public var isOpen: Bool { upgraded && machine.isOpen }
 
     /// Sends a message (ignored unless open).
     public func send(_ message: WebSocketMessage) {
-        guard machine != nil else { return }
-        // Mutate in place: copying the machine out would copy its receive buffer.
-        perform(machine!.send(message))
+        guard upgraded else { return }
+        perform(machine.send(message))
     }
 
     /// Starts the close handshake.
     public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {
-        guard machine != nil else {
+        guard upgraded else {
             tcp?.close()
             return
         }
-        perform(machine!.close(code: code, reason: reason, now: loop.now()))
+        perform(machine.close(code: code, reason: reason, now: loop.now()))
         rearmIfEarlier()
     }
 
@@ -72,8 +77,8 @@ public final class WebSocketClient: ConnectionHandler {
     // MARK: ConnectionHandler
 
     public func connectionDidRead(_ connection: TCPConnection, _ bytes: UnsafeRawBufferPointer) {
-        if machine != nil {
-            perform(machine!.receive(bytes, now: loop.now()))
+        if upgraded {
+            perform(machine.receive(bytes, now: loop.now()))
             return
         }
         let parsed: (head: HTTP1ResponseHead, remainder: [UInt8])?
@@ -90,10 +95,10 @@ public final class WebSocketClient: ConnectionHandler {
             fail(.handshake("\(head.status.code) \(error)"))
             return
         }
-        var machine = WebSocketConnection.client(
+        machine = WebSocketConnection.client(
             configuration: configuration, maskingKeys: MaskingKeyGenerator(), now: loop.now())
+        upgraded = true
         let actions = remainder.isEmpty ? [] : machine.receive(remainder, now: loop.now())
-        self.machine = machine
         delegate?.webSocketClientDidConnect(self)
         perform(actions)
         rearmIfEarlier()
@@ -106,8 +111,8 @@ public final class WebSocketClient: ConnectionHandler {
     public func connectionDidClose(_ connection: TCPConnection, error: SystemError?) {
         if let timer { loop.cancelTimer(timer) }
         timer = nil
-        if machine != nil {
-            end(closure: machine!.transportClosed(), failure: nil)
+        if upgraded {
+            end(closure: machine.transportClosed(), failure: nil)
         } else {
             end(closure: nil, failure: .closedDuringHandshake)
         }
@@ -143,7 +148,7 @@ public final class WebSocketClient: ConnectionHandler {
     }
 
     private func rearmIfEarlier() {
-        guard let deadline = machine?.nextDeadline else { return }
+        guard upgraded, let deadline = machine.nextDeadline else { return }
         if let current = timerDeadline, current <= deadline { return }
         if let timer { loop.cancelTimer(timer) }
         timerDeadline = deadline
@@ -151,8 +156,7 @@ public final class WebSocketClient: ConnectionHandler {
         timer = loop.scheduleTimer(at: deadline) { [self] in
             timer = nil
             timerDeadline = nil
-            guard machine != nil else { return }
-            perform(machine!.tick(now: loop.now()))
+            perform(machine.tick(now: loop.now()))
             rearmIfEarlier()
         }
     }

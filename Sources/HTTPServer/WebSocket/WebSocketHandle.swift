@@ -30,7 +30,13 @@ public final class WebSocketHandle: Sendable {
 
     /// Sends a message (one frame).
     public func send(_ message: WebSocketMessage) {
-        perform { $0.send(message) }
+        // The hot paths call straight through on the loop: going through `perform` would
+        // allocate a closure context for every message.
+        if connection.loop.inEventLoop {
+            connection.value.send(message)
+        } else {
+            perform { $0.send(message) }
+        }
     }
 
     /// Sends a text message.
@@ -38,7 +44,13 @@ public final class WebSocketHandle: Sendable {
 
     /// Sends a text message from bytes that are already valid UTF-8 (the caller's promise;
     /// JSON serialized from Swift strings always is), without converting through `String`.
-    public func send(textUTF8 utf8: [UInt8]) { perform { $0.send(textUTF8: utf8) } }
+    public func send(textUTF8 utf8: [UInt8]) {
+        if connection.loop.inEventLoop {
+            connection.value.send(textUTF8: utf8)
+        } else {
+            perform { $0.send(textUTF8: utf8) }
+        }
+    }
 
     /// Sends a binary message.
     public func send(binary: [UInt8]) { send(.binary(binary)) }
