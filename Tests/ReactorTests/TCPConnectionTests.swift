@@ -158,6 +158,33 @@ struct TCPConnectionTests {
         #expect(received.value == payload)
     }
 
+    @Test("sends what a read callback wrote right after the reads, before the end-of-iteration flush")
+    func writesDuringReadsLeaveAtOnce() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let pendingAfterReads = Shared<Int?>(nil)
+        let observed = Waiter()
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, bytes in
+                connection.write(bytes)
+                // Tasks queued here run after this event's dispatch but before the loop's
+                // end-of-iteration flush.
+                connection.loop.executeOnLoop {
+                    pendingAfterReads.update { $0 = connection.bufferedByteCount }
+                    observed.signal()
+                }
+            }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("ping")
+        #expect(observed.wait())
+        #expect(pendingAfterReads.value == 0)
+        #expect(client.receive(exactly: 4) == Array("ping".utf8))
+    }
+
     @Test("closeAfterFlush delivers the last bytes, then EOF")
     func closeAfterFlush() throws {
         let group = try EventLoopGroup(loops: 1)

@@ -5,10 +5,13 @@
 /// A non-blocking TCP connection on one ``EventLoop``. Loop thread only; other threads reach
 /// it through `loop.execute` (see ``LoopBound``).
 ///
-/// Writes are write-first: ``write(_:)`` copies into an outbound buffer and queues the
-/// connection for the flush at the end of the loop iteration (Redis's "before sleep"), which
-/// coalesces every response produced by one read into one `send(2)`. Only when the kernel
-/// refuses bytes is `EPOLLOUT` registered, and it is dropped again as soon as the buffer drains.
+/// Writes are write-first: ``write(_:)`` copies into an outbound buffer. Bytes written while
+/// the connection's own reads are being delivered leave in one `send(2)` right after them,
+/// while the connection is still hot in the cache; bytes written at any other time (a timer,
+/// another connection's handler) queue the connection for the flush at the end of the loop
+/// iteration (Redis's "before sleep"). Either way every response produced by one wake-up is
+/// coalesced into one `send(2)`. Only when the kernel refuses bytes is `EPOLLOUT` registered,
+/// and it is dropped again as soon as the buffer drains.
 ///
 /// Reading is edge-triggered: each wake-up reads until the kernel has no more (a short read or
 /// `EAGAIN`), at most ``readsPerWakeUp`` buffers, so one busy peer cannot starve the others; a
@@ -43,6 +46,9 @@ public final class TCPConnection: Selectable, DeferredClose {
     private var readEOF = false
     private var writeInterest = false
     private var queuedForFlush = false
+    /// Set while this connection's reads are being delivered: writes then wait for the flush
+    /// that follows the reads instead of queueing for the end of the iteration.
+    private var deliveringReads = false
     private var closeWhenFlushed = false
     private var lingering = false
     private var lingerTimer: TimerID?
@@ -101,7 +107,7 @@ public final class TCPConnection: Selectable, DeferredClose {
         loop.assertInLoop()
         guard phase == .open, !closeWhenFlushed, !bytes.isEmpty else { return }
         outbound.append(bytes)
-        queueFlush()
+        if !deliveringReads { queueFlush() }
     }
 
     /// Queues `bytes` for sending.
@@ -146,7 +152,12 @@ public final class TCPConnection: Selectable, DeferredClose {
             return
         }
         guard phase == .open else { return }
-        if readable || (failed && readingEnabled && !readEOF) { readAvailable() }
+        if readable || (failed && readingEnabled && !readEOF) {
+            deliveringReads = true
+            readAvailable()
+            deliveringReads = false
+            if phase == .open, !outbound.isEmpty, !writeInterest { flushNow() }
+        }
         guard phase == .open else { return }
         if writable { flushNow() }
         guard phase == .open else { return }
