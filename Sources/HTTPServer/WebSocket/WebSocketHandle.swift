@@ -60,6 +60,14 @@ public final class WebSocketHandle: Sendable {
         perform { $0.close(code: code, reason: reason) }
     }
 
+    /// Bytes sent but not yet taken by the kernel. Loop thread only.
+    public var queuedByteCount: Int { connection.value.tcp.bufferedByteCount }
+
+    /// Whether the kernel refused bytes at the last flush, i.e. the peer is not keeping up;
+    /// ``WebSocketHandler/webSocketDidDrain(_:)`` follows once everything has gone out. Loop
+    /// thread only.
+    public var isBackedUp: Bool { connection.value.tcp.isWritePending }
+
     /// Whether the connection still accepts messages. Loop thread only.
     public var isOpen: Bool { connection.value.isOpen }
 }

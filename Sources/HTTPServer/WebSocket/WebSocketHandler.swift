@@ -8,6 +8,9 @@ public protocol WebSocketHandler: AnyObject {
     func webSocketDidOpen(_ socket: WebSocketHandle)
     /// A complete message arrived (fragments reassembled, text validated as UTF-8).
     func webSocket(_ socket: WebSocketHandle, didReceive message: WebSocketMessage)
+    /// Output that had backed up (the peer was not reading) has all gone out: a producer that
+    /// paused on ``WebSocketHandle/isBackedUp`` may resume. Default: nothing.
+    func webSocketDidDrain(_ socket: WebSocketHandle)
     /// The connection ended; `closure` says how (1006 when TCP went away without a close
     /// handshake). Called once. Default: nothing.
     func webSocketDidClose(_ socket: WebSocketHandle, closure: WebSocketClosure)
@@ -16,6 +19,8 @@ public protocol WebSocketHandler: AnyObject {
 extension WebSocketHandler {
     /// Does nothing.
     public func webSocketDidOpen(_ socket: WebSocketHandle) {}
+    /// Does nothing.
+    public func webSocketDidDrain(_ socket: WebSocketHandle) {}
     /// Does nothing.
     public func webSocketDidClose(_ socket: WebSocketHandle, closure: WebSocketClosure) {}
 }

@@ -61,6 +61,10 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         perform(machine.receive(bytes, now: tcp.loop.now()))
     }
 
+    func connectionDidDrain(_ connection: TCPConnection) {
+        handler?.webSocketDidDrain(handle)
+    }
+
     func connectionDidReadEOF(_ connection: TCPConnection) {
         // TCP closed without (or after) the close handshake: nothing more can be said.
         connection.closeAfterFlush()
