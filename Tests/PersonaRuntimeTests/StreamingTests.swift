@@ -92,5 +92,7 @@ struct StreamingTests {
         #expect(harness.take(slow).replyText(session: slowSession) == " two three")
         harness.perform(harness.hub.connectionBacklog(slow, bytes: 10_001))
         #expect(harness.closed[slow] == 1008 && harness.closed[fast] == nil)
+        #expect(harness.hub.counters.slowConsumersPaused == 1)
+        #expect(harness.hub.counters.slowConsumersClosed == 1)
     }
 }

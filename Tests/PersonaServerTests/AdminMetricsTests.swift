@@ -51,6 +51,8 @@ struct AdminMetricsTests {
         counters.fallbacks = 3
         counters.cacheHits = 5
         counters.cacheMisses = 7
+        counters.slowConsumersPaused = 4
+        counters.slowConsumersClosed = 1
         counters.sessionsStarted = [.bot: 4, .human: 2]
         counters.sessionsEnded = [.personalityRemoved: 1]
         counters.redactionsInbound.count(.email)
@@ -88,6 +90,8 @@ struct AdminMetricsTests {
         #expect(samples["persona_cache_hits_total"] == 10)
         #expect(samples["persona_cache_misses_total"] == 14)
         #expect(samples["persona_cache_evictions_total"] == 2)
+        #expect(samples["persona_slow_consumers_paused_total"] == 8)
+        #expect(samples["persona_slow_consumers_closed_total"] == 2)
         #expect(samples["persona_pii_redactions_total{direction=inbound,type=email}"] == 4)
         #expect(samples["persona_pii_redactions_total{direction=outbound,type=phone}"] == 2)
         #expect(samples["persona_pii_redactions_total{direction=outbound,type=email}"] == 0)

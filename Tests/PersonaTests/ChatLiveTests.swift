@@ -155,6 +155,16 @@ struct ChatLiveTests {
             ])
     }
 
+    @Test("with the default bounds a client that stops reading is paused, not dropped, and nobody stalls")
+    func slowClientPaused() throws {
+        let (lines, _) = try runChatScenario("slow_client_paused")
+        #expect(lines.count == 4)
+        #expect(lines.first == "ok the slow client holds 16 sessions and stops reading")
+        #expect(lines.dropFirst().first?.hasPrefix("ok the slow client stayed connected with its pacing paused") == true)
+        #expect(lines.dropFirst(2).first?.hasPrefix("ok once it read again its paced replies resumed") == true)
+        #expect(lines.last == "ok the polite client was answered promptly throughout")
+    }
+
     @Test("personal data is scrubbed before the engine sees it, so replies never echo it")
     func pii() throws {
         let (lines, _) = try runChatScenario("pii")

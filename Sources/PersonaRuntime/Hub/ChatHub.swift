@@ -204,6 +204,7 @@ public final class ChatHub {
                 return
             }
             if !state.paused, bytes > configuration.pauseBacklogBytes {
+                counters.slowConsumersPaused += 1
                 state.paused = true
                 connections[connection] = state
             } else if state.paused, bytes <= configuration.resumeBacklogBytes {

@@ -45,6 +45,8 @@ public struct HubCounters: Hashable, Sendable {
     public var replies: [FinishReason: Int] = [:]
     /// Connections closed for an outbound backlog over the hard bound.
     public var slowConsumersClosed = 0
+    /// Times a connection's pacing was paused for an outbound backlog over the soft bound.
+    public var slowConsumersPaused = 0
     /// Time from accepting a message to its reply's first token.
     public var timeToFirstToken: LatencySamples
     /// Time from accepting a message to its reply's end.
@@ -82,5 +84,6 @@ public struct HubCounters: Hashable, Sendable {
         redactionsOutbound.add(other.redactionsOutbound)
         replies.merge(other.replies, uniquingKeysWith: +)
         slowConsumersClosed += other.slowConsumersClosed
+        slowConsumersPaused += other.slowConsumersPaused
     }
 }

@@ -17,6 +17,7 @@ import Synchronization
 /// | `persona_time_to_first_token_seconds`, `persona_reply_latency_seconds`, `persona_matchmaking_wait_seconds` | histogram | |
 /// | `persona_rate_limited_total`, `persona_limit_reached_total`, `persona_fallbacks_total` | counter | |
 /// | `persona_cache_hits_total`, `persona_cache_misses_total`, `persona_cache_evictions_total` | counter | |
+/// | `persona_slow_consumers_paused_total`, `persona_slow_consumers_closed_total` | counter | |
 /// | `persona_pii_redactions_total` | counter | `type`, `direction` = inbound, outbound |
 /// | `persona_reloads_total` | counter | `result` = ok, failed |
 /// | `persona_registry_info` | gauge (always 1) | `version` |
@@ -112,6 +113,14 @@ public final class MetricsRenderer: Sendable {
         out.counter(
             "persona_cache_evictions_total", help: "Cache entries evicted.",
             [MetricSample([], stats.cacheEvictions)])
+        out.counter(
+            "persona_slow_consumers_paused_total",
+            help: "Times a connection's reply pacing paused because its output backed up.",
+            [MetricSample([], total.slowConsumersPaused)])
+        out.counter(
+            "persona_slow_consumers_closed_total",
+            help: "Connections closed with 1008 because their output backlog passed the bound.",
+            [MetricSample([], total.slowConsumersClosed)])
         var redactions: [MetricSample] = []
         for (direction, counters) in [
             ("inbound", total.redactionsInbound), ("outbound", total.redactionsOutbound),

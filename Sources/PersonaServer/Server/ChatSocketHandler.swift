@@ -29,6 +29,11 @@ final class ChatSocketHandler: WebSocketHandler {
         }
     }
 
+    func webSocketDidDrain(_ socket: WebSocketHandle) {
+        guard let shell, let id else { return }
+        shell.reportBacklog(of: id)
+    }
+
     func webSocketDidClose(_ socket: WebSocketHandle, closure: WebSocketClosure) {
         guard let shell, let id else { return }
         shell.closed(id)

@@ -86,6 +86,8 @@ final class HubShell {
                 scratch.removeAll(keepingCapacity: true)
                 message.encode(into: &scratch)
                 socket.send(textUTF8: scratch)
+                // Only a peer that has stopped keeping up costs the hub a call.
+                if socket.isBackedUp { reportBacklog(of: id) }
             case .close(let id, let code, let reason):
                 sockets[id]?.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
             case .scheduleTimer(let token, let instant):
@@ -109,6 +111,13 @@ final class HubShell {
                 finishDrain()
             }
         }
+    }
+
+    /// Tells the hub how much output is queued for `id` (after a send found the peer behind,
+    /// and when its output has drained), so it can pause or resume that connection's pacing.
+    func reportBacklog(of id: ConnectionID) {
+        guard let socket = sockets[id] else { return }
+        perform(hub.connectionBacklog(id, bytes: socket.queuedByteCount))
     }
 
     /// A connection's sessions always live on its own hub, so a session id naming another

@@ -394,7 +394,32 @@ async def slow_client(url, _pid):
 
     The slow client is a raw socket with a tiny receive buffer that never reads after its
     sessions started, so the server's writes back up into its own per-connection queue.
+    (Run with a hard bound below the hub's soft one, so the hard bound acts first.)
     """
+    await stalled_reader(url, expect_cut_off=True)
+
+
+async def slow_client_paused(url, _pid):
+    """With the default bounds a client that stops reading has its reply pacing paused (the
+    soft bound): it stays connected, the server stops queueing tokens for it, and others never
+    stall. The pause shows in /metrics."""
+    await stalled_reader(url, expect_cut_off=False)
+
+
+def metric(url, name):
+    """One unlabelled sample of `name` from the server's /metrics."""
+    import urllib.request
+    parsed = urlparse(url)
+    with urllib.request.urlopen(f"http://{parsed.netloc}/metrics", timeout=TIMEOUT) as answer:
+        for line in answer.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    raise AssertionError(f"{name} is not in /metrics")
+
+
+async def stalled_reader(url, expect_cut_off):
+    """The slow-reader scenarios: 16 sessions on a socket that never reads, fed messages while a
+    polite client chats; cut off (hard bound) or paused and kept (soft bound)."""
     import base64
     import socket
     import struct
@@ -463,8 +488,37 @@ async def slow_client(url, _pid):
         _, text, _ = await polite.say(session, f"i am turn{turn}", f"t{turn}")
         assert text == f"hello turn{turn}", text
         assert time.monotonic() - started < 5, "the polite client stalled behind the slow one"
-    assert cut_off, "the slow client was never cut off"
-    print("ok the slow client was disconnected once its queue passed the bound")
+        if not expect_cut_off:
+            # A bounded run (the polite session's response limit is 1,000 replies), slow enough
+            # for the slow client's backlog to build up between turns.
+            if turn == 40:
+                break
+            await asyncio.sleep(0.05)
+    if expect_cut_off:
+        assert cut_off, "the slow client was never cut off"
+        print("ok the slow client was disconnected once its queue passed the bound")
+    else:
+        assert not cut_off, "the slow client was cut off instead of paused"
+        paused = await loop.run_in_executor(None, metric, url, "persona_slow_consumers_paused_total")
+        closed = await loop.run_in_executor(None, metric, url, "persona_slow_consumers_closed_total")
+        assert paused >= 1 and closed == 0, (paused, closed)
+        print(f"ok the slow client stayed connected with its pacing paused ({turn} turns)")
+        # Reading again drains the backlog; the hub resumes, and every reply that had started
+        # reaches its end.
+        raw.settimeout(2.0)
+        started, ended = set(), set()
+        try:
+            for message in frames():
+                key = (message.get("session"), message.get("reply"))
+                if message["type"] == "reply_start":
+                    started.add(key)
+                elif message["type"] == "reply_end":
+                    ended.add(key)
+        except socket.timeout:
+            pass  # quiet for two seconds: everything has been sent
+        assert started and started == ended, (len(started), len(ended))
+        print(f"ok once it read again its paced replies resumed and all {len(ended)} ended")
+        raw.close()
     print("ok the polite client was answered promptly throughout")
     await polite.close()
 
@@ -511,7 +565,7 @@ async def connection_flood(url, _pid):
 
 SCENARIOS = {f.__name__: f for f in (
     direct, matched, partner_leaves, fallback, response_limit, cancel, queued, bad_input, flood,
-    isolation, drain, drain_cut, slow_client, pii, connection_flood)}
+    isolation, drain, drain_cut, slow_client, slow_client_paused, pii, connection_flood)}
 
 if __name__ == "__main__":
     # A thousand sockets need more than the 1,024 open files many systems allow by default.
