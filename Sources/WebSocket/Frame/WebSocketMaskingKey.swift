@@ -20,8 +20,9 @@ public struct WebSocketMaskingKey: Sendable, Hashable {
 
     /// A key from a random source; the source is injected so this module never reads entropy
     /// itself (§10.3 wants keys unpredictable — pass a cryptographic generator in production).
+    /// One key is the high 32 bits of one draw.
     public static func random(using generator: inout some RandomNumberGenerator) -> WebSocketMaskingKey {
-        WebSocketMaskingKey(wire: UInt32.random(in: .min ... .max, using: &generator))
+        WebSocketMaskingKey(wire: UInt32(truncatingIfNeeded: generator.next() >> 32))
     }
 
     /// XORs `bytes` with the key (masking and unmasking are the same operation). `offset` is the
@@ -36,15 +37,12 @@ public struct WebSocketMaskingKey: Sendable, Hashable {
     /// XORs bytes in place in contiguous memory; see `apply(to:offset:)`.
     public func apply(to buffer: UnsafeMutableBufferPointer<UInt8>, offset: Int = 0) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        let keyBytes: [UInt8] = [
-            UInt8(truncatingIfNeeded: wire >> 24), UInt8(truncatingIfNeeded: wire >> 16),
-            UInt8(truncatingIfNeeded: wire >> 8), UInt8(truncatingIfNeeded: wire),
-        ]
-        // Little- or big-endian machine: build the word from the bytes in memory order.
-        var pattern: UInt64 = 0
-        withUnsafeMutableBytes(of: &pattern) { raw in
-            for i in 0..<8 { raw[i] = keyBytes[(offset + i) & 3] }
-        }
+        // Key byte `offset % 4` in the low bits, then the next ones: a value whose little-endian
+        // bytes are the mask for payload bytes offset, offset + 1, ...
+        let lowFirst = wire.byteSwapped
+        let shift = UInt32(offset & 3) * 8
+        let rotated = UInt64(lowFirst >> shift | lowFirst << ((32 - shift) & 31))
+        let pattern = UInt64(littleEndian: rotated | rotated << 32)
         let count = buffer.count
         var index = 0
         while index + 8 <= count {
@@ -52,9 +50,11 @@ public struct WebSocketMaskingKey: Sendable, Hashable {
             raw.storeBytes(of: raw.loadUnaligned(as: UInt64.self) ^ pattern, as: UInt64.self)
             index += 8
         }
-        while index < count {
-            base[index] ^= keyBytes[(offset + index) & 3]
-            index += 1
+        withUnsafeBytes(of: pattern) { patternBytes in
+            while index < count {
+                base[index] ^= patternBytes[index & 7]
+                index += 1
+            }
         }
     }
 }
