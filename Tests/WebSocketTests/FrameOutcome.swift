@@ -5,14 +5,19 @@ struct FrameOutcome: Equatable, CustomStringConvertible {
     var frames: [WebSocketFrame] = []
     var error: WebSocketProtocolError?
 
+    /// `fromReadBuffers` feeds each chunk as a transport does, through the raw-buffer append.
     init(
         chunks: [[UInt8]], role: WebSocketRole = .server,
-        configuration: WebSocketFrameParser.Configuration = .init()
+        configuration: WebSocketFrameParser.Configuration = .init(), fromReadBuffers: Bool = false
     ) {
         var parser = WebSocketFrameParser(role: role, configuration: configuration)
         do {
             for chunk in chunks {
-                parser.append(chunk)
+                if fromReadBuffers {
+                    chunk.withUnsafeBytes { parser.append($0) }
+                } else {
+                    parser.append(chunk)
+                }
                 while let frame = try parser.next() { frames.append(frame) }
             }
         } catch {

@@ -354,6 +354,43 @@ struct WebSocketConnectionTests {
         #expect(connection.receive([0x81, 0x02, 0x68, 0x69], now: t0) == [.deliver(.text("hi"))])
     }
 
+    @Test("appends a sent frame after the bytes a transport holds, as the write action carries it")
+    func sendAppendingToBytes() {
+        var server = ServerConnection.server(now: t0)
+        var bytes: [UInt8] = [0xEE]
+        #expect(server.send(.text("hi"), appendingTo: &bytes))
+        #expect(bytes == [0xEE, 0x81, 0x02, 0x68, 0x69])
+        #expect(server.send(textUTF8: [0x6F, 0x6B], appendingTo: &bytes))
+        #expect(bytes == [0xEE, 0x81, 0x02, 0x68, 0x69, 0x81, 0x02, 0x6F, 0x6B])
+
+        var client = WebSocketConnection.client(maskingKeys: SeededGenerator(seed: 9), now: t0)
+        var twin = WebSocketConnection.client(maskingKeys: SeededGenerator(seed: 9), now: t0)
+        var masked: [UInt8] = []
+        #expect(client.send(.binary([1, 2, 3]), appendingTo: &masked))
+        #expect(twin.send(.binary([1, 2, 3])) == [.write(masked)])
+    }
+
+    @Test("appends nothing and reports false when asked to send after our close")
+    func sendAppendingAfterClose() {
+        var connection = ServerConnection.server(now: t0)
+        _ = connection.close(now: t0)
+        var bytes: [UInt8] = [0xEE]
+        #expect(!connection.send(.binary([1]), appendingTo: &bytes))
+        #expect(!connection.send(textUTF8: [0x61], appendingTo: &bytes))
+        #expect(bytes == [0xEE])
+    }
+
+    @Test("appends the actions of received bytes after those the transport already holds")
+    func receiveIntoActions() {
+        var connection = ServerConnection.server(now: t0)
+        var actions: [WebSocketAction] = [.deliver(.binary([0]))]
+        let input = clientText("a") + clientFrame(.ping, [7])
+        input.withUnsafeBytes { connection.receive($0, now: t0, into: &actions) }
+        var reference = ServerConnection.server(now: t0)
+        #expect(actions == [.deliver(.binary([0]))] + reference.receive(input, now: t0))
+        #expect(actions.count == 3)
+    }
+
     static let conversation: [UInt8] =
         clientText("first") + clientFrame(.text, Array(Array("séc".utf8).dropLast(2)), fin: false)
         + clientFrame(.ping, [7])

@@ -186,6 +186,34 @@ struct WebSocketFrameParserTests {
         }
     }
 
+    @Test("gives the same frames from raw read buffers as from arrays, split at every index")
+    func readBuffersDripFeed() {
+        let whole = FrameOutcome(Self.stream)
+        for chunks in DripFeed.splits(of: Self.stream) {
+            #expect(
+                FrameOutcome(chunks: chunks, fromReadBuffers: true) == whole, "chunks \(chunks.map(\.count))")
+        }
+    }
+
+    @Test("encodes a payload from raw memory exactly as the same frame, masked and unmasked")
+    func rawPayloadEncoding() {
+        let payload: [UInt8] = Array(0..<200)
+        for key in [nil, WebSocketMaskingKey(1, 2, 3, 4)] as [WebSocketMaskingKey?] {
+            for length in [0, 5, 125, 126, 200] {
+                let slice = Array(payload.prefix(length))
+                var raw: [UInt8] = [0xEE]
+                slice.withUnsafeBytes {
+                    WebSocketFrameEncoder.encode(
+                        fin: false, opcode: .binary, maskingKey: key, payload: $0, into: &raw)
+                }
+                let frame = WebSocketFrame(fin: false, opcode: .binary, maskingKey: key, payload: slice)
+                #expect(
+                    raw == [0xEE] + WebSocketFrameEncoder.encode(frame),
+                    "length \(length) key \(String(describing: key))")
+            }
+        }
+    }
+
     @Test("never crashes on mutated or random input and parses it the same in random chunks (seeded)")
     func fuzz() {
         var generator = SeededGenerator(seed: 0x6455)

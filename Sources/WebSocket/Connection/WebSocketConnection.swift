@@ -124,19 +124,34 @@ public struct WebSocketConnection: Sendable {
     /// concrete overload is the transport's hot path: the generic one below is not specialized
     /// for callers in other modules.)
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: Instant) -> [WebSocketAction] {
-        receiveBytes(bytes, now: now)
+        var actions: [WebSocketAction] = []
+        receive(bytes, now: now, into: &actions)
+        return actions
+    }
+
+    /// Handles bytes received from the peer, appending the resulting actions to `actions` —
+    /// the transport's hot path, which reuses one array instead of allocating one per read.
+    public mutating func receive(
+        _ bytes: UnsafeRawBufferPointer, now: Instant, into actions: inout [WebSocketAction]
+    ) {
+        if case .closed = state { return }
+        lastReceived = now
+        parser.append(bytes)
+        takeFrames(into: &actions)
     }
 
     /// Handles bytes received from the peer.
     public mutating func receive(_ bytes: some Collection<UInt8>, now: Instant) -> [WebSocketAction] {
-        receiveBytes(bytes, now: now)
-    }
-
-    private mutating func receiveBytes(_ bytes: some Collection<UInt8>, now: Instant) -> [WebSocketAction] {
         if case .closed = state { return [] }
         lastReceived = now
         parser.append(bytes)
         var actions: [WebSocketAction] = []
+        takeFrames(into: &actions)
+        return actions
+    }
+
+    /// Handles every frame the parser holds complete, then checks the one still arriving.
+    private mutating func takeFrames(into actions: inout [WebSocketAction]) {
         while true {
             if case .closed = state { break }
             let frame: WebSocketFrame
@@ -150,7 +165,6 @@ public struct WebSocketConnection: Sendable {
             handle(frame, into: &actions)
         }
         validateArrivingText(into: &actions)
-        return actions
     }
 
     /// Validates the received part of a text frame that is still arriving (fail fast, §8.1).
@@ -238,13 +252,29 @@ public struct WebSocketConnection: Sendable {
     /// Sends a message as one frame. Returns nothing once we started closing: §5.5.1 forbids
     /// data after our close frame.
     public mutating func send(_ message: WebSocketMessage) -> [WebSocketAction] {
-        guard isOpen else { return [] }
-        let frame: WebSocketFrame
+        var bytes: [UInt8] = []
+        guard send(message, appendingTo: &bytes) else { return [] }
+        return [.write(bytes)]
+    }
+
+    /// Sends a message as one frame appended to `bytes`, for a transport that writes them
+    /// itself (the hot path: no action array, no intermediate frame). Returns false, appending
+    /// nothing, once we started closing.
+    public mutating func send(_ message: WebSocketMessage, appendingTo bytes: inout [UInt8]) -> Bool {
+        guard isOpen else { return false }
+        let key = nextMaskingKey()
         switch message {
-        case .text(let text): frame = WebSocketFrame(opcode: .text, payload: Array(text.utf8))
-        case .binary(let bytes): frame = WebSocketFrame(opcode: .binary, payload: bytes)
+        case .text(var text):
+            text.withUTF8 { utf8 in
+                WebSocketFrameEncoder.encode(
+                    opcode: .text, maskingKey: key, payload: UnsafeRawBufferPointer(utf8), into: &bytes)
+            }
+        case .binary(let payload):
+            payload.withUnsafeBytes { payload in
+                WebSocketFrameEncoder.encode(opcode: .binary, maskingKey: key, payload: payload, into: &bytes)
+            }
         }
-        return [.write(encode(frame))]
+        return true
     }
 
     /// Sends a text message whose UTF-8 bytes the caller already has (one frame), skipping the
@@ -253,8 +283,19 @@ public struct WebSocketConnection: Sendable {
     /// Not checked: `utf8` must be valid UTF-8 (RFC 6455 §5.6), as text built from a Swift
     /// `String` always is.
     public mutating func send(textUTF8 utf8: [UInt8]) -> [WebSocketAction] {
-        guard isOpen else { return [] }
-        return [.write(encode(WebSocketFrame(opcode: .text, payload: utf8)))]
+        var bytes: [UInt8] = []
+        guard send(textUTF8: utf8, appendingTo: &bytes) else { return [] }
+        return [.write(bytes)]
+    }
+
+    /// `send(textUTF8:)` appending the frame to `bytes`; see `send(_:appendingTo:)`.
+    public mutating func send(textUTF8 utf8: [UInt8], appendingTo bytes: inout [UInt8]) -> Bool {
+        guard isOpen else { return false }
+        let key = nextMaskingKey()
+        utf8.withUnsafeBytes { payload in
+            WebSocketFrameEncoder.encode(opcode: .text, maskingKey: key, payload: payload, into: &bytes)
+        }
+        return true
     }
 
     /// Sends a ping with an application payload (at most 125 bytes; longer is truncated).
@@ -383,10 +424,14 @@ public struct WebSocketConnection: Sendable {
     /// Encodes a frame, masked with a fresh key in client mode.
     private mutating func encode(_ frame: WebSocketFrame) -> [UInt8] {
         var frame = frame
-        if role == .client, var generator = maskingKeys {
-            frame.maskingKey = .random(using: &generator)
-            maskingKeys = generator
-        }
+        frame.maskingKey = nextMaskingKey()
         return WebSocketFrameEncoder.encode(frame)
+    }
+
+    /// A fresh key in client mode (drawn in place from the generator, which is not copied);
+    /// nil in server mode, whose frames go unmasked.
+    private mutating func nextMaskingKey() -> WebSocketMaskingKey? {
+        guard role == .client, maskingKeys != nil else { return nil }
+        return .random(using: &maskingKeys!)
     }
 }

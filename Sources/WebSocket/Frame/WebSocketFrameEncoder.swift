@@ -3,10 +3,24 @@
 public enum WebSocketFrameEncoder {
     /// Appends one frame. Lengths use the minimal encoding (7-bit, 16-bit or 64-bit).
     public static func encode(_ frame: WebSocketFrame, into buffer: inout [UInt8]) {
-        let count = frame.payload.count
+        frame.payload.withUnsafeBytes { payload in
+            encode(
+                fin: frame.fin, opcode: frame.opcode, maskingKey: frame.maskingKey, payload: payload,
+                into: &buffer)
+        }
+    }
+
+    /// Appends one frame whose payload is in contiguous memory: the hot path of a send, which
+    /// writes header and payload straight into the transport's buffer with no `WebSocketFrame`
+    /// and no intermediate array.
+    public static func encode(
+        fin: Bool = true, opcode: WebSocketOpcode, maskingKey: WebSocketMaskingKey?,
+        payload: UnsafeRawBufferPointer, into buffer: inout [UInt8]
+    ) {
+        let count = payload.count
         buffer.reserveCapacity(buffer.count + count + 14)
-        buffer.append((frame.fin ? 0x80 : 0) | frame.opcode.rawValue)
-        let maskBit: UInt8 = frame.maskingKey == nil ? 0 : 0x80
+        buffer.append((fin ? 0x80 : 0) | opcode.rawValue)
+        let maskBit: UInt8 = maskingKey == nil ? 0 : 0x80
         if count < 126 {
             buffer.append(maskBit | UInt8(count))
         } else if count <= 0xFFFF {
@@ -19,14 +33,17 @@ public enum WebSocketFrameEncoder {
                 buffer.append(UInt8(truncatingIfNeeded: UInt64(count) >> UInt64(shift)))
             }
         }
-        guard let key = frame.maskingKey else {
-            buffer.append(contentsOf: frame.payload)
+        guard let key = maskingKey else {
+            payload.withMemoryRebound(to: UInt8.self) { buffer.append(contentsOf: $0) }
             return
         }
         let (b0, b1, b2, b3) = key.bytes
-        buffer.append(contentsOf: [b0, b1, b2, b3])
+        buffer.append(b0)
+        buffer.append(b1)
+        buffer.append(b2)
+        buffer.append(b3)
         let start = buffer.count
-        buffer.append(contentsOf: frame.payload)
+        payload.withMemoryRebound(to: UInt8.self) { buffer.append(contentsOf: $0) }
         buffer.withUnsafeMutableBufferPointer { all in
             key.apply(to: UnsafeMutableBufferPointer(rebasing: all[start...]))
         }

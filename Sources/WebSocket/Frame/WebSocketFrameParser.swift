@@ -63,6 +63,20 @@ public struct WebSocketFrameParser: Sendable {
 
     /// Appends received bytes. Call `next()` to take frames.
     public mutating func append(_ bytes: some Sequence<UInt8>) {
+        reclaimConsumed()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Appends received bytes straight from a transport's read buffer (one `memcpy`; the
+    /// generic overload copies a raw buffer byte by byte).
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        reclaimConsumed()
+        bytes.withMemoryRebound(to: UInt8.self) { buffer.append(contentsOf: $0) }
+    }
+
+    /// Drops bytes already returned as frames: all of them when the buffer is fully consumed,
+    /// or the consumed prefix once it dominates a large buffer.
+    private mutating func reclaimConsumed() {
         if readIndex > 0 && readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             readIndex = 0
@@ -70,7 +84,6 @@ public struct WebSocketFrameParser: Sendable {
             buffer.removeSubrange(0..<readIndex)
             readIndex = 0
         }
-        buffer.append(contentsOf: bytes)
     }
 
     /// The next complete frame, or nil if more bytes are needed. Throws the same error on every
