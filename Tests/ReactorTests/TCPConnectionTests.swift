@@ -185,6 +185,35 @@ struct TCPConnectionTests {
         #expect(client.receive(exactly: 4) == Array("ping".utf8))
     }
 
+    @Test("sends what an encoder appended in place after queued bytes; asks no encoder once closing")
+    func writeEncodedInPlace() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let askedAfterClose = Shared(false)
+        let pendingSeenByEncoder = Shared<[UInt8]>([])
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, _ in
+                connection.write(Array("ab".utf8))
+                connection.write(encodedBy: { bytes in
+                    let pending = bytes
+                    pendingSeenByEncoder.update { $0 = pending }
+                    bytes.append(contentsOf: "cd".utf8)
+                })
+                connection.closeAfterFlush()
+                connection.write(encodedBy: { _ in askedAfterClose.update { $0 = true } })
+            }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("go")
+        #expect(client.receive(exactly: 4) == Array("abcd".utf8))
+        #expect(client.receive(exactly: 1) == [])
+        #expect(pendingSeenByEncoder.value == Array("ab".utf8))
+        #expect(!askedAfterClose.value)
+    }
+
     @Test("closeAfterFlush delivers the last bytes, then EOF")
     func closeAfterFlush() throws {
         let group = try EventLoopGroup(loops: 1)

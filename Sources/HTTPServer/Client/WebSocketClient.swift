@@ -58,7 +58,8 @@ public final class WebSocketClient: ConnectionHandler {
     /// Sends a message (ignored unless open).
     public func send(_ message: WebSocketMessage) {
         guard upgraded else { return }
-        perform(machine.send(message))
+        // Encoded straight into the TCP connection's outbound buffer.
+        tcp?.write { bytes in _ = machine.send(message, appendingTo: &bytes) }
     }
 
     /// Starts the close handshake.

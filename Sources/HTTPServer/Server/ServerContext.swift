@@ -1,4 +1,5 @@
 import Reactor
+import WebSocket
 
 /// What every connection of one server shares: configuration, routes, and per-loop state.
 final class ServerContext: Sendable {
@@ -32,6 +33,10 @@ final class LoopState {
     var draining = false
     /// Called once when `draining` and the last connection has gone.
     var onDrained: (() -> Void)?
+    /// One action array shared by the loop's WebSocket connections, so a read allocates none;
+    /// a connection takes it for the duration of one read (a nested read finds it empty and
+    /// uses a fresh one).
+    var spareWebSocketActions: [WebSocketAction] = []
 
     func add(_ connection: any DrainableConnection) {
         connections[ObjectIdentifier(connection)] = connection

@@ -58,7 +58,13 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
     func connectionDidRead(_ connection: TCPConnection, _ bytes: UnsafeRawBufferPointer) {
         // No re-arm here: receiving only moves the machine's deadline later (or ends it), which
         // the lazy timer absorbs when it fires.
-        perform(machine.receive(bytes, now: tcp.loop.now()))
+        // The loop's shared action array, taken while in use (see `LoopState`).
+        var actions = loopState.spareWebSocketActions
+        loopState.spareWebSocketActions = []
+        machine.receive(bytes, now: tcp.loop.now(), into: &actions)
+        perform(actions)
+        actions.removeAll(keepingCapacity: true)
+        loopState.spareWebSocketActions = actions
     }
 
     func connectionDidDrain(_ connection: TCPConnection) {
@@ -83,12 +89,16 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
 
     // MARK: Application requests
 
+    // Sends encode straight into the TCP connection's outbound buffer.
+
     func send(_ message: WebSocketMessage) {
-        perform(machine.send(message))
+        tcp.write { bytes in _ = machine.send(message, appendingTo: &bytes) }
+        checkOutboundLimit()
     }
 
     func send(textUTF8 utf8: [UInt8]) {
-        perform(machine.send(textUTF8: utf8))
+        tcp.write { bytes in _ = machine.send(textUTF8: utf8, appendingTo: &bytes) }
+        checkOutboundLimit()
     }
 
     func close(code: WebSocketCloseCode, reason: String) {
@@ -124,11 +134,14 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
                 reportClosed(closure)
             }
         }
-        if wrote, tcp.bufferedByteCount > maxOutboundBytes {
-            // One integer compare on the fast path; the machine decides what an overflow means.
-            let overflow = machine.outboundBufferedBytesChanged(tcp.bufferedByteCount, now: tcp.loop.now())
-            if !overflow.isEmpty { perform(overflow) }
-        }
+        if wrote { checkOutboundLimit() }
+    }
+
+    private func checkOutboundLimit() {
+        // One integer compare on the fast path; the machine decides what an overflow means.
+        guard tcp.bufferedByteCount > maxOutboundBytes else { return }
+        let overflow = machine.outboundBufferedBytesChanged(tcp.bufferedByteCount, now: tcp.loop.now())
+        if !overflow.isEmpty { perform(overflow) }
     }
 
     private func reportClosed(_ closure: WebSocketClosure) {

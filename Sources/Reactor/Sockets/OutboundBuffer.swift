@@ -11,11 +11,22 @@ struct OutboundBuffer {
     var isEmpty: Bool { head == storage.count }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        reclaimIfSent()
+        bytes.withMemoryRebound(to: UInt8.self) { storage.append(contentsOf: $0) }
+    }
+
+    /// Lets an encoder append its bytes in place (no intermediate array). `body` may only
+    /// append: the bytes before the end are pending output.
+    mutating func append(encodedBy body: (inout [UInt8]) -> Void) {
+        reclaimIfSent()
+        body(&storage)
+    }
+
+    private mutating func reclaimIfSent() {
         if head == storage.count, head > 0 {
             storage.removeAll(keepingCapacity: storage.capacity <= 1 << 20)
             head = 0
         }
-        storage.append(contentsOf: bytes)
     }
 
     mutating func append(_ bytes: [UInt8]) {

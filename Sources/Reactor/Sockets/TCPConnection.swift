@@ -110,6 +110,18 @@ public final class TCPConnection: Selectable, DeferredClose {
         if !deliveringReads { queueFlush() }
     }
 
+    /// Queues the bytes `body` appends to the outbound buffer — the encoder writes in place,
+    /// with no array of its own. `body` may only append (what precedes is pending output), and
+    /// is not called once the connection is closing.
+    package func write(encodedBy body: (inout [UInt8]) -> Void) {
+        loop.assertInLoop()
+        guard phase == .open, !closeWhenFlushed else { return }
+        let before = outbound.count
+        outbound.append(encodedBy: body)
+        precondition(outbound.count >= before, "an encoder removed pending output")
+        if outbound.count > before, !deliveringReads { queueFlush() }
+    }
+
     /// Queues `bytes` for sending.
     public func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { write($0) }
