@@ -27,6 +27,7 @@ final class BenchEchoWorker: WebSocketClientDelegate {
     private var sendTimes: [UInt64] = []  // ring per connection, inFlight slots each
     private var ringHead: [Int] = []
     private var outstanding: [Int] = []
+    private var totalOutstanding = 0  // the sum of `outstanding`, so finishing needs no scan
     private var nextToConnect = 0
     private var connectsInFlight = 0
     private var resolved = 0
@@ -135,12 +136,13 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         let slot = (ringHead[index] + outstanding[index]) % options.inFlight
         sendTimes[index * options.inFlight + slot] = time
         outstanding[index] += 1
+        totalOutstanding += 1
         client.send(message)
     }
 
     private func finishIfQuiet() {
         guard phase == .measuring, !canSend(at: now) || openConnections == 0 else { return }
-        guard !outstanding.contains(where: { $0 > 0 }) else { return }
+        guard totalOutstanding == 0 else { return }
         closeAll()
     }
 
@@ -197,6 +199,7 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         let sentAt = sendTimes[index * options.inFlight + ringHead[index]]
         ringHead[index] = (ringHead[index] + 1) % options.inFlight
         outstanding[index] -= 1
+        totalOutstanding -= 1
         roundTrips.record(at - sentAt)
         receivedCount += 1
         lastReceive = at
@@ -224,6 +227,7 @@ final class BenchEchoWorker: WebSocketClientDelegate {
                 recordError(
                     "connection \(index) closed during the run: \(closure.map { "\($0.code) \($0.reason)" } ?? "")"
                 )
+                totalOutstanding -= outstanding[index]
                 outstanding[index] = 0
             }
         }
