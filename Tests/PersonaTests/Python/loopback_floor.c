@@ -10,8 +10,13 @@
  *   cc -O2 -o floor loopback_floor.c
  *   ./floor server PORT
  *   ./floor client PORT CONNECTIONS SECONDS [SIZE]     prints {"messages_per_second": ...}
+ *   ./floor wsclient PORT CONNECTIONS SECONDS          the same load as WebSocket, against /v1/echo
  *
  * SIZE defaults to 38 bytes: a 32-byte payload in a masked WebSocket frame.
+ *
+ * `wsclient` opens each connection with the WebSocket handshake on /v1/echo, then keeps one
+ * masked 32-byte binary frame in flight and counts the 34-byte unmasked echoes. Run against
+ * `persona serve`, it measures the server alone, with a client that costs almost nothing.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -92,25 +97,64 @@ static int serve(int port) {
     }
 }
 
-static int load(int port, int connections, double duration, int size) {
+/* Connects one blocking socket from a 127.0.0.x source address, with TCP_NODELAY. */
+static int dial(int index, int port) {
+    int one = 1;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in source = loopback(10 + index % SOURCES, 0);
+    struct sockaddr_in server = loopback(1, port);
+    if (bind(fd, (struct sockaddr *)&source, sizeof source) != 0 ||
+        connect(fd, (struct sockaddr *)&server, sizeof server) != 0) {
+        perror("connect");
+        exit(1);
+    }
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return fd;
+}
+
+/* Sends the opening handshake and reads the response up to its blank line. */
+static void upgrade(int fd) {
+    static const char request[] =
+        "GET /v1/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    char response[1024];
+    size_t have = 0;
+    send(fd, request, sizeof request - 1, MSG_NOSIGNAL);
+    while (have < sizeof response - 1) {
+        ssize_t count = recv(fd, response + have, sizeof response - 1 - have, 0);
+        if (count <= 0) break;
+        have += (size_t)count;
+        response[have] = 0;
+        if (strstr(response, "\r\n\r\n")) {
+            if (strncmp(response, "HTTP/1.1 101", 12) == 0) return;
+            break;
+        }
+    }
+    fprintf(stderr, "handshake failed: %.*s\n", (int)have, response);
+    exit(1);
+}
+
+static int load(int port, int connections, double duration, int size, int websocket) {
     static char buffer[BUFFER];
     struct epoll_event events[MAX_EVENTS];
     char *message = malloc((size_t)size);
     int *received = calloc((size_t)connections + 1024, sizeof(int));
     int *sockets = malloc(sizeof(int) * (size_t)connections);
     memset(message, 'x', (size_t)size);
+    /* A WebSocket echo comes back unmasked: 4 bytes shorter than the masked frame sent. */
+    int reply = size;
+    if (websocket) {
+        static const unsigned char header[6] = {0x82, 0x80 | 32, 1, 2, 3, 4};
+        size = 38;
+        reply = 34;
+        message = realloc(message, (size_t)size);
+        memcpy(message, header, sizeof header);
+        memset(message + sizeof header, 'x', 32);
+    }
     int epoll_fd = epoll_create1(0);
-    int one = 1;
     for (int i = 0; i < connections; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in source = loopback(10 + i % SOURCES, 0);
-        struct sockaddr_in server = loopback(1, port);
-        if (bind(fd, (struct sockaddr *)&source, sizeof source) != 0 ||
-            connect(fd, (struct sockaddr *)&server, sizeof server) != 0) {
-            perror("connect");
-            return 1;
-        }
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        int fd = dial(i, port);
+        if (websocket) upgrade(fd);
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
         watch(epoll_fd, fd, EPOLLIN | EPOLLET);
         sockets[i] = fd;
@@ -127,8 +171,8 @@ static int load(int port, int connections, double duration, int size) {
                 ssize_t count = recv(fd, buffer, sizeof buffer, 0);
                 if (count <= 0) break;
                 received[fd] += (int)count;
-                while (received[fd] >= size) {
-                    received[fd] -= size;
+                while (received[fd] >= reply) {
+                    received[fd] -= reply;
                     messages++;
                     send(fd, message, (size_t)size, MSG_NOSIGNAL);
                 }
@@ -145,7 +189,12 @@ static int load(int port, int connections, double duration, int size) {
 int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "server") == 0) return serve(atoi(argv[2]));
     if (argc >= 5 && strcmp(argv[1], "client") == 0)
-        return load(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), argc > 5 ? atoi(argv[5]) : 38);
-    fprintf(stderr, "usage: %s server PORT | client PORT CONNECTIONS SECONDS [SIZE]\n", argv[0]);
+        return load(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), argc > 5 ? atoi(argv[5]) : 38, 0);
+    if (argc >= 5 && strcmp(argv[1], "wsclient") == 0)
+        return load(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), 38, 1);
+    fprintf(stderr,
+            "usage: %s server PORT | client PORT CONNECTIONS SECONDS [SIZE]"
+            " | wsclient PORT CONNECTIONS SECONDS\n",
+            argv[0]);
     return 64;
 }
