@@ -11,20 +11,21 @@ public final class WebSocketClient: ConnectionHandler {
     /// Held until the connection ends (then released, which breaks the owner ↔ client cycle);
     /// strong because a weak reference would slow every callback on the receive path.
     private var delegate: (any WebSocketClientDelegate)?
+    // Hot first: what every message touches shares the object's first cache lines.
     private var tcp: TCPConnection?
-    private let handshake: WebSocketClientHandshake
-    private var responseParser = HTTP1ResponseHeadParser()
+    private var upgraded = false
+    /// Free for the owner's bookkeeping (e.g. an index into its own tables).
+    public var tag = 0
     /// The protocol machine; meaningful once `upgraded` (until then a placeholder, replaced
     /// when the handshake completes). Not an optional: `machine!` on an optional struct copied
     /// the whole machine, receive buffer included, on every message.
     private var machine: WebSocketConnection
-    private var upgraded = false
-    private let configuration: WebSocketConnection.Configuration
     private var ended = false
     private var timer: TimerID?
     private var timerDeadline: MonotonicInstant?
-    /// Free for the owner's bookkeeping (e.g. an index into its own tables).
-    public var tag = 0
+    private let handshake: WebSocketClientHandshake
+    private var responseParser = HTTP1ResponseHeadParser()
+    private let configuration: WebSocketConnection.Configuration
 
     /// Starts connecting to `address` and requesting `path` (loop thread only). The delegate
     /// is kept until it has been told the connection ended.

@@ -11,15 +11,16 @@ import WebSocket
 /// pulled forward when the deadline moves *earlier* (a close handshake begins), so a busy
 /// connection costs no timer-heap work per message.
 final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
+    // Hot first: what every message touches shares the object's first cache lines.
     let tcp: TCPConnection
     private let loopState: LoopState
-    private var machine: WebSocketConnection
     private var handler: (any WebSocketHandler)?
     private(set) var handle: WebSocketHandle!
+    private let maxOutboundBytes: Int
+    private var machine: WebSocketConnection
     private var timer: TimerID?
     private var timerDeadline: MonotonicInstant?
     private var closedReported = false
-    private let maxOutboundBytes: Int
 
     init(
         tcp: TCPConnection, loopState: LoopState, configuration: WebSocketConfiguration,

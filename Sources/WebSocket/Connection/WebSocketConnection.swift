@@ -43,21 +43,23 @@ public struct WebSocketConnection: Sendable {
         var payload: [UInt8]
     }
 
+    // Declared in the order a message touches them, so the hot part of a transport object
+    // that embeds the machine spans as few cache lines as possible.
+
     /// Our role.
     public let role: WebSocketRole
-    /// Limits and timers.
-    public let configuration: Configuration
-
     private var state: State = .open
     private var parser: WebSocketFrameParser
+    private var lastReceived: Instant
     private var fragment: Fragment?
-    private var validator = UTF8Validator()
     /// Payload bytes of the text frame still arriving that `validator` has already seen.
     private var validatedInFrame = 0
-    private var lastReceived: Instant
+    private var validator = UTF8Validator()
+    private var maskingKeys: (any RandomNumberGenerator & Sendable)?
+    /// Limits and timers.
+    public let configuration: Configuration
     private var lastPing: Instant?
     private var pingCounter: UInt64 = 0
-    private var maskingKeys: (any RandomNumberGenerator & Sendable)?
 
     private init(
         role: WebSocketRole, configuration: Configuration,
