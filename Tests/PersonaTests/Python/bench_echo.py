@@ -6,12 +6,15 @@
          With --floor, each run is paired with the same load on loopback_floor.c (a minimal
          C epoll echo and client, built with `cc`), so the report shows how close Persona
          comes to what loopback TCP itself allows on this machine, measured in the same run.
+         With --ws-client as well, each run is also paired with `persona serve` loaded by the
+         same C program's WebSocket client (`wsclient`, which costs almost nothing), so the
+         server's own share shows apart from the load generator's.
   scale  15,000 concurrent connections on one server process, each echoing; fails loudly on
          any error. The load generator may be split over several processes (--processes)
          to stay under a per-process descriptor limit.
 
 Usage (from the package root, after `swift build -c release`):
-  python3 Tests/PersonaTests/Python/bench_echo.py speed [--in-flight 1 8] [--duration 5] [--floor]
+  python3 Tests/PersonaTests/Python/bench_echo.py speed [--in-flight 1 8] [--duration 5] [--floor [--ws-client]]
   python3 Tests/PersonaTests/Python/bench_echo.py scale [--connections 15000] [--processes 1]
 """
 import argparse
@@ -78,13 +81,26 @@ def floor_run(binary, connections, duration, port=29911):
         time.sleep(1)
 
 
+def ws_client_run(binary, connections, duration):
+    """One run of `persona serve` on core 1 loaded by the C WebSocket client on core 0."""
+    proc, port = start_server(pin="1")
+    try:
+        out = subprocess.run(["taskset", "-c", "0", binary, "wsclient", str(port), str(connections), str(duration)],
+                             capture_output=True, text=True, timeout=duration + 120)
+        return json.loads(out.stdout.strip().splitlines()[-1])["messages_per_second"]
+    finally:
+        stop_server(proc)
+        time.sleep(1)
+
+
 def speed(args):
     floor = build_floor() if args.floor else None
     print(f"{'conns':>6} {'in-flight':>9} {'msg/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
-          f" {'srv µs/msg':>10} {'errors':>6}  runs msg/s" + ("   floor msg/s (median; runs)  persona/floor" if floor else ""))
+          f" {'srv µs/msg':>10} {'errors':>6}  runs msg/s" + ("   floor msg/s (median; runs)  persona/floor" if floor else "")
+          + ("   C-client msg/s (median; runs)  server-alone/floor" if floor and args.ws_client else ""))
     for connections in args.connections:
         for in_flight in args.in_flight:
-            runs, floors = [], []
+            runs, floors, alone = [], [], []
             for _ in range(args.runs):
                 proc, port = start_server(pin="1")
                 try:
@@ -94,6 +110,8 @@ def speed(args):
                 time.sleep(1)  # let TIME_WAIT sockets and the CPUs settle
                 if floor and in_flight == 1:
                     floors.append(floor_run(floor, connections, args.duration))
+                    if args.ws_client:
+                        alone.append(ws_client_run(floor, connections, args.duration))
             for run in runs:
                 if run["errors"]:
                     print(f"  errors in a run: {run['errors']}, e.g. {run.get('error_samples')}", flush=True)
@@ -107,6 +125,10 @@ def speed(args):
                 floor_median = statistics.median(floors)
                 line += (f"   {floor_median:.0f} ({' '.join(f'{f:.0f}' for f in floors)})"
                          f"  {mid['messages_per_second'] / floor_median:.2f}")
+            if alone:
+                alone_median = statistics.median(alone)
+                line += (f"   {alone_median:.0f} ({' '.join(f'{a:.0f}' for a in alone)})"
+                         f"  {alone_median / statistics.median(floors):.2f}")
             print(line, flush=True)
 
 
@@ -146,6 +168,8 @@ def main():
     s.add_argument("--duration", type=float, default=5)
     s.add_argument("--runs", type=int, default=3)
     s.add_argument("--floor", action="store_true", help="pair each run with the C loopback floor")
+    s.add_argument("--ws-client", action="store_true",
+                   help="with --floor: also load persona serve with the C WebSocket client")
     c = sub.add_parser("scale")
     c.add_argument("--connections", type=int, default=15000)
     c.add_argument("--processes", type=int, default=1)
