@@ -10,27 +10,15 @@ struct OutboundBuffer {
     var count: Int { storage.count - head }
     var isEmpty: Bool { head == storage.count }
 
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        reclaimIfSent()
-        bytes.withMemoryRebound(to: UInt8.self) { storage.append(contentsOf: $0) }
-    }
-
-    /// Lets an encoder append its bytes in place (no intermediate array). `body` may only
-    /// append: the bytes before the end are pending output.
+    /// Lets `body` append bytes in place — a copy of the caller's bytes, or an encoder writing
+    /// its output with no intermediate array. `body` may only append: the bytes before the end
+    /// are pending output.
     mutating func append(encodedBy body: (inout [UInt8]) -> Void) {
-        reclaimIfSent()
-        body(&storage)
-    }
-
-    private mutating func reclaimIfSent() {
         if head == storage.count, head > 0 {
             storage.removeAll(keepingCapacity: storage.capacity <= 1 << 20)
             head = 0
         }
-    }
-
-    mutating func append(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { append($0) }
+        body(&storage)
     }
 
     mutating func consume(_ n: Int) {

@@ -107,10 +107,7 @@ public final class TCPConnection: Selectable, DeferredClose {
     /// Queues `bytes` for sending; they leave at the end of this loop iteration. Ignored once
     /// the connection is closing.
     public func write(_ bytes: UnsafeRawBufferPointer) {
-        loop.assertInLoop()
-        guard phase == .open, !closeWhenFlushed, !bytes.isEmpty else { return }
-        outbound.append(bytes)
-        if !deliveringReads { queueFlush() }
+        write { outbound in bytes.withMemoryRebound(to: UInt8.self) { outbound.append(contentsOf: $0) } }
     }
 
     /// Queues the bytes `body` appends to the outbound buffer — the encoder writes in place,

@@ -142,14 +142,10 @@ public struct WebSocketConnection: Sendable {
         takeFrames(into: &actions)
     }
 
-    /// Handles bytes received from the peer.
+    /// Handles bytes received from the peer (tests and the bytes that arrived with the
+    /// handshake; transports use the raw-buffer overloads).
     public mutating func receive(_ bytes: some Collection<UInt8>, now: Instant) -> [WebSocketAction] {
-        if case .closed = state { return [] }
-        lastReceived = now
-        parser.append(bytes)
-        var actions: [WebSocketAction] = []
-        takeFrames(into: &actions)
-        return actions
+        Array(bytes).withUnsafeBytes { receive($0, now: now) }
     }
 
     /// Handles every frame the parser holds complete, then checks the one still arriving.
@@ -264,17 +260,11 @@ public struct WebSocketConnection: Sendable {
     /// nothing, once we started closing.
     public mutating func send(_ message: WebSocketMessage, appendingTo bytes: inout [UInt8]) -> Bool {
         guard isOpen else { return false }
-        let key = nextMaskingKey()
         switch message {
         case .text(var text):
-            text.withUTF8 { utf8 in
-                WebSocketFrameEncoder.encode(
-                    opcode: .text, maskingKey: key, payload: UnsafeRawBufferPointer(utf8), into: &bytes)
-            }
+            text.withUTF8 { appendFrame(.text, payload: UnsafeRawBufferPointer($0), to: &bytes) }
         case .binary(let payload):
-            payload.withUnsafeBytes { payload in
-                WebSocketFrameEncoder.encode(opcode: .binary, maskingKey: key, payload: payload, into: &bytes)
-            }
+            payload.withUnsafeBytes { appendFrame(.binary, payload: $0, to: &bytes) }
         }
         return true
     }
@@ -293,10 +283,7 @@ public struct WebSocketConnection: Sendable {
     /// `send(textUTF8:)` appending the frame to `bytes`; see `send(_:appendingTo:)`.
     public mutating func send(textUTF8 utf8: [UInt8], appendingTo bytes: inout [UInt8]) -> Bool {
         guard isOpen else { return false }
-        let key = nextMaskingKey()
-        utf8.withUnsafeBytes { payload in
-            WebSocketFrameEncoder.encode(opcode: .text, maskingKey: key, payload: payload, into: &bytes)
-        }
+        utf8.withUnsafeBytes { appendFrame(.text, payload: $0, to: &bytes) }
         return true
     }
 
@@ -428,6 +415,14 @@ public struct WebSocketConnection: Sendable {
         var frame = frame
         frame.maskingKey = nextMaskingKey()
         return WebSocketFrameEncoder.encode(frame)
+    }
+
+    /// Appends one final data frame, masked with a fresh key in client mode.
+    private mutating func appendFrame(
+        _ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer, to bytes: inout [UInt8]
+    ) {
+        WebSocketFrameEncoder.encode(
+            opcode: opcode, maskingKey: nextMaskingKey(), payload: payload, into: &bytes)
     }
 
     /// A fresh key in client mode (drawn in place from the generator, which is not copied);
