@@ -67,13 +67,11 @@ def build_floor():
     return binary
 
 
-def floor_run(binary, connections, duration, port=29911):
-    """One run of the C floor: its server on core 1, its client on core 0."""
-    server = subprocess.Popen(["taskset", "-c", "1", binary, "server", str(port)], stdout=subprocess.PIPE, text=True)
+def c_client_run(binary, mode, server, port, connections, duration):
+    """Runs the C program's `mode` client (client or wsclient) on core 0 against `port`, then
+    stops `server`; returns its messages per second."""
     try:
-        if server.stdout.readline().strip() != "listening":
-            sys.exit("floor server did not start")
-        out = subprocess.run(["taskset", "-c", "0", binary, "client", str(port), str(connections), str(duration)],
+        out = subprocess.run(["taskset", "-c", "0", binary, mode, str(port), str(connections), str(duration)],
                              capture_output=True, text=True, timeout=duration + 120)
         return json.loads(out.stdout.strip().splitlines()[-1])["messages_per_second"]
     finally:
@@ -81,16 +79,19 @@ def floor_run(binary, connections, duration, port=29911):
         time.sleep(1)
 
 
+def floor_run(binary, connections, duration, port=29911):
+    """One run of the C floor: its server on core 1, its client on core 0."""
+    server = subprocess.Popen(["taskset", "-c", "1", binary, "server", str(port)], stdout=subprocess.PIPE, text=True)
+    if server.stdout.readline().strip() != "listening":
+        stop_server(server)
+        sys.exit("floor server did not start")
+    return c_client_run(binary, "client", server, port, connections, duration)
+
+
 def ws_client_run(binary, connections, duration):
     """One run of `persona serve` on core 1 loaded by the C WebSocket client on core 0."""
     proc, port = start_server(pin="1")
-    try:
-        out = subprocess.run(["taskset", "-c", "0", binary, "wsclient", str(port), str(connections), str(duration)],
-                             capture_output=True, text=True, timeout=duration + 120)
-        return json.loads(out.stdout.strip().splitlines()[-1])["messages_per_second"]
-    finally:
-        stop_server(proc)
-        time.sleep(1)
+    return c_client_run(binary, "wsclient", proc, port, connections, duration)
 
 
 def speed(args):
