@@ -9,17 +9,24 @@
          With --ws-client as well, each run is also paired with `persona serve` loaded by the
          same C program's WebSocket client (`wsclient`, which costs almost nothing), so the
          server's own share shows apart from the load generator's.
+         With --compare LABEL=COMMAND (repeatable), each run also starts COMMAND on core 1
+         -- any other WebSocket echo server, `{port}` in COMMAND replaced by a free port,
+         serving /v1/echo -- and loads it with the same `persona bench echo`, so servers
+         are compared in one run rather than across hours.
   scale  15,000 concurrent connections on one server process, each echoing; fails loudly on
          any error. The load generator may be split over several processes (--processes)
          to stay under a per-process descriptor limit.
 
 Usage (from the package root, after `swift build -c release`):
   python3 Tests/PersonaTests/Python/bench_echo.py speed [--in-flight 1 8] [--duration 5] [--floor [--ws-client]]
+          [--compare 'other=/path/to/echo-server --port {port}']
   python3 Tests/PersonaTests/Python/bench_echo.py scale [--connections 15000] [--processes 1]
 """
 import argparse
 import json
 import os
+import shlex
+import socket
 import statistics
 import subprocess
 import sys
@@ -94,14 +101,41 @@ def ws_client_run(binary, connections, duration):
     return c_client_run(binary, "wsclient", proc, port, connections, duration)
 
 
+def parse_compare(spec):
+    """`LABEL=COMMAND` with `{port}` in COMMAND, as given to --compare."""
+    label, sep, command = spec.partition("=")
+    if not sep or not label or "{port}" not in command:
+        raise argparse.ArgumentTypeError(f"expected LABEL=COMMAND with {{port}} in COMMAND, got {spec!r}")
+    return label, command
+
+
+def start_other(command, port=29912, timeout=120):
+    """Starts another echo server on core 1 and waits until its port accepts."""
+    proc = subprocess.Popen(["taskset", "-c", "1", *shlex.split(command.replace("{port}", str(port)))],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"compared server exited: {command!r}: {proc.stderr.read()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    stop_server(proc)
+    sys.exit(f"compared server did not listen on {port}: {command!r}")
+
+
 def speed(args):
     floor = build_floor() if args.floor else None
     print(f"{'conns':>6} {'in-flight':>9} {'msg/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}"
           f" {'srv µs/msg':>10} {'errors':>6}  runs msg/s" + ("   floor msg/s (median; runs)  persona/floor" if floor else "")
-          + ("   C-client msg/s (median; runs)  server-alone/floor" if floor and args.ws_client else ""))
+          + ("   C-client msg/s (median; runs)  server-alone/floor" if floor and args.ws_client else "")
+          + "".join(f"   {label} msg/s (median; runs)  persona/{label}" for label, _ in args.compare))
     for connections in args.connections:
         for in_flight in args.in_flight:
             runs, floors, alone = [], [], []
+            others = {label: [] for label, _ in args.compare}
             for _ in range(args.runs):
                 proc, port = start_server(pin="1")
                 try:
@@ -113,7 +147,14 @@ def speed(args):
                     floors.append(floor_run(floor, connections, args.duration))
                     if args.ws_client:
                         alone.append(ws_client_run(floor, connections, args.duration))
-            for run in runs:
+                for label, command in args.compare:
+                    other, other_port = start_other(command)
+                    try:
+                        others[label].append(bench(other_port, other.pid, connections, in_flight, args.duration, pin="0"))
+                    finally:
+                        stop_server(other)
+                    time.sleep(1)
+            for run in runs + [r for label in others for r in others[label]]:
                 if run["errors"]:
                     print(f"  errors in a run: {run['errors']}, e.g. {run.get('error_samples')}", flush=True)
             runs.sort(key=lambda r: r["messages_per_second"])
@@ -130,6 +171,11 @@ def speed(args):
                 alone_median = statistics.median(alone)
                 line += (f"   {alone_median:.0f} ({' '.join(f'{a:.0f}' for a in alone)})"
                          f"  {alone_median / statistics.median(floors):.2f}")
+            for label, other_runs in others.items():
+                rates = [r["messages_per_second"] for r in other_runs]
+                other_median = statistics.median(rates)
+                line += (f"   {other_median:.0f} ({' '.join(f'{r:.0f}' for r in rates)})"
+                         f"  {mid['messages_per_second'] / other_median:.2f}")
             print(line, flush=True)
 
 
@@ -171,6 +217,8 @@ def main():
     s.add_argument("--floor", action="store_true", help="pair each run with the C loopback floor")
     s.add_argument("--ws-client", action="store_true",
                    help="with --floor: also load persona serve with the C WebSocket client")
+    s.add_argument("--compare", type=parse_compare, action="append", default=[], metavar="LABEL=COMMAND",
+                   help="also bench another echo server started by COMMAND ({port} replaced) on core 1")
     c = sub.add_parser("scale")
     c.add_argument("--connections", type=int, default=15000)
     c.add_argument("--processes", type=int, default=1)
