@@ -63,7 +63,7 @@ public final class ChatServer: Sendable {
             let hub = ChatHub(
                 snapshot: snapshot, engines: engines, clock: LoopChatClock(loop: loop),
                 configuration: hubConfiguration, matchQueue: matchQueue)
-            shells.append(LoopBound(HubShell(index: loop.index, loop: loop, hub: hub), loop: loop))
+            shells.append(LoopBound(HubShell(index: loop.index, of: group.loops.count, loop: loop, hub: hub), loop: loop))
         }
         // Hand every shell the full table on its own loop (the table holds loop-bound values).
         let table = shells
