@@ -283,22 +283,32 @@ public final class ChaosChecker {
 
     private func answer(_ id: String, link: Int, session: String?) {
         guard var state = links[link] else { return }
-        guard let first = state.pending.first else {
+        guard !state.pending.isEmpty else {
             return fail(.oneAnswerPerMessage, "an answer for \(id) with no message waiting for one", link: link)
         }
-        guard first == id else {
-            return fail(
-                .oneAnswerPerMessage, "an answer for \(id) while \(first), sent earlier, had none", link: link)
+        guard let index = state.pending.firstIndex(of: id) else {
+            return fail(.oneAnswerPerMessage, "a second answer for \(id)", link: link)
         }
-        state.pending.removeFirst()
+        if index > 0 {
+            // Report the gap once, then carry on from this answer.
+            fail(
+                .oneAnswerPerMessage,
+                "an answer for \(id) while \(state.pending[..<index].joined(separator: ", ")), sent earlier, had none",
+                link: link)
+        }
+        state.pending.removeFirst(index + 1)
         links[link]!.pending = state.pending
-        let tag = pendingTags[link]?.isEmpty == false ? pendingTags[link]!.removeFirst() : nil
+        var tag: String?
+        if let tags = pendingTags[link], tags.count > index {
+            tag = tags[index]
+            pendingTags[link]!.removeFirst(index + 1)
+        }
         if let tag, let session { tagSender[tag] = session }
     }
 
     private func record(_ link: Int, _ line: String) {
         guard let user = links[link]?.user else { return }
-        timeline?.append("u\(user)/c\(link) \(line)")
+        timeline?.append("u\(user)#\(link) \(line)")
         links[link]!.log.append(line)
         if links[link]!.log.count > logLimit { links[link]!.log.removeFirst(logLimit / 4) }
     }
@@ -310,6 +320,6 @@ public final class ChaosChecker {
             frames = frames.filter { $0.contains("\"\(session)\"") }
         }
         let user = links[link].map { "user \($0.user), " } ?? ""
-        violations.append(ChaosViolation(invariant, "\(user)connection \(link): \(detail)", frames: frames))
+        violations.append(ChaosViolation(invariant, "\(user)connection #\(link): \(detail)", frames: frames))
     }
 }

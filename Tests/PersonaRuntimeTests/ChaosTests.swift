@@ -41,7 +41,7 @@ struct ChaosTests {
         arguments: ChaosSettings.seeds)
     func chaos(seed: UInt64) {
         let run = ChaosRun(ChaosSettings.plan(seed: seed))
-        #expect(run.outcome.violations.isEmpty, Comment(rawValue: run.report))
+        if !run.outcome.violations.isEmpty { Issue.record(Comment(rawValue: run.report)) }
         // The run did what it claims: sessions of both kinds, messages, and every way to end.
         #expect(run.outcome.sessions > 50 && run.outcome.humanSessions > 0 && run.outcome.messages > 300)
         #expect(run.outcome.framesSent > 1_000 && run.outcome.framesReceived > 1_000)
