@@ -28,6 +28,18 @@ public final class ChaosHubWorld {
         public var framesSent = 0, framesReceived = 0
         /// Session endings by reason.
         public var endings: [EndReason: Int] = [:]
+
+        /// What `checker` saw.
+        public init(checker: ChaosChecker) {
+            violations = checker.violations
+            connections = checker.connections
+            sessions = checker.sessionsSeen
+            humanSessions = checker.humanSessions
+            messages = checker.messages
+            framesSent = checker.framesSent
+            framesReceived = checker.framesReceived
+            endings = checker.endings
+        }
     }
 
     private let checker: ChaosChecker
@@ -75,17 +87,7 @@ public final class ChaosHubWorld {
     }
 
     /// What the checker saw so far.
-    public var outcome: Outcome {
-        var outcome = Outcome(violations: checker.violations)
-        outcome.connections = checker.connections
-        outcome.sessions = checker.sessionsSeen
-        outcome.humanSessions = checker.humanSessions
-        outcome.messages = checker.messages
-        outcome.framesSent = checker.framesSent
-        outcome.framesReceived = checker.framesReceived
-        outcome.endings = checker.endings
-        return outcome
-    }
+    public var outcome: Outcome { Outcome(checker: checker) }
 
     /// Carries out one action.
     public func perform(_ action: ChaosAction) {

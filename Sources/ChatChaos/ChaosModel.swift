@@ -144,6 +144,12 @@ public struct ChaosModel: Sendable {
         }
     }
 
+    /// The user's connection ended without the model asking (refused, or closed by the
+    /// server): its next step connects again.
+    public mutating func disconnected(_ user: Int) {
+        users[user].connected = false
+    }
+
     /// The barrier a user sends before it leaves: a `ping`.
     public mutating func farewellPing(_ user: Int) -> ChaosFrame {
         .ping(ping(user))
