@@ -14,7 +14,11 @@ public final class ChaosChecker {
         var user: Int
         var welcomed = false
         var connectionID: String?
-        var pending: [String] = []
+        /// Message ids awaiting an answer, with their number among the connection's messages.
+        var pending: [(id: String, index: Int)] = []
+        var messagesSent = 0
+        /// Per ping id: how many messages had been sent before it.
+        var barriers: [String: Int] = [:]
         var sessions: [String] = []
         var log: [String] = []
         var open = true
@@ -105,9 +109,11 @@ public final class ChaosChecker {
         guard links[link] != nil else { return text }
         if let messageID {
             messages += 1
-            links[link]!.pending.append(messageID)
+            links[link]!.pending.append((messageID, links[link]!.messagesSent))
+            links[link]!.messagesSent += 1
             pendingTags[link, default: []].append(tag)
         }
+        if case .ping(let id) = frame { links[link]!.barriers[id] = links[link]!.messagesSent }
         record(link, "> " + text)
         return text
     }
@@ -135,14 +141,17 @@ public final class ChaosChecker {
         case .error(let report):
             if let ref = report.ref, ref.hasPrefix("m") { answer(ref, link: link, session: nil) }
             return
-        case .pong:
-            if let unanswered = links[link]?.pending, !unanswered.isEmpty {
+        case .pong(let id):
+            guard let id, let barrier = links[link]?.barriers.removeValue(forKey: id) else { return }
+            let unanswered = links[link]!.pending.prefix { $0.index < barrier }
+            if !unanswered.isEmpty {
                 fail(
                     .oneAnswerPerMessage,
-                    "pong arrived while message(s) \(unanswered.joined(separator: ", ")) sent before the ping had no answer",
+                    "pong arrived while message(s) \(unanswered.map(\.id).joined(separator: ", ")) sent before the ping had no answer",
                     link: link)
-                links[link]!.pending.removeAll()
-                pendingTags[link] = []
+                links[link]!.pending.removeFirst(unanswered.count)
+                let tags = pendingTags[link] ?? []
+                pendingTags[link] = Array(tags.dropFirst(unanswered.count))
             }
             return
         default: break
@@ -286,14 +295,14 @@ public final class ChaosChecker {
         guard !state.pending.isEmpty else {
             return fail(.oneAnswerPerMessage, "an answer for \(id) with no message waiting for one", link: link)
         }
-        guard let index = state.pending.firstIndex(of: id) else {
+        guard let index = state.pending.firstIndex(where: { $0.id == id }) else {
             return fail(.oneAnswerPerMessage, "a second answer for \(id)", link: link)
         }
         if index > 0 {
             // Report the gap once, then carry on from this answer.
             fail(
                 .oneAnswerPerMessage,
-                "an answer for \(id) while \(state.pending[..<index].joined(separator: ", ")), sent earlier, had none",
+                "an answer for \(id) while \(state.pending[..<index].map(\.id).joined(separator: ", ")), sent earlier, had none",
                 link: link)
         }
         state.pending.removeFirst(index + 1)
