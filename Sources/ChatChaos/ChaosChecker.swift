@@ -127,7 +127,9 @@ public final class ChaosChecker {
         if case .welcome(let connection, _, _, _) = message {
             if state.welcomed { fail(.welcomeFirst, "a second welcome", link: link) }
             if let other = openConnectionIDs[connection], other != link {
-                fail(.uniqueConnectionIDs, "\(connection) is already the id of another open connection", link: link)
+                fail(
+                    .uniqueConnectionIDs, "\(connection) is already the id of another open connection",
+                    link: link)
             }
             openConnectionIDs[connection] = link
             state.connectionID = connection
@@ -204,14 +206,19 @@ public final class ChaosChecker {
                 if recentSessions.count > 2_000 { recentSessions.removeFirst(1_000) }
                 return observe(message, session: id, link: link)
             default:
-                return fail(.noCrossTalk, "\(message.type) for \(id), a session this connection never started", link: link)
+                return fail(
+                    .noCrossTalk, "\(message.type) for \(id), a session this connection never started",
+                    link: link)
             }
         }
         guard session.owner == link else {
-            return fail(.noCrossTalk, "\(message.type) for \(id), which belongs to another connection", link: link)
+            return fail(
+                .noCrossTalk, "\(message.type) for \(id), which belongs to another connection", link: link)
         }
         if session.ended {
-            return fail(.silenceAfterEnd, "\(message.type) for \(id) after its session_ended", link: link, session: id)
+            return fail(
+                .silenceAfterEnd, "\(message.type) for \(id) after its session_ended", link: link, session: id
+            )
         }
         func advance(_ seq: Int) {
             if seq <= session.lastSeq {
@@ -227,7 +234,9 @@ public final class ChaosChecker {
             advance(seq)
         case .replyStart(_, let reply, let seq, _):
             if let open = session.reply {
-                fail(.replyFraming, "reply \(reply) started while reply \(open.number) had no reply_end", link: link, session: id)
+                fail(
+                    .replyFraming, "reply \(reply) started while reply \(open.number) had no reply_end",
+                    link: link, session: id)
             }
             advance(seq)
             session.reply = (reply, seq, 0)
@@ -254,16 +263,22 @@ public final class ChaosChecker {
             checkPartner(&session, id: id, text: text, link: link)
         case .partnerTyping:
             if session.kind != .human {
-                fail(.partnerFromPartner, "partner_typing in \(id), not a human session", link: link, session: id)
+                fail(
+                    .partnerFromPartner, "partner_typing in \(id), not a human session", link: link,
+                    session: id)
             }
         case .sessionEnded(_, let reason, _):
             if let open = session.reply {
-                fail(.replyFraming, "session ended while reply \(open.number) had no reply_end", link: link, session: id)
+                fail(
+                    .replyFraming, "session ended while reply \(open.number) had no reply_end", link: link,
+                    session: id)
             }
             session.ended = true
             endings[reason, default: 0] += 1
             if draining, session.kind == .human, reason != .shutdown {
-                fail(.shutdownRule, "human session \(id) ended \(reason.rawValue) during shutdown", link: link, session: id)
+                fail(
+                    .shutdownRule, "human session \(id) ended \(reason.rawValue) during shutdown", link: link,
+                    session: id)
             }
         default: break
         }
@@ -272,19 +287,25 @@ public final class ChaosChecker {
 
     private func checkPartner(_ session: inout Session, id: String, text: String, link: Int) {
         guard session.kind == .human else {
-            return fail(.partnerFromPartner, "partner_message in \(id), not a human session", link: link, session: id)
+            return fail(
+                .partnerFromPartner, "partner_message in \(id), not a human session", link: link, session: id)
         }
         guard let tag = ChaosText.tag(in: text), let sender = tagSender[tag] else { return }
         guard let other = sessions[sender], sender != id, other.owner != link, other.kind == .human else {
             return fail(
-                .partnerFromPartner, "partner_message in \(id) came from \(sender), not a human on another connection",
+                .partnerFromPartner,
+                "partner_message in \(id) came from \(sender), not a human on another connection",
                 link: link, session: id)
         }
         if let partner = session.partner, partner != sender {
-            fail(.partnerFromPartner, "\(id) is matched with \(partner) but heard from \(sender)", link: link, session: id)
+            fail(
+                .partnerFromPartner, "\(id) is matched with \(partner) but heard from \(sender)", link: link,
+                session: id)
         }
         if let back = other.partner, back != id {
-            fail(.partnerFromPartner, "\(sender) is matched with \(back) but reached \(id)", link: link, session: id)
+            fail(
+                .partnerFromPartner, "\(sender) is matched with \(back) but reached \(id)", link: link,
+                session: id)
         }
         session.partner = sender
         sessions[sender]?.partner = id
@@ -293,7 +314,8 @@ public final class ChaosChecker {
     private func answer(_ id: String, link: Int, session: String?) {
         guard var state = links[link] else { return }
         guard !state.pending.isEmpty else {
-            return fail(.oneAnswerPerMessage, "an answer for \(id) with no message waiting for one", link: link)
+            return fail(
+                .oneAnswerPerMessage, "an answer for \(id) with no message waiting for one", link: link)
         }
         guard let index = state.pending.firstIndex(where: { $0.id == id }) else {
             return fail(.oneAnswerPerMessage, "a second answer for \(id)", link: link)

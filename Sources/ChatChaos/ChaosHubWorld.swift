@@ -103,7 +103,9 @@ public final class ChaosHubWorld {
             linkOf[hub, default: [:]][connection] = link
             checker.opened(link, user: user)
             // Users share a few client keys, so per-client limits are exercised too.
-            apply(hub, hubs[hub].connectionOpened(connection, client: ClientIdentity(key: "client-\(user % 7)")))
+            apply(
+                hub, hubs[hub].connectionOpened(connection, client: ClientIdentity(key: "client-\(user % 7)"))
+            )
         case .drop(let user):
             guard let (link, hub, connection) = users.removeValue(forKey: user) else { return }
             checker.closed(link)
@@ -152,7 +154,8 @@ public final class ChaosHubWorld {
             settleMail()
             processCloses()
             if drained.count < hubs.count {
-                checker.fail(.shutdownRule, "hubs \(Set(hubs.indices).subtracting(drained).sorted()) never drained")
+                checker.fail(
+                    .shutdownRule, "hubs \(Set(hubs.indices).subtracting(drained).sorted()) never drained")
             }
             for link in checker.openLinks {
                 checker.fail(.shutdownRule, "connection \(link) was never closed by the drain")
@@ -166,7 +169,8 @@ public final class ChaosHubWorld {
         for (index, hub) in hubs.enumerated() {
             if hub.connectionCount != 0 || hub.sessionCount != 0 || !hub.sessionSummaries().isEmpty {
                 checker.fail(
-                    .rest, "hub \(index) holds \(hub.connectionCount) connections and \(hub.sessionCount) sessions")
+                    .rest,
+                    "hub \(index) holds \(hub.connectionCount) connections and \(hub.sessionCount) sessions")
             }
         }
     }

@@ -12,7 +12,8 @@ public enum ChaosInvariant: String, CaseIterable, Sendable {
     case noCrossTalk = "nothing from another user's session ever arrives"
     case shutdownRule =
         "on shutdown every human session ends with shutdown (both sides of a pair) and every connection is closed with 1001"
-    case rest = "after all clients leave, connection and session gauges return to zero and no session is listed"
+    case rest =
+        "after all clients leave, connection and session gauges return to zero and no session is listed"
 }
 
 /// A broken invariant: which, where, and the frames that show it.

@@ -59,10 +59,13 @@ public struct ChaosModel: Sendable {
     }
 
     static let invalidFrames = [
-        "{", "[]", "null", "", #"{"type":"nope"}"#, #"{"type":"message"}"#, #"{"type":"start","personality":7}"#,
-        #"{"type":"ping","id":"x","extra":1}"#, "\u{FEFF}{}", #"{"type":"typing","session":"s0-1","on":"yes"}"#,
+        "{", "[]", "null", "", #"{"type":"nope"}"#, #"{"type":"message"}"#,
+        #"{"type":"start","personality":7}"#,
+        #"{"type":"ping","id":"x","extra":1}"#, "\u{FEFF}{}",
+        #"{"type":"typing","session":"s0-1","on":"yes"}"#,
         #"{"type":"message","session":"s0-1","text":"hi","id":"bad","id":"worse"}"#,
-        String(repeating: "[", count: 300) + String(repeating: "]", count: 300), #"{"type":"end","session":""}"#,
+        String(repeating: "[", count: 300) + String(repeating: "]", count: 300),
+        #"{"type":"end","session":""}"#,
         "{\"type\":\"message\",\"session\":\"s0-1\",\"text\":\"\\ud800\",\"id\":\"bad\"}",
     ]
 
@@ -74,8 +77,12 @@ public struct ChaosModel: Sendable {
         case 0..<40:
             // Mostly short waits (streaming cadence); now and then past a matchmaking timeout.
             let long = random.chance(10)
-            return [.wait(milliseconds: long ? Int.random(in: 4_000...12_000, using: &random)
-                    : Int.random(in: 1...600, using: &random))]
+            return [
+                .wait(
+                    milliseconds: long
+                        ? Int.random(in: 4_000...12_000, using: &random)
+                        : Int.random(in: 1...600, using: &random))
+            ]
         case 40..<80:
             return [.deliverMail]
         case 80..<83:
@@ -106,7 +113,10 @@ public struct ChaosModel: Sendable {
         case 20..<100:
             var name = configuration.personalities.randomElement(using: &random) ?? "ghost"
             if random.chance(5) { name = "ghost-\(Int.random(in: 0..<3, using: &random))" }
-            return [.send(user: user, .start(StartRequest(mode: .direct(personality: name), sessionRef: ref(user))))]
+            return [
+                .send(
+                    user: user, .start(StartRequest(mode: .direct(personality: name), sessionRef: ref(user))))
+            ]
         case 100..<170:
             let filters = RandomFilters(
                 language: configuration.languages.randomElement(using: &random) ?? nil,
@@ -115,9 +125,13 @@ public struct ChaosModel: Sendable {
         case 170..<560:
             var pick = own
             if random.chance(6) { pick = .foreign(Int.random(in: 0..<1_000, using: &random)) }
-            if random.chance(3) { pick = .madeUp(["s0-999999", "s1-0", "x", "s9-1"].randomElement(using: &random)!) }
+            if random.chance(3) {
+                pick = .madeUp(["s0-999999", "s1-0", "x", "s9-1"].randomElement(using: &random)!)
+            }
             var id = messageID(user)
-            if random.chance(5), let earlier = users[user].recentIDs.randomElement(using: &random) { id = earlier }
+            if random.chance(5), let earlier = users[user].recentIDs.randomElement(using: &random) {
+                id = earlier
+            }
             tags += 1
             let text = ChaosText.random(
                 tag: ChaosText.tag(tags), limits: configuration.inputLimits, using: &random)

@@ -58,7 +58,8 @@ public struct ChaosRun: Sendable {
         self.plan = plan
         let actions = Self.actions(for: plan)
         outcome = ChaosHubWorld.run(
-            actions, snapshots: plan.snapshots, hubs: plan.model.hubs, configuration: plan.hub, ending: plan.ending)
+            actions, snapshots: plan.snapshots, hubs: plan.model.hubs, configuration: plan.hub,
+            ending: plan.ending)
         guard let first = outcome.violations.first else {
             minimal = nil
             minimalFrames = []

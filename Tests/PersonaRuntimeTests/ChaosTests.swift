@@ -28,7 +28,8 @@ enum ChaosSettings {
         ChaosRun.Plan(
             seed: seed, steps: steps,
             model: ChaosModel.Configuration(
-                users: users, personalities: ["parrot", "snail", "hanna", "ada"], inputLimits: [50, 2_000], hubs: 2),
+                users: users, personalities: ["parrot", "snail", "hanna", "ada"], inputLimits: [50, 2_000],
+                hubs: 2),
             snapshots: snapshots, hub: ChatHubConfiguration(maxQueuedMessages: 2, seed: seed),
             ending: seed % 2 == 0 ? .drain : .leave)
     }
@@ -84,7 +85,8 @@ struct ChaosTests {
         checker.opened(1, user: 1)
         checker.received(welcome("c1"), link: 0)
         checker.received(welcome("c2"), link: 1)
-        let bot = SessionStart(session: "s0-1", kind: .bot, personality: PersonalityInfo(id: "p", name: "P", version: "1"))
+        let bot = SessionStart(
+            session: "s0-1", kind: .bot, personality: PersonalityInfo(id: "p", name: "P", version: "1"))
         checker.received(.sessionStarted(bot), link: 0)
         let expected: ChaosInvariant
         switch breach {

@@ -28,7 +28,8 @@ struct LimitTests {
         #expect(frames.first == .ack(session: session, id: "m3", seq: 5))
         #expect(frames.replyEnds.map(\.finish) == [.stop])
         #expect(
-            frames.last == .sessionEnded(session: session, reason: .limitReached, farewell: "Bye bye, squawk!"))
+            frames.last
+                == .sessionEnded(session: session, reason: .limitReached, farewell: "Bye bye, squawk!"))
         #expect(harness.hub.counters.limitReached == 1 && harness.hub.sessionCount == 0)
         harness.send(connection, .message(session: session, text: "count", id: "m4"))
         let errors = harness.take(connection).errors

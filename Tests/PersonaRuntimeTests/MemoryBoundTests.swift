@@ -6,7 +6,9 @@ import Testing
 
 @Suite("What the hub remembers about ended sessions is bounded by count and age")
 struct MemoryBoundTests {
-    @Test("max_ended_sessions: the store keeps three ended sessions; the fourth forgets the oldest, turns or none")
+    @Test(
+        "max_ended_sessions: the store keeps three ended sessions; the fourth forgets the oldest, turns or none"
+    )
     func endedSessionCount() {
         let clock = ManualChatClock()
         let store = InMemoryTranscriptStore(maxEndedSessions: 3, clock: clock)
@@ -14,11 +16,14 @@ struct MemoryBoundTests {
         for id in ["a", "b", "c"] { store.sessionEnded(id, reason: .user) }
         #expect(store.endedSessionCount == 3 && store.transcript(of: "a").count == 1)
         store.sessionEnded("d", reason: .noPartner)
-        #expect(store.endedSessionCount == 3 && store.endReasons["a"] == nil && store.endReasons["d"] == .noPartner)
+        #expect(
+            store.endedSessionCount == 3 && store.endReasons["a"] == nil
+                && store.endReasons["d"] == .noPartner)
         #expect(store.transcript(of: "a").isEmpty && store.sessionCount == 0)
     }
 
-    @Test("ended_session_age: an ended session is kept one second short of an hour, and forgotten at the hour")
+    @Test(
+        "ended_session_age: an ended session is kept one second short of an hour, and forgotten at the hour")
     func endedSessionAge() {
         let clock = ManualChatClock()
         let store = InMemoryTranscriptStore(endedSessionAge: .seconds(3_600), clock: clock)
@@ -35,7 +40,8 @@ struct MemoryBoundTests {
         let harness = HubHarness(transcripts: { InMemoryTranscriptStore(maxEndedSessions: 100, clock: $0) })
         let connection = harness.open()
         for index in 0..<1_000 {
-            let mode: StartRequest.Mode = index % 2 == 0 ? .direct(personality: "parrot") : .random(RandomFilters())
+            let mode: StartRequest.Mode =
+                index % 2 == 0 ? .direct(personality: "parrot") : .random(RandomFilters())
             harness.send(connection, .start(StartRequest(mode: mode)))
             guard let session = harness.received[connection]?.last?.session else {
                 Issue.record("no session for start \(index)")
@@ -52,7 +58,9 @@ struct MemoryBoundTests {
         #expect(harness.transcripts.endedSessionCount == 0 && harness.timers.isEmpty)
     }
 
-    @Test("remembered_session_age: 'next' works one second short of ten minutes after the end, not at ten minutes")
+    @Test(
+        "remembered_session_age: 'next' works one second short of ten minutes after the end, not at ten minutes"
+    )
     func rememberedAge() {
         let harness = HubHarness()
         let early = harness.open()
@@ -73,7 +81,9 @@ struct MemoryBoundTests {
         #expect(harness.take(late).errors.map(\.code) == [.unknownSession])
     }
 
-    @Test("max_remembered_sessions: eight ended sessions are remembered per connection, the ninth forgets the first")
+    @Test(
+        "max_remembered_sessions: eight ended sessions are remembered per connection, the ninth forgets the first"
+    )
     func rememberedCount() {
         let harness = HubHarness()
         let connection = harness.open()

@@ -7,21 +7,26 @@ import Testing
 /// any seed is the same command with more users and minutes (see the README).
 @Suite("Protocol chaos against a live server", .serialized)
 struct ChaosLiveTests {
-    static let fixtures = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Fixtures/chat").path
+    static let fixtures = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Fixtures/chat")
+        .path
 
     func serve() throws -> OpsServeProcess {
         try OpsServeProcess(
             personalities: Self.fixtures,
             arguments: [
-                "--loops", "2", "--connection-rate", "off", "--matchmaking-timeout", "0.5", "--log-level", "warning",
-                "--data-dir", FileManager.default.temporaryDirectory.appendingPathComponent("persona-chaos-\(getpid())").path,
+                "--loops", "2", "--connection-rate", "off", "--matchmaking-timeout", "0.5", "--log-level",
+                "warning",
+                "--data-dir",
+                FileManager.default.temporaryDirectory.appendingPathComponent("persona-chaos-\(getpid())")
+                    .path,
             ])
     }
 
     func chaos(_ server: OpsServeProcess, seed: Int, extra: [String] = []) throws -> ProcessResult {
         try ProcessResult.persona(
             [
-                "bench", "chaos", "--url", "ws://127.0.0.1:\(server.port)/v1/ws", "--users", "40", "--duration", "3",
+                "bench", "chaos", "--url", "ws://127.0.0.1:\(server.port)/v1/ws", "--users", "40",
+                "--duration", "3",
                 "--seed", "\(seed)", "--think-ms", "60", "--reload-every", "1", "--burst-every", "1",
                 "--server-pid", "\(server.server.process.processIdentifier)",
                 "--personalities", "parrot,brief,storyteller,strict", "--input-limits", "200,2000",
@@ -42,11 +47,15 @@ struct ChaosLiveTests {
         environment["PERSONA_ADMIN_URL"] = "http://127.0.0.1:\(server.adminPort)"
         environment["PERSONA_ADMIN_TOKEN"] = server.token
         let sessions = try ProcessResult.persona(["sessions"], environment: environment)
-        #expect(sessions.status == 0 && sessions.stdout == "0 live sessions\n", "\(sessions.stdout)\(sessions.stderr)")
+        #expect(
+            sessions.status == 0 && sessions.stdout == "0 live sessions\n",
+            "\(sessions.stdout)\(sessions.stderr)")
         #expect(server.stop() == 0)
     }
 
-    @Test("SIGTERM in the middle of a chaos run ends every human session with shutdown and closes every connection with 1001")
+    @Test(
+        "SIGTERM in the middle of a chaos run ends every human session with shutdown and closes every connection with 1001"
+    )
     func drain() throws {
         let server = try serve()
         let run = try chaos(server, seed: 13, extra: ["--drain"])

@@ -106,7 +106,8 @@ extension ChatHub {
             state.sessions.removeAll { $0 == session.id }
             state.remembered.append(
                 RememberedSession(
-                    id: session.id, filters: session.filters, wasRandom: session.filters != nil, endedAt: now))
+                    id: session.id, filters: session.filters, wasRandom: session.filters != nil, endedAt: now)
+            )
             forgetRemembered(in: &state, now: now)
             connections[session.connection] = state
         }

@@ -55,7 +55,8 @@ public struct ChatHubConfiguration: Sendable {
     /// Creates a configuration with the documented defaults.
     public init(
         hubIndex: Int = 0, heartbeatInterval: Duration = .seconds(30), maxSessionsPerConnection: Int = 16,
-        maxQueuedMessages: Int = 4, maxRememberedSessions: Int = 8, rememberedSessionAge: Duration = .seconds(600),
+        maxQueuedMessages: Int = 4, maxRememberedSessions: Int = 8,
+        rememberedSessionAge: Duration = .seconds(600),
         decoder: ClientMessageDecoder.Configuration = ClientMessageDecoder.Configuration(),
         pauseBacklogBytes: Int = 256 << 10, resumeBacklogBytes: Int = 64 << 10,
         maxBacklogBytes: Int = 4 << 20,

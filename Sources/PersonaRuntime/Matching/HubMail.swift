@@ -14,8 +14,6 @@ public struct PeerAddress: Hashable, Sendable {
     }
 }
 
-import ChatProtocol
-
 /// What one hub tells another about a human-to-human session whose two sides live on
 /// different hubs (event-loop threads). Delivered by the shell through the target loop's
 /// `execute`, in order per sender.

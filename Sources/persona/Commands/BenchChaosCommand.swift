@@ -21,7 +21,9 @@ enum BenchChaosCommand {
             invariant with the seed and the frames of the session concerned; exits 1 if any.
             """,
         options: [
-            .option("url", type: .string, default: "ws://127.0.0.1:8080/v1/ws", help: "Chat endpoint, ws://host:port/path."),
+            .option(
+                "url", type: .string, default: "ws://127.0.0.1:8080/v1/ws",
+                help: "Chat endpoint, ws://host:port/path."),
             .option("users", short: "n", type: .int(1...20_000), default: "100", help: "Virtual users."),
             .option("duration", type: .double(0.5...3600), default: "10", help: "Seconds of random walking."),
             .option("seed", type: .int(0...Int.max), default: "1", help: "The model's seed."),
@@ -32,10 +34,18 @@ enum BenchChaosCommand {
             .option(
                 "input-limits", type: .string, default: "2000",
                 help: "Comma-separated max_input_chars in force, for texts at and one past each."),
-            .option("think-ms", type: .int(1...60_000), default: "200", help: "Longest pause between a user's steps."),
-            .option("burst-every", type: .double(0...3600), default: "2", help: "Seconds between connection bursts (0: none)."),
-            .option("reload-every", type: .double(0...3600), default: "3", help: "Seconds between SIGHUP reloads (0: none)."),
-            .option("server-pid", type: .int(1...Int(Int32.max)), help: "The server: memory, descriptors, SIGHUP, SIGTERM."),
+            .option(
+                "think-ms", type: .int(1...60_000), default: "200",
+                help: "Longest pause between a user's steps."),
+            .option(
+                "burst-every", type: .double(0...3600), default: "2",
+                help: "Seconds between connection bursts (0: none)."),
+            .option(
+                "reload-every", type: .double(0...3600), default: "3",
+                help: "Seconds between SIGHUP reloads (0: none)."),
+            .option(
+                "server-pid", type: .int(1...Int(Int32.max)),
+                help: "The server: memory, descriptors, SIGHUP, SIGTERM."),
             .flag("drain", help: "End with SIGTERM to --server-pid instead of the users leaving."),
         ],
         run: run)
@@ -60,7 +70,8 @@ enum BenchChaosCommand {
         let result = try BenchChaosRun.run(options)
         context.stdout.writeLine(result.text)
         if !result.outcome.violations.isEmpty {
-            throw CommandFailure("\(result.outcome.violations.count) invariant violations (seed \(options.seed))")
+            throw CommandFailure(
+                "\(result.outcome.violations.count) invariant violations (seed \(options.seed))")
         }
     }
 }

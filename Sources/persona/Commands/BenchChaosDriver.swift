@@ -136,7 +136,9 @@ final class BenchChaosDriver: WebSocketClientDelegate {
             users[user] = User(timer: users[user].timer)
             if Bool.random(using: &random) { client.abort() } else { client.close() }
         case .send(let user, let frame):
-            guard users[user].open, let client = users[user].client, let link = users[user].link else { return }
+            guard users[user].open, let client = users[user].client, let link = users[user].link else {
+                return
+            }
             client.send(.text(checker.send(frame, link: link)))
         case .wait, .deliverMail, .reload:
             break
@@ -153,7 +155,8 @@ final class BenchChaosDriver: WebSocketClientDelegate {
     func webSocketClient(_ client: WebSocketClient, didReceive message: WebSocketMessage) {
         guard userOfLink[client.tag] != nil, case .text(let text) = message else { return }
         guard let frame = try? ServerMessage(decoding: text) else {
-            return checker.fail(.wireFormat, "connection #\(client.tag) got a frame that does not decode: \(text)")
+            return checker.fail(
+                .wireFormat, "connection #\(client.tag) got a frame that does not decode: \(text)")
         }
         checker.received(frame, link: client.tag)
         if case .pong(let id?) = frame, awaitedPongs.remove(id) != nil { checkSettled() }

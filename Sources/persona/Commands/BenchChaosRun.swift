@@ -58,16 +58,22 @@ enum BenchChaosRun {
                 "connections \(o.connections) (\(refused) refused), sessions \(o.sessions) (\(o.humanSessions) human), "
                     + "messages \(o.messages), frames sent \(o.framesSent), received \(o.framesReceived), reloads \(reloads)",
                 "endings: "
-                    + o.endings.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }
+                    + o.endings.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                        "\($0.key.rawValue) \($0.value)"
+                    }
                     .joined(separator: ", "),
                 "server before: \(before.text)",
                 "server after:  \(after.text)",
             ]
-            if let drainSeconds { lines.append(String(format: "SIGTERM drained every connection in %.2f s", drainSeconds)) }
+            if let drainSeconds {
+                lines.append(String(format: "SIGTERM drained every connection in %.2f s", drainSeconds))
+            }
             if o.violations.isEmpty {
                 lines.append("every invariant held")
             } else {
-                lines.append("\(o.violations.count) violations (seed \(options.seed)); the first ones, with the frames of the session concerned:")
+                lines.append(
+                    "\(o.violations.count) violations (seed \(options.seed)); the first ones, with the frames of the session concerned:"
+                )
                 for violation in o.violations.prefix(5) {
                     lines.append("  \(violation)")
                     lines += violation.frames.suffix(40).map { "    " + $0 }
@@ -95,7 +101,8 @@ enum BenchChaosRun {
         loop.execute { driver.value.start() }
 
         // Walk, with bursts and reloads.
-        let end = started.uptimeNanoseconds + UInt64(options.duration.components.seconds) * 1_000_000_000
+        let end =
+            started.uptimeNanoseconds + UInt64(options.duration.components.seconds) * 1_000_000_000
             + UInt64(options.duration.components.attoseconds / 1_000_000_000)
         var nextBurst = options.burstEvery.map { started.uptimeNanoseconds + nanoseconds($0) }
         var nextReload = options.reloadEvery.map { started.uptimeNanoseconds + nanoseconds($0) }
@@ -106,7 +113,8 @@ enum BenchChaosRun {
                 loop.execute { driver.value.burst(max(5, options.users / 5)) }
                 nextBurst = due + nanoseconds(every)
             }
-            if let due = nextReload, now >= due, let every = options.reloadEvery, let pid = options.serverPID {
+            if let due = nextReload, now >= due, let every = options.reloadEvery, let pid = options.serverPID
+            {
                 kill(pid_t(pid), SIGHUP)
                 result.reloads += 1
                 nextReload = due + nanoseconds(every)
@@ -120,7 +128,8 @@ enum BenchChaosRun {
             let drainStart = DispatchTime.now()
             kill(pid_t(pid), SIGTERM)
             wait(loop, seconds: 30) { done in driver.value.awaitDrain(then: done) }
-            result.drainSeconds = Double(DispatchTime.now().uptimeNanoseconds - drainStart.uptimeNanoseconds) / 1e9
+            result.drainSeconds =
+                Double(DispatchTime.now().uptimeNanoseconds - drainStart.uptimeNanoseconds) / 1e9
         } else {
             wait(loop, seconds: 15) { done in driver.value.leave(then: done) }
             // The server learns of the last closes a moment after the clients do.
@@ -164,7 +173,8 @@ enum BenchChaosRun {
     }
 
     private static func nanoseconds(_ duration: Duration) -> UInt64 {
-        UInt64(duration.components.seconds) * 1_000_000_000 + UInt64(duration.components.attoseconds / 1_000_000_000)
+        UInt64(duration.components.seconds) * 1_000_000_000
+            + UInt64(duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Memory and descriptors from `/proc` (with `--server-pid`) and the gauges from `/metrics`.
@@ -172,7 +182,8 @@ enum BenchChaosRun {
         var state = ChaosServerState()
         if let pid = options.serverPID {
             state.residentKiB = BenchEchoReport.residentKiB(pid: pid)
-            state.descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
+            state.descriptors =
+                (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
         }
         guard let url = try? HTTPClientURL(parsing: "http://\(options.target.host)"),
             let response = try? HTTPClient.perform(method: .get, url: url, path: "/metrics"),
