@@ -1,21 +1,10 @@
-/// The chaos model's random source: SplitMix64, so a seed names one run exactly.
-public struct ChaosGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import Engines
 
-    /// Creates a generator from `seed`.
-    public init(seed: UInt64) {
-        state = seed
-    }
+/// The chaos model's random source: the engines' SplitMix64 generator, so a seed names one
+/// run exactly.
+public typealias ChaosGenerator = SessionRandom
 
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SessionRandom {
     /// True with probability `percent` / 100.
     public mutating func chance(_ percent: Int) -> Bool {
         Int.random(in: 0..<100, using: &self) < percent
