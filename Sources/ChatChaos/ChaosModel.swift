@@ -1,4 +1,5 @@
 import ChatProtocol
+import Engines
 
 /// The seeded random model of virtual users: what each does next. It knows nothing of the
 /// server's answers — sessions are named symbolically (``SessionPick``) and resolved when a

@@ -1,5 +1,6 @@
 import ChatChaos
 import ChatProtocol
+import Engines
 import HTTPServer
 import Reactor
 import WebSocket
