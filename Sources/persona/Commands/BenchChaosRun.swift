@@ -125,6 +125,9 @@ enum BenchChaosRun {
         // Settle: every open user pings; each pong proves its earlier messages were answered.
         wait(loop, seconds: 15) { done in driver.value.settle(then: done) }
         if options.drain, let pid = options.serverPID {
+            // Let the server process the last drops first, so a partner that left before the
+            // SIGTERM is not mistaken for one the shutdown ended.
+            Thread.sleep(forTimeInterval: 1)
             let drainStart = DispatchTime.now()
             kill(pid_t(pid), SIGTERM)
             wait(loop, seconds: 30) { done in driver.value.awaitDrain(then: done) }
