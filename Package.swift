@@ -65,13 +65,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // the protocol chaos model: seeded virtual users, invariant checker, shrinker, in-process hubs
+        .target(
+            name: "ChatChaos",
+            dependencies: ["ChatProtocol", "PersonaRuntime", "Personality", "Engines", "Policies"],
+            swiftSettings: strictSettings
+        ),
+
         // executable
         .executableTarget(
             name: "persona",
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability",
+                "Observability", "ChatChaos",
             ],
             swiftSettings: strictSettings
         ),
@@ -113,7 +120,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PersonaRuntimeTests",
-            dependencies: ["PersonaRuntime", "ChatProtocol", "Personality", "Engines", "Policies", "PersonaTestSupport"],
+            dependencies: [
+                "PersonaRuntime", "ChatProtocol", "Personality", "Engines", "Policies", "PersonaTestSupport", "ChatChaos",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -69,12 +69,14 @@ struct ChatLiveTests {
             lines == ["ok nobody to match: fell back to parrot after 300 ms", "ok the fallback bot answers"])
     }
 
-    @Test("the response limit ends the session with the farewell")
+    @Test("the response limit ends the session with the farewell right after the last allowed reply")
     func responseLimit() throws {
         let (lines, _) = try runChatScenario("response_limit")
-        #expect(lines.count == 3)
         #expect(
-            lines.contains("ok the message past the limit ended the session limit_reached with the farewell"))
+            lines == [
+                "ok the last allowed reply is followed at once by the farewell and limit_reached",
+                "ok a message to the ended session is refused: session_not_active",
+            ])
     }
 
     @Test("cancel stops a streaming reply and the session goes on")

@@ -14,6 +14,13 @@ extension ChatHub {
         case .message(let id, let text, let messageID):
             guard let session = ownedSession(id, connection: connection, ref: messageID) else { return }
             guard session.state == .active else {
+                if session.state == .ending(.limitReached) {
+                    counters.limitReached += 1
+                    return refuse(
+                        connection, .limitReached,
+                        "this session has had its last reply; it ends when that reply does", ref: messageID,
+                        session: id)
+                }
                 return refuse(
                     connection, .sessionNotActive, "the session is not active", ref: messageID, session: id)
             }
@@ -79,21 +86,30 @@ extension ChatHub {
             return
         }
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
-        if let maximum = limits.responsesPerSession, session.replyCount + session.queue.count >= maximum {
+        // Replies this session has started or owes (the one streaming and the queued ones).
+        let owed = session.replyCount + session.queue.count
+        if let maximum = limits.responsesPerSession, owed >= maximum {
+            // Only reachable in farewell mode when a reload lowered the limit below what the
+            // session has had; the message is still answered, then the session ends.
             counters.limitReached += 1
-            if limits.onLimit == .error {
-                return refuse(
-                    session.connection, .limitReached, "this session has had its \(maximum) replies", ref: id,
-                    session: session.id)
+            refuse(
+                session.connection, .limitReached, "this session has had its \(maximum) replies", ref: id,
+                session: session.id)
+            if limits.onLimit != .error {
+                session.state = .ending(.limitReached)
+                if session.reply == nil { endSession(session, reason: .limitReached, now: now) }
             }
-            // Farewell: no more messages; the reply in flight (if any) finishes first.
-            session.state = .ending(.limitReached)
-            if session.reply == nil { endSession(session, reason: .limitReached, now: now) }
             return
         }
         guard let scrubbed = scrubInbound(session, text: text, id: id, template: bot.personality.pii.replace)
         else { return }
         accept(session, text: scrubbed, id: id, now: now)
+        if let maximum = limits.responsesPerSession, limits.onLimit != .error, owed + 1 >= maximum {
+            // This message earns the last allowed reply: the farewell and `limit_reached` follow
+            // that reply at once, and messages sent meanwhile are refused with `limit_reached`.
+            counters.limitReached += 1
+            session.state = .ending(.limitReached)
+        }
         if session.reply != nil {
             session.queue.append(QueuedMessage(text: scrubbed, id: id, acceptedAt: now))
         } else {

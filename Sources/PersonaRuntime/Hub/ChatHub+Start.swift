@@ -248,19 +248,23 @@ extension ChatHub {
         }
     }
 
-    /// Tells the partner of a session that is ending that it is alone now.
-    func notifyPartner(of session: ChatSession, now: PolicyInstant) {
+    /// Tells the partner of a session that is ending that it is alone now. One rule for a
+    /// pair, on one loop or two: a session ending with `shutdown` ends its partner with
+    /// `shutdown` too; any other ending leaves the partner with `partner_left`.
+    func notifyPartner(of session: ChatSession, reason: EndReason, now: PolicyInstant) {
         guard let partner = session.partner else { return }
+        let partnerReason: EndReason = reason == .shutdown ? .shutdown : .partnerLeft
         if partner.hub == configuration.hubIndex {
-            if let other = sessions[partner.session] { partnerLeft(other, now: now) }
+            if let other = sessions[partner.session] { partnerLeft(other, reason: partnerReason, now: now) }
         } else {
-            outbox.append(.mail(hub: partner.hub, .partnerLeft(session: partner.session)))
+            outbox.append(
+                .mail(hub: partner.hub, .partnerLeft(session: partner.session, reason: partnerReason)))
         }
     }
 
-    func partnerLeft(_ session: ChatSession, now: PolicyInstant) {
+    func partnerLeft(_ session: ChatSession, reason: EndReason = .partnerLeft, now: PolicyInstant) {
         session.peer = .none
-        endSession(session, reason: .partnerLeft, now: now)
+        endSession(session, reason: reason, now: now)
     }
 
     func deliver(_ mail: HubMail, now: PolicyInstant) {
@@ -284,8 +288,8 @@ extension ChatHub {
             if let session = sessions[id], session.state == .active {
                 send(session.connection, .partnerTyping(session: id, on: on))
             }
-        case .partnerLeft(let id):
-            if let session = sessions[id] { partnerLeft(session, now: now) }
+        case .partnerLeft(let id, let reason):
+            if let session = sessions[id] { partnerLeft(session, reason: reason, now: now) }
         }
     }
 }

@@ -15,8 +15,13 @@ public struct ChatHubConfiguration: Sendable {
     /// Messages queued behind a streaming reply per session (`max_queued_messages`); one more is
     /// refused with `busy`. Default 4.
     public var maxQueuedMessages: Int
-    /// Ended sessions per connection remembered for `next` (`max_remembered_sessions`). Default 8.
+    /// Ended sessions per connection remembered for `next` (`max_remembered_sessions`); the
+    /// oldest is forgotten first. Default 8.
     public var maxRememberedSessions: Int
+    /// How long an ended session stays remembered for `next` and for the `session_not_active`
+    /// answer (`remembered_session_age`); after that it is forgotten (`unknown_session`).
+    /// Default 10 minutes.
+    public var rememberedSessionAge: Duration
     /// The client frame decoder's limits.
     public var decoder: ClientMessageDecoder.Configuration
     /// Outbound backlog (bytes queued by the shell for one connection) above which pacing for
@@ -51,6 +56,7 @@ public struct ChatHubConfiguration: Sendable {
     public init(
         hubIndex: Int = 0, heartbeatInterval: Duration = .seconds(30), maxSessionsPerConnection: Int = 16,
         maxQueuedMessages: Int = 4, maxRememberedSessions: Int = 8,
+        rememberedSessionAge: Duration = .seconds(600),
         decoder: ClientMessageDecoder.Configuration = ClientMessageDecoder.Configuration(),
         pauseBacklogBytes: Int = 256 << 10, resumeBacklogBytes: Int = 64 << 10,
         maxBacklogBytes: Int = 4 << 20,
@@ -65,6 +71,7 @@ public struct ChatHubConfiguration: Sendable {
         self.maxSessionsPerConnection = maxSessionsPerConnection
         self.maxQueuedMessages = maxQueuedMessages
         self.maxRememberedSessions = maxRememberedSessions
+        self.rememberedSessionAge = rememberedSessionAge
         self.decoder = decoder
         self.pauseBacklogBytes = pauseBacklogBytes
         self.resumeBacklogBytes = resumeBacklogBytes

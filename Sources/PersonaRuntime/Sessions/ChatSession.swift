@@ -103,4 +103,6 @@ struct RememberedSession {
     var id: String
     var filters: RandomFilters?
     var wasRandom: Bool
+    /// When it ended: it is forgotten ``ChatHubConfiguration/rememberedSessionAge`` later.
+    var endedAt: PolicyInstant
 }

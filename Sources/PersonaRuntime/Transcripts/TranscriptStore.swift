@@ -9,4 +9,13 @@ public protocol TranscriptStore: AnyObject {
     func append(_ entry: TranscriptEntry)
     /// The session is over.
     func sessionEnded(_ session: String, reason: EndReason)
+    /// Forgets what is kept in memory about ended sessions past the store's age bound; the hub
+    /// calls it on its housekeeping tick. Returns whether anything about ended sessions is
+    /// still held in memory (the hub keeps ticking until nothing is).
+    func forgetExpired() -> Bool
+}
+
+extension TranscriptStore {
+    /// A store that holds nothing about ended sessions in memory has nothing to forget.
+    public func forgetExpired() -> Bool { false }
 }

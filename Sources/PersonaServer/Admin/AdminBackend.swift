@@ -20,7 +20,8 @@ public protocol AdminBackend: Sendable {
 public struct AdminStats: Sendable {
     /// One value per hub.
     public var hubs: [HubCounters]
-    /// Open connections on the public listener (HTTP and WebSocket).
+    /// Open chat and echo WebSocket connections (plain HTTP requests, such as the scrape
+    /// reading this, are not counted).
     public var connections: Int
     /// Live sessions by kind (`matching` for sessions still waiting for a partner).
     public var sessionsByKind: [String: Int]

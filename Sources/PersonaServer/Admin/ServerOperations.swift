@@ -56,6 +56,9 @@ public final class ServerOperations: Sendable {
     public let token: AdminToken, tokenSource: AdminTokenFile.Source
     /// Where log lines go.
     public let logger: Logger
+    /// Counts the echo endpoint's WebSockets for the `persona_connections` gauge (wrap its
+    /// handler with ``WebSocketGauge/counting(_:)``); the chat hubs count their own.
+    public let webSockets = WebSocketGauge()
     private let slot = Slot()
     private let renderer = MetricsRenderer()
     private let draining = Atomic<Bool>(false)
@@ -119,6 +122,7 @@ public final class ServerOperations: Sendable {
         var stats =
             slot.value?.adminStats(uptimeSeconds: uptime, draining: isDraining)
             ?? AdminStats(uptimeSeconds: uptime)
+        stats.connections += webSockets.count
         let snapshot = coordinator.registry.current
         let counts = coordinator.reloadCounts
         stats.registryVersion = snapshot.version.description

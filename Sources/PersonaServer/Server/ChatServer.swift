@@ -1,8 +1,8 @@
 import ChatProtocol
-import Observability
 import Dispatch
 import Engines
 import HTTPServer
+import Observability
 import PersonaRuntime
 import Personality
 import Reactor
@@ -63,7 +63,9 @@ public final class ChatServer: Sendable {
             let hub = ChatHub(
                 snapshot: snapshot, engines: engines, clock: LoopChatClock(loop: loop),
                 configuration: hubConfiguration, matchQueue: matchQueue)
-            shells.append(LoopBound(HubShell(index: loop.index, loop: loop, hub: hub), loop: loop))
+            shells.append(
+                LoopBound(
+                    HubShell(index: loop.index, of: group.loops.count, loop: loop, hub: hub), loop: loop))
         }
         // Hand every shell the full table on its own loop (the table holds loop-bound values).
         let table = shells

@@ -15,6 +15,8 @@ import WebSocket
 /// dumb, auditable translation layer.
 final class HubShell {
     let index: Int
+    /// How many hubs the server has (connection ids interleave across them).
+    let hubCount: Int
     let loop: EventLoop
     let hub: ChatHub
     /// Every shell of the server, by loop index, for mail (set once, right after creation).
@@ -30,8 +32,9 @@ final class HubShell {
     private var scratch: [UInt8] = []
     private(set) var drained = false
 
-    init(index: Int, loop: EventLoop, hub: ChatHub) {
+    init(index: Int, of hubCount: Int, loop: EventLoop, hub: ChatHub) {
         self.index = index
+        self.hubCount = hubCount
         self.loop = loop
         self.hub = hub
         scratch.reserveCapacity(512)
@@ -42,8 +45,8 @@ final class HubShell {
 
     /// A WebSocket opened on this loop: gives it a connection id and lets the hub greet it.
     func opened(_ socket: WebSocketHandle) -> ConnectionID {
+        let id = ConnectionID.numbered(nextConnection, hub: index, of: hubCount)
         nextConnection += 1
-        let id = ConnectionID(nextConnection)
         sockets[id] = socket
         // The per-client key is the peer's IP (port excluded): every connection from one host
         // shares the client rate limit and daily quota.

@@ -8,6 +8,7 @@ enum BenchCommand {
         name: "bench",
         abstract: "Measure Persona's speed: the server, registry loading, engines.",
         subcommands: [
+            BenchChaosCommand.command,
             BenchChatCommand.command,
             BenchEchoCommand.command,
             BenchRegistryCommand.command,

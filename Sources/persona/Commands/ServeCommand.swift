@@ -135,10 +135,10 @@ enum ServeCommand {
         try await serve(options, context)
     }
 
-    /// The routes beside the chat endpoint.
-    static func addRoutes(_ router: inout HTTPRouter) {
+    /// The routes beside the chat endpoint; echo connections count in `gauge`.
+    static func addRoutes(_ router: inout HTTPRouter, gauge: WebSocketGauge) {
         router.get("/health") { _ in .response(.json(#"{"status":"ok"}"#)) }
-        router.webSocket("/v1/echo") { _ in WebSocketEchoHandler() }
+        router.webSocket("/v1/echo") { _ in gauge.counting(WebSocketEchoHandler()) }
     }
 
     /// Binds, prints the address, serves until a signal, drains.
@@ -183,7 +183,7 @@ enum ServeCommand {
                 connectionRateLimit: options.connectionRateLimit),
             snapshot: loaded.snapshot, group: group,
             routes: { router in
-                addRoutes(&router)
+                addRoutes(&router, gauge: operations.webSockets)
                 operations.addPublicRoutes(&router)
             })
         operations.attach(server)
