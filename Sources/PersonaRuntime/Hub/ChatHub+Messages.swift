@@ -39,6 +39,8 @@ extension ChatHub {
             endSession(session, reason: .user, now: now)
         case .next(let id, let want):
             next(after: id, want: want, connection: connection, now: now)
+        case .resume(let id, let token, let lastSeq):
+            resume(id, token: token, lastSeq: lastSeq, connection: connection, now: now)
         }
     }
 
@@ -69,17 +71,20 @@ extension ChatHub {
         guard let bot = session.bot else { return }
         let limits = session.limits
         guard checkSize(session, text: text, id: id, limits: limits) else { return }
-        if session.reply != nil, session.queue.count >= configuration.maxQueuedMessages {
+        let waiting = session.queue.count + session.awaitingCommit
+        if session.reply != nil || session.awaitingCommit > 0, waiting >= configuration.maxQueuedMessages {
             return refuse(
                 session.connection, .busy,
-                "\(session.queue.count) messages are already waiting for the reply in progress",
+                "\(waiting) messages are already waiting for the reply in progress",
                 ref: id, session: session.id)
         }
         guard checkRates(session, id: id, limits: limits, personality: bot.personality.id, now: now) else {
             return
         }
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
-        if let maximum = limits.responsesPerSession, session.replyCount + session.queue.count >= maximum {
+        if let maximum = limits.responsesPerSession,
+            session.replyCount + session.queue.count + session.awaitingCommit >= maximum
+        {
             counters.limitReached += 1
             if limits.onLimit == .error {
                 return refuse(
@@ -88,17 +93,13 @@ extension ChatHub {
             }
             // Farewell: no more messages; the reply in flight (if any) finishes first.
             session.state = .ending(.limitReached)
-            if session.reply == nil { endSession(session, reason: .limitReached, now: now) }
+            if session.reply == nil, session.awaitingCommit == 0 { endSession(session, reason: .limitReached, now: now) }
             return
         }
         guard let scrubbed = scrubInbound(session, text: text, id: id, template: bot.personality.pii.replace)
         else { return }
+        // Acked, then answered (now or after the reply in flight) once the turn is stored.
         accept(session, text: scrubbed, id: id, now: now)
-        if session.reply != nil {
-            session.queue.append(QueuedMessage(text: scrubbed, id: id, acceptedAt: now))
-        } else {
-            startReply(session, text: scrubbed, id: id, acceptedAt: now, now: now)
-        }
     }
 
     /// A message for a human partner: size → rate → scrub → transcript → ack → relay.
@@ -110,18 +111,29 @@ extension ChatHub {
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
         guard let scrubbed = scrubInbound(session, text: text, id: id, template: PIISettings.defaultTemplate)
         else { return }
+        _ = partner
         accept(session, text: scrubbed, id: id, now: now)
-        relay(scrubbed, to: partner, now: now)
     }
 
-    /// Records an accepted message and acks it.
+    /// Writes an accepted message's turn (with the client's daily count); the ack, and the
+    /// reply or relay, follow when the store has committed it (``completeWrite(_:_:now:)``).
     func accept(_ session: ChatSession, text: String, id: String, now: PolicyInstant) {
         session.seq += 1
         session.lastActivity = now
+        session.awaitingCommit += 1
         counters.messagesIn += 1
-        transcripts.append(
-            TranscriptEntry(session: session.id, seq: session.seq, role: .user, text: text, at: now))
-        send(session.connection, .ack(session: session.id, id: id, seq: session.seq))
+        var records: [StoreRecord] = [
+            .turn(StoredTurn(session: session.id, seq: session.seq, role: .user, text: text, ref: id, atMilliseconds: wallNow))
+        ]
+        if session.limits.dailyMessagesPerClient != nil, let count = dailyCounts[session.client.key] {
+            records.append(.quota(client: session.client.key, day: count.day, count: count.count))
+        }
+        store(
+            records,
+            .message(
+                AcceptedMessage(
+                    session: session.id, connection: session.connection, id: id, seq: session.seq, text: text,
+                    acceptedAt: now)), now: now)
     }
 
     func checkSize(_ session: ChatSession, text: String, id: String, limits: LimitValues) -> Bool {

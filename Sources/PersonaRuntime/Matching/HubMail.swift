@@ -24,4 +24,9 @@ public enum HubMail: Hashable, Sendable {
     case typing(session: String, on: Bool)
     /// The partner of `session` left.
     case partnerLeft(session: String)
+    /// Hub `requester` is resuming `session` for a client: if this hub holds it, let go of it
+    /// (finish its reply, store it, forget it) and answer ``released(session:requester:)``.
+    case release(session: String, requester: Int)
+    /// The answer to ``release(session:requester:)`` (whether or not this hub held the session).
+    case released(session: String, requester: Int)
 }
