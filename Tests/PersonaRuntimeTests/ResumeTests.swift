@@ -84,7 +84,7 @@ struct ResumeTests {
             }
             #expect(info.personality?.id == "parrot")
             #expect(latest == 4)
-            #expect(turns(replay) == Array((lastSeq + 1)...4).filter { $0 > lastSeq }, "last_seq \(lastSeq)")
+            #expect(turns(replay) == Array(stride(from: lastSeq + 1, through: 4, by: 1)), "last_seq \(lastSeq)")
             // The replayed frames are the live ones, token for token.
             let liveAfter = live.filter { frame in
                 switch frame {
