@@ -204,4 +204,26 @@ struct ResumeTests {
         #expect(harness.take(connection).contains(.ack(session: session.session, id: "kept", seq: 2)))
         #expect(harness.transcripts.transcript(of: session.session).map(\.text) == ["my name is Jo", "Nice to meet you, Jo!"])
     }
+
+    @Test("the daily message count survives a restart through the store")
+    func dailyQuotaAfterRestart() {
+        let store = InMemoryTranscriptStore()
+        let limits = Fixtures.limits.replacingOccurrences(
+            of: "session_timeout: 2h\n", with: "session_timeout: 2h\n    daily_messages_per_client: 2\n")
+        let files = Fixtures.files(limits: limits)
+        let before = HubHarness(files: files, transcripts: store)
+        let connection = before.open(client: ClientIdentity(key: "k"))
+        let session = start(before, connection, "hanna")
+        say(before, connection, session.session, "eins", id: "1")
+        say(before, connection, session.session, "zwei", id: "2")
+        #expect(before.take(connection).errors.isEmpty)
+        let day = before.clock.wallMilliseconds() / 86_400_000
+        #expect(store.quotas(day: day) == ["k": 2])
+        let after = HubHarness(files: files, transcripts: store)
+        after.hub.seedDailyCounts(store.quotas(day: day), day: day)
+        let again = after.open(client: ClientIdentity(key: "k"))
+        let next = start(after, again, "hanna")
+        say(after, again, next.session, "drei", id: "3")
+        #expect(after.take(again).errors.map(\.code) == [.limitReached])
+    }
 }

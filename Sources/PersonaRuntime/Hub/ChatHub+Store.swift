@@ -54,6 +54,14 @@ extension ChatHub {
         }
     }
 
+    /// Daily message counts read back from the store at start (`daily_messages_per_client`
+    /// survives a restart); `day` is the UTC day they are for.
+    public func seedDailyCounts(_ counts: [String: Int], day: Int64) {
+        for (client, count) in counts where dailyCounts.count < configuration.maxQuotaClients {
+            dailyCounts[client] = DailyCount(day: day, count: max(count, dailyCounts[client]?.count ?? 0))
+        }
+    }
+
     /// Writes `records`; `pending` says what to do when the write is answered.
     func store(_ records: [StoreRecord], _ pending: PendingStore, now: PolicyInstant) {
         nextTicket += 1

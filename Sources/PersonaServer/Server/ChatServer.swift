@@ -82,12 +82,16 @@ public final class ChatServer: Sendable {
             }
             shells.append(shell)
         }
-        // Hand every shell the full table on its own loop (the table holds loop-bound values).
+        // Hand every shell the full table on its own loop (the table holds loop-bound values),
+        // with the day's message counts the store kept across a restart.
+        let today = LoopChatClock(loop: group.loops[0]).wallMilliseconds() / 86_400_000
+        let quotas = configuration.store?.quotas(day: today) ?? [:]
         let table = shells
         let ready = DispatchSemaphore(value: 0)
         for shell in shells {
             shell.loop.execute {
                 shell.value.peers = table
+                if !quotas.isEmpty { shell.value.hub.seedDailyCounts(quotas, day: today) }
                 ready.signal()
             }
         }
