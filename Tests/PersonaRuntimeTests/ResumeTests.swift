@@ -208,8 +208,9 @@ struct ResumeTests {
     @Test("the daily message count survives a restart through the store")
     func dailyQuotaAfterRestart() {
         let store = InMemoryTranscriptStore()
-        let limits = Fixtures.limits.replacingOccurrences(
-            of: "session_timeout: 2h\n", with: "session_timeout: 2h\n    daily_messages_per_client: 2\n")
+        let limits = Fixtures.limits.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("session_timeout: 2h") ? line + "\n    daily_messages_per_client: 2" : String(line)
+        }.joined(separator: "\n")
         let files = Fixtures.files(limits: limits)
         let before = HubHarness(files: files, transcripts: store)
         let connection = before.open(client: ClientIdentity(key: "k"))

@@ -33,7 +33,12 @@ extension ChatHub {
             guard let session = ownedSession(id, connection: connection, ref: nil) else { return }
             // Cancel with nothing streaming is not an error: the reply may have ended while
             // the cancel was in flight.
-            if let reply = session.reply { finishReply(session, reply, finish: .cancelled, now: now) }
+            if let reply = session.reply {
+                finishReply(session, reply, finish: .cancelled, now: now)
+            } else if session.awaitingCommit > 0 {
+                // The reply to a message still being stored has not started: cancel it as it does.
+                session.cancelNextReply = true
+            }
         case .end(let id):
             guard let session = ownedSession(id, connection: connection, ref: nil) else { return }
             endSession(session, reason: .user, now: now)

@@ -112,7 +112,12 @@ extension ChatHub {
             session.queue.append(QueuedMessage(text: message.text, id: message.id, acceptedAt: message.acceptedAt))
         } else if session.state == .active {
             startReply(session, text: message.text, id: message.id, acceptedAt: message.acceptedAt, now: now)
+            if session.cancelNextReply, let reply = session.reply {
+                session.cancelNextReply = false
+                finishReply(session, reply, finish: .cancelled, now: now)
+            }
         }
+        if session.awaitingCommit == 0 { session.cancelNextReply = false }
     }
 
     // MARK: Records
