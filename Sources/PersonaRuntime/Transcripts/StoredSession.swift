@@ -36,7 +36,9 @@ public struct StoredSession: Hashable, Sendable {
         switch record {
         case .session(let header): self.header = header
         case .turn(let turn):
-            if let index = turns.firstIndex(where: { $0.seq >= turn.seq }) {
+            if turns.last.map({ $0.seq < turn.seq }) ?? true {
+                turns.append(turn)  // the usual case: turns arrive in order
+            } else if let index = turns.firstIndex(where: { $0.seq >= turn.seq }) {
                 if turns[index].seq == turn.seq { turns[index] = turn } else { turns.insert(turn, at: index) }
             } else {
                 turns.append(turn)
