@@ -93,6 +93,7 @@ extension ChatHub {
             refuse(
                 connection, .storeUnavailable, "the message could not be stored (\(failure.message)); send it again later",
                 ref: message.id, session: message.session)
+            if let session { endIfSettled(session, now: now) }
         case .success:
             // Stored: acknowledged even if the session ended meanwhile (the turn is in its transcript).
             send(session?.connection ?? message.connection, .ack(session: message.session, id: message.id, seq: message.seq))
@@ -107,17 +108,29 @@ extension ChatHub {
         if let partner = session.partner {
             return relay(message.text, to: partner, now: now)
         }
-        guard session.bot != nil, session.state == .active || session.isEnding else { return }
-        if session.reply != nil || !session.queue.isEmpty {
+        guard session.bot != nil else { return }
+        // Accepted before a farewell limit was reached: still answered, like the queue.
+        let answers = session.state == .active || session.state == .ending(.limitReached)
+        if answers, session.reply != nil || !session.queue.isEmpty {
             session.queue.append(QueuedMessage(text: message.text, id: message.id, acceptedAt: message.acceptedAt))
-        } else if session.state == .active {
+        } else if answers {
             startReply(session, text: message.text, id: message.id, acceptedAt: message.acceptedAt, now: now)
             if session.cancelNextReply, let reply = session.reply {
                 session.cancelNextReply = false
                 finishReply(session, reply, finish: .cancelled, now: now)
             }
+        } else {
+            endIfSettled(session, now: now)
         }
         if session.awaitingCommit == 0 { session.cancelNextReply = false }
+    }
+
+    /// An ending session with nothing left to store or answer ends now.
+    func endIfSettled(_ session: ChatSession, now: PolicyInstant) {
+        guard sessions[session.id] === session, case .ending(let reason) = session.state, session.reply == nil,
+            session.queue.isEmpty, session.awaitingCommit == 0
+        else { return }
+        endSession(session, reason: reason, now: now)
     }
 
     // MARK: Records
