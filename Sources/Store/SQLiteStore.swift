@@ -24,8 +24,14 @@ import Synchronization
 ///
 /// A failed write makes ``isWritable`` false (`/ready` answers 503); the writer then probes
 /// every ``StoreConfiguration/probeInterval`` whether a page can be allocated again and turns
-/// it back to true when one can (or at the next successful commit). The locking mode is
-/// exclusive: a second process on the same file is refused at start.
+/// it back to true when one can (or at the next successful commit).
+///
+/// ## Checkpoints and locking
+///
+/// The WAL is copied back into the database by a second thread with its own connection
+/// (a passive checkpoint every ``StoreConfiguration/checkpointInterval``), never by a commit,
+/// so the fsync a checkpoint costs never delays an acknowledgement. A second process on the
+/// same file is refused at start: the store holds an exclusive `flock` on `<file>.lock`.
 public final class SQLiteStore: SessionStoreBackend, @unchecked Sendable {
     /// The database file.
     public let path: String
@@ -55,6 +61,10 @@ public final class SQLiteStore: SessionStoreBackend, @unchecked Sendable {
     /// Owned by the writer thread after init.
     private let connection: SQLiteConnection
     private let statements: StoreStatements
+    private let checkpointer: SQLiteConnection
+    private let lockDescriptor: Int32
+    private let checkpointing = Atomic<Bool>(true)
+    private let checkpointStopped = DispatchSemaphore(value: 0)
 
     /// Opens (creating) `<directory>/persona.db`, creating `directory` with mode 0700 when
     /// missing; migrates an older schema; starts the writer thread.
@@ -69,12 +79,17 @@ public final class SQLiteStore: SessionStoreBackend, @unchecked Sendable {
     public init(path: String, configuration: StoreConfiguration = StoreConfiguration()) throws(StoreOpenError) {
         self.path = path
         self.configuration = configuration
+        lockDescriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lockDescriptor >= 0, flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno == EWOULDBLOCK ? "database is locked" : String(cString: strerror(errno))
+            if lockDescriptor >= 0 { Glibc.close(lockDescriptor) }
+            throw .sqlite(path: path, SQLiteError(code: 5, message: reason, context: "lock \(path).lock"))
+        }
         do throws(SQLiteError) {
             connection = try SQLiteConnection(path: path)
             try connection.execute("PRAGMA busy_timeout = \(configuration.busyTimeout.wholeMilliseconds)")
             // Reading the header first: a file that is not a database fails here, by name.
             _ = try connection.integer("PRAGMA user_version")
-            try connection.execute("PRAGMA locking_mode = EXCLUSIVE")
             let mode = try connection.text("PRAGMA journal_mode = WAL")
             guard mode?.lowercased() == "wal" else {
                 throw SQLiteError(code: 1, message: "WAL mode refused (got \(mode ?? "nothing"))", context: "open")
@@ -82,22 +97,33 @@ public final class SQLiteStore: SessionStoreBackend, @unchecked Sendable {
             try connection.execute(
                 "PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
             try connection.execute("PRAGMA foreign_keys = OFF")
+            try connection.execute("PRAGMA wal_autocheckpoint = 0")
             if let pages = configuration.maxPageCount {
                 _ = try connection.integer("PRAGMA max_page_count = \(pages)")
             }
         } catch {
+            Glibc.close(lockDescriptor)
             throw .sqlite(path: path, error)
         }
-        try StoreSchema.migrate(connection)
+        do {
+            try StoreSchema.migrate(connection)
+        } catch {
+            Glibc.close(lockDescriptor)
+            throw error
+        }
         do {
             try connection.execute(
                 "INSERT INTO meta (key, value) VALUES ('boot', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1")
             boot = Int(try connection.integer("SELECT value FROM meta WHERE key = 'boot'"))
             statements = try StoreStatements(connection)
+            checkpointer = try SQLiteConnection(path: path)
+            try checkpointer.execute("PRAGMA busy_timeout = \(configuration.busyTimeout.wholeMilliseconds)")
         } catch {
+            Glibc.close(lockDescriptor)
             throw .sqlite(path: path, error)
         }
         WriterThread.start(name: "persona-store") { [self] in runWriter() }
+        WriterThread.start(name: "persona-ckpt") { [self] in runCheckpointer() }
     }
 
     /// Creates `directory` (mode 0700) if it does not exist; refuses a path that is not a directory.
@@ -168,6 +194,7 @@ public final class SQLiteStore: SessionStoreBackend, @unchecked Sendable {
 
     /// Flushes every queued request, stops the writer and closes the database. Blocks.
     public func close() {
+        if checkpointing.exchange(false, ordering: .acquiringAndReleasing) { checkpointStopped.wait() }
         let done = DispatchSemaphore(value: 0)
         let accepted = queue.withLock { queue -> Bool in
             guard !queue.stopped else { return false }
@@ -280,14 +307,33 @@ public final class SQLiteStore: SessionStoreBackend, @unchecked Sendable {
                 body()
             case .stop(let done):
                 flush()
+                try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 statements.finalize()
                 connection.close()
+                Glibc.close(lockDescriptor)
                 done.signal()
                 return true
             }
         }
         flush()
         return false
+    }
+
+    /// Copies the WAL back into the database now and then, off the writer's path.
+    private func runCheckpointer() {
+        let interval = max(1, configuration.checkpointInterval.wholeMilliseconds)
+        while checkpointing.load(ordering: .acquiring) {
+            usleep(UInt32(min(interval, 100) * 1_000))
+            let start = MonotonicMilliseconds.now()
+            var waited: Int64 = 100
+            while waited < interval, checkpointing.load(ordering: .acquiring) {
+                usleep(100_000)
+                waited = MonotonicMilliseconds.now() - start + 100
+            }
+            _ = try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        }
+        checkpointer.close()
+        checkpointStopped.signal()
     }
 
     /// One transaction for the whole group; on failure, one per request so the rest still commit.

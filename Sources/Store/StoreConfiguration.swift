@@ -25,6 +25,9 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var maxPageCount: Int?
     /// How long opening waits for another process's lock (`busy_timeout`). Default 1 s.
     public var busyTimeout: Duration
+    /// How often the checkpoint thread copies the WAL into the database (`checkpoint_interval`).
+    /// Default 1 s.
+    public var checkpointInterval: Duration = .seconds(1)
 
     /// Creates a configuration with the documented defaults.
     public init(

@@ -21,6 +21,9 @@ parser.add_argument("--duration", type=float, default=5)
 parser.add_argument("--rate", type=float, default=0)
 parser.add_argument("--personalities", default="Samples/bench")
 parser.add_argument("--source-addresses", type=int, default=1)
+parser.add_argument("--server-cpus", default="0-1", help="taskset CPU list for the servers")
+parser.add_argument("--client-cpus", default="0-1", help="taskset CPU list for the load generator")
+parser.add_argument("--loops", type=int, default=2, help="event loops per server")
 parser.add_argument("--stored-sessions", type=int, default=0,
                     help="afterwards: open this many sessions on the SQLite server, restart it, report RSS")
 args = parser.parse_args()
@@ -28,7 +31,8 @@ args = parser.parse_args()
 
 def serve(extra):
     process = subprocess.Popen(
-        ["taskset", "-c", "0", args.persona, "serve", "--port", "0", "--admin-port", "0", "--loops", "1",
+        ["taskset", "-c", args.server_cpus, args.persona, "serve", "--port", "0", "--admin-port", "0",
+         "--loops", str(args.loops),
          "--personalities", args.personalities, "--connection-rate", "off"] + extra,
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     port = int(process.stdout.readline().strip().rsplit(":", 1)[1])
@@ -37,7 +41,7 @@ def serve(extra):
 
 def bench(port, pid):
     result = subprocess.run(
-        ["taskset", "-c", "1", args.persona, "bench", "chat", "--url", f"ws://127.0.0.1:{port}/v1/ws",
+        ["taskset", "-c", args.client_cpus, args.persona, "bench", "chat", "--loops", "1", "--url", f"ws://127.0.0.1:{port}/v1/ws",
          "--personality", "bench-bot", "--sessions", str(args.sessions), "--rate", str(args.rate),
          "--duration", str(args.duration), "--server-pid", str(pid), "--json",
          "--source-addresses", str(args.source_addresses)],
