@@ -64,11 +64,16 @@ extension ChatHub {
 
     /// Writes `records`; `pending` says what to do when the write is answered.
     func store(_ records: [StoreRecord], _ pending: PendingStore, now: PolicyInstant) {
-        nextTicket += 1
-        let ticket = StoreTicket(nextTicket)
+        var ticket: StoreTicket?
+        if case .record = pending {
+            ticket = nil
+        } else {
+            nextTicket += 1
+            ticket = StoreTicket(nextTicket)
+        }
         switch transcripts.write(records, ticket: ticket) {
         case .now(let result): completeWrite(pending, result, now: now)
-        case .later: pendingStore[ticket] = pending
+        case .later: if let ticket { pendingStore[ticket] = pending }
         }
     }
 

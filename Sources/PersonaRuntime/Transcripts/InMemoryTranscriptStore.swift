@@ -37,7 +37,7 @@ public final class InMemoryTranscriptStore: TranscriptStore, SessionStoreBackend
     // MARK: TranscriptStore
 
     /// Stores at once.
-    public func write(_ records: [StoreRecord], ticket: StoreTicket) -> StoreAnswer<Void> {
+    public func write(_ records: [StoreRecord], ticket: StoreTicket?) -> StoreAnswer<Void> {
         .now(apply(records))
     }
 

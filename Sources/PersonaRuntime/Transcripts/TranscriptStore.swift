@@ -8,8 +8,9 @@ import ChatProtocol
 /// "Acknowledged means stored": the hub sends a message's `ack` only after the write holding
 /// its turn succeeded, and refuses it with `store_unavailable` when the write failed.
 public protocol TranscriptStore: AnyObject {
-    /// Stores `records` atomically, after every earlier write.
-    func write(_ records: [StoreRecord], ticket: StoreTicket) -> StoreAnswer<Void>
+    /// Stores `records` atomically, after every earlier write. With a `nil` ticket nobody
+    /// waits for the outcome (a reply, a header): the store need not answer through the hub.
+    func write(_ records: [StoreRecord], ticket: StoreTicket?) -> StoreAnswer<Void>
     /// Reads one session (after every earlier write), or `nil` when the store has no such session.
     func load(_ session: String, ticket: StoreTicket) -> StoreAnswer<StoredSession?>
 }

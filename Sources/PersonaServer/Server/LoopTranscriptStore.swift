@@ -13,8 +13,13 @@ final class LoopTranscriptStore: TranscriptStore {
         self.backend = backend
     }
 
-    func write(_ records: [StoreRecord], ticket: StoreTicket) -> StoreAnswer<Void> {
+    func write(_ records: [StoreRecord], ticket: StoreTicket?) -> StoreAnswer<Void> {
         guard let shell else { return .now(.failure(StoreFailure("the store is not attached"))) }
+        guard let ticket else {
+            // Nobody waits: a failure is counted by the store, the loop is not woken.
+            backend.write(records) { _ in }
+            return .later
+        }
         backend.write(records) { result in
             shell.loop.execute { shell.value.perform(shell.value.hub.storeWritten(ticket, result)) }
         }
