@@ -130,7 +130,11 @@ extension ChatHub {
         var records: [StoreRecord] = [
             .turn(StoredTurn(session: session.id, seq: session.seq, role: .user, text: text, ref: id, atMilliseconds: wallNow))
         ]
-        if session.limits.dailyMessagesPerClient != nil, let count = dailyCounts[session.client.key] {
+        // The daily count is written every 8th message and on each of the last 8 before the
+        // limit: a killed process forgets at most 7 of a client's messages, not one write per message.
+        if let maximum = session.limits.dailyMessagesPerClient, let count = dailyCounts[session.client.key],
+            count.count % 8 == 0 || count.count + 8 >= maximum
+        {
             records.append(.quota(client: session.client.key, day: count.day, count: count.count))
         }
         store(

@@ -216,7 +216,9 @@ extension ChatHub {
             store([.ended(session: id, reason: .personalityRemoved, atMilliseconds: wallNow)], .record, now: now)
             return
         }
-        if let engine = stored.engine { Self.restore(engine, into: chain) }
+        Self.restore(stored.engine, turns: stored.turns, into: chain)
+        session.storedSnapshot = stored.engine
+        session.replyCount = max(stored.replies, stored.turns.count { $0.role == .bot })
         session.peer = .bot(BotPeer(personality: personality, chain: chain))
         session.limits = snapshot.limits(for: personality, tier: client.tier)
         session.state = .active

@@ -165,22 +165,25 @@ extension ChatHub {
         guard let bot = session.bot else { return nil }
         for link in bot.chain.links {
             guard let state = link.state as? ScriptSessionState else { continue }
-            return EngineSnapshot(
-                variables: state.variables, topic: state.topic, inputs: state.inputs, replies: state.replies,
-                random: state.random.currentState)
+            return EngineSnapshot(variables: state.variables, topic: state.topic, random: state.random.currentState)
         }
         return EngineSnapshot()
     }
 
-    /// Puts a stored snapshot back into a fresh chain.
-    static func restore(_ snapshot: EngineSnapshot, into chain: EngineChain) {
+    /// Puts a stored snapshot back into a fresh chain; the recent inputs and replies
+    /// (`{input1}`, `after:`) come from the stored turns, latest first.
+    static func restore(_ snapshot: EngineSnapshot?, turns: [StoredTurn], into chain: EngineChain) {
+        let inputs = turns.reversed().filter { $0.role == .user }.prefix(ScriptSessionState.historyLength).map(\.text)
+        let replies = turns.reversed().filter { $0.role == .bot }.prefix(ScriptSessionState.historyLength).map(\.text)
         for link in chain.links {
             guard let state = link.state as? ScriptSessionState else { continue }
-            state.variables = snapshot.variables
-            state.topic = snapshot.topic
-            state.inputs = snapshot.inputs
-            state.replies = snapshot.replies
-            state.random = SessionRandom(seed: snapshot.random)
+            if let snapshot {
+                state.variables = snapshot.variables
+                state.topic = snapshot.topic
+                state.random = SessionRandom(seed: snapshot.random)
+            }
+            state.inputs = Array(inputs)
+            state.replies = Array(replies)
         }
     }
 

@@ -168,7 +168,11 @@ extension ChatHub {
                     session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), ref: reply.ref,
                     reply: reply.number, finish: finish, atMilliseconds: wallNow))
         ]
-        if let snapshot = engineSnapshot(session) {
+        // Only when it changed: recent inputs and replies are rebuilt from the turns on a
+        // restart, so a reply that set no variable, changed no topic and drew no random number
+        // costs no engine write.
+        if let snapshot = engineSnapshot(session), snapshot != session.storedSnapshot {
+            session.storedSnapshot = snapshot
             records.append(.engineState(session: session.id, snapshot, replies: session.replyCount))
         }
         store(records, .record, now: now)

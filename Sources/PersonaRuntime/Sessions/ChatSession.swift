@@ -55,6 +55,8 @@ final class ChatSession {
     var resumeTokenHash = ""
     /// Messages written to the store but not yet committed (acked when they are).
     var awaitingCommit = 0
+    /// The engine snapshot last written to the store (skipped when unchanged).
+    var storedSnapshot: EngineSnapshot?
     /// `cancel` came while the message it answers was being stored: cut its reply at the start.
     var cancelNextReply = false
     /// A resume is replaying stored turns: live frames wait here until the replay is out.

@@ -85,7 +85,8 @@ public struct StoredTurn: Hashable, Sendable {
 }
 
 /// The script engine's session state, as stored, so a bot session continues after a restart
-/// with its variables, topic, recent history and random sequence.
+/// with its variables, topic and random sequence (its recent history is rebuilt from the
+/// turns; ``inputs`` and ``replies`` are kept for stores that want them, and empty otherwise).
 public struct EngineSnapshot: Hashable, Sendable {
     /// Session variables.
     public var variables: [String: String]
