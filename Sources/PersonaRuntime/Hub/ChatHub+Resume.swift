@@ -88,7 +88,7 @@ extension ChatHub {
                 stored = nil
             }
             sendReplay(session: id, start: sessionInfo(session), turns: stored?.turns ?? [], after: lastSeq,
-                       lastSeq: max(session.seq, stored?.lastSeq ?? 0), to: hold.connection, held: hold.frames)
+                       lastSeq: stored?.lastSeq ?? 0, to: hold.connection, held: hold.frames)
         case .adopt(var request):
             let stored: StoredSession
             switch result {
