@@ -227,4 +227,36 @@ struct ResumeTests {
         say(after, again, next.session, "drei", id: "3")
         #expect(after.take(again).errors.map(\.code) == [.limitReached])
     }
+
+    @Test("a resume on another hub of the same process moves the session there, engine state included")
+    func acrossHubs() {
+        let store = InMemoryTranscriptStore()
+        let queue = MatchQueue()
+        let one = HubHarness(
+            configuration: ChatHubConfiguration(hubIndex: 0, hubCount: 2), matchQueue: queue, transcripts: store)
+        let two = HubHarness(
+            configuration: ChatHubConfiguration(hubIndex: 1, hubCount: 2), matchQueue: queue, transcripts: store)
+        let first = one.open()
+        let session = start(one, first, "parrot")
+        say(one, first, session.session, "my name is Kim", id: "k1")
+        _ = one.take(first)
+        let second = two.open()
+        _ = two.take(second)
+        two.send(second, .resume(session: session.session, token: session.token, lastSeq: 2))
+        #expect(two.take(second).isEmpty, "waits for hub 0 to let go")
+        #expect(two.mail.map(\.hub) == [0])
+        for item in two.mail { one.perform(one.hub.mailReceived(item.mail)) }
+        two.mail = []
+        #expect(one.take(first) == [.sessionDetached(session: session.session)])
+        #expect(one.hub.sessionCount == 0)
+        for item in one.mail { two.perform(two.hub.mailReceived(item.mail)) }
+        let resumed = two.take(second)
+        guard case .sessionResumed(_, let latest)? = resumed.first else {
+            Issue.record("no session_resumed: \(resumed)")
+            return
+        }
+        #expect(latest == 2)
+        say(two, second, session.session, "what is my name", id: "k2")
+        #expect(two.take(second).replyText(session: session.session) == "Your name is Kim.")
+    }
 }
