@@ -259,4 +259,19 @@ struct ResumeTests {
         say(two, second, session.session, "what is my name", id: "k2")
         #expect(two.take(second).replyText(session: session.session) == "Your name is Kim.")
     }
+
+    @Test("resume_window in limits.yaml overrides the server's default: ended one second past it")
+    func windowFromLimits() {
+        let limits = Fixtures.limits.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("session_timeout: 2h") ? line + "\n    resume_window: 30s" : String(line)
+        }.joined(separator: "\n")
+        let harness = HubHarness(files: Fixtures.files(limits: limits))
+        let first = harness.open()
+        let kept = start(harness, first, "hanna")
+        harness.perform(harness.hub.connectionClosed(first))
+        harness.advance(by: .seconds(29))
+        #expect(harness.transcripts.session(kept.session)?.endReason == nil)
+        harness.advance(by: .seconds(2))
+        #expect(harness.transcripts.session(kept.session)?.endReason == .disconnected)
+    }
 }

@@ -184,9 +184,10 @@ public final class ChatHub {
             connections[connection] = state
             for id in state.sessions {
                 guard let session = sessions[id] else { continue }
-                if session.bot != nil, session.state == .active, configuration.resumeWindow > .zero, !draining {
+                let window = session.limits.resumeWindow ?? configuration.resumeWindow
+                if session.bot != nil, session.state == .active, window > .zero, !draining {
                     session.attached = false
-                    session.detachTimer = schedule(.resumeWindow(id), at: now.advanced(by: configuration.resumeWindow))
+                    session.detachTimer = schedule(.resumeWindow(id), at: now.advanced(by: window))
                     continue
                 }
                 endSession(session, reason: .user, now: now, notifyClient: false)

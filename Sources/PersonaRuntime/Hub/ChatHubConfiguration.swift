@@ -43,8 +43,8 @@ public struct ChatHubConfiguration: Sendable {
     public var cache: ResponseCacheConfiguration
     /// Recent latency samples kept per kind for percentiles (`latency_samples`). Default 4,096.
     public var latencySamples: Int
-    /// How long a disconnected bot session stays resumable before it ends `disconnected`
-    /// (`resume_window`). Zero ends it at once, as before resume existed. Default 10 minutes.
+    /// How long a disconnected bot session stays resumable before it ends `disconnected`, when
+    /// its limits (`resume_window` in limits.yaml) do not say. Zero ends it at once. Default 10 minutes.
     public var resumeWindow: Duration
     /// How many hubs the process runs (a resume asks the others to let go of the session).
     /// Default 1.
