@@ -39,3 +39,30 @@ struct DurabilityLiveTests {
         #expect(lines.first?.hasPrefix("ok refused store_unavailable after") == true)
     }
 }
+
+@Suite("persona serve and its data directory")
+struct ServeStoreStartupTests {
+    @Test("a corrupt database stops serve before it listens, with a message naming the file")
+    func corruptDatabase() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-corrupt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let file = data.appendingPathComponent("persona.db")
+        try Data(repeating: 0x42, count: 4_096).write(to: file)
+        let result = try ProcessResult.run(
+            PersonaBinary.url, ["serve", "--port", "0", "--personalities", chatFixtures, "--data-dir", data.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("\(file.path) is not a usable database"), "\(result.stderr)")
+    }
+
+    @Test("a second serve on the same data directory is refused at start")
+    func secondServer() throws {
+        let first = try ServeProcess(["--personalities", chatFixtures])
+        let result = try ProcessResult.run(
+            PersonaBinary.url,
+            ["serve", "--port", "0", "--personalities", chatFixtures, "--data-dir", first.dataDirectory])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is locked"), "\(result.stderr)")
+    }
+}
