@@ -22,6 +22,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
 
         // building blocks
         .target(name: "Diagnostics", swiftSettings: strictSettings),
@@ -72,13 +78,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // cluster: the embedded store (the only code touching SQLite)
+        .target(
+            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON"],
+            swiftSettings: strictSettings
+        ),
+
         // executable
         .executableTarget(
             name: "persona",
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "ChatChaos",
+                "Observability", "ChatChaos", "Store",
             ],
             swiftSettings: strictSettings
         ),
@@ -123,6 +135,11 @@ let package = Package(
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "Personality", "Engines", "Policies", "PersonaTestSupport", "ChatChaos",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -28,6 +28,11 @@ public final class ChaosChecker {
         var owner: Int
         var kind: SessionKind?
         var lastSeq = 0
+        /// The last seq acknowledged: acks increase among themselves, but an ack waits for the
+        /// store, so a partner message or reply numbered after it may arrive first.
+        var lastAckSeq = 0
+        /// Every seq seen, so none is used twice.
+        var seqs: Set<Int> = []
         var reply: (number: Int, seq: Int, tokens: Int)?
         var ended = false
         var partner: String?
@@ -59,10 +64,16 @@ public final class ChaosChecker {
     public private(set) var timeline: [String]?
 
     /// Creates a checker keeping the last `logLimit` frames of each connection.
-    public init(logLimit: Int = 400, keepTimeline: Bool = false) {
+    public init(logLimit: Int = 400, keepTimeline: Bool = false, durableStore: Bool = false) {
         self.logLimit = logLimit
         timeline = keepTimeline ? [] : nil
+        self.durableStore = durableStore
     }
+
+    /// Whether the server acknowledges through a durable store ("acknowledged means stored"):
+    /// an ack then waits for the write, so a later message's refusal, a pong or the session's
+    /// end may overtake it. Answers are still one per message and never invented.
+    public let durableStore: Bool
 
     // MARK: Events
 
@@ -146,7 +157,7 @@ public final class ChaosChecker {
         case .pong(let id):
             guard let id, let barrier = links[link]?.barriers.removeValue(forKey: id) else { return }
             let unanswered = links[link]!.pending.prefix { $0.index < barrier }
-            if !unanswered.isEmpty {
+            if !unanswered.isEmpty, !durableStore {
                 fail(
                     .oneAnswerPerMessage,
                     "pong arrived while message(s) \(unanswered.map(\.id).joined(separator: ", ")) sent before the ping had no answer",
@@ -216,22 +227,25 @@ public final class ChaosChecker {
                 .noCrossTalk, "\(message.type) for \(id), which belongs to another connection", link: link)
         }
         if session.ended {
+            // A message stored before the end is acknowledged after it when the store is durable.
+            if durableStore, case .ack = message { return }
             return fail(
                 .silenceAfterEnd, "\(message.type) for \(id) after its session_ended", link: link, session: id
             )
         }
-        func advance(_ seq: Int) {
-            if seq <= session.lastSeq {
-                fail(.seqIncreases, "seq \(seq) after \(session.lastSeq) in \(id)", link: link, session: id)
+        func advance(_ seq: Int, ack: Bool = false) {
+            let last = ack ? session.lastAckSeq : session.lastSeq
+            if seq <= last || !session.seqs.insert(seq).inserted {
+                fail(.seqIncreases, "seq \(seq) after \(last) in \(id)", link: link, session: id)
             }
-            session.lastSeq = max(session.lastSeq, seq)
+            if ack { session.lastAckSeq = max(last, seq) } else { session.lastSeq = max(last, seq) }
         }
         switch message {
         case .sessionStarted(let start):
             session.kind = start.kind
             if start.kind == .human { humanSessions += 1 }
         case .ack(_, _, let seq):
-            advance(seq)
+            advance(seq, ack: true)
         case .replyStart(_, let reply, let seq, _):
             if let open = session.reply {
                 fail(
@@ -323,6 +337,17 @@ public final class ChaosChecker {
         }
         guard let index = state.pending.firstIndex(where: { $0.id == id }) else {
             return fail(.oneAnswerPerMessage, "a second answer for \(id)", link: link)
+        }
+        if index > 0, durableStore {
+            // An earlier message still awaits the store: this answer overtook its ack.
+            state.pending.remove(at: index)
+            links[link]!.pending = state.pending
+            if var tags = pendingTags[link], tags.count > index {
+                let tag = tags.remove(at: index)
+                pendingTags[link] = tags
+                if let tag, let session { tagSender[tag] = session }
+            }
+            return
         }
         if index > 0 {
             // Report the gap once, then carry on from this answer.

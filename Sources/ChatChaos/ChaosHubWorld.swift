@@ -55,6 +55,8 @@ public final class ChaosHubWorld {
     private var nextLink = 0
     private var reloads = 0
     private var drained: Set<Int> = []
+    /// How long a left session waits for its client to resume before it ends.
+    private let resumeWindow: Duration
 
     /// Creates hubs serving `snapshots[0]` (reloads cycle through the others).
     public init(
@@ -63,6 +65,7 @@ public final class ChaosHubWorld {
     ) {
         self.snapshots = snapshots
         self.checker = checker
+        resumeWindow = configuration.resumeWindow
         connectionsPerHub = Array(repeating: 0, count: count)
         let queue = MatchQueue()
         for index in 0..<count {
@@ -139,7 +142,8 @@ public final class ChaosHubWorld {
             settleMail()
             for user in users.keys.sorted() { perform(.drop(user: user)) }
             settleMail()
-            advance(to: clock.now().advanced(by: .seconds(30)))
+            // Sessions of the clients that left wait out their resume window, then end.
+            advance(to: clock.now().advanced(by: resumeWindow + .seconds(30)))
             settleMail()
             checkRest()
         case .drain:

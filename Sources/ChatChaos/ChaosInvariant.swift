@@ -5,7 +5,8 @@ public enum ChaosInvariant: String, CaseIterable, Sendable {
     case uniqueConnectionIDs = "no two open connections share a connection id"
     case oneAnswerPerMessage = "every client message gets exactly one ack or one error carrying its ref"
     case replyFraming = "a reply's tokens are followed by exactly one reply_end whose count matches"
-    case seqIncreases = "seq strictly increases per session"
+    case seqIncreases =
+        "seq strictly increases per session (acks among themselves, since an ack waits for the store) and is never reused"
     case silenceAfterEnd = "no frame for a session arrives after its session_ended"
     case partnerFromPartner =
         "partner messages arrive only in human sessions and always from the matched partner"

@@ -64,6 +64,13 @@ extension ClientMessage {
             writer.string(session)
             writer.key("want")
             writer.string(want.rawValue)
+        case .resume(let session, let token, let lastSeq):
+            writer.key("session")
+            writer.string(session)
+            writer.key("resume_token")
+            writer.string(token)
+            writer.key("last_seq")
+            writer.int(lastSeq)
         case .ping(let id):
             if let id {
                 writer.key("id")

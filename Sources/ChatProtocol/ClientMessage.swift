@@ -10,6 +10,7 @@
 /// | `cancel` | `session` — stop the reply being streamed |
 /// | `end` | `session` |
 /// | `next` | `session` (an ended random or human session), optional `want: "partner" \| "bot"` |
+/// | `resume` | `session`, `resume_token` (from `session_started`), `last_seq` (the last `seq` the client saw; 0 for all) |
 /// | `ping` | optional `id` |
 public enum ClientMessage: Hashable, Sendable {
     /// Starts a session.
@@ -24,6 +25,9 @@ public enum ClientMessage: Hashable, Sendable {
     case end(session: String)
     /// After a partner left (or a random session ended), asks for a new partner in a new session.
     case next(session: String, want: PartnerPreference)
+    /// Re-attaches a session to this connection (after a reconnect or a server restart) and
+    /// replays every turn after `lastSeq`.
+    case resume(session: String, token: String, lastSeq: Int)
     /// Heartbeat; answered with `pong` carrying the same id.
     case ping(id: String?)
 
@@ -36,6 +40,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .cancel: "cancel"
         case .end: "end"
         case .next: "next"
+        case .resume: "resume"
         case .ping: "ping"
         }
     }
@@ -44,7 +49,7 @@ public enum ClientMessage: Hashable, Sendable {
     public var session: String? {
         switch self {
         case .message(let session, _, _), .typing(let session, _), .cancel(let session), .end(let session),
-            .next(let session, _):
+            .next(let session, _), .resume(let session, _, _):
             session
         case .start, .ping: nil
         }

@@ -115,6 +115,12 @@ public struct ClientMessageDecoder: Sendable {
             return .next(
                 session: session, want: try fields.enumeration("want", as: PartnerPreference.self) ?? .partner
             )
+        case "resume":
+            try fields.rejectUnknown(allowed: ["session", "resume_token", "last_seq"])
+            return .resume(
+                session: try fields.requiredString("session", maxBytes: idBytes),
+                token: try fields.requiredString("resume_token", maxBytes: idBytes),
+                lastSeq: Int(try fields.requiredInt("last_seq", range: 0...Int64(Int32.max))))
         case "ping":
             try fields.rejectUnknown(allowed: ["id"])
             return .ping(id: try fields.string("id", maxBytes: idBytes))

@@ -42,6 +42,8 @@ enum PersonaCommand {
         BenchCommand.command,
         ChatCommand.command,
         ExplainCommand.command,
+        ForgetCommand.command,
+        HistoryCommand.command,
         ImportCommand.command,
         ListCommand.command,
         ReloadCommand.command,

@@ -57,7 +57,7 @@ struct ChaosTests {
                 "no two open connections share a connection id",
                 "every client message gets exactly one ack or one error carrying its ref",
                 "a reply's tokens are followed by exactly one reply_end whose count matches",
-                "seq strictly increases per session",
+                "seq strictly increases per session (acks among themselves, since an ack waits for the store) and is never reused",
                 "no frame for a session arrives after its session_ended",
                 "partner messages arrive only in human sessions and always from the matched partner",
                 "nothing from another user's session ever arrives",

@@ -145,3 +145,17 @@ extension [ServerMessage] {
         }
     }
 }
+
+extension ServerMessage {
+    /// The frame with `session_started`'s random resume token removed, for comparisons.
+    var withoutResumeToken: ServerMessage {
+        guard case .sessionStarted(var start) = self else { return self }
+        start.resumeToken = nil
+        return .sessionStarted(start)
+    }
+}
+
+extension [ServerMessage] {
+    /// Every frame without its resume token.
+    var withoutResumeTokens: [ServerMessage] { map(\.withoutResumeToken) }
+}

@@ -6,20 +6,37 @@ import Testing
 
 @Suite("What the hub remembers about ended sessions is bounded by count and age")
 struct MemoryBoundTests {
+    /// Starts `id` in `store`, with one user turn when `turn` is set.
+    private func open(_ id: String, in store: InMemoryTranscriptStore, turn: Bool = false) {
+        var records: [StoreRecord] = [
+            .session(StoredSessionHeader(id: id, kind: .bot, clientKey: "c", createdAtMilliseconds: 0, resumeTokenHash: ""))
+        ]
+        if turn { records.append(.turn(StoredTurn(session: id, seq: 1, role: .user, text: "hi", atMilliseconds: 0))) }
+        _ = store.write(records, ticket: nil)
+    }
+
+    private func end(_ id: String, in store: InMemoryTranscriptStore, reason: EndReason) {
+        _ = store.write([.ended(session: id, reason: reason, atMilliseconds: 0)], ticket: nil)
+    }
+
     @Test(
         "max_ended_sessions: the store keeps three ended sessions; the fourth forgets the oldest, turns or none"
     )
     func endedSessionCount() {
         let clock = ManualChatClock()
         let store = InMemoryTranscriptStore(maxEndedSessions: 3, clock: clock)
-        store.append(TranscriptEntry(session: "a", seq: 1, role: .user, text: "hi", at: clock.now()))
-        for id in ["a", "b", "c"] { store.sessionEnded(id, reason: .user) }
+        open("a", in: store, turn: true)
+        for id in ["a", "b", "c"] {
+            if id != "a" { open(id, in: store) }
+            end(id, in: store, reason: .user)
+        }
         #expect(store.endedSessionCount == 3 && store.transcript(of: "a").count == 1)
-        store.sessionEnded("d", reason: .noPartner)
+        open("d", in: store)
+        end("d", in: store, reason: .noPartner)
         #expect(
             store.endedSessionCount == 3 && store.endReasons["a"] == nil
                 && store.endReasons["d"] == .noPartner)
-        #expect(store.transcript(of: "a").isEmpty && store.sessionCount == 0)
+        #expect(store.transcript(of: "a").isEmpty && store.sessionCount == 3)
     }
 
     @Test(
@@ -27,8 +44,8 @@ struct MemoryBoundTests {
     func endedSessionAge() {
         let clock = ManualChatClock()
         let store = InMemoryTranscriptStore(endedSessionAge: .seconds(3_600), clock: clock)
-        store.append(TranscriptEntry(session: "a", seq: 1, role: .user, text: "hi", at: clock.now()))
-        store.sessionEnded("a", reason: .user)
+        open("a", in: store, turn: true)
+        end("a", in: store, reason: .user)
         clock.advance(by: .seconds(3_599))
         #expect(store.forgetExpired() && store.transcript(of: "a").count == 1)
         clock.advance(by: .seconds(1))

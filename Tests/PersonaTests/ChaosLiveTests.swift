@@ -16,6 +16,8 @@ struct ChaosLiveTests {
             arguments: [
                 "--loops", "2", "--connection-rate", "off", "--matchmaking-timeout", "0.5", "--log-level",
                 "warning",
+                // Sessions end when their client leaves, so the server can come back to rest.
+                "--resume-window", "0",
                 "--data-dir",
                 FileManager.default.temporaryDirectory.appendingPathComponent("persona-chaos-\(getpid())")
                     .path,

@@ -30,7 +30,8 @@ struct ServeLiveTests {
     @Test("fails with a message naming the address when the port is taken")
     func portInUse() throws {
         let first = try ServeProcess()
-        let result = try ProcessResult.persona(["serve", "--port", String(first.port)])
+        let result = try ProcessResult.persona(
+            ["serve", "--port", String(first.port), "--store", "memory", "--data-dir", first.dataDirectory])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(first.port)"))
     }

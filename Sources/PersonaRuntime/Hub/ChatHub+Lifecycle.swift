@@ -112,7 +112,12 @@ extension ChatHub {
             connections[session.connection] = state
         }
         counters.sessionsEnded[reason, default: 0] += 1
-        transcripts.sessionEnded(session.id, reason: reason)
+        cancel(session.detachTimer)
+        if session.replay != nil { heldReplays -= 1 }
+        // A durable server's shutdown is a restart: the session stays resumable in the store.
+        if session.state != .matching, !(reason == .shutdown && configuration.resumableAfterShutdown) {
+            store([.ended(session: session.id, reason: reason, atMilliseconds: wallNow)], .record, now: now)
+        }
         if draining {
             closeIfDrained(session.connection)
             checkDrained()
@@ -175,6 +180,10 @@ extension ChatHub {
             for session in sessions.values.sorted(by: { $0.createdAt < $1.createdAt }) {
                 endSession(session, reason: .shutdown, now: now)
             }
+        case .resumeWindow(let id):
+            guard let session = sessions[id], session.detachTimer == token, !session.attached else { return }
+            session.detachTimer = nil
+            endSession(session, reason: .disconnected, now: now, notifyClient: false)
         case .housekeeping:
             housekeepingTimer = nil
             for key in Array(rateLimiters.keys) {

@@ -73,7 +73,9 @@ extension ChatHub {
         now: PolicyInstant
     ) -> ChatSession {
         nextSession += 1
-        let id = "s\(configuration.hubIndex)-\(nextSession)"
+        let id =
+            configuration.sessionEpoch.map { "s\(configuration.hubIndex)-\($0)-\(nextSession)" }
+            ?? "s\(configuration.hubIndex)-\(nextSession)"
         let session = ChatSession(
             id: id, connection: connection, client: client, sessionRef: sessionRef, filters: filters,
             now: now,
@@ -181,6 +183,7 @@ extension ChatHub {
         counters.sessionsStarted[.bot, default: 0] += 1
         counters.sessionsByPersonality[personality.id, default: 0] += 1
         armSessionTimers(session, now: now)
+        let token = recordStart(session, kind: .bot, now: now)
         send(
             session.connection,
             .sessionStarted(
@@ -188,7 +191,7 @@ extension ChatHub {
                     session: session.id, kind: .bot,
                     personality: PersonalityInfo(
                         id: personality.id, name: personality.name, version: personality.version.description),
-                    greeting: chain.greeting(), sessionRef: session.sessionRef)))
+                    greeting: chain.greeting(), sessionRef: session.sessionRef, resumeToken: token)))
     }
 
     /// The session talks to a human at `partner` from now on.
@@ -202,9 +205,11 @@ extension ChatHub {
         counters.sessionsStarted[.human, default: 0] += 1
         counters.matched += 1
         armSessionTimers(session, now: now)
+        let token = recordStart(session, kind: .human, now: now)
         send(
             session.connection,
-            .sessionStarted(SessionStart(session: session.id, kind: .human, sessionRef: session.sessionRef)))
+            .sessionStarted(
+                SessionStart(session: session.id, kind: .human, sessionRef: session.sessionRef, resumeToken: token)))
     }
 
     func armSessionTimers(_ session: ChatSession, now: PolicyInstant) {
@@ -233,8 +238,9 @@ extension ChatHub {
         session.seq += 1
         session.lastActivity = now
         counters.messagesOut += 1
-        transcripts.append(
-            TranscriptEntry(session: session.id, seq: session.seq, role: .partner, text: text, at: now))
+        store(
+            [.turn(StoredTurn(session: session.id, seq: session.seq, role: .partner, text: text, atMilliseconds: wallNow))],
+            .record, now: now)
         send(session.connection, .partnerMessage(session: session.id, seq: session.seq, text: text))
     }
 
@@ -290,6 +296,10 @@ extension ChatHub {
             }
         case .partnerLeft(let id, let reason):
             if let session = sessions[id] { partnerLeft(session, reason: reason, now: now) }
+        case .release(let id, let requester):
+            release(id, requester: requester, now: now)
+        case .released(let id, _):
+            released(id, now: now)
         }
     }
 }

@@ -88,8 +88,10 @@ extension ChatHub {
     /// a streaming engine or a paused connection, the anchor moves so the next token is due now.
     func pump(_ session: ChatSession, now: PolicyInstant) {
         guard let reply = session.reply, session.cadenceTimer == nil else { return }
-        if connections[session.connection]?.paused == true { return }
-        let rate = Int64(session.bot?.personality.stream.tokensPerSecond ?? 0)
+        let releasing = session.releaseTo != nil
+        if !releasing, connections[session.connection]?.paused == true { return }
+        // A session being handed to another hub has no reader here: no pacing.
+        let rate = releasing ? 0 : Int64(session.bot?.personality.stream.tokensPerSecond ?? 0)
         if rate > 0, reply.starved {
             reply.paceStart = PolicyInstant(
                 nanoseconds: now.nanoseconds - Int64(reply.sent) * 1_000_000_000 / rate)
@@ -160,9 +162,20 @@ extension ChatHub {
         counters.messagesOut += 1
         counters.replyLatency.record(now.nanoseconds - reply.acceptedAt.nanoseconds)
         let sentTokens = reply.tokens.prefix(reply.sent)
-        transcripts.append(
-            TranscriptEntry(
-                session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), at: now))
+        var records: [StoreRecord] = [
+            .turn(
+                StoredTurn(
+                    session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), ref: reply.ref,
+                    reply: reply.number, finish: finish, atMilliseconds: wallNow))
+        ]
+        // Only when it changed: recent inputs and replies are rebuilt from the turns on a
+        // restart, so a reply that set no variable, changed no topic and drew no random number
+        // costs no engine write.
+        if let snapshot = engineSnapshot(session), snapshot != session.storedSnapshot {
+            session.storedSnapshot = snapshot
+            records.append(.engineState(session: session.id, snapshot, replies: session.replyCount))
+        }
+        store(records, .record, now: now)
         if finish == .stop, !reply.fromCache, let key = reply.cacheKey, let bot = session.bot {
             let outcome = cache.store(
                 key, tokens: Array(sentTokens), traits: reply.cacheTraits,
@@ -179,6 +192,7 @@ extension ChatHub {
             applySnapshot(to: session, now: now)
             guard sessions[session.id] === session else { return }
         }
+        if session.releaseTo != nil { return finishRelease(session) }
         let answersQueue = session.state == .active || session.state == .ending(.limitReached)
         if !draining, answersQueue, !session.queue.isEmpty {
             let next = session.queue.removeFirst()

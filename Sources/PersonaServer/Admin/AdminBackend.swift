@@ -13,6 +13,22 @@ public protocol AdminBackend: Sendable {
     func sessions() -> [SessionSummary]
     /// Counters and gauges for `/admin/stats` and `/metrics`.
     func stats() -> AdminStats
+    /// One session's stored transcript (`nil`: no such session).
+    func history(session: String) throws(StoreFailure) -> StoredSession?
+    /// Erases everything stored about one client key; returns the sessions erased.
+    func forget(client: String) throws(StoreFailure) -> Int
+}
+
+extension AdminBackend {
+    /// A backend without a store has no transcripts.
+    public func history(session: String) throws(StoreFailure) -> StoredSession? {
+        throw StoreFailure("this server keeps no store")
+    }
+
+    /// A backend without a store has nothing to erase.
+    public func forget(client: String) throws(StoreFailure) -> Int {
+        throw StoreFailure("this server keeps no store")
+    }
 }
 
 /// Everything `/admin/stats` and `/metrics` report: the hubs' counters (one value per hub, so

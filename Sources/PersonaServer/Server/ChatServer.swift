@@ -57,22 +57,41 @@ public final class ChatServer: Sendable {
         self.group = group
         let matchQueue = MatchQueue()
         var shells: [LoopBound<HubShell>] = []
+        var adapters: [LoopTranscriptStore] = []
         for loop in group.loops {
             var hubConfiguration = configuration.hub
             hubConfiguration.hubIndex = loop.index
+            hubConfiguration.hubCount = group.loops.count
+            // A shared in-memory store answers at once; any other store answers on the loop.
+            let transcripts: any TranscriptStore
+            if let memory = configuration.store as? InMemoryTranscriptStore {
+                transcripts = memory
+            } else if let backend = configuration.store {
+                let adapter = LoopTranscriptStore(backend: backend)
+                adapters.append(adapter)
+                transcripts = adapter
+            } else {
+                transcripts = InMemoryTranscriptStore()
+            }
             let hub = ChatHub(
                 snapshot: snapshot, engines: engines, clock: LoopChatClock(loop: loop),
-                configuration: hubConfiguration, matchQueue: matchQueue)
-            shells.append(
-                LoopBound(
-                    HubShell(index: loop.index, of: group.loops.count, loop: loop, hub: hub), loop: loop))
+                configuration: hubConfiguration, matchQueue: matchQueue, transcripts: transcripts)
+            let shell = LoopBound(HubShell(index: loop.index, of: group.loops.count, loop: loop, hub: hub), loop: loop)
+            if configuration.store != nil, !(configuration.store is InMemoryTranscriptStore) {
+                adapters.last?.shell = shell
+            }
+            shells.append(shell)
         }
-        // Hand every shell the full table on its own loop (the table holds loop-bound values).
+        // Hand every shell the full table on its own loop (the table holds loop-bound values),
+        // with the day's message counts the store kept across a restart.
+        let today = LoopChatClock(loop: group.loops[0]).wallMilliseconds() / 86_400_000
+        let quotas = configuration.store?.quotas(day: today) ?? [:]
         let table = shells
         let ready = DispatchSemaphore(value: 0)
         for shell in shells {
             shell.loop.execute {
                 shell.value.peers = table
+                if !quotas.isEmpty { shell.value.hub.seedDailyCounts(quotas, day: today) }
                 ready.signal()
             }
         }

@@ -92,7 +92,7 @@ enum PersonalitySchema {
             ("personality_burst", burst),
             ("max_input_chars", object([("type", "integer"), ("minimum", 1), ("maximum", 1_000_000)])),
             ("max_reply_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
-            ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")),
+            ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")), ("resume_window", ref("duration")),
             ("daily_messages_per_client", count),
             ("on_limit", object([("enum", .array(LimitAction.allCases.map { .string($0.rawValue) }))])),
         ]

@@ -217,7 +217,7 @@ final class ChatTerminal: WebSocketClientDelegate {
                 failure = report.message
                 quit()
             }
-        case .pong:
+        case .pong, .sessionResumed, .sessionDetached:
             break
         }
     }
@@ -232,6 +232,7 @@ final class ChatTerminal: WebSocketClientDelegate {
         case .shutdown: "the server is shutting down"
         case .personalityRemoved: "the personality was removed from the server"
         case .noPartner: "nobody was available"
+        case .disconnected: "the connection was gone too long to resume"
         case .error: "the server hit an error"
         }
     }

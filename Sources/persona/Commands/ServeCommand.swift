@@ -6,6 +6,7 @@ import PersonaServer
 import Personality
 import Policies
 import Reactor
+import Store
 
 /// `persona serve`: loads the personalities, runs the chat server (`/v1/ws`) beside `/health`
 /// and `/v1/echo` until SIGINT or SIGTERM, then drains.
@@ -42,6 +43,12 @@ enum ServeCommand {
         var connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
         /// Admin API, token, --watch and logs (ServeCommand+Operations.swift).
         var operations = OperationsOptions()
+        /// `sqlite` (in `<data-dir>/persona.db`) or `memory`.
+        var store = "sqlite"
+        /// The SQLite store's settings.
+        var storeConfiguration = StoreConfiguration()
+        /// How long a disconnected session stays resumable.
+        var resumeWindow: Duration = .seconds(600)
     }
 
     /// The command's declaration.
@@ -101,6 +108,21 @@ enum ServeCommand {
             .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
+            .option(
+                "store", type: .choice(["sqlite", "memory"]), default: "sqlite", environment: "PERSONA_STORE",
+                help: "Where sessions and transcripts live: sqlite (<data-dir>/persona.db) or memory (lost on exit)."),
+            .option(
+                "durability", type: .choice(["normal", "full"]), default: "normal", environment: "PERSONA_DURABILITY",
+                help: "normal: acknowledged messages survive a killed process; full: also power loss (fsync per commit)."),
+            .option(
+                "retention-days", type: .double(0.0001...36_500), default: "30", environment: "PERSONA_RETENTION_DAYS",
+                help: "Transcripts older than this many days are deleted in the background."),
+            .option(
+                "resume-window", type: .double(0...86_400), default: "600", environment: "PERSONA_RESUME_WINDOW",
+                help: "Seconds a disconnected session stays resumable before it ends 'disconnected'."),
+            .option(
+                "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
+                help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
         ] + operationsOptions,
         run: run)
 
@@ -132,6 +154,12 @@ enum ServeCommand {
             }
         }
         options.operations = try operationsOptions(values)
+        options.store = try values.string("store")
+        options.storeConfiguration.durability =
+            StoreConfiguration.Durability(rawValue: try values.string("durability")) ?? .normal
+        options.storeConfiguration.retention = .milliseconds(Int64(try values.double("retention-days") * 86_400_000))
+        options.storeConfiguration.maxPageCount = try values.intIfPresent("store-max-pages")
+        options.resumeWindow = .milliseconds(Int64(try values.double("resume-window") * 1000))
         try await serve(options, context)
     }
 
@@ -143,6 +171,7 @@ enum ServeCommand {
 
     /// Binds, prints the address, serves until a signal, drains.
     static func serve(_ options: Options, _ context: CommandContext) async throws {
+        var options = options
         let address: SocketAddress
         do {
             address = try SocketAddress(host: options.host, port: options.port)
@@ -168,6 +197,27 @@ enum ServeCommand {
         }
         for warning in loaded.warnings { context.stderr.writeLine(warning.description) }
 
+        // The store first: a corrupt or newer database stops the server before it listens.
+        let sqlite: SQLiteStore?
+        let store: any SessionStoreBackend
+        if options.store == "memory" {
+            sqlite = nil
+            store = InMemoryTranscriptStore()
+        } else {
+            do {
+                sqlite = try SQLiteStore(
+                    directory: options.operations.dataDirectory, configuration: options.storeConfiguration)
+            } catch {
+                throw CommandFailure("cannot open the store: \(error)")
+            }
+            store = sqlite!
+        }
+        var hub = ChatHubConfiguration()
+        hub.resumeWindow = options.resumeWindow
+        hub.sessionEpoch = sqlite?.boot
+        hub.resumableAfterShutdown = sqlite != nil
+        options.operations.store = store
+
         raiseOpenFileLimit()
         // Log lines leave through a bounded background writer: a slow or unread stderr must
         // never stall an event loop.
@@ -179,8 +229,8 @@ enum ServeCommand {
         let group = try EventLoopGroup(loops: options.loops)
         let server = ChatServer(
             configuration: ChatServerConfiguration(
-                http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
-                connectionRateLimit: options.connectionRateLimit),
+                http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
+                connectionRateLimit: options.connectionRateLimit, store: store),
             snapshot: loaded.snapshot, group: group,
             routes: { router in
                 addRoutes(&router, gauge: operations.webSockets)
@@ -192,6 +242,7 @@ enum ServeCommand {
             bound = try server.start(at: address)
         } catch {
             group.shutdown()
+            sqlite?.close()
             throw CommandFailure("cannot listen on \(address): \(error)")
         }
         let snapshot = loaded.snapshot
@@ -208,6 +259,7 @@ enum ServeCommand {
             "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
         operations.shutdown()
+        sqlite?.close()
         logWriter.flush()
         let stats = server.statistics()
         context.stderr.writeLine(

@@ -338,7 +338,8 @@ async def refused_before(url, done):
         try:
             _, writer = await asyncio.open_connection(parsed.hostname, parsed.port)
             writer.close()
-        except ConnectionRefusedError:
+        except (ConnectionRefusedError, ConnectionResetError):
+            # A connection caught in the closing listener's backlog is reset, not refused.
             return True
         await asyncio.sleep(0.01)
     return False

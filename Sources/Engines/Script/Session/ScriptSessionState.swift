@@ -9,9 +9,9 @@ public final class ScriptSessionState: EngineSessionState {
     /// The current topic.
     public var topic: String
     /// Earlier user messages, latest first (at most ``historyLength``).
-    public internal(set) var inputs: [String] = []
+    public package(set) var inputs: [String] = []
     /// Earlier bot replies, latest first (at most ``historyLength``).
-    public internal(set) var replies: [String] = []
+    public package(set) var replies: [String] = []
     /// The random generator.
     public var random: SessionRandom
     /// The session id, for `{id}`.
