@@ -9,6 +9,13 @@ public struct ProxyHeader: Hashable, Sendable {
     public var destination: SocketAddress?
     /// 1 (text) or 2 (binary).
     public var version: Int
+
+    /// Creates a header.
+    public init(source: SocketAddress?, destination: SocketAddress?, version: Int) {
+        self.source = source
+        self.destination = destination
+        self.version = version
+    }
 }
 
 /// Why a connection's PROXY header was refused (the connection is then closed without an
