@@ -154,8 +154,12 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
 
     private func checkOutboundLimit() {
         // One integer compare on the fast path; the machine decides what an overflow means.
+        // Output answering a large message is already counted by the server's memory budget
+        // (the message stays charged until its answer has left), so only what exceeds the
+        // charge counts against this connection's own bound.
         guard tcp.bufferedByteCount > maxOutboundBytes else { return }
-        let overflow = machine.outboundBufferedBytesChanged(tcp.bufferedByteCount, now: tcp.loop.now())
+        let uncharged = tcp.bufferedByteCount - machine.chargedMemory
+        let overflow = machine.outboundBufferedBytesChanged(uncharged, now: tcp.loop.now())
         if !overflow.isEmpty { perform(overflow) }
     }
 

@@ -169,7 +169,9 @@ enum ServeCommand {
     /// The routes beside the chat endpoint.
     static func addRoutes(_ router: inout HTTPRouter) {
         router.get("/health") { _ in .response(.json(#"{"status":"ok"}"#)) }
-        router.webSocket("/v1/echo") { _ in WebSocketEchoHandler() }
+        // 1 MiB of unread small echoes per connection; a large message's echo is covered by
+        // the server's memory budget instead (see README → "Memory bounds").
+        router.webSocket("/v1/echo", maxOutboundBytes: 1 << 20) { _ in WebSocketEchoHandler() }
     }
 
     /// The Origin policy for `--allowed-origins`: `*` allows any; a list allows those origins
