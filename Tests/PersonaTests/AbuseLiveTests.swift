@@ -115,4 +115,33 @@ struct AbuseLiveTests {
         }
         #expect(!log.joined().contains("127.0.0.1"), "a client address reached the log")
     }
+
+    /// The status line's code of an upgrade to `/v1/ws` sent with `extra` header lines.
+    static func upgradeStatus(port: Int, _ extra: String) -> Int? {
+        let client = BlockingClient(port: port)
+        client.send(
+            "GET /v1/ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\(extra)\r\n")
+        let line = String(decoding: client.receiveSome(), as: UTF8.self).split(separator: " ")
+        return line.count > 1 ? Int(line[1]) : nil
+    }
+
+    @Test("behind a trusted proxy each forwarded client has its own connection allowance; a spoofed header does not")
+    func connectionLimitPerForwardedClient() throws {
+        let options = ["--connection-rate", "1/min", "--connection-burst", "1"]
+        let trusted = try ServeProcess(options + ["--trusted-proxies", "127.0.0.0/8"])
+        let alice = "X-Forwarded-For: 203.0.113.1\r\n", bob = "X-Forwarded-For: 6.6.6.6, 203.0.113.2\r\n"
+        // Burst 1: one connection back to back, then 429 until the rate allows another.
+        let aliceStatuses = (0..<3).map { _ in Self.upgradeStatus(port: trusted.port, alice) }
+        #expect(aliceStatuses == [101, 429, 429])
+        #expect(Self.upgradeStatus(port: trusted.port, bob) == 101)
+        #expect(trusted.stop() == 0)
+
+        let untrusted = try ServeProcess(options)
+        let spoofed = (0..<3).map { _ in Self.upgradeStatus(port: untrusted.port, alice) }
+        #expect(spoofed == [101, 429, 429])
+        // Another forged address changes nothing: the peer is what counts.
+        #expect(Self.upgradeStatus(port: untrusted.port, bob) == 429)
+        #expect(untrusted.stop() == 0)
+    }
 }
