@@ -14,39 +14,43 @@ struct WebSocketMemoryBudgetTests {
         Array(frame.prefix(frame.count - payloadLength))
     }
 
-    @Test("charges a large frame from its header and refuses one byte past the budget with 1009")
+    @Test("charges twice a large frame's size from its header and refuses one byte past the budget with 1009")
     func chargesFromHeader() {
-        let budget = WebSocketMemoryBudget(limit: 300_000, threshold: 100_000)
+        let budget = WebSocketMemoryBudget(limit: 600_000, threshold: 100_000)
         var first = WebSocketConnection.server(configuration: limits, memoryBudget: budget, now: t0)
         let fits = clientFrame(.binary, Array(repeating: 1, count: 200_000))
-        // Only the header has arrived: the whole announced payload is charged already.
+        // Only the header has arrived: the whole announced payload is charged already, twice
+        // (the message, and an answer built while it is held).
         #expect(first.receive(header(of: fits, payloadLength: 200_000), now: t0).isEmpty)
-        #expect(budget.inUse == 200_000)
-        #expect(first.chargedMemory == 200_000)
+        #expect(budget.inUse == 400_000)
+        #expect(first.chargedMemory == 400_000)
 
         var second = WebSocketConnection.server(configuration: limits, memoryBudget: budget, now: t0)
         let exact = clientFrame(.binary, Array(repeating: 2, count: 100_000))
         #expect(second.receive(header(of: exact, payloadLength: 100_000), now: t0).isEmpty)
-        #expect(budget.inUse == 300_000)
+        #expect(budget.inUse == 600_000)
 
         var third = WebSocketConnection.server(configuration: limits, memoryBudget: budget, now: t0)
         let onePast = clientFrame(.binary, Array(repeating: 3, count: 100_000))
         let refused = third.receive(header(of: onePast, payloadLength: 100_000), now: t0)
         #expect(writtenCloseCode(refused) == .messageTooBig)
         #expect(closure(refused)?.cause == .protocolError(.memoryBudgetExhausted))
-        #expect(budget.inUse == 300_000)
+        #expect(budget.inUse == 600_000)
 
-        // The second frame is delivered; its charge stays until the transport says its answer left.
+        // The second frame is delivered and handled; its answer is still queued: the charge
+        // shrinks to the answer, and goes once the transport says it has left.
         let rest = second.receive(Array(exact.suffix(100_000)), now: t0)
         #expect(rest == [.deliver(.binary(Array(repeating: 2, count: 100_000)))])
-        #expect(budget.inUse == 300_000)
+        #expect(budget.inUse == 600_000)
+        second.deliveredMessagesHandled(queuedBytes: 100_010)
+        #expect(budget.inUse == 500_010)
         second.releaseDeliveredMemory()
-        #expect(budget.inUse == 200_000)
+        #expect(budget.inUse == 400_000)
 
         // Memory freed: the same frame now fits.
         var fourth = WebSocketConnection.server(configuration: limits, memoryBudget: budget, now: t0)
         #expect(fourth.receive(header(of: onePast, payloadLength: 100_000), now: t0).isEmpty)
-        #expect(budget.inUse == 300_000)
+        #expect(budget.inUse == 600_000)
         first.releaseAllMemory()
         fourth.releaseAllMemory()
         #expect(budget.inUse == 0)
@@ -63,13 +67,13 @@ struct WebSocketMemoryBudgetTests {
 
     @Test("charges a fragmented message once its fragments add up past the threshold")
     func chargesFragments() {
-        let budget = WebSocketMemoryBudget(limit: 1_500, threshold: 1_000)
+        let budget = WebSocketMemoryBudget(limit: 3_000, threshold: 1_000)
         var connection = WebSocketConnection.server(configuration: limits, memoryBudget: budget, now: t0)
         let piece = Array(repeating: UInt8(1), count: 600)
         #expect(connection.receive(clientFrame(.binary, piece, fin: false), now: t0).isEmpty)
         #expect(budget.inUse == 0)
         #expect(connection.receive(clientFrame(.continuation, piece, fin: false), now: t0).isEmpty)
-        #expect(budget.inUse == 1_200)
+        #expect(budget.inUse == 2_400)
         let refused = connection.receive(clientFrame(.continuation, piece), now: t0)
         #expect(writtenCloseCode(refused) == .messageTooBig)
         connection.releaseAllMemory()

@@ -75,9 +75,9 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         perform(actions)
         actions.removeAll(keepingCapacity: true)
         loopState.spareWebSocketActions = actions
-        // A delivered large message stays charged to the memory budget until what the handler
-        // queued in answer has left (an echo holds its size in the output queue).
-        if machine.chargedMemory > 0, !tcp.isWritePending { machine.releaseDeliveredMemory() }
+        // The handlers have run: a delivered large message stays charged to the memory budget
+        // only for what is still queued in answer (an echo holds its size in the output queue).
+        if machine.chargedMemory > 0 { machine.deliveredMessagesHandled(queuedBytes: tcp.bufferedByteCount) }
     }
 
     func connectionDidDrain(_ connection: TCPConnection) {

@@ -101,12 +101,19 @@ public struct WebSocketConnection: Sendable {
     /// Bytes this connection has charged to its memory budget.
     public var chargedMemory: Int { chargedInProgress + chargedDelivered }
 
-    /// The transport has sent everything queued after the last delivered message (or the
-    /// connection closed): what those messages charged is returned to the budget.
-    public mutating func releaseDeliveredMemory() {
+    /// The application has handled the messages delivered so far, and `queuedBytes` are waiting
+    /// to be sent: their charge shrinks to what is still queued (a handler's answer), so the
+    /// budget keeps counting an echo until it has left, and nothing once it has.
+    public mutating func deliveredMessagesHandled(queuedBytes: Int) {
         guard chargedDelivered > 0 else { return }
-        memoryBudget?.release(chargedDelivered)
-        chargedDelivered = 0
+        let keep = min(chargedDelivered, max(0, queuedBytes))
+        memoryBudget?.release(chargedDelivered - keep)
+        chargedDelivered = keep
+    }
+
+    /// The transport has sent everything queued: what delivered messages charged is returned.
+    public mutating func releaseDeliveredMemory() {
+        deliveredMessagesHandled(queuedBytes: 0)
     }
 
     /// The transport closed: everything this connection charged is returned.
@@ -116,13 +123,16 @@ public struct WebSocketConnection: Sendable {
         chargedDelivered = 0
     }
 
-    /// Charges the message in progress up to `messageBytes` when it is large; false (nothing
-    /// charged) when the budget cannot take it.
+    /// Charges the message in progress, now known to reach `messageBytes`, when it is large:
+    /// twice its size — once for the message as it is buffered, once for the answer a handler
+    /// may build from it while the message is still held (an echo holds both for a moment).
+    /// False, charging nothing more, when the budget cannot take it.
     private mutating func charge(messageBytes: Int) -> Bool {
-        guard let budget = memoryBudget, messageBytes >= budget.threshold, messageBytes > chargedInProgress
-        else { return true }
-        guard budget.reserve(messageBytes - chargedInProgress) else { return false }
-        chargedInProgress = messageBytes
+        guard let budget = memoryBudget, messageBytes >= budget.threshold else { return true }
+        let needed = 2 * messageBytes
+        guard needed > chargedInProgress else { return true }
+        guard budget.reserve(needed - chargedInProgress) else { return false }
+        chargedInProgress = needed
         return true
     }
 

@@ -5,10 +5,13 @@ import Synchronization
 /// the server hold is bounded whatever each endpoint's own message limit is.
 ///
 /// A message is charged as soon as a frame header announces that it will be large (at least
-/// `threshold` bytes, counting the fragments before it) — before its payload is buffered — and
-/// stays charged until the transport says the application's answer to it has left (see
-/// ``WebSocketConnection/releaseDeliveredMemory()``): an echo holds the message's size in its
-/// output queue after delivery, and a peer that does not read must not get a fresh allowance.
+/// `threshold` bytes, counting the fragments before it) — before its payload is buffered — at
+/// twice its size: once for the message, once for an answer built while the message is still
+/// held (an echo holds both for a moment). Once the application has handled it, the charge
+/// shrinks to what is still queued to be sent (see
+/// ``WebSocketConnection/deliveredMessagesHandled(queuedBytes:)``), and goes when that has
+/// left: a peer that does not read its answers gets no fresh allowance. So the memory all large
+/// messages occupy never exceeds `limit`, however many loops handle them at once.
 /// A frame that does not fit is refused with 1009 (`memoryBudgetExhausted`); smaller messages
 /// are never charged (they are bounded per connection by the endpoint's message limit and by
 /// `threshold`), so the hot path of small messages costs no atomic operation.
