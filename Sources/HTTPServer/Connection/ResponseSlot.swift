@@ -19,6 +19,8 @@ final class ResponseSlot {
     var pending: [UInt8] = []
     /// Called if the connection goes away before the response finished (stop producing).
     var onAbandon: [@Sendable () -> Void] = []
+    /// The request asked for a protocol upgrade (an error answer is a refused upgrade).
+    var upgrade = false
 
     init(keepAlive: Bool, omitBody: Bool) {
         self.keepAlive = keepAlive

@@ -112,8 +112,12 @@ extension ChatHub {
                 }
             }
             if reply.firstTokenAt == nil {
-                reply.firstTokenAt = now
-                counters.timeToFirstToken.record(now.nanoseconds - reply.acceptedAt.nanoseconds)
+                // The clock is read again here: `now` is the instant this input arrived, so a
+                // reply produced within one input (the script engine) would always measure 0,
+                // while its client waited for decoding, the pipeline and the engine.
+                let sentAt = clock.now()
+                reply.firstTokenAt = sentAt
+                counters.timeToFirstToken.record(sentAt.nanoseconds - reply.acceptedAt.nanoseconds)
             }
             send(
                 session.connection,
@@ -160,7 +164,8 @@ extension ChatHub {
         }
         counters.replies[finish, default: 0] += 1
         counters.messagesOut += 1
-        counters.replyLatency.record(now.nanoseconds - reply.acceptedAt.nanoseconds)
+        // Read afresh for the same reason as the first token's time (see `pump`).
+        counters.replyLatency.record(clock.now().nanoseconds - reply.acceptedAt.nanoseconds)
         let sentTokens = reply.tokens.prefix(reply.sent)
         var records: [StoreRecord] = [
             .turn(

@@ -1,3 +1,4 @@
+import Observability
 import PersonaRuntime
 import Personality
 
@@ -53,6 +54,10 @@ public struct AdminStats: Sendable {
     public var uptimeSeconds: Double
     /// Whether the server is draining (not ready).
     public var draining: Bool
+    /// Refusals, HTTP errors and WebSocket closes counted by the server's event recorder.
+    public var events = ServerEventRecorder.Counts()
+    /// Bytes of large inbound WebSocket messages charged to the memory budget now, and its limit.
+    public var memoryBudgetInUse = 0, memoryBudgetLimit = 0
 
     /// Creates stats.
     public init(

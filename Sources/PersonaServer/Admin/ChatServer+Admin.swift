@@ -1,3 +1,5 @@
+import Observability
+import WebSocket
 import ChatProtocol
 import Dispatch
 import HTTPServer
@@ -69,6 +71,9 @@ extension ChatServer {
         }
         for _ in shells { done.wait() }
         var result = stats.withLock { $0 }
+        result.events = events.counts()
+        result.memoryBudgetInUse = http.memoryBudget.inUse
+        result.memoryBudgetLimit = http.memoryBudget.limit
         result.uptimeSeconds = uptimeSeconds
         result.draining = draining
         return result

@@ -7,6 +7,7 @@ import PersonaRuntime
 import Personality
 import Reactor
 import Synchronization
+import WebSocket
 
 /// The chat service: the native WebSocket protocol on ``ProtocolVersion/path`` served by one
 /// ``ChatHub`` per event loop, beside whatever other routes the caller adds.
@@ -44,6 +45,9 @@ public final class ChatServer: Sendable {
     /// The configuration in force.
     public let configuration: ChatServerConfiguration
     let shells: [LoopBound<HubShell>]
+    /// Refusals by reason, HTTP errors by status, WebSocket closes by code (for `/metrics`),
+    /// and the rate-limited refusal log lines once ``logSessions(to:)`` gave a logger.
+    public let events: ServerEventRecorder
     private let group: EventLoopGroup
     private let stopped = Mutex(false)
 
@@ -55,6 +59,8 @@ public final class ChatServer: Sendable {
     ) {
         self.configuration = configuration
         self.group = group
+        let events = ServerEventRecorder(clock: MonotonicPolicyClock())
+        self.events = events
         let matchQueue = MatchQueue()
         var shells: [LoopBound<HubShell>] = []
         var adapters: [LoopTranscriptStore] = []
@@ -92,6 +98,7 @@ public final class ChatServer: Sendable {
             shell.loop.execute {
                 shell.value.peers = table
                 if !quotas.isEmpty { shell.value.hub.seedDailyCounts(quotas, day: today) }
+                shell.value.events = events
                 ready.signal()
             }
         }
@@ -99,18 +106,44 @@ public final class ChatServer: Sendable {
         self.shells = shells
         var router = HTTPRouter()
         let admission = configuration.connectionRateLimit.map(ConnectionAdmission.init)
+        // The chat protocol's own frame cap (64 KiB) and the hub's hard backlog bound, not the
+        // server-wide WebSocket limits: an oversized frame is refused from its header.
+        let maxFrame = configuration.hub.decoder.maxFrameBytes
+        let maxOutbound = 2 * configuration.hub.maxBacklogBytes
         router.get(ProtocolVersion.path) { request in
             if let refusal = admission?.refusal(for: request) { return .response(refusal) }
-            return .webSocket(WebSocketUpgrade { ChatSocketHandler(shells: table) })
+            return .webSocket(
+                WebSocketUpgrade(
+                    maxMessageSize: maxFrame, maxOutboundBytes: maxOutbound,
+                    failureNotice: { ChatServer.failureNotice($0, maxFrame: maxFrame) },
+                    makeHandler: { ChatSocketHandler(shells: table) }))
         }
         routes(&router)
-        http = HTTPServer(configuration: configuration.http, router: router, group: group)
+        var http = configuration.http
+        if http.observer == nil { http.observer = ServerEventObserver(recorder: events) }
+        self.http = HTTPServer(configuration: http, router: router, group: group)
+    }
+
+    /// The `error` frame sent before a size refusal's close 1009: `message_too_large` (the
+    /// README's documented error) for a frame or message over the protocol's cap; nothing for
+    /// other protocol failures (their close reason says it).
+    static func failureNotice(_ error: WebSocketProtocolError, maxFrame: Int) -> WebSocketMessage? {
+        let report: ErrorReport
+        switch error {
+        case .frameTooLarge, .messageTooLarge:
+            report = ErrorReport(code: .messageTooLarge, message: "frames are limited to \(maxFrame) bytes")
+        default:
+            return nil
+        }
+        return .text(String(decoding: ServerMessage.error(report).encoded(), as: UTF8.self))
     }
 
     /// Binds and starts accepting; returns the bound address.
     @discardableResult
-    public func start(at address: SocketAddress) throws(SystemError) -> SocketAddress {
-        try http.start(at: address)
+    /// With `proxyProtocol`, connections must begin with a PROXY protocol header (see
+    /// `HTTPServer.start(at:proxyProtocol:)`).
+    public func start(at address: SocketAddress, proxyProtocol: Bool = false) throws(SystemError) -> SocketAddress {
+        try http.start(at: address, proxyProtocol: proxyProtocol)
     }
 
     /// Graceful shutdown; blocks (call off the loops). First the listener closes, so new
@@ -145,6 +178,7 @@ public final class ChatServer: Sendable {
     /// reason) to `logger`, from every hub; waits until each hub has it.
     public func logSessions(to logger: Logger) {
         onEveryHub { $0.sessionLog = SessionEventLog(logger: logger) }
+        events.attach(logger)
     }
 
     /// Swaps the registry on every hub (a reload): new sessions start on `snapshot` at once; a

@@ -25,6 +25,11 @@ final class HubShell {
     var onDrained: (() -> Void)?
     /// One log line per session lifecycle event, derived from the frames sent (never text).
     var sessionLog: SessionEventLog?
+    /// Counts and logs refusals (`busy`, `rate_limited`, slow-client pauses and 1008 closes)
+    /// and disconnect-ended sessions.
+    var events: ServerEventRecorder?
+    /// Each connection's client address, for the refusal lines.
+    private var clients: [ConnectionID: String] = [:]
 
     private var sockets: [ConnectionID: WebSocketHandle] = [:]
     private var nextConnection: UInt64 = 0
@@ -48,9 +53,11 @@ final class HubShell {
         let id = ConnectionID.numbered(nextConnection, hub: index, of: hubCount)
         nextConnection += 1
         sockets[id] = socket
-        // The per-client key is the peer's IP (port excluded): every connection from one host
-        // shares the client rate limit and daily quota.
-        let key = socket.remoteAddress?.host ?? "unknown"
+        // The per-client key is the client's IP (port excluded; behind a trusted proxy, the
+        // address it vouches for): every connection from one host shares the client rate
+        // limit and daily quota.
+        let key = socket.clientAddress?.host ?? "unknown"
+        clients[id] = key
         perform(hub.connectionOpened(id, client: ClientIdentity(key: key)))
         return id
     }
@@ -66,6 +73,9 @@ final class HubShell {
     func closed(_ id: ConnectionID) {
         guard sockets.removeValue(forKey: id) != nil else { return }
         perform(hub.connectionClosed(id))
+        let ended = sessionLog?.connectionClosed(id) ?? 0
+        for _ in 0..<ended { events?.sessionDisconnected() }
+        clients[id] = nil
     }
 
     /// Graceful drain: streaming replies may run until `deadline`.
@@ -83,15 +93,21 @@ final class HubShell {
         for action in actions {
             switch action {
             case .send(let id, var message):
-                sessionLog?.observe(message)
+                sessionLog?.observe(message, on: id)
                 guard let socket = sockets[id] else { continue }
-                if case .error(let report) = message { message = .error(crossHub(report)) }
+                if case .error(let report) = message {
+                    message = .error(crossHub(report))
+                    noteRefusal(report, on: id)
+                }
                 scratch.removeAll(keepingCapacity: true)
                 message.encode(into: &scratch)
                 socket.send(textUTF8: scratch)
                 // Only a peer that has stopped keeping up costs the hub a call.
                 if socket.isBackedUp { reportBacklog(of: id) }
             case .close(let id, let code, let reason):
+                if code == 1008 {
+                    events?.refused(.slowClientClosed, client: clients[id], [LogField("close_code", 1008)])
+                }
                 sockets[id]?.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
             case .scheduleTimer(let token, let instant):
                 timers[token] = loop.scheduleTimer(at: LoopChatClock.loopInstant(instant)) { [unowned self] in
@@ -120,7 +136,22 @@ final class HubShell {
     /// and when its output has drained), so it can pause or resume that connection's pacing.
     func reportBacklog(of id: ConnectionID) {
         guard let socket = sockets[id] else { return }
+        let pausedBefore = hub.counters.slowConsumersPaused
         perform(hub.connectionBacklog(id, bytes: socket.queuedByteCount))
+        if hub.counters.slowConsumersPaused > pausedBefore {
+            events?.refused(.slowClientPaused, client: clients[id], [LogField("queued_bytes", .int(socket.queuedByteCount))])
+        }
+    }
+
+    /// Counts and logs the refusals an operator watches for abuse.
+    private func noteRefusal(_ report: ErrorReport, on id: ConnectionID) {
+        let reason: RefusalReason
+        switch report.code {
+        case .busy: reason = .busy
+        case .rateLimited: reason = .rateLimited
+        default: return
+        }
+        events?.refused(reason, client: clients[id], [LogField("code", .string(report.code.rawValue))])
     }
 
     /// A connection's sessions always live on its own hub, so a session id naming another

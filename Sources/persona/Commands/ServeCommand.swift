@@ -7,6 +7,7 @@ import Personality
 import Policies
 import Reactor
 import Store
+import WebSocket
 
 /// `persona serve`: loads the personalities, runs the chat server (`/v1/ws`) beside `/health`
 /// and `/v1/echo` until SIGINT or SIGTERM, then drains.
@@ -25,6 +26,14 @@ enum ServeCommand {
         var loops = EventLoopGroup.availableCores
         /// Largest WebSocket message (after reassembly) and frame.
         var maxMessageBytes = 16 << 20
+        /// Server-wide budget for buffered large inbound WebSocket messages.
+        var memoryBudget = 64 << 20
+        /// Peers whose forwarded headers / PROXY headers name the client.
+        var trustedProxies = TrustedProxies()
+        /// Whether the public listener expects a PROXY protocol header on every connection.
+        var proxyProtocol = false
+        /// Origins allowed to open WebSockets; nil = the default for the bind address.
+        var allowedOrigins: String?
         /// How long a graceful shutdown waits for connections to finish.
         var drainTimeout: Duration = .seconds(10)
         /// Time a client has to send a complete request head (408 after).
@@ -77,6 +86,10 @@ enum ServeCommand {
                 "max-message-bytes", type: .int(1...(1 << 30)), default: String(16 << 20),
                 help: "Largest WebSocket message accepted, after reassembly (close 1009 beyond)."),
             .option(
+                "memory-budget", type: .int(0...(1 << 40)), default: String(64 << 20),
+                environment: "PERSONA_MEMORY_BUDGET",
+                help: "Bytes of large (64 KiB+) inbound WebSocket messages buffered server-wide (close 1009 beyond)."),
+            .option(
                 "drain-timeout", type: .double(0...3600), default: "10",
                 help: "Seconds a graceful shutdown waits for connections to finish."),
             .option(
@@ -106,6 +119,15 @@ enum ServeCommand {
                 environment: "PERSONA_CONNECTION_BURST",
                 help: "Chat connections a client IP may open back to back before --connection-rate applies."),
             .option(
+                "trusted-proxies", type: .string, valueName: "cidr,...", environment: "PERSONA_TRUSTED_PROXIES",
+                help: "Proxies whose Forwarded/X-Forwarded-For (and PROXY headers) name the client, e.g. 10.0.0.0/8,::1."),
+            .flag(
+                "proxy-protocol", environment: "PERSONA_PROXY_PROTOCOL",
+                help: "Every connection starts with a PROXY protocol v1/v2 header (trusted peers' addresses are used)."),
+            .option(
+                "allowed-origins", type: .string, valueName: "origin,...", environment: "PERSONA_ALLOWED_ORIGINS",
+                help: "Origins that may open WebSockets ('*' = any; default: any on loopback, else same host only)."),
+            .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
             .option(
@@ -133,6 +155,15 @@ enum ServeCommand {
         options.port = try values.int("port")
         if let loops = try values.intIfPresent("loops") { options.loops = loops }
         options.maxMessageBytes = try values.int("max-message-bytes")
+        options.memoryBudget = try values.int("memory-budget")
+        if let list = values.stringIfPresent("trusted-proxies") {
+            switch TrustedProxies.parse(list) {
+            case .success(let proxies): options.trustedProxies = proxies
+            case .failure(let error): throw UsageError.invalid("--trusted-proxies: \(error)")
+            }
+        }
+        options.proxyProtocol = values.flag("proxy-protocol")
+        options.allowedOrigins = values.stringIfPresent("allowed-origins")
         options.drainTimeout = .milliseconds(Int64(try values.double("drain-timeout") * 1000))
         options.headerReadTimeout = .milliseconds(Int64(try values.double("header-read-timeout") * 1000))
         options.personalities = try values.string("personalities")
@@ -166,7 +197,22 @@ enum ServeCommand {
     /// The routes beside the chat endpoint; echo connections count in `gauge`.
     static func addRoutes(_ router: inout HTTPRouter, gauge: WebSocketGauge) {
         router.get("/health") { _ in .response(.json(#"{"status":"ok"}"#)) }
-        router.webSocket("/v1/echo") { _ in gauge.counting(WebSocketEchoHandler()) }
+        // 1 MiB of unread small echoes per connection; a large message's echo is covered by
+        // the server's memory budget instead (see README → "Memory bounds").
+        router.webSocket("/v1/echo", maxOutboundBytes: 1 << 20) { _ in gauge.counting(WebSocketEchoHandler()) }
+    }
+
+    /// The Origin policy for `--allowed-origins`: `*` allows any; a list allows those origins
+    /// and same-host pages. Without the option, any origin on a loopback address (a developer's
+    /// machine) and only same-host pages elsewhere (cross-site WebSocket hijacking defence).
+    static func originPolicy(_ list: String?, host: String) -> WebSocketOriginPolicy {
+        guard let list else {
+            let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1"
+            return loopback ? .anyOrigin : .sameHost(alsoAllowed: [])
+        }
+        let origins = list.split(separator: ",").map { String($0.filter { $0 != " " }) }
+            .filter { !$0.isEmpty }
+        return origins.contains("*") ? .anyOrigin : .sameHost(alsoAllowed: origins)
     }
 
     /// Binds, prints the address, serves until a signal, drains.
@@ -183,6 +229,9 @@ enum ServeCommand {
         configuration.webSocket.maxMessageSize = options.maxMessageBytes
         configuration.webSocket.maxFrameSize = options.maxMessageBytes
         configuration.webSocket.maxOutboundBytes = options.maxMessageBytes * 2 + 64 * 1024
+        configuration.webSocket.memoryBudget = options.memoryBudget
+        configuration.trustedProxies = options.trustedProxies
+        configuration.webSocket.originPolicy = originPolicy(options.allowedOrigins, host: options.host)
 
         let loaded: RegistryLoader.Loaded
         do {
@@ -239,7 +288,7 @@ enum ServeCommand {
         operations.attach(server)
         let bound: SocketAddress
         do {
-            bound = try server.start(at: address)
+            bound = try server.start(at: address, proxyProtocol: options.proxyProtocol)
         } catch {
             group.shutdown()
             sqlite?.close()
