@@ -70,7 +70,7 @@ enum ServeCommand {
                 "max-message-bytes", type: .int(1...(1 << 30)), default: String(16 << 20),
                 help: "Largest WebSocket message accepted, after reassembly (close 1009 beyond)."),
             .option(
-                "drain-timeout", type: .double(0...3600), default: "10",
+                "drain-timeout", type: .duration(.zero ... .seconds(3600)), default: "10",
                 help: "Seconds a graceful shutdown waits for connections to finish."),
             .option(
                 "personalities", type: .string, default: "Personalities",
@@ -83,11 +83,11 @@ enum ServeCommand {
                 "routing", type: .string, environment: "PERSONA_ROUTING",
                 help: "A file used as routing.yaml instead of the directory's own."),
             .option(
-                "matchmaking-timeout", type: .double(0...3600), environment: "PERSONA_MATCHMAKING_TIMEOUT",
+                "matchmaking-timeout", type: .duration(.zero ... .seconds(3600)), environment: "PERSONA_MATCHMAKING_TIMEOUT",
                 help:
                     "Seconds a random chat waits for a human before a bot takes it (overrides routing.yaml)."),
             .option(
-                "drain-deadline", type: .double(0...3600), default: "5",
+                "drain-deadline", type: .duration(.zero ... .seconds(3600)), default: "5",
                 environment: "PERSONA_DRAIN_DEADLINE",
                 help: "Seconds streaming replies may finish after SIGINT/SIGTERM before sessions end."),
             .option(
@@ -99,7 +99,7 @@ enum ServeCommand {
                 environment: "PERSONA_CONNECTION_BURST",
                 help: "Chat connections a client IP may open back to back before --connection-rate applies."),
             .option(
-                "header-read-timeout", type: .double(0.01...3600), default: "10",
+                "header-read-timeout", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
         ] + operationsOptions,
         run: run)
@@ -111,15 +111,15 @@ enum ServeCommand {
         options.port = try values.int("port")
         if let loops = try values.intIfPresent("loops") { options.loops = loops }
         options.maxMessageBytes = try values.int("max-message-bytes")
-        options.drainTimeout = .milliseconds(Int64(try values.double("drain-timeout") * 1000))
-        options.headerReadTimeout = .milliseconds(Int64(try values.double("header-read-timeout") * 1000))
+        options.drainTimeout = try values.duration("drain-timeout")
+        options.headerReadTimeout = try values.duration("header-read-timeout")
         options.personalities = try values.string("personalities")
         options.limits = values.stringIfPresent("limits")
         options.routing = values.stringIfPresent("routing")
-        if let seconds = try values.doubleIfPresent("matchmaking-timeout") {
-            options.matchmakingTimeout = .milliseconds(Int64(seconds * 1000))
+        if let timeout = try values.durationIfPresent("matchmaking-timeout") {
+            options.matchmakingTimeout = timeout
         }
-        options.drainDeadline = .milliseconds(Int64(try values.double("drain-deadline") * 1000))
+        options.drainDeadline = try values.duration("drain-deadline")
         let connectionRate = try values.string("connection-rate")
         if connectionRate == "off" {
             options.connectionRateLimit = nil
@@ -194,6 +194,17 @@ enum ServeCommand {
             group.shutdown()
             throw CommandFailure("cannot listen on \(address): \(error)")
         }
+        // Every listener is up before the first line is printed: a taken admin port fails the
+        // command, never after it said it was listening.
+        let adminLine: String
+        do {
+            adminLine = try startOperations(operations, group: group, context: context)
+        } catch {
+            _ = server.shutdown()
+            operations.shutdown()
+            group.shutdown()
+            throw error
+        }
         let snapshot = loaded.snapshot
         context.stdout.writeLine("persona listening on http://\(bound)")
         let count = snapshot.personalities.count
@@ -201,7 +212,7 @@ enum ServeCommand {
             "loaded \(count) \(count == 1 ? "personality" : "personalities") from \(options.personalities) "
                 + "(registry version \(snapshot.version), matchmaking timeout \(snapshot.routing.matchmakingTimeout)); "
                 + "chat on ws://\(bound)/v1/ws")
-        try startOperations(operations, group: group, context: context)
+        context.stdout.writeLine(adminLine)
         let signal = await signals.next()
         operations.beginDrain()
         context.stderr.writeLine(
