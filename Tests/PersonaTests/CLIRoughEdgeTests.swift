@@ -27,24 +27,31 @@ struct CLIRoughEdgeTests {
         """
     }
 
-    static let limits = "default: roomy\nsets:\n  roomy: { responses_per_session: 5 }\n  strict: { responses_per_session: 2 }\n"
+    static let limits =
+        "default: roomy\nsets:\n  roomy: { responses_per_session: 5 }\n  strict: { responses_per_session: 2 }\n"
 
     @Test("validate FILE checks a personality against the limits.yaml beside it")
     func validateFileFindsLimits() throws {
         let dir = try Self.folder([
-            "strict-bot.yaml": Self.personality("strict-bot", extra: "limits: strict\n"), "limits.yaml": Self.limits,
+            "strict-bot.yaml": Self.personality("strict-bot", extra: "limits: strict\n"),
+            "limits.yaml": Self.limits,
         ])
         defer { try? FileManager.default.removeItem(at: dir) }
-        let result = try ProcessResult.persona(["validate", dir.appendingPathComponent("strict-bot.yaml").path])
+        let result = try ProcessResult.persona([
+            "validate", dir.appendingPathComponent("strict-bot.yaml").path,
+        ])
         #expect(result.status == 0, "\(result.stdout)")
-        #expect(result.stdout.hasSuffix("Checked 2 files (1 personality): 0 errors, 0 warnings.\n"), "\(result.stdout)")
+        #expect(
+            result.stdout.hasSuffix("Checked 2 files (1 personality): 0 errors, 0 warnings.\n"),
+            "\(result.stdout)")
     }
 
     @Test("a routing.yaml error points at the value's own line and column")
     func routingLocation() throws {
         let dir = try Self.folder([
             "alpha.yaml": Self.personality("alpha"),
-            "routing.yaml": "matchmaking:\n  timeout: 5s\nfallback:\n  default: alpah\n  candidates:\n    - personality: alpah\n      weight: 2\n",
+            "routing.yaml":
+                "matchmaking:\n  timeout: 5s\nfallback:\n  default: alpah\n  candidates:\n    - personality: alpah\n      weight: 2\n",
         ])
         defer { try? FileManager.default.removeItem(at: dir) }
         let result = try ProcessResult.persona(["validate", dir.path])
@@ -52,7 +59,8 @@ struct CLIRoughEdgeTests {
         let routing = dir.appendingPathComponent("routing.yaml").path
         #expect(
             result.stdout.contains(
-                "\(routing):4:12: error: default fallback personality 'alpah' is not defined; did you mean 'alpha'?"),
+                "\(routing):4:12: error: default fallback personality 'alpah' is not defined; did you mean 'alpha'?"
+            ),
             "\(result.stdout)")
         #expect(
             result.stdout.contains(
@@ -84,7 +92,9 @@ struct CLIRoughEdgeTests {
         let result = try ProcessResult.persona(["explain", "alpha", "hi", "--personalities", dir.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("alpha ("), "\(result.stdout)")
-        let environment = ProcessInfo.processInfo.environment.merging(["PERSONA_PERSONALITIES": dir.path]) { $1 }
+        let environment = ProcessInfo.processInfo.environment.merging(["PERSONA_PERSONALITIES": dir.path]) {
+            $1
+        }
         let fromEnvironment = try ProcessResult.persona(["explain", "alpha", "hi"], environment: environment)
         #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
     }

@@ -36,12 +36,14 @@ struct DeploySampleTests {
         let certificate = try ProcessResult.run(
             openssl,
             [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=chat.example.com",
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                "/CN=chat.example.com",
                 "-keyout", dir.appendingPathComponent("key.pem").path,
                 "-out", dir.appendingPathComponent("cert.pem").path,
             ])
         try #require(certificate.status == 0, "\(certificate.stderr)")
-        let site = try String(contentsOf: Self.deploy.appendingPathComponent("nginx-persona.conf"), encoding: .utf8)
+        let site = try String(
+            contentsOf: Self.deploy.appendingPathComponent("nginx-persona.conf"), encoding: .utf8)
         for header in [
             "proxy_set_header Upgrade $http_upgrade", "proxy_set_header Connection $persona_connection",
             "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for", "proxy_set_header Forwarded",
@@ -49,9 +51,13 @@ struct DeploySampleTests {
         ] {
             #expect(site.contains(header), "the site lacks \(header)")
         }
-        let tested = site
-            .replacingOccurrences(of: "/etc/ssl/persona/fullchain.pem", with: dir.appendingPathComponent("cert.pem").path)
-            .replacingOccurrences(of: "/etc/ssl/persona/privkey.pem", with: dir.appendingPathComponent("key.pem").path)
+        let tested =
+            site
+            .replacingOccurrences(
+                of: "/etc/ssl/persona/fullchain.pem", with: dir.appendingPathComponent("cert.pem").path
+            )
+            .replacingOccurrences(
+                of: "/etc/ssl/persona/privkey.pem", with: dir.appendingPathComponent("key.pem").path)
         try tested.write(to: dir.appendingPathComponent("site.conf"), atomically: true, encoding: .utf8)
         let main = """
             pid \(dir.path)/nginx.pid;
@@ -77,10 +83,13 @@ struct DeploySampleTests {
         .enabled(if: tool("systemd-analyze") != nil || required, "systemd-analyze is not installed"))
     func systemdUnit() throws {
         let analyze = try #require(Self.tool("systemd-analyze"))
-        let unit = try String(contentsOf: Self.deploy.appendingPathComponent("persona.service"), encoding: .utf8)
+        let unit = try String(
+            contentsOf: Self.deploy.appendingPathComponent("persona.service"), encoding: .utf8)
         for option in [
-            "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "PrivateDevices=yes",
-            "DynamicUser=yes", "CapabilityBoundingSet=", "RestrictAddressFamilies=", "SystemCallFilter=@system-service",
+            "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
+            "PrivateDevices=yes",
+            "DynamicUser=yes", "CapabilityBoundingSet=", "RestrictAddressFamilies=",
+            "SystemCallFilter=@system-service",
             "MemoryDenyWriteExecute=yes", "ExecReload=/bin/kill -HUP $MAINPID",
         ] {
             #expect(unit.contains(option), "the unit lacks \(option)")
@@ -94,17 +103,21 @@ struct DeploySampleTests {
         let result = try ProcessResult.run(analyze, ["verify", "--man=no", file.path])
         #expect(result.status == 0, "\(result.stderr)")
         // Unknown or misspelt keys are only warnings ("ignoring"); none may appear.
-        let complaints = (result.stdout + result.stderr).split(separator: "\n").filter { $0.contains("persona.service") }
+        let complaints = (result.stdout + result.stderr).split(separator: "\n").filter {
+            $0.contains("persona.service")
+        }
         #expect(complaints.isEmpty, "\(complaints)")
         let serve = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
-        let arguments = serve.dropFirst("ExecStart=/usr/local/bin/persona ".count).split(separator: " ").map(String.init)
+        let arguments = serve.dropFirst("ExecStart=/usr/local/bin/persona ".count).split(separator: " ").map(
+            String.init)
         let help = try ProcessResult.persona(arguments + ["--help"])
         #expect(help.status == 0, "the unit's command line does not parse: \(help.stderr)")
     }
 
     @Test("the Dockerfile builds with the README's static command and ships validated personalities")
     func dockerfile() throws {
-        let dockerfile = try String(contentsOf: Self.deploy.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        let dockerfile = try String(
+            contentsOf: Self.deploy.appendingPathComponent("Dockerfile"), encoding: .utf8)
         let readme = try String(
             contentsOf: PersonaBinary.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let command = "swift build -c release --static-swift-stdlib --product persona"
@@ -112,10 +125,12 @@ struct DeploySampleTests {
         #expect(dockerfile.contains("RUN \(command)"))
         #expect(dockerfile.components(separatedBy: "\nFROM ").count == 3, "two stages")
         // Every COPY source exists, so the build context is the repository as it is.
-        for line in dockerfile.split(separator: "\n") where line.hasPrefix("COPY ") && !line.contains("--from") {
+        for line in dockerfile.split(separator: "\n")
+        where line.hasPrefix("COPY ") && !line.contains("--from") {
             let source = String(line.split(separator: " ")[1])
             #expect(
-                FileManager.default.fileExists(atPath: PersonaBinary.packageRoot.appendingPathComponent(source).path),
+                FileManager.default.fileExists(
+                    atPath: PersonaBinary.packageRoot.appendingPathComponent(source).path),
                 "COPY \(source)")
         }
         #expect(dockerfile.contains("RUN persona validate /etc/persona/personalities"))

@@ -34,7 +34,8 @@ struct FuzzTargetTests {
         #expect(Set(expected).isSubset(of: Set(Self.targets)), "corpora: \(Self.targets)")
         let script = try String(
             contentsOf: Self.root.appendingPathComponent("Tests/Fuzz/fuzz.sh"), encoding: .utf8)
-        let manifest = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let manifest = try String(
+            contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
         for target in Self.targets {
             #expect(script.contains(target), "fuzz.sh does not run \(target)")
             #expect(manifest.contains("\"\(target)\""), "Package.swift does not build \(target)")
@@ -53,7 +54,8 @@ struct FuzzTargetTests {
         try #require(
             FileManager.default.isExecutableFile(atPath: binary.path),
             "\(binary.path) is missing; run Tests/Fuzz/fuzz.sh build")
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("persona-fuzz-\(target)-\(UUID())")
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "persona-fuzz-\(target)-\(UUID())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let seeds = Self.corpora.appendingPathComponent(target)

@@ -37,7 +37,8 @@ struct ReadmeCommandTests {
         let result = try ProcessResult.run(
             URL(fileURLWithPath: "/bin/sh"), ["-c", try installCommand()],
             environment: ["PATH": bin.path])
-        let calls = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        let calls =
+            (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
         return (result.status, calls)
     }
 
@@ -66,7 +67,8 @@ struct ReadmeCommandTests {
     func browserPageOrigin() throws {
         let root = PersonaBinary.packageRoot
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let page = try String(contentsOf: root.appendingPathComponent("Samples/browser/chat.html"), encoding: .utf8)
+        let page = try String(
+            contentsOf: root.appendingPathComponent("Samples/browser/chat.html"), encoding: .utf8)
         let paragraph = try #require(
             readme.components(separatedBy: "\n\n").first { $0.contains("Samples/browser/chat.html") })
         // Browsers give file:// pages an opaque origin and refuse module scripts from it.

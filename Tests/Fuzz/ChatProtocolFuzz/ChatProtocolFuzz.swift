@@ -18,7 +18,8 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let again = try? decoder.decode(encoded)
         fuzzRequire(
             again == message,
-            "\(message) encoded as \(String(decoding: encoded, as: UTF8.self)) decoded as \(String(describing: again))")
+            "\(message) encoded as \(String(decoding: encoded, as: UTF8.self)) decoded as \(String(describing: again))"
+        )
     } catch {
         fuzzRequire(!error.message.isEmpty, "a refusal without a message for \(bytes)")
     }

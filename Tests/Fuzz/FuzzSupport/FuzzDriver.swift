@@ -1,7 +1,7 @@
 import CFuzzDriver
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starts libFuzzer for one fuzz target.

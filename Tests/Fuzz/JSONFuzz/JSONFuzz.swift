@@ -16,10 +16,13 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let value = try? parser.parse(bytes) else { return 0 }
     for pretty in [false, true] {
         let text = value.serializedBytes(pretty: pretty)
-        let again = try? JSONParser(configuration: .init(maxDepth: 16, maxInputBytes: 1 << 20, maxStringBytes: 1 << 20)).parse(text)
+        let again = try? JSONParser(
+            configuration: .init(maxDepth: 16, maxInputBytes: 1 << 20, maxStringBytes: 1 << 20)
+        ).parse(text)
         fuzzRequire(
             again == value,
-            "\(value) serialised as \(String(decoding: text, as: UTF8.self)) parsed back as \(String(describing: again))")
+            "\(value) serialised as \(String(decoding: text, as: UTF8.self)) parsed back as \(String(describing: again))"
+        )
     }
     return 0
 }

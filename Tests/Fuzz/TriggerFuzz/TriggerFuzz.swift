@@ -8,7 +8,9 @@ import FuzzSupport
 enum TriggerFuzz {
     static func main() { FuzzDriver.run(testOneInput) }
 
-    static let parser = PatternParser(arrays: ["colors": ["red", "light blue"], "greetings": ["hi", "hello"]])
+    static let parser = PatternParser(arrays: [
+        "colors": ["red", "light blue"], "greetings": ["hi", "hello"],
+    ])
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -21,7 +23,8 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let pattern = try TriggerFuzz.parser.parse(trigger)
         let words = InputNormalizer().words(message)
         let (match, steps) = PatternMatcher.matchCounting(pattern, words, maxSteps: 2_000)
-        fuzzRequire(match == nil || steps <= 2_000, "a match reported after \(steps) steps, over the budget of 2,000")
+        fuzzRequire(
+            match == nil || steps <= 2_000, "a match reported after \(steps) steps, over the budget of 2,000")
     } catch {
         fuzzRequire(
             !error.message.isEmpty && (0...trigger.count).contains(error.offset),

@@ -16,7 +16,9 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
     var whole = UTF8Validator()
     let wholeAccepted = whole.consume(bytes) && whole.isComplete
-    fuzzRequire(wholeAccepted == expected, "validator says \(wholeAccepted), the standard library \(expected): \(bytes)")
+    fuzzRequire(
+        wholeAccepted == expected,
+        "validator says \(wholeAccepted), the standard library \(expected): \(bytes)")
 
     var pieces = UTF8Validator()
     var failedEarly = false

@@ -23,7 +23,9 @@ enum WebSocketFrameFuzz {
             do {
                 while let frame = try parser.next() { outcome.frames.append(frame) }
                 if let partial = parser.partialFrame() {
-                    fuzzRequire(partial.received.count <= parser.bufferedByteCount, "partial frame overruns the buffer")
+                    fuzzRequire(
+                        partial.received.count <= parser.bufferedByteCount,
+                        "partial frame overruns the buffer")
                 }
             } catch {
                 outcome.error = error
@@ -44,7 +46,8 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // Lengths are minimally encoded by the encoder but not required to be on the wire, so
     // compare frames, not bytes: decode(encode(frame)) == frame.
     for frame in whole.frames {
-        var parser = WebSocketFrameParser(role: role, configuration: .init(maxFrameSize: 300, maxMessageSize: 600))
+        var parser = WebSocketFrameParser(
+            role: role, configuration: .init(maxFrameSize: 300, maxMessageSize: 600))
         parser.append(WebSocketFrameEncoder.encode(frame))
         let again = try? parser.next()
         fuzzRequire(again == frame, "frame \(frame) re-parsed as \(String(describing: again))")
