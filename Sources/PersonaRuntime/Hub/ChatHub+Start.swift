@@ -1,4 +1,5 @@
 import ChatProtocol
+import Diagnostics
 import Engines
 import Personality
 import Policies
@@ -20,8 +21,10 @@ extension ChatHub {
         switch request.mode {
         case .direct(let id):
             guard let personality = snapshot.personality(id) else {
+                let hint = Suggestion.didYouMean(id, among: snapshot.ids)
                 return refuse(
-                    connection, .unknownPersonality, "no personality '\(id)'", ref: request.sessionRef)
+                    connection, .unknownPersonality, "no personality '\(id)'" + (hint.isEmpty ? "" : "; \(hint)"),
+                    ref: request.sessionRef)
             }
             let session = newSession(
                 connection: connection, client: state.client, sessionRef: request.sessionRef, filters: nil,

@@ -63,7 +63,7 @@ package enum AdminJSON {
         }
         if let value = limits.clientRate { limitMembers.append(("client_rate", .string(value.description))) }
         if let value = limits.maxInputCharacters {
-            limitMembers.append(("max_input_characters", .integer(Int64(value))))
+            limitMembers.append(("max_input_chars", .integer(Int64(value))))
         }
         if let value = limits.maxReplyTokens {
             limitMembers.append(("max_reply_tokens", .integer(Int64(value))))

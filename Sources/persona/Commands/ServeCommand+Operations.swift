@@ -109,10 +109,11 @@ extension ServeCommand {
         }
     }
 
-    /// Starts the admin listener (and the watcher) and prints where it is.
+    /// Starts the admin listener (and the watcher); returns the line saying where it is, which
+    /// `serve` prints after its listening line once every listener is up.
     static func startOperations(
         _ operations: ServerOperations, group: EventLoopGroup, context: CommandContext
-    ) throws {
+    ) throws -> String {
         let bound: SocketAddress
         do {
             bound = try operations.start(group: group)
@@ -126,12 +127,12 @@ extension ServeCommand {
         case .file(let path): where_ = "token in \(path)"
         case .created(let path): where_ = "new token written to \(path)"
         }
-        context.stdout.writeLine("admin API on http://\(bound) (\(where_))")
         operations.logger.info(
             "admin api listening",
             [
                 "address": .string(bound.description),
                 "watch": .bool(operations.configuration.watchRoot != nil),
             ])
+        return "admin API on http://\(bound) (\(where_))"
     }
 }

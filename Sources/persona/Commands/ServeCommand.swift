@@ -90,7 +90,7 @@ enum ServeCommand {
                 environment: "PERSONA_MEMORY_BUDGET",
                 help: "Bytes of large (64 KiB+) inbound WebSocket messages buffered server-wide (close 1009 beyond)."),
             .option(
-                "drain-timeout", type: .double(0...3600), default: "10",
+                "drain-timeout", type: .duration(.zero ... .seconds(3600)), default: "10",
                 help: "Seconds a graceful shutdown waits for connections to finish."),
             .option(
                 "personalities", type: .string, default: "Personalities",
@@ -103,11 +103,11 @@ enum ServeCommand {
                 "routing", type: .string, environment: "PERSONA_ROUTING",
                 help: "A file used as routing.yaml instead of the directory's own."),
             .option(
-                "matchmaking-timeout", type: .double(0...3600), environment: "PERSONA_MATCHMAKING_TIMEOUT",
+                "matchmaking-timeout", type: .duration(.zero ... .seconds(3600)), environment: "PERSONA_MATCHMAKING_TIMEOUT",
                 help:
                     "Seconds a random chat waits for a human before a bot takes it (overrides routing.yaml)."),
             .option(
-                "drain-deadline", type: .double(0...3600), default: "5",
+                "drain-deadline", type: .duration(.zero ... .seconds(3600)), default: "5",
                 environment: "PERSONA_DRAIN_DEADLINE",
                 help: "Seconds streaming replies may finish after SIGINT/SIGTERM before sessions end."),
             .option(
@@ -128,7 +128,7 @@ enum ServeCommand {
                 "allowed-origins", type: .string, valueName: "origin,...", environment: "PERSONA_ALLOWED_ORIGINS",
                 help: "Origins that may open WebSockets ('*' = any; default: any on loopback, else same host only)."),
             .option(
-                "header-read-timeout", type: .double(0.01...3600), default: "10",
+                "header-read-timeout", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
             .option(
                 "store", type: .choice(["sqlite", "memory"]), default: "sqlite", environment: "PERSONA_STORE",
@@ -140,7 +140,7 @@ enum ServeCommand {
                 "retention-days", type: .double(0.0001...36_500), default: "30", environment: "PERSONA_RETENTION_DAYS",
                 help: "Transcripts older than this many days are deleted in the background."),
             .option(
-                "resume-window", type: .double(0...86_400), default: "600", environment: "PERSONA_RESUME_WINDOW",
+                "resume-window", type: .duration(.zero ... .seconds(86_400)), default: "600", environment: "PERSONA_RESUME_WINDOW",
                 help: "Seconds a disconnected session stays resumable before it ends 'disconnected'."),
             .option(
                 "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
@@ -169,10 +169,10 @@ enum ServeCommand {
         options.personalities = try values.string("personalities")
         options.limits = values.stringIfPresent("limits")
         options.routing = values.stringIfPresent("routing")
-        if let seconds = try values.doubleIfPresent("matchmaking-timeout") {
-            options.matchmakingTimeout = .milliseconds(Int64(seconds * 1000))
+        if let timeout = try values.durationIfPresent("matchmaking-timeout") {
+            options.matchmakingTimeout = timeout
         }
-        options.drainDeadline = .milliseconds(Int64(try values.double("drain-deadline") * 1000))
+        options.drainDeadline = try values.duration("drain-deadline")
         let connectionRate = try values.string("connection-rate")
         if connectionRate == "off" {
             options.connectionRateLimit = nil
@@ -190,7 +190,7 @@ enum ServeCommand {
             StoreConfiguration.Durability(rawValue: try values.string("durability")) ?? .normal
         options.storeConfiguration.retention = .milliseconds(Int64(try values.double("retention-days") * 86_400_000))
         options.storeConfiguration.maxPageCount = try values.intIfPresent("store-max-pages")
-        options.resumeWindow = .milliseconds(Int64(try values.double("resume-window") * 1000))
+        options.resumeWindow = try values.duration("resume-window")
         try await serve(options, context)
     }
 
@@ -294,6 +294,17 @@ enum ServeCommand {
             sqlite?.close()
             throw CommandFailure("cannot listen on \(address): \(error)")
         }
+        // Every listener is up before the first line is printed: a taken admin port fails the
+        // command, never after it said it was listening.
+        let adminLine: String
+        do {
+            adminLine = try startOperations(operations, group: group, context: context)
+        } catch {
+            _ = server.shutdown()
+            operations.shutdown()
+            group.shutdown()
+            throw error
+        }
         let snapshot = loaded.snapshot
         context.stdout.writeLine("persona listening on http://\(bound)")
         let count = snapshot.personalities.count
@@ -301,7 +312,7 @@ enum ServeCommand {
             "loaded \(count) \(count == 1 ? "personality" : "personalities") from \(options.personalities) "
                 + "(registry version \(snapshot.version), matchmaking timeout \(snapshot.routing.matchmakingTimeout)); "
                 + "chat on ws://\(bound)/v1/ws")
-        try startOperations(operations, group: group, context: context)
+        context.stdout.writeLine(adminLine)
         let signal = await signals.next()
         operations.beginDrain()
         context.stderr.writeLine(
