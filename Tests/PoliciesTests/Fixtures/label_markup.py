@@ -59,8 +59,10 @@ TOKEN = re.compile(r"⟦([a-z_]+)\|(.*?)⟧|⟪([^|⟫]+)\|(.*?)⟫")
 
 def convert(line, number):
     text, entities, decoys, cursor = "", [], [], 0
+    def plain(segment):
+        return re.sub(r"«([^»]+)»", lambda x: generate(x.group(1)), segment).replace("\\n", "\n")
     for m in TOKEN.finditer(line):
-        text += line[cursor:m.start()]
+        text += plain(line[cursor:m.start()])
         cursor = m.end()
         body = m.group(2) if m.group(1) else m.group(4)
         body = re.sub(r"«([^»]+)»", lambda x: generate(x.group(1)), body).replace("\\n", "\n")
@@ -70,8 +72,7 @@ def convert(line, number):
             entities.append({"type": m.group(1), "start": start, "end": len(text)})
         else:
             decoys.append({"kind": m.group(3), "start": start, "end": len(text)})
-    text += line[cursor:]
-    text = re.sub(r"«([^»]+)»", lambda x: generate(x.group(1)), text).replace("\\n", "\n")
+    text += plain(line[cursor:])
     if "⟦" in text or "⟪" in text: raise SystemExit(f"line {number}: unbalanced markup")
     record = {"id": number, "text": text, "entities": entities}
     if decoys: record["decoys"] = decoys
