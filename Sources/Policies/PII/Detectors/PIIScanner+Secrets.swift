@@ -322,7 +322,9 @@ extension PIIScanner {
                 if let end = detectStatedPassword(wordEnd, pin: false, keyword: i, strongOnly: false) { return end }
             }
         }
-        if next == 0x20 || next == 0x09, let end = detectSpacedSecret(i, wordEnd) { return end }
+        if next == 0x20 || next == 0x09, mayNameSecret(i, wordEnd), let end = detectSpacedSecret(i, wordEnd) {
+            return end
+        }
         next = at(wordEnd)
         var cursor = wordEnd
         if next == 0x22 || next == 0x27 { cursor += 1 }
@@ -457,6 +459,26 @@ extension PIIScanner {
     /// Longest quoted password value (which may contain spaces). With
     /// ``maxKeywordPrefix`` it stays under the stream hold-back window.
     static let maxQuotedPassword = 48
+
+    /// A cheap pre-check for ``detectSpacedSecret(_:_:)`` that allocates nothing: the word is
+    /// one of ``secretContextWords`` or an identifier with `_` (`api_token`), or long enough to
+    /// contain a secret-naming part. Most words of chat fail on their length or first letter.
+    func mayNameSecret(_ i: Int, _ wordEnd: Int) -> Bool {
+        let length = wordEnd - i
+        switch lower(b[i]) {
+        case 0x6B: return length <= 4 && matchesLower(i, "key")  // key, keys
+        case 0x74: return (5...6).contains(length) && matchesLower(i, "token")
+        case 0x73: return (6...7).contains(length) && matchesLower(i, "secret") || length == 7 && matchesLower(i, "signing")
+        case 0x61: return length == 3 && matchesLower(i, "api") || length == 4 && matchesLower(i, "auth") || length >= 6
+        case 0x62: return length == 6 && matchesLower(i, "bearer")
+        case 0x63: return length >= 10 && matchesLower(i, "credential")
+        case 0x70: return length == 7 && matchesLower(i, "passkey")
+        default: break
+        }
+        if length < 6 { return false }
+        for index in i..<wordEnd where b[index] == 0x5F { return true }
+        return false
+    }
 
     /// A secret named by a word and separated from it by spaces, an optional linking word and
     /// up to two more words ("the api key is …", "access token …", "aws secret …"): the word
