@@ -1,5 +1,6 @@
 import JSON
 import Personality
+import Policies
 
 /// JSON Schemas (draft-07, the dialect YAML language servers support best) for personality
 /// files, `limits.yaml` and `routing.yaml`, so editors validate and autocomplete while authors
@@ -50,7 +51,7 @@ enum PersonalitySchema {
                     ("limits", described("A limit set from limits.yaml, or { use: SET, ...overrides }.", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("additionalProperties", false), ("properties", object([("use", object([("type", "string")]))] + limitProperties))])])]))),
                     ("stream", described("Streaming cadence.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("tokens_per_second", object([("type", "integer"), ("minimum", 0), ("maximum", .integer(Int64(StreamSettings.maxTokensPerSecond)))]))]))]))),
                     ("cache", described("Response cache.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("mode", object([("enum", .array(CacheSettings.Mode.allCases.map { .string($0.rawValue) }))])), ("ttl", ref("duration")), ("safe", object([("type", "boolean")]))]))]))),
-                    ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)]))]))]))),
+                    ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)])), ("types", object([("type", "array"), ("items", object([("enum", .array(PIIType.allCases.map { .string($0.rawValue) }))]))]))]))]))),
                     ("tests", described("Conversations the author expects; run by persona test.", object([("type", "array"), ("items", ref("test"))]))),
                     ("script", described("The script engine's rules.", ref("script"))),
                 ])
