@@ -11,7 +11,9 @@ import Personality
 ///   every sample, the trigger is shadowed. A heuristic, hence a warning.
 /// - `unreachable-topic` (warning): a topic never switched to, included or inherited.
 /// - `unset-variable` (warning): `{get x}` without a default where nothing ever sets `x`.
-/// - `redirect-cycle` (error): static redirects that lead back to themselves.
+/// - `redirect-cycle` (warning): static redirects that lead back to themselves. Not an error:
+///   RiveScript brains in the wild have them, and at run time the chain simply stops at
+///   `max_redirect_depth` (with the fallback, or RiveScript's deep-recursion answer).
 /// - `redirect-unmatched` (warning): a static redirect whose text no trigger matches.
 /// - template errors in `greeting:` / `farewell:` (error), with did-you-mean.
 struct ScriptLinter {
@@ -106,6 +108,8 @@ struct ScriptLinter {
         for (position, element) in elements.enumerated() {
             switch element {
             case .word(let word): words.append(word)
+            case .tag:
+                break
             case .wildcard(let kind, _):
                 let filler = kind == .number ? ["42", "7"] : ["zqxa", "zqxb"]
                 words.append(filler[0])
@@ -226,7 +230,7 @@ struct ScriptLinter {
                         let names = (cycle + [cycle[0]]).map {
                             "'\(brain.rules[$0].triggers.first?.pattern.text ?? "?")'"
                         }
-                        context.error(
+                        context.warning(
                             "redirect-cycle", at: (first.redirectLocation ?? first.location).location,
                             "redirect cycle \(names.joined(separator: " → ")): it always ends at max_redirect_depth (\(section.configuration.maxRedirectDepth))"
                         )
