@@ -122,10 +122,11 @@ struct ScriptReplier {
             case .bot(let name): text = Self.botVariable(name, section: section, state: state, botName: botName)
             case .get(let name): text = state.value(of: name, compatibility: section.compatibility)
             case .env(let name): text = state.globals[name] ?? section.globals[name]
-            case .input(let n): text = n <= state.inputs.count ? state.inputs[n - 1] : nil
-            case .reply(let n): text = n <= state.replies.count ? state.replies[n - 1] : nil
+            // Like RiveScript, a history not yet that long reads as the word "undefined".
+            case .input(let n): text = n <= state.inputs.count ? state.inputs[n - 1] : "undefined"
+            case .reply(let n): text = n <= state.replies.count ? state.replies[n - 1] : "undefined"
             }
-            guard let text, text != "undefined" else { return [] }
+            guard let text, text != "undefined" || tag.readsHistory else { return [] }
             return section.normalizer.words(text).map(\.key)
         }
     }

@@ -53,6 +53,8 @@ struct ScriptLinter {
         for (topicName, matcher) in brain.topics.sorted(by: { $0.key < $1.key }) {
             var reported: Set<Int> = []
             for entry in matcher.entries where entry.sourceTopic == topicName && entry.level == 0 {
+                // A trigger that reads values at match time cannot be judged from samples.
+                guard !entry.pattern.hasTags else { continue }
                 let samples = Self.samples(of: entry.pattern.elements)
                 guard !samples.isEmpty else { continue }
                 var winner: ScriptBrain.Entry?
@@ -91,6 +93,8 @@ struct ScriptLinter {
     /// Sample inputs a pattern matches: every alternative once, optionals with and without,
     /// wildcards as one and as two placeholder words. At most 16.
     static func samples(of elements: [PatternElement]) -> [[String]] {
+        // A trigger with an empty array that is not optional matches nothing: no samples.
+        guard !requiresEmptyGroup(elements) else { return [] }
         var results: [[String]] = []
         for variant in 0..<16 {
             var words: [String] = []
@@ -100,6 +104,13 @@ struct ScriptLinter {
             if !usedChoice && variant >= 1 { break }
         }
         return results
+    }
+
+    private static func requiresEmptyGroup(_ elements: [PatternElement]) -> Bool {
+        elements.contains { element in
+            guard case .group(let alternatives, _, let optional) = element, !optional else { return false }
+            return alternatives.isEmpty || alternatives.allSatisfy(requiresEmptyGroup)
+        }
     }
 
     private static func expand(

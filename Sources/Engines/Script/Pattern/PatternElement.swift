@@ -26,6 +26,15 @@ public enum TriggerTag: Hashable, Sendable {
     case input(Int)
     /// An earlier bot reply (1 = the latest).
     case reply(Int)
+
+    /// True for `{inputN}` and `{replyN}`, which read as `undefined` before the history is
+    /// that long (variables that are unset read as no words).
+    var readsHistory: Bool {
+        switch self {
+        case .input, .reply: return true
+        default: return false
+        }
+    }
 }
 
 /// The three RiveScript wildcards.
