@@ -59,4 +59,13 @@ public struct PersonalityTestTurnResult: Hashable, Sendable {
     public var got: String?
     /// True when every check of the turn held.
     public var passed: Bool
+
+    /// Creates a turn result.
+    public init(turn: Int, say: String?, expected: String?, got: String?, passed: Bool) {
+        self.turn = turn
+        self.say = say
+        self.expected = expected
+        self.got = got
+        self.passed = passed
+    }
 }
