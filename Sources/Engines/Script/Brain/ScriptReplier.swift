@@ -134,7 +134,9 @@ struct ScriptReplier {
     static func botVariable(_ name: String, section: ScriptSection, state: ScriptSessionState, botName: String)
         -> String?
     {
-        state.botVariables[name] ?? section.variables[name] ?? (name == "name" ? botName : nil)
+        // Persona lends `{bot name}` the personality's name; RiveScript knows only `! var name`.
+        state.botVariables[name] ?? section.variables[name]
+            ?? (name == "name" && section.compatibility == .persona ? botName : nil)
     }
 
     /// Renders a template outside any rule (greetings, farewells).
