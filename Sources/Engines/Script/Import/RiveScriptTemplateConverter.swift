@@ -206,7 +206,12 @@ struct RiveScriptTemplateConverter {
         }
         if inner.hasPrefix("topic=") {
             next = tagEnd + 1
-            return "{topic \(inner.dropFirst("topic=".count).trimmingCharacters())}"
+            let value = inner.dropFirst("topic=".count).trimmingCharacters()
+            if !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+                return "{topic \(value)}"
+            }
+            // A topic computed at run time (`{topic=<star>}`): compat mode's `topic` variable.
+            return "{set topic=\(convert(Array(value), 0, value.count))}"
         }
         if inner.hasPrefix("@") {
             next = tagEnd + 1

@@ -153,8 +153,19 @@ struct ScriptLinter {
         for template in section.fallback.map(\.template) + greetingTemplates {
             template.visit { if case .topic(let name) = $0 { referenced.insert(name) } }
         }
+        // Under compat: rivescript, `{set topic=…}` computed at run time can reach any topic.
+        var dynamicSwitch = false
+        if section.compatibility == .rivescript {
+            for template in section.allRules.flatMap(\.templates) {
+                template.visit {
+                    if case .set("topic", let value) = $0, value.count != 1 || Template(source: "", nodes: value).staticText == nil {
+                        dynamicSwitch = true
+                    }
+                }
+            }
+        }
         for topic in section.topics.values.sorted(by: { $0.name < $1.name })
-        where !referenced.contains(topic.name) {
+        where !referenced.contains(topic.name) && !dynamicSwitch {
             context.warning(
                 "unreachable-topic", at: topic.location.location,
                 "topic '\(topic.name)' is unreachable: no rule switches to it and no topic includes or inherits it"
