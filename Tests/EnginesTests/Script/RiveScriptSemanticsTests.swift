@@ -230,3 +230,13 @@ struct RiveScriptSemanticsTests {
         #expect(bad.errors.first?.message.contains("did you mean 'rivescript'?") == true)
     }
 }
+
+extension RiveScriptSemanticsTests {
+    @Test("explain shows the begin hook's lookup before the message's own")
+    func explainHook() throws {
+        let harness = ScriptHarness(script: Self.hook)
+        let steps = try #require(harness.explain("hello")).steps.map(\.description)
+        #expect(steps.first == "input \"request\" → [request] in topic '__begin__'", "\(steps)")
+        #expect(steps.contains("input \"hello\" → [hello] in topic 'random'"), "\(steps)")
+    }
+}

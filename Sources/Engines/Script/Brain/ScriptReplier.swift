@@ -88,6 +88,7 @@ struct ScriptReplier {
     /// reply. When no hook rule matches, the message is answered normally.
     private mutating func hookedReply(to message: String) -> String? {
         let words = section.normalizer.words("request")
+        record(.lookup(text: "request", normalized: "request", topic: ScriptTopic.beginName, depth: 0))
         guard
             let found = section.brain.firstMatch(
                 topic: ScriptTopic.beginName, words: words, lastReply: { nil },
