@@ -122,14 +122,22 @@ enum PersonalitySchema {
             ("say", object([("type", "string")])), ("expect", object([("type", "string")])),
             ("expect_one_of", ref("stringOrList")), ("expect_match", object([("type", "string")])),
             ("vars", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+            ("topic", described("The topic the session must be in after the turn.", object([("type", "string")]))),
         ]
+        let stringMap = object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])
+        let given = described(
+            "The state the session starts in, before the first turn.",
+            object([
+                ("type", "object"), ("additionalProperties", false),
+                ("properties", object([("vars", stringMap), ("topic", object([("type", "string")])), ("bot", stringMap), ("globals", stringMap)])),
+            ]))
         return object([
             ("stringOrList", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("items", object([("type", "string")])), ("minItems", 1)])])])),
             ("duration", object([("type", "string"), ("pattern", "^([0-9]+(ms|s|m|min|h|d))+$"), ("description", "A duration such as 500ms, 10s, 5m, 1h30m or 2d.")])),
             ("rate", object([("type", "string"), ("pattern", "^\\s*[0-9]+\\s*/\\s*[0-9]*\\s*[A-Za-z]+\\s*$"), ("description", "A rate such as 30/min, 5/s, 100/h, 1000/day or 10/30s.")])),
             ("reply", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("minItems", 1), ("items", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("required", ["text"]), ("additionalProperties", false), ("properties", object([("text", object([("type", "string")])), ("weight", object([("type", "integer"), ("minimum", 1)]))]))])])]))])])])),
             ("rule", rule),
-            ("test", object([("type", "object"), ("additionalProperties", false), ("properties", object([("name", object([("type", "string")])), ("seed", object([("type", "integer"), ("minimum", 0)])), ("conversation", object([("type", "array"), ("items", object([("type", "object"), ("required", ["say"]), ("additionalProperties", false), ("properties", object(turnProperties))]))]))] + turnProperties))])),
+            ("test", object([("type", "object"), ("additionalProperties", false), ("properties", object([("name", object([("type", "string")])), ("seed", object([("type", "integer"), ("minimum", 0)])), ("given", given), ("conversation", object([("type", "array"), ("items", object([("type", "object"), ("additionalProperties", false), ("properties", object(turnProperties))]))]))] + turnProperties))])),
             (
                 "script",
                 object([
@@ -141,6 +149,9 @@ enum PersonalitySchema {
                             ("person", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
                             ("arrays", object([("type", "object"), ("additionalProperties", object([("type", "array"), ("items", object([("type", ["string", "number"])]))]))])),
                             ("variables", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+                            ("globals", described("Global variables: {env name}.", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))]))),
+                            ("compat", described("rivescript: behave as RiveScript where Persona differs by default.", object([("enum", ["persona", "rivescript"])]))),
+                            ("begin", described("The request hook: rules matched against 'request' before every message; {ok} is the normal reply.", object([("type", "array"), ("items", ref("rule"))]))),
                             ("rules", object([("type", "array"), ("items", ref("rule"))])),
                             ("topics", object([("type", "object"), ("additionalProperties", object([("type", "object"), ("additionalProperties", false), ("properties", object([("includes", object([("type", "array"), ("items", object([("type", "string")]))])), ("inherits", object([("type", "array"), ("items", object([("type", "string")]))])), ("rules", object([("type", "array"), ("items", ref("rule"))]))]))]))])),
                             ("fallback", ref("reply")),
