@@ -82,6 +82,9 @@ public final class ChatServer: Sendable {
             if let refusal = admission?.refusal(for: request) { return .response(refusal) }
             return .webSocket(WebSocketUpgrade { ChatSocketHandler(shells: table) })
         }
+        if configuration.api.enabled {
+            APIDoor(shells: table, configuration: configuration.api).addRoutes(to: &router)
+        }
         routes(&router)
         http = HTTPServer(configuration: configuration.http, router: router, group: group)
     }

@@ -19,14 +19,18 @@ public struct ChatServerConfiguration: Sendable {
     /// `Retry-After` beyond it; `nil` turns the limit off (`connection_rate_limit`). Default
     /// 20/s with a burst of 40.
     public var connectionRateLimit: ConnectionRateLimitConfiguration?
+    /// The REST and OpenAI-compatible doors (CORS, body limit, keep-alives).
+    public var api: APIConfiguration
 
     /// Creates a configuration with the documented defaults.
     public init(
         http: HTTPServerConfiguration = HTTPServerConfiguration(),
         hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
         closeGrace: Duration = .seconds(2),
-        connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
+        connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
+        api: APIConfiguration = APIConfiguration()
     ) {
+        self.api = api
         self.http = http
         self.hub = hub
         self.drainDeadline = drainDeadline

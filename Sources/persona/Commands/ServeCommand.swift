@@ -40,6 +40,10 @@ enum ServeCommand {
         var drainDeadline: Duration = .seconds(5)
         /// New chat connections per peer IP; nil = unlimited.
         var connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
+        /// Browser origins allowed to call the HTTP API (CORS); empty: none.
+        var corsOrigins: [String] = []
+        /// Largest REST/OpenAI request body.
+        var maxRequestBodyBytes = 256 << 10
         /// Admin API, token, --watch and logs (ServeCommand+Operations.swift).
         var operations = OperationsOptions()
     }
@@ -99,6 +103,13 @@ enum ServeCommand {
                 environment: "PERSONA_CONNECTION_BURST",
                 help: "Chat connections a client IP may open back to back before --connection-rate applies."),
             .option(
+                "cors-origins", type: .string, default: "", environment: "PERSONA_CORS_ORIGINS",
+                help: "Comma-separated browser origins allowed to call the REST and OpenAI API, or '*'."),
+            .option(
+                "max-request-body", type: .int(1...(1 << 20)), default: String(256 << 10),
+                environment: "PERSONA_MAX_REQUEST_BODY",
+                help: "Largest REST/OpenAI request body in bytes (413 beyond)."),
+            .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
         ] + operationsOptions,
@@ -131,6 +142,10 @@ enum ServeCommand {
                 throw UsageError.invalid("--connection-rate: \(error)")
             }
         }
+        options.corsOrigins = try values.string("cors-origins").split(separator: ",").map {
+            String($0.filter { $0 != " " })
+        }.filter { !$0.isEmpty }
+        options.maxRequestBodyBytes = try values.int("max-request-body")
         options.operations = try operationsOptions(values)
         try await serve(options, context)
     }
@@ -180,7 +195,9 @@ enum ServeCommand {
         let server = ChatServer(
             configuration: ChatServerConfiguration(
                 http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
-                connectionRateLimit: options.connectionRateLimit),
+                connectionRateLimit: options.connectionRateLimit,
+                api: APIConfiguration(
+                    corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes)),
             snapshot: loaded.snapshot, group: group,
             routes: { router in
                 addRoutes(&router)
