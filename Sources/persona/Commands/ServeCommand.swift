@@ -44,6 +44,8 @@ enum ServeCommand {
         var corsOrigins: [String] = []
         /// Largest REST/OpenAI request body.
         var maxRequestBodyBytes = 256 << 10
+        /// Silence after which an event stream gets a keep-alive comment.
+        var sseKeepAlive: Duration = .seconds(15)
         /// Admin API, token, --watch and logs (ServeCommand+Operations.swift).
         var operations = OperationsOptions()
     }
@@ -110,6 +112,9 @@ enum ServeCommand {
                 environment: "PERSONA_MAX_REQUEST_BODY",
                 help: "Largest REST/OpenAI request body in bytes (413 beyond)."),
             .option(
+                "sse-keep-alive", type: .double(0.01...3600), default: "15",
+                help: "Seconds an event stream may stay silent before a ': keep-alive' comment."),
+            .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
         ] + operationsOptions,
@@ -146,6 +151,7 @@ enum ServeCommand {
             String($0.filter { $0 != " " })
         }.filter { !$0.isEmpty }
         options.maxRequestBodyBytes = try values.int("max-request-body")
+        options.sseKeepAlive = .milliseconds(Int64(try values.double("sse-keep-alive") * 1000))
         options.operations = try operationsOptions(values)
         try await serve(options, context)
     }
@@ -197,7 +203,8 @@ enum ServeCommand {
                 http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
                 connectionRateLimit: options.connectionRateLimit,
                 api: APIConfiguration(
-                    corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes)),
+                    corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
+                    keepAliveInterval: options.sseKeepAlive)),
             snapshot: loaded.snapshot, group: group,
             routes: { router in
                 addRoutes(&router)
