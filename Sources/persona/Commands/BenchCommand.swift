@@ -9,6 +9,7 @@ enum BenchCommand {
         abstract: "Measure Persona's speed: the server, registry loading, engines.",
         subcommands: [
             BenchChatCommand.command,
+            BenchCompletionsCommand.command,
             BenchEchoCommand.command,
             BenchRegistryCommand.command,
             BenchScriptCommand.command,
