@@ -24,6 +24,17 @@ struct APIWireTests {
         #expect(plain["usage"] == nil)
     }
 
+    @Test(
+        "the per-completion content template writes exactly what the general chunk writer does",
+        arguments: ["hi", "", "quote \" back\\slash\nnew\u{1}line é😀", "\u{1}"])
+    func template(text: String) {
+        for usageNull in [true, false] {
+            let template = OpenAIWire.ContentChunkTemplate(identity, usageNull: usageNull)
+            let expected = Array("data: ".utf8) + OpenAIWire.chunk(identity, .content(text), usageNull: usageNull) + [10, 10]
+            #expect(template.event(text) == expected)
+        }
+    }
+
     @Test("the finish chunk has an empty delta; the usage chunk has choices [] and the totals")
     func finishAndUsage() throws {
         let finish = try parse(OpenAIWire.chunk(identity, .finish("length"), usageNull: false))

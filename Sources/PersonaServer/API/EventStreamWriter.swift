@@ -58,6 +58,13 @@ final class EventStreamWriter {
         lastWrite = loop.now()
     }
 
+    /// Writes bytes that are already a complete event (or comment), framing included.
+    func send(encodedEvent bytes: [UInt8]) {
+        guard !isFinished else { return }
+        stream.write(bytes)
+        lastWrite = loop.now()
+    }
+
     /// Ends the body.
     func finish() {
         guard !isFinished else { return }

@@ -28,6 +28,7 @@ final class ChatCompletionExchange {
     private var session: String?
     private var writer: EventStreamWriter?
     private var stop: StopSequenceFilter
+    private var template: OpenAIWire.ContentChunkTemplate?
     private var content = ""
     private var completionTokens = 0
     private let promptTokens: Int
@@ -79,6 +80,7 @@ final class ChatCompletionExchange {
             self.writer = writer
             writer.begin(extraHeaders: extraHeaders)
             writer.send(data: OpenAIWire.chunk(identity, .role, usageNull: request.includeUsage))
+            template = OpenAIWire.ContentChunkTemplate(identity, usageNull: request.includeUsage)
         case .token(_, _, let delta):
             guard !stop.isStopped else { return }
             completionTokens += 1
@@ -111,8 +113,8 @@ final class ChatCompletionExchange {
 
     private func emit(_ text: String) {
         guard !text.isEmpty else { return }
-        if let writer {
-            writer.send(data: OpenAIWire.chunk(identity, .content(text), usageNull: request.includeUsage))
+        if let writer, let template {
+            writer.send(encodedEvent: template.event(text))
         } else {
             content += text
         }

@@ -131,6 +131,41 @@ enum OpenAIWire {
         return writer.finish()
     }
 
+    /// A content chunk's bytes around its delta text, built once per completion, so each token
+    /// costs one buffer: the constant prefix, the escaped text, the constant suffix. The output
+    /// is byte for byte what ``chunk(_:_:usageNull:)`` writes for `.content`.
+    struct ContentChunkTemplate: Sendable {
+        let prefix: [UInt8]
+        let suffix: [UInt8]
+
+        init(_ identity: Identity, usageNull: Bool) {
+            let marker = "\u{1}"
+            let whole = OpenAIWire.chunk(identity, .content(marker), usageNull: usageNull)
+            // The marker is a control character, so it is written escaped (`\u0001`) and is the
+            // only such sequence in the chunk (ids and model names are escaped the same way, but
+            // the marker's quotes delimit it: it is found with its quotes).
+            let needle = Array(#""\u0001""#.utf8)
+            var cut = 0
+            for index in 0...(whole.count - needle.count) where whole[index..<(index + needle.count)].elementsEqual(needle) {
+                cut = index
+            }
+            prefix = Array(whole[..<cut])
+            suffix = Array(whole[(cut + needle.count)...])
+        }
+
+        /// `data: <chunk>` and the blank line, for `text`.
+        func event(_ text: String) -> [UInt8] {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(prefix.count + suffix.count + text.utf8.count + 12)
+            bytes.append(contentsOf: "data: ".utf8)
+            bytes.append(contentsOf: prefix)
+            JSONBytes.appendString(text, to: &bytes)
+            bytes.append(contentsOf: suffix)
+            bytes.append(contentsOf: [0x0A, 0x0A])
+            return bytes
+        }
+    }
+
     /// The `include_usage` chunk: `choices` is an empty array, `usage` is filled.
     static func usageChunk(_ identity: Identity, usage: Usage) -> [UInt8] {
         var writer = JSONWriter(capacity: 192)
