@@ -5,6 +5,18 @@ import Testing
 
 @Suite("start options: replay, max_tokens, session status")
 struct StartOptionsTests {
+    /// A harness with one connection that started `request`; the session id, or nil.
+    func started(_ request: StartRequest) -> (harness: HubHarness, connection: ConnectionID, session: String?) {
+        let harness = HubHarness()
+        let connection = harness.open()
+        _ = harness.take(connection)
+        harness.send(connection, .start(request))
+        for case .sessionStarted(let start) in harness.take(connection) {
+            return (harness, connection, start.session)
+        }
+        return (harness, connection, nil)
+    }
+
     @Test("replayed turns rebuild the engine's state, scrubbed, without acks, transcript or rate spending")
     func replayRebuildsState() throws {
         let harness = HubHarness()
@@ -42,31 +54,22 @@ struct StartOptionsTests {
 
     @Test("max_tokens lowers the reply cap: the reply ends with finish length after that many tokens")
     func maxTokens() throws {
-        let harness = HubHarness()
-        let connection = harness.open()
-        _ = harness.take(connection)
-        harness.send(
-            connection, .start(StartRequest(mode: .direct(personality: "parrot"), maxReplyTokens: 3)))
-        guard case .sessionStarted(let start)? = harness.take(connection).first else {
-            Issue.record("no session")
-            return
-        }
-        #expect(harness.hub.sessionStatus(start.session)?.limits.maxReplyTokens == 3)
-        harness.send(connection, .message(session: start.session, text: "count", id: "m1"))
+        let (harness, connection, started) = started(
+            StartRequest(mode: .direct(personality: "parrot"), maxReplyTokens: 3))
+        let session = try #require(started)
+        #expect(harness.hub.sessionStatus(session)?.limits.maxReplyTokens == 3)
+        harness.send(connection, .message(session: session, text: "count", id: "m1"))
         let frames = harness.take(connection)
-        #expect(frames.replyText(session: start.session) == "one two")
+        #expect(frames.replyText(session: session) == "one two")
         #expect(frames.replyEnds.map(\.finish) == [.length] && frames.replyEnds.map(\.tokens) == [3])
     }
 
     @Test("max_tokens above the personality's own cap leaves the personality's cap in force")
     func maxTokensNeverRaises() throws {
-        let harness = HubHarness()
-        let connection = harness.open()
-        _ = harness.take(connection)
-        harness.send(
-            connection, .start(StartRequest(mode: .direct(personality: "parrot"), maxReplyTokens: 10_000)))
-        guard case .sessionStarted(let start)? = harness.take(connection).first else { return }
-        #expect(harness.hub.sessionStatus(start.session)?.limits.maxReplyTokens == 100)
+        let (harness, _, started) = started(
+            StartRequest(mode: .direct(personality: "parrot"), maxReplyTokens: 10_000))
+        let session = try #require(started)
+        #expect(harness.hub.sessionStatus(session)?.limits.maxReplyTokens == 100)
     }
 
     @Test("session status counts replies left and pages history after a seq")

@@ -2,14 +2,18 @@ import Foundation
 import PersonaTestSupport
 import Testing
 
-/// Whether the official OpenAI SDK is installed (`pip install -r Tests/requirements.txt`).
-let openAIPythonAvailable: Bool = {
+/// Whether python3 can import `module` (the live tests' third-party peers are installed by
+/// `pip install -r Tests/requirements.txt`).
+func pythonCanImport(_ module: String) -> Bool {
     guard
         let result = try? ProcessResult.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import openai"])
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import \(module)"])
     else { return false }
     return result.status == 0
-}()
+}
+
+/// Whether the official OpenAI SDK is installed.
+let openAIPythonAvailable = pythonCanImport("openai")
 
 /// The API tests' personalities: `echo` (cadence 0, remembers a name), `metronome` (10 tokens
 /// per second), `flood` (burst of 3 per client) and `short` (two replies).
@@ -58,6 +62,11 @@ struct OpenAISDKLiveTests {
     @Test("NotFoundError, BadRequestError and RateLimitError carry the parsed code, param and retry headers")
     func errors() throws {
         #expect(try runAPIScenario("sdk_errors").count == 6)
+    }
+
+    @Test("X-Persona-Session keeps the conversation on the server, in a REST session read back over REST")
+    func heldSession() throws {
+        #expect(try runAPIScenario("sdk_held_session").count == 3)
     }
 
     @Test("a stream cut after it began raises from the in-band error event")

@@ -78,6 +78,12 @@ final class APIDoor: Sendable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// A JSON 200 (or `status`), with the request's CORS headers when `request` is given.
+    func json(_ body: [UInt8], status: HTTPStatus = .ok, for request: HTTPRequest? = nil) -> HTTPResponse {
+        let response = HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+        return request.map { decorated(response, for: $0) } ?? response
+    }
+
     /// `response` with the CORS headers `request` calls for.
     func decorated(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
         var response = response

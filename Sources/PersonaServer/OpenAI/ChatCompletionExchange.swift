@@ -26,6 +26,9 @@ final class ChatCompletionExchange {
     private let keepAlive: Duration
     private var connection: VirtualConnection?
     private var session: String?
+    /// The REST session answered in place (server-side state), or `nil` for a session of
+    /// the request's own.
+    private var held: RESTSession?
     private var writer: EventStreamWriter?
     private var stop: StopSequenceFilter
     private var template: OpenAIWire.ContentChunkTemplate?
@@ -66,6 +69,19 @@ final class ChatCompletionExchange {
                     mode: .direct(personality: request.model), maxReplyTokens: request.maxTokens,
                     replay: request.replay)),
             on: connection.id)
+    }
+
+    /// Answers on a REST session the client holds (`X-Persona-Session`): only the last user
+    /// message is sent; the session keeps its state, limits and history, and stays open.
+    func run(on session: RESTSession) {
+        let bound = LoopBound(self, loop: shell.loop)
+        held = session
+        self.session = session.id
+        connection = session.connection
+        session.listener = { message in self.receive(message) }
+        stream.onAbandon { bound.loop.execute { bound.value.abandon() } }
+        shell.deliver(.message(session: session.id, text: request.message, id: "m\(session.messagesSent + 1)"), on: session.connection.id)
+        session.messagesSent += 1
     }
 
     private func receive(_ message: ServerMessage) {
@@ -152,14 +168,21 @@ final class ChatCompletionExchange {
         close()
     }
 
-    /// The client went away: the session ends, which cancels the reply in flight.
+    /// The client went away: a session of the request's own ends, which cancels the reply in flight.
+    /// A held session stays: only its reply is cancelled.
     private func abandon() {
         guard !done else { return }
+        if let held { shell.deliver(.cancel(session: held.id), on: held.connection.id) }
         close()
     }
 
     private func close() {
         done = true
+        if let held {
+            held.listener = nil
+            connection = nil
+            return
+        }
         guard let connection else { return }
         self.connection = nil
         shell.closeVirtual(connection.id)

@@ -62,11 +62,7 @@ enum OpenAIWire {
     /// A non-streaming `chat.completion`.
     static func completion(_ identity: Identity, content: String, finishReason: String, usage: Usage) -> [UInt8] {
         var writer = JSONWriter(capacity: 256 + content.utf8.count)
-        writer.beginObject()
-        writer.member("id", identity.id)
-        writer.member("object", "chat.completion")
-        writer.member("created", identity.created)
-        writer.member("model", identity.model)
+        begin(identity, object: "chat.completion", to: &writer)
         writer.key("choices")
         writer.beginArray()
         writer.beginObject()
@@ -180,9 +176,14 @@ enum OpenAIWire {
     }
 
     private static func beginChunk(_ identity: Identity, to writer: inout JSONWriter) {
+        begin(identity, object: "chat.completion.chunk", to: &writer)
+    }
+
+    /// Opens a response object with the members every completion and chunk start with.
+    private static func begin(_ identity: Identity, object: String, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.member("id", identity.id)
-        writer.member("object", "chat.completion.chunk")
+        writer.member("object", object)
         writer.member("created", identity.created)
         writer.member("model", identity.model)
     }

@@ -49,12 +49,6 @@ extension APIDoor {
         router.on(.delete, "/v1/sessions/:id") { request in self.endSession(request) }
     }
 
-    /// A JSON 200 (or `status`) with the request's CORS headers.
-    func json(_ body: [UInt8], status: HTTPStatus = .ok, for request: HTTPRequest? = nil) -> HTTPResponse {
-        let response = HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
-        return request.map { decorated(response, for: $0) } ?? response
-    }
-
     // MARK: Create
 
     private func createSession(_ request: HTTPRequest) -> HTTPHandlerResult {

@@ -190,6 +190,28 @@ def sdk_errors():
           f"the 429 carries Retry-After {headers['retry-after']}, retry-after-ms and x-ratelimit-* headers")
 
 
+def sdk_held_session():
+    """Server-side state: the SDK talks to a REST session (X-Persona-Session, token as the API key)."""
+    from openai import OpenAI
+    session, auth, created = create_session("echo")
+    held = OpenAI(base_url=BASE, api_key=created["resume_token"], default_headers={"X-Persona-Session": session})
+    first = held.chat.completions.create(model="echo", messages=[{"role": "user", "content": "my name is Ann"}])
+    second = held.chat.completions.create(model="echo", messages=[{"role": "user", "content": "what is my name"}])
+    check(first.choices[0].message.content == "nice to meet you Ann"
+          and second.choices[0].message.content == "your name is Ann",
+          "with X-Persona-Session the server keeps the state: the second request sends only its own message")
+    status, _, page = request("GET", f"/v1/sessions/{session}/messages", headers=auth)
+    check([m["text"] for m in page["messages"]] == ["my name is Ann", "nice to meet you Ann", "what is my name", "your name is Ann"],
+          "the completions are the REST session's turns, read back over REST")
+    import openai
+    try:
+        OpenAI(base_url=BASE, api_key="wrong", default_headers={"X-Persona-Session": session}, max_retries=0
+               ).chat.completions.create(model="echo", messages=[{"role": "user", "content": "hi"}])
+        raise AssertionError("a wrong token was accepted")
+    except openai.NotFoundError as error:
+        check(error.code == "unknown_session", "a wrong session token is NotFoundError unknown_session")
+
+
 def sdk_in_band_error(pid):
     """A stream cut by the server's shutdown after it began: the SDK raises from the in-band error."""
     import openai
