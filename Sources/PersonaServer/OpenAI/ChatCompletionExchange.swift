@@ -3,6 +3,8 @@ import Foundation
 import HTTP1
 import HTTPServer
 import PersonaRuntime
+import Personality
+import Policies
 import Reactor
 
 /// One `POST /v1/chat/completions`, carried out as a hub session on a ``VirtualConnection``:
@@ -114,7 +116,9 @@ final class ChatCompletionExchange {
                 fail(APIError(status: 502, code: "upstream_error", "the personality's engine failed to answer"))
             }
         case .error(let report):
-            fail(APIError(report))
+            var error = APIError(report)
+            if report.code == .rateLimited { error.rateLimit = clientRequestsPerMinute() }
+            fail(error)
         case .sessionEnded(_, let reason, _):
             // Only before a reply: a response limit that ends the session, or a failed start.
             let error =
@@ -125,6 +129,16 @@ final class ChatCompletionExchange {
         case .welcome, .matching, .replyStart, .partnerMessage, .partnerTyping, .pong:
             break
         }
+    }
+
+    /// The personality's per-client rate, per minute, for `x-ratelimit-limit-requests`.
+    private func clientRequestsPerMinute() -> Int? {
+        let snapshot = shell.hub.snapshot
+        guard let personality = snapshot.personality(request.model),
+            let rate = snapshot.limits(for: personality).clientRate
+        else { return nil }
+        let seconds = Double(rate.period.components.seconds) + Double(rate.period.components.attoseconds) / 1e18
+        return seconds > 0 ? Int((Double(rate.count) * 60 / seconds).rounded()) : nil
     }
 
     private func emit(_ text: String) {

@@ -186,7 +186,8 @@ def sdk_errors():
     check(error.status_code == 429 and error.code == "rate_limited" and error.type == "rate_limit_error",
           f"RateLimitError with code rate_limited, type rate_limit_error")
     check(int(headers["retry-after"]) >= 1 and int(headers["retry-after-ms"]) > 0
-          and headers["x-ratelimit-remaining-requests"] == "0" and headers["x-should-retry"] == "true",
+          and headers["x-ratelimit-remaining-requests"] == "0" and headers["x-should-retry"] == "true"
+          and headers["x-ratelimit-limit-requests"] == "30" and headers["x-ratelimit-reset-requests"].endswith("ms"),
           f"the 429 carries Retry-After {headers['retry-after']}, retry-after-ms and x-ratelimit-* headers")
 
 
