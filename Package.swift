@@ -144,7 +144,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PersonaServerTests",
-            dependencies: ["PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "PersonaTestSupport"],
+            dependencies: [
+                "PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "HTTP1", "JSON", "Reactor",
+                "PersonaTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -44,6 +44,16 @@ extension ClientMessage {
                 writer.key("session_ref")
                 writer.string(sessionRef)
             }
+            if let maxTokens = request.maxReplyTokens {
+                writer.key("max_tokens")
+                writer.int(maxTokens)
+            }
+            if !request.replay.isEmpty {
+                writer.key("replay")
+                writer.beginArray()
+                for turn in request.replay { writer.string(turn) }
+                writer.endArray()
+            }
         case .message(let session, let text, let id):
             writer.key("session")
             writer.string(session)

@@ -4,7 +4,7 @@
 ///
 /// | `type` | members |
 /// |---|---|
-/// | `start` | `personality` (direct), or `mode: "random"` with optional `language`, `tags`, `tenant`; optional `session_ref` |
+/// | `start` | `personality` (direct), or `mode: "random"` with optional `language`, `tags`, `tenant`; optional `session_ref`, `max_tokens`, `replay` (direct only) |
 /// | `message` | `session`, `text`, `id` (the client's message id, echoed in `ack` and errors) |
 /// | `typing` | `session`, `on` (boolean) |
 /// | `cancel` | `session` — stop the reply being streamed |
@@ -71,11 +71,23 @@ public struct StartRequest: Hashable, Sendable {
     /// An opaque client value echoed in `matching` and `session_started`, so a client that
     /// starts several sessions at once can tell the answers apart.
     public var sessionRef: String?
+    /// A cap on every reply's tokens in this session (`max_tokens`). It can only lower the
+    /// personality's own `max_reply_tokens`, never raise it.
+    public var maxReplyTokens: Int?
+    /// Earlier user turns of a conversation held by the client (`replay`, direct sessions
+    /// only): the bot hears each, scrubbed, in order, before the session starts, and its
+    /// answers are discarded — so an engine whose state is built from the conversation (the
+    /// script engine's variables, topic and `%previous`) continues where the client's copy
+    /// of the conversation left off. Replayed turns are not messages: they are neither
+    /// acknowledged, rate limited nor recorded.
+    public var replay: [String]
 
     /// Creates a request.
-    public init(mode: Mode, sessionRef: String? = nil) {
+    public init(mode: Mode, sessionRef: String? = nil, maxReplyTokens: Int? = nil, replay: [String] = []) {
         self.mode = mode
         self.sessionRef = sessionRef
+        self.maxReplyTokens = maxReplyTokens
+        self.replay = replay
     }
 }
 

@@ -3,13 +3,7 @@ import PersonaTestSupport
 import Testing
 
 /// Whether the third-party client is installed (`pip install -r Tests/requirements.txt`).
-let chatPythonAvailable: Bool = {
-    guard
-        let result = try? ProcessResult.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import websockets"])
-    else { return false }
-    return result.status == 0
-}()
+let chatPythonAvailable = pythonCanImport("websockets")
 
 /// The personalities the chat tests serve: a parrot that echoes (so a reply shows whose
 /// conversation it belongs to), a slow storyteller, a two-reply `brief` and a rate-limited

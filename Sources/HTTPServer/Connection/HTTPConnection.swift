@@ -201,6 +201,7 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
                 startStream(responseHead, slot: slot, version: head.version)
                 start(HTTPResponseStream(connection: self, slot: slot))
             case .deferred(let start):
+                slot.requestVersion = head.version
                 start(HTTPResponseStream(connection: self, slot: slot))
             case .webSocket(let upgrade):
                 if parser.isUpgradePending, slots.count == 1, !forceClose {
@@ -314,6 +315,11 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
             emit(bytes, slot: slot)
         }
         finish(slot)
+    }
+
+    func deferredStream(_ head: HTTP1ResponseHead, slot: ResponseSlot) {
+        guard !slot.started, !slot.finished else { return }
+        startStream(head, slot: slot, version: slot.requestVersion)
     }
 
     func deferredRespond(_ response: HTTPResponse, slot: ResponseSlot) {

@@ -29,11 +29,14 @@ extension ChatHub {
             let session = newSession(
                 connection: connection, client: state.client, sessionRef: request.sessionRef, filters: nil,
                 now: now)
+            session.replyTokenCap = request.maxReplyTokens
             activateBot(session, personality: personality, now: now)
+            replay(request.replay, in: session)
         case .random(let filters):
             let session = newSession(
                 connection: connection, client: state.client, sessionRef: request.sessionRef,
                 filters: filters, now: now)
+            session.replyTokenCap = request.maxReplyTokens
             seekPartner(session, humansFirst: snapshot.routing.humansFirst, now: now)
         }
     }
@@ -195,6 +198,24 @@ extension ChatHub {
                     personality: PersonalityInfo(
                         id: personality.id, name: personality.name, version: personality.version.description),
                     greeting: chain.greeting(), sessionRef: session.sessionRef, resumeToken: token)))
+    }
+
+    /// Rebuilds a fresh bot session's engine state from earlier user turns (`start`'s
+    /// `replay`): each turn is scrubbed like a message and heard by the engines; their answers
+    /// are dropped (a streaming engine's stream is never started). Turns the scrubber refuses
+    /// are skipped, so nothing unscrubbed reaches an engine.
+    func replay(_ turns: [String], in session: ChatSession) {
+        guard let bot = session.bot, session.state == .active else { return }
+        let template = bot.personality.pii.replace
+        for turn in turns where !turn.isEmpty {
+            var scrubber =
+                inboundScrubbers.removeValue(forKey: template)
+                ?? Scrubber(configuration: Self.scrubberConfiguration(template))
+            let scrubbed = try? scrubber.scrub(turn, session: &session.scrubSession)
+            inboundScrubbers[template] = scrubber
+            guard let scrubbed else { continue }
+            if case .stream(let stream) = bot.chain.respond(to: scrubbed) { stream.cancel() }
+        }
     }
 
     /// The session talks to a human at `partner` from now on.

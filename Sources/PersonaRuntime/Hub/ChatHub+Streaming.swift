@@ -97,7 +97,8 @@ extension ChatHub {
                 nanoseconds: now.nanoseconds - Int64(reply.sent) * 1_000_000_000 / rate)
             reply.starved = false
         }
-        let maximum = session.limits.maxReplyTokens
+        var maximum = session.limits.maxReplyTokens
+        if let cap = session.replyTokenCap { maximum = min(maximum ?? cap, cap) }
         while true {
             if let maximum, reply.sent >= maximum, reply.sent < reply.tokens.count || !reply.sourceDone {
                 return finishReply(session, reply, finish: .length, now: now)

@@ -42,6 +42,8 @@ final class ChatSession {
     var reply: ReplyInProgress?
     var queue: [QueuedMessage] = []
     var limits: LimitValues
+    /// The client's own cap on reply tokens (`start`'s `max_tokens`); lowers `limits.maxReplyTokens`.
+    var replyTokenCap: Int?
     var scrubSession = ScrubSession()
     var matchTimer: TimerToken?
     var cadenceTimer: TimerToken?

@@ -118,6 +118,9 @@ public final class ChatServer: Sendable {
                     failureNotice: { ChatServer.failureNotice($0, maxFrame: maxFrame) },
                     makeHandler: { ChatSocketHandler(shells: table) }))
         }
+        if configuration.api.enabled {
+            APIDoor(shells: table, configuration: configuration.api).addRoutes(to: &router)
+        }
         routes(&router)
         var http = configuration.http
         if http.observer == nil { http.observer = ServerEventObserver(recorder: events) }

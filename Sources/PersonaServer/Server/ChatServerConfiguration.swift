@@ -23,6 +23,8 @@ public struct ChatServerConfiguration: Sendable {
     /// serve`'s default) or an ``InMemoryTranscriptStore``. `nil` gives each hub a private
     /// in-memory store (no resume across hubs). Default nil.
     public var store: (any SessionStoreBackend)?
+    /// The REST and OpenAI-compatible doors (CORS, body limit, keep-alives).
+    public var api: APIConfiguration
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -30,9 +32,11 @@ public struct ChatServerConfiguration: Sendable {
         hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
         closeGrace: Duration = .seconds(2),
         connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
-        store: (any SessionStoreBackend)? = nil
+        store: (any SessionStoreBackend)? = nil,
+        api: APIConfiguration = APIConfiguration()
     ) {
         self.store = store
+        self.api = api
         self.http = http
         self.hub = hub
         self.drainDeadline = drainDeadline

@@ -32,6 +32,11 @@ final class HubShell {
     private var clients: [ConnectionID: String] = [:]
 
     private var sockets: [ConnectionID: WebSocketHandle] = [:]
+    private var virtuals: [ConnectionID: VirtualConnection] = [:]
+    /// Messages a virtual connection's listener sent while actions were being carried out,
+    /// handed to the hub once the batch is done (so a listener never re-enters mid-batch).
+    private var deferredMessages: [(ConnectionID, ClientMessage)] = []
+    private var performing = false
     private var nextConnection: UInt64 = 0
     private var timers: [TimerToken: TimerID] = [:]
     private var scratch: [UInt8] = []
@@ -62,6 +67,32 @@ final class HubShell {
         return id
     }
 
+    /// Opens a connection with no socket (see ``VirtualConnection``) for `client`; the hub's
+    /// `welcome` goes to `receive` like every later frame.
+    func openVirtual(client: ClientIdentity, receive: @escaping (ServerMessage) -> Void) -> VirtualConnection {
+        nextConnection += 1
+        let connection = VirtualConnection(id: ConnectionID(nextConnection), receive: receive)
+        virtuals[connection.id] = connection
+        perform(hub.connectionOpened(connection.id, client: client))
+        return connection
+    }
+
+    /// A message from a virtual connection's door, already decoded.
+    func deliver(_ message: ClientMessage, on id: ConnectionID) {
+        guard virtuals[id] != nil else { return }
+        if performing {
+            deferredMessages.append((id, message))
+        } else {
+            perform(hub.messageReceived(id, message))
+        }
+    }
+
+    /// The virtual connection is done: the hub ends its sessions as for a closed socket.
+    func closeVirtual(_ id: ConnectionID) {
+        guard virtuals.removeValue(forKey: id) != nil else { return }
+        perform(hub.connectionClosed(id))
+    }
+
     /// A complete text message arrived.
     func received(_ text: String, on id: ConnectionID) {
         var text = text
@@ -90,11 +121,26 @@ final class HubShell {
     /// Carries out the hub's actions in order. Never re-enters the hub except for mail
     /// addressed to this very hub and for timers, which run later from the loop.
     func perform(_ actions: [HubAction]) {
+        let outermost = !performing
+        performing = true
+        carryOut(actions)
+        guard outermost else { return }
+        while !deferredMessages.isEmpty {
+            let (id, message) = deferredMessages.removeFirst()
+            if virtuals[id] != nil { carryOut(hub.messageReceived(id, message)) }
+        }
+        performing = false
+    }
+
+    private func carryOut(_ actions: [HubAction]) {
         for action in actions {
             switch action {
             case .send(let id, var message):
                 sessionLog?.observe(message, on: id)
-                guard let socket = sockets[id] else { continue }
+                guard let socket = sockets[id] else {
+                    virtuals[id]?.receive(message)
+                    continue
+                }
                 if case .error(let report) = message {
                     message = .error(crossHub(report))
                     noteRefusal(report, on: id)
@@ -107,6 +153,13 @@ final class HubShell {
             case .close(let id, let code, let reason):
                 if code == 1008 {
                     events?.refused(.slowClientClosed, client: clients[id], [LogField("close_code", 1008)])
+                }
+                if let virtual = virtuals[id] {
+                    // Reported to the hub after this batch, as a socket's close would be.
+                    let callback = virtual.onClose
+                    virtual.onClose = nil
+                    callback?(code, reason)
+                    loop.executeOnLoop { [unowned self] in closeVirtual(id) }
                 }
                 sockets[id]?.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
             case .scheduleTimer(let token, let instant):

@@ -10,6 +10,7 @@ enum BenchCommand {
         subcommands: [
             BenchChaosCommand.command,
             BenchChatCommand.command,
+            BenchCompletionsCommand.command,
             BenchEchoCommand.command,
             BenchRegistryCommand.command,
             BenchScriptCommand.command,

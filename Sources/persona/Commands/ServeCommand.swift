@@ -50,6 +50,12 @@ enum ServeCommand {
         var drainDeadline: Duration = .seconds(5)
         /// New chat connections per peer IP; nil = unlimited.
         var connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
+        /// Browser origins allowed to call the HTTP API (CORS); empty: none.
+        var corsOrigins: [String] = []
+        /// Largest REST/OpenAI request body.
+        var maxRequestBodyBytes = 256 << 10
+        /// Silence after which an event stream gets a keep-alive comment.
+        var sseKeepAlive: Duration = .seconds(15)
         /// Admin API, token, --watch and logs (ServeCommand+Operations.swift).
         var operations = OperationsOptions()
         /// `sqlite` (in `<data-dir>/persona.db`) or `memory`.
@@ -128,6 +134,16 @@ enum ServeCommand {
                 "allowed-origins", type: .string, valueName: "origin,...", environment: "PERSONA_ALLOWED_ORIGINS",
                 help: "Origins that may open WebSockets ('*' = any; default: any on loopback, else same host only)."),
             .option(
+                "cors-origins", type: .string, default: "", environment: "PERSONA_CORS_ORIGINS",
+                help: "Comma-separated browser origins allowed to call the REST and OpenAI API, or '*'."),
+            .option(
+                "max-request-body", type: .int(1...(1 << 20)), default: String(256 << 10),
+                environment: "PERSONA_MAX_REQUEST_BODY",
+                help: "Largest REST/OpenAI request body in bytes (413 beyond)."),
+            .option(
+                "sse-keep-alive", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "15",
+                help: "Seconds an event stream may stay silent before a ': keep-alive' comment."),
+            .option(
                 "header-read-timeout", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
             .option(
@@ -184,6 +200,11 @@ enum ServeCommand {
                 throw UsageError.invalid("--connection-rate: \(error)")
             }
         }
+        options.corsOrigins = try values.string("cors-origins").split(separator: ",").map {
+            String($0.filter { $0 != " " })
+        }.filter { !$0.isEmpty }
+        options.maxRequestBodyBytes = try values.int("max-request-body")
+        options.sseKeepAlive = try values.duration("sse-keep-alive")
         options.operations = try operationsOptions(values)
         options.store = try values.string("store")
         options.storeConfiguration.durability =
@@ -279,7 +300,10 @@ enum ServeCommand {
         let server = ChatServer(
             configuration: ChatServerConfiguration(
                 http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
-                connectionRateLimit: options.connectionRateLimit, store: store),
+                connectionRateLimit: options.connectionRateLimit, store: store,
+                api: APIConfiguration(
+                    corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
+                    keepAliveInterval: options.sseKeepAlive)),
             snapshot: loaded.snapshot, group: group,
             routes: { router in
                 addRoutes(&router, gauge: operations.webSockets)
