@@ -22,6 +22,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
 
         // building blocks
         .target(name: "Diagnostics", swiftSettings: strictSettings),
@@ -29,6 +35,7 @@ let package = Package(
         .target(name: "CLI", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
         .target(name: "Reactor", swiftSettings: strictSettings),
         .target(name: "JSON", swiftSettings: strictSettings),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
 
         // codecs
         .target(name: "HTTP1", swiftSettings: strictSettings),
@@ -41,9 +48,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // upstream HTTP/1.1 client (LLM APIs): keep-alive pools, TLS, streamed bodies
+        .target(
+            name: "Upstream",
+            dependencies: ["Reactor", "HTTP1", "TLS"],
+            swiftSettings: strictSettings
+        ),
+
         // domain
         .target(name: "Personality", dependencies: ["YAML", "Diagnostics", "Policies"], swiftSettings: strictSettings),
-        .target(name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .target(
+            name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics", "JSON", "Policies"],
+            swiftSettings: strictSettings),
         .target(name: "Policies", swiftSettings: strictSettings),
 
         // operations: structured logs and metrics exposition
@@ -60,7 +76,7 @@ let package = Package(
             name: "PersonaServer",
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
-                "Personality", "Engines", "Policies", "Diagnostics", "Observability",
+                "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS",
             ],
             swiftSettings: strictSettings
         ),
@@ -97,6 +113,9 @@ let package = Package(
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "UpstreamTests", dependencies: ["Upstream", "TLS", "Reactor", "HTTP1", "PersonaTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServerTests",
