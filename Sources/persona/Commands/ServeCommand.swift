@@ -1,4 +1,6 @@
 import CLI
+import Engines
+import Foundation
 import Diagnostics
 import HTTPServer
 import PersonaRuntime
@@ -159,7 +161,8 @@ enum ServeCommand {
         do {
             loaded = try RegistryLoader(
                 personalities: options.personalities, limitsOverride: options.limits,
-                routingOverride: options.routing, matchmakingTimeout: options.matchmakingTimeout
+                routingOverride: options.routing, matchmakingTimeout: options.matchmakingTimeout,
+                environment: ProcessInfo.processInfo.environment
             ).load()
         } catch {
             for diagnostic in error.diagnostics { context.stderr.writeLine(diagnostic.description) }
@@ -177,11 +180,15 @@ enum ServeCommand {
             options, registry: Registry(loaded.snapshot), logWriter: logWriter, context: context)
         let signals = try ShutdownSignals { operations.reloadForSignal() }
         let group = try EventLoopGroup(loops: options.loops)
+        let transport = UpstreamLLMTransport(group: group)
+        for problem in transport.prepare(loaded.snapshot.upstreams) { context.stderr.writeLine("warning: \(problem)") }
+        let llm = LLMEngine(transport: transport)
+        operations.addMetricsSource { LLMUsageMetrics.render(llm.usage, into: &$0) }
         let server = ChatServer(
             configuration: ChatServerConfiguration(
                 http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
                 connectionRateLimit: options.connectionRateLimit),
-            snapshot: loaded.snapshot, group: group,
+            snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm]), group: group,
             routes: { router in
                 addRoutes(&router)
                 operations.addPublicRoutes(&router)
