@@ -11,7 +11,7 @@ struct CLIValidateTests {
     func shippedPersonalitiesAreClean() throws {
         let result = try ProcessResult.persona(["validate", "Personalities"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.hasSuffix("Checked 9 files (7 personalities): 0 errors, 0 warnings.\n"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("Checked 12 files (9 personalities): 0 errors, 0 warnings.\n"), "\(result.stdout)")
     }
 
     @Test("reports every error of a broken folder in one run, compiler style, and exits 1")

@@ -104,6 +104,11 @@ final class LLMReply: TokenStream {
         send()
     }
 
+    /// A stream dropped without a cancel still gives back its slot and closes its call.
+    deinit {
+        if !done { finish(outcome: .abandoned, failed: false) }
+    }
+
     func cancel() {
         guard !done else { return }
         finish(outcome: .abandoned, failed: false)
