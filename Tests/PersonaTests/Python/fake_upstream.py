@@ -40,6 +40,7 @@ class FakeUpstream:
         self.token_times = {}  # n -> monotonic times each content token was written
         self.counts = {}
         self.open_streams = 0
+        self.connections = 0  # TCP connections accepted (keep-alive reuse shows here)
         self.servers = []
 
     async def start(self, ssl_context=None):
@@ -55,6 +56,7 @@ class FakeUpstream:
         return [r for r in self.requests if r["model"] == model]
 
     async def _serve(self, reader, writer):
+        self.connections += 1
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")

@@ -308,13 +308,16 @@ async def streamed_ok(w):
 async def history_and_headers(w):
     c = await Client.open(w.url)
     session = await c.start("ok")
-    for i in range(4):
+    await c.say(session, "turn 0", "h0")
+    connections = w.fake.connections
+    for i in range(1, 4):
         await c.say(session, f"turn {i}", f"h{i}")
     await c.close()
+    assert w.fake.connections == connections, "a kept-alive connection was not reused"
     messages = w.fake.requests_for("ok")[-1]["body"]["messages"]
     users = [m["content"] for m in messages if m["role"] == "user"]
     assert users == ["ping", "turn 1", "turn 2", "turn 3"], users
-    return "history_turns 2 sent the last two exchanges after the example"
+    return "history_turns 2 sent the last two exchanges after the example; three turns reused one kept-alive connection"
 
 
 async def retry_after_429(w):
