@@ -5,10 +5,15 @@ import Upstream
 
 @Suite("Upstream response reader")
 struct UpstreamResponseReaderTests {
-    static let streamed = Array(
-        ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "c\r\ndata: {\"a\":1}\r\n3\r\n\n\n\r\n"
-            + "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n").utf8)
+    /// A chunked event stream whose chunk borders fall inside events.
+    static let streamed: [UInt8] = {
+        var bytes = Array(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        for piece in ["data: {\"a\":1}", "\n\n", "data: [DONE]\n\n"] {
+            bytes += Array(String(piece.utf8.count, radix: 16).utf8) + [13, 10] + Array(piece.utf8) + [13, 10]
+        }
+        return bytes + Array("0\r\n\r\n".utf8)
+    }()
 
     static func run(_ chunks: [[UInt8]], events: Bool = true) throws -> [UpstreamResponseReader.Output] {
         var reader = UpstreamResponseReader(events: events)

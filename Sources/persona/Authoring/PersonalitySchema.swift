@@ -8,7 +8,7 @@ import Personality
 enum PersonalitySchema {
     /// Which file a schema describes.
     enum Kind: String, CaseIterable {
-        case personality, limits, routing
+        case personality, limits, routing, upstreams
     }
 
     /// The schema for `kind`, with engine names from `engines`.
@@ -18,6 +18,7 @@ enum PersonalitySchema {
         case .personality: body = personality(engines: engines)
         case .limits: body = limits
         case .routing: body = routing
+        case .upstreams: body = upstreams
         }
         return object(
             [
@@ -53,10 +54,77 @@ enum PersonalitySchema {
                     ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)]))]))]))),
                     ("tests", described("Conversations the author expects; run by persona test.", object([("type", "array"), ("items", ref("test"))]))),
                     ("script", described("The script engine's rules.", ref("script"))),
+                    ("llm", described("The llm engine: an upstream from upstreams.yaml and how to prompt it.", llmSection)),
                 ])
             ),
         ]
     }
+
+    private static var llmSection: JSONValue {
+        let stringOrList = ref("stringOrList")
+        let example = object([
+            ("type", "object"), ("required", ["user", "assistant"]), ("additionalProperties", false),
+            ("properties", object([("user", object([("type", "string")])), ("assistant", object([("type", "string")]))])),
+        ])
+        return object([
+            ("type", "object"), ("required", ["upstream"]), ("additionalProperties", false),
+            (
+                "properties",
+                object([
+                    ("upstream", object([("type", "string"), ("minLength", 1)])),
+                    ("system", described("Template: {name} {description} {language} {session_id} {tenant} {date}.", object([("type", "string")]))),
+                    ("examples", object([("type", "array"), ("items", example), ("maxItems", 64)])),
+                    ("temperature", object([("type", "number"), ("minimum", 0), ("maximum", 2)])),
+                    ("top_p", object([("type", "number"), ("minimum", 0), ("maximum", 1)])),
+                    ("max_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
+                    ("stop", stringOrList),
+                    ("history_turns", object([("type", "integer"), ("minimum", 0), ("maximum", 200)])),
+                    ("fallback", stringOrList),
+                ])
+            ),
+        ])
+    }
+
+    private static let upstreams: [(String, JSONValue)] = [
+        ("type", "object"),
+        ("additionalProperties", false),
+        (
+            "properties",
+            object([
+                (
+                    "upstreams",
+                    described(
+                        "OpenAI-compatible upstreams the llm engine calls.",
+                        object([
+                            ("type", "array"),
+                            (
+                                "items",
+                                object([
+                                    ("type", "object"), ("required", ["name", "base_url", "model"]),
+                                    ("additionalProperties", false),
+                                    (
+                                        "properties",
+                                        object([
+                                            ("name", object([("type", "string"), ("minLength", 1)])),
+                                            ("base_url", object([("type", "string"), ("pattern", "^https?://")])),
+                                            ("model", object([("type", "string"), ("minLength", 1)])),
+                                            ("api_key_env", described("The name of the environment variable holding the key.", object([("type", "string"), ("pattern", "^[A-Za-z_][A-Za-z0-9_]*$")]))),
+                                            ("headers", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
+                                            ("timeouts", object([("type", "object"), ("additionalProperties", false), ("properties", object([("connect", ref("duration")), ("first_token", ref("duration")), ("between_tokens", ref("duration")), ("total", ref("duration"))]))])),
+                                            ("max_concurrent", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
+                                            ("retries", object([("type", "integer"), ("minimum", 0), ("maximum", 10)])),
+                                            ("tls", object([("type", "object"), ("additionalProperties", false), ("properties", object([("ca_file", object([("type", "string")]))]))])),
+                                            ("circuit_breaker", object([("type", "object"), ("additionalProperties", false), ("properties", object([("failures", object([("type", "integer"), ("minimum", 1), ("maximum", 1000)])), ("cooldown", ref("duration"))]))])),
+                                        ])
+                                    ),
+                                ])
+                            ),
+                        ])
+                    )
+                )
+            ])
+        ),
+    ]
 
     private static let limits: [(String, JSONValue)] = [
         ("type", "object"),
@@ -94,6 +162,7 @@ enum PersonalitySchema {
             ("max_reply_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
             ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")),
             ("daily_messages_per_client", count),
+            ("daily_tokens_per_client", object([("type", "integer"), ("minimum", 1), ("maximum", 1_000_000_000)])),
             ("on_limit", object([("enum", .array(LimitAction.allCases.map { .string($0.rawValue) }))])),
         ]
     }
