@@ -80,7 +80,7 @@ final class LLMReply: TokenStream {
             values: [
                 "name": personality.name, "description": personality.description, "language": personality.language,
                 "session_id": context.sessionID, "tenant": context.tenant ?? "",
-                "date": Self.isoDate(milliseconds: transport.wallMilliseconds()),
+                "date": transport.utcDate(),
             ])
         body = ChatCompletionRequest.body(
             model: upstream.model, section: section, system: system, history: state.history, message: message,
@@ -248,21 +248,5 @@ final class LLMReply: TokenStream {
             personality: personality.id, client: state.context.client, tenant: state.context.tenant, prompt: prompt,
             completion: completion, failed: failed)
         if outcome == .abandoned { handler = nil }
-    }
-
-    static func isoDate(milliseconds: Int64) -> String {
-        let days = Int(milliseconds / 86_400_000)
-        // Civil-from-days (proleptic Gregorian), for the `{date}` placeholder.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))"
     }
 }

@@ -17,6 +17,9 @@ public protocol LLMTransport: Sendable {
 
     /// Milliseconds since the Unix epoch, for the daily token budget's UTC day.
     func wallMilliseconds() -> Int64
+
+    /// Today's UTC date as `YYYY-MM-DD`, for the `{date}` placeholder.
+    func utcDate() -> String
 }
 
 /// Something in flight that can be stopped at once.

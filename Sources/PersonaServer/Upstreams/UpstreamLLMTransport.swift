@@ -101,6 +101,11 @@ public final class UpstreamLLMTransport: LLMTransport {
         Int64(Date().timeIntervalSince1970 * 1000)
     }
 
+    /// Today's UTC date, from the log timestamp's calendar arithmetic.
+    public func utcDate() -> String {
+        String(LogTimestamp(nanosecondsSinceEpoch: wallMilliseconds() * 1_000_000).description.prefix(10))
+    }
+
     /// `Retry-After` in delay-seconds form (RFC 9110 §10.2.3); the HTTP-date form is ignored
     /// (the backoff applies instead).
     static func retryAfter(_ value: String?) -> Duration? {

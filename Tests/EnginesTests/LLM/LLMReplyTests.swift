@@ -48,6 +48,7 @@ final class ScriptedTransport: LLMTransport, @unchecked Sendable {
 
     func now() -> Duration { clock }
     func wallMilliseconds() -> Int64 { wall }
+    func utcDate() -> String { "2026-12-05" }
 
     /// Moves the clock, firing due timers in order.
     func advance(by step: Duration) {
