@@ -5,6 +5,7 @@ import Diagnostics
 import HTTPServer
 import PersonaRuntime
 import PersonaServer
+import Observability
 import Personality
 import Policies
 import Reactor
@@ -184,11 +185,13 @@ enum ServeCommand {
         for problem in transport.prepare(loaded.snapshot.upstreams) { context.stderr.writeLine("warning: \(problem)") }
         let llm = LLMEngine(transport: transport)
         operations.addMetricsSource { LLMUsageMetrics.render(llm.usage, into: &$0) }
+        let pluginLogger = operations.logger.labelled("persona.process")
+        let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
         let server = ChatServer(
             configuration: ChatServerConfiguration(
                 http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
                 connectionRateLimit: options.connectionRateLimit),
-            snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm]), group: group,
+            snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
             routes: { router in
                 addRoutes(&router)
                 operations.addPublicRoutes(&router)
@@ -214,6 +217,7 @@ enum ServeCommand {
         context.stderr.writeLine(
             "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
+        process.shutdown()
         operations.shutdown()
         logWriter.flush()
         let stats = server.statistics()
