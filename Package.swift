@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnginesTests",
-            dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "JSON", "PersonaTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

@@ -1,3 +1,4 @@
+import Engines
 import JSON
 import Personality
 
@@ -55,6 +56,7 @@ enum PersonalitySchema {
                     ("tests", described("Conversations the author expects; run by persona test.", object([("type", "array"), ("items", ref("test"))]))),
                     ("script", described("The script engine's rules.", ref("script"))),
                     ("llm", described("The llm engine: an upstream from upstreams.yaml and how to prompt it.", llmSection)),
+                    ("process", described("The process engine: a plugin program speaking JSON lines on stdin/stdout.", processSection)),
                 ])
             ),
         ]
@@ -80,6 +82,32 @@ enum PersonalitySchema {
                     ("stop", stringOrList),
                     ("history_turns", object([("type", "integer"), ("minimum", 0), ("maximum", 200)])),
                     ("fallback", stringOrList),
+                ])
+            ),
+        ])
+    }
+
+    private static var processSection: JSONValue {
+        let integer = { (low: Int, high: Int) in
+            object([("type", "integer"), ("minimum", .integer(Int64(low))), ("maximum", .integer(Int64(high)))])
+        }
+        return object([
+            ("type", "object"), ("required", ["command"]), ("additionalProperties", false),
+            (
+                "properties",
+                object([
+                    ("command", described("The program, or the program and its arguments.", ref("stringOrList"))),
+                    ("working_directory", described("Relative to the personality file's folder (the default).", object([("type", "string"), ("minLength", 1)]))),
+                    ("env", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
+                    ("workers", integer(1, ProcessSectionDecoder.maxWorkers)),
+                    ("timeout", ref("duration")),
+                    ("max_queue", integer(0, ProcessSectionDecoder.maxQueueLimit)),
+                    ("max_line_bytes", integer(64, ProcessSectionDecoder.maxBytesLimit)),
+                    ("max_reply_bytes", integer(1, ProcessSectionDecoder.maxBytesLimit)),
+                    ("restart_delay", ref("duration")),
+                    ("max_restart_delay", ref("duration")),
+                    ("history_turns", integer(0, ProcessSectionDecoder.maxHistoryTurns)),
+                    ("fallback", ref("stringOrList")),
                 ])
             ),
         ])
