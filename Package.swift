@@ -28,6 +28,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
 
         // building blocks
         .target(name: "Diagnostics", swiftSettings: strictSettings),
@@ -35,6 +41,7 @@ let package = Package(
         .target(name: "CLI", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
         .target(name: "Reactor", swiftSettings: strictSettings),
         .target(name: "JSON", swiftSettings: strictSettings),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
 
         // codecs
         .target(name: "HTTP1", swiftSettings: strictSettings),
@@ -47,9 +54,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // upstream HTTP/1.1 client (LLM APIs): keep-alive pools, TLS, streamed bodies
+        .target(
+            name: "Upstream",
+            dependencies: ["Reactor", "HTTP1", "TLS"],
+            swiftSettings: strictSettings
+        ),
+
         // domain
         .target(name: "Personality", dependencies: ["YAML", "Diagnostics", "Policies"], swiftSettings: strictSettings),
-        .target(name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .target(
+            name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics", "JSON", "Policies"],
+            swiftSettings: strictSettings),
         .target(name: "Policies", swiftSettings: strictSettings),
 
         // operations: structured logs and metrics exposition
@@ -66,7 +82,7 @@ let package = Package(
             name: "PersonaServer",
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
-                "Personality", "Engines", "Policies", "Diagnostics", "Observability",
+                "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS",
             ],
             swiftSettings: strictSettings
         ),
@@ -90,7 +106,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "ChatChaos", "Store",
+                "Observability", "ChatChaos", "Store", "Upstream",
             ],
             swiftSettings: strictSettings
         ),
@@ -109,13 +125,16 @@ let package = Package(
         ),
         .testTarget(
             name: "EnginesTests",
-            dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "JSON", "PersonaTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "UpstreamTests", dependencies: ["Upstream", "TLS", "Reactor", "HTTP1", "PersonaTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServerTests",

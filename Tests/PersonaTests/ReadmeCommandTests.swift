@@ -48,7 +48,7 @@ struct ReadmeCommandTests {
         #expect(status == 0)
         #expect(
             calls == [
-                "apt-get update", "apt-get install -y libyaml-dev libsqlite3-dev pkg-config",
+                "apt-get update", "apt-get install -y libyaml-dev libsqlite3-dev libssl-dev pkg-config",
             ])
     }
 
@@ -59,7 +59,7 @@ struct ReadmeCommandTests {
         #expect(
             calls == [
                 "sudo apt-get", "apt-get update", "sudo apt-get",
-                "apt-get install -y libyaml-dev libsqlite3-dev pkg-config",
+                "apt-get install -y libyaml-dev libsqlite3-dev libssl-dev pkg-config",
             ])
     }
 

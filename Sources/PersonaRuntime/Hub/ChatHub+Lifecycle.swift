@@ -38,7 +38,7 @@ extension ChatHub {
         guard fresh.version != bot.personality.version else { return }
         guard
             let chain = try? engines.chain(
-                for: fresh, session: EngineSessionContext(sessionID: session.id, seed: random.next()))
+                for: fresh, session: engineContext(for: session, personality: fresh))
         else {
             return endSession(session, reason: .error, now: now)
         }

@@ -174,7 +174,7 @@ extension ChatHub {
         let chain: EngineChain
         do {
             chain = try engines.chain(
-                for: personality, session: EngineSessionContext(sessionID: session.id, seed: random.next()))
+                for: personality, session: engineContext(for: session, personality: personality))
         } catch {
             refuse(
                 session.connection, .internal, "personality '\(personality.id)' cannot be served: \(error)",

@@ -44,6 +44,12 @@ public final class MetricsRenderer: Sendable {
     }
 
     private let tracks = Mutex<[String: Track]>([:])
+    private let sources = Mutex<[@Sendable (inout PrometheusExposition) -> Void]>([])
+
+    /// Adds families that live outside the hubs (engine usage, say), rendered after the rest.
+    public func addSource(_ source: @escaping @Sendable (inout PrometheusExposition) -> Void) {
+        sources.withLock { $0.append(source) }
+    }
 
     /// Creates a renderer with empty histograms.
     public init() {}
@@ -151,6 +157,7 @@ public final class MetricsRenderer: Sendable {
             "persona_registry_personalities", help: "Personalities in the serving snapshot.",
             [MetricSample([], stats.personalities)])
         renderEvents(stats, into: &out)
+        for source in sources.withLock({ $0 }) { source(&out) }
         return out.text
     }
 

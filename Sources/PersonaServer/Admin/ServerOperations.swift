@@ -93,6 +93,11 @@ public final class ServerOperations: Sendable {
         }
     }
 
+    /// Adds metric families from outside the hubs to `/metrics`.
+    public func addMetricsSource(_ source: @escaping @Sendable (inout PrometheusExposition) -> Void) {
+        renderer.addSource(source)
+    }
+
     /// Adds `/ready` and `/metrics` to the public router.
     public func addPublicRoutes(_ router: inout HTTPRouter) {
         OpsRoutes.add(

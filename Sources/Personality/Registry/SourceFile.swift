@@ -29,12 +29,13 @@ public struct SourceFile: Hashable, Sendable {
         return String(base[..<dot])
     }
 
-    /// What the file is, judged by its name: `limits.yaml` and `routing.yaml` (or `.yml`) are
-    /// the rule files, every other YAML file a personality.
+    /// What the file is, judged by its name: `limits.yaml`, `routing.yaml` and `upstreams.yaml`
+    /// (or `.yml`) are the rule files, every other YAML file a personality.
     public var role: Role {
         switch baseName {
         case "limits.yaml", "limits.yml": return .limits
         case "routing.yaml", "routing.yml": return .routing
+        case "upstreams.yaml", "upstreams.yml": return .upstreams
         default: return .personality
         }
     }
@@ -44,5 +45,6 @@ public struct SourceFile: Hashable, Sendable {
         case personality
         case limits
         case routing
+        case upstreams
     }
 }

@@ -1,3 +1,4 @@
+import Engines
 import JSON
 import Personality
 import Policies
@@ -9,7 +10,7 @@ import Policies
 enum PersonalitySchema {
     /// Which file a schema describes.
     enum Kind: String, CaseIterable {
-        case personality, limits, routing
+        case personality, limits, routing, upstreams
     }
 
     /// The schema for `kind`, with engine names from `engines`.
@@ -19,6 +20,7 @@ enum PersonalitySchema {
         case .personality: body = personality(engines: engines)
         case .limits: body = limits
         case .routing: body = routing
+        case .upstreams: body = upstreams
         }
         return object(
             [
@@ -54,10 +56,104 @@ enum PersonalitySchema {
                     ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)])), ("types", object([("type", "array"), ("items", object([("enum", .array(PIIType.allCases.map { .string($0.rawValue) }))]))]))]))]))),
                     ("tests", described("Conversations the author expects; run by persona test.", object([("type", "array"), ("items", ref("test"))]))),
                     ("script", described("The script engine's rules.", ref("script"))),
+                    ("llm", described("The llm engine: an upstream from upstreams.yaml and how to prompt it.", llmSection)),
+                    ("process", described("The process engine: a plugin program speaking JSON lines on stdin/stdout.", processSection)),
                 ])
             ),
         ]
     }
+
+    private static var llmSection: JSONValue {
+        let stringOrList = ref("stringOrList")
+        let example = object([
+            ("type", "object"), ("required", ["user", "assistant"]), ("additionalProperties", false),
+            ("properties", object([("user", object([("type", "string")])), ("assistant", object([("type", "string")]))])),
+        ])
+        return object([
+            ("type", "object"), ("required", ["upstream"]), ("additionalProperties", false),
+            (
+                "properties",
+                object([
+                    ("upstream", object([("type", "string"), ("minLength", 1)])),
+                    ("system", described("Template: {name} {description} {language} {session_id} {tenant} {date}.", object([("type", "string")]))),
+                    ("examples", object([("type", "array"), ("items", example), ("maxItems", 64)])),
+                    ("temperature", object([("type", "number"), ("minimum", 0), ("maximum", 2)])),
+                    ("top_p", object([("type", "number"), ("minimum", 0), ("maximum", 1)])),
+                    ("max_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
+                    ("stop", stringOrList),
+                    ("history_turns", object([("type", "integer"), ("minimum", 0), ("maximum", 200)])),
+                    ("fallback", stringOrList),
+                ])
+            ),
+        ])
+    }
+
+    private static var processSection: JSONValue {
+        let integer = { (low: Int, high: Int) in
+            object([("type", "integer"), ("minimum", .integer(Int64(low))), ("maximum", .integer(Int64(high)))])
+        }
+        return object([
+            ("type", "object"), ("required", ["command"]), ("additionalProperties", false),
+            (
+                "properties",
+                object([
+                    ("command", described("The program, or the program and its arguments.", ref("stringOrList"))),
+                    ("working_directory", described("Relative to the personality file's folder (the default).", object([("type", "string"), ("minLength", 1)]))),
+                    ("env", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
+                    ("workers", integer(1, ProcessSectionDecoder.maxWorkers)),
+                    ("timeout", ref("duration")),
+                    ("max_queue", integer(0, ProcessSectionDecoder.maxQueueLimit)),
+                    ("max_line_bytes", integer(64, ProcessSectionDecoder.maxBytesLimit)),
+                    ("max_reply_bytes", integer(1, ProcessSectionDecoder.maxBytesLimit)),
+                    ("restart_delay", ref("duration")),
+                    ("max_restart_delay", ref("duration")),
+                    ("history_turns", integer(0, ProcessSectionDecoder.maxHistoryTurns)),
+                    ("fallback", ref("stringOrList")),
+                ])
+            ),
+        ])
+    }
+
+    private static let upstreams: [(String, JSONValue)] = [
+        ("type", "object"),
+        ("additionalProperties", false),
+        (
+            "properties",
+            object([
+                (
+                    "upstreams",
+                    described(
+                        "OpenAI-compatible upstreams the llm engine calls.",
+                        object([
+                            ("type", "array"),
+                            (
+                                "items",
+                                object([
+                                    ("type", "object"), ("required", ["name", "base_url", "model"]),
+                                    ("additionalProperties", false),
+                                    (
+                                        "properties",
+                                        object([
+                                            ("name", object([("type", "string"), ("minLength", 1)])),
+                                            ("base_url", object([("type", "string"), ("pattern", "^https?://")])),
+                                            ("model", object([("type", "string"), ("minLength", 1)])),
+                                            ("api_key_env", described("The name of the environment variable holding the key.", object([("type", "string"), ("pattern", "^[A-Za-z_][A-Za-z0-9_]*$")]))),
+                                            ("headers", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
+                                            ("timeouts", object([("type", "object"), ("additionalProperties", false), ("properties", object([("connect", ref("duration")), ("first_token", ref("duration")), ("between_tokens", ref("duration")), ("total", ref("duration"))]))])),
+                                            ("max_concurrent", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
+                                            ("retries", object([("type", "integer"), ("minimum", 0), ("maximum", 10)])),
+                                            ("tls", object([("type", "object"), ("additionalProperties", false), ("properties", object([("ca_file", object([("type", "string")]))]))])),
+                                            ("circuit_breaker", object([("type", "object"), ("additionalProperties", false), ("properties", object([("failures", object([("type", "integer"), ("minimum", 1), ("maximum", 1000)])), ("cooldown", ref("duration"))]))])),
+                                        ])
+                                    ),
+                                ])
+                            ),
+                        ])
+                    )
+                )
+            ])
+        ),
+    ]
 
     private static let limits: [(String, JSONValue)] = [
         ("type", "object"),
@@ -95,6 +191,7 @@ enum PersonalitySchema {
             ("max_reply_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
             ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")), ("resume_window", ref("duration")),
             ("daily_messages_per_client", count),
+            ("daily_tokens_per_client", object([("type", "integer"), ("minimum", 1), ("maximum", 1_000_000_000)])),
             ("on_limit", object([("enum", .array(LimitAction.allCases.map { .string($0.rawValue) }))])),
         ]
     }

@@ -1,8 +1,11 @@
 import CLI
+import Engines
+import Foundation
 import Diagnostics
 import HTTPServer
 import PersonaRuntime
 import PersonaServer
+import Observability
 import Personality
 import Policies
 import Reactor
@@ -258,7 +261,8 @@ enum ServeCommand {
         do {
             loaded = try RegistryLoader(
                 personalities: options.personalities, limitsOverride: options.limits,
-                routingOverride: options.routing, matchmakingTimeout: options.matchmakingTimeout
+                routingOverride: options.routing, matchmakingTimeout: options.matchmakingTimeout,
+                environment: ProcessInfo.processInfo.environment
             ).load()
         } catch {
             for diagnostic in error.diagnostics { context.stderr.writeLine(diagnostic.description) }
@@ -297,6 +301,12 @@ enum ServeCommand {
             options, registry: Registry(loaded.snapshot), logWriter: logWriter, context: context)
         let signals = try ShutdownSignals { operations.reloadForSignal() }
         let group = try EventLoopGroup(loops: options.loops)
+        let transport = UpstreamLLMTransport(group: group)
+        for problem in transport.prepare(loaded.snapshot.upstreams) { context.stderr.writeLine("warning: \(problem)") }
+        let llm = LLMEngine(transport: transport)
+        operations.addMetricsSource { LLMUsageMetrics.render(llm.usage, into: &$0) }
+        let pluginLogger = operations.logger.labelled("persona.process")
+        let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
         let server = ChatServer(
             configuration: ChatServerConfiguration(
                 http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
@@ -304,7 +314,7 @@ enum ServeCommand {
                 api: APIConfiguration(
                     corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
                     keepAliveInterval: options.sseKeepAlive)),
-            snapshot: loaded.snapshot, group: group,
+            snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
             routes: { router in
                 addRoutes(&router, gauge: operations.webSockets)
                 operations.addPublicRoutes(&router)
@@ -342,6 +352,7 @@ enum ServeCommand {
         context.stderr.writeLine(
             "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
+        process.shutdown()
         operations.shutdown()
         sqlite?.close()
         logWriter.flush()

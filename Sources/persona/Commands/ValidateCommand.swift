@@ -64,7 +64,7 @@ enum ValidateCommand {
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         let paths = withRuleFilesBeside(values.strings("path"))
         let (files, readProblems) = SourceTree().read(paths)
-        let result = RegistryBuilder(catalog: BuiltInEngines.catalog).build(files, readDiagnostics: readProblems)
+        let result = RegistryBuilder(catalog: BuiltInEngines.catalog, environment: ProcessInfo.processInfo.environment).build(files, readDiagnostics: readProblems)
         let diagnostics = result.diagnostics
         switch try values.choice("format", as: Format.self) {
         case .text:
