@@ -6,12 +6,15 @@ import PersonaRuntime
 import Personality
 import Policies
 import Reactor
+import Synchronization
 
 extension APIDoor {
     /// The REST door: personalities, and sessions created, talked to, read and ended over
-    /// plain HTTP. Calls on a session authenticate with its `resume_token`
-    /// (`Authorization: Bearer …`, or `X-Persona-Session-Token`), and run on the hub that holds
-    /// the session (its id names the hub: `s<hub>-<n>`).
+    /// plain HTTP. Calls on a session authenticate with its `resume_token` — the one the hub
+    /// mints in `session_started`, whose hash the store keeps — as `Authorization: Bearer …` or
+    /// `X-Persona-Session-Token`, and run on the hub its id names (`s<hub>-…`). One session
+    /// model: a session created here can be resumed over `/v1/ws` and the other way round,
+    /// and after a restart (SQLite store) the next call resumes it from the store.
     func addRESTRoutes(to router: inout HTTPRouter) {
         router.get("/v1/personalities") { request in
             let list = self.localShell(request).hub.snapshot.personalities
@@ -27,23 +30,7 @@ extension APIDoor {
             return .response(self.json(RESTJSON.personality(personality), for: request))
         }
         router.post("/v1/sessions") { request in self.createSession(request) }
-        router.get("/v1/sessions/:id") { request in
-            self.onSession(request) { door, table, lookup, respond in
-                switch lookup {
-                case .live(let session):
-                    guard let status = door.shells[table.index].value.hub.sessionStatus(session.id) else {
-                        return respond(APIError(status: 404, code: "unknown_session", "no such session").restResponse())
-                    }
-                    respond(door.json(RESTJSON.status(status)))
-                case .ended(let ended):
-                    respond(
-                        door.json(
-                            RESTJSON.ended(
-                                ended.id, personality: ended.personality, reason: ended.reason,
-                                farewell: ended.farewell)))
-                }
-            }
-        }
+        router.get("/v1/sessions/:id") { request in self.sessionState(request) }
         router.get("/v1/sessions/:id/messages") { request in self.history(request) }
         router.post("/v1/sessions/:id/messages") { request in self.postMessage(request) }
         router.on(.delete, "/v1/sessions/:id") { request in self.endSession(request) }
@@ -85,18 +72,16 @@ extension APIDoor {
                 switch message {
                 case .sessionStarted(let start):
                     answered = true
-                    let token = RESTSessionTable.newToken()
+                    guard let token = start.resumeToken else {
+                        stream.respond(
+                            APIError(status: 500, code: ErrorCode.internal.rawValue, "the hub minted no resume token")
+                                .restResponse(headers: headers))
+                        return shell.closeVirtual(current.id)
+                    }
                     let session = RESTSession(
                         id: start.session, personality: personality, connection: current,
-                        tokenDigest: SHA256.hash(Array(token.utf8)))
-                    table.add(session)
-                    current.receive = { [unowned table, unowned session] message in
-                        table.route(message, for: session)
-                        if case .sessionEnded = message {
-                            // The connection holds nothing more; closed after this batch.
-                            shell.loop.executeOnLoop { shell.closeVirtual(current.id) }
-                        }
-                    }
+                        tokenHash: ChatHub.tokenHash(token))
+                    self.hold(session, in: table, shell: shell)
                     let limits = shell.hub.sessionStatus(start.session)?.limits
                     var response = HTTPResponse(
                         status: HTTPStatus(code: 201), headers: ["Content-Type": "application/json"],
@@ -128,10 +113,10 @@ extension APIDoor {
 
     // MARK: Session calls
 
-    /// Where a session call runs: the hub named by the id, after the token checked out.
-    private func onSession(
-        _ request: HTTPRequest,
-        _ body: @escaping @Sendable (APIDoor, IndexedTable, RESTSessionTable.Lookup, SessionReply) -> Void
+    /// A call on session `id`: its token and hub checked, `body` runs on that hub's loop with
+    /// the hub index, the token and how to answer.
+    private func sessionCall(
+        _ request: HTTPRequest, _ body: @escaping @Sendable (_ hub: Int, _ token: String, SessionReply) -> Void
     ) -> HTTPHandlerResult {
         let id = request.pathParameters["id"] ?? ""
         guard let token = Self.sessionToken(request) else {
@@ -142,26 +127,35 @@ extension APIDoor {
             response.headers.add(name: "WWW-Authenticate", value: "Bearer")
             return .response(response)
         }
-        guard let hub = Self.hubIndex(of: id), shells.indices.contains(hub) else {
+        guard let hub = hubIndex(of: id) else {
             return .response(decorated(Self.unknownSession(id).restResponse(), for: request))
         }
         let headers = cors.headers(for: request)
         let loop = request.eventLoop
         return .deferred { stream in
-            self.onHub(hub, from: loop) { _ in
-                let table = self.restTables[hub].value
-                let respond = SessionReply(stream: stream, headers: headers)
-                guard let lookup = table.lookup(id, token: token) else {
-                    return respond(Self.unknownSession(id).restResponse())
-                }
-                body(self, IndexedTable(index: hub, table: table), lookup, respond)
+            self.onHub(hub, from: loop) { _ in body(hub, token, SessionReply(stream: stream, headers: headers)) }
+        }
+    }
+
+    /// A call that needs the session on the REST door (messages, `DELETE`): `body` gets it
+    /// held, or ended (see ``attach(_:token:client:hub:refuse:found:)``).
+    private func onSession(
+        _ request: HTTPRequest,
+        _ body: @escaping @Sendable (APIDoor, HubShell, Attachment, SessionReply) -> Void
+    ) -> HTTPHandlerResult {
+        let id = request.pathParameters["id"] ?? ""
+        let client = Self.clientIdentity(for: request)
+        return sessionCall(request) { hub, token, respond in
+            self.attach(id, token: token, client: client, hub: hub, refuse: { respond($0.restResponse()) }) {
+                attachment in
+                body(self, self.shells[hub].value, attachment, respond)
             }
         }
     }
 
     /// How a session call answers: a complete response, or (for events) the stream itself;
-    /// both carry the request's CORS headers.
-    struct SessionReply {
+    /// both carry the request's CORS headers. Safe from any thread (the stream is).
+    struct SessionReply: Sendable {
         let stream: HTTPResponseStream
         let headers: HTTPHeaders
 
@@ -172,22 +166,19 @@ extension APIDoor {
         }
     }
 
-    /// A table and the hub it belongs to.
-    struct IndexedTable {
-        let index: Int
-        let table: RESTSessionTable
-    }
-
     static func unknownSession(_ id: String) -> APIError {
         APIError(
             status: 404, code: ErrorCode.unknownSession.rawValue,
             "no session '\(id.prefix(128))' for this token")
     }
 
-    /// `s<hub>-<n>` → hub.
-    static func hubIndex(of session: String) -> Int? {
-        guard session.hasPrefix("s"), let dash = session.firstIndex(of: "-") else { return nil }
-        return Int(session[session.index(after: session.startIndex)..<dash])
+    /// The hub a session id names (`s<hub>-…`); a hub this server does not have (it runs fewer
+    /// loops since a restart) maps to hub 0, which resumes the session from the shared store.
+    func hubIndex(of session: String) -> Int? {
+        guard session.hasPrefix("s"), let dash = session.firstIndex(of: "-"),
+            let hub = Int(session[session.index(after: session.startIndex)..<dash]), hub >= 0
+        else { return nil }
+        return shells.indices.contains(hub) ? hub : 0
     }
 
     /// The session token: `Authorization: Bearer …` or `X-Persona-Session-Token`.
@@ -196,51 +187,100 @@ extension APIDoor {
         return bearerToken(request)
     }
 
+    /// `GET /v1/sessions/{id}`: from the hub while it holds the session (whichever door it is
+    /// attached to), else from the store (ended, or waiting to be resumed).
+    private func sessionState(_ request: HTTPRequest) -> HTTPHandlerResult {
+        let id = request.pathParameters["id"] ?? ""
+        return sessionCall(request) { hub, token, respond in
+            let shell = self.shells[hub].value
+            if case .ended(let ended)? = self.restTables[hub].value.lookup(id, token: token) {
+                return respond(self.json(RESTJSON.ended(ended)))
+            }
+            switch shell.hub.resumeTokenMatches(id, token: token) {
+            case true?:
+                guard let status = shell.hub.sessionStatus(id) else {
+                    return respond(Self.unknownSession(id).restResponse())
+                }
+                respond(self.json(RESTJSON.status(status)))
+            case false?:
+                respond(Self.unknownSession(id).restResponse())
+            case nil:
+                self.readStored(id, token: token, hub: hub, respond: respond) { stored in
+                    respond(self.json(RESTJSON.stored(stored)))
+                }
+            }
+        }
+    }
+
+    /// Reads session `id` from the store on the store's own thread and hands it to `body`
+    /// (on that thread) when `token` is its resume token; answers 404 otherwise, 503 when the
+    /// store cannot be read.
+    func readStored(
+        _ id: String, token: String, hub: Int, respond: SessionReply,
+        _ body: @escaping @Sendable (StoredSession) -> Void
+    ) {
+        stores[hub].load(id) { result in
+            switch result {
+            case .failure(let failure):
+                respond(
+                    APIError(status: 503, code: ErrorCode.storeUnavailable.rawValue, "the store cannot be read: \(failure.message)")
+                        .restResponse())
+            case .success(let stored?)
+            where RESTSessionTable.equal(stored.header.resumeTokenHash, ChatHub.tokenHash(token)):
+                body(stored)
+            case .success:
+                respond(Self.unknownSession(id).restResponse())
+            }
+        }
+    }
+
+    /// `GET /v1/sessions/{id}/messages?after=SEQ&limit=N`: one page of the stored transcript,
+    /// read on the store's thread (the same turns `/v1/ws` resume replays), whichever door the
+    /// session is on and after it ended.
     private func history(_ request: HTTPRequest) -> HTTPHandlerResult {
         let after: Int
         let limit: Int
         do throws(APIError) {
             after = try Self.queryInt(request, "after", default: 0)
-            limit = min(try Self.queryInt(request, "limit", default: 100), configuration.maxHistoryPage)
+            limit = try Self.queryInt(request, "limit", default: configuration.defaultHistoryPage)
+            guard limit >= 1, limit <= configuration.maxHistoryPage else {
+                throw APIError.badRequest("'limit' must be from 1 to \(configuration.maxHistoryPage)", param: "limit")
+            }
         } catch {
             return .response(decorated(error.restResponse(), for: request))
         }
-        return onSession(request) { door, table, lookup, respond in
-            let id: String
-            switch lookup {
-            case .live(let session): id = session.id
-            case .ended(let ended): id = ended.id
+        let id = request.pathParameters["id"] ?? ""
+        return sessionCall(request) { hub, token, respond in
+            self.readStored(id, token: token, hub: hub, respond: respond) { stored in
+                let page = HistoryPage(stored.turns, after: after, limit: limit)
+                respond(self.json(RESTJSON.history(session: id, page: page)))
             }
-            guard let page = door.shells[table.index].value.hub.history(of: id, after: after, limit: limit + 1) else {
-                return respond(
-                    APIError(status: 503, code: "history_unavailable", "the transcript store cannot be read here")
-                        .restResponse())
-            }
-            respond(
-                door.json(
-                    RESTJSON.history(session: id, entries: Array(page.prefix(limit)), hasMore: page.count > limit)))
         }
     }
 
     private func endSession(_ request: HTTPRequest) -> HTTPHandlerResult {
-        onSession(request) { door, table, lookup, respond in
-            switch lookup {
+        onSession(request) { door, shell, attachment, respond in
+            switch attachment {
             case .ended(let ended):
-                respond(
-                    door.json(
-                        RESTJSON.ended(
-                            ended.id, personality: ended.personality, reason: ended.reason, farewell: ended.farewell)))
-            case .live(let session):
+                respond(door.json(RESTJSON.ended(ended)))
+            case .held(let session):
                 guard session.listener == nil else {
                     return respond(door.busy(session.id).restResponse())
                 }
-                let shell = door.shells[table.index].value
                 session.listener = { message in
-                    guard case .sessionEnded(_, let reason, let farewell) = message else { return }
-                    respond(
-                        door.json(
-                            RESTJSON.ended(
-                                session.id, personality: session.personality, reason: reason, farewell: farewell)))
+                    switch message {
+                    case .sessionEnded(_, let reason, let farewell):
+                        respond(
+                            door.json(
+                                RESTJSON.ended(
+                                    EndedRESTSession(
+                                        id: session.id, personality: session.personality, tokenHash: session.tokenHash,
+                                        reason: reason, farewell: farewell))))
+                    case .sessionDetached:
+                        respond(Self.moved(session.id).restResponse())
+                    default:
+                        break
+                    }
                 }
                 shell.deliver(.end(session: session.id), on: session.connection.id)
             }
@@ -251,6 +291,13 @@ extension APIDoor {
         APIError(
             status: 409, code: ErrorCode.busy.rawValue,
             "another request on this session is still being answered", session: session)
+    }
+
+    /// A `/v1/ws` client resumed the session while a REST call on it was being answered.
+    static func moved(_ session: String) -> APIError {
+        APIError(
+            status: 409, code: ErrorCode.sessionNotActive.rawValue,
+            "the session was resumed on another connection while this call was answered", session: session)
     }
 
     private func postMessage(_ request: HTTPRequest) -> HTTPHandlerResult {
@@ -275,25 +322,31 @@ extension APIDoor {
             $0.lowercased().hasPrefix("text/event-stream")
         }
         let keepAlive = configuration.keepAliveInterval
-        return onSession(request) { door, table, lookup, respond in
-            guard case .live(let session) = lookup else {
-                if case .ended(let ended) = lookup {
-                    return respond(
-                        APIError(
-                            status: 409, code: ErrorCode.sessionNotActive.rawValue,
-                            "the session has ended (\(ended.reason.rawValue))", session: ended.id
-                        ).restResponse())
-                }
-                return
+        return onSession(request) { door, shell, attachment, respond in
+            switch attachment {
+            case .ended(let ended):
+                respond(
+                    APIError(
+                        status: 409, code: ErrorCode.sessionNotActive.rawValue,
+                        "the session has ended (\(ended.reason.rawValue))", session: ended.id
+                    ).restResponse())
+            case .held(let session):
+                guard session.listener == nil else { return respond(door.busy(session.id).restResponse()) }
+                session.messagesSent += 1
+                RESTMessageExchange(
+                    session: session, shell: shell, reply: respond, keepAlive: wantsEvents ? keepAlive : nil
+                ).send(text: text, id: messageID ?? Self.nextMessageID())
             }
-            guard session.listener == nil else { return respond(door.busy(session.id).restResponse()) }
-            session.messagesSent += 1
-            RESTMessageExchange(
-                session: session, shell: door.shells[table.index].value, reply: respond,
-                keepAlive: wantsEvents ? keepAlive : nil
-            ).send(text: text, id: messageID ?? "r\(session.messagesSent)")
         }
     }
+
+    /// `r<n>`, unique per process: the id of a message sent without one, which its reply's
+    /// `reply_start` names (so a call never takes another message's reply for its own).
+    static func nextMessageID() -> String {
+        "r\(messageCounter.add(1, ordering: .relaxed).newValue)"
+    }
+
+    private static let messageCounter = Atomic<UInt64>(0)
 
     // MARK: Body helpers
 

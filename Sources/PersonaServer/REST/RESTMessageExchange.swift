@@ -20,6 +20,11 @@ final class RESTMessageExchange {
     private let keepAlive: Duration?
     private var writer: EventStreamWriter?
     private var acked: Int?
+    /// The id of the message sent; only the reply whose `reply_start` names it is answered
+    /// (a session resumed onto REST may still be finishing an earlier reply).
+    private var messageID = ""
+    /// That reply's number, once its `reply_start` came.
+    private var replyNumber: Int?
     private var text = ""
     private var done = false
 
@@ -32,6 +37,7 @@ final class RESTMessageExchange {
 
     /// Registers as the session's listener and sends the message.
     func send(text message: String, id: String) {
+        messageID = id
         // The session's listener holds the exchange until the reply is answered.
         session.listener = { frame in self.receive(frame) }
         let bound = LoopBoundExchange(self, loop: shell.loop)
@@ -51,9 +57,13 @@ final class RESTMessageExchange {
                 writer.begin(extraHeaders: reply.headers)
                 writer.send(event: "ack", data: frame.encoded())
             }
-        case .token(_, _, let delta):
+        case .replyStart(_, let number, _, let ref):
+            if ref == messageID, replyNumber == nil { replyNumber = number }
+        case .token(_, let number, let delta):
+            guard number == replyNumber else { return }
             if let writer { writer.send(event: "token", data: frame.encoded()) } else { text += delta }
         case .replyEnd(_, let number, let seq, let tokens, let finish):
+            guard number == replyNumber else { return }
             if let writer {
                 writer.send(event: "reply_end", data: frame.encoded())
                 writer.finish()
@@ -92,8 +102,15 @@ final class RESTMessageExchange {
                 reply(error.restResponse())
             }
             markDone()
-        case .welcome, .matching, .sessionStarted, .replyStart, .partnerMessage, .partnerTyping, .pong, .sessionResumed,
-            .sessionDetached:
+        case .sessionDetached:
+            if let writer {
+                writer.send(event: "session_detached", data: frame.encoded())
+                writer.finish()
+            } else {
+                reply(APIDoor.moved(session.id).restResponse())
+            }
+            markDone()
+        case .welcome, .matching, .sessionStarted, .partnerMessage, .partnerTyping, .pong, .sessionResumed:
             break
         }
     }
