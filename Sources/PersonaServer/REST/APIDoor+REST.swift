@@ -187,15 +187,29 @@ extension APIDoor {
         return bearerToken(request)
     }
 
-    /// `GET /v1/sessions/{id}`: from the hub while it holds the session (whichever door it is
-    /// attached to), else from the store (ended, or waiting to be resumed).
+    /// `GET /v1/sessions/{id}`: from the hub that holds the session (whichever door it is
+    /// attached to: a `/v1/ws` resume may have moved it to another loop's hub), else from the
+    /// store (ended, or waiting to be resumed).
     private func sessionState(_ request: HTTPRequest) -> HTTPHandlerResult {
         let id = request.pathParameters["id"] ?? ""
         return sessionCall(request) { hub, token, respond in
-            let shell = self.shells[hub].value
             if case .ended(let ended)? = self.restTables[hub].value.lookup(id, token: token) {
                 return respond(self.json(RESTJSON.ended(ended)))
             }
+            self.liveState(
+                id, token: token, hubs: [hub] + self.shells.indices.filter { $0 != hub }, store: hub, respond: respond)
+        }
+    }
+
+    /// Asks each of `hubs` in turn, on its own loop, whether it holds session `id`; the first
+    /// that does answers (404 for a wrong token); when none does, the store answers.
+    private func liveState(_ id: String, token: String, hubs: [Int], store: Int, respond: SessionReply) {
+        guard let hub = hubs.first else {
+            return readStored(id, token: token, hub: store, respond: respond) { stored in
+                respond(self.json(RESTJSON.stored(stored)))
+            }
+        }
+        let run: @Sendable (HubShell) -> Void = { shell in
             switch shell.hub.resumeTokenMatches(id, token: token) {
             case true?:
                 guard let status = shell.hub.sessionStatus(id) else {
@@ -205,11 +219,11 @@ extension APIDoor {
             case false?:
                 respond(Self.unknownSession(id).restResponse())
             case nil:
-                self.readStored(id, token: token, hub: hub, respond: respond) { stored in
-                    respond(self.json(RESTJSON.stored(stored)))
-                }
+                self.liveState(id, token: token, hubs: Array(hubs.dropFirst()), store: store, respond: respond)
             }
         }
+        let shell = shells[hub]
+        shell.loop.execute { run(shell.value) }
     }
 
     /// Reads session `id` from the store on the store's own thread and hands it to `body`
@@ -293,6 +307,22 @@ extension APIDoor {
             "another request on this session is still being answered", session: session)
     }
 
+    /// A message to a session that ended (or ends instead of answering): 429 `limit_reached`
+    /// with the farewell when its replies are used up (not retryable), else 409
+    /// `session_not_active` naming the reason.
+    static func ended(_ session: String, reason: EndReason, farewell: String?) -> APIError {
+        var error =
+            reason == .limitReached
+            ? APIError(
+                status: 429, code: ErrorCode.limitReached.rawValue,
+                "this session has had all its replies; the bot said goodbye", session: session)
+            : APIError(
+                status: 409, code: ErrorCode.sessionNotActive.rawValue, "the session has ended (\(reason.rawValue))",
+                session: session)
+        if let farewell { error.message += ": \(farewell)" }
+        return error
+    }
+
     /// A `/v1/ws` client resumed the session while a REST call on it was being answered.
     static func moved(_ session: String) -> APIError {
         APIError(
@@ -325,11 +355,7 @@ extension APIDoor {
         return onSession(request) { door, shell, attachment, respond in
             switch attachment {
             case .ended(let ended):
-                respond(
-                    APIError(
-                        status: 409, code: ErrorCode.sessionNotActive.rawValue,
-                        "the session has ended (\(ended.reason.rawValue))", session: ended.id
-                    ).restResponse())
+                respond(Self.ended(ended.id, reason: ended.reason, farewell: ended.farewell).restResponse())
             case .held(let session):
                 guard session.listener == nil else { return respond(door.busy(session.id).restResponse()) }
                 session.messagesSent += 1

@@ -90,15 +90,7 @@ final class RESTMessageExchange {
                 writer.send(event: "session_ended", data: frame.encoded())
                 writer.finish()
             } else {
-                var error =
-                    reason == .limitReached
-                    ? APIError(
-                        status: 429, code: ErrorCode.limitReached.rawValue,
-                        "this session has had all its replies; the bot said goodbye", session: session.id)
-                    : APIError(
-                        status: 409, code: ErrorCode.sessionNotActive.rawValue,
-                        "the session ended (\(reason.rawValue))", session: session.id)
-                if let farewell { error.message += ": \(farewell)" }
+                let error = APIDoor.ended(session.id, reason: reason, farewell: farewell)
                 reply(error.restResponse())
             }
             markDone()
