@@ -109,7 +109,7 @@ extension ChatHub {
             }
             return
         }
-        guard let scrubbed = scrubInbound(session, text: text, id: id, template: bot.personality.pii.replace)
+        guard let scrubbed = scrubInbound(session, text: text, id: id, pii: bot.personality.pii)
         else { return }
         if let maximum = limits.responsesPerSession, limits.onLimit != .error, owed + 1 >= maximum {
             // This message earns the last allowed reply: the farewell and `limit_reached` follow
@@ -129,7 +129,7 @@ extension ChatHub {
         guard checkSize(session, text: text, id: id, limits: limits) else { return }
         guard checkRates(session, id: id, limits: limits, personality: nil, now: now) else { return }
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
-        guard let scrubbed = scrubInbound(session, text: text, id: id, template: PIISettings.defaultTemplate)
+        guard let scrubbed = scrubInbound(session, text: text, id: id, pii: PIISettings())
         else { return }
         _ = partner
         accept(session, text: scrubbed, id: id, now: now)
@@ -262,11 +262,11 @@ extension ChatHub {
 
     /// The message with PII replaced, or `nil` after refusing it: a message the scrubber
     /// cannot handle is refused, never passed through.
-    func scrubInbound(_ session: ChatSession, text: String, id: String, template: String) -> String? {
+    func scrubInbound(_ session: ChatSession, text: String, id: String, pii: PIISettings) -> String? {
         var scrubber =
-            inboundScrubbers.removeValue(forKey: template)
-            ?? Scrubber(configuration: Self.scrubberConfiguration(template))
-        defer { inboundScrubbers[template] = scrubber }
+            inboundScrubbers.removeValue(forKey: pii)
+            ?? Scrubber(configuration: Self.scrubberConfiguration(pii))
+        defer { inboundScrubbers[pii] = scrubber }
         let before = scrubber.counters
         do {
             let scrubbed = try scrubber.scrub(text, session: &session.scrubSession)
@@ -278,11 +278,14 @@ extension ChatHub {
         }
     }
 
-    /// The scrubber settings for a personality's `pii.replace` template: `{n}` asks for stable
-    /// per-session placeholders, anything else is a label template.
-    static func scrubberConfiguration(_ template: String) -> ScrubberConfiguration {
-        ScrubberConfiguration(
-            replacement: template.contains("{n}") ? .placeholder : .label(template: template))
+    /// The scrubber settings for a personality's `pii:` section: the `replace` template (`{n}`
+    /// asks for stable per-session placeholders, anything else is a label template) and the
+    /// `types` scrubbed (the scrubber's defaults when unset).
+    static func scrubberConfiguration(_ pii: PIISettings) -> ScrubberConfiguration {
+        let template = pii.replace
+        return ScrubberConfiguration(
+            replacement: template.contains("{n}") ? .placeholder : .label(template: template),
+            types: pii.types ?? PIIType.defaultTypes)
     }
 
     static func addDifference(

@@ -206,13 +206,13 @@ extension ChatHub {
     /// are skipped, so nothing unscrubbed reaches an engine.
     func replay(_ turns: [String], in session: ChatSession) {
         guard let bot = session.bot, session.state == .active else { return }
-        let template = bot.personality.pii.replace
+        let pii = bot.personality.pii
         for turn in turns where !turn.isEmpty {
             var scrubber =
-                inboundScrubbers.removeValue(forKey: template)
-                ?? Scrubber(configuration: Self.scrubberConfiguration(template))
+                inboundScrubbers.removeValue(forKey: pii)
+                ?? Scrubber(configuration: Self.scrubberConfiguration(pii))
             let scrubbed = try? scrubber.scrub(turn, session: &session.scrubSession)
-            inboundScrubbers[template] = scrubber
+            inboundScrubbers[pii] = scrubber
             guard let scrubbed else { continue }
             if case .stream(let stream) = bot.chain.respond(to: scrubbed) { stream.cancel() }
         }

@@ -48,7 +48,7 @@ extension ChatHub {
         let before = scriptState.map { (random: $0.random, variables: $0.variables, topic: $0.topic) }
         switch bot.chain.respond(to: text) {
         case .reply(let answer):
-            if let scrubbed = scrubOutbound(session, answer, template: personality.pii.replace) {
+            if let scrubbed = scrubOutbound(session, answer, pii: personality.pii) {
                 reply.tokens = ReplyTokenizer.tokens(of: scrubbed)
             } else {
                 reply.finish = .error
@@ -67,7 +67,7 @@ extension ChatHub {
         case .stream(let stream):
             reply.cacheTraits = ReplyTraits(usedRandomness: true, changedSessionState: true)
             reply.streamingScrubber = StreamingScrubber(
-                configuration: Self.scrubberConfiguration(personality.pii.replace))
+                configuration: Self.scrubberConfiguration(personality.pii))
             reply.engineStream = stream
             reply.starved = true
             let sessionID = session.id
@@ -246,11 +246,11 @@ extension ChatHub {
     }
 
     /// A whole reply with PII replaced, or `nil` if the scrubber refused it.
-    func scrubOutbound(_ session: ChatSession, _ text: String, template: String) -> String? {
+    func scrubOutbound(_ session: ChatSession, _ text: String, pii: PIISettings) -> String? {
         var scrubber =
-            outboundScrubbers.removeValue(forKey: template)
-            ?? Scrubber(configuration: Self.scrubberConfiguration(template))
-        defer { outboundScrubbers[template] = scrubber }
+            outboundScrubbers.removeValue(forKey: pii)
+            ?? Scrubber(configuration: Self.scrubberConfiguration(pii))
+        defer { outboundScrubbers[pii] = scrubber }
         let before = scrubber.counters
         guard let scrubbed = try? scrubber.scrub(text, session: &session.scrubSession) else { return nil }
         Self.addDifference(scrubber.counters, since: before, to: &counters.redactionsOutbound)

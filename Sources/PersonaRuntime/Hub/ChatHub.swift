@@ -85,8 +85,8 @@ public final class ChatHub {
     var rateLimiters: [LimiterKey: KeyedRateLimiter<String>] = [:]
     var dailyCounts: [String: DailyCount] = [:]
     var cache: ResponseCache
-    var inboundScrubbers: [String: Scrubber] = [:]
-    var outboundScrubbers: [String: Scrubber] = [:]
+    var inboundScrubbers: [PIISettings: Scrubber] = [:]
+    var outboundScrubbers: [PIISettings: Scrubber] = [:]
 
     /// Creates a hub serving `snapshot` with `engines`.
     ///
