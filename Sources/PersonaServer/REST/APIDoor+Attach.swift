@@ -47,6 +47,12 @@ extension APIDoor {
         case .ended(let ended)?: return found(.ended(ended))
         case nil: break
         }
+        guard table.hasRoom else {
+            return refuse(
+                APIError(
+                    status: 429, code: ErrorCode.tooManySessions.rawValue,
+                    "this server holds \(configuration.maxRESTSessions) REST sessions per loop"))
+        }
         var connection: VirtualConnection?
         connection = shell.openVirtual(client: client) { message in
             guard let current = connection else { return }
