@@ -7,7 +7,11 @@ import Testing
 struct HistoryPageTests {
     /// Turns with the given seqs (stores may have gaps: a refused message leaves none).
     static func turns(_ seqs: [Int]) -> [StoredTurn] {
-        seqs.map { StoredTurn(session: "s0-1-1", seq: $0, role: $0 % 2 == 1 ? .user : .bot, text: "t\($0)", atMilliseconds: 0) }
+        seqs.map {
+            StoredTurn(
+                session: "s0-1-1", seq: $0, role: $0 % 2 == 1 ? .user : .bot, text: "t\($0)",
+                atMilliseconds: 0)
+        }
     }
 
     @Test(

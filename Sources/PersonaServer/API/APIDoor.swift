@@ -26,7 +26,9 @@ final class APIDoor: Sendable {
         self.stores = stores
         self.configuration = configuration
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
-        self.restTables = shells.map { LoopBound(RESTSessionTable(configuration: configuration), loop: $0.loop) }
+        self.restTables = shells.map {
+            LoopBound(RESTSessionTable(configuration: configuration), loop: $0.loop)
+        }
         self.startedAt = Int64(Date().timeIntervalSince1970)
     }
 

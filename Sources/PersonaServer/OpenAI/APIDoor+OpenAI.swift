@@ -75,7 +75,8 @@ extension APIDoor {
         }
         if parsed.maxTokens != nil {
             let error = APIError.badRequest(
-                "a held session's max_tokens is set when it is created (POST /v1/sessions)", param: "max_tokens")
+                "a held session's max_tokens is set when it is created (POST /v1/sessions)",
+                param: "max_tokens")
             return .response(decorated(error.openAIResponse(), for: request))
         }
         let completionID = Self.nextCompletionID()
@@ -90,7 +91,8 @@ extension APIDoor {
                     guard case .held(let session) = attachment else {
                         return refuse(
                             APIError(
-                                status: 409, code: ErrorCode.sessionNotActive.rawValue, "session '\(id)' has ended",
+                                status: 409, code: ErrorCode.sessionNotActive.rawValue,
+                                "session '\(id)' has ended",
                                 session: id))
                     }
                     guard session.personality == parsed.model else {
@@ -101,7 +103,8 @@ extension APIDoor {
                     }
                     guard session.listener == nil else { return refuse(self.busy(id)) }
                     ChatCompletionExchange(
-                        request: parsed, stream: stream, shell: shell, completionID: completionID, created: created,
+                        request: parsed, stream: stream, shell: shell, completionID: completionID,
+                        created: created,
                         extraHeaders: headers, keepAlive: keepAlive
                     ).run(on: session)
                 }

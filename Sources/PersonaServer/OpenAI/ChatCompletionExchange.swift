@@ -68,7 +68,8 @@ final class ChatCompletionExchange {
         let connection = shell.openVirtual(client: client) { message in self.receive(message) }
         self.connection = connection
         connection.onClose = { _, _ in
-            self.fail(APIError(status: 503, code: ErrorCode.shuttingDown.rawValue, "the server is shutting down"))
+            self.fail(
+                APIError(status: 503, code: ErrorCode.shuttingDown.rawValue, "the server is shutting down"))
         }
         shell.deliver(
             .start(
@@ -89,7 +90,8 @@ final class ChatCompletionExchange {
         stream.onAbandon { bound.loop.execute { bound.value.abandon() } }
         messageID = APIDoor.nextMessageID()
         session.messagesSent += 1
-        shell.deliver(.message(session: session.id, text: request.message, id: messageID), on: session.connection.id)
+        shell.deliver(
+            .message(session: session.id, text: request.message, id: messageID), on: session.connection.id)
     }
 
     private func receive(_ message: ServerMessage) {
@@ -97,7 +99,8 @@ final class ChatCompletionExchange {
         switch message {
         case .sessionStarted(let start):
             session = start.session
-            shell.deliver(.message(session: start.session, text: request.message, id: messageID), on: connection.id)
+            shell.deliver(
+                .message(session: start.session, text: request.message, id: messageID), on: connection.id)
         case .ack:
             guard request.stream else { return }
             let writer = EventStreamWriter(stream: stream, loop: shell.loop, keepAlive: keepAlive)
@@ -122,7 +125,9 @@ final class ChatCompletionExchange {
             case .cancelled:
                 fail(APIError(status: 503, code: "cancelled", "the reply was cut off before it finished"))
             case .error:
-                fail(APIError(status: 502, code: "upstream_error", "the personality's engine failed to answer"))
+                fail(
+                    APIError(status: 502, code: "upstream_error", "the personality's engine failed to answer")
+                )
             }
         case .error(let report):
             var error = APIError(report)
@@ -132,8 +137,12 @@ final class ChatCompletionExchange {
             // Only before a reply: a response limit that ends the session, or a failed start.
             let error =
                 reason == .limitReached
-                ? APIError(status: 429, code: ErrorCode.limitReached.rawValue, "this personality's response limit is reached")
-                : APIError(status: 503, code: "session_ended", "the session ended before it answered (\(reason.rawValue))")
+                ? APIError(
+                    status: 429, code: ErrorCode.limitReached.rawValue,
+                    "this personality's response limit is reached")
+                : APIError(
+                    status: 503, code: "session_ended",
+                    "the session ended before it answered (\(reason.rawValue))")
             fail(error)
         case .sessionDetached:
             fail(
@@ -151,7 +160,8 @@ final class ChatCompletionExchange {
         guard let personality = snapshot.personality(request.model),
             let rate = snapshot.limits(for: personality).clientRate
         else { return nil }
-        let seconds = Double(rate.period.components.seconds) + Double(rate.period.components.attoseconds) / 1e18
+        let seconds =
+            Double(rate.period.components.seconds) + Double(rate.period.components.attoseconds) / 1e18
         return seconds > 0 ? Int((Double(rate.count) * 60 / seconds).rounded()) : nil
     }
 
@@ -170,14 +180,16 @@ final class ChatCompletionExchange {
 
     private func complete(finishReason: String) {
         if let writer {
-            writer.send(data: OpenAIWire.chunk(identity, .finish(finishReason), usageNull: request.includeUsage))
+            writer.send(
+                data: OpenAIWire.chunk(identity, .finish(finishReason), usageNull: request.includeUsage))
             if request.includeUsage { writer.send(data: OpenAIWire.usageChunk(identity, usage: usage)) }
             writer.send(data: Array("[DONE]".utf8))
             writer.finish()
         } else {
             var response = HTTPResponse(
                 status: .ok, headers: ["Content-Type": "application/json"],
-                body: OpenAIWire.completion(identity, content: content, finishReason: finishReason, usage: usage))
+                body: OpenAIWire.completion(
+                    identity, content: content, finishReason: finishReason, usage: usage))
             for field in extraHeaders { response.headers.add(name: field.name, value: field.value) }
             stream.respond(response)
         }

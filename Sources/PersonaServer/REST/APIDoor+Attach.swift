@@ -97,7 +97,8 @@ extension APIDoor {
                 RESTSessionTable.equal(stored.header.resumeTokenHash, ChatHub.tokenHash(token))
             else { return refuse(Self.unknownSession(id)) }
             let ended = EndedRESTSession(
-                id: id, personality: stored.header.personalityID ?? "", tokenHash: stored.header.resumeTokenHash,
+                id: id, personality: stored.header.personalityID ?? "",
+                tokenHash: stored.header.resumeTokenHash,
                 reason: reason, farewell: nil)
             bound.loop.execute {
                 table.value.remember(ended)

@@ -24,7 +24,8 @@ extension APIDoor {
             let id = request.pathParameters["id"] ?? ""
             guard let personality = self.localShell(request).hub.snapshot.personality(id) else {
                 let error = APIError(
-                    status: 404, code: ErrorCode.unknownPersonality.rawValue, "no personality '\(id.prefix(128))'")
+                    status: 404, code: ErrorCode.unknownPersonality.rawValue,
+                    "no personality '\(id.prefix(128))'")
                 return .response(self.decorated(error.restResponse(), for: request))
             }
             return .response(self.json(RESTJSON.personality(personality), for: request))
@@ -45,7 +46,8 @@ extension APIDoor {
             let object = try Self.jsonObject(try body(of: request))
             try Self.rejectUnknown(object, allowed: ["personality", "max_tokens"])
             guard case .string(let id)? = object["personality"], !id.isEmpty else {
-                throw APIError.badRequest("'personality' is required", param: "personality", code: "missing_field")
+                throw APIError.badRequest(
+                    "'personality' is required", param: "personality", code: "missing_field")
             }
             personality = id
             maxTokens = try Self.positiveInt(object, "max_tokens")
@@ -74,8 +76,11 @@ extension APIDoor {
                     answered = true
                     guard let token = start.resumeToken else {
                         stream.respond(
-                            APIError(status: 500, code: ErrorCode.internal.rawValue, "the hub minted no resume token")
-                                .restResponse(headers: headers))
+                            APIError(
+                                status: 500, code: ErrorCode.internal.rawValue,
+                                "the hub minted no resume token"
+                            )
+                            .restResponse(headers: headers))
                         return shell.closeVirtual(current.id)
                     }
                     let session = RESTSession(
@@ -96,8 +101,11 @@ extension APIDoor {
                 case .sessionEnded(_, let reason, _):
                     answered = true
                     stream.respond(
-                        APIError(status: 503, code: "session_ended", "the session ended at once (\(reason.rawValue))")
-                            .restResponse(headers: headers))
+                        APIError(
+                            status: 503, code: "session_ended",
+                            "the session ended at once (\(reason.rawValue))"
+                        )
+                        .restResponse(headers: headers))
                     shell.closeVirtual(current.id)
                 default:
                     break
@@ -116,7 +124,8 @@ extension APIDoor {
     /// A call on session `id`: its token and hub checked, `body` runs on that hub's loop with
     /// the hub index, the token and how to answer.
     private func sessionCall(
-        _ request: HTTPRequest, _ body: @escaping @Sendable (_ hub: Int, _ token: String, SessionReply) -> Void
+        _ request: HTTPRequest,
+        _ body: @escaping @Sendable (_ hub: Int, _ token: String, SessionReply) -> Void
     ) -> HTTPHandlerResult {
         let id = request.pathParameters["id"] ?? ""
         guard let token = Self.sessionToken(request) else {
@@ -133,7 +142,9 @@ extension APIDoor {
         let headers = cors.headers(for: request)
         let loop = request.eventLoop
         return .deferred { stream in
-            self.onHub(hub, from: loop) { _ in body(hub, token, SessionReply(stream: stream, headers: headers)) }
+            self.onHub(hub, from: loop) { _ in
+                body(hub, token, SessionReply(stream: stream, headers: headers))
+            }
         }
     }
 
@@ -197,7 +208,8 @@ extension APIDoor {
                 return respond(self.json(RESTJSON.ended(ended)))
             }
             self.liveState(
-                id, token: token, hubs: [hub] + self.shells.indices.filter { $0 != hub }, store: hub, respond: respond)
+                id, token: token, hubs: [hub] + self.shells.indices.filter { $0 != hub }, store: hub,
+                respond: respond)
         }
     }
 
@@ -219,7 +231,8 @@ extension APIDoor {
             case false?:
                 respond(Self.unknownSession(id).restResponse())
             case nil:
-                self.liveState(id, token: token, hubs: Array(hubs.dropFirst()), store: store, respond: respond)
+                self.liveState(
+                    id, token: token, hubs: Array(hubs.dropFirst()), store: store, respond: respond)
             }
         }
         let shell = shells[hub]
@@ -237,8 +250,11 @@ extension APIDoor {
             switch result {
             case .failure(let failure):
                 respond(
-                    APIError(status: 503, code: ErrorCode.storeUnavailable.rawValue, "the store cannot be read: \(failure.message)")
-                        .restResponse())
+                    APIError(
+                        status: 503, code: ErrorCode.storeUnavailable.rawValue,
+                        "the store cannot be read: \(failure.message)"
+                    )
+                    .restResponse())
             case .success(let stored?)
             where RESTSessionTable.equal(stored.header.resumeTokenHash, ChatHub.tokenHash(token)):
                 body(stored)
@@ -258,7 +274,8 @@ extension APIDoor {
             after = try Self.queryInt(request, "after", default: 0)
             limit = try Self.queryInt(request, "limit", default: configuration.defaultHistoryPage)
             guard limit >= 1, limit <= configuration.maxHistoryPage else {
-                throw APIError.badRequest("'limit' must be from 1 to \(configuration.maxHistoryPage)", param: "limit")
+                throw APIError.badRequest(
+                    "'limit' must be from 1 to \(configuration.maxHistoryPage)", param: "limit")
             }
         } catch {
             return .response(decorated(error.restResponse(), for: request))
@@ -288,7 +305,8 @@ extension APIDoor {
                             door.json(
                                 RESTJSON.ended(
                                     EndedRESTSession(
-                                        id: session.id, personality: session.personality, tokenHash: session.tokenHash,
+                                        id: session.id, personality: session.personality,
+                                        tokenHash: session.tokenHash,
                                         reason: reason, farewell: farewell))))
                     case .sessionDetached:
                         respond(Self.moved(session.id).restResponse())
@@ -317,7 +335,8 @@ extension APIDoor {
                 status: 429, code: ErrorCode.limitReached.rawValue,
                 "this session has had all its replies; the bot said goodbye", session: session)
             : APIError(
-                status: 409, code: ErrorCode.sessionNotActive.rawValue, "the session has ended (\(reason.rawValue))",
+                status: 409, code: ErrorCode.sessionNotActive.rawValue,
+                "the session has ended (\(reason.rawValue))",
                 session: session)
         if let farewell { error.message += ": \(farewell)" }
         return error
@@ -337,7 +356,8 @@ extension APIDoor {
             let object = try Self.jsonObject(try body(of: request))
             try Self.rejectUnknown(object, allowed: ["text", "id"])
             guard case .string(let value)? = object["text"] else {
-                throw APIError.badRequest("'text' is required and must be a string", param: "text", code: "missing_field")
+                throw APIError.badRequest(
+                    "'text' is required and must be a string", param: "text", code: "missing_field")
             }
             text = value
             switch object["id"] {
@@ -384,7 +404,8 @@ extension APIDoor {
                     maxDepth: 8, maxInputBytes: max(body.count, 1), maxStringBytes: max(body.count, 1))
             ).parse(body)
         } catch {
-            throw APIError.badRequest("the body is not valid JSON: \(error.description)", code: "invalid_json")
+            throw APIError.badRequest(
+                "the body is not valid JSON: \(error.description)", code: "invalid_json")
         }
         guard case .object(let object) = value else {
             throw APIError.badRequest("the body must be a JSON object", code: "invalid_json")

@@ -74,7 +74,11 @@ enum RESTJSON {
             writer.key("personality")
             writePersonalityInfo(personality, to: &writer)
         }
-        if let greeting = start.greeting { writer.member("greeting", greeting) } else { writer.nullMember("greeting") }
+        if let greeting = start.greeting {
+            writer.member("greeting", greeting)
+        } else {
+            writer.nullMember("greeting")
+        }
         if let limits {
             writer.key("limits")
             writeLimits(limits, to: &writer)
@@ -112,7 +116,11 @@ enum RESTJSON {
         writer.member("state", "ended")
         writer.member("personality", session.personality)
         writer.member("reason", session.reason.rawValue)
-        if let farewell = session.farewell { writer.member("farewell", farewell) } else { writer.nullMember("farewell") }
+        if let farewell = session.farewell {
+            writer.member("farewell", farewell)
+        } else {
+            writer.nullMember("farewell")
+        }
         writer.endObject()
         return writer.finish()
     }
@@ -136,7 +144,8 @@ enum RESTJSON {
 
     /// `POST /v1/sessions/{id}/messages` answered as JSON.
     static func reply(
-        session: String, messageSeq: Int, seq: Int, replyNumber: Int, text: String, finish: FinishReason, tokens: Int
+        session: String, messageSeq: Int, seq: Int, replyNumber: Int, text: String, finish: FinishReason,
+        tokens: Int
     ) -> [UInt8] {
         var writer = JSONWriter(capacity: 192 + text.utf8.count)
         writer.beginObject()
@@ -167,7 +176,11 @@ enum RESTJSON {
         }
         writer.endArray()
         writer.member("has_more", page.hasMore)
-        if let next = page.nextAfter { writer.member("next_after", next) } else { writer.nullMember("next_after") }
+        if let next = page.nextAfter {
+            writer.member("next_after", next)
+        } else {
+            writer.nullMember("next_after")
+        }
         writer.endObject()
         return writer.finish()
     }

@@ -71,7 +71,8 @@ final class RESTMessageExchange {
                 var response = HTTPResponse(
                     status: .ok, headers: ["Content-Type": "application/json"],
                     body: RESTJSON.reply(
-                        session: session.id, messageSeq: acked ?? 0, seq: seq, replyNumber: number, text: text,
+                        session: session.id, messageSeq: acked ?? 0, seq: seq, replyNumber: number,
+                        text: text,
                         finish: finish, tokens: tokens))
                 response.headers.add(name: "Cache-Control", value: "no-store")
                 reply(response)
