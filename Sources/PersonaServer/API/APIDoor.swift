@@ -68,10 +68,14 @@ final class APIDoor: Sendable {
     /// The token of `Authorization: Bearer <token>`, if sent.
     static func bearerToken(_ request: HTTPRequest) -> String? {
         guard let value = request.headers["Authorization"] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let parts = value.utf8.split(separator: UInt8(ascii: " "), maxSplits: 1)
+        guard parts.count == 2, parts[0].count == 6, String(Substring(parts[0])).lowercased() == "bearer"
+        else {
+            return nil
+        }
+        // Header values arrive without surrounding whitespace; only blanks after the scheme remain.
+        let token = parts[1].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return token.isEmpty ? nil : String(Substring(token))
     }
 
     /// FNV-1a 64 of `text`, hex: a short stable name that does not reveal the text.
