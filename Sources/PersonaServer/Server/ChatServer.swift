@@ -64,6 +64,7 @@ public final class ChatServer: Sendable {
         let matchQueue = MatchQueue()
         var shells: [LoopBound<HubShell>] = []
         var adapters: [LoopTranscriptStore] = []
+        var stores: [any SessionStoreBackend] = []
         for loop in group.loops {
             var hubConfiguration = configuration.hub
             hubConfiguration.hubIndex = loop.index
@@ -72,12 +73,16 @@ public final class ChatServer: Sendable {
             let transcripts: any TranscriptStore
             if let memory = configuration.store as? InMemoryTranscriptStore {
                 transcripts = memory
+                stores.append(memory)
             } else if let backend = configuration.store {
                 let adapter = LoopTranscriptStore(backend: backend)
                 adapters.append(adapter)
                 transcripts = adapter
+                stores.append(backend)
             } else {
-                transcripts = InMemoryTranscriptStore()
+                let memory = InMemoryTranscriptStore()
+                transcripts = memory
+                stores.append(memory)
             }
             let hub = ChatHub(
                 snapshot: snapshot, engines: engines, clock: LoopChatClock(loop: loop),
@@ -119,7 +124,7 @@ public final class ChatServer: Sendable {
                     makeHandler: { ChatSocketHandler(shells: table) }))
         }
         if configuration.api.enabled {
-            APIDoor(shells: table, configuration: configuration.api).addRoutes(to: &router)
+            APIDoor(shells: table, stores: stores, configuration: configuration.api).addRoutes(to: &router)
         }
         routes(&router)
         var http = configuration.http
