@@ -9,7 +9,7 @@ enum ImportCommand {
     static let command = Command(
         name: "import",
         abstract: "Convert bots from other formats into personality YAML.",
-        subcommands: [rivescript])
+        subcommands: [rivescript, ImportCardCommand.command])
 
     /// `persona import rivescript FILE.rive... [-o out.yaml]`.
     static let rivescript = Command(
