@@ -25,7 +25,7 @@ struct CLIValidateTests {
                 \(b)/limited.yaml:5:9: error: limit set 'strcit' is not defined in limits.yaml; did you mean 'strict'?
                 \(b)/limits.yaml:2:53: error: 'idle_timeout' must be a duration such as 500ms, 10s, 5m, 1h or 1h30m; found '10'
                 \(b)/typos.yaml:4:1: error: unknown key 'greting' in personality; did you mean 'greeting'?
-                \(b)/typos.yaml:5:9: error: no engine named 'scirpt'; did you mean 'script'? (available engines: llm, script)
+                \(b)/typos.yaml:5:9: error: no engine named 'scirpt'; did you mean 'script'? (available engines: llm, process, script)
                 Checked 4 files (1 personality): 5 errors, 0 warnings.
 
                 """)
