@@ -6,8 +6,10 @@
  *   ./llm_floor upstream PORT
  *       answers every POST with a streamed chat completion (chunked event stream: a role chunk,
  *       five content tokens, a finish chunk, a usage chunk, [DONE]) in one write; keep-alive.
- *   ./llm_floor client PORT CONNECTIONS SECONDS
- *       keeps one POST /v1/chat/completions in flight per connection; prints
+ *   ./llm_floor client PORT CONNECTIONS SECONDS [RATE]
+ *       keeps one POST /v1/chat/completions in flight per connection (RATE > 0: each connection
+ *       sends RATE requests a second at most, the next one 1/RATE s after the last was sent, as
+ *       `persona bench chat --rate` does); prints
  *       {"streams_per_second":…, "ttft_p50_ms":…, "ttft_p99_ms":…, "count":…}
  *       where TTFT is from sending a request to the first non-empty "content" in the response.
  *
@@ -47,6 +49,7 @@ typedef struct {
     const char *pending; /* unsent response bytes */
     size_t pending_len;
     double sent_at;
+    double next_at; /* when a paced connection sends again; 0: nothing waits */
     int got_first;
 } conn_t;
 
@@ -178,7 +181,7 @@ static void send_request(conn_t *c, const char *request, size_t length) {
     flush_pending(c);
 }
 
-static int run_client(int port, int connections, double seconds) {
+static int run_client(int port, int connections, double seconds, double rate) {
     char request[512];
     size_t request_len = (size_t)snprintf(request, sizeof request,
         "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -202,10 +205,25 @@ static int run_client(int port, int connections, double seconds) {
     double *samples = malloc(capacity * sizeof *samples);
     long streams = 0;
     double start = now_ms(), deadline = start + seconds * 1000;
-    for (int i = 0; i < connections; i++) send_request(&conns[i], request, request_len);
+    for (int i = 0; i < connections; i++) {
+        if (rate > 0) {
+            conns[i].next_at = start + (1000.0 / rate) * i / connections; /* spread, not a burst */
+        } else {
+            send_request(&conns[i], request, request_len);
+        }
+    }
     struct epoll_event events[256];
     while (now_ms() < deadline) {
-        int n = epoll_wait(ep, events, 256, 50);
+        int n = epoll_wait(ep, events, 256, rate > 0 ? 1 : 50);
+        if (rate > 0) {
+            double now = now_ms();
+            for (int i = 0; i < connections; i++) {
+                if (conns[i].next_at > 0 && conns[i].next_at <= now) {
+                    conns[i].next_at = 0;
+                    send_request(&conns[i], request, request_len);
+                }
+            }
+        }
         for (int i = 0; i < n; i++) {
             conn_t *c = events[i].data.ptr;
             if (events[i].events & EPOLLOUT) flush_pending(c);
@@ -232,7 +250,16 @@ static int run_client(int port, int connections, double seconds) {
                 }
                 if (c->used >= 5 && memcmp(c->in + c->used - 5, "0\r\n\r\n", 5) == 0) {
                     streams++;
-                    send_request(c, request, request_len);
+                    if (rate > 0) {
+                        c->next_at = c->sent_at + 1000.0 / rate;
+                        c->used = 0;
+                        if (c->next_at <= now_ms()) {
+                            c->next_at = 0;
+                            send_request(c, request, request_len);
+                        }
+                    } else {
+                        send_request(c, request, request_len);
+                    }
                 }
             }
         }
@@ -248,7 +275,8 @@ static int run_client(int port, int connections, double seconds) {
 
 int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "upstream") == 0) return run_upstream(atoi(argv[2]));
-    if (argc >= 5 && strcmp(argv[1], "client") == 0) return run_client(atoi(argv[2]), atoi(argv[3]), atof(argv[4]));
-    fprintf(stderr, "usage: llm_floor upstream PORT | client PORT CONNECTIONS SECONDS\n");
+    if (argc >= 5 && strcmp(argv[1], "client") == 0)
+        return run_client(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), argc >= 6 ? atof(argv[5]) : 0);
+    fprintf(stderr, "usage: llm_floor upstream PORT | client PORT CONNECTIONS SECONDS [RATE]\n");
     return 64;
 }
