@@ -23,6 +23,12 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
             name: "COpenSSL",
             path: "Sources/COpenSSL",
             pkgConfig: "openssl",
@@ -81,13 +87,26 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // the protocol chaos model: seeded virtual users, invariant checker, shrinker, in-process hubs
+        .target(
+            name: "ChatChaos",
+            dependencies: ["ChatProtocol", "PersonaRuntime", "Personality", "Engines", "Policies"],
+            swiftSettings: strictSettings
+        ),
+
+        // cluster: the embedded store (the only code touching SQLite)
+        .target(
+            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON"],
+            swiftSettings: strictSettings
+        ),
+
         // executable
         .executableTarget(
             name: "persona",
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "Upstream",
+                "Observability", "ChatChaos", "Store", "Upstream",
             ],
             swiftSettings: strictSettings
         ),
@@ -132,12 +151,22 @@ let package = Package(
         ),
         .testTarget(
             name: "PersonaRuntimeTests",
-            dependencies: ["PersonaRuntime", "ChatProtocol", "Personality", "Engines", "Policies", "PersonaTestSupport"],
+            dependencies: [
+                "PersonaRuntime", "ChatProtocol", "Personality", "Engines", "Policies", "PersonaTestSupport", "ChatChaos",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "PersonaServerTests",
-            dependencies: ["PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "PersonaTestSupport"],
+            dependencies: [
+                "PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "HTTP1", "JSON", "Reactor",
+                "PersonaTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -148,3 +177,46 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets (Tests/Fuzz, README "Fuzzing"): one libFuzzer executable per parser. They exist
+// only when PERSONA_FUZZ=1, because `-sanitize=fuzzer` must instrument every module they use
+// and libFuzzer supplies `main`; a normal build never sees them. Build them all with
+// `PERSONA_FUZZ=1 swift build --scratch-path .build-fuzz` (Tests/Fuzz/fuzz.sh does that).
+if Context.environment["PERSONA_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("HTTPRequestFuzz", ["HTTP1"]),
+        ("HTTPResponseFuzz", ["HTTP1"]),
+        ("WebSocketFrameFuzz", ["WebSocket"]),
+        ("UTF8Fuzz", ["WebSocket"]),
+        ("JSONFuzz", ["JSON"]),
+        ("ChatProtocolFuzz", ["ChatProtocol"]),
+        ("PersonalityYAMLFuzz", ["Personality", "Engines", "Diagnostics"]),
+        ("TriggerFuzz", ["Engines"]),
+        ("TemplateFuzz", ["Engines"]),
+    ]
+    // Only the modules the fuzzers reach are built (and instrumented).
+    let fuzzedModules: Set<String> = [
+        "CYAML", "Diagnostics", "YAML", "JSON", "HTTP1", "Reactor", "WebSocket", "Policies",
+        "Personality", "Engines", "ChatProtocol",
+    ]
+    package.products = []
+    package.targets.removeAll { !fuzzedModules.contains($0.name) }
+    for target in package.targets where target.type == .regular {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer"])]
+    }
+    package.targets.append(.target(name: "CFuzzDriver", path: "Tests/Fuzz/CFuzzDriver"))
+    package.targets.append(
+        .target(
+            name: "FuzzSupport", dependencies: ["CFuzzDriver"], path: "Tests/Fuzz/FuzzSupport",
+            swiftSettings: strictSettings + [.unsafeFlags(["-sanitize=fuzzer"])]))
+    for fuzzTarget in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: fuzzTarget.name, dependencies: fuzzTarget.dependencies + ["FuzzSupport"],
+                path: "Tests/Fuzz/\(fuzzTarget.name)",
+                swiftSettings: strictSettings + [.unsafeFlags(["-sanitize=fuzzer"])],
+                // libFuzzer's archive brings its own `main` beside the one SwiftPM derives from
+                // `@main`; either runs the same target (see FuzzDriver.swift).
+                linkerSettings: [.unsafeFlags(["-sanitize=fuzzer", "-Xlinker", "--allow-multiple-definition"])]))
+    }
+}

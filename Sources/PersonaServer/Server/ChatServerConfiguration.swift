@@ -19,14 +19,24 @@ public struct ChatServerConfiguration: Sendable {
     /// `Retry-After` beyond it; `nil` turns the limit off (`connection_rate_limit`). Default
     /// 20/s with a burst of 40.
     public var connectionRateLimit: ConnectionRateLimitConfiguration?
+    /// Where sessions and turns are kept, shared by every hub: the SQLite store (`persona
+    /// serve`'s default) or an ``InMemoryTranscriptStore``. `nil` gives each hub a private
+    /// in-memory store (no resume across hubs). Default nil.
+    public var store: (any SessionStoreBackend)?
+    /// The REST and OpenAI-compatible doors (CORS, body limit, keep-alives).
+    public var api: APIConfiguration
 
     /// Creates a configuration with the documented defaults.
     public init(
         http: HTTPServerConfiguration = HTTPServerConfiguration(),
         hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
         closeGrace: Duration = .seconds(2),
-        connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
+        connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
+        store: (any SessionStoreBackend)? = nil,
+        api: APIConfiguration = APIConfiguration()
     ) {
+        self.store = store
+        self.api = api
         self.http = http
         self.hub = hub
         self.drainDeadline = drainDeadline

@@ -59,14 +59,23 @@ public struct RegistryBuilder: Sendable {
         // Ids of files that failed to decode: references to them are not reported again, so
         // one broken personality gives one error, not a cascade through routing.
         var declaredIDs: Set<String> = []
+        // A limits file that failed to decode: undefined-set errors would only repeat its error.
+        var limitsFileBroken = false
 
         for (file, outcome) in zip(files, outcomes) {
             switch outcome {
             case .unreadable(let diagnostic):
                 diagnostics.append(diagnostic)
+                switch file.role {
+                case .personality: declaredIDs.insert(file.stem)
+                case .limits: limitsFileBroken = true
+                case .routing, .upstreams: break
+                }
             case .personality(let personality, let declaredID, let found):
                 if let personality { personalities.append(personality) }
-                if let declaredID { declaredIDs.insert(declaredID) }
+                // A broken file whose id cannot be read is taken to declare its file name's id
+                // (`pirate.yaml` declares `pirate`), the convention every shipped file follows.
+                if personality == nil { declaredIDs.insert(declaredID ?? file.stem) }
                 diagnostics.append(contentsOf: found)
             case .limits(_, let root, _), .routing(_, let root, _), .upstreams(_, let root, _):
                 let role = file.role
@@ -78,6 +87,7 @@ public struct RegistryBuilder: Sendable {
                 ruleBytes.append(contentsOf: file.bytes)
                 if case .limits(let decoded, _, let found) = outcome {
                     limits = decoded
+                    if decoded == nil { limitsFileBroken = true }
                     diagnostics.append(contentsOf: found)
                 } else if case .routing(let decoded, _, let found) = outcome {
                     routing = decoded
@@ -92,7 +102,9 @@ public struct RegistryBuilder: Sendable {
 
         let unique = checkUniqueIDs(personalities, diagnostics: &diagnostics)
         let limitsConfiguration = limits ?? .unlimited
-        checkLimitReferences(unique, limits: limitsConfiguration, hasLimitsFile: limits != nil, diagnostics: &diagnostics)
+        if !limitsFileBroken {
+            checkLimitReferences(unique, limits: limitsConfiguration, hasLimitsFile: limits != nil, diagnostics: &diagnostics)
+        }
         let routingRules = routing ?? RoutingRules()
         checkRouting(routingRules, file: routingFile, personalities: unique, declaredIDs: declaredIDs, diagnostics: &diagnostics)
 
@@ -226,7 +238,9 @@ public struct RegistryBuilder: Sendable {
             undefined(candidate.personality, at: candidate.location.location, "fallback personality")
         }
         if let name = routing.defaultPersonality, !known.contains(name) {
-            undefined(name, at: file.map { SourceLocation(file: $0.name, line: 1, column: 1) }, "default fallback personality")
+            undefined(
+                name, at: routing.defaultPersonalityLocation?.location ?? file.map { SourceLocation(file: $0.name, line: 1, column: 1) },
+                "default fallback personality")
         }
         if let file, routing.fallback.isEmpty, routing.defaultPersonality == nil {
             diagnostics.append(

@@ -22,6 +22,13 @@ public struct SourceFile: Hashable, Sendable {
         name.split(separator: "/").last.map(String.init) ?? name
     }
 
+    /// The base name without its extension (`pirate` for `Personalities/pirate.yaml`).
+    public var stem: String {
+        let base = baseName
+        guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return base }
+        return String(base[..<dot])
+    }
+
     /// What the file is, judged by its name: `limits.yaml`, `routing.yaml` and `upstreams.yaml`
     /// (or `.yml`) are the rule files, every other YAML file a personality.
     public var role: Role {

@@ -1,6 +1,7 @@
 import Engines
 import JSON
 import Personality
+import Policies
 
 /// JSON Schemas (draft-07, the dialect YAML language servers support best) for personality
 /// files, `limits.yaml` and `routing.yaml`, so editors validate and autocomplete while authors
@@ -52,7 +53,7 @@ enum PersonalitySchema {
                     ("limits", described("A limit set from limits.yaml, or { use: SET, ...overrides }.", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("additionalProperties", false), ("properties", object([("use", object([("type", "string")]))] + limitProperties))])])]))),
                     ("stream", described("Streaming cadence.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("tokens_per_second", object([("type", "integer"), ("minimum", 0), ("maximum", .integer(Int64(StreamSettings.maxTokensPerSecond)))]))]))]))),
                     ("cache", described("Response cache.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("mode", object([("enum", .array(CacheSettings.Mode.allCases.map { .string($0.rawValue) }))])), ("ttl", ref("duration")), ("safe", object([("type", "boolean")]))]))]))),
-                    ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)]))]))]))),
+                    ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)])), ("types", object([("type", "array"), ("items", object([("enum", .array(PIIType.allCases.map { .string($0.rawValue) }))]))]))]))]))),
                     ("tests", described("Conversations the author expects; run by persona test.", object([("type", "array"), ("items", ref("test"))]))),
                     ("script", described("The script engine's rules.", ref("script"))),
                     ("llm", described("The llm engine: an upstream from upstreams.yaml and how to prompt it.", llmSection)),
@@ -188,7 +189,7 @@ enum PersonalitySchema {
             ("personality_burst", burst),
             ("max_input_chars", object([("type", "integer"), ("minimum", 1), ("maximum", 1_000_000)])),
             ("max_reply_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
-            ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")),
+            ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")), ("resume_window", ref("duration")),
             ("daily_messages_per_client", count),
             ("daily_tokens_per_client", object([("type", "integer"), ("minimum", 1), ("maximum", 1_000_000_000)])),
             ("on_limit", object([("enum", .array(LimitAction.allCases.map { .string($0.rawValue) }))])),
@@ -218,14 +219,22 @@ enum PersonalitySchema {
             ("say", object([("type", "string")])), ("expect", object([("type", "string")])),
             ("expect_one_of", ref("stringOrList")), ("expect_match", object([("type", "string")])),
             ("vars", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+            ("topic", described("The topic the session must be in after the turn.", object([("type", "string")]))),
         ]
+        let stringMap = object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])
+        let given = described(
+            "The state the session starts in, before the first turn.",
+            object([
+                ("type", "object"), ("additionalProperties", false),
+                ("properties", object([("vars", stringMap), ("topic", object([("type", "string")])), ("bot", stringMap), ("globals", stringMap)])),
+            ]))
         return object([
             ("stringOrList", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("items", object([("type", "string")])), ("minItems", 1)])])])),
             ("duration", object([("type", "string"), ("pattern", "^([0-9]+(ms|s|m|min|h|d))+$"), ("description", "A duration such as 500ms, 10s, 5m, 1h30m or 2d.")])),
             ("rate", object([("type", "string"), ("pattern", "^\\s*[0-9]+\\s*/\\s*[0-9]*\\s*[A-Za-z]+\\s*$"), ("description", "A rate such as 30/min, 5/s, 100/h, 1000/day or 10/30s.")])),
             ("reply", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("minItems", 1), ("items", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("required", ["text"]), ("additionalProperties", false), ("properties", object([("text", object([("type", "string")])), ("weight", object([("type", "integer"), ("minimum", 1)]))]))])])]))])])])),
             ("rule", rule),
-            ("test", object([("type", "object"), ("additionalProperties", false), ("properties", object([("name", object([("type", "string")])), ("seed", object([("type", "integer"), ("minimum", 0)])), ("conversation", object([("type", "array"), ("items", object([("type", "object"), ("required", ["say"]), ("additionalProperties", false), ("properties", object(turnProperties))]))]))] + turnProperties))])),
+            ("test", object([("type", "object"), ("additionalProperties", false), ("properties", object([("name", object([("type", "string")])), ("seed", object([("type", "integer"), ("minimum", 0)])), ("given", given), ("conversation", object([("type", "array"), ("items", object([("type", "object"), ("additionalProperties", false), ("properties", object(turnProperties))]))]))] + turnProperties))])),
             (
                 "script",
                 object([
@@ -237,6 +246,9 @@ enum PersonalitySchema {
                             ("person", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
                             ("arrays", object([("type", "object"), ("additionalProperties", object([("type", "array"), ("items", object([("type", ["string", "number"])]))]))])),
                             ("variables", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+                            ("globals", described("Global variables: {env name}.", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))]))),
+                            ("compat", described("rivescript: behave as RiveScript where Persona differs by default.", object([("enum", ["persona", "rivescript"])]))),
+                            ("begin", described("The request hook: rules matched against 'request' before every message; {ok} is the normal reply.", object([("type", "array"), ("items", ref("rule"))]))),
                             ("rules", object([("type", "array"), ("items", ref("rule"))])),
                             ("topics", object([("type", "object"), ("additionalProperties", object([("type", "object"), ("additionalProperties", false), ("properties", object([("includes", object([("type", "array"), ("items", object([("type", "string")]))])), ("inherits", object([("type", "array"), ("items", object([("type", "string")]))])), ("rules", object([("type", "array"), ("items", ref("rule"))]))]))]))])),
                             ("fallback", ref("reply")),

@@ -27,7 +27,7 @@ enum BenchEchoCommand {
                 "in-flight", type: .int(1...1024), default: "1", help: "Messages outstanding per connection."),
             .option("size", type: .int(0...(16 << 20)), default: "32", help: "Payload bytes per message."),
             .flag("text", help: "Send text messages instead of binary."),
-            .option("duration", type: .double(0.1...3600), default: "10", help: "Seconds to measure."),
+            .option("duration", type: .duration(.milliseconds(100) ... .seconds(3600)), default: "10s", help: "How long to measure (10s, 1m, or seconds)."),
             .option(
                 "messages", type: .int(1...1_000_000_000),
                 help: "Total messages to exchange (instead of --duration)."),
@@ -42,7 +42,7 @@ enum BenchEchoCommand {
         options.inFlight = try values.int("in-flight")
         options.size = try values.int("size")
         options.text = values.flag("text")
-        options.duration = .milliseconds(Int64(try values.double("duration") * 1000))
+        options.duration = try values.duration("duration")
         options.messages = try values.intIfPresent("messages")
         options.loops = try values.int("loops")
         options.sourceAddresses =

@@ -231,6 +231,8 @@ class World:
         env = dict(os.environ, PERSONA_TEST_UPSTREAM_KEY="sk-test-key")
         self.server = await asyncio.create_subprocess_exec(
             binary, "serve", "--port", "0", "--personalities", folder, "--connection-rate", "off",
+            # Leaving ends a session at once (no resume window), so its upstream request closes.
+            "--store", "memory", "--resume-window", "0",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
         line = (await asyncio.wait_for(self.server.stdout.readline(), TIMEOUT)).decode()
         if not line.startswith("persona listening on http://"):
