@@ -156,18 +156,7 @@ public struct CharacterCardImporter: Sendable {
 
     /// Card text that is not a template: only `<BOT>`/`<USER>` become `{{char}}`/`{{user}}`.
     static func plain(_ text: String) -> String {
-        var out = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            if let (name, length) = legacyPlaceholder(at: text[index...]) {
-                out += "{{\(name)}}"
-                index = text.index(index, offsetBy: length)
-            } else {
-                out.append(text[index])
-                index = text.index(after: index)
-            }
-        }
-        return out
+        PromptTemplate.rewrite(text) { rest in legacyPlaceholder(at: rest).map { name, length in ("{{\(name)}}", length) } }
     }
 
     /// Version 1's `<BOT>` and `<USER>`, any case.
@@ -265,17 +254,6 @@ extension String {
     /// Every occurrence of `target` replaced by `replacement` (no Foundation in this module).
     fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
-        var out = ""
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) {
-                out += replacement
-                index = self.index(index, offsetBy: target.count)
-            } else {
-                out.append(self[index])
-                index = self.index(after: index)
-            }
-        }
-        return out
+        return PromptTemplate.rewrite(self) { rest in rest.hasPrefix(target) ? (replacement, target.count) : nil }
     }
 }

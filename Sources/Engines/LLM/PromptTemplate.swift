@@ -12,11 +12,19 @@ public enum PromptTemplate {
 
     /// `text` with `{{char}}` and `{{user}}` (any case) replaced; nothing else changes.
     public static func substituteNames(in text: String, char: String) -> String {
+        rewrite(text) { rest in
+            cardPlaceholder(at: rest).map { name, length in (name == "char" ? char : userName, length) }
+        }
+    }
+
+    /// `text` with every piece `replacement` recognises at a position (returning what to write
+    /// and how many characters it replaces) rewritten; everything else is copied.
+    package static func rewrite(_ text: String, _ replacement: (Substring) -> (String, Int)?) -> String {
         var out = ""
         var index = text.startIndex
         while index < text.endIndex {
-            if text[index] == "{", let (name, length) = cardPlaceholder(at: text[index...]) {
-                out += name == "char" ? char : userName
+            if let (written, length) = replacement(text[index...]) {
+                out += written
                 index = text.index(index, offsetBy: length)
             } else {
                 out.append(text[index])

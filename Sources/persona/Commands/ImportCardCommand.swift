@@ -46,14 +46,9 @@ enum ImportCardCommand {
                 "the personality made from '\(path)' does not validate:\n" + problems.joined(separator: "\n"))
         }
         for warning in output.warnings { context.stderr.writeLine("\(path): warning: \(warning)") }
-        if let target = values.stringIfPresent("output") {
-            guard FileManager.default.createFile(atPath: target, contents: Data(output.text.utf8)) else {
-                throw CommandFailure("cannot write '\(target)'")
-            }
-            context.stderr.writeLine("wrote \(target) (personality '\(output.id)', \(output.warnings.count) warning(s))")
-        } else {
-            context.stdout.write(output.text)
-        }
+        try ImportCommand.write(
+            output.text, to: values.stringIfPresent("output"),
+            note: "personality '\(output.id)', \(output.warnings.count) warning(s)", context)
     }
 
     /// Errors the loader finds in the imported personality, next to an upstream of that name.
