@@ -85,7 +85,8 @@ def main():
     assert upstream.stdout.readline().strip() == b"ready"
     server = subprocess.Popen(
         pinned(0, [args.binary, "serve", "--port", str(persona_port), "--personalities", personalities,
-                   "--connection-rate", "off", "--loops", "1"]),
+                   "--connection-rate", "off", "--loops", "1", "--admin-port", "0",
+                   "--data-dir", os.path.join(folder, "data")]),
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert server.stdout.readline().startswith(b"persona listening")
     try:
