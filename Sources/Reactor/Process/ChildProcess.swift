@@ -140,9 +140,14 @@ public final class ChildProcess: Sendable {
         let wakeFD = LinuxAPI.eventfd(0, LinuxAPI.cloexec | LinuxAPI.nonblock)
         guard wakeFD >= 0 else { return events(.exited(.failedToStart("eventfd: errno \(errno)"))) }
         defer { Syscall.close(wakeFD) }
-        shared.withLock { $0.wakeFD = wakeFD }
+        // Publish the wake-up descriptor and look for an earlier kill in one step: a kill
+        // that came before the descriptor existed could not wake us.
+        let killedEarly = shared.withLock { shared -> Bool in
+            shared.wakeFD = wakeFD
+            return shared.killed
+        }
         defer { shared.withLock { $0.wakeFD = -1 } }
-        if delay > .zero, !sleepUnlessKilled(delay, wakeFD: wakeFD) {
+        if killedEarly || (delay > .zero && !sleepUnlessKilled(delay, wakeFD: wakeFD)) {
             return events(.exited(.signal(SIGKILL)))
         }
         if shared.withLock({ $0.killed }) { return events(.exited(.signal(SIGKILL))) }
