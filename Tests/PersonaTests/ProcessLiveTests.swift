@@ -73,7 +73,10 @@ struct ProcessLiveTests {
     func queueFull() { #expect(processScenario("queue_full") != nil) }
 
     @Test("cancel reaches the plugin and frees its worker")
-    func cancel() { #expect(processScenario("cancel") != nil) }
+    func cancel() {
+        #expect(processScenario("cancel") != nil)
+        #expect(processScenario("cancel_seen") != nil)
+    }
 
     @Test("a command that cannot start lets the next engine answer at once")
     func missingCommand() { #expect(processScenario("missing_command") != nil) }
