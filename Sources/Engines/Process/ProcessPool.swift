@@ -42,7 +42,7 @@ public final class ProcessPool: Sendable {
     }
 
     private struct Worker {
-        enum Phase: Equatable { case starting, idle, busy(UInt64), killing, restarting }
+        enum Phase: Equatable { case starting, idle, busy(UInt64), killing, restarting, stopped }
         var phase: Phase = .starting
         var process: (any PluginProcess)?
         var generation = 0
@@ -102,6 +102,7 @@ public final class ProcessPool: Sendable {
         if case .success(let id) = result {
             let timeout = configuration.timeout
             host.schedule(after: timeout) { [weak self] in self?.expire(id) }
+            scheduleIdleStop(after: id)
         }
         deliver(deliveries)
         return result
@@ -143,7 +144,7 @@ public final class ProcessPool: Sendable {
 
     /// Process ids of the running workers (tests, stats).
     public var workerPIDs: [Int32] {
-        state.withLock { state in state.workers.filter { $0.phase != .restarting && $0.pid != 0 }.map(\.pid) }
+        state.withLock { state in state.workers.filter { $0.phase != .restarting && $0.phase != .stopped && $0.pid != 0 }.map(\.pid) }
     }
 
     /// Requests waiting for a worker.
@@ -226,6 +227,29 @@ public final class ProcessPool: Sendable {
         if let sink { deliveries.append((sink, event)) }
     }
 
+    /// Stops every worker if no request arrives within `idle_stop` after this one's timeout
+    /// (by then it has ended, one way or another); the pool starts again on the next request.
+    /// So a pool left behind by a reload, or a quiet personality, holds no processes.
+    private func scheduleIdleStop(after request: UInt64) {
+        host.schedule(after: configuration.timeout + configuration.idleStop) { [weak self] in
+            self?.stopIfIdle(since: request)
+        }
+    }
+
+    private func stopIfIdle(since request: UInt64) {
+        state.withLock { state in
+            guard !state.closed, state.launched, state.nextID == request + 1, state.requests.isEmpty else {
+                return
+            }
+            state.launched = false
+            for index in state.workers.indices {
+                state.workers[index].process?.kill()
+                state.workers[index].phase = .stopped
+            }
+            host.log("plugin '\(configuration.command)': no request for \(configuration.idleStop); workers stopped until the next one")
+        }
+    }
+
     private func exited(_ exit: PluginExit, worker index: Int, _ state: inout State, _ deliveries: inout [Delivery]) {
         var worker = state.workers[index]
         if case .busy(let id) = worker.phase, let record = state.requests.removeValue(forKey: id) {
@@ -238,8 +262,8 @@ public final class ProcessPool: Sendable {
         worker.process = nil
         worker.generation += 1
         worker.decoder = JSONLinesDecoder(configuration: .init(maxLineBytes: configuration.maxLineBytes))
-        guard !state.closed else {
-            worker.phase = .killing
+        guard !state.closed, worker.phase != .stopped else {
+            if state.closed { worker.phase = .killing }
             state.workers[index] = worker
             return
         }
@@ -291,6 +315,16 @@ public final class ProcessPool: Sendable {
         guard !state.launched else { return }
         state.launched = true
         for index in state.workers.indices {
+            // A stopped worker's old process may still report its exit: a new generation
+            // makes the pool ignore it.
+            if state.workers[index].phase == .stopped {
+                state.workers[index].generation += 1
+                state.workers[index].pid = 0
+                state.workers[index].failures = 0
+                state.workers[index].killReason = nil
+                state.workers[index].decoder = JSONLinesDecoder(configuration: .init(maxLineBytes: configuration.maxLineBytes))
+            }
+            state.workers[index].phase = .starting
             state.workers[index].process = launch(index, generation: state.workers[index].generation, after: .zero)
         }
     }

@@ -64,6 +64,7 @@ public struct ProcessSectionDecoder: EngineSectionDecoder {
             fields.duration("restart_delay", range: .zero...(.seconds(60)), context: &context) ?? .milliseconds(100)
         let maxRestartDelay =
             fields.duration("max_restart_delay", range: .zero...(.seconds(600)), context: &context) ?? .seconds(5)
+        let idleStop = fields.duration("idle_stop", range: .seconds(1)...(.seconds(86_400)), context: &context) ?? .seconds(600)
         let historyTurns = fields.int("history_turns", range: 0...Self.maxHistoryTurns, context: &context) ?? 10
         var fallback: [String] = []
         if let fallbackNode = fields.value("fallback") {
@@ -81,7 +82,8 @@ public struct ProcessSectionDecoder: EngineSectionDecoder {
         return ProcessSection(
             pool: ProcessPoolConfiguration(
                 command: command, workers: workers, timeout: timeout, maxQueue: maxQueue, maxLineBytes: maxLine,
-                maxReplyBytes: maxReply, restartDelay: restartDelay, maxRestartDelay: max(restartDelay, maxRestartDelay)),
+                maxReplyBytes: maxReply, restartDelay: restartDelay, maxRestartDelay: max(restartDelay, maxRestartDelay),
+                idleStop: idleStop),
             historyTurns: historyTurns, fallback: fallback)
     }
 

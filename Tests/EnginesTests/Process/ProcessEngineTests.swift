@@ -27,14 +27,14 @@ struct ProcessEngineTests {
         return try #require(personality.section(for: "process", as: ProcessSection.self))
     }
 
-    @Test("defaults: two workers, 10 s, queue 64, 64 KiB lines, 256 KiB answers, 100 ms doubling to 5 s")
+    @Test("defaults: two workers, 10 s, queue 64, 64 KiB lines, 256 KiB answers, 100 ms doubling to 5 s, idle stop 10 min")
     func defaults() throws {
         let section = try Self.section("command: [python3, engine.py]")
         let pool = section.pool
         #expect(pool.command == PluginCommand(executable: "python3", arguments: ["engine.py"], workingDirectory: "P/bots"))
         #expect(pool.workers == 2 && pool.timeout == .seconds(10) && pool.maxQueue == 64)
         #expect(pool.maxLineBytes == 65_536 && pool.maxReplyBytes == 262_144)
-        #expect(pool.restartDelay == .milliseconds(100) && pool.maxRestartDelay == .seconds(5))
+        #expect(pool.restartDelay == .milliseconds(100) && pool.maxRestartDelay == .seconds(5) && pool.idleStop == .seconds(600))
         #expect(section.historyTurns == 10 && section.fallback.isEmpty)
     }
 
@@ -47,7 +47,7 @@ struct ProcessEngineTests {
 
     @Test("limits one past their edge are errors at their line", arguments: [
         ("workers: 33", "workers"), ("workers: 0", "workers"), ("max_queue: 10001", "max_queue"),
-        ("max_line_bytes: 63", "max_line_bytes"), ("timeout: 5ms", "timeout"), ("history_turns: 201", "history_turns"),
+        ("max_line_bytes: 63", "max_line_bytes"), ("timeout: 5ms", "timeout"), ("history_turns: 201", "history_turns"), ("idle_stop: 999ms", "idle_stop"),
     ])
     func limits(line: String, key: String) {
         let result = Self.build("command: run\n" + line)

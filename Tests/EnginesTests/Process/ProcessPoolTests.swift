@@ -237,6 +237,37 @@ struct ProcessPoolTests {
         #expect((try? pool.submit(Self.request(), EventLog().sink).get()) != nil)
     }
 
+    @Test("workers stop after idle_stop without a request and start again on the next one")
+    func idleStop() throws {
+        let host = ScriptedPluginHost()
+        var configuration = Self.configuration(workers: 2, timeout: .seconds(1))
+        configuration.idleStop = .seconds(60)
+        let pool = ProcessPool(configuration: configuration, host: host)
+        let first = EventLog()
+        let id = try Self.submit(pool, first)
+        host.launches.forEach { $0.start() }
+        host.launches[0].say(.end(id: id, variables: nil))
+        host.advance(by: .seconds(30))
+        let second = EventLog()
+        let secondID = try Self.submit(pool, second)
+        host.launches[0].say(.end(id: secondID, variables: nil))
+        host.advance(by: .seconds(60))
+        let killedEarly = host.launches.contains { $0.killed }
+        #expect(!killedEarly, "a request 30 s in restarted the idle clock")
+        host.advance(by: .seconds(1))
+        let allKilled = host.launches.allSatisfy { $0.killed }
+        #expect(allKilled && pool.workerPIDs.isEmpty)
+        host.launches.forEach { $0.exit(.signal(9)) }
+        #expect(host.launches.count == 2, "a stopped worker is not restarted")
+        let third = EventLog()
+        let thirdID = try Self.submit(pool, third)
+        #expect(host.launches.count == 4 && host.launches[2].delay == .zero)
+        host.launches[2].start()
+        host.launches[2].say(.token(id: thirdID, text: "back"))
+        host.launches[2].say(.end(id: thirdID, variables: nil))
+        #expect(third.all == [.token("back"), .end(variables: nil)])
+    }
+
     @Test("shutdown fails what is in flight, kills every worker and restarts nothing")
     func shutdown() throws {
         let host = ScriptedPluginHost()
