@@ -20,8 +20,11 @@ struct ChildProcessPluginHostTests {
             lines.withLock { $0.append(line) }
         }
         let limit = ChildProcessPluginHost.maxLogLineBytes
-        let script = "printf '%\(limit)s\\n' '' | tr ' ' a >&2; printf '%\(limit + 1)s\\n' '' | tr ' ' b >&2; printf tail >&2"
-        _ = host.launch(PluginCommand(executable: "sh", arguments: ["-c", script], workingDirectory: "/"), after: .zero) {
+        let script =
+            "printf '%\(limit)s\\n' '' | tr ' ' a >&2; printf '%\(limit + 1)s\\n' '' | tr ' ' b >&2; printf tail >&2"
+        _ = host.launch(
+            PluginCommand(executable: "sh", arguments: ["-c", script], workingDirectory: "/"), after: .zero
+        ) {
             if case .exited(let exit) = $0 { exited.withLock { $0 = exit } }
         }
         let deadline = ContinuousClock.now + .seconds(10)

@@ -8,7 +8,8 @@ struct ImportCardCommandTests {
 
     /// Imports `card` into a fresh folder next to the shipped upstreams.yaml and validates it.
     static func importAndValidate(_ card: String, _ extra: [String] = []) throws -> (ProcessResult, String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("persona-card-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "persona-card-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(
@@ -19,7 +20,9 @@ struct ImportCardCommandTests {
             ["import", "card", cards.appendingPathComponent(card).path, "-o", output.path] + extra)
         #expect(result.status == 0, "\(result.stderr)")
         let validated = try ProcessResult.persona(["validate", directory.path])
-        #expect(validated.status == 0 && validated.stdout.contains("0 errors"), "\(validated.stdout)\(validated.stderr)")
+        #expect(
+            validated.status == 0 && validated.stdout.contains("0 errors"),
+            "\(validated.stdout)\(validated.stderr)")
         let tested = try ProcessResult.persona(["test", directory.path])
         #expect(tested.status == 0, "\(tested.stdout)\(tested.stderr)")
         return (result, try String(contentsOf: output, encoding: .utf8))
@@ -31,14 +34,19 @@ struct ImportCardCommandTests {
         #expect(yaml.contains("id: \"seraphina\"") && yaml.contains("upstream: \"local\""))
         #expect(yaml.contains("- \"The glade is quiet today.\""))
         #expect(yaml.contains("assistant: \"I am Seraphina, keeper of this glade.\""))
-        #expect(result.stderr.contains("seraphina-v2.json: warning: data.character_book (2 entries) was not carried over"))
+        #expect(
+            result.stderr.contains(
+                "seraphina-v2.json: warning: data.character_book (2 entries) was not carried over"))
         #expect(result.stderr.contains("warning: the macro {{random:rain,sun}} is not supported"))
     }
 
     @Test("a chara_card_v3 JSON card imports with its nickname as the name")
     func v3JSON() throws {
-        let (result, yaml) = try Self.importAndValidate("aurelia-v3.json", ["--upstream", "openai", "--id", "captain"])
-        #expect(yaml.contains("id: \"captain\"") && yaml.contains("name: \"Aurelia\"") && yaml.contains("upstream: \"openai\""))
+        let (result, yaml) = try Self.importAndValidate(
+            "aurelia-v3.json", ["--upstream", "openai", "--id", "captain"])
+        #expect(
+            yaml.contains("id: \"captain\"") && yaml.contains("name: \"Aurelia\"")
+                && yaml.contains("upstream: \"openai\""))
         #expect(result.stderr.contains("data.group_only_greetings (1 item(s)) was not carried over"))
     }
 
@@ -51,12 +59,16 @@ struct ImportCardCommandTests {
         #expect(v3.contains("name: \"Aurelia\"") && !v3.contains("Outdated"))
     }
 
-    @Test("broken cards fail with their location and exit 1", arguments: [
-        ("broken.json", "broken.json: 3:24: trailing comma"),
-        ("corrupt-crc.png", "corrupt-crc.png: byte 33: chunk 'tEXt' has a bad CRC"),
-    ])
+    @Test(
+        "broken cards fail with their location and exit 1",
+        arguments: [
+            ("broken.json", "broken.json: 3:24: trailing comma"),
+            ("corrupt-crc.png", "corrupt-crc.png: byte 33: chunk 'tEXt' has a bad CRC"),
+        ])
     func broken(file: String, message: String) throws {
-        let result = try ProcessResult.persona(["import", "card", Self.cards.appendingPathComponent(file).path])
+        let result = try ProcessResult.persona([
+            "import", "card", Self.cards.appendingPathComponent(file).path,
+        ])
         #expect(result.status == 1 && result.stderr.contains(message), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }

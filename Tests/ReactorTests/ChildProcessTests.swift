@@ -10,7 +10,9 @@ import Testing
 final class ChildEvents: Sendable {
     private let events = Mutex<[ChildProcess.Event]>([])
 
-    var sink: @Sendable (ChildProcess.Event) -> Void { { [self] event in events.withLock { $0.append(event) } } }
+    var sink: @Sendable (ChildProcess.Event) -> Void {
+        { [self] event in events.withLock { $0.append(event) } }
+    }
 
     var all: [ChildProcess.Event] { events.withLock { $0 } }
 
@@ -39,16 +41,21 @@ final class ChildEvents: Sendable {
 
 @Suite("child processes: pipes pumped off the loops, kill, exit")
 struct ChildProcessTests {
-    static func spec(_ script: String, environment: [String] = ["PATH=/usr/bin:/bin"], directory: String = "/")
+    static func spec(
+        _ script: String, environment: [String] = ["PATH=/usr/bin:/bin"], directory: String = "/"
+    )
         -> ChildProcess.Spec
     {
-        ChildProcess.Spec(executable: "sh", arguments: ["-c", script], environment: environment, workingDirectory: directory)
+        ChildProcess.Spec(
+            executable: "sh", arguments: ["-c", script], environment: environment, workingDirectory: directory
+        )
     }
 
     @Test("stdin reaches the child, its stdout and stderr come back, and its exit status ends the events")
     func roundTrip() {
         let events = ChildEvents()
-        let child = ChildProcess.start(Self.spec("read line; echo \"got $line\"; echo oops >&2; exit 7"), events.sink)
+        let child = ChildProcess.start(
+            Self.spec("read line; echo \"got $line\"; echo oops >&2; exit 7"), events.sink)
         child.write(Array("hello\n".utf8))
         #expect(events.exit() == .status(7))
         #expect(events.stdout == "got hello\n" && events.stderr == "oops\n")
@@ -63,7 +70,9 @@ struct ChildProcessTests {
     func environmentAndDirectory() {
         let events = ChildEvents()
         _ = ChildProcess.start(
-            Self.spec("echo \"$GREETING $(pwd)\"", environment: ["PATH=/usr/bin:/bin", "GREETING=hi"], directory: "/tmp"),
+            Self.spec(
+                "echo \"$GREETING $(pwd)\"", environment: ["PATH=/usr/bin:/bin", "GREETING=hi"],
+                directory: "/tmp"),
             events.sink)
         #expect(events.exit() == .status(0) && events.stdout == "hi /tmp\n")
     }
@@ -81,7 +90,8 @@ struct ChildProcessTests {
     func missing() {
         let events = ChildEvents()
         _ = ChildProcess.start(
-            ChildProcess.Spec(executable: "/nonexistent/plugin", arguments: [], environment: [], workingDirectory: "/"),
+            ChildProcess.Spec(
+                executable: "/nonexistent/plugin", arguments: [], environment: [], workingDirectory: "/"),
             events.sink)
         if case .failedToStart(let reason) = events.exit() {
             #expect(reason.contains("No such file"))

@@ -23,17 +23,20 @@ public enum CardImportError: Error, Hashable, Sendable, CustomStringConvertible 
     /// The message, without the file name (the CLI adds it).
     public var description: String {
         switch self {
-        case .tooLarge(let bytes, let limit): return "the file has \(bytes) bytes, more than the limit of \(limit)"
+        case .tooLarge(let bytes, let limit):
+            return "the file has \(bytes) bytes, more than the limit of \(limit)"
         case .png(let problem, let offset): return "byte \(offset): \(problem)"
         case .noCardChunk: return "the PNG holds no character card (no 'ccv3' or 'chara' text chunk)"
         case .compressedChunk(let keyword, let offset):
-            return "byte \(offset): the '\(keyword)' chunk is compressed, which is not supported (export the card again)"
+            return
+                "byte \(offset): the '\(keyword)' chunk is compressed, which is not supported (export the card again)"
         case .base64(let keyword, let offset, let index):
             return "byte \(offset): the '\(keyword)' chunk is not valid base64 at character \(index + 1)"
         case .json(let problem, let line, let column): return "\(line):\(column): \(problem)"
         case .notACard(let why): return "not a character card: \(why)"
         case .unsupportedSpec(let spec):
-            return "unsupported card spec '\(spec)' (known: chara_card_v2, chara_card_v3, and version 1 cards without a spec)"
+            return
+                "unsupported card spec '\(spec)' (known: chara_card_v2, chara_card_v3, and version 1 cards without a spec)"
         case .field(let path, let problem): return "\(path): \(problem)"
         }
     }

@@ -45,12 +45,16 @@ public struct CharacterCard: Hashable, Sendable {
     /// Equality ignores nothing but compares ``leftOver`` pairwise.
     public static func == (lhs: CharacterCard, rhs: CharacterCard) -> Bool {
         lhs.version == rhs.version && lhs.name == rhs.name && lhs.nickname == rhs.nickname
-            && lhs.description == rhs.description && lhs.personality == rhs.personality && lhs.scenario == rhs.scenario
+            && lhs.description == rhs.description && lhs.personality == rhs.personality
+            && lhs.scenario == rhs.scenario
             && lhs.firstMessage == rhs.firstMessage && lhs.exampleMessages == rhs.exampleMessages
-            && lhs.systemPrompt == rhs.systemPrompt && lhs.postHistoryInstructions == rhs.postHistoryInstructions
-            && lhs.alternateGreetings == rhs.alternateGreetings && lhs.tags == rhs.tags && lhs.creator == rhs.creator
+            && lhs.systemPrompt == rhs.systemPrompt
+            && lhs.postHistoryInstructions == rhs.postHistoryInstructions
+            && lhs.alternateGreetings == rhs.alternateGreetings && lhs.tags == rhs.tags
+            && lhs.creator == rhs.creator
             && lhs.characterVersion == rhs.characterVersion
-            && lhs.leftOver.map(\.path) == rhs.leftOver.map(\.path) && lhs.leftOver.map(\.note) == rhs.leftOver.map(\.note)
+            && lhs.leftOver.map(\.path) == rhs.leftOver.map(\.path)
+            && lhs.leftOver.map(\.note) == rhs.leftOver.map(\.note)
     }
 
     /// Hashes the fields.
@@ -64,8 +68,10 @@ public struct CharacterCard: Hashable, Sendable {
 
     /// Creates a card (empty text fields by default).
     public init(
-        version: Version, name: String, nickname: String = "", description: String = "", personality: String = "",
-        scenario: String = "", firstMessage: String = "", exampleMessages: String = "", systemPrompt: String = "",
+        version: Version, name: String, nickname: String = "", description: String = "",
+        personality: String = "",
+        scenario: String = "", firstMessage: String = "", exampleMessages: String = "",
+        systemPrompt: String = "",
         postHistoryInstructions: String = "", alternateGreetings: [String] = [], tags: [String] = [],
         creator: String = "", characterVersion: String = "", leftOver: [(path: String, note: String)] = []
     ) {

@@ -14,7 +14,9 @@ public struct CharacterCardDecoder: Sendable {
 
     /// The card in `bytes` (a PNG or JSON file).
     public func decode(_ bytes: [UInt8]) throws(CardImportError) -> CharacterCard {
-        guard bytes.count <= Self.maxFileBytes else { throw .tooLarge(bytes: bytes.count, limit: Self.maxFileBytes) }
+        guard bytes.count <= Self.maxFileBytes else {
+            throw .tooLarge(bytes: bytes.count, limit: Self.maxFileBytes)
+        }
         if PNGTextChunks.isPNG(bytes) { return try decode(json: try Self.cardJSON(inPNG: bytes)) }
         return try decode(json: bytes)
     }
@@ -22,7 +24,9 @@ public struct CharacterCardDecoder: Sendable {
     /// The card JSON carried by a PNG.
     static func cardJSON(inPNG bytes: [UInt8]) throws(CardImportError) -> [UInt8] {
         let chunks = try PNGTextChunks.read(bytes)
-        guard let chunk = chunks.first(where: { $0.keyword == "ccv3" }) ?? chunks.first(where: { $0.keyword == "chara" })
+        guard
+            let chunk = chunks.first(where: { $0.keyword == "ccv3" })
+                ?? chunks.first(where: { $0.keyword == "chara" })
         else { throw .noCardChunk }
         if chunk.compressed { throw .compressedChunk(keyword: chunk.keyword, offset: chunk.offset) }
         switch Base64.decode(chunk.text) {
@@ -33,11 +37,14 @@ public struct CharacterCardDecoder: Sendable {
 
     /// The card in a JSON text.
     public func decode(json bytes: [UInt8]) throws(CardImportError) -> CharacterCard {
-        guard bytes.count <= Self.maxJSONBytes else { throw .tooLarge(bytes: bytes.count, limit: Self.maxJSONBytes) }
+        guard bytes.count <= Self.maxJSONBytes else {
+            throw .tooLarge(bytes: bytes.count, limit: Self.maxJSONBytes)
+        }
         let value: JSONValue
         do {
             value = try JSONParser(
-                configuration: .init(maxDepth: 64, maxInputBytes: Self.maxJSONBytes, maxStringBytes: Self.maxJSONBytes)
+                configuration: .init(
+                    maxDepth: 64, maxInputBytes: Self.maxJSONBytes, maxStringBytes: Self.maxJSONBytes)
             ).parse(bytes)
         } catch {
             let (line, column) = Self.lineAndColumn(of: error.offset, in: bytes)
@@ -45,7 +52,9 @@ public struct CharacterCardDecoder: Sendable {
         }
         guard let root = value.objectValue else { throw .notACard("the JSON is not an object") }
         if let specValue = root["spec"] {
-            guard let spec = specValue.stringValue else { throw .field(path: "spec", problem: "must be a string") }
+            guard let spec = specValue.stringValue else {
+                throw .field(path: "spec", problem: "must be a string")
+            }
             let version: CharacterCard.Version
             switch spec {
             case "chara_card_v2": version = .v2
@@ -59,7 +68,8 @@ public struct CharacterCardDecoder: Sendable {
             return try reader.card(version: version)
         }
         guard root["name"] != nil, root["first_mes"] != nil || root["description"] != nil else {
-            throw .notACard("no 'spec', and not the fields of a version 1 card (name, description, first_mes)")
+            throw .notACard(
+                "no 'spec', and not the fields of a version 1 card (name, description, first_mes)")
         }
         var reader = FieldReader(object: root, prefix: "")
         return try reader.card(version: .v1)
@@ -73,7 +83,9 @@ public struct CharacterCardDecoder: Sendable {
             line += 1
             lineStart = index + 1
         }
-        let column = String(decoding: bytes[lineStart..<min(max(offset, lineStart), bytes.count)], as: UTF8.self).count + 1
+        let column =
+            String(decoding: bytes[lineStart..<min(max(offset, lineStart), bytes.count)], as: UTF8.self).count
+            + 1
         return (line, column)
     }
 }
@@ -90,19 +102,26 @@ private struct FieldReader {
     }
 
     /// Fields a V1 card may carry at its root, next to `spec`/`data` in V2/V3 exports.
-    static let ignored: Set<String> = ["spec", "spec_version", "data", "avatar", "chat", "create_date", "talkativeness", "fav", "creatorcomment"]
+    static let ignored: Set<String> = [
+        "spec", "spec_version", "data", "avatar", "chat", "create_date", "talkativeness", "fav",
+        "creatorcomment",
+    ]
 
     mutating func string(_ key: String) throws(CardImportError) -> String {
         used.insert(key)
         guard let value = object[key], !value.isNull else { return "" }
-        guard let text = value.stringValue else { throw .field(path: prefix + key, problem: "must be a string") }
+        guard let text = value.stringValue else {
+            throw .field(path: prefix + key, problem: "must be a string")
+        }
         return text
     }
 
     mutating func strings(_ key: String) throws(CardImportError) -> [String] {
         used.insert(key)
         guard let value = object[key], !value.isNull else { return [] }
-        guard let items = value.arrayValue else { throw .field(path: prefix + key, problem: "must be a list of strings") }
+        guard let items = value.arrayValue else {
+            throw .field(path: prefix + key, problem: "must be a list of strings")
+        }
         var out: [String] = []
         for (index, item) in items.enumerated() {
             guard let text = item.stringValue else {
@@ -116,7 +135,8 @@ private struct FieldReader {
     mutating func card(version: CharacterCard.Version) throws(CardImportError) -> CharacterCard {
         let name = try string("name")
         guard !name.trimmingWhitespace().isEmpty else {
-            throw .field(path: prefix + "name", problem: object["name"] == nil ? "missing" : "must not be empty")
+            throw .field(
+                path: prefix + "name", problem: object["name"] == nil ? "missing" : "must not be empty")
         }
         var card = CharacterCard(
             version: version, name: name, nickname: version == .v3 ? try string("nickname") : "",
@@ -131,7 +151,8 @@ private struct FieldReader {
             card.creator = try string("creator")
             card.characterVersion = try string("character_version")
         }
-        for (key, value) in object where !used.contains(key) && !(version == .v1 && Self.ignored.contains(key)) {
+        for (key, value) in object
+        where !used.contains(key) && !(version == .v1 && Self.ignored.contains(key)) {
             if let note = Self.note(value) { card.leftOver.append((prefix + key, note)) }
         }
         return card
@@ -145,7 +166,9 @@ private struct FieldReader {
         case .string(let text): return text.trimmingWhitespace().isEmpty ? nil : "\(text.count) characters"
         case .array(let items): return items.isEmpty ? nil : "\(items.count) item(s)"
         case .object(let members):
-            if let entries = members["entries"]?.arrayValue { return entries.isEmpty ? nil : "\(entries.count) entries" }
+            if let entries = members["entries"]?.arrayValue {
+                return entries.isEmpty ? nil : "\(entries.count) entries"
+            }
             return members.isEmpty ? nil : "keys \(members.keys.sorted().joined(separator: ", "))"
         }
     }

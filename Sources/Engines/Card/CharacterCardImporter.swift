@@ -34,13 +34,17 @@ public struct CharacterCardImporter: Sendable {
 
     /// Converts `card`; `id` overrides the one made from the name; `upstream` is the
     /// `upstreams.yaml` name the `llm` section calls; `source` names the file in the header.
-    public func convert(_ card: CharacterCard, id: String? = nil, upstream: String = "local", source: String = "")
+    public func convert(
+        _ card: CharacterCard, id: String? = nil, upstream: String = "local", source: String = ""
+    )
         -> Output
     {
         var warnings: [String] = []
-        let name = (card.nickname.trimmingWhitespace().isEmpty ? card.name : card.nickname).trimmingWhitespace()
+        let name = (card.nickname.trimmingWhitespace().isEmpty ? card.name : card.nickname)
+            .trimmingWhitespace()
         if !card.nickname.trimmingWhitespace().isEmpty, card.nickname != card.name {
-            warnings.append("the nickname '\(card.nickname)' is used as the name ('\(card.name)' is not kept)")
+            warnings.append(
+                "the nickname '\(card.nickname)' is used as the name ('\(card.name)' is not kept)")
         }
         let personalityID = id ?? Self.slug(name)
         var macros = Set<String>()
@@ -48,7 +52,8 @@ public struct CharacterCardImporter: Sendable {
         var system = Self.template(card.systemPrompt, macros: &macros, original: true)
         let parts = [
             "You are {{char}}.", Self.template(card.description, macros: &macros),
-            card.personality.isEmpty ? "" : "{{char}}'s personality: " + Self.template(card.personality, macros: &macros),
+            card.personality.isEmpty
+                ? "" : "{{char}}'s personality: " + Self.template(card.personality, macros: &macros),
             card.scenario.isEmpty ? "" : "Scenario: " + Self.template(card.scenario, macros: &macros),
         ].filter { !$0.trimmingWhitespace().isEmpty }
         let base = parts.joined(separator: "\n\n")
@@ -59,18 +64,27 @@ public struct CharacterCardImporter: Sendable {
         }
         if !card.postHistoryInstructions.trimmingWhitespace().isEmpty {
             system += "\n\n" + Self.template(card.postHistoryInstructions, macros: &macros)
-            warnings.append("post_history_instructions were put at the end of the system prompt (there is no place after the history)")
+            warnings.append(
+                "post_history_instructions were put at the end of the system prompt (there is no place after the history)"
+            )
         }
         if system.count > LLMSectionDecoder.maxSystemCharacters {
-            warnings.append("the system prompt has \(system.count) characters; it was cut to \(LLMSectionDecoder.maxSystemCharacters)")
+            warnings.append(
+                "the system prompt has \(system.count) characters; it was cut to \(LLMSectionDecoder.maxSystemCharacters)"
+            )
             system = String(system.prefix(LLMSectionDecoder.maxSystemCharacters))
             while system.hasSuffix("{") && !system.hasSuffix("{{") { system.removeLast() }
         }
 
         let (examples, dropped) = Self.examples(Self.plain(card.exampleMessages), characterName: card.name)
-        if dropped > 0 { warnings.append("\(dropped) example line(s) in mes_example had no user line to pair with and were left out") }
+        if dropped > 0 {
+            warnings.append(
+                "\(dropped) example line(s) in mes_example had no user line to pair with and were left out")
+        }
         if examples.count > LLMSectionDecoder.maxExamples {
-            warnings.append("mes_example holds \(examples.count) exchanges; the first \(LLMSectionDecoder.maxExamples) were kept")
+            warnings.append(
+                "mes_example holds \(examples.count) exchanges; the first \(LLMSectionDecoder.maxExamples) were kept"
+            )
         }
         let greetings = ([card.firstMessage] + card.alternateGreetings).map(Self.plain).filter {
             !$0.trimmingWhitespace().isEmpty
@@ -96,22 +110,40 @@ public struct CharacterCardImporter: Sendable {
         if !greetings.isEmpty { pairs.append(("greeting", .list(greetings.map(YAMLValue.string)))) }
         var llm: [(String, YAMLValue)] = [("upstream", .string(upstream)), ("system", .string(system))]
         if !examples.isEmpty {
-            llm.append((
-                "examples",
-                .list(examples.prefix(LLMSectionDecoder.maxExamples).map { .map([("user", .string($0.user)), ("assistant", .string($0.assistant))]) })
-            ))
+            llm.append(
+                (
+                    "examples",
+                    .list(
+                        examples.prefix(LLMSectionDecoder.maxExamples).map {
+                            .map([("user", .string($0.user)), ("assistant", .string($0.assistant))])
+                        })
+                ))
         }
         pairs.append(("llm", .map(llm)))
-        pairs.append((
-            "script",
-            .map([("rules", .list([.map([("match", .string("*")), ("reply", .string("I cannot answer right now. Please try again later."))])]))])
-        ))
+        pairs.append(
+            (
+                "script",
+                .map([
+                    (
+                        "rules",
+                        .list([
+                            .map([
+                                ("match", .string("*")),
+                                ("reply", .string("I cannot answer right now. Please try again later.")),
+                            ])
+                        ])
+                    )
+                ])
+            ))
         var header = "# Imported by `persona import card`"
         if !source.isEmpty { header += " from \(source)" }
         header += " (\(card.version.rawValue)"
         if !card.creator.isEmpty { header += ", by \(card.creator.replacingAll("\n", with: " "))" }
-        if !card.characterVersion.isEmpty { header += ", version \(card.characterVersion.replacingAll("\n", with: " "))" }
-        header += ").\n# The llm engine answers through the upstream named below (Personalities/upstreams.yaml).\n"
+        if !card.characterVersion.isEmpty {
+            header += ", version \(card.characterVersion.replacingAll("\n", with: " "))"
+        }
+        header +=
+            ").\n# The llm engine answers through the upstream named below (Personalities/upstreams.yaml).\n"
         return Output(id: personalityID, text: header + YAMLValue.map(pairs).document(), warnings: warnings)
     }
 
@@ -156,7 +188,9 @@ public struct CharacterCardImporter: Sendable {
 
     /// Card text that is not a template: only `<BOT>`/`<USER>` become `{{char}}`/`{{user}}`.
     static func plain(_ text: String) -> String {
-        PromptTemplate.rewrite(text) { rest in legacyPlaceholder(at: rest).map { name, length in ("{{\(name)}}", length) } }
+        PromptTemplate.rewrite(text) { rest in
+            legacyPlaceholder(at: rest).map { name, length in ("{{\(name)}}", length) }
+        }
     }
 
     /// Version 1's `<BOT>` and `<USER>`, any case.
@@ -203,7 +237,9 @@ public struct CharacterCardImporter: Sendable {
                 pendingUser = nil
                 continue
             }
-            if let (prefix, speaker) = prefixes.first(where: { !$0.0.hasPrefix(":") && line.lowercased().hasPrefix($0.0) }) {
+            if let (prefix, speaker) = prefixes.first(where: {
+                !$0.0.hasPrefix(":") && line.lowercased().hasPrefix($0.0)
+            }) {
                 close()
                 current = (speaker, String(line.dropFirst(prefix.count)))
             } else if current != nil {
@@ -223,7 +259,9 @@ public struct CharacterCardImporter: Sendable {
         let firstLine = plain(description).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         var text = PromptTemplate.substituteNames(in: firstLine, char: name).trimmingWhitespace()
         if text.isEmpty { return "Imported from a character card." }
-        if text.count > maxDescriptionCharacters { text = String(text.prefix(maxDescriptionCharacters - 1)) + "…" }
+        if text.count > maxDescriptionCharacters {
+            text = String(text.prefix(maxDescriptionCharacters - 1)) + "…"
+        }
         return text
     }
 
@@ -254,6 +292,8 @@ extension String {
     /// Every occurrence of `target` replaced by `replacement` (no Foundation in this module).
     fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
-        return PromptTemplate.rewrite(self) { rest in rest.hasPrefix(target) ? (replacement, target.count) : nil }
+        return PromptTemplate.rewrite(self) { rest in
+            rest.hasPrefix(target) ? (replacement, target.count) : nil
+        }
     }
 }

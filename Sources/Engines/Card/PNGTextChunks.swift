@@ -32,7 +32,9 @@ package struct PNGTextChunks {
             let length = Int(bigEndian(bytes, at: offset))
             let type = Array(bytes[(offset + 4)..<(offset + 8)])
             guard length <= bytes.count - offset - 12 else {
-                throw .png("chunk '\(String(decoding: type, as: UTF8.self))' claims \(length) bytes, past the end of the file", offset: offset)
+                throw .png(
+                    "chunk '\(String(decoding: type, as: UTF8.self))' claims \(length) bytes, past the end of the file",
+                    offset: offset)
             }
             let data = Array(bytes[(offset + 8)..<(offset + 8 + length)])
             let stored = bigEndian(bytes, at: offset + 8 + length)
@@ -65,7 +67,8 @@ package struct PNGTextChunks {
 
     private static func compressedTextChunk(_ data: [UInt8], offset: Int) throws(CardImportError) -> Chunk {
         let (name, start) = try keyword(data, offset: offset)
-        return Chunk(keyword: name, text: Array(data[min(start + 1, data.count)...]), compressed: true, offset: offset)
+        return Chunk(
+            keyword: name, text: Array(data[min(start + 1, data.count)...]), compressed: true, offset: offset)
     }
 
     private static func internationalChunk(_ data: [UInt8], offset: Int) throws(CardImportError) -> Chunk {
@@ -75,7 +78,9 @@ package struct PNGTextChunks {
         var position = start + 2
         // Language tag and translated keyword, each ended by a NUL.
         for _ in 0..<2 {
-            guard let zero = data[position...].firstIndex(of: 0) else { throw .png("truncated iTXt chunk", offset: offset) }
+            guard let zero = data[position...].firstIndex(of: 0) else {
+                throw .png("truncated iTXt chunk", offset: offset)
+            }
             position = zero + 1
         }
         return Chunk(keyword: name, text: Array(data[position...]), compressed: compressed, offset: offset)

@@ -63,7 +63,8 @@ public struct ProcessPoolConfiguration: Hashable, Sendable {
     /// Creates a configuration; every limit defaults to its documented default.
     public init(
         command: PluginCommand, workers: Int = 2, timeout: Duration = .seconds(10), maxQueue: Int = 64,
-        maxLineBytes: Int = 64 << 10, maxReplyBytes: Int = 256 << 10, restartDelay: Duration = .milliseconds(100),
+        maxLineBytes: Int = 64 << 10, maxReplyBytes: Int = 256 << 10,
+        restartDelay: Duration = .milliseconds(100),
         maxRestartDelay: Duration = .seconds(5), idleStop: Duration = .seconds(600)
     ) {
         self.command = command

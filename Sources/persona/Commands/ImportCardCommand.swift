@@ -21,16 +21,21 @@ enum ImportCardCommand {
             """,
         arguments: [Argument("file", help: "The card: a .json or .png file.")],
         options: [
-            .option("output", short: "o", valueName: "path", help: "Write the YAML here instead of standard output."),
+            .option(
+                "output", short: "o", valueName: "path",
+                help: "Write the YAML here instead of standard output."),
             .option("id", help: "The personality id (default: from the character's name)."),
-            .option("upstream", valueName: "name", help: "The upstream the llm section calls (default: local)."),
+            .option(
+                "upstream", valueName: "name", help: "The upstream the llm section calls (default: local)."),
         ],
         run: run)
 
     /// Reads, converts, checks, writes, and reports warnings.
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         let path = try values.string("file")
-        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("cannot read '\(path)'") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure("cannot read '\(path)'")
+        }
         let card: CharacterCard
         do {
             card = try CharacterCardDecoder().decode(Array(data))
@@ -39,7 +44,8 @@ enum ImportCardCommand {
         }
         let upstream = values.stringIfPresent("upstream") ?? "local"
         let name = (path as NSString).lastPathComponent
-        let output = CharacterCardImporter().convert(card, id: values.stringIfPresent("id"), upstream: upstream, source: name)
+        let output = CharacterCardImporter().convert(
+            card, id: values.stringIfPresent("id"), upstream: upstream, source: name)
         let problems = check(output, upstream: upstream)
         guard problems.isEmpty else {
             throw CommandFailure(
@@ -53,9 +59,11 @@ enum ImportCardCommand {
 
     /// Errors the loader finds in the imported personality, next to an upstream of that name.
     static func check(_ output: CharacterCardImporter.Output, upstream: String) -> [String] {
-        let upstreams = "upstreams:\n  - { name: \"\(upstream)\", base_url: http://127.0.0.1:1/v1, model: m }\n"
+        let upstreams =
+            "upstreams:\n  - { name: \"\(upstream)\", base_url: http://127.0.0.1:1/v1, model: m }\n"
         let result = RegistryBuilder(catalog: BuiltInEngines.catalog).build([
-            SourceFile(name: "upstreams.yaml", text: upstreams), SourceFile(name: "\(output.id).yaml", text: output.text),
+            SourceFile(name: "upstreams.yaml", text: upstreams),
+            SourceFile(name: "\(output.id).yaml", text: output.text),
         ])
         return result.diagnostics.filter { $0.severity == .error }.map(\.description)
     }
