@@ -222,3 +222,30 @@ struct CharacterCardTests {
         #expect(engine.greeting(for: personality, state: state) == "Hold on, User. Mira is here.")
     }
 }
+
+@Suite("an imported card's placeholders reach the upstream as names")
+struct CardPlaceholderRequestTests {
+    @Test("{{char}} and {{user}} in the system prompt and the examples are sent as the name and User")
+    func request() throws {
+        let transport = ScriptedTransport()
+        let engine = LLMEngine(transport: transport)
+        let upstream = try LLMReplyTests.upstream()
+        let section = LLMSection(
+            upstreamName: "up", upstreamNameLocation: SourceLocationBox(.init(file: "f", line: 1, column: 1)),
+            system: "You are {{char}}; greet {{user}}.",
+            examples: [.init(user: "{{char}}?", assistant: "Yes, {{user}}, {{char}} here.")])
+        let personality = Personality(
+            id: "mira", name: "Mira", engines: ["llm"], engineSections: ["llm": section],
+            source: PersonalitySource(file: "f", location: .init(file: "f", line: 1, column: 1)),
+            version: PersonalityVersion(1))
+        let state = engine.makeState(
+            for: personality,
+            session: EngineSessionContext(sessionID: "s", seed: 1, upstreams: UpstreamsConfiguration([upstream])))
+        _ = LLMReplyTests.Run(engine: engine, personality: personality, state: state)
+        let body = try JSONParser().parse(try #require(transport.calls.first).body)
+        let messages = try #require(body["messages"]?.arrayValue)
+        #expect(messages[0]["content"]?.stringValue == "You are Mira; greet User.")
+        #expect(messages[1]["content"]?.stringValue == "Mira?")
+        #expect(messages[2]["content"]?.stringValue == "Yes, User, Mira here.")
+    }
+}
