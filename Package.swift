@@ -33,6 +33,7 @@ let package = Package(
         // codecs
         .target(name: "HTTP1", swiftSettings: strictSettings),
         .target(name: "WebSocket", dependencies: ["HTTP1", "Reactor"], swiftSettings: strictSettings),
+        .target(name: "SocketIO", dependencies: ["JSON", "WebSocket", "Reactor"], swiftSettings: strictSettings),
 
         // server core
         .target(
@@ -60,7 +61,7 @@ let package = Package(
             name: "PersonaServer",
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
-                "Personality", "Engines", "Policies", "Diagnostics", "Observability",
+                "SocketIO", "Personality", "Engines", "Policies", "Diagnostics", "Observability",
             ],
             swiftSettings: strictSettings
         ),
@@ -105,6 +106,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ObservabilityTests", dependencies: ["Observability", "Policies", "JSON", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SocketIOTests", dependencies: ["SocketIO", "JSON", "Reactor", "PersonaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
