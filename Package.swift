@@ -72,7 +72,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability",
+                "Observability", "SocketIO",
             ],
             swiftSettings: strictSettings
         ),

@@ -44,6 +44,8 @@ public final class ChatServer: Sendable {
     /// The configuration in force.
     public let configuration: ChatServerConfiguration
     let shells: [LoopBound<HubShell>]
+    /// `/socket.io/`, when configured.
+    let socketIO: SocketIOServer?
     private let group: EventLoopGroup
     private let stopped = Mutex(false)
 
@@ -82,6 +84,17 @@ public final class ChatServer: Sendable {
             if let refusal = admission?.refusal(for: request) { return .response(refusal) }
             return .webSocket(WebSocketUpgrade { ChatSocketHandler(shells: table) })
         }
+        if let socketIO = configuration.socketIO {
+            let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { _ in
+                switch socketIO.mode {
+                case .echo: return SocketIOEchoEndpoint()
+                }
+            }
+            server.addRoutes(&router)
+            self.socketIO = server
+        } else {
+            self.socketIO = nil
+        }
         routes(&router)
         http = HTTPServer(configuration: configuration.http, router: router, group: group)
     }
@@ -107,6 +120,7 @@ public final class ChatServer: Sendable {
         }
         guard first else { return true }
         http.stopAccepting()
+        socketIO?.closeAll()
         let drained = DispatchSemaphore(value: 0)
         let deadline = configuration.drainDeadline
         for shell in shells {

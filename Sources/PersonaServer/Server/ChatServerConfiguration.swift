@@ -1,3 +1,4 @@
+import SocketIO
 import HTTPServer
 import PersonaRuntime
 import Policies
@@ -19,14 +20,19 @@ public struct ChatServerConfiguration: Sendable {
     /// `Retry-After` beyond it; `nil` turns the limit off (`connection_rate_limit`). Default
     /// 20/s with a burst of 40.
     public var connectionRateLimit: ConnectionRateLimitConfiguration?
+    /// Socket.IO at `/socket.io/` (see ``SocketIOServerConfiguration``); `nil` serves none.
+    /// Default `nil`.
+    public var socketIO: SocketIOServerConfiguration?
 
     /// Creates a configuration with the documented defaults.
     public init(
         http: HTTPServerConfiguration = HTTPServerConfiguration(),
         hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
         closeGrace: Duration = .seconds(2),
-        connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
+        connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
+        socketIO: SocketIOServerConfiguration? = nil
     ) {
+        self.socketIO = socketIO
         self.http = http
         self.hub = hub
         self.drainDeadline = drainDeadline

@@ -40,6 +40,8 @@ enum ServeCommand {
         var drainDeadline: Duration = .seconds(5)
         /// New chat connections per peer IP; nil = unlimited.
         var connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
+        /// Socket.IO at /socket.io/ (ServeCommand+SocketIO.swift); nil serves none.
+        var socketIO: SocketIOServerConfiguration?
         /// Admin API, token, --watch and logs (ServeCommand+Operations.swift).
         var operations = OperationsOptions()
     }
@@ -101,7 +103,7 @@ enum ServeCommand {
             .option(
                 "header-read-timeout", type: .double(0.01...3600), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
-        ] + operationsOptions,
+        ] + socketIOOptions + operationsOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
@@ -131,6 +133,7 @@ enum ServeCommand {
                 throw UsageError.invalid("--connection-rate: \(error)")
             }
         }
+        options.socketIO = try socketIOOptions(values)
         options.operations = try operationsOptions(values)
         try await serve(options, context)
     }
@@ -180,7 +183,7 @@ enum ServeCommand {
         let server = ChatServer(
             configuration: ChatServerConfiguration(
                 http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
-                connectionRateLimit: options.connectionRateLimit),
+                connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO),
             snapshot: loaded.snapshot, group: group,
             routes: { router in
                 addRoutes(&router)

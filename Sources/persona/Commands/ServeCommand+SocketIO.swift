@@ -1,0 +1,46 @@
+import CLI
+import PersonaServer
+import SocketIO
+
+extension ServeCommand {
+    /// The Socket.IO options of `serve`.
+    static let socketIOOptions: [Option] = [
+        .flag(
+            "socketio-echo",
+            help:
+                "Serve /socket.io/ as the diagnostic echo server of the Socket.IO protocol test suite (namespaces / and /custom)."
+        ),
+        .option(
+            "socketio-ping-interval", type: .double(0.01...3600), default: "25",
+            help: "Seconds between Engine.IO pings (pingInterval)."),
+        .option(
+            "socketio-ping-timeout", type: .double(0.01...3600), default: "20",
+            help: "Seconds a client has to answer a ping before its session closes (pingTimeout)."),
+        .option(
+            "socketio-max-payload", type: .int(16...(64 << 20)), default: "1000000",
+            help: "Largest polling payload or WebSocket message, in bytes (maxPayload; 413 or close beyond)."),
+        .option(
+            "socketio-sessions-per-ip", type: .int(1...1_000_000), default: "64",
+            help: "Engine.IO sessions one client IP may hold at once (429 beyond)."),
+        .option(
+            "socketio-cors-origins", type: .string, default: "*",
+            help: "Origins allowed to use /socket.io/ from a browser: '*' or a comma-separated list (403 for others)."),
+        .flag("socketio-cors-credentials", help: "Send Access-Control-Allow-Credentials: true on /socket.io/."),
+    ]
+
+    /// Reads the Socket.IO options; nil when Socket.IO is not served.
+    static func socketIOOptions(_ values: ParsedValues) throws -> SocketIOServerConfiguration? {
+        guard values.flag("socketio-echo") else { return nil }
+        var configuration = SocketIOServerConfiguration(mode: .echo)
+        configuration.engine.pingInterval = .milliseconds(Int64(try values.double("socketio-ping-interval") * 1000))
+        configuration.engine.pingTimeout = .milliseconds(Int64(try values.double("socketio-ping-timeout") * 1000))
+        configuration.engine.maxPayload = try values.int("socketio-max-payload")
+        configuration.maxSessionsPerAddress = try values.int("socketio-sessions-per-ip")
+        let origins = try values.string("socketio-cors-origins")
+        configuration.cors = SocketIOCORSPolicy(
+            allowedOrigins: origins == "*"
+                ? nil : origins.split(separator: ",").map { String($0.filter { $0 != " " }) },
+            allowCredentials: values.flag("socketio-cors-credentials"))
+        return configuration
+    }
+}
