@@ -159,7 +159,7 @@ package final class SocketIOServer: Sendable {
         case .polling:
             guard addresses.acquire(address) else { return .response(tooMany) }
             let socket = table.value.open(address: address, transport: .polling)
-            return .response(SocketIOSocket.payloadResponse(socket.openPacket.encoded, headers: headers))
+            return .response(SocketIOSocket.payloadResponse(socket.openPolling().encoded, headers: headers))
         case .websocket:
             guard !addresses.isFull(address) else { return .response(tooMany) }
             return .webSocket(

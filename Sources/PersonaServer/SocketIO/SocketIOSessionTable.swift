@@ -1,3 +1,4 @@
+import JSON
 import Reactor
 import SocketIO
 
@@ -15,6 +16,11 @@ final class SocketIOSessionTable {
         makeEndpoint: @escaping (EventLoop) -> any SocketIOEndpoint
     ) {
         self.loop = loop
+        // A message as large as maxPayload must parse: the JSON limits follow it.
+        var configuration = configuration
+        let json = configuration.socket.limits.json
+        configuration.socket.limits.json.maxInputBytes = max(json.maxInputBytes, configuration.engine.maxPayload)
+        configuration.socket.limits.json.maxStringBytes = max(json.maxStringBytes, configuration.engine.maxPayload)
         self.configuration = configuration
         self.addresses = addresses
         self.makeEndpoint = makeEndpoint

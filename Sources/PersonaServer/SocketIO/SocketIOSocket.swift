@@ -43,8 +43,11 @@ package final class SocketIOSocket {
         self.endpoint = endpoint
     }
 
-    /// The open packet, for the handshake answer.
-    var openPacket: EngineIOPacket { engine.openPacket }
+    /// The open packet, for the handshake answer; starts the heartbeat and connect timers.
+    func openPolling() -> EngineIOPacket {
+        rearm()
+        return engine.openPacket
+    }
 
     /// Whether the session has ended.
     package var isClosed: Bool { engine.isClosed }

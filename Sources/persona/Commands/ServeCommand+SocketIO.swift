@@ -17,6 +17,9 @@ extension ServeCommand {
             "socketio-ping-timeout", type: .double(0.01...3600), default: "20",
             help: "Seconds a client has to answer a ping before its session closes (pingTimeout)."),
         .option(
+            "socketio-connect-timeout", type: .double(0.01...3600), default: "45",
+            help: "Seconds a new connection has to send its first Socket.IO CONNECT before it is closed."),
+        .option(
             "socketio-max-payload", type: .int(16...(64 << 20)), default: "1000000",
             help: "Largest polling payload or WebSocket message, in bytes (maxPayload; 413 or close beyond)."),
         .option(
@@ -35,6 +38,8 @@ extension ServeCommand {
         configuration.engine.pingInterval = .milliseconds(Int64(try values.double("socketio-ping-interval") * 1000))
         configuration.engine.pingTimeout = .milliseconds(Int64(try values.double("socketio-ping-timeout") * 1000))
         configuration.engine.maxPayload = try values.int("socketio-max-payload")
+        configuration.socket.connectTimeout = .milliseconds(
+            Int64(try values.double("socketio-connect-timeout") * 1000))
         configuration.maxSessionsPerAddress = try values.int("socketio-sessions-per-ip")
         let origins = try values.string("socketio-cors-origins")
         configuration.cors = SocketIOCORSPolicy(

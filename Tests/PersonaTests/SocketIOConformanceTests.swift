@@ -1,0 +1,70 @@
+import Foundation
+import PersonaTestSupport
+import Testing
+
+/// Whether the raw WebSocket client the conformance checks use is installed (CI installs it).
+private let pythonWebsocketsAvailable: Bool = {
+    guard
+        let result = try? ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import websockets"])
+    else { return false }
+    return result.status == 0
+}()
+
+/// Runs `socketio_conformance.py` against a fresh `persona serve` with `serverArguments`;
+/// returns the `ok NAME` lines and the run's output for failure messages.
+func runSocketIOChecks(serverArguments: [String], interval: Int, timeout: Int, checks: [String] = []) throws
+    -> (passed: [String], output: String)
+{
+    let server = try ServeProcess(serverArguments)
+    defer { _ = server.stop() }
+    let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/socketio_conformance.py")
+    let result = try ProcessResult.run(
+        URL(fileURLWithPath: "/usr/bin/env"),
+        ["python3", script.path, String(server.port), String(interval), String(timeout)] + checks)
+    let passed = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }.map { String($0.dropFirst(3)) }
+    return (passed, "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
+}
+
+@Suite(
+    "Socket.IO conformance against persona serve --socketio-echo",
+    .enabled(if: pythonWebsocketsAvailable, "python3 'websockets' is not installed (pip install websockets)"))
+struct SocketIOConformanceTests {
+    /// One entry per protocol rule, in the order the script runs them.
+    static let rules = [
+        "open_packet_polling", "open_packet_websocket", "bad_eio_is_400", "bad_transport_is_400",
+        "bad_method_is_400", "unknown_sid_is_400", "polling_payload_framing", "one_get_at_a_time",
+        "cancelled_get_closes_session", "heartbeat_polling", "heartbeat_timeout_polling", "heartbeat_websocket",
+        "heartbeat_timeout_websocket", "client_close_polling", "client_close_websocket",
+        "upgrade_without_loss_or_duplication", "probe_releases_pending_get_with_noop",
+        "second_websocket_for_a_session_is_closed", "bad_packet_polling_closes_session",
+        "bad_packet_websocket_closes_session", "payload_over_max_is_413", "cors_headers_and_preflight",
+        "sio_connect_main_namespace_with_auth", "sio_connect_custom_namespace", "sio_unknown_namespace_refused",
+        "sio_invalid_handshake_closes", "sio_no_handshake_closes", "sio_disconnect_custom_keeps_main",
+        "sio_event_and_ack", "sio_binary_refused_with_clear_error",
+    ]
+
+    @Test("every Engine.IO and Socket.IO rule holds with the test suite's settings (pingInterval 300 ms, pingTimeout 200 ms)")
+    func rules() throws {
+        let (passed, output) = try runSocketIOChecks(
+            serverArguments: [
+                "--socketio-echo", "--socketio-ping-interval", "0.3", "--socketio-ping-timeout", "0.2",
+                "--socketio-connect-timeout", "1",
+            ], interval: 300, timeout: 200)
+        #expect(passed == Self.rules, "\(output)")
+    }
+
+    @Test("sessions per address, the shared connection-rate limit and a CORS allow-list with credentials hold one past their edge")
+    func limits() throws {
+        let (passed, output) = try runSocketIOChecks(
+            serverArguments: [
+                "--socketio-echo", "--socketio-sessions-per-ip", "3", "--connection-rate", "1/min",
+                "--connection-burst", "6", "--socketio-cors-origins", "https://a.example",
+                "--socketio-cors-credentials",
+            ], interval: 25_000, timeout: 20_000,
+            checks: ["limits_sessions_per_address_and_connection_rate", "limits_cors_allow_list_with_credentials"])
+        #expect(
+            passed == ["limits_sessions_per_address_and_connection_rate", "limits_cors_allow_list_with_credentials"],
+            "\(output)")
+    }
+}
