@@ -68,3 +68,30 @@ struct SocketIOConformanceTests {
             "\(output)")
     }
 }
+
+/// Whether the official Python Socket.IO client is installed (CI installs the pinned version).
+let pythonSocketIOAvailable: Bool = {
+    guard
+        let result = try? ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import socketio, websocket, requests"])
+    else { return false }
+    return result.status == 0
+}()
+
+@Suite(
+    "python-socketio against persona serve --socketio-echo",
+    .enabled(if: pythonSocketIOAvailable, "python-socketio[client] is not installed (pip install -r Tests/requirements.txt)"))
+struct SocketIOEchoClientTests {
+    @Test("the official client connects with its default transports (polling, then upgrade) and with websocket only; auth, events, acks and a refused namespace arrive as sent")
+    func officialClient() throws {
+        let server = try ServeProcess(["--socketio-echo"])
+        defer { _ = server.stop() }
+        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/socketio_client_echo.py")
+        let result = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(server.port)])
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                "ok default transports", "ok default transports refused namespace", "ok websocket only",
+                "ok websocket only refused namespace",
+            ], "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
+    }
+}
