@@ -81,6 +81,20 @@ package final class SocketIOSocket {
         perform(engine.send(.text(SocketIOPacket.encodeAck(namespace, id: id, arguments: arguments))))
     }
 
+    /// Answers the client's event `id` in `namespace` with already-serialised JSON arguments.
+    package func ack(_ namespace: String, rawID id: UInt64, rawArguments: [[UInt8]]) {
+        guard connection.isJoined(namespace) else { return }
+        scratch.removeAll(keepingCapacity: true)
+        SocketIOPacket.encodeHeader(.ack, namespace: namespace, ackID: id, into: &scratch)
+        scratch.append(UInt8(ascii: "["))
+        for (index, argument) in rawArguments.enumerated() {
+            if index > 0 { scratch.append(UInt8(ascii: ",")) }
+            scratch.append(contentsOf: argument)
+        }
+        scratch.append(UInt8(ascii: "]"))
+        perform(engine.send(.text(scratch)))
+    }
+
     /// Removes the client from `namespace` (a DISCONNECT goes out; the endpoint hears `left`).
     package func disconnect(_ namespace: String) {
         guard let packet = connection.disconnect(namespace) else { return }
