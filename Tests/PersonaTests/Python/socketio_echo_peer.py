@@ -29,4 +29,4 @@ async def message_with_ack(sid, *arguments):
 
 port = int(sys.argv[1])
 print(f"listening {port}", flush=True)
-uvicorn.run(socketio.ASGIApp(server), host="127.0.0.1", port=port, log_level="warning", ws="websockets")
+uvicorn.run(socketio.ASGIApp(server), host="127.0.0.1", port=port, log_level="error")
