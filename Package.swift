@@ -22,6 +22,18 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
 
         // building blocks
         .target(name: "Diagnostics", swiftSettings: strictSettings),
@@ -29,6 +41,7 @@ let package = Package(
         .target(name: "CLI", dependencies: ["Diagnostics"], swiftSettings: strictSettings),
         .target(name: "Reactor", swiftSettings: strictSettings),
         .target(name: "JSON", swiftSettings: strictSettings),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
 
         // codecs
         .target(name: "HTTP1", swiftSettings: strictSettings),
@@ -42,9 +55,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // upstream HTTP/1.1 client (LLM APIs): keep-alive pools, TLS, streamed bodies
+        .target(
+            name: "Upstream",
+            dependencies: ["Reactor", "HTTP1", "TLS"],
+            swiftSettings: strictSettings
+        ),
+
         // domain
         .target(name: "Personality", dependencies: ["YAML", "Diagnostics", "Policies"], swiftSettings: strictSettings),
-        .target(name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics"], swiftSettings: strictSettings),
+        .target(
+            name: "Engines", dependencies: ["Personality", "YAML", "Diagnostics", "JSON", "Policies"],
+            swiftSettings: strictSettings),
         .target(name: "Policies", swiftSettings: strictSettings),
 
         // operations: structured logs and metrics exposition
@@ -61,8 +83,21 @@ let package = Package(
             name: "PersonaServer",
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
-                "SocketIO", "Personality", "Engines", "Policies", "Diagnostics", "Observability",
+                "SocketIO", "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS",
             ],
+            swiftSettings: strictSettings
+        ),
+
+        // the protocol chaos model: seeded virtual users, invariant checker, shrinker, in-process hubs
+        .target(
+            name: "ChatChaos",
+            dependencies: ["ChatProtocol", "PersonaRuntime", "Personality", "Engines", "Policies"],
+            swiftSettings: strictSettings
+        ),
+
+        // cluster: the embedded store (the only code touching SQLite)
+        .target(
+            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON"],
             swiftSettings: strictSettings
         ),
 
@@ -72,7 +107,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "SocketIO",
+                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream",
             ],
             swiftSettings: strictSettings
         ),
@@ -91,13 +126,16 @@ let package = Package(
         ),
         .testTarget(
             name: "EnginesTests",
-            dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "PersonaTestSupport"],
+            dependencies: ["Engines", "Personality", "YAML", "Diagnostics", "JSON", "PersonaTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "PersonaTestSupport"], exclude: ["Fixtures"], swiftSettings: strictSettings),
         .testTarget(name: "ReactorTests", dependencies: ["Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "UpstreamTests", dependencies: ["Upstream", "TLS", "Reactor", "HTTP1", "PersonaTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServerTests",
@@ -118,12 +156,22 @@ let package = Package(
         ),
         .testTarget(
             name: "PersonaRuntimeTests",
-            dependencies: ["PersonaRuntime", "ChatProtocol", "Personality", "Engines", "Policies", "PersonaTestSupport"],
+            dependencies: [
+                "PersonaRuntime", "ChatProtocol", "Personality", "Engines", "Policies", "PersonaTestSupport", "ChatChaos",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "PersonaServerTests",
-            dependencies: ["PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "PersonaTestSupport"],
+            dependencies: [
+                "PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "HTTP1", "JSON", "Reactor",
+                "PersonaTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -134,3 +182,46 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets (Tests/Fuzz, README "Fuzzing"): one libFuzzer executable per parser. They exist
+// only when PERSONA_FUZZ=1, because `-sanitize=fuzzer` must instrument every module they use
+// and libFuzzer supplies `main`; a normal build never sees them. Build them all with
+// `PERSONA_FUZZ=1 swift build --scratch-path .build-fuzz` (Tests/Fuzz/fuzz.sh does that).
+if Context.environment["PERSONA_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("HTTPRequestFuzz", ["HTTP1"]),
+        ("HTTPResponseFuzz", ["HTTP1"]),
+        ("WebSocketFrameFuzz", ["WebSocket"]),
+        ("UTF8Fuzz", ["WebSocket"]),
+        ("JSONFuzz", ["JSON"]),
+        ("ChatProtocolFuzz", ["ChatProtocol"]),
+        ("PersonalityYAMLFuzz", ["Personality", "Engines", "Diagnostics"]),
+        ("TriggerFuzz", ["Engines"]),
+        ("TemplateFuzz", ["Engines"]),
+    ]
+    // Only the modules the fuzzers reach are built (and instrumented).
+    let fuzzedModules: Set<String> = [
+        "CYAML", "Diagnostics", "YAML", "JSON", "HTTP1", "Reactor", "WebSocket", "Policies",
+        "Personality", "Engines", "ChatProtocol",
+    ]
+    package.products = []
+    package.targets.removeAll { !fuzzedModules.contains($0.name) }
+    for target in package.targets where target.type == .regular {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer"])]
+    }
+    package.targets.append(.target(name: "CFuzzDriver", path: "Tests/Fuzz/CFuzzDriver"))
+    package.targets.append(
+        .target(
+            name: "FuzzSupport", dependencies: ["CFuzzDriver"], path: "Tests/Fuzz/FuzzSupport",
+            swiftSettings: strictSettings + [.unsafeFlags(["-sanitize=fuzzer"])]))
+    for fuzzTarget in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: fuzzTarget.name, dependencies: fuzzTarget.dependencies + ["FuzzSupport"],
+                path: "Tests/Fuzz/\(fuzzTarget.name)",
+                swiftSettings: strictSettings + [.unsafeFlags(["-sanitize=fuzzer"])],
+                // libFuzzer's archive brings its own `main` beside the one SwiftPM derives from
+                // `@main`; either runs the same target (see FuzzDriver.swift).
+                linkerSettings: [.unsafeFlags(["-sanitize=fuzzer", "-Xlinker", "--allow-multiple-definition"])]))
+    }
+}

@@ -135,6 +135,21 @@ public struct ParsedValues: Sendable {
         return value
     }
 
+    /// The duration value of `name` (`10s`, `500ms`, or a number of seconds), or `nil`.
+    public func durationIfPresent(_ name: String) throws(UsageError) -> Duration? {
+        guard let text = stringIfPresent(name) else { return nil }
+        guard let value = ValueType.duration(text) else {
+            throw .invalidValue(text, for: label(name), problem: .notADuration)
+        }
+        return value
+    }
+
+    /// The duration value of `name`.
+    public func duration(_ name: String) throws(UsageError) -> Duration {
+        guard let value = try durationIfPresent(name) else { throw missing(name) }
+        return value
+    }
+
     /// The value of `name` as a string-backed enum, or `nil` when it has none.
     public func choiceIfPresent<E: RawRepresentable>(_ name: String, as type: E.Type = E.self)
         throws(UsageError) -> E?

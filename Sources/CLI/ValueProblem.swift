@@ -8,6 +8,8 @@ public enum ValueProblem: Sendable, Hashable {
     case outOfRange(String)
     /// The word is not one of the allowed values; `suggestion` is the nearest allowed one.
     case notAChoice([String], suggestion: String?)
+    /// The text is neither a duration such as `10s` nor a number of seconds.
+    case notADuration
     /// An environment variable for a flag is not one of `1 true yes on 0 false no off`.
     case notABoolean
 
@@ -22,6 +24,7 @@ public enum ValueProblem: Sendable, Hashable {
             let list = "expected one of: \(allowed.joined(separator: ", "))."
             guard let suggestion else { return list }
             return "\(list) Did you mean '\(suggestion)'?"
+        case .notADuration: return "expected a duration such as 500ms, 10s, 5m or 1h30m (a bare number is seconds)."
         case .notABoolean: return "expected true or false."
         }
     }

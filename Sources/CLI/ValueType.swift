@@ -11,6 +11,9 @@ public enum ValueType: Sendable, Hashable {
     case number(ClosedRange<Double>)
     /// One of a fixed set of words, listed in help and in errors.
     case choice([String])
+    /// A duration within the range (inclusive), written as in personality files (`500ms`,
+    /// `10s`, `1m30s`, see ``DurationText``) or as a bare number of seconds (`2.5`).
+    case duration(ClosedRange<Duration>)
 
     /// Any integer that fits in `Int`.
     public static var int: ValueType { .integer(Int.min...Int.max) }
@@ -46,7 +49,19 @@ public enum ValueType: Sendable, Hashable {
         case .choice(let allowed):
             if allowed.contains(text) { return nil }
             return .notAChoice(allowed, suggestion: Suggestion.closest(to: text, among: allowed))
+        case .duration(let range):
+            guard let value = Self.duration(text) else { return .notADuration }
+            return range.contains(value) ? nil : .outOfRange(rangeDescription)
         }
+    }
+
+    /// Reads a duration option's text: ``DurationText`` (`10s`), or a bare number of seconds.
+    package static func duration(_ text: String) -> Duration? {
+        if let seconds = Double(text) {
+            guard seconds.isFinite, abs(seconds) < 1e12 else { return nil }
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        return DurationText.parse(text)
     }
 
     /// The range as shown in help and errors, or `nil` when the type is unbounded.
@@ -61,6 +76,8 @@ public enum ValueType: Sendable, Hashable {
             if range.upperBound == .greatestFiniteMagnitude { return "at least \(range.lowerBound)" }
             if range.lowerBound == -.greatestFiniteMagnitude { return "at most \(range.upperBound)" }
             return "\(range.lowerBound)...\(range.upperBound)"
+        case .duration(let range):
+            return "\(DurationText.format(range.lowerBound))...\(DurationText.format(range.upperBound))"
         default:
             return ""
         }

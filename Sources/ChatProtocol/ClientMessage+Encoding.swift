@@ -44,6 +44,16 @@ extension ClientMessage {
                 writer.key("session_ref")
                 writer.string(sessionRef)
             }
+            if let maxTokens = request.maxReplyTokens {
+                writer.key("max_tokens")
+                writer.int(maxTokens)
+            }
+            if !request.replay.isEmpty {
+                writer.key("replay")
+                writer.beginArray()
+                for turn in request.replay { writer.string(turn) }
+                writer.endArray()
+            }
         case .message(let session, let text, let id):
             writer.key("session")
             writer.string(session)
@@ -64,6 +74,13 @@ extension ClientMessage {
             writer.string(session)
             writer.key("want")
             writer.string(want.rawValue)
+        case .resume(let session, let token, let lastSeq):
+            writer.key("session")
+            writer.string(session)
+            writer.key("resume_token")
+            writer.string(token)
+            writer.key("last_seq")
+            writer.int(lastSeq)
         case .ping(let id):
             if let id {
                 writer.key("id")

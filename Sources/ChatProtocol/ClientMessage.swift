@@ -4,12 +4,13 @@
 ///
 /// | `type` | members |
 /// |---|---|
-/// | `start` | `personality` (direct), or `mode: "random"` with optional `language`, `tags`, `tenant`; optional `session_ref` |
+/// | `start` | `personality` (direct), or `mode: "random"` with optional `language`, `tags`, `tenant`; optional `session_ref`, `max_tokens`, `replay` (direct only) |
 /// | `message` | `session`, `text`, `id` (the client's message id, echoed in `ack` and errors) |
 /// | `typing` | `session`, `on` (boolean) |
 /// | `cancel` | `session` — stop the reply being streamed |
 /// | `end` | `session` |
 /// | `next` | `session` (an ended random or human session), optional `want: "partner" \| "bot"` |
+/// | `resume` | `session`, `resume_token` (from `session_started`), `last_seq` (the last `seq` the client saw; 0 for all) |
 /// | `ping` | optional `id` |
 public enum ClientMessage: Hashable, Sendable {
     /// Starts a session.
@@ -24,6 +25,9 @@ public enum ClientMessage: Hashable, Sendable {
     case end(session: String)
     /// After a partner left (or a random session ended), asks for a new partner in a new session.
     case next(session: String, want: PartnerPreference)
+    /// Re-attaches a session to this connection (after a reconnect or a server restart) and
+    /// replays every turn after `lastSeq`.
+    case resume(session: String, token: String, lastSeq: Int)
     /// Heartbeat; answered with `pong` carrying the same id.
     case ping(id: String?)
 
@@ -36,6 +40,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .cancel: "cancel"
         case .end: "end"
         case .next: "next"
+        case .resume: "resume"
         case .ping: "ping"
         }
     }
@@ -44,7 +49,7 @@ public enum ClientMessage: Hashable, Sendable {
     public var session: String? {
         switch self {
         case .message(let session, _, _), .typing(let session, _), .cancel(let session), .end(let session),
-            .next(let session, _):
+            .next(let session, _), .resume(let session, _, _):
             session
         case .start, .ping: nil
         }
@@ -66,11 +71,23 @@ public struct StartRequest: Hashable, Sendable {
     /// An opaque client value echoed in `matching` and `session_started`, so a client that
     /// starts several sessions at once can tell the answers apart.
     public var sessionRef: String?
+    /// A cap on every reply's tokens in this session (`max_tokens`). It can only lower the
+    /// personality's own `max_reply_tokens`, never raise it.
+    public var maxReplyTokens: Int?
+    /// Earlier user turns of a conversation held by the client (`replay`, direct sessions
+    /// only): the bot hears each, scrubbed, in order, before the session starts, and its
+    /// answers are discarded — so an engine whose state is built from the conversation (the
+    /// script engine's variables, topic and `%previous`) continues where the client's copy
+    /// of the conversation left off. Replayed turns are not messages: they are neither
+    /// acknowledged, rate limited nor recorded.
+    public var replay: [String]
 
     /// Creates a request.
-    public init(mode: Mode, sessionRef: String? = nil) {
+    public init(mode: Mode, sessionRef: String? = nil, maxReplyTokens: Int? = nil, replay: [String] = []) {
         self.mode = mode
         self.sessionRef = sessionRef
+        self.maxReplyTokens = maxReplyTokens
+        self.replay = replay
     }
 }
 

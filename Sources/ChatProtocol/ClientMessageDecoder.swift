@@ -21,17 +21,20 @@ public struct ClientMessageDecoder: Sendable {
         public var maxTagBytes: Int
         /// Deepest JSON nesting accepted (`max_depth`); client frames need 2. Default 4.
         public var maxDepth: Int
+        /// Most earlier turns a `start` may `replay` (`max_replay_turns`). Default 64.
+        public var maxReplayTurns: Int
 
         /// Creates a configuration with the documented defaults.
         public init(
             maxFrameBytes: Int = 65_536, maxIdentifierBytes: Int = 128, maxTags: Int = 16,
-            maxTagBytes: Int = 64, maxDepth: Int = 4
+            maxTagBytes: Int = 64, maxDepth: Int = 4, maxReplayTurns: Int = 64
         ) {
             self.maxFrameBytes = maxFrameBytes
             self.maxIdentifierBytes = maxIdentifierBytes
             self.maxTags = maxTags
             self.maxTagBytes = maxTagBytes
             self.maxDepth = maxDepth
+            self.maxReplayTurns = maxReplayTurns
         }
     }
 
@@ -115,6 +118,12 @@ public struct ClientMessageDecoder: Sendable {
             return .next(
                 session: session, want: try fields.enumeration("want", as: PartnerPreference.self) ?? .partner
             )
+        case "resume":
+            try fields.rejectUnknown(allowed: ["session", "resume_token", "last_seq"])
+            return .resume(
+                session: try fields.requiredString("session", maxBytes: idBytes),
+                token: try fields.requiredString("resume_token", maxBytes: idBytes),
+                lastSeq: Int(try fields.requiredInt("last_seq", range: 0...Int64(Int32.max))))
         case "ping":
             try fields.rejectUnknown(allowed: ["id"])
             return .ping(id: try fields.string("id", maxBytes: idBytes))
@@ -125,10 +134,11 @@ public struct ClientMessageDecoder: Sendable {
 
     private func decodeStart(_ fields: FrameFields) throws(ProtocolError) -> StartRequest {
         try fields.rejectUnknown(allowed: [
-            "personality", "mode", "language", "tags", "tenant", "session_ref",
+            "personality", "mode", "language", "tags", "tenant", "session_ref", "max_tokens", "replay",
         ])
         let idBytes = configuration.maxIdentifierBytes
         let sessionRef = try fields.string("session_ref", maxBytes: idBytes)
+        let maxTokens = try fields.int("max_tokens", range: 1...Int64(Int32.max)).map { Int($0) }
         let mode =
             try fields.string("mode", maxBytes: idBytes)
             ?? (fields.value("personality") == nil ? nil : "direct")
@@ -138,18 +148,21 @@ public struct ClientMessageDecoder: Sendable {
                 throw fields.failure(.invalidField, key, "'\(key)' is only allowed with mode 'random'")
             }
             let personality = try fields.requiredString("personality", maxBytes: idBytes)
-            return StartRequest(mode: .direct(personality: personality), sessionRef: sessionRef)
+            let replay =
+                try fields.strings("replay", maxCount: configuration.maxReplayTurns, maxBytes: .max) ?? []
+            return StartRequest(
+                mode: .direct(personality: personality), sessionRef: sessionRef, maxReplyTokens: maxTokens,
+                replay: replay)
         case "random":
-            if fields.value("personality") != nil {
-                throw fields.failure(
-                    .invalidField, "personality", "'personality' is not allowed with mode 'random'")
+            for key in ["personality", "replay"] where fields.value(key) != nil {
+                throw fields.failure(.invalidField, key, "'\(key)' is not allowed with mode 'random'")
             }
             let filters = RandomFilters(
                 language: try fields.string("language", maxBytes: idBytes),
                 tags: try fields.strings(
                     "tags", maxCount: configuration.maxTags, maxBytes: configuration.maxTagBytes) ?? [],
                 tenant: try fields.string("tenant", maxBytes: idBytes))
-            return StartRequest(mode: .random(filters), sessionRef: sessionRef)
+            return StartRequest(mode: .random(filters), sessionRef: sessionRef, maxReplyTokens: maxTokens)
         case nil:
             throw fields.failure(
                 .missingField, "personality", "'start' needs 'personality' or 'mode: \"random\"'")

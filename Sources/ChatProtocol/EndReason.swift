@@ -16,6 +16,8 @@ public enum EndReason: String, Hashable, Sendable, CaseIterable {
     case personalityRemoved = "personality_removed"
     /// A random session found nobody and routing names no fallback personality.
     case noPartner = "no_partner"
+    /// The client disconnected and did not resume within `resume_window`.
+    case disconnected
     /// The engine could not serve the session (for example, it names an unknown engine).
     case error
 }

@@ -31,6 +31,13 @@ public enum ErrorCode: String, Hashable, Sendable, CaseIterable {
     case tooManySessions = "too_many_sessions"
     /// The server is draining for shutdown and takes no new sessions.
     case shuttingDown = "shutting_down"
+    /// The store could not record the message, so it was not accepted (nothing unstored is
+    /// ever acknowledged); send it again later.
+    case storeUnavailable = "store_unavailable"
+    /// `resume` presented a token that does not belong to the session.
+    case invalidResumeToken = "invalid_resume_token"
+    /// `resume` named a session that has ended (or stayed disconnected past `resume_window`).
+    case sessionExpired = "session_expired"
     /// Something failed inside the server; the message is for logs, not for users.
     case `internal` = "internal"
 }

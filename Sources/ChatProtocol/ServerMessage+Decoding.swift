@@ -36,22 +36,15 @@ extension ServerMessage {
                 timeoutMilliseconds: try fields.requiredInt("timeout_ms"),
                 sessionRef: try fields.string("session_ref"))
         case "session_started":
-            guard let kind = try fields.enumeration("kind", as: SessionKind.self) else {
-                throw fields.failure(.missingField, "kind", "'kind' is required")
-            }
-            var personality: PersonalityInfo?
-            if fields.value("personality") != nil {
-                let inner = try fields.requiredObject("personality")
-                personality = PersonalityInfo(
-                    id: try inner.requiredString("id"),
-                    name: try inner.requiredString("name", allowEmpty: true),
-                    version: try inner.requiredString("version"))
-            }
-            self = .sessionStarted(
-                SessionStart(
-                    session: try fields.requiredString("session"), kind: kind, personality: personality,
-                    greeting: try fields.string("greeting", allowEmpty: true),
-                    sessionRef: try fields.string("session_ref")))
+            var start = try Self.decodeStart(fields)
+            start.greeting = try fields.string("greeting", allowEmpty: true)
+            start.sessionRef = try fields.string("session_ref")
+            start.resumeToken = try fields.string("resume_token")
+            self = .sessionStarted(start)
+        case "session_resumed":
+            self = .sessionResumed(try Self.decodeStart(fields), lastSeq: Int(try fields.requiredInt("last_seq")))
+        case "session_detached":
+            self = .sessionDetached(session: try fields.requiredString("session"))
         case "ack":
             self = .ack(
                 session: try fields.requiredString("session"), id: try fields.requiredString("id"),
@@ -101,6 +94,21 @@ extension ServerMessage {
             throw fields.failure(
                 .unknownType, "type", "unknown message type '\(ClientMessageDecoder.printable(type))'")
         }
+    }
+
+    private static func decodeStart(_ fields: FrameFields) throws(ProtocolError) -> SessionStart {
+        guard let kind = try fields.enumeration("kind", as: SessionKind.self) else {
+            throw fields.failure(.missingField, "kind", "'kind' is required")
+        }
+        var personality: PersonalityInfo?
+        if fields.value("personality") != nil {
+            let inner = try fields.requiredObject("personality")
+            personality = PersonalityInfo(
+                id: try inner.requiredString("id"),
+                name: try inner.requiredString("name", allowEmpty: true),
+                version: try inner.requiredString("version"))
+        }
+        return SessionStart(session: try fields.requiredString("session"), kind: kind, personality: personality)
     }
 
     /// Decodes a server frame from text.

@@ -68,23 +68,17 @@ extension ServerMessage {
             writer.int(timeout)
             optional("session_ref", sessionRef, &writer)
         case .sessionStarted(let start):
-            writer.key("session")
-            writer.string(start.session)
-            writer.key("kind")
-            writer.string(start.kind.rawValue)
-            if let personality = start.personality {
-                writer.key("personality")
-                writer.beginObject()
-                writer.key("id")
-                writer.string(personality.id)
-                writer.key("name")
-                writer.string(personality.name)
-                writer.key("version")
-                writer.string(personality.version)
-                writer.endObject()
-            }
+            writeStart(start, &writer)
             optional("greeting", start.greeting, &writer)
             optional("session_ref", start.sessionRef, &writer)
+            optional("resume_token", start.resumeToken, &writer)
+        case .sessionResumed(let start, let lastSeq):
+            writeStart(start, &writer)
+            writer.key("last_seq")
+            writer.int(lastSeq)
+        case .sessionDetached(let session):
+            writer.key("session")
+            writer.string(session)
         case .ack(let session, let id, let seq):
             writer.key("session")
             writer.string(session)
@@ -151,6 +145,24 @@ extension ServerMessage {
             optional("id", id, &writer)
         }
         writer.endObject()
+    }
+
+    private func writeStart(_ start: SessionStart, _ writer: inout JSONWriter) {
+        writer.key("session")
+        writer.string(start.session)
+        writer.key("kind")
+        writer.string(start.kind.rawValue)
+        if let personality = start.personality {
+            writer.key("personality")
+            writer.beginObject()
+            writer.key("id")
+            writer.string(personality.id)
+            writer.key("name")
+            writer.string(personality.name)
+            writer.key("version")
+            writer.string(personality.version)
+            writer.endObject()
+        }
     }
 
     private func optional(_ key: String, _ value: String?, _ writer: inout JSONWriter) {

@@ -6,7 +6,9 @@
 /// |---|---|
 /// | `welcome` | `connection`, `protocol`, `heartbeat_ms`, `limits` {`max_frame_bytes`, `max_sessions`, `max_queued_messages`} |
 /// | `matching` | `session`, `timeout_ms`, `session_ref`? |
-/// | `session_started` | `session`, `kind` (`bot`\|`human`), `personality` {`id`,`name`,`version`}?, `greeting`?, `session_ref`? |
+/// | `session_started` | `session`, `kind` (`bot`\|`human`), `personality` {`id`,`name`,`version`}?, `greeting`?, `session_ref`?, `resume_token`? |
+/// | `session_resumed` | `session`, `kind`, `personality`?, `last_seq` (the latest turn; the replay that follows ends there) |
+/// | `session_detached` | `session` — another connection resumed it; this one gets no more of it |
 /// | `ack` | `session`, `id` (client message id), `seq` |
 /// | `reply_start` | `session`, `reply`, `seq`, `ref`? (the client message id answered) |
 /// | `token` | `session`, `reply`, `delta` |
@@ -39,6 +41,10 @@ public enum ServerMessage: Hashable, Sendable {
     case partnerMessage(session: String, seq: Int, text: String)
     /// The human partner started or stopped typing.
     case partnerTyping(session: String, on: Bool)
+    /// `resume` succeeded: the replay of missed turns follows, then the session continues live.
+    case sessionResumed(SessionStart, lastSeq: Int)
+    /// Another connection resumed the session; nothing more of it comes here.
+    case sessionDetached(session: String)
     /// The session is over.
     case sessionEnded(session: String, reason: EndReason, farewell: String?)
     /// Something the client sent was refused.
@@ -52,6 +58,8 @@ public enum ServerMessage: Hashable, Sendable {
         case .welcome: "welcome"
         case .matching: "matching"
         case .sessionStarted: "session_started"
+        case .sessionResumed: "session_resumed"
+        case .sessionDetached: "session_detached"
         case .ack: "ack"
         case .replyStart: "reply_start"
         case .token: "token"
@@ -69,9 +77,9 @@ public enum ServerMessage: Hashable, Sendable {
         switch self {
         case .matching(let session, _, _), .ack(let session, _, _), .replyStart(let session, _, _, _),
             .token(let session, _, _), .replyEnd(let session, _, _, _, _), .partnerMessage(let session, _, _),
-            .partnerTyping(let session, _), .sessionEnded(let session, _, _):
+            .partnerTyping(let session, _), .sessionEnded(let session, _, _), .sessionDetached(let session):
             session
-        case .sessionStarted(let start): start.session
+        case .sessionStarted(let start), .sessionResumed(let start, _): start.session
         case .error(let report): report.session
         case .welcome, .pong: nil
         }
@@ -90,16 +98,20 @@ public struct SessionStart: Hashable, Sendable {
     public var greeting: String?
     /// The client's `session_ref` from `start`, echoed.
     public var sessionRef: String?
+    /// The secret a later `resume` must present (only its hash is stored); sent once, in
+    /// `session_started`.
+    public var resumeToken: String?
 
     /// Creates the body.
     public init(
         session: String, kind: SessionKind, personality: PersonalityInfo? = nil, greeting: String? = nil,
-        sessionRef: String? = nil
+        sessionRef: String? = nil, resumeToken: String? = nil
     ) {
         self.session = session
         self.kind = kind
         self.personality = personality
         self.greeting = greeting
         self.sessionRef = sessionRef
+        self.resumeToken = resumeToken
     }
 }

@@ -42,6 +42,8 @@ enum PersonaCommand {
         BenchCommand.command,
         ChatCommand.command,
         ExplainCommand.command,
+        ForgetCommand.command,
+        HistoryCommand.command,
         ImportCommand.command,
         ListCommand.command,
         ReloadCommand.command,
@@ -61,8 +63,9 @@ enum PersonaCommand {
         name: "persona",
         abstract: "Persona — a runtime for chat-bot personalities.",
         discussion: """
-            Authors describe personalities in YAML; `persona serve` loads them and streams \
-            replies over WebSocket, REST and an OpenAI-compatible API.
+            Authors describe personalities in YAML and check them with `persona validate`; \
+            `persona serve` loads them and streams every reply token by token to chat clients \
+            over WebSocket (/v1/ws).
             """,
         version: version,
         subcommands: subcommands)

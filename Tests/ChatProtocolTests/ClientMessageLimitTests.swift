@@ -4,7 +4,7 @@ import Testing
 @Suite("Client message limits")
 struct ClientMessageLimitTests {
     let configuration = ClientMessageDecoder.Configuration(
-        maxFrameBytes: 200, maxIdentifierBytes: 8, maxTags: 3, maxTagBytes: 5, maxDepth: 4)
+        maxFrameBytes: 200, maxIdentifierBytes: 8, maxTags: 3, maxTagBytes: 5, maxDepth: 4, maxReplayTurns: 2)
 
     func code(_ frame: String) -> ErrorCode? {
         do {
@@ -28,6 +28,15 @@ struct ClientMessageLimitTests {
         #expect(code(#"{"type":"end","session":"12345678"}"#) == nil)
         #expect(code(#"{"type":"end","session":"123456789"}"#) == .invalidField)
         #expect(code(#"{"type":"start","personality":"123456789"}"#) == .invalidField)
+    }
+
+    @Test("max_replay_turns: two replayed turns pass, three are refused; random sessions replay nothing")
+    func replayTurns() {
+        #expect(code(#"{"type":"start","personality":"p","replay":["a","b"]}"#) == nil)
+        #expect(code(#"{"type":"start","personality":"p","replay":["a","b","c"]}"#) == .invalidField)
+        #expect(code(#"{"type":"start","mode":"random","replay":["a"]}"#) == .invalidField)
+        #expect(code(#"{"type":"start","personality":"p","max_tokens":0}"#) == .invalidField)
+        #expect(code(#"{"type":"start","personality":"p","max_tokens":1}"#) == nil)
     }
 
     @Test("max_tags and max_tag_bytes: at the limit pass, one more is refused")

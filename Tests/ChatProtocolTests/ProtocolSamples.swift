@@ -8,6 +8,10 @@ enum ProtocolSamples {
         .start(StartRequest(mode: .random(RandomFilters()))),
         .start(
             StartRequest(
+                mode: .direct(personality: "eliza"), maxReplyTokens: 12, replay: ["my name is Jack", "hi"])),
+        .start(StartRequest(mode: .random(RandomFilters()), maxReplyTokens: 1)),
+        .start(
+            StartRequest(
                 mode: .random(RandomFilters(language: "de", tags: ["fun", "music"], tenant: "acme")),
                 sessionRef: "r")),
         .message(session: "s0-1", text: "Hello, \"captain\" \\ \n\t\u{1}é😀", id: "m1"),

@@ -99,7 +99,10 @@ final class TestServer {
     let helloServed = Waiter()
     let releaseProbe = HandleReleaseProbe()
 
-    init(loops: Int = 1, _ configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+    init(
+        loops: Int = 1, proxyProtocol: Bool = false,
+        _ configure: (inout HTTPServerConfiguration) -> Void = { _ in }
+    ) throws {
         var configuration = HTTPServerConfiguration()
         configure(&configuration)
         let gate = self.gate
@@ -111,6 +114,7 @@ final class TestServer {
             return .response(.text("hello"))
         }
         router.post("/echo") { request in .response(HTTPResponse(body: request.body)) }
+        router.get("/whoami") { request in .response(.text(request.clientAddress?.host ?? "none")) }
         router.get("/items/:id") { request in .response(.text("item \(request.pathParameters["id"] ?? "?")"))
         }
         router.get("/deferred") { _ in .deferred { stream in gate.hold(stream) } }
@@ -141,7 +145,7 @@ final class TestServer {
         router.webSocket("/probe") { _ in releaseProbe }
         group = try EventLoopGroup(loops: loops)
         server = HTTPServer(configuration: configuration, router: router, group: group)
-        port = try server.start(at: try SocketAddress(host: "127.0.0.1", port: 0)).port
+        port = try server.start(at: try SocketAddress(host: "127.0.0.1", port: 0), proxyProtocol: proxyProtocol).port
     }
 
     func client() -> BlockingClient { BlockingClient(port: port) }

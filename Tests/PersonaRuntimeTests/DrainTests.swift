@@ -56,4 +56,41 @@ struct DrainTests {
         harness.perform(harness.hub.connectionClosed(connection))
         #expect(harness.closed[connection] == nil && harness.drained)
     }
+
+    @Test("on shutdown both humans of a pair on one loop end with shutdown, neither with partner_left")
+    func pairOnOneLoop() {
+        let harness = HubHarness()
+        let alice = harness.open()
+        let bob = harness.open()
+        harness.send(alice, .start(StartRequest(mode: .random(RandomFilters()))))
+        harness.send(bob, .start(StartRequest(mode: .random(RandomFilters()))))
+        #expect(harness.hub.counters.matched == 2)
+        _ = harness.take(alice)
+        _ = harness.take(bob)
+        harness.perform(harness.hub.drain(deadline: harness.clock.now().advanced(by: .seconds(5))))
+        #expect(harness.take(alice).endings.map(\.reason) == [.shutdown])
+        #expect(harness.take(bob).endings.map(\.reason) == [.shutdown])
+        #expect(harness.drained)
+    }
+
+    @Test(
+        "on shutdown a pair split across loops ends with shutdown on both sides, even when the other loop has not begun draining"
+    )
+    func pairAcrossLoops() {
+        let queue = MatchQueue()
+        let one = HubHarness(configuration: ChatHubConfiguration(hubIndex: 1), matchQueue: queue)
+        let two = HubHarness(configuration: ChatHubConfiguration(hubIndex: 2), matchQueue: queue)
+        let alice = one.open()
+        let bob = two.open()
+        one.send(alice, .start(StartRequest(mode: .random(RandomFilters()))))
+        two.send(bob, .start(StartRequest(mode: .random(RandomFilters()))))
+        for item in two.mail { one.perform(one.hub.mailReceived(item.mail)) }
+        two.mail = []
+        _ = one.take(alice)
+        _ = two.take(bob)
+        one.perform(one.hub.drain(deadline: one.clock.now().advanced(by: .seconds(5))))
+        for item in one.mail { two.perform(two.hub.mailReceived(item.mail)) }
+        #expect(one.take(alice).endings.map(\.reason) == [.shutdown])
+        #expect(two.take(bob).endings.map(\.reason) == [.shutdown])
+    }
 }

@@ -37,7 +37,7 @@ enum HubBenchmark {
         let hub = ChatHub(
             snapshot: snapshot, engines: .builtIn, clock: clock,
             configuration: ChatHubConfiguration(maxSessionsPerConnection: 10),
-            transcripts: InMemoryTranscriptStore(maxSessions: 100, maxEntriesPerSession: 8))
+            transcripts: InMemoryTranscriptStore(maxEndedSessions: 100, maxEntriesPerSession: 8))
         var ids: [(ConnectionID, String)] = []
         for index in 0..<sessions {
             let connection = ConnectionID(UInt64(index / 10 + 1))

@@ -9,7 +9,7 @@ import Testing
 /// clock, and keeps what each connection received.
 final class HubHarness {
     let clock = ManualChatClock()
-    let transcripts = InMemoryTranscriptStore()
+    let transcripts: InMemoryTranscriptStore
     let hub: ChatHub
     var timers: [TimerToken: PolicyInstant] = [:]
     var received: [ConnectionID: [ServerMessage]] = [:]
@@ -31,12 +31,14 @@ final class HubHarness {
 
     init(
         files: [SourceFile] = Fixtures.files(), configuration: ChatHubConfiguration = ChatHubConfiguration(),
-        matchQueue: MatchQueue = MatchQueue(), engines: EngineRegistry = .builtIn
+        matchQueue: MatchQueue = MatchQueue(), engines: EngineRegistry = .builtIn,
+        transcripts: ((ManualChatClock) -> InMemoryTranscriptStore)? = nil
     ) {
+        self.transcripts = transcripts?(clock) ?? InMemoryTranscriptStore(clock: clock)
         hub = ChatHub(
             snapshot: Self.snapshot(files, engines: engines), engines: engines, clock: clock,
             configuration: configuration,
-            matchQueue: matchQueue, transcripts: transcripts)
+            matchQueue: matchQueue, transcripts: self.transcripts)
         hub.asyncActions = { [unowned self] in self.perform($0) }
     }
 
@@ -142,4 +144,18 @@ extension [ServerMessage] {
             }
         }
     }
+}
+
+extension ServerMessage {
+    /// The frame with `session_started`'s random resume token removed, for comparisons.
+    var withoutResumeToken: ServerMessage {
+        guard case .sessionStarted(var start) = self else { return self }
+        start.resumeToken = nil
+        return .sessionStarted(start)
+    }
+}
+
+extension [ServerMessage] {
+    /// Every frame without its resume token.
+    var withoutResumeTokens: [ServerMessage] { map(\.withoutResumeToken) }
 }

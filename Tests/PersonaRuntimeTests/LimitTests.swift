@@ -11,22 +11,60 @@ struct LimitTests {
             "limits: { use: base, responses_per_session: 3 }", with: "limits: \(limits)")
     }
 
-    @Test("responses_per_session: three replies, then the fourth message gets the farewell and the end")
+    @Test(
+        "responses_per_session: the third reply is followed at once by the farewell and limit_reached, and every message is answered"
+    )
     func responsesPerSession() {
         let harness = HubHarness()
         let connection = harness.open()
         let session = harness.startDirect(connection, "parrot")
-        for index in 1...3 {
+        for index in 1...2 {
             harness.send(connection, .message(session: session, text: "count", id: "m\(index)"))
-            #expect(harness.take(connection).replyEnds.map(\.finish) == [.stop])
+            let frames = harness.take(connection)
+            #expect(frames.replyEnds.map(\.finish) == [.stop] && frames.endings.isEmpty)
         }
-        harness.send(connection, .message(session: session, text: "count", id: "m4"))
+        harness.send(connection, .message(session: session, text: "count", id: "m3"))
         let frames = harness.take(connection)
+        #expect(frames.first == .ack(session: session, id: "m3", seq: 5))
+        #expect(frames.replyEnds.map(\.finish) == [.stop])
         #expect(
-            frames == [.sessionEnded(session: session, reason: .limitReached, farewell: "Bye bye, squawk!")])
-        #expect(harness.hub.counters.limitReached == 1)
-        harness.send(connection, .message(session: session, text: "count", id: "m5"))
-        #expect(harness.take(connection).errors.map(\.code) == [.sessionNotActive])
+            frames.last
+                == .sessionEnded(session: session, reason: .limitReached, farewell: "Bye bye, squawk!"))
+        #expect(harness.hub.counters.limitReached == 1 && harness.hub.sessionCount == 0)
+        harness.send(connection, .message(session: session, text: "count", id: "m4"))
+        let errors = harness.take(connection).errors
+        #expect(errors.map(\.code) == [.sessionNotActive] && errors.first?.ref == "m4")
+    }
+
+    @Test(
+        "a message sent while the last allowed reply streams is refused with limit_reached, then the session ends"
+    )
+    func messageDuringLastReply() {
+        let slow = """
+            id: slowpoke
+            name: Slowpoke
+            engine: script
+            farewell: "Later."
+            limits: { use: base, responses_per_session: 2 }
+            stream: { tokens_per_second: 10 }
+            script:
+              fallback: ["one two three"]
+            """
+        let harness = HubHarness(files: Fixtures.files(extra: [slow]))
+        let connection = harness.open()
+        let session = harness.startDirect(connection, "slowpoke")
+        harness.send(connection, .message(session: session, text: "a", id: "m1"))
+        harness.send(connection, .message(session: session, text: "b", id: "m2"))
+        harness.send(connection, .message(session: session, text: "c", id: "m3"))
+        let early = harness.take(connection)
+        #expect(early.contains(.ack(session: session, id: "m1", seq: 1)))
+        #expect(early.contains(.ack(session: session, id: "m2", seq: 3)))
+        #expect(early.errors.map(\.code) == [.limitReached] && early.errors.first?.ref == "m3")
+        #expect(early.endings.isEmpty)
+        harness.advance(by: .seconds(2))
+        let late = harness.take(connection)
+        #expect(late.replyEnds.map(\.finish) == [.stop, .stop])
+        #expect(late.last == .sessionEnded(session: session, reason: .limitReached, farewell: "Later."))
     }
 
     @Test("on_limit: error refuses the message past the limit and keeps the session")

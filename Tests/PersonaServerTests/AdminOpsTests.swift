@@ -10,6 +10,7 @@ import PersonaServer
 import Personality
 import Reactor
 import Synchronization
+import PersonaRuntime
 import Testing
 
 /// Reports collected from another thread.
@@ -80,6 +81,25 @@ struct AdminOpsTests {
         #expect(sink.records[5]["reason"] == "personality_removed")
         #expect(!sink.lines(.json).joined().contains("jane"))
         #expect(log.waitingCount == 0)
+    }
+
+    @Test("a session whose client disconnected is logged like any other end")
+    func disconnectEndsAreLogged() {
+        let sink = MemoryLogSink()
+        var log = SessionEventLog(
+            logger: Logger(label: "persona.sessions", sink: sink, clock: FixedLogClock()))
+        let captain = PersonalityInfo(id: "captain", name: "Captain", version: "0011")
+        let gone = ConnectionID(7)
+        log.observe(.sessionStarted(SessionStart(session: "s1", kind: .bot, personality: captain)), on: gone)
+        log.observe(.sessionStarted(SessionStart(session: "s2", kind: .bot, personality: captain)), on: gone)
+        log.observe(.sessionEnded(session: "s2", reason: .user, farewell: nil), on: gone)
+        log.observe(.sessionStarted(SessionStart(session: "s3", kind: .bot, personality: captain)), on: ConnectionID(8))
+        #expect(log.connectionClosed(gone) == 1)
+        #expect(log.connectionClosed(gone) == 0)
+        let last = sink.records.last
+        #expect(last?["event"] == "session_ended" && last?["session"] == "s1")
+        #expect(last?["reason"] == "user" && last?["cause"] == "disconnect")
+        #expect(sink.records.filter { $0["event"] == "session_ended" }.count == 2)
     }
 
     /// A coordinator over a temporary folder, recording every report.

@@ -10,15 +10,24 @@ import WebSocket
 final class ChatTestClient: WebSocketClientDelegate, @unchecked Sendable {
     private let loop: EventLoop
     private var client: WebSocketClient?
-    private let state = Mutex((frames: [ServerMessage](), closedCode: UInt16?.none))
+    private let state = Mutex((frames: [ServerMessage](), closedCode: UInt16?.none, open: false))
     private let changed = DispatchSemaphore(value: 0)
 
-    init(port: Int, loop: EventLoop) throws {
+    init(port: Int, loop: EventLoop, path: String = ProtocolVersion.path) throws {
         self.loop = loop
         let address = try SocketAddress(host: "127.0.0.1", port: port)
         loop.execute { [self] in
-            client = WebSocketClient(to: address, path: ProtocolVersion.path, on: loop, delegate: self)
+            client = WebSocketClient(to: address, path: path, on: loop, delegate: self)
         }
+    }
+
+    /// Waits (5 s at most) for the handshake to complete.
+    func waitOpen() -> Bool {
+        let deadline = DispatchTime.now() + .seconds(5)
+        while !state.withLock({ $0.open }) {
+            if changed.wait(timeout: deadline) == .timedOut { return false }
+        }
+        return true
     }
 
     func send(_ message: ClientMessage) {
@@ -54,7 +63,10 @@ final class ChatTestClient: WebSocketClientDelegate, @unchecked Sendable {
         loop.execute { [self] in client?.close() }
     }
 
-    func webSocketClientDidConnect(_ client: WebSocketClient) {}
+    func webSocketClientDidConnect(_ client: WebSocketClient) {
+        state.withLock { $0.open = true }
+        changed.signal()
+    }
 
     func webSocketClient(_ client: WebSocketClient, didReceive message: WebSocketMessage) {
         guard case .text(let text) = message, let frame = try? ServerMessage(decoding: text) else { return }

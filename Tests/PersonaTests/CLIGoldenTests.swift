@@ -8,8 +8,9 @@ struct CLIGoldenTests {
     static let helpHead = """
         OVERVIEW: Persona — a runtime for chat-bot personalities.
 
-        Authors describe personalities in YAML; `persona serve` loads them and streams
-        replies over WebSocket, REST and an OpenAI-compatible API.
+        Authors describe personalities in YAML and check them with `persona validate`;
+        `persona serve` loads them and streams every reply token by token to chat
+        clients over WebSocket (/v1/ws).
 
         USAGE: persona <subcommand>
 

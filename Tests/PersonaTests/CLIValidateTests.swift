@@ -11,7 +11,7 @@ struct CLIValidateTests {
     func shippedPersonalitiesAreClean() throws {
         let result = try ProcessResult.persona(["validate", "Personalities"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.hasSuffix("Checked 9 files (7 personalities): 0 errors, 0 warnings.\n"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("Checked 12 files (9 personalities): 0 errors, 0 warnings.\n"), "\(result.stdout)")
     }
 
     @Test("reports every error of a broken folder in one run, compiler style, and exits 1")
@@ -25,7 +25,7 @@ struct CLIValidateTests {
                 \(b)/limited.yaml:5:9: error: limit set 'strcit' is not defined in limits.yaml; did you mean 'strict'?
                 \(b)/limits.yaml:2:53: error: 'idle_timeout' must be a duration such as 500ms, 10s, 5m, 1h or 1h30m; found '10'
                 \(b)/typos.yaml:4:1: error: unknown key 'greting' in personality; did you mean 'greeting'?
-                \(b)/typos.yaml:5:9: error: no engine named 'scirpt'; did you mean 'script'? (available engines: script)
+                \(b)/typos.yaml:5:9: error: no engine named 'scirpt'; did you mean 'script'? (available engines: llm, process, script)
                 Checked 4 files (1 personality): 5 errors, 0 warnings.
 
                 """)
@@ -52,7 +52,7 @@ struct CLIValidateTests {
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("ID") == true)
-        #expect(lines.count == 8)
+        #expect(lines.count == 10)
         let hanna = try #require(lines.first { $0.hasPrefix("hanna ") })
         #expect(hanna.contains("script"))
         #expect(hanna.contains(" de "))
@@ -66,14 +66,17 @@ struct CLIValidateTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let root = PersonaBinary.packageRoot
         var checked = 0
-        for kind in ["personality", "limits", "routing"] {
+        for kind in ["personality", "limits", "routing", "upstreams"] {
             let schema = try ProcessResult.persona(["schema", "--file", kind])
             #expect(schema.status == 0)
             let schemaFile = directory.appendingPathComponent("\(kind).json")
             try schema.stdout.write(to: schemaFile, atomically: true, encoding: .utf8)
             var files = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Personalities").path)
                 .filter { $0.hasSuffix(".yaml") }
-                .filter { kind == "personality" ? ($0 != "limits.yaml" && $0 != "routing.yaml") : $0 == "\(kind).yaml" }
+                .filter {
+                    kind == "personality"
+                        ? !["limits.yaml", "routing.yaml", "upstreams.yaml"].contains($0) : $0 == "\(kind).yaml"
+                }
                 .map { root.appendingPathComponent("Personalities/\($0)").path }
             if kind == "personality" {
                 let typo = directory.appendingPathComponent("typo.yaml")
@@ -98,7 +101,7 @@ struct CLIValidateTests {
                 checked += 1
             }
         }
-        #expect(checked == 10)
+        #expect(checked == 13)
     }
 }
 

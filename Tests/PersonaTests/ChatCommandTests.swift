@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PersonaTestSupport
 import Testing
 
@@ -77,5 +78,71 @@ struct ChatCommandTests {
             input: "")
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot chat: connect failed"), "\(result.stderr)")
+    }
+
+    /// Runs `persona chat`, killing it after `deadline` seconds: a hang is a failure, not a stuck suite.
+    private func chatWithDeadline(
+        _ server: ServeProcess, _ arguments: [String], input: String, deadline: Double = 20
+    ) throws -> (result: (status: Int32, stdout: String), timedOut: Bool) {
+        let process = Process()
+        process.executableURL = PersonaBinary.url
+        process.arguments = ["chat", "--url", "ws://127.0.0.1:\(server.port)/v1/ws"] + arguments
+        let out = Pipe()
+        let inp = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = inp
+        try process.run()
+        inp.fileHandleForWriting.write(Data(input.utf8))
+        try inp.fileHandleForWriting.close()
+        let timedOut = Mutex(false)
+        let watchdog = DispatchWorkItem {
+            if process.isRunning {
+                timedOut.withLock { $0 = true }
+                process.terminate()
+            }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: watchdog)
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        return (
+            (process.terminationStatus, String(decoding: output, as: UTF8.self)),
+            timedOut.withLock { $0 }
+        )
+    }
+
+    @Test("/next in a direct chat is refused in plain words, the chat goes on, and end of input exits")
+    func nextInDirectChat() throws {
+        let server = try ServeProcess(["--personalities", chatFixtures])
+        let (result, timedOut) = try chatWithDeadline(
+            server, ["--personality", "parrot"], input: "i am bob\n/next\n/next bot\nhow are you\n")
+        #expect(!timedOut, "persona chat hung: \(result.stdout)")
+        #expect(result.status == 0, "\(result.stdout)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let refusal = "! /next finds a new partner in a random chat (--random); this chat is with parrot"
+        #expect(lines.filter { $0 == refusal }.count == 2, "\(lines)")
+        #expect(lines.contains("Parrot: parrot heard how are you"), "\(lines)")
+        #expect(lines.last == "— chat ended: you left —", "\(lines)")
+    }
+
+    @Test("empty input connects, shows the greeting, ends the session and exits 0, every time")
+    func emptyInput() throws {
+        let server = try ServeProcess(["--personalities", chatFixtures])
+        for attempt in 0..<8 {
+            let (result, timedOut) = try chatWithDeadline(server, ["--personality", "parrot"], input: "")
+            #expect(!timedOut, "attempt \(attempt) hung: \(result.stdout)")
+            #expect(result.status == 0, "attempt \(attempt): \(result.stdout)")
+            #expect(result.stdout.contains("Parrot: Squawk, hello!"), "attempt \(attempt): \(result.stdout)")
+            #expect(result.stdout.hasSuffix("— chat ended: you left —\n"), "attempt \(attempt): \(result.stdout)")
+        }
+    }
+
+    @Test("a misspelt personality is refused with a did-you-mean and exits 1")
+    func unknownPersonalitySuggestion() throws {
+        let server = try ServeProcess(["--personalities", chatFixtures])
+        let result = try chat(server, ["--personality", "parot"], input: "hello\n")
+        #expect(result.status == 1)
+        #expect(result.stdout == "! no personality 'parot'; did you mean 'parrot'? (unknown_personality)\n")
     }
 }

@@ -129,6 +129,17 @@ struct OpsCLITests {
         #expect(missing.status == 1 && missing.stderr.contains("no personality 'nobody'"))
     }
 
+    @Test("show names the input limit max_input_chars, as limits.yaml spells it")
+    func showSpellsLimitsAsYAML() throws {
+        let admin = try AdminListener(files: [
+            "alpha.yaml": personality("alpha"),
+            "limits.yaml": "default: roomy\nsets:\n  roomy:\n    max_input_chars: 500\n",
+        ])
+        let json = try JSONValue(parsing: try admin.persona(["show", "alpha", "--format", "json"]).stdout)
+        #expect(json["limits"]?["max_input_chars"] == 500, "\(json)")
+        #expect(!json.serialized().contains("max_input_characters"), "\(json)")
+    }
+
     @Test("list --server shows what the running server serves, not what a folder holds")
     func listFromServer() throws {
         let admin = try AdminListener(files: ["alpha.yaml": personality("alpha")])

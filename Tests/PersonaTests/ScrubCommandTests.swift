@@ -1,3 +1,4 @@
+import Foundation
 import PersonaTestSupport
 import Policies
 import Testing
@@ -132,5 +133,56 @@ struct ScrubCommandTests {
         #expect(lines.stdout == Self.expected)
         #expect(lines.status == 1)
         #expect(lines.stderr.hasPrefix("Error: 4 line(s) could not be scrubbed"))
+    }
+
+    static let labelled = """
+        {"id": 1, "text": "mail anna dot smith at example dot org now", "entities": [{"type": "email", "start": 5, "end": 38}]}
+        {"id": 2, "text": "call 555-0142 or see 4.3.2.1", "entities": [{"type": "PHONE_NUMBER", "start": 5, "end": 13}], "decoys": [{"kind": "section", "start": 21, "end": 28}]}
+        {"id": 3, "text": "nothing to see here", "entities": []}
+        {"id": 4, "text": "the code word is Zeppelin and pin 4821", "entities": [{"type": "password", "start": 17, "end": 25}]}
+
+        """
+
+    @Test("scores a labelled set: per type, full-span recall, clean false alarms and the misses")
+    func score() throws {
+        let messages = try ScrubScore.messages(in: Array(Self.labelled.utf8))
+        #expect(messages.count == 4)
+        let types = try ScrubScore.types(requested: nil, labelled: messages)
+        let scorer = ScrubScore(configuration: ScrubberConfiguration(types: types))
+        let card = scorer.score(messages)
+        #expect(card.types["email"]?.matched == 1)
+        #expect(card.types["phone"]?.matched == 1)
+        #expect(card.overall.labelled == 3)
+        #expect(card.overall.covered == 2)
+        #expect(card.cleanMessages == 1 && card.cleanFalseAlarms == 0)
+        #expect(card.decoys == 1 && card.decoysHit == 0)
+        #expect(card.misses.map(\.text) == ["Zeppelin"])
+        // "pin 4821" is a finding no label covers.
+        #expect(card.falseAlarms.map(\.text) == ["4821"])
+        let report = scorer.render(card, source: "set.jsonl")
+        #expect(report.contains("full-span recall: 0.667 (2 of 3 labelled spans wholly redacted)"))
+        #expect(report.contains("clean false alarms: 0.000 (0 of 1 clean messages had a finding)"))
+        #expect(report.contains("  4 password[17,25) \"Zeppelin\" — found nothing"))
+    }
+
+    @Test("a malformed labelled line stops the score with its line number")
+    func scoreRefusesBadLines() {
+        let bad = #"{"id": 1, "text": "abc", "entities": [{"type": "email", "start": 2, "end": 9}]}"#
+        #expect(throws: ScrubScore.LineError.self) { try ScrubScore.messages(in: Array(("\n" + bad).utf8)) }
+        do {
+            _ = try ScrubScore.messages(in: Array(("\n" + bad).utf8))
+        } catch {
+            #expect(error.description == "line 2: span [2, 9) is outside the text (3 code points)")
+        }
+    }
+
+    @Test("persona scrub --score runs as a real command on the held-back set")
+    func scoreBinary() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("PoliciesTests/Fixtures/pii-heldback.jsonl").path
+        let result = try ProcessResult.persona(["scrub", "--score", path, "--summary"], input: "")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("435 messages (153 clean), 316 labelled spans"))
+        #expect(!result.stdout.contains("misses ("))
     }
 }

@@ -30,9 +30,23 @@ struct ServeLiveTests {
     @Test("fails with a message naming the address when the port is taken")
     func portInUse() throws {
         let first = try ServeProcess()
-        let result = try ProcessResult.persona(["serve", "--port", String(first.port)])
+        let result = try ProcessResult.persona(
+            ["serve", "--port", String(first.port), "--store", "memory", "--data-dir", first.dataDirectory])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(first.port)"))
+    }
+
+    @Test("a taken admin port fails the command before it says it is listening")
+    func adminPortInUse() throws {
+        let first = try ServeProcess()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-admin-taken-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let result = try ProcessResult.persona([
+            "serve", "--port", "0", "--admin-port", String(first.port), "--data-dir", data.path,
+        ])
+        #expect(result.status == 1)
+        #expect(!result.stdout.contains("listening"), "\(result.stdout)")
+        #expect(result.stderr.contains("cannot start the admin API on 127.0.0.1:\(first.port)"), "\(result.stderr)")
     }
 
     @Test("drains on SIGTERM: an open WebSocket gets 1001 and the process exits 0")

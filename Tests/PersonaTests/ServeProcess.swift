@@ -6,6 +6,10 @@ import PersonaTestSupport
 final class ServeProcess {
     let process = Process()
     let port: Int
+    /// The data directory (the store and admin token): a fresh temporary one unless the test
+    /// named one, so concurrent servers never share a database.
+    let dataDirectory: String
+    private let ownsDataDirectory: Bool
     private let output = Pipe()
     private let errors = Pipe()
 
@@ -19,6 +23,15 @@ final class ServeProcess {
         chosen["PERSONA_PERSONALITIES"] =
             chosen["PERSONA_PERSONALITIES"]
             ?? PersonaBinary.packageRoot.appendingPathComponent("Personalities").path
+        if let given = chosen["PERSONA_DATA_DIR"] ?? Self.flag("--data-dir", in: arguments) {
+            dataDirectory = given
+            ownsDataDirectory = false
+        } else {
+            dataDirectory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("persona-serve-\(UUID().uuidString)").path
+            ownsDataDirectory = true
+            chosen["PERSONA_DATA_DIR"] = dataDirectory
+        }
         process.environment = chosen
         process.standardOutput = output
         process.standardError = errors
@@ -31,6 +44,11 @@ final class ServeProcess {
             throw ServeProcessError(message: "no listening line, got: \(line ?? "EOF")")
         }
         self.port = port
+    }
+
+    private static func flag(_ name: String, in arguments: [String]) -> String? {
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+        return arguments[index + 1]
     }
 
     struct ServeProcessError: Error, CustomStringConvertible {
@@ -74,5 +92,6 @@ final class ServeProcess {
 
     deinit {
         if process.isRunning { _ = stop() }
+        if ownsDataDirectory { try? FileManager.default.removeItem(atPath: dataDirectory) }
     }
 }

@@ -1,5 +1,6 @@
 import Diagnostics
 import Personality
+import Policies
 import Testing
 
 @Suite("Personality files: each error class reported with its exact location")
@@ -18,7 +19,7 @@ struct PersonalityDecoderTests {
             limits: { use: default, responses_per_session: 30 }
             stream: { tokens_per_second: 25 }
             cache: { mode: exact, ttl: 5m, safe: true }
-            pii: { replace: "<{type}_{n}>" }
+            pii: { replace: "<{type}_{n}>", types: [email, phone, url] }
             script: { reply: Arr }
             echo: { reply: Echo }
             tests:
@@ -39,6 +40,7 @@ struct PersonalityDecoderTests {
         #expect(captain.stream.tokensPerSecond == 25)
         #expect(captain.cache == CacheSettings(mode: .exact, ttl: .seconds(300), cacheUnsafeReplies: true))
         #expect(captain.pii.replace == "<{type}_{n}>")
+        #expect(captain.pii.types == [.email, .phone, .url])
         #expect(captain.section(for: "script", as: TestEngineDecoder.Section.self)?.reply == "Arr")
         #expect(captain.tests.count == 1)
         #expect(result.snapshot?.limits(for: captain).responsesPerSession == 30)
@@ -73,6 +75,8 @@ struct PersonalityDecoderTests {
             (personalityYAML(extra: "limits: strict"), "p.yaml:7:9: error: limit set 'strict' is not defined: there is no limits.yaml beside the personalities"),
             // bad PII template
             (personalityYAML(extra: "pii: { replace: \"<{kind}>\" }"), "p.yaml:7:17: error: unknown placeholder '{kind}' in 'replace'; use {type} and {n}"),
+            // unknown PII type
+            (personalityYAML(extra: "pii: { types: [email, urls] }"), "p.yaml:7:15: error: unknown PII type 'urls'; known: email, phone, credit_card, iban, ssn, ip_address, credential_url, api_key, jwt, private_key, secret, password, mac_address, crypto_wallet, url"),
             // language tag
             (personalityYAML(extra: "language: English"), "p.yaml:7:11: error: 'language' must be a language tag such as en, de or pt-BR; found 'English'"),
             // an empty file

@@ -35,7 +35,7 @@ struct RegistryBuilderTests {
         let result = RegistryBuilder.testing.build([
             SourceFile(name: "p.yaml", text: personalityYAML()), SourceFile(name: "routing.yaml", text: routing),
         ])
-        #expect(result.diagnostics.map(\.description) == ["routing.yaml:4:7: error: fallback personality 'captian' is not defined; did you mean 'captain'?"])
+        #expect(result.diagnostics.map(\.description) == ["routing.yaml:4:22: error: fallback personality 'captian' is not defined; did you mean 'captain'?"])
     }
 
     @Test("decodes routing: timeout, human-first and weighted candidates")

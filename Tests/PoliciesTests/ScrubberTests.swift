@@ -94,7 +94,9 @@ struct ScrubberTests {
         let token = header + ".eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"
         try Self.check("bearer {}", token, .jwt)
         let noAlg = "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"  // {"typ":"JWT"}
-        try Self.check("bearer {}", noAlg, nil)
+        try Self.check("see {}", noAlg, nil)
+        // After "bearer" it is still a credential, found by its context.
+        try Self.check("bearer {}", noAlg, .secret)
     }
 
     @Test("PEM private keys run to their END line, or to the end of the text")

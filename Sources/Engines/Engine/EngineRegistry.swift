@@ -12,7 +12,7 @@ public struct EngineRegistry: Sendable {
     }
 
     /// The built-in engines that need no configuration outside the personality file.
-    public static var builtIn: EngineRegistry { EngineRegistry([ScriptEngine()]) }
+    public static var builtIn: EngineRegistry { EngineRegistry([ScriptEngine(), LLMEngine(), ProcessEngine()]) }
 
     /// Adds or replaces an engine.
     public mutating func register(_ engine: any Engine) {

@@ -10,6 +10,8 @@ public struct PersonalityTestResult: Hashable, Sendable {
     public var location: SourceLocation
     /// What went wrong; empty when the test passed.
     public var failures: [PersonalityTestFailure]
+    /// Every turn, passed or not, for machine-readable reports.
+    public var turns: [PersonalityTestTurnResult] = []
 
     /// True when every turn met its expectations.
     public var passed: Bool { failures.isEmpty }
@@ -41,5 +43,29 @@ public struct PersonalityTestFailure: Hashable, Sendable {
     /// `turn N (file:line:col) say "…"` and the diff.
     public var report: String {
         "turn \(turn) at \(location): say \"\(say)\"\n\(diff)"
+    }
+}
+
+/// One turn of a test as run: what was said, expected and answered.
+public struct PersonalityTestTurnResult: Hashable, Sendable {
+    /// 1-based turn number.
+    public var turn: Int
+    /// What the user said; `nil` for a turn that only checks.
+    public var say: String?
+    /// The expectation in words (`"Hello!"`, `one of […]`, `/regex/`); `nil` when the turn
+    /// checks no reply.
+    public var expected: String?
+    /// The reply; `nil` when the turn said nothing or no engine answered.
+    public var got: String?
+    /// True when every check of the turn held.
+    public var passed: Bool
+
+    /// Creates a turn result.
+    public init(turn: Int, say: String?, expected: String?, got: String?, passed: Bool) {
+        self.turn = turn
+        self.say = say
+        self.expected = expected
+        self.got = got
+        self.passed = passed
     }
 }

@@ -44,37 +44,74 @@ public struct PersonalityTestRunner: Sendable {
                     diff: "cannot start a session: \(error)"))
             return result
         }
-        for (index, turn) in test.turns.enumerated() {
-            let reply: String?
-            switch Self.collect(chain.respond(to: turn.say)) {
-            case .success(let text): reply = text
-            case .failure(let message):
+        let scriptState = chain.state(of: "script") as? ScriptSessionState
+        let compatibility =
+            personality.section(for: "script", as: ScriptSection.self)?.compatibility ?? .persona
+        if let scene = test.scene {
+            guard let scriptState else {
                 result.failures.append(
                     PersonalityTestFailure(
-                        turn: index + 1, say: turn.say, location: turn.location.location, diff: message))
-                continue
+                        turn: 0, say: "", location: test.location.location,
+                        diff: "'given:' sets script-engine state, but this personality has no script engine"))
+                return result
             }
+            Self.apply(scene, to: scriptState)
+        }
+        for (index, turn) in test.turns.enumerated() {
+            var reply: String?
             var problems: [String] = []
-            if let expectation = turn.expectation, let problem = Self.check(reply, against: expectation) {
-                problems.append(problem)
+            if let say = turn.say {
+                switch Self.collect(chain.respond(to: say)) {
+                case .success(let text): reply = text
+                case .failure(let message): problems.append(message)
+                }
+                if problems.isEmpty, let expectation = turn.expectation,
+                    let problem = Self.check(reply, against: expectation)
+                {
+                    problems.append(problem)
+                }
             }
             if !turn.variables.isEmpty {
-                let variables = (chain.state(of: "script") as? ScriptSessionState)?.variables ?? [:]
                 for (name, expected) in turn.variables.sorted(by: { $0.key < $1.key }) {
-                    let actual = variables[name] ?? "undefined"
+                    let actual = scriptState?.value(of: name, compatibility: compatibility) ?? "undefined"
                     if actual != expected {
                         problems.append("variable '\(name)'\n" + Self.diff(expected: expected, got: actual))
                     }
                 }
             }
+            if let topic = turn.topic {
+                let actual = scriptState?.topic ?? "(no script engine)"
+                if actual != topic { problems.append("topic\n" + Self.diff(expected: topic, got: actual)) }
+            }
+            result.turns.append(
+                PersonalityTestTurnResult(
+                    turn: index + 1, say: turn.say, expected: turn.expectation.map(Self.describe), got: reply,
+                    passed: problems.isEmpty))
             if !problems.isEmpty {
                 result.failures.append(
                     PersonalityTestFailure(
-                        turn: index + 1, say: turn.say, location: turn.location.location,
+                        turn: index + 1, say: turn.say ?? "", location: turn.location.location,
                         diff: problems.joined(separator: "\n")))
             }
         }
         return result
+    }
+
+    /// Sets the state a test starts in.
+    static func apply(_ scene: PersonalityTestScene, to state: ScriptSessionState) {
+        state.variables.merge(scene.variables) { $1 }
+        state.botVariables.merge(scene.botVariables) { $1 }
+        state.globals.merge(scene.globals) { $1 }
+        if let topic = scene.topic { state.topic = topic }
+    }
+
+    /// An expectation in words, for reports.
+    public static func describe(_ expectation: ReplyExpectation) -> String {
+        switch expectation {
+        case .exact(let text): return text
+        case .oneOf(let options): return "one of [" + options.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        case .matches(let pattern): return "/\(pattern)/"
+        }
     }
 
     private enum Collected {

@@ -12,7 +12,7 @@ extension HTTPConnection {
         let webSocket = configuration.webSocket
         let handshake = WebSocketServerHandshake(
             configuration: .init(
-                supportedSubprotocols: upgrade.subprotocols, originPolicy: .custom(webSocket.isOriginAllowed))
+                supportedSubprotocols: upgrade.subprotocols, originPolicy: webSocket.originPolicy ?? .custom(webSocket.isOriginAllowed))
         )
         let acceptance: WebSocketServerHandshake.Acceptance
         do {
@@ -22,7 +22,7 @@ extension HTTPConnection {
             slot.started = true
             var bytes: [UInt8] = []
             error.encodeResponse(date: loopState.dateCache.current, keepAlive: false, into: &bytes)
-            refuseUpgrade(bytes, slot: slot)
+            refuseUpgrade(bytes, status: error.status.code, slot: slot)
             return false
         }
         let leftover = parser.takeUnconsumedBytes()
@@ -32,9 +32,16 @@ extension HTTPConnection {
         var bytes: [UInt8] = []
         HTTP1ResponseEncoder.encodeHead(response, into: &bytes)
         tcp.write(bytes)
+        var endpoint = webSocket
+        if let size = upgrade.maxMessageSize {
+            endpoint.maxMessageSize = min(endpoint.maxMessageSize, size)
+            endpoint.maxFrameSize = min(endpoint.maxFrameSize, size)
+        }
+        if let bound = upgrade.maxOutboundBytes { endpoint.maxOutboundBytes = min(endpoint.maxOutboundBytes, bound) }
         let connection = WebSocketServerConnection(
-            tcp: tcp, loopState: loopState, configuration: webSocket, subprotocol: acceptance.subprotocol,
-            handler: upgrade.makeHandler())
+            tcp: tcp, loopState: loopState, configuration: endpoint, subprotocol: acceptance.subprotocol,
+            memoryBudget: context.memoryBudget, failureNotice: upgrade.failureNotice,
+            clientAddress: requestClient, observer: configuration.observer, handler: upgrade.makeHandler())
         loopState.add(connection)  // before removing ourselves, so a drain never sees zero
         loopState.remove(self)
         tcp.handler = connection

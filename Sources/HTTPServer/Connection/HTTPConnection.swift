@@ -12,6 +12,13 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
     var configuration: HTTPServerConfiguration { context.configuration }
 
     var parser: HTTP1Parser
+    /// Who the client is: the TCP peer, or the address a trusted proxy's PROXY header gave.
+    var clientAddress: SocketAddress?
+    /// The client of the request being answered (after `Forwarded` / `X-Forwarded-For` from a
+    /// trusted proxy): what rate limits, logs and the observer see.
+    var requestClient: SocketAddress?
+    /// Reads the PROXY protocol header before any HTTP, on listeners that ask for it.
+    private var proxyParser: ProxyProtocolParser?
     private var currentHead: HTTP1RequestHead?
     private var currentBody: [UInt8] = []
     /// Responses in request order; the first is the one being written.
@@ -26,11 +33,14 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
 
     enum TimerKind { case head, body, idle }
 
-    init(tcp: TCPConnection, context: ServerContext) {
+    init(tcp: TCPConnection, context: ServerContext, proxyProtocol: Bool = false) {
         self.tcp = tcp
         self.context = context
         self.loopState = context.state(for: tcp.loop)
         self.parser = HTTP1Parser(configuration: context.configuration.parser)
+        self.clientAddress = tcp.remoteAddress
+        self.requestClient = tcp.remoteAddress
+        if proxyProtocol { proxyParser = ProxyProtocolParser() }
         loopState.add(self)
         arm(.head)
     }
@@ -39,8 +49,33 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
 
     func connectionDidRead(_ connection: TCPConnection, _ bytes: UnsafeRawBufferPointer) {
         guard !stopped else { return }
+        if proxyParser != nil {
+            readProxyHeader(bytes)
+            return
+        }
         parser.append(bytes)
         processRequests()
+    }
+
+    /// The PROXY protocol header comes first; what follows it is HTTP. A connection without a
+    /// valid one is closed unanswered. Its address counts only when the peer is trusted.
+    private func readProxyHeader(_ bytes: UnsafeRawBufferPointer) {
+        do {
+            guard case .header(let header, let remainder) = try proxyParser?.feed(bytes) else { return }
+            proxyParser = nil
+            if configuration.trustedProxies.trusts(tcp.remoteAddress), let source = header.source {
+                clientAddress = source
+                requestClient = source
+            }
+            if !remainder.isEmpty {
+                remainder.withUnsafeBytes { parser.append($0) }
+                processRequests()
+            }
+        } catch {
+            stopped = true
+            disarm()
+            tcp.close()
+        }
     }
 
     func connectionDidReadEOF(_ connection: TCPConnection) {
@@ -141,7 +176,9 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
     private func dispatch(_ head: HTTP1RequestHead, body: [UInt8], forceClose: Bool = false) {
         let slot = ResponseSlot(
             keepAlive: head.keepAlive && !draining && !forceClose, omitBody: head.method == .head)
+        slot.upgrade = parser.isUpgradePending
         slots.append(slot)
+        requestClient = configuration.trustedProxies.client(peer: clientAddress, headers: head.headers)
         switch context.router.match(method: head.method, path: head.path) {
         case .notFound:
             complete(
@@ -156,7 +193,7 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
         case .handler(let handler, let parameters):
             let request = HTTPRequest(
                 head: head, body: body, pathParameters: parameters, remoteAddress: tcp.remoteAddress,
-                eventLoop: loop)
+                clientAddress: requestClient, eventLoop: loop)
             switch handler(request) {
             case .response(let response):
                 complete(slot, response)
@@ -164,6 +201,7 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
                 startStream(responseHead, slot: slot, version: head.version)
                 start(HTTPResponseStream(connection: self, slot: slot))
             case .deferred(let start):
+                slot.requestVersion = head.version
                 start(HTTPResponseStream(connection: self, slot: slot))
             case .webSocket(let upgrade):
                 if parser.isUpgradePending, slots.count == 1, !forceClose {
@@ -192,12 +230,20 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
         slots.append(slot)
         var bytes: [UInt8] = []
         HTTP1ResponseEncoder.encodeJSONError(for: error, date: loopState.dateCache.current, into: &bytes)
+        observeError(status: error.statusCode, slot: slot)
         emit(bytes, slot: slot)
         finish(slot)
     }
 
+    /// Tells the observer about an error answer (status ≥ 400).
+    func observeError(status: Int, slot: ResponseSlot) {
+        guard status >= 400, let observer = configuration.observer else { return }
+        observer.httpErrorSent(status: status, upgrade: slot.upgrade, client: requestClient)
+    }
+
     /// Writes a refused handshake's response in order and closes after it.
-    func refuseUpgrade(_ bytes: [UInt8], slot: ResponseSlot) {
+    func refuseUpgrade(_ bytes: [UInt8], status: Int, slot: ResponseSlot) {
+        observeError(status: status, slot: slot)
         emit(bytes, slot: slot)
         finish(slot)
     }
@@ -217,6 +263,7 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
         var head = HTTP1ResponseHead(status: response.status, headers: response.headers)
         if head.headers.containsToken("close", in: "Connection") { slot.keepAlive = false }
         decorate(&head, slot: slot)
+        observeError(status: response.status.code, slot: slot)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128 + response.body.count)
         HTTP1ResponseEncoder.encode(head, body: response.body, omitBody: slot.omitBody, into: &bytes)
@@ -231,6 +278,7 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
 
     private func startStream(_ responseHead: HTTP1ResponseHead, slot: ResponseSlot, version: HTTPVersion) {
         slot.started = true
+        observeError(status: responseHead.status.code, slot: slot)
         var head = responseHead
         var bytes: [UInt8] = []
         if version == .http1_1 {
@@ -267,6 +315,11 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
             emit(bytes, slot: slot)
         }
         finish(slot)
+    }
+
+    func deferredStream(_ head: HTTP1ResponseHead, slot: ResponseSlot) {
+        guard !slot.started, !slot.finished else { return }
+        startStream(head, slot: slot, version: slot.requestVersion)
     }
 
     func deferredRespond(_ response: HTTPResponse, slot: ResponseSlot) {
@@ -383,6 +436,7 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
         currentHead = nil
         let slot = ResponseSlot(keepAlive: false, omitBody: false)
         slots.append(slot)
+        observeError(status: 408, slot: slot)
         var bytes: [UInt8] = []
         HTTP1ResponseEncoder.encodeJSONError(
             status: HTTPStatus(code: 408), code: "request_timeout",

@@ -50,6 +50,14 @@ public final class HTTPResponseStream: Sendable {
         perform { connection, slot in connection.deferredRespond(response, slot: slot) }
     }
 
+    /// Answers a `.deferred` request with a streamed response instead: the head goes out now
+    /// (chunked, or close-delimited for HTTP/1.0), then ``write(_:)``/``send(_:)`` and
+    /// ``finish()`` as for `.stream`. Lets a handler decide between an error status and a
+    /// stream after off-loop work (at most one of this and ``respond(_:)`` takes effect).
+    public func beginStream(_ head: HTTP1ResponseHead) {
+        perform { connection, slot in connection.deferredStream(head, slot: slot) }
+    }
+
     /// Registers `callback` to run (on the loop) if the connection closes before the response
     /// finished.
     public func onAbandon(_ callback: @escaping @Sendable () -> Void) {

@@ -1,3 +1,5 @@
+import HTTP1
+
 /// One request's place in a connection's response order.
 ///
 /// HTTP/1.1 pipelining requires responses in request order (RFC 9112 §9.3.2), but handlers may
@@ -11,6 +13,8 @@ final class ResponseSlot {
     let omitBody: Bool
     /// Chunked framing for a streamed body (false: close-delimited, for HTTP/1.0).
     var chunked = true
+    /// The request's HTTP version, for a deferred response that turns into a stream.
+    var requestVersion: HTTPVersion = .http1_1
     /// Whether a head has been produced (a deferred slot has none until it responds).
     var started = false
     /// Whether the response is complete.
@@ -19,6 +23,8 @@ final class ResponseSlot {
     var pending: [UInt8] = []
     /// Called if the connection goes away before the response finished (stop producing).
     var onAbandon: [@Sendable () -> Void] = []
+    /// The request asked for a protocol upgrade (an error answer is a refused upgrade).
+    var upgrade = false
 
     init(keepAlive: Bool, omitBody: Bool) {
         self.keepAlive = keepAlive

@@ -10,8 +10,11 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Values of `:name` segments in the matched route pattern.
     public var pathParameters: [String: String]
-    /// The peer's address.
+    /// The TCP peer's address (a proxy, when one is in front).
     public var remoteAddress: SocketAddress?
+    /// The client's address: the peer, or who a trusted proxy says the client is (see
+    /// `HTTPServerConfiguration.trustedProxies`). Rate limits and logs key on this.
+    public var clientAddress: SocketAddress?
     /// The loop the connection lives on; handlers run here, and off-loop work comes back here.
     public var eventLoop: EventLoop
 
@@ -27,8 +30,9 @@ public struct HTTPRequest: Sendable {
     /// Creates a request (the server builds these; tests may too).
     public init(
         head: HTTP1RequestHead, body: [UInt8] = [], pathParameters: [String: String] = [:],
-        remoteAddress: SocketAddress? = nil, eventLoop: EventLoop
+        remoteAddress: SocketAddress? = nil, clientAddress: SocketAddress? = nil, eventLoop: EventLoop
     ) {
+        self.clientAddress = clientAddress ?? remoteAddress
         self.head = head
         self.body = body
         self.pathParameters = pathParameters

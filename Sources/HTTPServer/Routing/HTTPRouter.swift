@@ -51,12 +51,18 @@ public struct HTTPRouter: Sendable {
     }
 
     /// Adds a WebSocket endpoint: a `GET` route that accepts the upgrade with a fresh handler
-    /// from `makeHandler` (called on the connection's loop, once per connection).
+    /// from `makeHandler` (called on the connection's loop, once per connection). The endpoint
+    /// may lower the server's message size and slow-reader bound (see ``WebSocketUpgrade``).
     public mutating func webSocket(
-        _ pattern: String,
+        _ pattern: String, maxMessageSize: Int? = nil, maxOutboundBytes: Int? = nil,
         _ makeHandler: @escaping @Sendable (HTTPRequest) -> any WebSocketHandler
     ) {
-        on(.get, pattern) { request in .webSocket(WebSocketUpgrade(makeHandler: { makeHandler(request) })) }
+        on(.get, pattern) { request in
+            .webSocket(
+                WebSocketUpgrade(
+                    maxMessageSize: maxMessageSize, maxOutboundBytes: maxOutboundBytes,
+                    makeHandler: { makeHandler(request) }))
+        }
     }
 
     /// Finds the route for `method` and `path`.

@@ -1,6 +1,7 @@
 import Dispatch
 import Reactor
 import Synchronization
+import WebSocket
 
 /// The HTTP/1.1 + WebSocket server core: accepts on every loop of a group, speaks HTTP with
 /// the codecs, and calls the application's ``HTTPRouter``. It knows nothing about the routes.
@@ -31,13 +32,20 @@ public final class HTTPServer: Sendable {
     /// The configuration in force.
     public var configuration: HTTPServerConfiguration { context.configuration }
 
+    /// The budget every WebSocket connection charges its large inbound messages to.
+    public var memoryBudget: WebSocketMemoryBudget { context.memoryBudget }
+
     /// Binds `address` on every loop and starts accepting. Returns the bound address (with the
     /// real port when 0 was asked for).
     @discardableResult
-    public func start(at address: SocketAddress) throws(SystemError) -> SocketAddress {
+    ///
+    /// With `proxyProtocol`, every connection on this listener must begin with a PROXY
+    /// protocol header (version 1 or 2; one without is closed unanswered), whose client
+    /// address is used when the peer is one of the configuration's trusted proxies.
+    public func start(at address: SocketAddress, proxyProtocol: Bool = false) throws(SystemError) -> SocketAddress {
         let context = self.context
         let server = try TCPServer(address: address, group: group) { tcp in
-            let connection = HTTPConnection(tcp: tcp, context: context)
+            let connection = HTTPConnection(tcp: tcp, context: context, proxyProtocol: proxyProtocol)
             tcp.handler = connection
         }
         listener.withLock { $0 = server }

@@ -1,4 +1,5 @@
 import HTTP1
+import WebSocket
 
 /// Every limit and timeout of the HTTP server, with its documented default. Each one, exceeded
 /// by one, produces the response named beside it (and a test shows it).
@@ -23,6 +24,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxOutboundBytes: Int
     /// WebSocket limits and timers.
     public var webSocket: WebSocketConfiguration
+    /// Told about every error answer and WebSocket close (metrics and abuse logs). Default none.
+    public var observer: (any HTTPServerObserver)?
+    /// Peers whose `Forwarded` / `X-Forwarded-For` headers and PROXY protocol headers name the
+    /// client (`persona serve --trusted-proxies`). Default: none — the TCP peer is the client.
+    public var trustedProxies: TrustedProxies = TrustedProxies()
 
     /// Creates a configuration; every parameter defaults to the documented value.
     public init(
@@ -32,8 +38,10 @@ public struct HTTPServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(60),
         maxPipelinedRequests: Int = 16,
         maxOutboundBytes: Int = 8 << 20,
-        webSocket: WebSocketConfiguration = .init()
+        webSocket: WebSocketConfiguration = .init(),
+        observer: (any HTTPServerObserver)? = nil
     ) {
+        self.observer = observer
         self.parser = parser
         self.headerReadTimeout = headerReadTimeout
         self.bodyReadTimeout = bodyReadTimeout
@@ -67,6 +75,16 @@ public struct WebSocketConfiguration: Sendable {
     /// The Origin allow-list hook: called with the request's `Origin` (nil when absent, as for
     /// non-browser clients); returning false answers 403. Default: allow all.
     public var isOriginAllowed: @Sendable (String?) -> Bool
+    /// The Origin policy; when set it replaces `isOriginAllowed` (`persona serve
+    /// --allowed-origins`). Default nil.
+    public var originPolicy: WebSocketOriginPolicy?
+    /// The server-wide budget for buffered inbound messages of at least
+    /// `memoryBudgetThreshold` bytes, shared by every WebSocket connection of the server (see
+    /// `WebSocketMemoryBudget`): a large frame that does not fit is refused with 1009 from its
+    /// header, before its payload is read. Default 64 MiB (`persona serve --memory-budget`).
+    public var memoryBudget: Int
+    /// Messages at least this large are charged to `memoryBudget`. Default 64 KiB.
+    public var memoryBudgetThreshold: Int
 
     /// Creates a configuration; every parameter defaults to the documented value.
     public init(
@@ -76,8 +94,12 @@ public struct WebSocketConfiguration: Sendable {
         pongTimeout: Duration = .seconds(30),
         closeTimeout: Duration = .seconds(5),
         maxOutboundBytes: Int = (16 << 20) + 64 * 1024,
-        isOriginAllowed: @escaping @Sendable (String?) -> Bool = { _ in true }
+        isOriginAllowed: @escaping @Sendable (String?) -> Bool = { _ in true },
+        memoryBudget: Int = 64 << 20,
+        memoryBudgetThreshold: Int = 64 * 1024
     ) {
+        self.memoryBudget = memoryBudget
+        self.memoryBudgetThreshold = memoryBudgetThreshold
         self.maxFrameSize = maxFrameSize
         self.maxMessageSize = maxMessageSize
         self.pingInterval = pingInterval

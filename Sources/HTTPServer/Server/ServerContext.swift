@@ -7,10 +7,14 @@ final class ServerContext: Sendable {
     let router: HTTPRouter
     /// Indexed by `EventLoop.index`.
     let perLoop: [LoopBound<LoopState>]
+    /// The budget every WebSocket connection charges its large inbound messages to.
+    let memoryBudget: WebSocketMemoryBudget
 
     init(configuration: HTTPServerConfiguration, router: HTTPRouter, group: EventLoopGroup) {
         self.configuration = configuration
         self.router = router
+        memoryBudget = WebSocketMemoryBudget(
+            limit: configuration.webSocket.memoryBudget, threshold: configuration.webSocket.memoryBudgetThreshold)
         perLoop = group.loops.map { LoopBound(LoopState(), loop: $0) }
     }
 

@@ -5,17 +5,24 @@ import WebSocket
 /// it through `execute` and keep their order; after the connection closed they do nothing.
 public final class WebSocketHandle: Sendable {
     private let connection: LoopBound<WebSocketServerConnection>
-    /// The peer's address.
+    /// The peer's address (the TCP peer: a proxy, when one is in front).
     public let remoteAddress: SocketAddress?
+    /// The client's address: the TCP peer, or what a trusted proxy said the client is (see
+    /// `HTTPServerConfiguration.trustedProxies`). Rate limits and logs key on this.
+    public let clientAddress: SocketAddress?
     /// The subprotocol agreed in the handshake, if any.
     public let subprotocol: String?
 
     /// The loop the connection lives on.
     public var eventLoop: EventLoop { connection.loop }
 
-    init(_ connection: WebSocketServerConnection, remoteAddress: SocketAddress?, subprotocol: String?) {
+    init(
+        _ connection: WebSocketServerConnection, remoteAddress: SocketAddress?, clientAddress: SocketAddress?,
+        subprotocol: String?
+    ) {
         self.connection = LoopBound(connection, loop: connection.tcp.loop)
         self.remoteAddress = remoteAddress
+        self.clientAddress = clientAddress
         self.subprotocol = subprotocol
     }
 

@@ -31,10 +31,26 @@ public struct WebSocketUpgrade: Sendable {
     public var makeHandler: @Sendable () -> any WebSocketHandler
     /// Subprotocols this endpoint speaks, in preference order (RFC 6455 §1.9).
     public var subprotocols: [String]
+    /// This endpoint's own largest message (and frame), when its protocol has one below the
+    /// server's `WebSocketConfiguration.maxMessageSize`: a frame whose header announces more is
+    /// refused with 1009 before its payload is read. `nil` keeps the server's.
+    public var maxMessageSize: Int?
+    /// This endpoint's own bound on a slow reader's queue, below the server's; `nil` keeps it.
+    public var maxOutboundBytes: Int?
+    /// A last message sent before the close frame when the connection is failed (1002, 1007,
+    /// 1009), so the endpoint's protocol can name the error in its own terms.
+    public var failureNotice: (@Sendable (WebSocketProtocolError) -> WebSocketMessage?)?
 
-    /// Accepts with `makeHandler`, speaking `subprotocols`.
-    public init(subprotocols: [String] = [], makeHandler: @escaping @Sendable () -> any WebSocketHandler) {
+    /// Accepts with `makeHandler`, speaking `subprotocols`, with the endpoint's own limits.
+    public init(
+        subprotocols: [String] = [], maxMessageSize: Int? = nil, maxOutboundBytes: Int? = nil,
+        failureNotice: (@Sendable (WebSocketProtocolError) -> WebSocketMessage?)? = nil,
+        makeHandler: @escaping @Sendable () -> any WebSocketHandler
+    ) {
         self.makeHandler = makeHandler
         self.subprotocols = subprotocols
+        self.maxMessageSize = maxMessageSize
+        self.maxOutboundBytes = maxOutboundBytes
+        self.failureNotice = failureNotice
     }
 }

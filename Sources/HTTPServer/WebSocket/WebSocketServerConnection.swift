@@ -21,12 +21,17 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
     private var timer: TimerID?
     private var timerDeadline: MonotonicInstant?
     private var closedReported = false
+    private let observer: (any HTTPServerObserver)?
 
     init(
         tcp: TCPConnection, loopState: LoopState, configuration: WebSocketConfiguration,
-        subprotocol: String?, handler: any WebSocketHandler
+        subprotocol: String?, memoryBudget: WebSocketMemoryBudget? = nil,
+        failureNotice: (@Sendable (WebSocketProtocolError) -> WebSocketMessage?)? = nil,
+        clientAddress: SocketAddress? = nil, observer: (any HTTPServerObserver)? = nil,
+        handler: any WebSocketHandler
     ) {
         self.tcp = tcp
+        self.observer = observer
         self.loopState = loopState
         self.handler = handler
         self.maxOutboundBytes = configuration.maxOutboundBytes
@@ -38,8 +43,12 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
             closeTimeout: configuration.closeTimeout,
             maxOutboundBufferedBytes: configuration.maxOutboundBytes)
         if configuration.pingInterval == nil { machineConfiguration.idleTimeout = nil }
-        machine = .server(configuration: machineConfiguration, now: tcp.loop.now())
-        handle = WebSocketHandle(self, remoteAddress: tcp.remoteAddress, subprotocol: subprotocol)
+        machine = .server(
+            configuration: machineConfiguration, memoryBudget: memoryBudget, failureNotice: failureNotice,
+            now: tcp.loop.now())
+        handle = WebSocketHandle(
+            self, remoteAddress: tcp.remoteAddress, clientAddress: clientAddress ?? tcp.remoteAddress,
+            subprotocol: subprotocol)
     }
 
     var isOpen: Bool { machine.isOpen }
@@ -66,9 +75,13 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         perform(actions)
         actions.removeAll(keepingCapacity: true)
         loopState.spareWebSocketActions = actions
+        // The handlers have run: a delivered large message stays charged to the memory budget
+        // only for what is still queued in answer (an echo holds its size in the output queue).
+        if machine.chargedMemory > 0 { machine.deliveredMessagesHandled(queuedBytes: tcp.bufferedByteCount) }
     }
 
     func connectionDidDrain(_ connection: TCPConnection) {
+        machine.releaseDeliveredMemory()
         handler?.webSocketDidDrain(handle)
     }
 
@@ -81,6 +94,7 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         if let timer { tcp.loop.cancelTimer(timer) }
         timer = nil
         let closure = machine.transportClosed()
+        machine.releaseAllMemory()
         loopState.remove(self)
         reportClosed(closure)
         // The handle holds this connection; dropping our side of the pair lets both go once the
@@ -140,14 +154,19 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
 
     private func checkOutboundLimit() {
         // One integer compare on the fast path; the machine decides what an overflow means.
+        // Output answering a large message is already counted by the server's memory budget
+        // (the message stays charged until its answer has left), so only what exceeds the
+        // charge counts against this connection's own bound.
         guard tcp.bufferedByteCount > maxOutboundBytes else { return }
-        let overflow = machine.outboundBufferedBytesChanged(tcp.bufferedByteCount, now: tcp.loop.now())
+        let uncharged = tcp.bufferedByteCount - machine.chargedMemory
+        let overflow = machine.outboundBufferedBytesChanged(uncharged, now: tcp.loop.now())
         if !overflow.isEmpty { perform(overflow) }
     }
 
     private func reportClosed(_ closure: WebSocketClosure) {
         guard !closedReported else { return }
         closedReported = true
+        observer?.webSocketClosed(closure, client: handle.clientAddress)
         let handler = self.handler
         self.handler = nil
         handler?.webSocketDidClose(handle, closure: closure)

@@ -54,7 +54,7 @@ extension Logger {
     public func session(
         _ event: SessionLogEvent, id: String, kind: String? = nil, personality: String? = nil,
         version: String? = nil,
-        reason: String? = nil, waitedSeconds: Double? = nil
+        reason: String? = nil, waitedSeconds: Double? = nil, cause: String? = nil
     ) {
         guard isEnabled(.info) else { return }
         var fields = [LogField("event", .string(event.rawValue)), LogField("session", .string(id))]
@@ -63,6 +63,7 @@ extension Logger {
         if let version { fields.append(LogField("version", .string(version))) }
         if let reason { fields.append(LogField("reason", .string(reason))) }
         if let waitedSeconds { fields.append(LogField("waited_s", .double(waitedSeconds))) }
+        if let cause { fields.append(LogField("cause", .string(cause))) }
         log(.info, event.rawValue.replacingUnderscores, fields: fields)
     }
 

@@ -38,7 +38,7 @@ extension ChatHub {
         guard fresh.version != bot.personality.version else { return }
         guard
             let chain = try? engines.chain(
-                for: fresh, session: EngineSessionContext(sessionID: session.id, seed: random.next()))
+                for: fresh, session: engineContext(for: session, personality: fresh))
         else {
             return endSession(session, reason: .error, now: now)
         }
@@ -96,7 +96,7 @@ extension ChatHub {
             }
             send(session.connection, .sessionEnded(session: session.id, reason: reason, farewell: farewell))
         }
-        if reason != .partnerLeft { notifyPartner(of: session, now: now) }
+        notifyPartner(of: session, reason: reason, now: now)
         sessions[session.id] = nil
         for (key, var limiter) in rateLimiters where key.scope == .session {
             limiter.remove(key: session.id)
@@ -105,17 +105,32 @@ extension ChatHub {
         if var state = connections[session.connection] {
             state.sessions.removeAll { $0 == session.id }
             state.remembered.append(
-                RememberedSession(id: session.id, filters: session.filters, wasRandom: session.filters != nil)
+                RememberedSession(
+                    id: session.id, filters: session.filters, wasRandom: session.filters != nil, endedAt: now)
             )
-            if state.remembered.count > configuration.maxRememberedSessions { state.remembered.removeFirst() }
+            forgetRemembered(in: &state, now: now)
             connections[session.connection] = state
         }
         counters.sessionsEnded[reason, default: 0] += 1
-        transcripts.sessionEnded(session.id, reason: reason)
+        cancel(session.detachTimer)
+        if session.replay != nil { heldReplays -= 1 }
+        // A durable server's shutdown is a restart: the session stays resumable in the store.
+        if session.state != .matching, !(reason == .shutdown && configuration.resumableAfterShutdown) {
+            store([.ended(session: session.id, reason: reason, atMilliseconds: wallNow)], .record, now: now)
+        }
         if draining {
             closeIfDrained(session.connection)
             checkDrained()
         }
+    }
+
+    /// Drops the connection's remembered sessions past ``ChatHubConfiguration/rememberedSessionAge``
+    /// and beyond ``ChatHubConfiguration/maxRememberedSessions`` (oldest first).
+    func forgetRemembered(in state: inout ConnectionState, now: PolicyInstant) {
+        let oldestKept = now.advanced(by: .zero - configuration.rememberedSessionAge)
+        let expired = state.remembered.prefix { $0.endedAt <= oldestKept }.count
+        let excess = state.remembered.count - expired - configuration.maxRememberedSessions
+        state.remembered.removeFirst(expired + max(0, excess))
     }
 
     func closeIfDrained(_ connection: ConnectionID) {
@@ -165,6 +180,10 @@ extension ChatHub {
             for session in sessions.values.sorted(by: { $0.createdAt < $1.createdAt }) {
                 endSession(session, reason: .shutdown, now: now)
             }
+        case .resumeWindow(let id):
+            guard let session = sessions[id], session.detachTimer == token, !session.attached else { return }
+            session.detachTimer = nil
+            endSession(session, reason: .disconnected, now: now, notifyClient: false)
         case .housekeeping:
             housekeepingTimer = nil
             for key in Array(rateLimiters.keys) {
@@ -172,11 +191,17 @@ extension ChatHub {
                 if rateLimiters[key]?.count == 0 { rateLimiters[key] = nil }
             }
             cache.removeExpired(now: now)
+            for (id, var state) in connections where !state.remembered.isEmpty {
+                let count = state.remembered.count
+                forgetRemembered(in: &state, now: now)
+                if state.remembered.count != count { connections[id] = state }
+            }
+            let holdsEnded = transcripts.forgetExpired()
             let today = clock.wallMilliseconds() / 86_400_000
             if dailyCounts.values.contains(where: { $0.day != today }) {
                 dailyCounts = dailyCounts.filter { $0.value.day == today }
             }
-            if !connections.isEmpty {
+            if !connections.isEmpty || holdsEnded {
                 housekeepingTimer = schedule(
                     .housekeeping, at: now.advanced(by: configuration.housekeepingInterval))
             }

@@ -14,6 +14,13 @@ extension ChatHub {
         case .message(let id, let text, let messageID):
             guard let session = ownedSession(id, connection: connection, ref: messageID) else { return }
             guard session.state == .active else {
+                if session.state == .ending(.limitReached) {
+                    counters.limitReached += 1
+                    return refuse(
+                        connection, .limitReached,
+                        "this session has had its last reply; it ends when that reply does", ref: messageID,
+                        session: id)
+                }
                 return refuse(
                     connection, .sessionNotActive, "the session is not active", ref: messageID, session: id)
             }
@@ -33,12 +40,19 @@ extension ChatHub {
             guard let session = ownedSession(id, connection: connection, ref: nil) else { return }
             // Cancel with nothing streaming is not an error: the reply may have ended while
             // the cancel was in flight.
-            if let reply = session.reply { finishReply(session, reply, finish: .cancelled, now: now) }
+            if let reply = session.reply {
+                finishReply(session, reply, finish: .cancelled, now: now)
+            } else if session.awaitingCommit > 0 {
+                // The reply to a message still being stored has not started: cancel it as it does.
+                session.cancelNextReply = true
+            }
         case .end(let id):
             guard let session = ownedSession(id, connection: connection, ref: nil) else { return }
             endSession(session, reason: .user, now: now)
         case .next(let id, let want):
             next(after: id, want: want, connection: connection, now: now)
+        case .resume(let id, let token, let lastSeq):
+            resume(id, token: token, lastSeq: lastSeq, connection: connection, now: now)
         }
     }
 
@@ -69,36 +83,43 @@ extension ChatHub {
         guard let bot = session.bot else { return }
         let limits = session.limits
         guard checkSize(session, text: text, id: id, limits: limits) else { return }
-        if session.reply != nil, session.queue.count >= configuration.maxQueuedMessages {
+        let waiting = session.queue.count + session.awaitingCommit
+        if session.reply != nil || session.awaitingCommit > 0, waiting >= configuration.maxQueuedMessages {
             return refuse(
                 session.connection, .busy,
-                "\(session.queue.count) messages are already waiting for the reply in progress",
+                "\(waiting) messages are already waiting for the reply in progress",
                 ref: id, session: session.id)
         }
         guard checkRates(session, id: id, limits: limits, personality: bot.personality.id, now: now) else {
             return
         }
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
-        if let maximum = limits.responsesPerSession, session.replyCount + session.queue.count >= maximum {
+        // Replies this session has started or owes (streaming, queued, and awaiting the store).
+        let owed = session.replyCount + session.queue.count + session.awaitingCommit
+        if let maximum = limits.responsesPerSession, owed >= maximum {
+            // In farewell mode only reachable when a reload lowered the limit below what the
+            // session has had: the message is refused and the session ends once settled.
             counters.limitReached += 1
-            if limits.onLimit == .error {
-                return refuse(
-                    session.connection, .limitReached, "this session has had its \(maximum) replies", ref: id,
-                    session: session.id)
+            refuse(
+                session.connection, .limitReached, "this session has had its \(maximum) replies", ref: id,
+                session: session.id)
+            if limits.onLimit != .error {
+                session.state = .ending(.limitReached)
+                endIfSettled(session, now: now)
             }
-            // Farewell: no more messages; the reply in flight (if any) finishes first.
-            session.state = .ending(.limitReached)
-            if session.reply == nil { endSession(session, reason: .limitReached, now: now) }
             return
         }
-        guard let scrubbed = scrubInbound(session, text: text, id: id, template: bot.personality.pii.replace)
+        guard let scrubbed = scrubInbound(session, text: text, id: id, pii: bot.personality.pii)
         else { return }
-        accept(session, text: scrubbed, id: id, now: now)
-        if session.reply != nil {
-            session.queue.append(QueuedMessage(text: scrubbed, id: id, acceptedAt: now))
-        } else {
-            startReply(session, text: scrubbed, id: id, acceptedAt: now, now: now)
+        if let maximum = limits.responsesPerSession, limits.onLimit != .error, owed + 1 >= maximum {
+            // This message earns the last allowed reply: the farewell and `limit_reached` follow
+            // that reply at once, and messages sent meanwhile are refused with `limit_reached`.
+            // Set before the write, which an in-memory store answers (and the reply starts) at once.
+            counters.limitReached += 1
+            session.state = .ending(.limitReached)
         }
+        // Acked, then answered (now or after the reply in flight) once the turn is stored.
+        accept(session, text: scrubbed, id: id, now: now)
     }
 
     /// A message for a human partner: size → rate → scrub → transcript → ack → relay.
@@ -108,20 +129,35 @@ extension ChatHub {
         guard checkSize(session, text: text, id: id, limits: limits) else { return }
         guard checkRates(session, id: id, limits: limits, personality: nil, now: now) else { return }
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
-        guard let scrubbed = scrubInbound(session, text: text, id: id, template: PIISettings.defaultTemplate)
+        guard let scrubbed = scrubInbound(session, text: text, id: id, pii: PIISettings())
         else { return }
+        _ = partner
         accept(session, text: scrubbed, id: id, now: now)
-        relay(scrubbed, to: partner, now: now)
     }
 
-    /// Records an accepted message and acks it.
+    /// Writes an accepted message's turn (with the client's daily count); the ack, and the
+    /// reply or relay, follow when the store has committed it (``completeWrite(_:_:now:)``).
     func accept(_ session: ChatSession, text: String, id: String, now: PolicyInstant) {
         session.seq += 1
         session.lastActivity = now
+        session.awaitingCommit += 1
         counters.messagesIn += 1
-        transcripts.append(
-            TranscriptEntry(session: session.id, seq: session.seq, role: .user, text: text, at: now))
-        send(session.connection, .ack(session: session.id, id: id, seq: session.seq))
+        var records: [StoreRecord] = [
+            .turn(StoredTurn(session: session.id, seq: session.seq, role: .user, text: text, ref: id, atMilliseconds: wallNow))
+        ]
+        // The daily count is written every 8th message and on each of the last 8 before the
+        // limit: a killed process forgets at most 7 of a client's messages, not one write per message.
+        if let maximum = session.limits.dailyMessagesPerClient, let count = dailyCounts[session.client.key],
+            count.count % 8 == 0 || count.count + 8 >= maximum
+        {
+            records.append(.quota(client: session.client.key, day: count.day, count: count.count))
+        }
+        store(
+            records,
+            .message(
+                AcceptedMessage(
+                    session: session.id, connection: session.connection, id: id, seq: session.seq, text: text,
+                    acceptedAt: now)), now: now)
     }
 
     func checkSize(_ session: ChatSession, text: String, id: String, limits: LimitValues) -> Bool {
@@ -226,11 +262,11 @@ extension ChatHub {
 
     /// The message with PII replaced, or `nil` after refusing it: a message the scrubber
     /// cannot handle is refused, never passed through.
-    func scrubInbound(_ session: ChatSession, text: String, id: String, template: String) -> String? {
+    func scrubInbound(_ session: ChatSession, text: String, id: String, pii: PIISettings) -> String? {
         var scrubber =
-            inboundScrubbers.removeValue(forKey: template)
-            ?? Scrubber(configuration: Self.scrubberConfiguration(template))
-        defer { inboundScrubbers[template] = scrubber }
+            inboundScrubbers.removeValue(forKey: pii)
+            ?? Scrubber(configuration: Self.scrubberConfiguration(pii))
+        defer { inboundScrubbers[pii] = scrubber }
         let before = scrubber.counters
         do {
             let scrubbed = try scrubber.scrub(text, session: &session.scrubSession)
@@ -242,11 +278,14 @@ extension ChatHub {
         }
     }
 
-    /// The scrubber settings for a personality's `pii.replace` template: `{n}` asks for stable
-    /// per-session placeholders, anything else is a label template.
-    static func scrubberConfiguration(_ template: String) -> ScrubberConfiguration {
-        ScrubberConfiguration(
-            replacement: template.contains("{n}") ? .placeholder : .label(template: template))
+    /// The scrubber settings for a personality's `pii:` section: the `replace` template (`{n}`
+    /// asks for stable per-session placeholders, anything else is a label template) and the
+    /// `types` scrubbed (the scrubber's defaults when unset).
+    static func scrubberConfiguration(_ pii: PIISettings) -> ScrubberConfiguration {
+        let template = pii.replace
+        return ScrubberConfiguration(
+            replacement: template.contains("{n}") ? .placeholder : .label(template: template),
+            types: pii.types ?? PIIType.defaultTypes)
     }
 
     static func addDifference(

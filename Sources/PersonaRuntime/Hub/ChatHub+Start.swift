@@ -1,4 +1,5 @@
 import ChatProtocol
+import Diagnostics
 import Engines
 import Personality
 import Policies
@@ -20,17 +21,22 @@ extension ChatHub {
         switch request.mode {
         case .direct(let id):
             guard let personality = snapshot.personality(id) else {
+                let hint = Suggestion.didYouMean(id, among: snapshot.ids)
                 return refuse(
-                    connection, .unknownPersonality, "no personality '\(id)'", ref: request.sessionRef)
+                    connection, .unknownPersonality, "no personality '\(id)'" + (hint.isEmpty ? "" : "; \(hint)"),
+                    ref: request.sessionRef)
             }
             let session = newSession(
                 connection: connection, client: state.client, sessionRef: request.sessionRef, filters: nil,
                 now: now)
+            session.replyTokenCap = request.maxReplyTokens
             activateBot(session, personality: personality, now: now)
+            replay(request.replay, in: session)
         case .random(let filters):
             let session = newSession(
                 connection: connection, client: state.client, sessionRef: request.sessionRef,
                 filters: filters, now: now)
+            session.replyTokenCap = request.maxReplyTokens
             seekPartner(session, humansFirst: snapshot.routing.humansFirst, now: now)
         }
     }
@@ -73,7 +79,9 @@ extension ChatHub {
         now: PolicyInstant
     ) -> ChatSession {
         nextSession += 1
-        let id = "s\(configuration.hubIndex)-\(nextSession)"
+        let id =
+            configuration.sessionEpoch.map { "s\(configuration.hubIndex)-\($0)-\(nextSession)" }
+            ?? "s\(configuration.hubIndex)-\(nextSession)"
         let session = ChatSession(
             id: id, connection: connection, client: client, sessionRef: sessionRef, filters: filters,
             now: now,
@@ -166,7 +174,7 @@ extension ChatHub {
         let chain: EngineChain
         do {
             chain = try engines.chain(
-                for: personality, session: EngineSessionContext(sessionID: session.id, seed: random.next()))
+                for: personality, session: engineContext(for: session, personality: personality))
         } catch {
             refuse(
                 session.connection, .internal, "personality '\(personality.id)' cannot be served: \(error)",
@@ -181,6 +189,7 @@ extension ChatHub {
         counters.sessionsStarted[.bot, default: 0] += 1
         counters.sessionsByPersonality[personality.id, default: 0] += 1
         armSessionTimers(session, now: now)
+        let token = recordStart(session, kind: .bot, now: now)
         send(
             session.connection,
             .sessionStarted(
@@ -188,7 +197,25 @@ extension ChatHub {
                     session: session.id, kind: .bot,
                     personality: PersonalityInfo(
                         id: personality.id, name: personality.name, version: personality.version.description),
-                    greeting: chain.greeting(), sessionRef: session.sessionRef)))
+                    greeting: chain.greeting(), sessionRef: session.sessionRef, resumeToken: token)))
+    }
+
+    /// Rebuilds a fresh bot session's engine state from earlier user turns (`start`'s
+    /// `replay`): each turn is scrubbed like a message and heard by the engines; their answers
+    /// are dropped (a streaming engine's stream is never started). Turns the scrubber refuses
+    /// are skipped, so nothing unscrubbed reaches an engine.
+    func replay(_ turns: [String], in session: ChatSession) {
+        guard let bot = session.bot, session.state == .active else { return }
+        let pii = bot.personality.pii
+        for turn in turns where !turn.isEmpty {
+            var scrubber =
+                inboundScrubbers.removeValue(forKey: pii)
+                ?? Scrubber(configuration: Self.scrubberConfiguration(pii))
+            let scrubbed = try? scrubber.scrub(turn, session: &session.scrubSession)
+            inboundScrubbers[pii] = scrubber
+            guard let scrubbed else { continue }
+            if case .stream(let stream) = bot.chain.respond(to: scrubbed) { stream.cancel() }
+        }
     }
 
     /// The session talks to a human at `partner` from now on.
@@ -202,9 +229,11 @@ extension ChatHub {
         counters.sessionsStarted[.human, default: 0] += 1
         counters.matched += 1
         armSessionTimers(session, now: now)
+        let token = recordStart(session, kind: .human, now: now)
         send(
             session.connection,
-            .sessionStarted(SessionStart(session: session.id, kind: .human, sessionRef: session.sessionRef)))
+            .sessionStarted(
+                SessionStart(session: session.id, kind: .human, sessionRef: session.sessionRef, resumeToken: token)))
     }
 
     func armSessionTimers(_ session: ChatSession, now: PolicyInstant) {
@@ -233,8 +262,9 @@ extension ChatHub {
         session.seq += 1
         session.lastActivity = now
         counters.messagesOut += 1
-        transcripts.append(
-            TranscriptEntry(session: session.id, seq: session.seq, role: .partner, text: text, at: now))
+        store(
+            [.turn(StoredTurn(session: session.id, seq: session.seq, role: .partner, text: text, atMilliseconds: wallNow))],
+            .record, now: now)
         send(session.connection, .partnerMessage(session: session.id, seq: session.seq, text: text))
     }
 
@@ -248,19 +278,23 @@ extension ChatHub {
         }
     }
 
-    /// Tells the partner of a session that is ending that it is alone now.
-    func notifyPartner(of session: ChatSession, now: PolicyInstant) {
+    /// Tells the partner of a session that is ending that it is alone now. One rule for a
+    /// pair, on one loop or two: a session ending with `shutdown` ends its partner with
+    /// `shutdown` too; any other ending leaves the partner with `partner_left`.
+    func notifyPartner(of session: ChatSession, reason: EndReason, now: PolicyInstant) {
         guard let partner = session.partner else { return }
+        let partnerReason: EndReason = reason == .shutdown ? .shutdown : .partnerLeft
         if partner.hub == configuration.hubIndex {
-            if let other = sessions[partner.session] { partnerLeft(other, now: now) }
+            if let other = sessions[partner.session] { partnerLeft(other, reason: partnerReason, now: now) }
         } else {
-            outbox.append(.mail(hub: partner.hub, .partnerLeft(session: partner.session)))
+            outbox.append(
+                .mail(hub: partner.hub, .partnerLeft(session: partner.session, reason: partnerReason)))
         }
     }
 
-    func partnerLeft(_ session: ChatSession, now: PolicyInstant) {
+    func partnerLeft(_ session: ChatSession, reason: EndReason = .partnerLeft, now: PolicyInstant) {
         session.peer = .none
-        endSession(session, reason: .partnerLeft, now: now)
+        endSession(session, reason: reason, now: now)
     }
 
     func deliver(_ mail: HubMail, now: PolicyInstant) {
@@ -284,8 +318,12 @@ extension ChatHub {
             if let session = sessions[id], session.state == .active {
                 send(session.connection, .partnerTyping(session: id, on: on))
             }
-        case .partnerLeft(let id):
-            if let session = sessions[id] { partnerLeft(session, now: now) }
+        case .partnerLeft(let id, let reason):
+            if let session = sessions[id] { partnerLeft(session, reason: reason, now: now) }
+        case .release(let id, let requester):
+            release(id, requester: requester, now: now)
+        case .released(let id, _):
+            released(id, now: now)
         }
     }
 }

@@ -48,7 +48,7 @@ extension ChatHub {
         let before = scriptState.map { (random: $0.random, variables: $0.variables, topic: $0.topic) }
         switch bot.chain.respond(to: text) {
         case .reply(let answer):
-            if let scrubbed = scrubOutbound(session, answer, template: personality.pii.replace) {
+            if let scrubbed = scrubOutbound(session, answer, pii: personality.pii) {
                 reply.tokens = ReplyTokenizer.tokens(of: scrubbed)
             } else {
                 reply.finish = .error
@@ -67,7 +67,7 @@ extension ChatHub {
         case .stream(let stream):
             reply.cacheTraits = ReplyTraits(usedRandomness: true, changedSessionState: true)
             reply.streamingScrubber = StreamingScrubber(
-                configuration: Self.scrubberConfiguration(personality.pii.replace))
+                configuration: Self.scrubberConfiguration(personality.pii))
             reply.engineStream = stream
             reply.starved = true
             let sessionID = session.id
@@ -88,14 +88,17 @@ extension ChatHub {
     /// a streaming engine or a paused connection, the anchor moves so the next token is due now.
     func pump(_ session: ChatSession, now: PolicyInstant) {
         guard let reply = session.reply, session.cadenceTimer == nil else { return }
-        if connections[session.connection]?.paused == true { return }
-        let rate = Int64(session.bot?.personality.stream.tokensPerSecond ?? 0)
+        let releasing = session.releaseTo != nil
+        if !releasing, connections[session.connection]?.paused == true { return }
+        // A session being handed to another hub has no reader here: no pacing.
+        let rate = releasing ? 0 : Int64(session.bot?.personality.stream.tokensPerSecond ?? 0)
         if rate > 0, reply.starved {
             reply.paceStart = PolicyInstant(
                 nanoseconds: now.nanoseconds - Int64(reply.sent) * 1_000_000_000 / rate)
             reply.starved = false
         }
-        let maximum = session.limits.maxReplyTokens
+        var maximum = session.limits.maxReplyTokens
+        if let cap = session.replyTokenCap { maximum = min(maximum ?? cap, cap) }
         while true {
             if let maximum, reply.sent >= maximum, reply.sent < reply.tokens.count || !reply.sourceDone {
                 return finishReply(session, reply, finish: .length, now: now)
@@ -110,8 +113,12 @@ extension ChatHub {
                 }
             }
             if reply.firstTokenAt == nil {
-                reply.firstTokenAt = now
-                counters.timeToFirstToken.record(now.nanoseconds - reply.acceptedAt.nanoseconds)
+                // The clock is read again here: `now` is the instant this input arrived, so a
+                // reply produced within one input (the script engine) would always measure 0,
+                // while its client waited for decoding, the pipeline and the engine.
+                let sentAt = clock.now()
+                reply.firstTokenAt = sentAt
+                counters.timeToFirstToken.record(sentAt.nanoseconds - reply.acceptedAt.nanoseconds)
             }
             send(
                 session.connection,
@@ -158,11 +165,23 @@ extension ChatHub {
         }
         counters.replies[finish, default: 0] += 1
         counters.messagesOut += 1
-        counters.replyLatency.record(now.nanoseconds - reply.acceptedAt.nanoseconds)
+        // Read afresh for the same reason as the first token's time (see `pump`).
+        counters.replyLatency.record(clock.now().nanoseconds - reply.acceptedAt.nanoseconds)
         let sentTokens = reply.tokens.prefix(reply.sent)
-        transcripts.append(
-            TranscriptEntry(
-                session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), at: now))
+        var records: [StoreRecord] = [
+            .turn(
+                StoredTurn(
+                    session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), ref: reply.ref,
+                    reply: reply.number, finish: finish, atMilliseconds: wallNow))
+        ]
+        // Only when it changed: recent inputs and replies are rebuilt from the turns on a
+        // restart, so a reply that set no variable, changed no topic and drew no random number
+        // costs no engine write.
+        if let snapshot = engineSnapshot(session), snapshot != session.storedSnapshot {
+            session.storedSnapshot = snapshot
+            records.append(.engineState(session: session.id, snapshot, replies: session.replyCount))
+        }
+        store(records, .record, now: now)
         if finish == .stop, !reply.fromCache, let key = reply.cacheKey, let bot = session.bot {
             let outcome = cache.store(
                 key, tokens: Array(sentTokens), traits: reply.cacheTraits,
@@ -179,6 +198,7 @@ extension ChatHub {
             applySnapshot(to: session, now: now)
             guard sessions[session.id] === session else { return }
         }
+        if session.releaseTo != nil { return finishRelease(session) }
         let answersQueue = session.state == .active || session.state == .ending(.limitReached)
         if !draining, answersQueue, !session.queue.isEmpty {
             let next = session.queue.removeFirst()
@@ -226,11 +246,11 @@ extension ChatHub {
     }
 
     /// A whole reply with PII replaced, or `nil` if the scrubber refused it.
-    func scrubOutbound(_ session: ChatSession, _ text: String, template: String) -> String? {
+    func scrubOutbound(_ session: ChatSession, _ text: String, pii: PIISettings) -> String? {
         var scrubber =
-            outboundScrubbers.removeValue(forKey: template)
-            ?? Scrubber(configuration: Self.scrubberConfiguration(template))
-        defer { outboundScrubbers[template] = scrubber }
+            outboundScrubbers.removeValue(forKey: pii)
+            ?? Scrubber(configuration: Self.scrubberConfiguration(pii))
+        defer { outboundScrubbers[pii] = scrubber }
         let before = scrubber.counters
         guard let scrubbed = try? scrubber.scrub(text, session: &session.scrubSession) else { return nil }
         Self.addDifference(scrubber.counters, since: before, to: &counters.redactionsOutbound)

@@ -74,12 +74,19 @@ public final class ChatHub {
     var draining = false
     var drainAnnounced = false
     var housekeepingTimer: TimerToken?
+    /// Store requests in flight, by ticket.
+    var pendingStore: [StoreTicket: PendingStore] = [:]
+    var nextTicket: UInt64 = 0
+    /// Resumes waiting for other hubs to let go of their session, by session id.
+    var pendingAdoptions: [String: ResumeRequest] = [:]
+    /// Sessions whose live frames are held for a replay (a cheap check on the send path).
+    var heldReplays = 0
 
     var rateLimiters: [LimiterKey: KeyedRateLimiter<String>] = [:]
     var dailyCounts: [String: DailyCount] = [:]
     var cache: ResponseCache
-    var inboundScrubbers: [String: Scrubber] = [:]
-    var outboundScrubbers: [String: Scrubber] = [:]
+    var inboundScrubbers: [PIISettings: Scrubber] = [:]
+    var outboundScrubbers: [PIISettings: Scrubber] = [:]
 
     /// Creates a hub serving `snapshot` with `engines`.
     ///
@@ -166,7 +173,9 @@ public final class ChatHub {
         }
     }
 
-    /// The connection is gone: its sessions end (reason `user`), partners are told.
+    /// The connection is gone. Its bot sessions stay resumable for
+    /// ``ChatHubConfiguration/resumeWindow`` (a reply in flight runs on and is stored), then
+    /// end `disconnected`; its other sessions end (reason `user`) and partners are told.
     public func connectionClosed(_ connection: ConnectionID) -> [HubAction] {
         run { now in
             guard var state = connections[connection] else { return }
@@ -175,6 +184,12 @@ public final class ChatHub {
             connections[connection] = state
             for id in state.sessions {
                 guard let session = sessions[id] else { continue }
+                let window = session.limits.resumeWindow ?? configuration.resumeWindow
+                if session.bot != nil, session.state == .active, window > .zero, !draining {
+                    session.attached = false
+                    session.detachTimer = schedule(.resumeWindow(id), at: now.advanced(by: window))
+                    continue
+                }
                 endSession(session, reason: .user, now: now, notifyClient: false)
             }
             connections[connection] = nil
@@ -246,6 +261,10 @@ public final class ChatHub {
     }
 
     func send(_ connection: ConnectionID, _ message: ServerMessage) {
+        if heldReplays > 0, let id = message.session, let session = sessions[id], session.replay?.connection == connection {
+            session.replay?.frames.append(message)
+            return
+        }
         outbox.append(.send(connection, message))
     }
 
@@ -312,6 +331,7 @@ enum TimerPurpose {
     case lifetime(String)
     case drainDeadline
     case housekeeping
+    case resumeWindow(String)
 }
 
 /// Which limiter a rate applies to: the scope and the rate's parameters (sessions of different

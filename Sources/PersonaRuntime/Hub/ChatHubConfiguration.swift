@@ -15,8 +15,13 @@ public struct ChatHubConfiguration: Sendable {
     /// Messages queued behind a streaming reply per session (`max_queued_messages`); one more is
     /// refused with `busy`. Default 4.
     public var maxQueuedMessages: Int
-    /// Ended sessions per connection remembered for `next` (`max_remembered_sessions`). Default 8.
+    /// Ended sessions per connection remembered for `next` (`max_remembered_sessions`); the
+    /// oldest is forgotten first. Default 8.
     public var maxRememberedSessions: Int
+    /// How long an ended session stays remembered for `next` and for the `session_not_active`
+    /// answer (`remembered_session_age`); after that it is forgotten (`unknown_session`).
+    /// Default 10 minutes.
+    public var rememberedSessionAge: Duration
     /// The client frame decoder's limits.
     public var decoder: ClientMessageDecoder.Configuration
     /// Outbound backlog (bytes queued by the shell for one connection) above which pacing for
@@ -43,6 +48,18 @@ public struct ChatHubConfiguration: Sendable {
     public var cache: ResponseCacheConfiguration
     /// Recent latency samples kept per kind for percentiles (`latency_samples`). Default 4,096.
     public var latencySamples: Int
+    /// How long a disconnected bot session stays resumable before it ends `disconnected`, when
+    /// its limits (`resume_window` in limits.yaml) do not say. Zero ends it at once. Default 10 minutes.
+    public var resumeWindow: Duration
+    /// How many hubs the process runs (a resume asks the others to let go of the session).
+    /// Default 1.
+    public var hubCount: Int
+    /// The store's boot counter, put in session ids (`s<hub>-<epoch>-<n>`) so they never
+    /// repeat across restarts of a durable store; `nil` keeps `s<hub>-<n>`. Default nil.
+    public var sessionEpoch: Int?
+    /// Sessions ended by a shutdown stay resumable in the store (a restart, not a goodbye):
+    /// set when the store is durable. Default false.
+    public var resumableAfterShutdown: Bool
     /// Seed of the generator that picks fallback personalities and seeds engine sessions, so a
     /// test run is reproducible. Default 0x5EED.
     public var seed: UInt64
@@ -51,6 +68,7 @@ public struct ChatHubConfiguration: Sendable {
     public init(
         hubIndex: Int = 0, heartbeatInterval: Duration = .seconds(30), maxSessionsPerConnection: Int = 16,
         maxQueuedMessages: Int = 4, maxRememberedSessions: Int = 8,
+        rememberedSessionAge: Duration = .seconds(600),
         decoder: ClientMessageDecoder.Configuration = ClientMessageDecoder.Configuration(),
         pauseBacklogBytes: Int = 256 << 10, resumeBacklogBytes: Int = 64 << 10,
         maxBacklogBytes: Int = 4 << 20,
@@ -58,13 +76,19 @@ public struct ChatHubConfiguration: Sendable {
         housekeepingInterval: Duration = .seconds(1),
         maxRateLimiterKeys: Int = 100_000, maxQuotaClients: Int = 1_000_000,
         cache: ResponseCacheConfiguration = ResponseCacheConfiguration(),
-        latencySamples: Int = 4_096, seed: UInt64 = 0x5EED
+        latencySamples: Int = 4_096, seed: UInt64 = 0x5EED, resumeWindow: Duration = .seconds(600),
+        hubCount: Int = 1, sessionEpoch: Int? = nil, resumableAfterShutdown: Bool = false
     ) {
+        self.resumeWindow = resumeWindow
+        self.hubCount = hubCount
+        self.sessionEpoch = sessionEpoch
+        self.resumableAfterShutdown = resumableAfterShutdown
         self.hubIndex = hubIndex
         self.heartbeatInterval = heartbeatInterval
         self.maxSessionsPerConnection = maxSessionsPerConnection
         self.maxQueuedMessages = maxQueuedMessages
         self.maxRememberedSessions = maxRememberedSessions
+        self.rememberedSessionAge = rememberedSessionAge
         self.decoder = decoder
         self.pauseBacklogBytes = pauseBacklogBytes
         self.resumeBacklogBytes = resumeBacklogBytes

@@ -1,3 +1,5 @@
+import ChatProtocol
+
 /// A session's address across hubs: which hub owns it, and its id there.
 public struct PeerAddress: Hashable, Sendable {
     /// The owning hub's index.
@@ -22,6 +24,13 @@ public enum HubMail: Hashable, Sendable {
     case relay(session: String, text: String)
     /// The partner of `session` started or stopped typing.
     case typing(session: String, on: Bool)
-    /// The partner of `session` left.
-    case partnerLeft(session: String)
+    /// The partner of `session` left; `session` ends with `reason` — `partner_left`, or
+    /// `shutdown` when the partner's side ended because the server is shutting down (so both
+    /// sides of a pair end alike wherever they live).
+    case partnerLeft(session: String, reason: EndReason = .partnerLeft)
+    /// Hub `requester` is resuming `session` for a client: if this hub holds it, let go of it
+    /// (finish its reply, store it, forget it) and answer ``released(session:requester:)``.
+    case release(session: String, requester: Int)
+    /// The answer to ``release(session:requester:)`` (whether or not this hub held the session).
+    case released(session: String, requester: Int)
 }

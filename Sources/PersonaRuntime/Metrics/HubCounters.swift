@@ -47,6 +47,14 @@ public struct HubCounters: Hashable, Sendable {
     public var slowConsumersClosed = 0
     /// Times a connection's pacing was paused for an outbound backlog over the soft bound.
     public var slowConsumersPaused = 0
+    /// Store requests that failed (messages refused `store_unavailable`, replies not stored).
+    public var storeFailures = 0
+    /// Sessions re-attached by `resume`.
+    public var resumes = 0
+    /// Of those, sessions rebuilt from the store (after a restart, or from another hub).
+    public var adopted = 0
+    /// Turns replayed to resuming clients.
+    public var turnsReplayed = 0
     /// Time from accepting a message to its reply's first token.
     public var timeToFirstToken: LatencySamples
     /// Time from accepting a message to its reply's end.
@@ -85,5 +93,9 @@ public struct HubCounters: Hashable, Sendable {
         replies.merge(other.replies, uniquingKeysWith: +)
         slowConsumersClosed += other.slowConsumersClosed
         slowConsumersPaused += other.slowConsumersPaused
+        storeFailures += other.storeFailures
+        resumes += other.resumes
+        adopted += other.adopted
+        turnsReplayed += other.turnsReplayed
     }
 }

@@ -24,7 +24,8 @@ final class ChatSession {
     }
 
     let id: String
-    let connection: ConnectionID
+    /// The connection the session talks to (after a resume, the new one).
+    var connection: ConnectionID
     let client: ClientIdentity
     let sessionRef: String?
     /// The filters of a random session (kept for `next`); `nil` for direct sessions.
@@ -41,11 +42,29 @@ final class ChatSession {
     var reply: ReplyInProgress?
     var queue: [QueuedMessage] = []
     var limits: LimitValues
+    /// The client's own cap on reply tokens (`start`'s `max_tokens`); lowers `limits.maxReplyTokens`.
+    var replyTokenCap: Int?
     var scrubSession = ScrubSession()
     var matchTimer: TimerToken?
     var cadenceTimer: TimerToken?
     var idleTimer: TimerToken?
     var lifetimeTimer: TimerToken?
+    /// The connection is gone and the session waits for a `resume` until this timer fires.
+    var detachTimer: TimerToken?
+    /// Whether the session's connection is open (false between a disconnect and a resume).
+    var attached = true
+    /// The hex SHA-256 of the resume token.
+    var resumeTokenHash = ""
+    /// Messages written to the store but not yet committed (acked when they are).
+    var awaitingCommit = 0
+    /// The engine snapshot last written to the store (skipped when unchanged).
+    var storedSnapshot: EngineSnapshot?
+    /// `cancel` came while the message it answers was being stored: cut its reply at the start.
+    var cancelNextReply = false
+    /// A resume is replaying stored turns: live frames wait here until the replay is out.
+    var replay: ReplayHold?
+    /// Another hub asked for the session: it is released once its reply is finished and stored.
+    var releaseTo: Int?
 
     init(
         id: String, connection: ConnectionID, client: ClientIdentity, sessionRef: String?,
@@ -98,9 +117,19 @@ struct QueuedMessage {
     var acceptedAt: PolicyInstant
 }
 
+/// Live frames held while a resume's replay is read from the store.
+struct ReplayHold {
+    /// The connection being replayed to.
+    var connection: ConnectionID
+    /// The frames, in order.
+    var frames: [ServerMessage] = []
+}
+
 /// What `next` needs from a session that has ended.
 struct RememberedSession {
     var id: String
     var filters: RandomFilters?
     var wasRandom: Bool
+    /// When it ended: it is forgotten ``ChatHubConfiguration/rememberedSessionAge`` later.
+    var endedAt: PolicyInstant
 }

@@ -1,3 +1,4 @@
+import Observability
 import PersonaRuntime
 import Personality
 
@@ -13,6 +14,22 @@ public protocol AdminBackend: Sendable {
     func sessions() -> [SessionSummary]
     /// Counters and gauges for `/admin/stats` and `/metrics`.
     func stats() -> AdminStats
+    /// One session's stored transcript (`nil`: no such session).
+    func history(session: String) throws(StoreFailure) -> StoredSession?
+    /// Erases everything stored about one client key; returns the sessions erased.
+    func forget(client: String) throws(StoreFailure) -> Int
+}
+
+extension AdminBackend {
+    /// A backend without a store has no transcripts.
+    public func history(session: String) throws(StoreFailure) -> StoredSession? {
+        throw StoreFailure("this server keeps no store")
+    }
+
+    /// A backend without a store has nothing to erase.
+    public func forget(client: String) throws(StoreFailure) -> Int {
+        throw StoreFailure("this server keeps no store")
+    }
 }
 
 /// Everything `/admin/stats` and `/metrics` report: the hubs' counters (one value per hub, so
@@ -20,7 +37,8 @@ public protocol AdminBackend: Sendable {
 public struct AdminStats: Sendable {
     /// One value per hub.
     public var hubs: [HubCounters]
-    /// Open connections on the public listener (HTTP and WebSocket).
+    /// Open chat and echo WebSocket connections (plain HTTP requests, such as the scrape
+    /// reading this, are not counted).
     public var connections: Int
     /// Live sessions by kind (`matching` for sessions still waiting for a partner).
     public var sessionsByKind: [String: Int]
@@ -36,6 +54,10 @@ public struct AdminStats: Sendable {
     public var uptimeSeconds: Double
     /// Whether the server is draining (not ready).
     public var draining: Bool
+    /// Refusals, HTTP errors and WebSocket closes counted by the server's event recorder.
+    public var events = ServerEventRecorder.Counts()
+    /// Bytes of large inbound WebSocket messages charged to the memory budget now, and its limit.
+    public var memoryBudgetInUse = 0, memoryBudgetLimit = 0
 
     /// Creates stats.
     public init(

@@ -63,7 +63,7 @@ package enum AdminJSON {
         }
         if let value = limits.clientRate { limitMembers.append(("client_rate", .string(value.description))) }
         if let value = limits.maxInputCharacters {
-            limitMembers.append(("max_input_characters", .integer(Int64(value))))
+            limitMembers.append(("max_input_chars", .integer(Int64(value))))
         }
         if let value = limits.maxReplyTokens {
             limitMembers.append(("max_reply_tokens", .integer(Int64(value))))
@@ -100,6 +100,34 @@ package enum AdminJSON {
     }
 
     /// `{"kind": count}` sorted by key.
+    /// A stored session and its turns, as `/admin/sessions/:id/history` and `persona history
+    /// --format json` show it.
+    static func history(_ stored: StoredSession) -> JSONValue {
+        let header = stored.header
+        var members: [(String, JSONValue)] = [
+            ("session", .string(header.id)), ("kind", .string(header.kind.rawValue)),
+        ]
+        if let id = header.personalityID {
+            members.append(("personality", .object(["id": .string(id), "version": .string(header.personalityVersion ?? "")])))
+        }
+        members.append(("created_at_ms", .integer(header.createdAtMilliseconds)))
+        members.append(("state", .string(stored.endReason == nil ? "active" : "ended")))
+        if let reason = stored.endReason { members.append(("end_reason", .string(reason.rawValue))) }
+        members.append(
+            ("turns",
+             .array(
+                stored.turns.map { turn in
+                    var fields: [(String, JSONValue)] = [
+                        ("seq", .integer(Int64(turn.seq))), ("role", .string(turn.role.rawValue)),
+                        ("text", .string(turn.text)), ("at_ms", .integer(turn.atMilliseconds)),
+                    ]
+                    if let ref = turn.ref { fields.append(("ref", .string(ref))) }
+                    if let finish = turn.finish { fields.append(("finish", .string(finish.rawValue))) }
+                    return .object(JSONObject(fields))
+                })))
+        return .object(JSONObject(members))
+    }
+
     static func counts(_ counts: [String: Int]) -> JSONValue {
         .object(JSONObject(counts.sorted { $0.key < $1.key }.map { ($0.key, .integer(Int64($0.value))) }))
     }

@@ -16,6 +16,8 @@ import Personality
 /// | `GET /admin/personalities/:id` | one personality's detail; 404 if unknown |
 /// | `GET /admin/sessions[?page=N&per_page=M]` | live counts by kind and personality, and one page of sessions |
 /// | `GET /admin/stats` | counters, gauges, latency percentiles, reloads |
+/// | `GET /admin/sessions/:id/history` | the session's stored transcript; 404 if the store has no such session |
+/// | `POST /admin/clients/:key/forget` | erases every session, turn and quota of the client key (erasure requests) |
 ///
 /// A missing or wrong token gets 401 `{"error":{"code":"unauthorized",…}}` with
 /// `WWW-Authenticate: Bearer` — for unknown paths too, so the API's shape is not probed
@@ -98,6 +100,36 @@ public enum AdminRoutes {
                 }
             })
         router.get(
+            "/admin/sessions/:id/history",
+            guarded(token) { request in
+                let id = percentDecoded(request.pathParameters["id"] ?? "")
+                return offLoop {
+                    do throws(StoreFailure) {
+                        guard let stored = try backend.history(session: id) else {
+                            return .error(.notFound, code: "unknown_session", message: "no stored session '\(id)'")
+                        }
+                        return .json(AdminJSON.history(stored).serialized())
+                    } catch {
+                        return .error(HTTPStatus(code: 503), code: "store_unavailable", message: error.message)
+                    }
+                }
+            })
+        router.post(
+            "/admin/clients/:key/forget",
+            guarded(token) { request in
+                let key = percentDecoded(request.pathParameters["key"] ?? "")
+                return offLoop {
+                    do throws(StoreFailure) {
+                        let erased = try backend.forget(client: key)
+                        return .json(
+                            JSONValue.object(["client": .string(key), "sessions_erased": .integer(Int64(erased))])
+                                .serialized())
+                    } catch {
+                        return .error(HTTPStatus(code: 503), code: "store_unavailable", message: error.message)
+                    }
+                }
+            })
+        router.get(
             "/admin/stats",
             guarded(token) { _ in
                 offLoop { .json(AdminJSON.stats(backend.stats()).serialized()) }
@@ -150,6 +182,23 @@ public enum AdminRoutes {
         .deferred { stream in
             DispatchQueue.global().async { stream.respond(body()) }
         }
+    }
+
+    /// A path segment with `%XX` escapes decoded (RFC 3986 §2.1); a malformed escape stays as is.
+    static func percentDecoded(_ segment: String) -> String {
+        var bytes: [UInt8] = []
+        var utf8 = Array(segment.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `1`, `true`, `yes` (and a bare `?dry_run`) are true.

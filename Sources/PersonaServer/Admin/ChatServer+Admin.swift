@@ -1,3 +1,5 @@
+import Observability
+import WebSocket
 import ChatProtocol
 import Dispatch
 import HTTPServer
@@ -38,8 +40,8 @@ extension ChatServer {
         return all.withLock { $0 }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    /// Counters per hub, live sessions by kind and personality, cache evictions and the public
-    /// listener's connections. The registry and reload fields are left for the coordinator's
+    /// Counters per hub, live sessions by kind and personality, cache evictions and the chat
+    /// connections the hubs hold (not plain HTTP requests such as the scrape asking). The registry and reload fields are left for the coordinator's
     /// backend to fill. Call off the loops.
     public func adminStats(uptimeSeconds: Double = 0, draining: Bool = false) -> AdminStats {
         let stats = Mutex(AdminStats())
@@ -52,8 +54,10 @@ extension ChatServer {
                 let counters = hub.counters
                 let live = hub.liveSessionCounts()
                 let cache = hub.cacheCounters
+                let connections = hub.connectionCount
                 stats.withLock { stats in
                     stats.hubs[index] = counters
+                    stats.connections += connections
                     for (kind, count) in live.byKind {
                         stats.sessionsByKind[kind?.rawValue ?? "matching", default: 0] += count
                     }
@@ -67,7 +71,9 @@ extension ChatServer {
         }
         for _ in shells { done.wait() }
         var result = stats.withLock { $0 }
-        result.connections = http.connectionCount()
+        result.events = events.counts()
+        result.memoryBudgetInUse = http.memoryBudget.inUse
+        result.memoryBudgetLimit = http.memoryBudget.limit
         result.uptimeSeconds = uptimeSeconds
         result.draining = draining
         return result

@@ -8,6 +8,8 @@ public struct CoordinatedAdminBackend: AdminBackend {
     public let coordinator: ReloadCoordinator
     private let liveSessions: @Sendable () -> [SessionSummary]
     private let liveStats: @Sendable () -> AdminStats
+    /// The store transcripts are read from and erased in, if the server keeps one.
+    public var store: (any SessionStoreBackend)?
 
     /// Creates the backend. `stats` need not fill the registry and reload fields: they are
     /// taken from the coordinator.
@@ -27,6 +29,18 @@ public struct CoordinatedAdminBackend: AdminBackend {
 
     /// The coordinator's current snapshot.
     public func currentSnapshot() -> RegistrySnapshot { coordinator.registry.current }
+
+    /// The stored transcript of `session`.
+    public func history(session: String) throws(StoreFailure) -> StoredSession? {
+        guard let store else { throw StoreFailure("this server keeps no store") }
+        return try store.history(session)
+    }
+
+    /// Erases `client` from the store.
+    public func forget(client: String) throws(StoreFailure) -> Int {
+        guard let store else { throw StoreFailure("this server keeps no store") }
+        return try store.forget(client: client)
+    }
 
     /// The hubs' sessions.
     public func sessions() -> [SessionSummary] { liveSessions() }

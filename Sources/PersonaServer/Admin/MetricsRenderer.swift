@@ -22,6 +22,11 @@ import Synchronization
 /// | `persona_reloads_total` | counter | `result` = ok, failed |
 /// | `persona_registry_info` | gauge (always 1) | `version` |
 /// | `persona_registry_personalities` | gauge | |
+/// | `persona_refusals_total` | counter | `reason` (``RefusalReason``) |
+/// | `persona_http_errors_total` | counter | `status` |
+/// | `persona_websocket_closes_total` | counter | `code` (RFC 6455's named codes, `other`) |
+/// | `persona_sessions_disconnected_total` | counter | |
+/// | `persona_memory_budget_bytes` | gauge | `state` = used, limit |
 ///
 /// Histograms: the hubs keep each latency as a ring of recent samples plus an exact count
 /// and sum (`LatencySamples`); a Prometheus histogram must be cumulative over the process's
@@ -39,6 +44,12 @@ public final class MetricsRenderer: Sendable {
     }
 
     private let tracks = Mutex<[String: Track]>([:])
+    private let sources = Mutex<[@Sendable (inout PrometheusExposition) -> Void]>([])
+
+    /// Adds families that live outside the hubs (engine usage, say), rendered after the rest.
+    public func addSource(_ source: @escaping @Sendable (inout PrometheusExposition) -> Void) {
+        sources.withLock { $0.append(source) }
+    }
 
     /// Creates a renderer with empty histograms.
     public init() {}
@@ -145,7 +156,39 @@ public final class MetricsRenderer: Sendable {
         out.gauge(
             "persona_registry_personalities", help: "Personalities in the serving snapshot.",
             [MetricSample([], stats.personalities)])
+        renderEvents(stats, into: &out)
+        for source in sources.withLock({ $0 }) { source(&out) }
         return out.text
+    }
+
+    /// The abuse and failure families (see ``ServerEventRecorder``).
+    private func renderEvents(_ stats: AdminStats, into out: inout PrometheusExposition) {
+        let events = stats.events
+        out.counter(
+            "persona_refusals_total", help: "Clients refused or cut off, by reason.",
+            RefusalReason.allCases.map {
+                MetricSample([MetricLabel("reason", $0.rawValue)], events.refusals[$0] ?? 0)
+            })
+        out.counter(
+            "persona_http_errors_total", help: "HTTP error answers (status 400 and above), by status.",
+            events.httpErrors.sorted { $0.key < $1.key }.map {
+                MetricSample([MetricLabel("status", String($0.key))], $0.value)
+            })
+        out.counter(
+            "persona_websocket_closes_total", help: "WebSocket connections ended, by close code.",
+            events.webSocketCloses.sorted { $0.key < $1.key }.map {
+                MetricSample([MetricLabel("code", $0.key)], $0.value)
+            })
+        out.counter(
+            "persona_sessions_disconnected_total", help: "Chat sessions ended because their client went away.",
+            [MetricSample([], events.sessionsDisconnected)])
+        out.gauge(
+            "persona_memory_budget_bytes",
+            help: "Large inbound WebSocket message bytes held under the server-wide budget, and its limit.",
+            [
+                MetricSample([MetricLabel("state", "used")], stats.memoryBudgetInUse),
+                MetricSample([MetricLabel("state", "limit")], stats.memoryBudgetLimit),
+            ])
     }
 
     private func histograms(_ hubs: [HubCounters]) -> (

@@ -18,12 +18,15 @@ public enum OpsRoutes {
         public var listenersUp: Bool
         /// A graceful shutdown has begun.
         public var draining: Bool
+        /// The store's last write (or probe) succeeded.
+        public var storeWritable: Bool
 
         /// Creates a readiness report.
-        public init(registryLoaded: Bool, listenersUp: Bool, draining: Bool) {
+        public init(registryLoaded: Bool, listenersUp: Bool, draining: Bool, storeWritable: Bool = true) {
             self.registryLoaded = registryLoaded
             self.listenersUp = listenersUp
             self.draining = draining
+            self.storeWritable = storeWritable
         }
 
         /// Why the server is not ready (empty when it is).
@@ -32,6 +35,7 @@ public enum OpsRoutes {
             if !registryLoaded { problems.append("registry not loaded") }
             if !listenersUp { problems.append("listeners not up") }
             if draining { problems.append("draining") }
+            if !storeWritable { problems.append("store cannot write") }
             return problems
         }
     }

@@ -19,7 +19,7 @@ public final class ServerOperations: Sendable {
     public struct Configuration: Sendable {
         /// Where the admin listener binds. Default 127.0.0.1:8081.
         public var adminAddress: SocketAddress
-        /// The data directory holding `admin-token`. Default `data`.
+        /// The data directory holding `admin-token` (and the store). Default `persona-data`.
         public var dataDirectory: String
         /// A token given by flag or `PERSONA_ADMIN_TOKEN` (else the data directory's).
         public var adminToken: String?
@@ -27,13 +27,17 @@ public final class ServerOperations: Sendable {
         public var watchRoot: String?
         /// Debounce settings for `--watch`.
         public var watch: DirectoryWatcher.Configuration
+        /// The store (`/ready` checks it can write; the admin API reads and erases through it).
+        public var store: (any SessionStoreBackend)?
 
         /// Creates settings.
         public init(
-            adminAddress: SocketAddress, dataDirectory: String = "data", adminToken: String? = nil,
+            adminAddress: SocketAddress, dataDirectory: String = "persona-data", adminToken: String? = nil,
             watchRoot: String? = nil,
-            watch: DirectoryWatcher.Configuration = DirectoryWatcher.Configuration()
+            watch: DirectoryWatcher.Configuration = DirectoryWatcher.Configuration(),
+            store: (any SessionStoreBackend)? = nil
         ) {
+            self.store = store
             self.adminAddress = adminAddress
             self.dataDirectory = dataDirectory
             self.adminToken = adminToken
@@ -56,6 +60,9 @@ public final class ServerOperations: Sendable {
     public let token: AdminToken, tokenSource: AdminTokenFile.Source
     /// Where log lines go.
     public let logger: Logger
+    /// Counts the echo endpoint's WebSockets for the `persona_connections` gauge (wrap its
+    /// handler with ``WebSocketGauge/counting(_:)``); the chat hubs count their own.
+    public let webSockets = WebSocketGauge()
     private let slot = Slot()
     private let renderer = MetricsRenderer()
     private let draining = Atomic<Bool>(false)
@@ -86,6 +93,11 @@ public final class ServerOperations: Sendable {
         }
     }
 
+    /// Adds metric families from outside the hubs to `/metrics`.
+    public func addMetricsSource(_ source: @escaping @Sendable (inout PrometheusExposition) -> Void) {
+        renderer.addSource(source)
+    }
+
     /// Adds `/ready` and `/metrics` to the public router.
     public func addPublicRoutes(_ router: inout HTTPRouter) {
         OpsRoutes.add(
@@ -96,7 +108,7 @@ public final class ServerOperations: Sendable {
     public var readiness: OpsRoutes.Readiness {
         OpsRoutes.Readiness(
             registryLoaded: slot.value != nil, listenersUp: listening.load(ordering: .acquiring),
-            draining: draining.load(ordering: .acquiring))
+            draining: draining.load(ordering: .acquiring), storeWritable: configuration.store?.isWritable ?? true)
     }
 
     /// Connects the chat server whose hubs reloads publish to and stats come from.
@@ -107,9 +119,11 @@ public final class ServerOperations: Sendable {
 
     /// The admin backend over the attached server.
     public var backend: CoordinatedAdminBackend {
-        CoordinatedAdminBackend(
+        var backend = CoordinatedAdminBackend(
             coordinator: coordinator, sessions: { [slot] in slot.value?.sessionSummaries() ?? [] },
             stats: { [self] in stats() })
+        backend.store = configuration.store
+        return backend
     }
 
     /// Stats as `/metrics` and `/admin/stats` report them.
@@ -119,6 +133,7 @@ public final class ServerOperations: Sendable {
         var stats =
             slot.value?.adminStats(uptimeSeconds: uptime, draining: isDraining)
             ?? AdminStats(uptimeSeconds: uptime)
+        stats.connections += webSockets.count
         let snapshot = coordinator.registry.current
         let counts = coordinator.reloadCounts
         stats.registryVersion = snapshot.version.description

@@ -21,13 +21,17 @@ public struct RegistryLoader: Sendable {
     public var matchmakingTimeout: Duration?
     /// The engines whose sections decode.
     public var catalog: EngineCatalog
+    /// The environment, to warn about upstream key variables that are unset (`nil`: no check).
+    public var environment: [String: String]?
 
     /// Creates a loader for `personalities` with the built-in engines.
     public init(
         personalities: String = "Personalities", limitsOverride: String? = nil,
         routingOverride: String? = nil,
-        matchmakingTimeout: Duration? = nil, catalog: EngineCatalog = EngineRegistry.builtIn.catalog
+        matchmakingTimeout: Duration? = nil, catalog: EngineCatalog = EngineRegistry.builtIn.catalog,
+        environment: [String: String]? = nil
     ) {
+        self.environment = environment
         self.personalities = personalities
         self.limitsOverride = limitsOverride
         self.routingOverride = routingOverride
@@ -72,7 +76,7 @@ public struct RegistryLoader: Sendable {
                 readProblems[index].location?.file = real
             }
         }
-        let result = RegistryBuilder(catalog: catalog).build(files, readDiagnostics: readProblems)
+        let result = RegistryBuilder(catalog: catalog, environment: environment).build(files, readDiagnostics: readProblems)
         let diagnostics = result.diagnostics.map { diagnostic in
             var diagnostic = diagnostic
             if let file = diagnostic.location?.file, let real = renamed[file] {
@@ -93,7 +97,7 @@ public struct RegistryLoader: Sendable {
             ruleBytes.append(contentsOf: "matchmaking.timeout=\(matchmakingTimeout)".utf8)
             snapshot = RegistrySnapshot(
                 personalities: snapshot.personalities, limits: snapshot.limits, routing: routing,
-                ruleFilesVersion: PersonalityVersion(of: ruleBytes))
+                ruleFilesVersion: PersonalityVersion(of: ruleBytes), upstreams: snapshot.upstreams)
         }
         return Loaded(snapshot: snapshot, warnings: diagnostics.filter { $0.severity != .error })
     }

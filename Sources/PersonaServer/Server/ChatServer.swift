@@ -1,12 +1,13 @@
 import ChatProtocol
-import Observability
 import Dispatch
 import Engines
 import HTTPServer
+import Observability
 import PersonaRuntime
 import Personality
 import Reactor
 import Synchronization
+import WebSocket
 
 /// The chat service: the native WebSocket protocol on ``ProtocolVersion/path`` served by one
 /// ``ChatHub`` per event loop, beside whatever other routes the caller adds.
@@ -46,6 +47,9 @@ public final class ChatServer: Sendable {
     let shells: [LoopBound<HubShell>]
     /// `/socket.io/`, when configured.
     let socketIO: SocketIOServer?
+    /// Refusals by reason, HTTP errors by status, WebSocket closes by code (for `/metrics`),
+    /// and the rate-limited refusal log lines once ``logSessions(to:)`` gave a logger.
+    public let events: ServerEventRecorder
     private let group: EventLoopGroup
     private let stopped = Mutex(false)
 
@@ -57,22 +61,46 @@ public final class ChatServer: Sendable {
     ) {
         self.configuration = configuration
         self.group = group
+        let events = ServerEventRecorder(clock: MonotonicPolicyClock())
+        self.events = events
         let matchQueue = MatchQueue()
         var shells: [LoopBound<HubShell>] = []
+        var adapters: [LoopTranscriptStore] = []
         for loop in group.loops {
             var hubConfiguration = configuration.hub
             hubConfiguration.hubIndex = loop.index
+            hubConfiguration.hubCount = group.loops.count
+            // A shared in-memory store answers at once; any other store answers on the loop.
+            let transcripts: any TranscriptStore
+            if let memory = configuration.store as? InMemoryTranscriptStore {
+                transcripts = memory
+            } else if let backend = configuration.store {
+                let adapter = LoopTranscriptStore(backend: backend)
+                adapters.append(adapter)
+                transcripts = adapter
+            } else {
+                transcripts = InMemoryTranscriptStore()
+            }
             let hub = ChatHub(
                 snapshot: snapshot, engines: engines, clock: LoopChatClock(loop: loop),
-                configuration: hubConfiguration, matchQueue: matchQueue)
-            shells.append(LoopBound(HubShell(index: loop.index, loop: loop, hub: hub), loop: loop))
+                configuration: hubConfiguration, matchQueue: matchQueue, transcripts: transcripts)
+            let shell = LoopBound(HubShell(index: loop.index, of: group.loops.count, loop: loop, hub: hub), loop: loop)
+            if configuration.store != nil, !(configuration.store is InMemoryTranscriptStore) {
+                adapters.last?.shell = shell
+            }
+            shells.append(shell)
         }
-        // Hand every shell the full table on its own loop (the table holds loop-bound values).
+        // Hand every shell the full table on its own loop (the table holds loop-bound values),
+        // with the day's message counts the store kept across a restart.
+        let today = LoopChatClock(loop: group.loops[0]).wallMilliseconds() / 86_400_000
+        let quotas = configuration.store?.quotas(day: today) ?? [:]
         let table = shells
         let ready = DispatchSemaphore(value: 0)
         for shell in shells {
             shell.loop.execute {
                 shell.value.peers = table
+                if !quotas.isEmpty { shell.value.hub.seedDailyCounts(quotas, day: today) }
+                shell.value.events = events
                 ready.signal()
             }
         }
@@ -80,9 +108,20 @@ public final class ChatServer: Sendable {
         self.shells = shells
         var router = HTTPRouter()
         let admission = configuration.connectionRateLimit.map(ConnectionAdmission.init)
+        // The chat protocol's own frame cap (64 KiB) and the hub's hard backlog bound, not the
+        // server-wide WebSocket limits: an oversized frame is refused from its header.
+        let maxFrame = configuration.hub.decoder.maxFrameBytes
+        let maxOutbound = 2 * configuration.hub.maxBacklogBytes
         router.get(ProtocolVersion.path) { request in
             if let refusal = admission?.refusal(for: request) { return .response(refusal) }
-            return .webSocket(WebSocketUpgrade { ChatSocketHandler(shells: table) })
+            return .webSocket(
+                WebSocketUpgrade(
+                    maxMessageSize: maxFrame, maxOutboundBytes: maxOutbound,
+                    failureNotice: { ChatServer.failureNotice($0, maxFrame: maxFrame) },
+                    makeHandler: { ChatSocketHandler(shells: table) }))
+        }
+        if configuration.api.enabled {
+            APIDoor(shells: table, configuration: configuration.api).addRoutes(to: &router)
         }
         if let socketIO = configuration.socketIO {
             let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { _ in
@@ -96,13 +135,31 @@ public final class ChatServer: Sendable {
             self.socketIO = nil
         }
         routes(&router)
-        http = HTTPServer(configuration: configuration.http, router: router, group: group)
+        var http = configuration.http
+        if http.observer == nil { http.observer = ServerEventObserver(recorder: events) }
+        self.http = HTTPServer(configuration: http, router: router, group: group)
+    }
+
+    /// The `error` frame sent before a size refusal's close 1009: `message_too_large` (the
+    /// README's documented error) for a frame or message over the protocol's cap; nothing for
+    /// other protocol failures (their close reason says it).
+    static func failureNotice(_ error: WebSocketProtocolError, maxFrame: Int) -> WebSocketMessage? {
+        let report: ErrorReport
+        switch error {
+        case .frameTooLarge, .messageTooLarge:
+            report = ErrorReport(code: .messageTooLarge, message: "frames are limited to \(maxFrame) bytes")
+        default:
+            return nil
+        }
+        return .text(String(decoding: ServerMessage.error(report).encoded(), as: UTF8.self))
     }
 
     /// Binds and starts accepting; returns the bound address.
     @discardableResult
-    public func start(at address: SocketAddress) throws(SystemError) -> SocketAddress {
-        try http.start(at: address)
+    /// With `proxyProtocol`, connections must begin with a PROXY protocol header (see
+    /// `HTTPServer.start(at:proxyProtocol:)`).
+    public func start(at address: SocketAddress, proxyProtocol: Bool = false) throws(SystemError) -> SocketAddress {
+        try http.start(at: address, proxyProtocol: proxyProtocol)
     }
 
     /// Graceful shutdown; blocks (call off the loops). First the listener closes, so new
@@ -138,6 +195,7 @@ public final class ChatServer: Sendable {
     /// reason) to `logger`, from every hub; waits until each hub has it.
     public func logSessions(to logger: Logger) {
         onEveryHub { $0.sessionLog = SessionEventLog(logger: logger) }
+        events.attach(logger)
     }
 
     /// Swaps the registry on every hub (a reload): new sessions start on `snapshot` at once; a

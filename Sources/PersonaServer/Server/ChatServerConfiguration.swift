@@ -20,6 +20,12 @@ public struct ChatServerConfiguration: Sendable {
     /// `Retry-After` beyond it; `nil` turns the limit off (`connection_rate_limit`). Default
     /// 20/s with a burst of 40.
     public var connectionRateLimit: ConnectionRateLimitConfiguration?
+    /// Where sessions and turns are kept, shared by every hub: the SQLite store (`persona
+    /// serve`'s default) or an ``InMemoryTranscriptStore``. `nil` gives each hub a private
+    /// in-memory store (no resume across hubs). Default nil.
+    public var store: (any SessionStoreBackend)?
+    /// The REST and OpenAI-compatible doors (CORS, body limit, keep-alives).
+    public var api: APIConfiguration
     /// Socket.IO at `/socket.io/` (see ``SocketIOServerConfiguration``); `nil` serves none.
     /// Default `nil`.
     public var socketIO: SocketIOServerConfiguration?
@@ -30,9 +36,13 @@ public struct ChatServerConfiguration: Sendable {
         hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
         closeGrace: Duration = .seconds(2),
         connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
-        socketIO: SocketIOServerConfiguration? = nil
+        socketIO: SocketIOServerConfiguration? = nil,
+        store: (any SessionStoreBackend)? = nil,
+        api: APIConfiguration = APIConfiguration()
     ) {
         self.socketIO = socketIO
+        self.store = store
+        self.api = api
         self.http = http
         self.hub = hub
         self.drainDeadline = drainDeadline

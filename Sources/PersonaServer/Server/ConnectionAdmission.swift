@@ -5,7 +5,8 @@ import Policies
 import Reactor
 import Synchronization
 
-/// The per-IP connection-rate limit on the chat endpoint: a client opening WebSockets faster
+/// The per-IP connection-rate limit on the chat endpoint (per client IP: behind a trusted
+/// proxy, the address it vouches for): a client opening WebSockets faster
 /// than ``ConnectionRateLimitConfiguration`` allows is answered `429 Too Many Requests` with
 /// `Retry-After` before the upgrade, so a reconnect storm costs one short response each.
 ///
@@ -22,7 +23,7 @@ final class ConnectionAdmission: Sendable {
 
     /// `nil` when the request's peer may connect now; otherwise the 429 to answer with.
     func refusal(for request: HTTPRequest) -> HTTPResponse? {
-        guard let peer = request.remoteAddress else { return nil }
+        guard let peer = request.clientAddress else { return nil }
         let now = PolicyInstant(nanoseconds: Int64(clamping: request.eventLoop.now().nanoseconds))
         let decision = limiter.withLock { state -> RateLimitDecision in
             state.decisions += 1

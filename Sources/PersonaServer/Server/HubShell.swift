@@ -15,6 +15,8 @@ import WebSocket
 /// dumb, auditable translation layer.
 final class HubShell {
     let index: Int
+    /// How many hubs the server has (connection ids interleave across them).
+    let hubCount: Int
     let loop: EventLoop
     let hub: ChatHub
     /// Every shell of the server, by loop index, for mail (set once, right after creation).
@@ -23,15 +25,26 @@ final class HubShell {
     var onDrained: (() -> Void)?
     /// One log line per session lifecycle event, derived from the frames sent (never text).
     var sessionLog: SessionEventLog?
+    /// Counts and logs refusals (`busy`, `rate_limited`, slow-client pauses and 1008 closes)
+    /// and disconnect-ended sessions.
+    var events: ServerEventRecorder?
+    /// Each connection's client address, for the refusal lines.
+    private var clients: [ConnectionID: String] = [:]
 
     private var sockets: [ConnectionID: WebSocketHandle] = [:]
+    private var virtuals: [ConnectionID: VirtualConnection] = [:]
+    /// Messages a virtual connection's listener sent while actions were being carried out,
+    /// handed to the hub once the batch is done (so a listener never re-enters mid-batch).
+    private var deferredMessages: [(ConnectionID, ClientMessage)] = []
+    private var performing = false
     private var nextConnection: UInt64 = 0
     private var timers: [TimerToken: TimerID] = [:]
     private var scratch: [UInt8] = []
     private(set) var drained = false
 
-    init(index: Int, loop: EventLoop, hub: ChatHub) {
+    init(index: Int, of hubCount: Int, loop: EventLoop, hub: ChatHub) {
         self.index = index
+        self.hubCount = hubCount
         self.loop = loop
         self.hub = hub
         scratch.reserveCapacity(512)
@@ -42,14 +55,42 @@ final class HubShell {
 
     /// A WebSocket opened on this loop: gives it a connection id and lets the hub greet it.
     func opened(_ socket: WebSocketHandle) -> ConnectionID {
+        let id = ConnectionID.numbered(nextConnection, hub: index, of: hubCount)
         nextConnection += 1
-        let id = ConnectionID(nextConnection)
         sockets[id] = socket
-        // The per-client key is the peer's IP (port excluded): every connection from one host
-        // shares the client rate limit and daily quota.
-        let key = socket.remoteAddress?.host ?? "unknown"
+        // The per-client key is the client's IP (port excluded; behind a trusted proxy, the
+        // address it vouches for): every connection from one host shares the client rate
+        // limit and daily quota.
+        let key = socket.clientAddress?.host ?? "unknown"
+        clients[id] = key
         perform(hub.connectionOpened(id, client: ClientIdentity(key: key)))
         return id
+    }
+
+    /// Opens a connection with no socket (see ``VirtualConnection``) for `client`; the hub's
+    /// `welcome` goes to `receive` like every later frame.
+    func openVirtual(client: ClientIdentity, receive: @escaping (ServerMessage) -> Void) -> VirtualConnection {
+        nextConnection += 1
+        let connection = VirtualConnection(id: ConnectionID(nextConnection), receive: receive)
+        virtuals[connection.id] = connection
+        perform(hub.connectionOpened(connection.id, client: client))
+        return connection
+    }
+
+    /// A message from a virtual connection's door, already decoded.
+    func deliver(_ message: ClientMessage, on id: ConnectionID) {
+        guard virtuals[id] != nil else { return }
+        if performing {
+            deferredMessages.append((id, message))
+        } else {
+            perform(hub.messageReceived(id, message))
+        }
+    }
+
+    /// The virtual connection is done: the hub ends its sessions as for a closed socket.
+    func closeVirtual(_ id: ConnectionID) {
+        guard virtuals.removeValue(forKey: id) != nil else { return }
+        perform(hub.connectionClosed(id))
     }
 
     /// A complete text message arrived.
@@ -63,6 +104,9 @@ final class HubShell {
     func closed(_ id: ConnectionID) {
         guard sockets.removeValue(forKey: id) != nil else { return }
         perform(hub.connectionClosed(id))
+        let ended = sessionLog?.connectionClosed(id) ?? 0
+        for _ in 0..<ended { events?.sessionDisconnected() }
+        clients[id] = nil
     }
 
     /// Graceful drain: streaming replies may run until `deadline`.
@@ -77,18 +121,46 @@ final class HubShell {
     /// Carries out the hub's actions in order. Never re-enters the hub except for mail
     /// addressed to this very hub and for timers, which run later from the loop.
     func perform(_ actions: [HubAction]) {
+        let outermost = !performing
+        performing = true
+        carryOut(actions)
+        guard outermost else { return }
+        while !deferredMessages.isEmpty {
+            let (id, message) = deferredMessages.removeFirst()
+            if virtuals[id] != nil { carryOut(hub.messageReceived(id, message)) }
+        }
+        performing = false
+    }
+
+    private func carryOut(_ actions: [HubAction]) {
         for action in actions {
             switch action {
             case .send(let id, var message):
-                sessionLog?.observe(message)
-                guard let socket = sockets[id] else { continue }
-                if case .error(let report) = message { message = .error(crossHub(report)) }
+                sessionLog?.observe(message, on: id)
+                guard let socket = sockets[id] else {
+                    virtuals[id]?.receive(message)
+                    continue
+                }
+                if case .error(let report) = message {
+                    message = .error(crossHub(report))
+                    noteRefusal(report, on: id)
+                }
                 scratch.removeAll(keepingCapacity: true)
                 message.encode(into: &scratch)
                 socket.send(textUTF8: scratch)
                 // Only a peer that has stopped keeping up costs the hub a call.
                 if socket.isBackedUp { reportBacklog(of: id) }
             case .close(let id, let code, let reason):
+                if code == 1008 {
+                    events?.refused(.slowClientClosed, client: clients[id], [LogField("close_code", 1008)])
+                }
+                if let virtual = virtuals[id] {
+                    // Reported to the hub after this batch, as a socket's close would be.
+                    let callback = virtual.onClose
+                    virtual.onClose = nil
+                    callback?(code, reason)
+                    loop.executeOnLoop { [unowned self] in closeVirtual(id) }
+                }
                 sockets[id]?.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
             case .scheduleTimer(let token, let instant):
                 timers[token] = loop.scheduleTimer(at: LoopChatClock.loopInstant(instant)) { [unowned self] in
@@ -117,7 +189,22 @@ final class HubShell {
     /// and when its output has drained), so it can pause or resume that connection's pacing.
     func reportBacklog(of id: ConnectionID) {
         guard let socket = sockets[id] else { return }
+        let pausedBefore = hub.counters.slowConsumersPaused
         perform(hub.connectionBacklog(id, bytes: socket.queuedByteCount))
+        if hub.counters.slowConsumersPaused > pausedBefore {
+            events?.refused(.slowClientPaused, client: clients[id], [LogField("queued_bytes", .int(socket.queuedByteCount))])
+        }
+    }
+
+    /// Counts and logs the refusals an operator watches for abuse.
+    private func noteRefusal(_ report: ErrorReport, on id: ConnectionID) {
+        let reason: RefusalReason
+        switch report.code {
+        case .busy: reason = .busy
+        case .rateLimited: reason = .rateLimited
+        default: return
+        }
+        events?.refused(reason, client: clients[id], [LogField("code", .string(report.code.rawValue))])
     }
 
     /// A connection's sessions always live on its own hub, so a session id naming another

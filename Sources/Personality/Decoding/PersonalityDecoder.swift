@@ -1,4 +1,5 @@
 import Diagnostics
+import Policies
 import YAML
 
 /// Turns one personality file's YAML tree into a ``Personality``, reporting every problem
@@ -197,6 +198,19 @@ public struct PersonalityDecoder: Sendable {
             } else {
                 settings.replace = template
             }
+        }
+        if let typesNode = fields.value("types"), let names = context.strings(typesNode, "types") {
+            var types = Set<PIIType>()
+            for name in names {
+                if let type = PIIType(rawValue: name) {
+                    types.insert(type)
+                } else {
+                    context.error(
+                        "invalid-pii-type", at: typesNode,
+                        "unknown PII type '\(name)'; known: \(PIIType.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+            settings.types = types
         }
         fields.reportUnknownKeys(in: "pii", context: &context)
         return settings

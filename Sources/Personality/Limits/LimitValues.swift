@@ -27,8 +27,14 @@ public struct LimitValues: Hashable, Sendable {
     public var sessionTimeout: Duration?
     /// Messages one client may send per UTC day.
     public var dailyMessagesPerClient: Int?
+    /// Upstream tokens (prompt + completion) one client may spend per UTC day on `llm` replies;
+    /// enforced before a request is sent by reserving the request's maximum.
+    public var dailyTokensPerClient: Int?
     /// What happens when a limit is reached.
     public var onLimit: LimitAction?
+    /// How long a disconnected session stays resumable before it ends `disconnected`
+    /// (`resume_window`; unset: the server's `--resume-window`, 10 minutes by default).
+    public var resumeWindow: Duration?
 
     /// Creates values; everything unset by default.
     public init(
@@ -36,8 +42,9 @@ public struct LimitValues: Hashable, Sendable {
         clientRate: Rate? = nil, clientBurst: Int? = nil, personalityRate: Rate? = nil,
         personalityBurst: Int? = nil, maxInputCharacters: Int? = nil, maxReplyTokens: Int? = nil,
         idleTimeout: Duration? = nil, sessionTimeout: Duration? = nil, dailyMessagesPerClient: Int? = nil,
-        onLimit: LimitAction? = nil
+        onLimit: LimitAction? = nil, resumeWindow: Duration? = nil, dailyTokensPerClient: Int? = nil
     ) {
+        self.resumeWindow = resumeWindow
         self.responsesPerSession = responsesPerSession
         self.sessionRate = sessionRate
         self.sessionBurst = sessionBurst
@@ -50,6 +57,7 @@ public struct LimitValues: Hashable, Sendable {
         self.idleTimeout = idleTimeout
         self.sessionTimeout = sessionTimeout
         self.dailyMessagesPerClient = dailyMessagesPerClient
+        self.dailyTokensPerClient = dailyTokensPerClient
         self.onLimit = onLimit
     }
 
@@ -68,6 +76,7 @@ public struct LimitValues: Hashable, Sendable {
             idleTimeout: overrides.idleTimeout ?? idleTimeout,
             sessionTimeout: overrides.sessionTimeout ?? sessionTimeout,
             dailyMessagesPerClient: overrides.dailyMessagesPerClient ?? dailyMessagesPerClient,
-            onLimit: overrides.onLimit ?? onLimit)
+            onLimit: overrides.onLimit ?? onLimit, resumeWindow: overrides.resumeWindow ?? resumeWindow,
+            dailyTokensPerClient: overrides.dailyTokensPerClient ?? dailyTokensPerClient)
     }
 }

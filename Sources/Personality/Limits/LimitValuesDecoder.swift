@@ -7,7 +7,7 @@ public enum LimitValuesDecoder {
     public static let valueKeys = [
         "responses_per_session", "session_rate", "session_burst", "client_rate", "client_burst",
         "personality_rate", "personality_burst", "max_input_chars", "max_reply_tokens", "idle_timeout",
-        "session_timeout", "daily_messages_per_client", "on_limit",
+        "session_timeout", "daily_messages_per_client", "daily_tokens_per_client", "on_limit", "resume_window",
     ]
 
     /// Largest accepted count for per-session, per-day and size limits.
@@ -30,7 +30,10 @@ public enum LimitValuesDecoder {
         values.idleTimeout = fields.duration("idle_timeout", range: .seconds(1)...(.seconds(7 * 86_400)), context: &context)
         values.sessionTimeout = fields.duration("session_timeout", range: .seconds(1)...(.seconds(30 * 86_400)), context: &context)
         values.dailyMessagesPerClient = fields.int("daily_messages_per_client", range: 1...maxCount, context: &context)
+        values.dailyTokensPerClient = fields.int(
+            "daily_tokens_per_client", range: 1...1_000_000_000, context: &context)
         values.onLimit = fields.choice("on_limit", as: LimitAction.self, context: &context)
+        values.resumeWindow = fields.duration("resume_window", range: .zero...(.seconds(7 * 86_400)), context: &context)
         return values
     }
 

@@ -11,11 +11,15 @@ public struct RegistryBuilder: Sendable {
     public var catalog: EngineCatalog
     /// Limits on each YAML document.
     public var yamlLimits: YAMLLimits
+    /// The process environment, when the caller wants upstreams whose `api_key_env` variable is
+    /// unset reported (as warnings); `nil` skips that check and keeps the build pure.
+    public var environment: [String: String]?
 
     /// Creates a builder.
-    public init(catalog: EngineCatalog, yamlLimits: YAMLLimits = .default) {
+    public init(catalog: EngineCatalog, yamlLimits: YAMLLimits = .default, environment: [String: String]? = nil) {
         self.catalog = catalog
         self.yamlLimits = yamlLimits
+        self.environment = environment
     }
 
     /// The outcome of a build: a snapshot when there were no errors, and every diagnostic.
@@ -35,6 +39,7 @@ public struct RegistryBuilder: Sendable {
         case personality(Personality?, declaredID: String?, diagnostics: [Diagnostic])
         case limits(LimitsConfiguration?, root: YAMLNode, diagnostics: [Diagnostic])
         case routing(RoutingRules?, root: YAMLNode, diagnostics: [Diagnostic])
+        case upstreams(UpstreamsConfiguration?, root: YAMLNode, diagnostics: [Diagnostic])
     }
 
     /// Builds from files already read.
@@ -48,21 +53,31 @@ public struct RegistryBuilder: Sendable {
         var limits: LimitsConfiguration?
         var routing: RoutingRules?
         var routingFile: SourceFile?
+        var upstreams: UpstreamsConfiguration?
         var ruleBytes: [UInt8] = []
         var firstRuleFile: [SourceFile.Role: String] = [:]
         // Ids of files that failed to decode: references to them are not reported again, so
         // one broken personality gives one error, not a cascade through routing.
         var declaredIDs: Set<String> = []
+        // A limits file that failed to decode: undefined-set errors would only repeat its error.
+        var limitsFileBroken = false
 
         for (file, outcome) in zip(files, outcomes) {
             switch outcome {
             case .unreadable(let diagnostic):
                 diagnostics.append(diagnostic)
+                switch file.role {
+                case .personality: declaredIDs.insert(file.stem)
+                case .limits: limitsFileBroken = true
+                case .routing, .upstreams: break
+                }
             case .personality(let personality, let declaredID, let found):
                 if let personality { personalities.append(personality) }
-                if let declaredID { declaredIDs.insert(declaredID) }
+                // A broken file whose id cannot be read is taken to declare its file name's id
+                // (`pirate.yaml` declares `pirate`), the convention every shipped file follows.
+                if personality == nil { declaredIDs.insert(declaredID ?? file.stem) }
                 diagnostics.append(contentsOf: found)
-            case .limits(_, let root, _), .routing(_, let root, _):
+            case .limits(_, let root, _), .routing(_, let root, _), .upstreams(_, let root, _):
                 let role = file.role
                 if let first = firstRuleFile[role] {
                     diagnostics.append(.error("duplicate-rule-file", at: root.location, "a second \(file.baseName) (the first is \(first)); keep one per registry"))
@@ -72,10 +87,14 @@ public struct RegistryBuilder: Sendable {
                 ruleBytes.append(contentsOf: file.bytes)
                 if case .limits(let decoded, _, let found) = outcome {
                     limits = decoded
+                    if decoded == nil { limitsFileBroken = true }
                     diagnostics.append(contentsOf: found)
                 } else if case .routing(let decoded, _, let found) = outcome {
                     routing = decoded
                     routingFile = file
+                    diagnostics.append(contentsOf: found)
+                } else if case .upstreams(let decoded, _, let found) = outcome {
+                    upstreams = decoded
                     diagnostics.append(contentsOf: found)
                 }
             }
@@ -83,9 +102,14 @@ public struct RegistryBuilder: Sendable {
 
         let unique = checkUniqueIDs(personalities, diagnostics: &diagnostics)
         let limitsConfiguration = limits ?? .unlimited
-        checkLimitReferences(unique, limits: limitsConfiguration, hasLimitsFile: limits != nil, diagnostics: &diagnostics)
+        if !limitsFileBroken {
+            checkLimitReferences(unique, limits: limitsConfiguration, hasLimitsFile: limits != nil, diagnostics: &diagnostics)
+        }
         let routingRules = routing ?? RoutingRules()
         checkRouting(routingRules, file: routingFile, personalities: unique, declaredIDs: declaredIDs, diagnostics: &diagnostics)
+
+        let upstreamsConfiguration = upstreams ?? .none
+        checkUpstreamReferences(unique, upstreams: upstreamsConfiguration, diagnostics: &diagnostics)
 
         diagnostics.sort()
         let snapshot =
@@ -93,7 +117,7 @@ public struct RegistryBuilder: Sendable {
             ? nil
             : RegistrySnapshot(
                 personalities: unique, limits: limitsConfiguration, routing: routingRules,
-                ruleFilesVersion: PersonalityVersion(of: ruleBytes))
+                ruleFilesVersion: PersonalityVersion(of: ruleBytes), upstreams: upstreamsConfiguration)
         return Result(snapshot: snapshot, diagnostics: diagnostics, personalities: unique)
     }
 
@@ -120,6 +144,43 @@ public struct RegistryBuilder: Sendable {
         case .routing:
             let routing = RoutingDecoder.decode(root, context: &context)
             return .routing(routing, root: root, diagnostics: context.diagnostics)
+        case .upstreams:
+            let upstreams = UpstreamsDecoder.decode(root, context: &context)
+            return .upstreams(upstreams, root: root, diagnostics: context.diagnostics)
+        }
+    }
+
+    /// Every upstream a personality names must exist; with an ``environment``, an upstream in use
+    /// whose key variable is unset gets a warning (the server would send no key).
+    private func checkUpstreamReferences(
+        _ personalities: [Personality], upstreams: UpstreamsConfiguration, diagnostics: inout [Diagnostic]
+    ) {
+        var used: Set<String> = []
+        for personality in personalities {
+            for section in personality.engineSections.values {
+                guard let reference = section as? any UpstreamReferencing else { continue }
+                if upstreams[reference.upstreamName] == nil {
+                    var message = "unknown upstream '\(reference.upstreamName)'"
+                    if let near = Suggestion.closest(to: reference.upstreamName, among: upstreams.names) {
+                        message += "; did you mean '\(near)'?"
+                    } else if upstreams.byName.isEmpty {
+                        message += "; define it in upstreams.yaml"
+                    }
+                    diagnostics.append(.error("unknown-upstream", at: reference.upstreamNameLocation.location, message))
+                } else {
+                    used.insert(reference.upstreamName)
+                }
+            }
+        }
+        guard let environment else { return }
+        for name in used.sorted() {
+            guard let upstream = upstreams[name], let variable = upstream.apiKeyEnvironmentVariable else { continue }
+            if (environment[variable] ?? "").isEmpty {
+                diagnostics.append(
+                    .warning(
+                        "unset-api-key", at: upstream.location?.location,
+                        "upstream '\(name)' takes its key from $\(variable), which is not set"))
+            }
         }
     }
 
@@ -177,7 +238,9 @@ public struct RegistryBuilder: Sendable {
             undefined(candidate.personality, at: candidate.location.location, "fallback personality")
         }
         if let name = routing.defaultPersonality, !known.contains(name) {
-            undefined(name, at: file.map { SourceLocation(file: $0.name, line: 1, column: 1) }, "default fallback personality")
+            undefined(
+                name, at: routing.defaultPersonalityLocation?.location ?? file.map { SourceLocation(file: $0.name, line: 1, column: 1) },
+                "default fallback personality")
         }
         if let file, routing.fallback.isEmpty, routing.defaultPersonality == nil {
             diagnostics.append(

@@ -22,12 +22,20 @@ public struct SourceFile: Hashable, Sendable {
         name.split(separator: "/").last.map(String.init) ?? name
     }
 
-    /// What the file is, judged by its name: `limits.yaml` and `routing.yaml` (or `.yml`) are
-    /// the rule files, every other YAML file a personality.
+    /// The base name without its extension (`pirate` for `Personalities/pirate.yaml`).
+    public var stem: String {
+        let base = baseName
+        guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return base }
+        return String(base[..<dot])
+    }
+
+    /// What the file is, judged by its name: `limits.yaml`, `routing.yaml` and `upstreams.yaml`
+    /// (or `.yml`) are the rule files, every other YAML file a personality.
     public var role: Role {
         switch baseName {
         case "limits.yaml", "limits.yml": return .limits
         case "routing.yaml", "routing.yml": return .routing
+        case "upstreams.yaml", "upstreams.yml": return .upstreams
         default: return .personality
         }
     }
@@ -37,5 +45,6 @@ public struct SourceFile: Hashable, Sendable {
         case personality
         case limits
         case routing
+        case upstreams
     }
 }

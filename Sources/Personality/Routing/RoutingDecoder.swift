@@ -32,18 +32,22 @@ public enum RoutingDecoder {
             matchmaking.reportUnknownKeys(in: "matchmaking", context: &context)
         }
         if let node = fields.value("fallback"), var fallback = MappingFields(node, "fallback", context: &context) {
-            rules.defaultPersonality = fallback.string("default", context: &context)
+            if let node = fallback.value("default") {
+                rules.defaultPersonality = context.string(node, "default")
+                rules.defaultPersonalityLocation = SourceLocationBox(node.location)
+            }
             if let candidatesNode = fallback.value("candidates"), let items = context.list(candidatesNode, "candidates") {
                 for item in items {
                     guard var candidate = MappingFields(item, "candidate", context: &context) else { continue }
-                    let personality = candidate.required("personality", in: "candidate", context: &context)
-                        .flatMap { context.nonEmptyString($0, "personality") }
+                    let personalityNode = candidate.required("personality", in: "candidate", context: &context)
+                    let personality = personalityNode.flatMap { context.nonEmptyString($0, "personality") }
                     let weight = candidate.int("weight", range: 1...maxWeight, context: &context) ?? 1
                     let tenants = candidate.strings("tenants", context: &context) ?? []
                     candidate.reportUnknownKeys(in: "candidate", context: &context)
                     if let personality {
                         rules.fallback.append(
-                            FallbackCandidate(personality: personality, weight: weight, tenants: tenants, location: SourceLocationBox(item.location)))
+                            FallbackCandidate(personality: personality, weight: weight, tenants: tenants,
+                                location: SourceLocationBox(personalityNode?.location ?? item.location)))
                     }
                 }
             }

@@ -9,6 +9,8 @@ public struct RoutingRules: Hashable, Sendable {
     public var fallback: [FallbackCandidate]
     /// The personality used when no candidate passes the filters.
     public var defaultPersonality: String?
+    /// Where `fallback.default` was written, so an undefined one is reported there.
+    public var defaultPersonalityLocation: SourceLocationBox?
 
     /// The default matchmaking timeout, 10 seconds.
     public static let defaultTimeout: Duration = .seconds(10)

@@ -6,8 +6,8 @@
 /// and two digits, a hex group before `:`, a scheme before `://`, a password/secret keyword)
 /// calls a detector, and every detector validates cheaply before doing anything costly
 /// (checksums run only on candidates that already have the right shape). No allocation
-/// happens unless a candidate is found. `@`, `+`, `(`, `-` and `::` are the only
-/// non-word triggers.
+/// happens unless a candidate is found. `@`, `+`, `(`, `[`, `{`, `-`, `/` and `::` are the
+/// only non-word triggers.
 ///
 /// Findings never overlap: once an entity is recorded the walk resumes after it.
 struct PIIScanner {
@@ -20,23 +20,27 @@ struct PIIScanner {
     /// Where the walk resumes after a detector declined but consumed a run (0 = no hint).
     var resumeAt = 0
     /// ``runEnd(_:_:)`` memo: the last measured run of each class.
-    var runStarts = InlineArray<9, Int>(repeating: 0)
-    var runEnds = InlineArray<9, Int>(repeating: 0)
+    var runStarts = InlineArray<10, Int>(repeating: 0)
+    var runEnds = InlineArray<10, Int>(repeating: 0)
     /// The extent of the last URL examined and found clean (see ``detectURL(_:schemeEnd:)``).
     var cleanURLEnd = 0
+    /// Whether URLs without credentials are findings (``PIIType/url``); when not, their text
+    /// is scanned like any other (an address inside a link is still found).
+    let reportURLs: Bool
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0, reportURLs: Bool = false) {
         b = bytes
         n = bytes.count
         self.from = from
+        self.reportURLs = reportURLs
         // Context before `from` still counts for look-back; findings cannot start there
         // because the walk starts at `from` and the e-mail floor is max(lastEnd, from).
         lastEnd = 0
     }
 
     /// Scans `bytes` from `from` and returns findings in order.
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0) -> [RawMatch] {
-        var scanner = PIIScanner(bytes, from: from)
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from: Int = 0, reportURLs: Bool = false) -> [RawMatch] {
+        var scanner = PIIScanner(bytes, from: from, reportURLs: reportURLs)
         scanner.run()
         return scanner.matches
     }
@@ -60,6 +64,16 @@ struct PIIScanner {
             case 0x40: found = detectEmail(at: i)  // @
             case 0x2B, 0x28:  // + (
                 if isDigit(at(i + 1)) || (c == 0x2B && at(i + 1) == 0x28) { found = detectNumeric(i) }
+                if found == nil && c == 0x28 { found = detectBracketedAt(i) }
+                if found == nil && c == 0x2B { found = detectContextSecret(i) }
+            case 0x5B, 0x7B:  // [ {
+                found = detectBracketedAt(i)
+            case 0x2F:  // /
+                if at(i - 1) == 0x20 && at(i + 1) == 0x20 {
+                    found = detectCredentialPair(i)
+                } else if i == 0 || isSpace(b[i - 1]) || b[i - 1] == 0x3D || b[i - 1] == 0x3A {
+                    found = detectContextSecret(i)
+                }
             case 0x2D:  // -
                 if at(i + 1) == 0x2D { found = detectPrivateKey(i) }
             case 0x3A:  // :
@@ -96,9 +110,16 @@ struct PIIScanner {
             if let end = detectMAC(i) { return end }
             if next == 0x3A, let end = detectIPv6(i) { return end }
         }
+        if isHex(c) && wordEnd - i == 4 && next == 0x2E, let end = detectDottedMAC(i) { return end }
         if next == 0x3A && at(wordEnd + 1) == 0x2F && at(wordEnd + 2) == 0x2F {
             return detectURL(i, schemeEnd: wordEnd)
         }
+        if wordEnd - i == 2 && (b[i] | 0x20) == 0x61 && (b[i + 1] | 0x20) == 0x74 && next == 0x20,
+            let end = detectWordAt(i)
+        {
+            return end
+        }
+        if wordEnd - i >= 8 || next == 0x2F || next == 0x2B, let end = detectContextSecret(i) { return end }
         return detectKeyword(i, wordEnd)
     }
 
@@ -116,6 +137,8 @@ struct PIIScanner {
             if let end = detectMAC(i) { return end }
             if next == 0x3A, let end = detectIPv6(i) { return end }
         }
+        if length == 4 && next == 0x2E && isHexRun(i, wordEnd), let end = detectDottedMAC(i) { return end }
+        if length >= 8, let end = detectDigitLedKey(i, wordEnd) { return end }
         guard isDigitRun(i, wordEnd), numericBoundaryBefore(i) else { return nil }
         if length <= 3 && next == 0x2E, let end = detectIPv4(i) { return end == -1 ? nil : end }
         return detectNumeric(i)
@@ -245,7 +268,8 @@ struct PIIScanner {
 
 /// The byte classes detectors measure runs of.
 enum RunClass: Int {
-    case base64URL, upperOrDigit, alnum, alnumOrUnderscore, alnumOrDash, hex, secretValue, nonSpace, alpha
+    case base64URL, upperOrDigit, alnum, alnumOrUnderscore, alnumOrDash, hex, secretValue, nonSpace, alpha,
+        base64
 
     @inline(__always) func contains(_ c: UInt8) -> Bool {
         switch self {
@@ -260,6 +284,7 @@ enum RunClass: Int {
                 || c == 0x7E
         case .nonSpace: !isSpace(c)
         case .alpha: isAlpha(c)
+        case .base64: isAlnum(c) || c == 0x2B || c == 0x2F
         }
     }
 }

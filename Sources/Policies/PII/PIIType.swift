@@ -28,6 +28,12 @@ public enum PIIType: String, CaseIterable, Hashable, Sendable, Codable {
     case macAddress = "mac_address"
     /// A Bitcoin (base58check or bech32) or Ethereum (EIP-55) address.
     case cryptoWallet = "crypto_wallet"
+    /// Any other URL with a `scheme://`. Off by default (``defaultTypes``): links are usually
+    /// what a chat is about; a URL that carries a credential is ``credentialURL`` and is on.
+    case url
+
+    /// The types a scrubber reports unless configured otherwise: every type except ``url``.
+    public static let defaultTypes: Set<PIIType> = Set(allCases.filter { $0 != .url })
 
     /// The uppercase name used by labels and placeholders, e.g. `CREDIT_CARD`.
     public var label: String { rawValue.uppercased() }
@@ -49,6 +55,7 @@ public enum PIIType: String, CaseIterable, Hashable, Sendable, Codable {
         case .password: 11
         case .macAddress: 12
         case .cryptoWallet: 13
+        case .url: 14
         }
     }
 }

@@ -23,6 +23,7 @@ public struct Scrubber: Sendable {
     public private(set) var counters = RedactionCounters()
     let labels: [String]
     let enabled: [Bool]
+    let reportURLs: Bool
 
     /// Creates a scrubber.
     public init(configuration: ScrubberConfiguration = ScrubberConfiguration()) {
@@ -38,6 +39,7 @@ public struct Scrubber: Sendable {
         }
         self.labels = labels
         self.enabled = enabled
+        reportURLs = configuration.types.contains(.url)
     }
 
     /// The findings in `text`, in order, non-overlapping.
@@ -81,7 +83,7 @@ public struct Scrubber: Sendable {
         }
         var matches: [RawMatch]
         if ascii {
-            matches = PIIScanner.scan(buffer, from: from)
+            matches = PIIScanner.scan(buffer, from: from, reportURLs: reportURLs)
         } else {
             let text = ScanText(normalizing: buffer)
             // `from` is a byte offset in the original; find the first normalised byte at or after it.
@@ -89,7 +91,9 @@ public struct Scrubber: Sendable {
             while normalisedFrom < text.bytes.count && Int(text.originalOffsets[normalisedFrom]) < from {
                 normalisedFrom += 1
             }
-            matches = text.bytes.withUnsafeBufferPointer { PIIScanner.scan($0, from: normalisedFrom) }
+            matches = text.bytes.withUnsafeBufferPointer {
+                PIIScanner.scan($0, from: normalisedFrom, reportURLs: reportURLs)
+            }
             for index in matches.indices {
                 matches[index].start = Int(text.originalOffsets[matches[index].start])
                 matches[index].end = Int(text.originalOffsets[matches[index].end])

@@ -2,7 +2,7 @@
 public struct ScrubberConfiguration: Hashable, Sendable {
     /// What found spans become. Default `[{type}]`.
     public var replacement: PIIReplacement
-    /// Types to report; default all of ``PIIType``.
+    /// Types to report; default ``PIIType/defaultTypes`` (every type but plain ``PIIType/url``).
     public var types: Set<PIIType>
     /// Largest message scrubbed, in UTF-8 bytes. Default 65,536 (well above any chat
     /// message limit; larger inputs are refused with ``ScrubError/inputTooLarge(bytes:limit:)``).
@@ -21,7 +21,7 @@ public struct ScrubberConfiguration: Hashable, Sendable {
 
     /// Creates a configuration; defaults as documented on each property.
     public init(
-        replacement: PIIReplacement = .defaultLabel, types: Set<PIIType> = Set(PIIType.allCases),
+        replacement: PIIReplacement = .defaultLabel, types: Set<PIIType> = PIIType.defaultTypes,
         maxInputBytes: Int = 65_536, holdBackBytes: Int = 128, maxHeldBytes: Int = 65_536
     ) {
         self.replacement = replacement

@@ -4,7 +4,8 @@
 
 /// Linux calls the toolchain's Glibc module does not import: its umbrella header leaves out
 /// `<sys/epoll.h>` and `<sys/eventfd.h>`, and is compiled without `_GNU_SOURCE`, which hides
-/// `accept4`, `sched_getaffinity` and `pthread_setname_np`.
+/// `accept4`, `sched_getaffinity`, `pthread_setname_np`, `pipe2` and
+/// `posix_spawn_file_actions_addchdir_np`.
 ///
 /// Rather than add a C shim target, the functions are resolved once with `dlsym` and called
 /// through `@convention(c)` pointers — the C calling convention is then guaranteed, unlike with
@@ -52,6 +53,14 @@ package enum LinuxAPI {
     package static let accept4: Accept4Function = resolve("accept4")
     package static let schedGetAffinity: AffinityFunction = resolve("sched_getaffinity")
     package static let setThreadName: SetNameFunction = resolve("pthread_setname_np")
+
+    package typealias Pipe2Function = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
+    package typealias AddChdirFunction =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
+    /// `pipe2` (hidden without `_GNU_SOURCE`), for child processes' pipes.
+    package static let pipe2: Pipe2Function = resolve("pipe2")
+    /// `posix_spawn_file_actions_addchdir_np` (glibc ≥ 2.29), so a child starts in its folder.
+    package static let spawnAddChdir: AddChdirFunction = resolve("posix_spawn_file_actions_addchdir_np")
 
     private static func resolve<F>(_ name: String) -> F {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else {

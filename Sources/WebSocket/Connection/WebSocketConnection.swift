@@ -60,21 +60,80 @@ public struct WebSocketConnection: Sendable {
     public let configuration: Configuration
     private var lastPing: Instant?
     private var pingCounter: UInt64 = 0
+    /// The shared budget large inbound messages are charged to (server side), if any.
+    private let memoryBudget: WebSocketMemoryBudget?
+    /// Bytes charged for the message still arriving.
+    private var chargedInProgress = 0
+    /// Bytes charged for delivered messages whose answers may still be queued.
+    private var chargedDelivered = 0
+    /// A last message sent before the close frame when the connection is failed, so an
+    /// application protocol can say why in its own words (the chat endpoint sends its
+    /// `message_too_large` error before 1009).
+    private let failureNotice: (@Sendable (WebSocketProtocolError) -> WebSocketMessage?)?
 
     private init(
         role: WebSocketRole, configuration: Configuration,
-        maskingKeys: (any RandomNumberGenerator & Sendable)?, now: Instant
+        maskingKeys: (any RandomNumberGenerator & Sendable)?, now: Instant,
+        memoryBudget: WebSocketMemoryBudget? = nil,
+        failureNotice: (@Sendable (WebSocketProtocolError) -> WebSocketMessage?)? = nil
     ) {
         self.role = role
         self.configuration = configuration
         self.parser = WebSocketFrameParser(role: role, configuration: configuration.frameLimits)
         self.maskingKeys = maskingKeys
         self.lastReceived = now
+        self.memoryBudget = memoryBudget
+        self.failureNotice = failureNotice
     }
 
     /// A server-side connection, open from `now` (the moment the 101 response was written).
-    public static func server(configuration: Configuration = .init(), now: Instant) -> Self {
-        Self(role: .server, configuration: configuration, maskingKeys: nil, now: now)
+    /// Large inbound messages are charged to `memoryBudget` (see ``WebSocketMemoryBudget``);
+    /// `failureNotice` may give a last message to send before a failure's close frame.
+    public static func server(
+        configuration: Configuration = .init(), memoryBudget: WebSocketMemoryBudget? = nil,
+        failureNotice: (@Sendable (WebSocketProtocolError) -> WebSocketMessage?)? = nil, now: Instant
+    ) -> Self {
+        Self(
+            role: .server, configuration: configuration, maskingKeys: nil, now: now, memoryBudget: memoryBudget,
+            failureNotice: failureNotice)
+    }
+
+    /// Bytes this connection has charged to its memory budget.
+    public var chargedMemory: Int { chargedInProgress + chargedDelivered }
+
+    /// The application has handled the messages delivered so far, and `queuedBytes` are waiting
+    /// to be sent: their charge shrinks to what is still queued (a handler's answer), so the
+    /// budget keeps counting an echo until it has left, and nothing once it has.
+    public mutating func deliveredMessagesHandled(queuedBytes: Int) {
+        guard chargedDelivered > 0 else { return }
+        let keep = min(chargedDelivered, max(0, queuedBytes))
+        memoryBudget?.release(chargedDelivered - keep)
+        chargedDelivered = keep
+    }
+
+    /// The transport has sent everything queued: what delivered messages charged is returned.
+    public mutating func releaseDeliveredMemory() {
+        deliveredMessagesHandled(queuedBytes: 0)
+    }
+
+    /// The transport closed: everything this connection charged is returned.
+    public mutating func releaseAllMemory() {
+        memoryBudget?.release(chargedInProgress + chargedDelivered)
+        chargedInProgress = 0
+        chargedDelivered = 0
+    }
+
+    /// Charges the message in progress, now known to reach `messageBytes`, when it is large:
+    /// twice its size — once for the message as it is buffered, once for the answer a handler
+    /// may build from it while the message is still held (an echo holds both for a moment).
+    /// False, charging nothing more, when the budget cannot take it.
+    private mutating func charge(messageBytes: Int) -> Bool {
+        guard let budget = memoryBudget, messageBytes >= budget.threshold else { return true }
+        let needed = 2 * messageBytes
+        guard needed > chargedInProgress else { return true }
+        guard budget.reserve(needed - chargedInProgress) else { return false }
+        chargedInProgress = needed
+        return true
     }
 
     /// A client-side connection whose frames are masked with keys drawn from `maskingKeys`
@@ -154,7 +213,17 @@ public struct WebSocketConnection: Sendable {
             if case .closed = state { break }
             let frame: WebSocketFrame
             do {
-                guard let next = try parser.next() else { break }
+                guard let next = try parser.next() else {
+                    // A header announced a frame still arriving: charge it before its payload
+                    // is buffered (the parser has at most one read of it so far).
+                    if let arriving = parser.arrivingPayloadLength,
+                        !charge(messageBytes: (fragment?.payload.count ?? 0) + arriving)
+                    {
+                        fail(.memoryBudgetExhausted, into: &actions)
+                        return
+                    }
+                    break
+                }
                 frame = next
             } catch {
                 fail(error, into: &actions)
@@ -325,6 +394,7 @@ public struct WebSocketConnection: Sendable {
         switch frame.opcode {
         case .text, .binary:
             if fragment != nil { return fail(.expectedContinuation, into: &actions) }
+            if !charge(messageBytes: frame.payload.count) { return fail(.memoryBudgetExhausted, into: &actions) }
             if frame.opcode == .text && !validateCompletedText(frame.payload, startsMessage: true) {
                 return fail(.invalidUTF8, into: &actions)
             }
@@ -335,6 +405,9 @@ public struct WebSocketConnection: Sendable {
             }
         case .continuation:
             guard let opcode = fragment?.opcode else { return fail(.unexpectedContinuation, into: &actions) }
+            if !charge(messageBytes: (fragment?.payload.count ?? 0) + frame.payload.count) {
+                return fail(.memoryBudgetExhausted, into: &actions)
+            }
             if opcode == .text && !validateCompletedText(frame.payload, startsMessage: false) {
                 return fail(.invalidUTF8, into: &actions)
             }
@@ -355,6 +428,8 @@ public struct WebSocketConnection: Sendable {
     private mutating func deliver(
         opcode: WebSocketOpcode, payload: [UInt8], into actions: inout [WebSocketAction]
     ) {
+        chargedDelivered += chargedInProgress
+        chargedInProgress = 0
         if opcode == .text {
             // A message may only end between characters.
             guard validator.isComplete else { return fail(.invalidUTF8, into: &actions) }
@@ -395,6 +470,11 @@ public struct WebSocketConnection: Sendable {
     /// one yet, then close the transport.
     private mutating func fail(_ error: WebSocketProtocolError, into actions: inout [WebSocketAction]) {
         if case .open = state {
+            if let notice = failureNotice?(error) {
+                var bytes: [UInt8] = []
+                _ = send(notice, appendingTo: &bytes)
+                actions.append(.write(bytes))
+            }
             actions.append(.write(encodeClose(code: error.closeCode, reason: error.reason)))
         }
         fragment = nil

@@ -58,6 +58,18 @@ public struct WebSocketFrameParser: Sendable {
         self.configuration = configuration
     }
 
+    /// The most buffer capacity kept between frames (128 KiB); a larger buffer, grown for a
+    /// large frame, is released once that frame has been taken.
+    public static let retainedCapacity = 128 * 1024
+
+    /// The payload length the header of the frame still arriving announced, or nil between
+    /// frames. Known before any of the payload is buffered, so a consumer can decide whether
+    /// it can afford the frame (the server's memory budget does) before it arrives.
+    public var arrivingPayloadLength: Int? {
+        if case .payload(_, let opcode, _, let length) = state, !opcode.isControl { return length }
+        return nil
+    }
+
     /// Number of received bytes not yet returned as frames.
     public var bufferedByteCount: Int { buffer.count - readIndex }
 
@@ -78,7 +90,9 @@ public struct WebSocketFrameParser: Sendable {
     /// or the consumed prefix once it dominates a large buffer.
     private mutating func reclaimConsumed() {
         if readIndex > 0 && readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // A buffer that grew for a large frame is given back rather than kept for the
+            // connection's lifetime: an idle connection costs at most `retainedCapacity`.
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.retainedCapacity)
             readIndex = 0
         } else if readIndex >= 4096 && readIndex * 2 >= buffer.count {
             buffer.removeSubrange(0..<readIndex)
@@ -98,8 +112,19 @@ public struct WebSocketFrameParser: Sendable {
         case .payload(let fin, let opcode, let mask, let length):
             guard buffer.count - readIndex >= length else { return nil }
             unmaskArrivedPayload(upTo: length, mask: mask)
-            let payload = Array(buffer[readIndex..<readIndex + length])
-            readIndex += length
+            let payload: [UInt8]
+            if length > Self.retainedCapacity && readIndex + length == buffer.count {
+                // A large frame that ends the buffer: hand over the buffer itself, minus the
+                // header in front, instead of holding the payload twice while it is copied.
+                var taken: [UInt8] = []
+                swap(&taken, &buffer)
+                taken.removeSubrange(0..<readIndex)
+                payload = taken
+                readIndex = 0
+            } else {
+                payload = Array(buffer[readIndex..<readIndex + length])
+                readIndex += length
+            }
             unmaskedCount = 0
             state = .header
             return WebSocketFrame(fin: fin, opcode: opcode, maskingKey: mask, payload: payload)
@@ -189,6 +214,10 @@ public struct WebSocketFrameParser: Sendable {
             messageBytes = fin ? 0 : base + payloadLength
         }
         readIndex += headerLength
+        if payloadLength > Self.retainedCapacity && buffer.capacity < readIndex + payloadLength {
+            // Grow once to the frame's size instead of doubling past it as the payload arrives.
+            buffer.reserveCapacity(readIndex + payloadLength)
+        }
         state = .payload(fin: fin, opcode: opcode, mask: mask, length: payloadLength)
         return true
     }

@@ -18,6 +18,9 @@ public enum WebSocketProtocolError: Error, Sendable, Hashable, CaseIterable {
     case frameTooLarge
     /// A message over `maxMessageSize`, detected from the frame header — 1009.
     case messageTooLarge
+    /// A large message that the server-wide ``WebSocketMemoryBudget`` cannot take now,
+    /// detected from the frame header — 1009 (retrying later may succeed).
+    case memoryBudgetExhausted
     /// A continuation frame with no message in progress (§5.4) — 1002.
     case unexpectedContinuation
     /// A new text/binary frame while a fragmented message is in progress (§5.4) — 1002.
@@ -32,7 +35,7 @@ public enum WebSocketProtocolError: Error, Sendable, Hashable, CaseIterable {
     /// The close code that reports this error to the peer.
     public var closeCode: WebSocketCloseCode {
         switch self {
-        case .frameTooLarge, .messageTooLarge: .messageTooBig
+        case .frameTooLarge, .messageTooLarge, .memoryBudgetExhausted: .messageTooBig
         case .invalidUTF8: .invalidPayloadData
         default: .protocolError
         }
@@ -50,6 +53,7 @@ public enum WebSocketProtocolError: Error, Sendable, Hashable, CaseIterable {
         case .invalidPayloadLength: "invalid payload length"
         case .frameTooLarge: "frame too large"
         case .messageTooLarge: "message too large"
+        case .memoryBudgetExhausted: "server busy with large messages; retry later"
         case .unexpectedContinuation: "continuation without a message"
         case .expectedContinuation: "expected a continuation frame"
         case .invalidUTF8: "invalid UTF-8"

@@ -9,10 +9,21 @@ public enum WebSocketOriginPolicy: Sendable {
     case allowList([String], allowsMissingOrigin: Bool = true)
     /// A custom decision on the `Origin` value (nil when absent).
     case custom(@Sendable (String?) -> Bool)
+    /// Pages served by the host the request names (`Origin`'s host and port equal `Host`),
+    /// plus the listed origins; a request without `Origin` is allowed (a non-browser client).
+    case sameHost(alsoAllowed: [String])
 
-    /// Whether a request with this `Origin` may connect.
-    public func allows(_ origin: String?) -> Bool {
+    /// Whether a request with this `Origin` (and `Host`) may connect.
+    public func allows(_ origin: String?, host: String? = nil) -> Bool {
         switch self {
+        case .sameHost(let listed):
+            guard let origin else { return true }
+            if listed.contains(where: { $0.lowercased() == origin.lowercased() }) { return true }
+            guard let host else { return false }
+            let parts = origin.split(separator: "/", omittingEmptySubsequences: false)
+            // `scheme://authority`: ["scheme:", "", "authority"].
+            guard parts.count == 3, parts[1].isEmpty, parts[0].hasSuffix(":") else { return false }
+            return parts[2].lowercased() == host.lowercased()
         case .anyOrigin:
             return true
         case .allowList(let allowed, let allowsMissingOrigin):

@@ -63,7 +63,7 @@ public struct WebSocketServerHandshake: Sendable {
         guard keys.count == 1, let key = keys.first, Base64.decode(key)?.count == 16 else {
             throw .invalidKey
         }
-        guard configuration.originPolicy.allows(headers["Origin"]) else { throw .originNotAllowed }
+        guard configuration.originPolicy.allows(headers["Origin"], host: headers["Host"]) else { throw .originNotAllowed }
 
         let offered = headers.listElements(for: "Sec-WebSocket-Protocol")
         let subprotocol = offered.first { configuration.supportedSubprotocols.contains($0) }

@@ -1,5 +1,7 @@
+import Engines
 import JSON
 import Personality
+import Policies
 
 /// JSON Schemas (draft-07, the dialect YAML language servers support best) for personality
 /// files, `limits.yaml` and `routing.yaml`, so editors validate and autocomplete while authors
@@ -8,7 +10,7 @@ import Personality
 enum PersonalitySchema {
     /// Which file a schema describes.
     enum Kind: String, CaseIterable {
-        case personality, limits, routing
+        case personality, limits, routing, upstreams
     }
 
     /// The schema for `kind`, with engine names from `engines`.
@@ -18,6 +20,7 @@ enum PersonalitySchema {
         case .personality: body = personality(engines: engines)
         case .limits: body = limits
         case .routing: body = routing
+        case .upstreams: body = upstreams
         }
         return object(
             [
@@ -50,13 +53,107 @@ enum PersonalitySchema {
                     ("limits", described("A limit set from limits.yaml, or { use: SET, ...overrides }.", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("additionalProperties", false), ("properties", object([("use", object([("type", "string")]))] + limitProperties))])])]))),
                     ("stream", described("Streaming cadence.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("tokens_per_second", object([("type", "integer"), ("minimum", 0), ("maximum", .integer(Int64(StreamSettings.maxTokensPerSecond)))]))]))]))),
                     ("cache", described("Response cache.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("mode", object([("enum", .array(CacheSettings.Mode.allCases.map { .string($0.rawValue) }))])), ("ttl", ref("duration")), ("safe", object([("type", "boolean")]))]))]))),
-                    ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)]))]))]))),
+                    ("pii", described("What scrubbed personal data becomes: {type} and {n} placeholders.", object([("type", "object"), ("additionalProperties", false), ("properties", object([("replace", object([("type", "string"), ("minLength", 1)])), ("types", object([("type", "array"), ("items", object([("enum", .array(PIIType.allCases.map { .string($0.rawValue) }))]))]))]))]))),
                     ("tests", described("Conversations the author expects; run by persona test.", object([("type", "array"), ("items", ref("test"))]))),
                     ("script", described("The script engine's rules.", ref("script"))),
+                    ("llm", described("The llm engine: an upstream from upstreams.yaml and how to prompt it.", llmSection)),
+                    ("process", described("The process engine: a plugin program speaking JSON lines on stdin/stdout.", processSection)),
                 ])
             ),
         ]
     }
+
+    private static var llmSection: JSONValue {
+        let stringOrList = ref("stringOrList")
+        let example = object([
+            ("type", "object"), ("required", ["user", "assistant"]), ("additionalProperties", false),
+            ("properties", object([("user", object([("type", "string")])), ("assistant", object([("type", "string")]))])),
+        ])
+        return object([
+            ("type", "object"), ("required", ["upstream"]), ("additionalProperties", false),
+            (
+                "properties",
+                object([
+                    ("upstream", object([("type", "string"), ("minLength", 1)])),
+                    ("system", described("Template: {name} {description} {language} {session_id} {tenant} {date}.", object([("type", "string")]))),
+                    ("examples", object([("type", "array"), ("items", example), ("maxItems", 64)])),
+                    ("temperature", object([("type", "number"), ("minimum", 0), ("maximum", 2)])),
+                    ("top_p", object([("type", "number"), ("minimum", 0), ("maximum", 1)])),
+                    ("max_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
+                    ("stop", stringOrList),
+                    ("history_turns", object([("type", "integer"), ("minimum", 0), ("maximum", 200)])),
+                    ("fallback", stringOrList),
+                ])
+            ),
+        ])
+    }
+
+    private static var processSection: JSONValue {
+        let integer = { (low: Int, high: Int) in
+            object([("type", "integer"), ("minimum", .integer(Int64(low))), ("maximum", .integer(Int64(high)))])
+        }
+        return object([
+            ("type", "object"), ("required", ["command"]), ("additionalProperties", false),
+            (
+                "properties",
+                object([
+                    ("command", described("The program, or the program and its arguments.", ref("stringOrList"))),
+                    ("working_directory", described("Relative to the personality file's folder (the default).", object([("type", "string"), ("minLength", 1)]))),
+                    ("env", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
+                    ("workers", integer(1, ProcessSectionDecoder.maxWorkers)),
+                    ("timeout", ref("duration")),
+                    ("max_queue", integer(0, ProcessSectionDecoder.maxQueueLimit)),
+                    ("max_line_bytes", integer(64, ProcessSectionDecoder.maxBytesLimit)),
+                    ("max_reply_bytes", integer(1, ProcessSectionDecoder.maxBytesLimit)),
+                    ("restart_delay", ref("duration")),
+                    ("max_restart_delay", ref("duration")),
+                    ("history_turns", integer(0, ProcessSectionDecoder.maxHistoryTurns)),
+                    ("fallback", ref("stringOrList")),
+                ])
+            ),
+        ])
+    }
+
+    private static let upstreams: [(String, JSONValue)] = [
+        ("type", "object"),
+        ("additionalProperties", false),
+        (
+            "properties",
+            object([
+                (
+                    "upstreams",
+                    described(
+                        "OpenAI-compatible upstreams the llm engine calls.",
+                        object([
+                            ("type", "array"),
+                            (
+                                "items",
+                                object([
+                                    ("type", "object"), ("required", ["name", "base_url", "model"]),
+                                    ("additionalProperties", false),
+                                    (
+                                        "properties",
+                                        object([
+                                            ("name", object([("type", "string"), ("minLength", 1)])),
+                                            ("base_url", object([("type", "string"), ("pattern", "^https?://")])),
+                                            ("model", object([("type", "string"), ("minLength", 1)])),
+                                            ("api_key_env", described("The name of the environment variable holding the key.", object([("type", "string"), ("pattern", "^[A-Za-z_][A-Za-z0-9_]*$")]))),
+                                            ("headers", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
+                                            ("timeouts", object([("type", "object"), ("additionalProperties", false), ("properties", object([("connect", ref("duration")), ("first_token", ref("duration")), ("between_tokens", ref("duration")), ("total", ref("duration"))]))])),
+                                            ("max_concurrent", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
+                                            ("retries", object([("type", "integer"), ("minimum", 0), ("maximum", 10)])),
+                                            ("tls", object([("type", "object"), ("additionalProperties", false), ("properties", object([("ca_file", object([("type", "string")]))]))])),
+                                            ("circuit_breaker", object([("type", "object"), ("additionalProperties", false), ("properties", object([("failures", object([("type", "integer"), ("minimum", 1), ("maximum", 1000)])), ("cooldown", ref("duration"))]))])),
+                                        ])
+                                    ),
+                                ])
+                            ),
+                        ])
+                    )
+                )
+            ])
+        ),
+    ]
 
     private static let limits: [(String, JSONValue)] = [
         ("type", "object"),
@@ -92,8 +189,9 @@ enum PersonalitySchema {
             ("personality_burst", burst),
             ("max_input_chars", object([("type", "integer"), ("minimum", 1), ("maximum", 1_000_000)])),
             ("max_reply_tokens", object([("type", "integer"), ("minimum", 1), ("maximum", 100_000)])),
-            ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")),
+            ("idle_timeout", ref("duration")), ("session_timeout", ref("duration")), ("resume_window", ref("duration")),
             ("daily_messages_per_client", count),
+            ("daily_tokens_per_client", object([("type", "integer"), ("minimum", 1), ("maximum", 1_000_000_000)])),
             ("on_limit", object([("enum", .array(LimitAction.allCases.map { .string($0.rawValue) }))])),
         ]
     }
@@ -121,14 +219,22 @@ enum PersonalitySchema {
             ("say", object([("type", "string")])), ("expect", object([("type", "string")])),
             ("expect_one_of", ref("stringOrList")), ("expect_match", object([("type", "string")])),
             ("vars", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+            ("topic", described("The topic the session must be in after the turn.", object([("type", "string")]))),
         ]
+        let stringMap = object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])
+        let given = described(
+            "The state the session starts in, before the first turn.",
+            object([
+                ("type", "object"), ("additionalProperties", false),
+                ("properties", object([("vars", stringMap), ("topic", object([("type", "string")])), ("bot", stringMap), ("globals", stringMap)])),
+            ]))
         return object([
             ("stringOrList", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("items", object([("type", "string")])), ("minItems", 1)])])])),
             ("duration", object([("type", "string"), ("pattern", "^([0-9]+(ms|s|m|min|h|d))+$"), ("description", "A duration such as 500ms, 10s, 5m, 1h30m or 2d.")])),
             ("rate", object([("type", "string"), ("pattern", "^\\s*[0-9]+\\s*/\\s*[0-9]*\\s*[A-Za-z]+\\s*$"), ("description", "A rate such as 30/min, 5/s, 100/h, 1000/day or 10/30s.")])),
             ("reply", object([("oneOf", [object([("type", "string")]), object([("type", "array"), ("minItems", 1), ("items", object([("oneOf", [object([("type", "string")]), object([("type", "object"), ("required", ["text"]), ("additionalProperties", false), ("properties", object([("text", object([("type", "string")])), ("weight", object([("type", "integer"), ("minimum", 1)]))]))])])]))])])])),
             ("rule", rule),
-            ("test", object([("type", "object"), ("additionalProperties", false), ("properties", object([("name", object([("type", "string")])), ("seed", object([("type", "integer"), ("minimum", 0)])), ("conversation", object([("type", "array"), ("items", object([("type", "object"), ("required", ["say"]), ("additionalProperties", false), ("properties", object(turnProperties))]))]))] + turnProperties))])),
+            ("test", object([("type", "object"), ("additionalProperties", false), ("properties", object([("name", object([("type", "string")])), ("seed", object([("type", "integer"), ("minimum", 0)])), ("given", given), ("conversation", object([("type", "array"), ("items", object([("type", "object"), ("additionalProperties", false), ("properties", object(turnProperties))]))]))] + turnProperties))])),
             (
                 "script",
                 object([
@@ -140,6 +246,9 @@ enum PersonalitySchema {
                             ("person", object([("type", "object"), ("additionalProperties", object([("type", "string")]))])),
                             ("arrays", object([("type", "object"), ("additionalProperties", object([("type", "array"), ("items", object([("type", ["string", "number"])]))]))])),
                             ("variables", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))])),
+                            ("globals", described("Global variables: {env name}.", object([("type", "object"), ("additionalProperties", object([("type", ["string", "number", "boolean"])]))]))),
+                            ("compat", described("rivescript: behave as RiveScript where Persona differs by default.", object([("enum", ["persona", "rivescript"])]))),
+                            ("begin", described("The request hook: rules matched against 'request' before every message; {ok} is the normal reply.", object([("type", "array"), ("items", ref("rule"))]))),
                             ("rules", object([("type", "array"), ("items", ref("rule"))])),
                             ("topics", object([("type", "object"), ("additionalProperties", object([("type", "object"), ("additionalProperties", false), ("properties", object([("includes", object([("type", "array"), ("items", object([("type", "string")]))])), ("inherits", object([("type", "array"), ("items", object([("type", "string")]))])), ("rules", object([("type", "array"), ("items", ref("rule"))]))]))]))])),
                             ("fallback", ref("reply")),

@@ -21,10 +21,25 @@ struct AdminEndpoint {
             "token", type: .string, environment: "PERSONA_ADMIN_TOKEN",
             help: "The admin bearer token (default: read from <data-dir>/admin-token)."),
         .option(
-            "data-dir", type: .string, default: "data", environment: "PERSONA_DATA_DIR",
+            "data-dir", type: .string, default: "persona-data", environment: "PERSONA_DATA_DIR",
             help: "The server's data directory, where it wrote admin-token."),
         .format(help: "Plain tables for people, or the server's JSON for scripts."),
     ]
+
+    /// `text` percent-encoded for one path segment (RFC 3986 §3.3: unreserved characters stay).
+    static func pathSegment(_ text: String) -> String {
+        var encoded = ""
+        for byte in text.utf8 {
+            let character = Character(Unicode.Scalar(byte))
+            if byte < 0x80, character.isLetter || character.isNumber || "-._~".contains(character) {
+                encoded.append(character)
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                encoded += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return encoded
+    }
 
     /// The admin API's URL.
     var url: HTTPClientURL

@@ -9,11 +9,11 @@ enum BenchChatCommand {
         name: "chat",
         abstract: "Load the chat endpoint with concurrent sessions; report throughput and latency.",
         discussion: """
-            Opens --sessions connections with one session each (direct to --personality, \\
-            random, or a mix), then each session sends --rate messages per second (0: the next \\
-            as soon as the reply ended) for --duration seconds or until --messages were sent. \\
-            Reports connections, sessions, replies/s, tokens/s, time to first token and full \\
-            reply latency (p50/p95/p99/max), errors by code and, with --server-pid, the \\
+            Opens --sessions connections with one session each (direct to --personality, \
+            random, or a mix), then each session sends --rate messages per second (0: the next \
+            as soon as the reply ended) for --duration seconds or until --messages were sent. \
+            Reports connections, sessions, replies/s, tokens/s, time to first token and full \
+            reply latency (p50/p95/p99/max), errors by code and, with --server-pid, the \
             server's memory and CPU. Stops by itself; exits 1 if any error occurred.
             """,
         options: [
@@ -32,7 +32,7 @@ enum BenchChatCommand {
                 "rate", type: .double(0...10_000), default: "1",
                 help: "Messages per second per session; 0 sends the next as soon as the reply ends."),
             .option("text", type: .string, default: "hello", help: "What every message says."),
-            .option("duration", type: .double(0.1...3600), default: "10", help: "Seconds to measure."),
+            .option("duration", type: .duration(.milliseconds(100) ... .seconds(3600)), default: "10s", help: "How long to measure (10s, 1m, or seconds)."),
             .option(
                 "messages", type: .int(1...1_000_000_000),
                 help: "Total messages to send (instead of --duration)."),
@@ -47,7 +47,7 @@ enum BenchChatCommand {
         options.personality = try values.string("personality")
         options.rate = try values.double("rate")
         options.text = try values.string("text")
-        options.duration = .milliseconds(Int64(try values.double("duration") * 1000))
+        options.duration = try values.duration("duration")
         options.messages = try values.intIfPresent("messages")
         options.loops = try values.int("loops")
         options.sourceAddresses =

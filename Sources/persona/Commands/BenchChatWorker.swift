@@ -301,7 +301,7 @@ final class BenchChatWorker: WebSocketClientDelegate {
                 resolve(index)
                 checkFinished()
             }
-        case .matching, .replyStart, .token, .partnerTyping, .pong:
+        case .matching, .replyStart, .token, .partnerTyping, .pong, .sessionResumed, .sessionDetached:
             break
         }
     }

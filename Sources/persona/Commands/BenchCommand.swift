@@ -8,7 +8,9 @@ enum BenchCommand {
         name: "bench",
         abstract: "Measure Persona's speed: the server, registry loading, engines.",
         subcommands: [
+            BenchChaosCommand.command,
             BenchChatCommand.command,
+            BenchCompletionsCommand.command,
             BenchEchoCommand.command,
             BenchRegistryCommand.command,
             BenchScriptCommand.command,

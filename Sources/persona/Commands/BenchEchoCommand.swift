@@ -32,7 +32,7 @@ enum BenchEchoCommand {
                 help:
                     "Speak Socket.IO to ws://HOST:PORT/socket.io/?EIO=4&transport=websocket: emit `message`, expect `message-back` (as `persona serve --socketio-echo`)."
             ),
-            .option("duration", type: .double(0.1...3600), default: "10", help: "Seconds to measure."),
+            .option("duration", type: .duration(.milliseconds(100) ... .seconds(3600)), default: "10s", help: "How long to measure (10s, 1m, or seconds)."),
             .option(
                 "messages", type: .int(1...1_000_000_000),
                 help: "Total messages to exchange (instead of --duration)."),
@@ -49,6 +49,7 @@ enum BenchEchoCommand {
         options.text = values.flag("text")
         options.socketIO = values.flag("socketio")
         options.duration = .milliseconds(Int64(try values.double("duration") * 1000))
+        options.duration = try values.duration("duration")
         options.messages = try values.intIfPresent("messages")
         options.loops = try values.int("loops")
         options.sourceAddresses =

@@ -18,11 +18,11 @@ enum ChatCommand {
         name: "chat",
         abstract: "Chat with a personality (or a random partner) on a running server.",
         discussion: """
-            Connects to `persona serve`'s WebSocket endpoint and starts a session: direct with \\
-            --personality ID, or random with --random (a waiting human first, a bot after the \\
-            server's matchmaking timeout). Type a line to send it; replies stream token by \\
-            token. Commands: /cancel stops the reply being streamed, /next asks for a new \\
-            partner (/next bot for a bot at once), /quit ends the chat. End of input (Ctrl-D) \\
+            Connects to `persona serve`'s WebSocket endpoint and starts a session: direct with \
+            --personality ID, or random with --random (a waiting human first, a bot after the \
+            server's matchmaking timeout). Type a line to send it; replies stream token by \
+            token. Commands: /cancel stops the reply being streamed, /next asks for a new \
+            partner (/next bot for a bot at once), /quit ends the chat. End of input (Ctrl-D) \
             ends the session and exits.
             """,
         options: [

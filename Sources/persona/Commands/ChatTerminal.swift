@@ -27,6 +27,12 @@ final class ChatTerminal: WebSocketClientDelegate {
     private var quitting = false
     private var sent = 0
     private var lastEnded: String?
+    /// Input ended (or /quit came) before the session began: begin it, then end it at once, so
+    /// an empty input still connects, shows the greeting and exits cleanly.
+    private var endWhenStarted = false
+    /// A `next` or `end` is out and awaits its `session_started` or `session_ended`; a refusal
+    /// of it (an error without a message id) must release the input too.
+    private var awaitingControl = false
     /// Why the chat could not go on, reported as the command's failure.
     private var failure: String?
 
@@ -78,10 +84,17 @@ final class ChatTerminal: WebSocketClientDelegate {
         while !awaiting, !quitting, !pending.isEmpty {
             let line = pending[0]
             if line.hasPrefix("/next") {
+                if case .direct(let id) = start.mode {
+                    // `next` follows a random or human chat; a direct chat names its partner.
+                    pending.removeFirst()
+                    say("! /next finds a new partner in a random chat (--random); this chat is with \(id)")
+                    continue
+                }
                 guard !active || session == nil else {
                     // Leave the current chat first; `next` follows its `session_ended`.
                     send(.end(session: session!))
                     awaiting = true
+                    awaitingControl = true
                     return
                 }
                 pending.removeFirst()
@@ -92,6 +105,7 @@ final class ChatTerminal: WebSocketClientDelegate {
                 let want: PartnerPreference = line.hasSuffix("bot") ? .bot : .partner
                 send(.next(session: ended, want: want))
                 awaiting = true
+                awaitingControl = true
                 return
             }
             if line == "/cancel" {
@@ -125,6 +139,10 @@ final class ChatTerminal: WebSocketClientDelegate {
 
     private func quit() {
         guard !quitting else { return }
+        if session == nil, lastEnded == nil, failure == nil {
+            endWhenStarted = true
+            return
+        }
         quitting = true
         pending.removeAll()
         if let session, active {
@@ -163,11 +181,14 @@ final class ChatTerminal: WebSocketClientDelegate {
             send(.start(start))
         case .matching(let id, let timeout, _):
             session = id
+            awaitingControl = false
             say("… looking for a partner (a bot takes over after \(Double(timeout) / 1000) s)")
+            if endWhenStarted { quit() }
         case .sessionStarted(let started):
             session = started.session
             active = true
             awaiting = false
+            awaitingControl = false
             human = started.kind == .human
             if let personality = started.personality {
                 partnerName = personality.name
@@ -179,6 +200,7 @@ final class ChatTerminal: WebSocketClientDelegate {
                 say("— chatting with a stranger —")
             }
             if let greeting = started.greeting { say("\(partnerName): \(greeting)") }
+            if endWhenStarted { quit() }
         case .ack:
             if human { awaiting = false }
         case .replyStart:
@@ -202,6 +224,7 @@ final class ChatTerminal: WebSocketClientDelegate {
             say("— chat ended: \(Self.words(for: reason)) —")
             active = false
             awaiting = false
+            awaitingControl = false
             lastEnded = id
             session = nil
             if quitting { client?.close() }
@@ -212,12 +235,17 @@ final class ChatTerminal: WebSocketClientDelegate {
             }
             say(line)
             // The refused message will get no answer: move on.
-            if report.ref != nil { awaiting = false }
-            if report.code == .unknownPersonality || report.code == .shuttingDown {
+            if report.ref != nil || awaitingControl {
+                awaiting = false
+                awaitingControl = false
+            }
+            if report.code == .unknownPersonality || report.code == .shuttingDown
+                || (session == nil && lastEnded == nil)
+            {
                 failure = report.message
                 quit()
             }
-        case .pong:
+        case .pong, .sessionResumed, .sessionDetached:
             break
         }
     }
@@ -232,6 +260,7 @@ final class ChatTerminal: WebSocketClientDelegate {
         case .shutdown: "the server is shutting down"
         case .personalityRemoved: "the personality was removed from the server"
         case .noPartner: "nobody was available"
+        case .disconnected: "the connection was gone too long to resume"
         case .error: "the server hit an error"
         }
     }

@@ -19,7 +19,10 @@ enum ExplainCommand {
             Argument("message", help: "What the user says."),
         ],
         options: [
-            .option("dir", valueName: "path", default: "Personalities", help: "Where the personalities are."),
+            .option(
+                "personalities", valueName: "path", default: "Personalities", environment: "PERSONA_PERSONALITIES",
+                help: "Where the personalities are (as for serve)."),
+            .option("dir", valueName: "path", hidden: true, help: "The former name of --personalities."),
             .option(
                 "say", valueName: "message", repeatable: true,
                 help: "An earlier message, sent before MESSAGE."),
@@ -31,12 +34,13 @@ enum ExplainCommand {
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         let id = try values.string("personality")
         let registry = EngineRegistry.builtIn
-        let build = RegistryBuilder(catalog: registry.catalog).build(paths: [try values.string("dir")])
+        let directory = try values.stringIfPresent("dir") ?? values.string("personalities")
+        let build = RegistryBuilder(catalog: registry.catalog).build(paths: [directory])
         for diagnostic in build.diagnostics where diagnostic.severity == .error {
             context.stderr.writeLine(diagnostic.description)
         }
         guard let personality = build.personalities.first(where: { $0.id == id }) else {
-            var message = "no personality '\(id)' in \(try values.string("dir"))"
+            var message = "no personality '\(id)' in \(directory)"
             if let near = Suggestion.closest(to: id, among: build.personalities.map(\.id)) {
                 message += "; did you mean '\(near)'?"
             }

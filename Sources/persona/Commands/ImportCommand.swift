@@ -16,9 +16,10 @@ enum ImportCommand {
         name: "rivescript",
         abstract: "Convert RiveScript (.rive) files into one script personality.",
         discussion: """
-            The id comes from the first file's name (or --id). Anything RiveScript can do that the \
-            script format cannot (object macros, the begin block, globals) is reported on stderr \
-            as file:line: warning, never dropped silently.
+            The id comes from the first file's name (or --id). The summary on stderr counts the \
+            rules, arrays, substitutions and topics imported. What the script format cannot carry \
+            (object macros, <call>, {!…}) is reported as file:line: error and the command exits 1 \
+            after writing the rest; caveats (an undefined array imported empty) are warnings.
             """,
         arguments: [Argument("files", .oneOrMore, help: "The .rive files, loaded as one bot.")],
         options: [
@@ -50,6 +51,10 @@ enum ImportCommand {
             context.stderr.writeLine("wrote \(path) (\(output.warnings.count) warning(s))")
         } else {
             context.stdout.write(output.text)
+        }
+        context.stderr.writeLine(output.summary.line)
+        if output.droppedSomething {
+            throw CommandFailure("\(output.summary.dropped.count) thing(s) could not be imported (listed above)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import CLI
 import Diagnostics
 import Observability
+import PersonaRuntime
 import PersonaServer
 import Personality
 import Reactor
@@ -15,7 +16,7 @@ extension ServeCommand {
         /// Admin listener port; 0 picks a free one.
         var adminPort = 8081
         /// Where `admin-token` lives.
-        var dataDirectory = "data"
+        var dataDirectory = "persona-data"
         /// A token given explicitly.
         var adminToken: String?
         /// Reload when the personality tree changes.
@@ -24,6 +25,8 @@ extension ServeCommand {
         var logFormat = LogFormat.json
         /// Lowest level logged.
         var logLevel = LogLevel.info
+        /// The store, once opened (for `/ready` and the admin API).
+        var store: (any SessionStoreBackend)?
     }
 
     /// The flags.
@@ -35,8 +38,8 @@ extension ServeCommand {
             "admin-port", type: .int(0...65535), environment: "PERSONA_ADMIN_PORT",
             help: "Port of the admin API listener (default: 8081; a free port when --port is 0)."),
         .option(
-            "data-dir", type: .string, default: "data", environment: "PERSONA_DATA_DIR",
-            help: "Data directory; the admin token is generated into <data-dir>/admin-token (mode 0600)."),
+            "data-dir", type: .string, default: "persona-data", environment: "PERSONA_DATA_DIR",
+            help: "Data directory (created 0700): the store <data-dir>/persona.db and the admin token <data-dir>/admin-token (0600)."),
         .option(
             "admin-token", type: .string, environment: "PERSONA_ADMIN_TOKEN",
             help: "The admin bearer token (default: read or generate <data-dir>/admin-token)."),
@@ -91,7 +94,7 @@ extension ServeCommand {
             return try ServerOperations(
                 configuration: ServerOperations.Configuration(
                     adminAddress: address, dataDirectory: ops.dataDirectory, adminToken: ops.adminToken,
-                    watchRoot: ops.watch ? options.personalities : nil),
+                    watchRoot: ops.watch ? options.personalities : nil, store: ops.store),
                 registry: registry,
                 loading: {
                     do throws(RegistryLoadError) {
@@ -106,10 +109,11 @@ extension ServeCommand {
         }
     }
 
-    /// Starts the admin listener (and the watcher) and prints where it is.
+    /// Starts the admin listener (and the watcher); returns the line saying where it is, which
+    /// `serve` prints after its listening line once every listener is up.
     static func startOperations(
         _ operations: ServerOperations, group: EventLoopGroup, context: CommandContext
-    ) throws {
+    ) throws -> String {
         let bound: SocketAddress
         do {
             bound = try operations.start(group: group)
@@ -123,12 +127,12 @@ extension ServeCommand {
         case .file(let path): where_ = "token in \(path)"
         case .created(let path): where_ = "new token written to \(path)"
         }
-        context.stdout.writeLine("admin API on http://\(bound) (\(where_))")
         operations.logger.info(
             "admin api listening",
             [
                 "address": .string(bound.description),
                 "watch": .bool(operations.configuration.watchRoot != nil),
             ])
+        return "admin API on http://\(bound) (\(where_))"
     }
 }

@@ -11,14 +11,14 @@ extension ServeCommand {
                 "Serve /socket.io/ as the diagnostic echo server of the Socket.IO protocol test suite (namespaces / and /custom)."
         ),
         .option(
-            "socketio-ping-interval", type: .double(0.01...3600), default: "25",
-            help: "Seconds between Engine.IO pings (pingInterval)."),
+            "socketio-ping-interval", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "25s",
+            help: "Time between Engine.IO pings (pingInterval)."),
         .option(
-            "socketio-ping-timeout", type: .double(0.01...3600), default: "20",
-            help: "Seconds a client has to answer a ping before its session closes (pingTimeout)."),
+            "socketio-ping-timeout", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "20s",
+            help: "Time a client has to answer a ping before its session closes (pingTimeout)."),
         .option(
-            "socketio-connect-timeout", type: .double(0.01...3600), default: "45",
-            help: "Seconds a new connection has to send its first Socket.IO CONNECT before it is closed."),
+            "socketio-connect-timeout", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "45s",
+            help: "Time a new connection has to send its first Socket.IO CONNECT before it is closed."),
         .option(
             "socketio-max-payload", type: .int(16...(64 << 20)), default: "1000000",
             help: "Largest polling payload or WebSocket message, in bytes (maxPayload; 413 or close beyond)."),
@@ -35,11 +35,10 @@ extension ServeCommand {
     static func socketIOOptions(_ values: ParsedValues) throws -> SocketIOServerConfiguration? {
         guard values.flag("socketio-echo") else { return nil }
         var configuration = SocketIOServerConfiguration(mode: .echo)
-        configuration.engine.pingInterval = .milliseconds(Int64(try values.double("socketio-ping-interval") * 1000))
-        configuration.engine.pingTimeout = .milliseconds(Int64(try values.double("socketio-ping-timeout") * 1000))
+        configuration.engine.pingInterval = try values.duration("socketio-ping-interval")
+        configuration.engine.pingTimeout = try values.duration("socketio-ping-timeout")
         configuration.engine.maxPayload = try values.int("socketio-max-payload")
-        configuration.socket.connectTimeout = .milliseconds(
-            Int64(try values.double("socketio-connect-timeout") * 1000))
+        configuration.socket.connectTimeout = try values.duration("socketio-connect-timeout")
         configuration.maxSessionsPerAddress = try values.int("socketio-sessions-per-ip")
         let origins = try values.string("socketio-cors-origins")
         configuration.cors = SocketIOCORSPolicy(

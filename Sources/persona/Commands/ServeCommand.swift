@@ -1,11 +1,16 @@
 import CLI
+import Engines
+import Foundation
 import Diagnostics
 import HTTPServer
 import PersonaRuntime
 import PersonaServer
+import Observability
 import Personality
 import Policies
 import Reactor
+import Store
+import WebSocket
 
 /// `persona serve`: loads the personalities, runs the chat server (`/v1/ws`) beside `/health`
 /// and `/v1/echo` until SIGINT or SIGTERM, then drains.
@@ -24,6 +29,14 @@ enum ServeCommand {
         var loops = EventLoopGroup.availableCores
         /// Largest WebSocket message (after reassembly) and frame.
         var maxMessageBytes = 16 << 20
+        /// Server-wide budget for buffered large inbound WebSocket messages.
+        var memoryBudget = 64 << 20
+        /// Peers whose forwarded headers / PROXY headers name the client.
+        var trustedProxies = TrustedProxies()
+        /// Whether the public listener expects a PROXY protocol header on every connection.
+        var proxyProtocol = false
+        /// Origins allowed to open WebSockets; nil = the default for the bind address.
+        var allowedOrigins: String?
         /// How long a graceful shutdown waits for connections to finish.
         var drainTimeout: Duration = .seconds(10)
         /// Time a client has to send a complete request head (408 after).
@@ -42,8 +55,20 @@ enum ServeCommand {
         var connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
         /// Socket.IO at /socket.io/ (ServeCommand+SocketIO.swift); nil serves none.
         var socketIO: SocketIOServerConfiguration?
+        /// Browser origins allowed to call the HTTP API (CORS); empty: none.
+        var corsOrigins: [String] = []
+        /// Largest REST/OpenAI request body.
+        var maxRequestBodyBytes = 256 << 10
+        /// Silence after which an event stream gets a keep-alive comment.
+        var sseKeepAlive: Duration = .seconds(15)
         /// Admin API, token, --watch and logs (ServeCommand+Operations.swift).
         var operations = OperationsOptions()
+        /// `sqlite` (in `<data-dir>/persona.db`) or `memory`.
+        var store = "sqlite"
+        /// The SQLite store's settings.
+        var storeConfiguration = StoreConfiguration()
+        /// How long a disconnected session stays resumable.
+        var resumeWindow: Duration = .seconds(600)
     }
 
     /// The command's declaration.
@@ -72,7 +97,11 @@ enum ServeCommand {
                 "max-message-bytes", type: .int(1...(1 << 30)), default: String(16 << 20),
                 help: "Largest WebSocket message accepted, after reassembly (close 1009 beyond)."),
             .option(
-                "drain-timeout", type: .double(0...3600), default: "10",
+                "memory-budget", type: .int(0...(1 << 40)), default: String(64 << 20),
+                environment: "PERSONA_MEMORY_BUDGET",
+                help: "Bytes of large (64 KiB+) inbound WebSocket messages buffered server-wide (close 1009 beyond)."),
+            .option(
+                "drain-timeout", type: .duration(.zero ... .seconds(3600)), default: "10",
                 help: "Seconds a graceful shutdown waits for connections to finish."),
             .option(
                 "personalities", type: .string, default: "Personalities",
@@ -85,11 +114,11 @@ enum ServeCommand {
                 "routing", type: .string, environment: "PERSONA_ROUTING",
                 help: "A file used as routing.yaml instead of the directory's own."),
             .option(
-                "matchmaking-timeout", type: .double(0...3600), environment: "PERSONA_MATCHMAKING_TIMEOUT",
+                "matchmaking-timeout", type: .duration(.zero ... .seconds(3600)), environment: "PERSONA_MATCHMAKING_TIMEOUT",
                 help:
                     "Seconds a random chat waits for a human before a bot takes it (overrides routing.yaml)."),
             .option(
-                "drain-deadline", type: .double(0...3600), default: "5",
+                "drain-deadline", type: .duration(.zero ... .seconds(3600)), default: "5",
                 environment: "PERSONA_DRAIN_DEADLINE",
                 help: "Seconds streaming replies may finish after SIGINT/SIGTERM before sessions end."),
             .option(
@@ -101,8 +130,42 @@ enum ServeCommand {
                 environment: "PERSONA_CONNECTION_BURST",
                 help: "Chat connections a client IP may open back to back before --connection-rate applies."),
             .option(
-                "header-read-timeout", type: .double(0.01...3600), default: "10",
+                "trusted-proxies", type: .string, valueName: "cidr,...", environment: "PERSONA_TRUSTED_PROXIES",
+                help: "Proxies whose Forwarded/X-Forwarded-For (and PROXY headers) name the client, e.g. 10.0.0.0/8,::1."),
+            .flag(
+                "proxy-protocol", environment: "PERSONA_PROXY_PROTOCOL",
+                help: "Every connection starts with a PROXY protocol v1/v2 header (trusted peers' addresses are used)."),
+            .option(
+                "allowed-origins", type: .string, valueName: "origin,...", environment: "PERSONA_ALLOWED_ORIGINS",
+                help: "Origins that may open WebSockets ('*' = any; default: any on loopback, else same host only)."),
+            .option(
+                "cors-origins", type: .string, default: "", environment: "PERSONA_CORS_ORIGINS",
+                help: "Comma-separated browser origins allowed to call the REST and OpenAI API, or '*'."),
+            .option(
+                "max-request-body", type: .int(1...(1 << 20)), default: String(256 << 10),
+                environment: "PERSONA_MAX_REQUEST_BODY",
+                help: "Largest REST/OpenAI request body in bytes (413 beyond)."),
+            .option(
+                "sse-keep-alive", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "15",
+                help: "Seconds an event stream may stay silent before a ': keep-alive' comment."),
+            .option(
+                "header-read-timeout", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "10",
                 help: "Seconds a client has to send a complete request head before 408 (slowloris defence)."),
+            .option(
+                "store", type: .choice(["sqlite", "memory"]), default: "sqlite", environment: "PERSONA_STORE",
+                help: "Where sessions and transcripts live: sqlite (<data-dir>/persona.db) or memory (lost on exit)."),
+            .option(
+                "durability", type: .choice(["normal", "full"]), default: "normal", environment: "PERSONA_DURABILITY",
+                help: "normal: acknowledged messages survive a killed process; full: also power loss (fsync per commit)."),
+            .option(
+                "retention-days", type: .double(0.0001...36_500), default: "30", environment: "PERSONA_RETENTION_DAYS",
+                help: "Transcripts older than this many days are deleted in the background."),
+            .option(
+                "resume-window", type: .duration(.zero ... .seconds(86_400)), default: "600", environment: "PERSONA_RESUME_WINDOW",
+                help: "Seconds a disconnected session stays resumable before it ends 'disconnected'."),
+            .option(
+                "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
+                help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
         ] + socketIOOptions + operationsOptions,
         run: run)
 
@@ -113,15 +176,24 @@ enum ServeCommand {
         options.port = try values.int("port")
         if let loops = try values.intIfPresent("loops") { options.loops = loops }
         options.maxMessageBytes = try values.int("max-message-bytes")
+        options.memoryBudget = try values.int("memory-budget")
+        if let list = values.stringIfPresent("trusted-proxies") {
+            switch TrustedProxies.parse(list) {
+            case .success(let proxies): options.trustedProxies = proxies
+            case .failure(let error): throw UsageError.invalid("--trusted-proxies: \(error)")
+            }
+        }
+        options.proxyProtocol = values.flag("proxy-protocol")
+        options.allowedOrigins = values.stringIfPresent("allowed-origins")
         options.drainTimeout = .milliseconds(Int64(try values.double("drain-timeout") * 1000))
         options.headerReadTimeout = .milliseconds(Int64(try values.double("header-read-timeout") * 1000))
         options.personalities = try values.string("personalities")
         options.limits = values.stringIfPresent("limits")
         options.routing = values.stringIfPresent("routing")
-        if let seconds = try values.doubleIfPresent("matchmaking-timeout") {
-            options.matchmakingTimeout = .milliseconds(Int64(seconds * 1000))
+        if let timeout = try values.durationIfPresent("matchmaking-timeout") {
+            options.matchmakingTimeout = timeout
         }
-        options.drainDeadline = .milliseconds(Int64(try values.double("drain-deadline") * 1000))
+        options.drainDeadline = try values.duration("drain-deadline")
         let connectionRate = try values.string("connection-rate")
         if connectionRate == "off" {
             options.connectionRateLimit = nil
@@ -134,18 +206,45 @@ enum ServeCommand {
             }
         }
         options.socketIO = try socketIOOptions(values)
+        options.corsOrigins = try values.string("cors-origins").split(separator: ",").map {
+            String($0.filter { $0 != " " })
+        }.filter { !$0.isEmpty }
+        options.maxRequestBodyBytes = try values.int("max-request-body")
+        options.sseKeepAlive = try values.duration("sse-keep-alive")
         options.operations = try operationsOptions(values)
+        options.store = try values.string("store")
+        options.storeConfiguration.durability =
+            StoreConfiguration.Durability(rawValue: try values.string("durability")) ?? .normal
+        options.storeConfiguration.retention = .milliseconds(Int64(try values.double("retention-days") * 86_400_000))
+        options.storeConfiguration.maxPageCount = try values.intIfPresent("store-max-pages")
+        options.resumeWindow = try values.duration("resume-window")
         try await serve(options, context)
     }
 
-    /// The routes beside the chat endpoint.
-    static func addRoutes(_ router: inout HTTPRouter) {
+    /// The routes beside the chat endpoint; echo connections count in `gauge`.
+    static func addRoutes(_ router: inout HTTPRouter, gauge: WebSocketGauge) {
         router.get("/health") { _ in .response(.json(#"{"status":"ok"}"#)) }
-        router.webSocket("/v1/echo") { _ in WebSocketEchoHandler() }
+        // 1 MiB of unread small echoes per connection; a large message's echo is covered by
+        // the server's memory budget instead (see README → "Memory bounds").
+        router.webSocket("/v1/echo", maxOutboundBytes: 1 << 20) { _ in gauge.counting(WebSocketEchoHandler()) }
+    }
+
+    /// The Origin policy for `--allowed-origins`: `*` allows any; a list allows those origins
+    /// and same-host pages. Without the option, any origin on a loopback address (a developer's
+    /// machine) and only same-host pages elsewhere (cross-site WebSocket hijacking defence).
+    static func originPolicy(_ list: String?, host: String) -> WebSocketOriginPolicy {
+        guard let list else {
+            let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1"
+            return loopback ? .anyOrigin : .sameHost(alsoAllowed: [])
+        }
+        let origins = list.split(separator: ",").map { String($0.filter { $0 != " " }) }
+            .filter { !$0.isEmpty }
+        return origins.contains("*") ? .anyOrigin : .sameHost(alsoAllowed: origins)
     }
 
     /// Binds, prints the address, serves until a signal, drains.
     static func serve(_ options: Options, _ context: CommandContext) async throws {
+        var options = options
         let address: SocketAddress
         do {
             address = try SocketAddress(host: options.host, port: options.port)
@@ -157,12 +256,16 @@ enum ServeCommand {
         configuration.webSocket.maxMessageSize = options.maxMessageBytes
         configuration.webSocket.maxFrameSize = options.maxMessageBytes
         configuration.webSocket.maxOutboundBytes = options.maxMessageBytes * 2 + 64 * 1024
+        configuration.webSocket.memoryBudget = options.memoryBudget
+        configuration.trustedProxies = options.trustedProxies
+        configuration.webSocket.originPolicy = originPolicy(options.allowedOrigins, host: options.host)
 
         let loaded: RegistryLoader.Loaded
         do {
             loaded = try RegistryLoader(
                 personalities: options.personalities, limitsOverride: options.limits,
-                routingOverride: options.routing, matchmakingTimeout: options.matchmakingTimeout
+                routingOverride: options.routing, matchmakingTimeout: options.matchmakingTimeout,
+                environment: ProcessInfo.processInfo.environment
             ).load()
         } catch {
             for diagnostic in error.diagnostics { context.stderr.writeLine(diagnostic.description) }
@@ -170,6 +273,27 @@ enum ServeCommand {
                 "the personalities in '\(options.personalities)' did not validate; not starting")
         }
         for warning in loaded.warnings { context.stderr.writeLine(warning.description) }
+
+        // The store first: a corrupt or newer database stops the server before it listens.
+        let sqlite: SQLiteStore?
+        let store: any SessionStoreBackend
+        if options.store == "memory" {
+            sqlite = nil
+            store = InMemoryTranscriptStore()
+        } else {
+            do {
+                sqlite = try SQLiteStore(
+                    directory: options.operations.dataDirectory, configuration: options.storeConfiguration)
+            } catch {
+                throw CommandFailure("cannot open the store: \(error)")
+            }
+            store = sqlite!
+        }
+        var hub = ChatHubConfiguration()
+        hub.resumeWindow = options.resumeWindow
+        hub.sessionEpoch = sqlite?.boot
+        hub.resumableAfterShutdown = sqlite != nil
+        options.operations.store = store
 
         raiseOpenFileLimit()
         // Log lines leave through a bounded background writer: a slow or unread stderr must
@@ -180,22 +304,43 @@ enum ServeCommand {
             options, registry: Registry(loaded.snapshot), logWriter: logWriter, context: context)
         let signals = try ShutdownSignals { operations.reloadForSignal() }
         let group = try EventLoopGroup(loops: options.loops)
+        let transport = UpstreamLLMTransport(group: group)
+        for problem in transport.prepare(loaded.snapshot.upstreams) { context.stderr.writeLine("warning: \(problem)") }
+        let llm = LLMEngine(transport: transport)
+        operations.addMetricsSource { LLMUsageMetrics.render(llm.usage, into: &$0) }
+        let pluginLogger = operations.logger.labelled("persona.process")
+        let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
         let server = ChatServer(
             configuration: ChatServerConfiguration(
-                http: configuration, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
-                connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO),
-            snapshot: loaded.snapshot, group: group,
+                http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
+                connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
+                api: APIConfiguration(
+                    corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
+                    keepAliveInterval: options.sseKeepAlive)),
+            snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
             routes: { router in
-                addRoutes(&router)
+                addRoutes(&router, gauge: operations.webSockets)
                 operations.addPublicRoutes(&router)
             })
         operations.attach(server)
         let bound: SocketAddress
         do {
-            bound = try server.start(at: address)
+            bound = try server.start(at: address, proxyProtocol: options.proxyProtocol)
         } catch {
             group.shutdown()
+            sqlite?.close()
             throw CommandFailure("cannot listen on \(address): \(error)")
+        }
+        // Every listener is up before the first line is printed: a taken admin port fails the
+        // command, never after it said it was listening.
+        let adminLine: String
+        do {
+            adminLine = try startOperations(operations, group: group, context: context)
+        } catch {
+            _ = server.shutdown()
+            operations.shutdown()
+            group.shutdown()
+            throw error
         }
         let snapshot = loaded.snapshot
         context.stdout.writeLine("persona listening on http://\(bound)")
@@ -204,13 +349,15 @@ enum ServeCommand {
             "loaded \(count) \(count == 1 ? "personality" : "personalities") from \(options.personalities) "
                 + "(registry version \(snapshot.version), matchmaking timeout \(snapshot.routing.matchmakingTimeout)); "
                 + "chat on ws://\(bound)/v1/ws")
-        try startOperations(operations, group: group, context: context)
+        context.stdout.writeLine(adminLine)
         let signal = await signals.next()
         operations.beginDrain()
         context.stderr.writeLine(
             "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
+        process.shutdown()
         operations.shutdown()
+        sqlite?.close()
         logWriter.flush()
         let stats = server.statistics()
         context.stderr.writeLine(

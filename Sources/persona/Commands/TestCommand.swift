@@ -24,7 +24,10 @@ enum TestCommand {
         options: [
             .option(
                 "personality", short: "p", valueName: "id", repeatable: true,
-                help: "Only test these personalities.")
+                help: "Only test these personalities."),
+            .option(
+                "format", type: .choice(of: AuthorTests.Format.self), default: "text",
+                help: "text (a line per test and a diff) or json (each test and turn: expected, got, passed)."),
         ],
         run: run)
 
@@ -39,7 +42,8 @@ enum TestCommand {
         var personalities = build.personalities
         if !only.isEmpty { personalities = personalities.filter { only.contains($0.id) } }
         do {
-            try await AuthorTests.run(personalities, context: context)
+            try await AuthorTests.run(
+                personalities, format: try values.choice("format", as: AuthorTests.Format.self), context: context)
         } catch {
             throw ExitCode.failure
         }

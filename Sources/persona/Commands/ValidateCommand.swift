@@ -1,4 +1,5 @@
 import CLI
+import Foundation
 import Diagnostics
 import JSON
 import Personality
@@ -18,7 +19,9 @@ enum ValidateCommand {
         discussion: """
             Reads every *.yaml / *.yml under the given paths (subfolders included): \
             limits.yaml and routing.yaml are the rule files, every other file a personality. \
-            Exits 1 when there is any error; warnings alone exit 0.
+            A personality file given on its own is checked with the limits.yaml and \
+            routing.yaml beside it, as the server would load it. Exits 1 when there is any \
+            error; warnings alone exit 0.
             """,
         arguments: [
             Argument("path", .zeroOrMore, default: "Personalities", help: "Files or folders to check.")
@@ -29,11 +32,39 @@ enum ValidateCommand {
         ],
         run: run)
 
+    /// `paths` plus the rule files beside each personality file given on its own, unless a rule
+    /// file of that kind was given: a personality's `limits: strict` means the `strict` of the
+    /// limits.yaml next to it, and checking it against none would report a false error.
+    static func withRuleFilesBeside(_ paths: [String]) -> [String] {
+        let ruleNames = ["limits.yaml", "limits.yml", "routing.yaml", "routing.yml"]
+        let givenRoles: Set<String> = Set(
+            paths.map { URL(fileURLWithPath: $0).lastPathComponent }.filter { ruleNames.contains($0) }
+                .map { String($0.prefix { $0 != "." }) })
+        var result = paths
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
+            else { continue }
+            let url = URL(fileURLWithPath: path)
+            guard !ruleNames.contains(url.lastPathComponent) else { continue }
+            for role in ["limits", "routing"] where !givenRoles.contains(role) {
+                for name in ["\(role).yaml", "\(role).yml"] {
+                    let sibling = (path as NSString).deletingLastPathComponent
+                    let candidate = sibling.isEmpty ? name : (sibling as NSString).appendingPathComponent(name)
+                    if FileManager.default.fileExists(atPath: candidate), !result.contains(candidate) {
+                        result.append(candidate)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
     /// Validates, prints the report, and fails when there is an error.
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
-        let paths = values.strings("path")
+        let paths = withRuleFilesBeside(values.strings("path"))
         let (files, readProblems) = SourceTree().read(paths)
-        let result = RegistryBuilder(catalog: BuiltInEngines.catalog).build(files, readDiagnostics: readProblems)
+        let result = RegistryBuilder(catalog: BuiltInEngines.catalog, environment: ProcessInfo.processInfo.environment).build(files, readDiagnostics: readProblems)
         let diagnostics = result.diagnostics
         switch try values.choice("format", as: Format.self) {
         case .text:

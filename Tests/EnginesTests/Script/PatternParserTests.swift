@@ -42,7 +42,6 @@ struct PatternParserTests {
             ("x (a|b]", 6, "unbalanced-brackets"),
             ("hello*", 5, "invalid-pattern"),
             ("* *x", 2, "invalid-pattern"),
-            ("(a (b))", 3, "invalid-pattern"),
             ("i like @colours", 7, "undefined-array"),
             ("hi {weight=5}", 3, "invalid-pattern"),
             ("?!", 0, "empty-pattern"),
@@ -136,6 +135,7 @@ struct PatternParserTests {
             case .group(let alternatives, let captures, let optional):
                 let inner = alternatives.map { render($0) }.joined(separator: "|")
                 return optional ? "[\(inner)]" : captures ? "(\(inner))" : "<\(inner)>"
+            case .tag(let tag): return "tag(\(tag))"
             }
         }.joined(separator: " ")
     }

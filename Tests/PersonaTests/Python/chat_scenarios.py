@@ -181,18 +181,17 @@ async def fallback(url, _pid):
 async def response_limit(url, _pid):
     c = await Client.open(url)
     session = (await c.start(personality="brief"))["session"]
-    for n in (1, 2):
-        _, text, _ = await c.say(session, f"message {n}", f"l{n}")
-        assert text == "noted", text
-    print("ok two replies (the limit) answered")
+    _, text, _ = await c.say(session, "message 1", "l1")
+    assert text == "noted", text
+    _, text, _ = await c.say(session, "message 2", "l2")
+    assert text == "noted", text
+    ended = await c.recv()
+    assert ended == {"type": "session_ended", "session": session, "reason": "limit_reached",
+                     "farewell": "That is all from brief."}, ended
+    print("ok the last allowed reply is followed at once by the farewell and limit_reached")
     await c.send(type="message", session=session, text="message 3", id="l3")
-    ended = (await c.until("session_ended"))[-1]
-    assert ended["reason"] == "limit_reached" and ended["farewell"] == "That is all from brief.", ended
-    assert not [f for f in c.seen if f["type"] in ("ack", "reply_start") and f.get("ref", f.get("id")) == "l3"]
-    print("ok the message past the limit ended the session limit_reached with the farewell")
-    await c.send(type="message", session=session, text="one more", id="l4")
     error = await c.recv()
-    assert error["type"] == "error" and error["ref"] == "l4", error
+    assert error["type"] == "error" and error["ref"] == "l3", error
     print("ok a message to the ended session is refused:", error["code"])
     await c.still_usable("after-limit")
     await c.close()
@@ -339,7 +338,8 @@ async def refused_before(url, done):
         try:
             _, writer = await asyncio.open_connection(parsed.hostname, parsed.port)
             writer.close()
-        except ConnectionRefusedError:
+        except (ConnectionRefusedError, ConnectionResetError):
+            # A connection caught in the closing listener's backlog is reset, not refused.
             return True
         await asyncio.sleep(0.01)
     return False

@@ -305,7 +305,7 @@ NEGATIVES = [
     "see you 15/03/2024", "deadline 03.15.2024", "it costs $1,299.99 now", "€45.50 per month", "1299.00 USD total",
     "ISBN 978-3-16-148410-0", "ISBN-10 0-306-40615-2", "upgrade to v1.2.3.4 first", "running version 10.0.19041.1",
     "Chrome 120.0.6099.109 crashes", "open main.py and config.yaml", "check index.html line 42", "report_2024.pdf is attached",
-    "at 5pm or 17:30", "timer 12:45:30", "dial 555-0123", "extension 123-456", "score was 12 34 56",
+    "at 5pm or 17:30", "timer 12:45:30", "room 555-0123", "extension 123-456", "score was 12 34 56",
     "+0 123 456 789 isn't a number", "call 1-800-FLOWERS", "999.1.1.1 is not an ip", "localhost is 127.0.0.1",
     "use 0.0.0.0 to bind", "the password is wrong", "password reset link expired", "my password is too weak apparently",
     "key: value pairs", "token: expired", "api_key = YOUR_API_KEY_HERE", "0x1F is 31", "tx 0x" + "ab" * 32,

@@ -13,24 +13,28 @@ extension ScriptBrain {
     }
 
     /// The first trigger of `topic` (in sort order) that matches `words`; `lastReply` is the
-    /// bot's previous reply, normalised, for `after:` rules.
-    public func firstMatch(topic: String, words: [InputWord], lastReply: [InputWord]?, maxSteps: Int)
-        -> Found?
-    {
-        firstMatch(topic: topic, words: words, lastReply: { lastReply }, maxSteps: maxSteps)
+    /// bot's previous reply, normalised, for `after:` rules; `resolve` reads trigger tags.
+    public func firstMatch(
+        topic: String, words: [InputWord], lastReply: [InputWord]?, maxSteps: Int,
+        resolve: PatternMatcher.TagResolver? = nil
+    ) -> Found? {
+        firstMatch(topic: topic, words: words, lastReply: { lastReply }, maxSteps: maxSteps, resolve: resolve)
     }
 
-    /// Like ``firstMatch(topic:words:lastReply:maxSteps:)``, normalising the previous reply only
-    /// when the topic has `after:` rules.
-    func firstMatch(topic: String, words: [InputWord], lastReply: () -> [InputWord]?, maxSteps: Int) -> Found?
-    {
+    /// Like ``firstMatch(topic:words:lastReply:maxSteps:resolve:)``, normalising the previous
+    /// reply only when the topic has `after:` rules.
+    func firstMatch(
+        topic: String, words: [InputWord], lastReply: () -> [InputWord]?, maxSteps: Int,
+        resolve: PatternMatcher.TagResolver?
+    ) -> Found? {
         guard let matcher = topics[topic] ?? topics[ScriptTopic.defaultName] else { return nil }
         if !matcher.afterEntries.isEmpty, let lastReply = lastReply() {
             for entry in matcher.afterEntries {
                 let rule = rules[entry.ruleIndex]
                 guard let after = rule.after,
-                    let botMatch = PatternMatcher.match(after.pattern, lastReply, maxSteps: maxSteps),
-                    let match = PatternMatcher.match(entry.pattern, words, maxSteps: maxSteps)
+                    let botMatch = PatternMatcher.match(
+                        after.pattern, lastReply, maxSteps: maxSteps, resolve: resolve),
+                    let match = PatternMatcher.match(entry.pattern, words, maxSteps: maxSteps, resolve: resolve)
                 else { continue }
                 return Found(
                     entry: entry, rule: rule, captures: Self.texts(match.captures, words),
@@ -49,7 +53,7 @@ extension ScriptBrain {
             previous = position
             let entry = matcher.entries[position]
             guard entry.required.allSatisfy(present.contains) else { continue }
-            if let match = PatternMatcher.match(entry.pattern, words, maxSteps: maxSteps) {
+            if let match = PatternMatcher.match(entry.pattern, words, maxSteps: maxSteps, resolve: resolve) {
                 return Found(
                     entry: entry, rule: rules[entry.ruleIndex], captures: Self.texts(match.captures, words),
                     botCaptures: [])

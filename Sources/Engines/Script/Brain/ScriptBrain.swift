@@ -82,6 +82,9 @@ public struct ScriptBrain: Sendable, Hashable {
     public private(set) var rules: [ScriptRule] = []
     /// Matchers by topic name.
     public private(set) var topics: [String: TopicMatcher] = [:]
+    /// True when some trigger or `after:` reads a value at match time (`{get name}`, …), so
+    /// lookups must be given a resolver.
+    public private(set) var hasTags = false
 
     /// Compiles `topics`.
     public init(topics: [String: ScriptTopic]) {
@@ -90,6 +93,9 @@ public struct ScriptBrain: Sendable, Hashable {
             for rule in topic.rules {
                 ruleIndex[rule.order] = rules.count
                 rules.append(rule)
+                if rule.triggers.contains(where: \.pattern.hasTags) || rule.after?.pattern.hasTags == true {
+                    hasTags = true
+                }
             }
         }
         // Sort measures per (rule, trigger), computed once even when several topics include or

@@ -17,6 +17,8 @@ struct ScriptReplier {
 
     private enum Failure: Error {
         case noMatch
+        /// A rule matched but none of its conditions held and it has no plain reply.
+        case noReply
         case redirectLimit
     }
 
@@ -24,6 +26,8 @@ struct ScriptReplier {
         var captures: [String]
         var botCaptures: [String]
         var depth: Int
+        /// In a `begin:` rule: the message whose normal reply `{ok}` stands for.
+        var okMessage: String?
     }
 
     init(section: ScriptSection, state: ScriptSessionState, botName: String, tracing: Bool = false) {
@@ -33,29 +37,107 @@ struct ScriptReplier {
         self.trace = tracing ? [] : nil
     }
 
+    private var compat: Bool { section.compatibility == .rivescript }
+
     /// The reply to `message`, or `nil` when the engine declines. Records the turn in history.
     mutating func reply(to message: String) -> String? {
-        var text: String?
-        do throws(Failure) {
-            text = try answer(message, depth: 0)
-        } catch {
-            if error == .redirectLimit {
-                record(.redirectLimit(depth: section.configuration.maxRedirectDepth))
-            }
+        let text: String?
+        if section.begin.isEmpty {
+            text = mainReply(to: message)
+        } else {
+            text = hookedReply(to: message)
         }
-        if text == nil {
-            guard !section.fallback.isEmpty else {
-                record(.declined)
-                return nil
-            }
-            record(.fallback)
-            let choice = section.fallback[state.random.pick(weights: section.fallback.map(\.weight))]
-            text =
-                (try? evaluate(choice.template.nodes, Scope(captures: [], botCaptures: [], depth: 0))) ?? ""
-        }
-        let reply = Self.tidy(text ?? "")
-        state.remember(input: message, reply: reply)
+        guard let text else { return nil }
+        let reply = Self.tidy(text)
+        let input =
+            compat ? section.normalizer.words(message).map(\.key).joined(separator: " ") : message
+        state.remember(input: input, reply: reply)
         return reply
+    }
+
+    /// The reply without the `begin:` hook: the matching rule's, else the fallback; `nil` when
+    /// the engine declines.
+    private mutating func mainReply(to message: String) -> String? {
+        do throws(Failure) {
+            return try answer(message, depth: 0)
+        } catch {
+            switch error {
+            case .redirectLimit:
+                record(.redirectLimit(depth: section.configuration.maxRedirectDepth))
+                if compat { return ScriptCompatibility.deepRecursion }
+            case .noReply:
+                if compat, section.fallback.isEmpty { return ScriptCompatibility.noReplyFound }
+            case .noMatch:
+                break
+            }
+        }
+        guard !section.fallback.isEmpty else {
+            if compat {
+                record(.fallback)
+                return ScriptCompatibility.noReplyMatched
+            }
+            record(.declined)
+            return nil
+        }
+        record(.fallback)
+        let choice = section.fallback[state.random.pick(weights: section.fallback.map(\.weight))]
+        return (try? evaluate(choice.template.nodes, Scope(captures: [], botCaptures: [], depth: 0))) ?? ""
+    }
+
+    /// The `begin:` hook: its rule for `request` answers, with `{ok}` standing for the normal
+    /// reply. When no hook rule matches, the message is answered normally.
+    private mutating func hookedReply(to message: String) -> String? {
+        let words = section.normalizer.words("request")
+        record(.lookup(text: "request", normalized: "request", topic: ScriptTopic.beginName, depth: 0))
+        guard
+            let found = section.brain.firstMatch(
+                topic: ScriptTopic.beginName, words: words, lastReply: { nil },
+                maxSteps: section.configuration.maxMatchSteps, resolve: tagResolver)
+        else { return mainReply(to: message) }
+        okDeclined = false
+        let output: String
+        do throws(Failure) {
+            output = try respond(
+                found,
+                Scope(captures: found.captures, botCaptures: [], depth: 0, okMessage: message))
+        } catch {
+            return mainReply(to: message)
+        }
+        if okDeclined, output.trimmingSpaces().isEmpty { return nil }
+        return output
+    }
+
+    /// Set when `{ok}` stood for a message the engine declines.
+    private var okDeclined = false
+
+    /// Reads trigger tags at match time; `nil` when no trigger has any (the common case costs
+    /// nothing).
+    private var tagResolver: PatternMatcher.TagResolver? {
+        guard section.brain.hasTags else { return nil }
+        let section = section
+        let state = state
+        let botName = botName
+        return { tag in
+            let text: String?
+            switch tag {
+            case .bot(let name): text = Self.botVariable(name, section: section, state: state, botName: botName)
+            case .get(let name): text = state.value(of: name, compatibility: section.compatibility)
+            case .env(let name): text = state.globals[name] ?? section.globals[name]
+            // Like RiveScript, a history not yet that long reads as the word "undefined".
+            case .input(let n): text = n <= state.inputs.count ? state.inputs[n - 1] : "undefined"
+            case .reply(let n): text = n <= state.replies.count ? state.replies[n - 1] : "undefined"
+            }
+            guard let text, text != "undefined" || tag.readsHistory else { return [] }
+            return section.normalizer.words(text).map(\.key)
+        }
+    }
+
+    static func botVariable(_ name: String, section: ScriptSection, state: ScriptSessionState, botName: String)
+        -> String?
+    {
+        // Persona lends `{bot name}` the personality's name; RiveScript knows only `! var name`.
+        state.botVariables[name] ?? section.variables[name]
+            ?? (name == "name" && section.compatibility == .persona ? botName : nil)
     }
 
     /// Renders a template outside any rule (greetings, farewells).
@@ -75,21 +157,39 @@ struct ScriptReplier {
         guard
             let found = section.brain.firstMatch(
                 topic: state.topic, words: words, lastReply: { previous.map { normalizer.words($0) } },
-                maxSteps: section.configuration.maxMatchSteps)
+                maxSteps: section.configuration.maxMatchSteps, resolve: tagResolver)
         else {
             record(.noMatch(topic: state.topic))
             throw .noMatch
         }
+        var captures = found.captures
+        var botCaptures = found.botCaptures
+        if compat {
+            captures = captures.map(Self.normalized)
+            botCaptures = botCaptures.map(Self.normalized)
+        }
+        return try respond(found, Scope(captures: captures, botCaptures: botCaptures, depth: depth))
+    }
+
+    /// A capture as RiveScript shows it: the normalised words (lowercase, no apostrophes).
+    private static func normalized(_ text: String) -> String {
+        WordSplitter.rawWords(text).map(WordSplitter.key).joined(separator: " ")
+    }
+
+    /// The reply of a matched rule: its redirect, its first condition that holds, or one of its
+    /// replies; then its `set:` and `topic:`.
+    private mutating func respond(_ found: ScriptBrain.Found, _ scope: Scope) throws(Failure) -> String {
         let rule = found.rule
         let trigger = rule.triggers[found.entry.triggerIndex]
+        if rule.topic != ScriptTopic.beginName { state.lastMatch = trigger.pattern.text }
         record(
             .matched(
                 trigger: trigger.pattern.text, at: trigger.location.location, ruleTopic: rule.topic,
-                level: found.entry.level, captures: found.captures))
+                level: found.entry.level, captures: scope.captures))
         if let after = rule.after {
-            record(.after(pattern: after.pattern.text, botCaptures: found.botCaptures))
+            record(.after(pattern: after.pattern.text, botCaptures: scope.botCaptures))
         }
-        let scope = Scope(captures: found.captures, botCaptures: found.botCaptures, depth: depth)
+        let depth = scope.depth
 
         var output: String
         if let redirect = rule.redirect {
@@ -111,7 +211,7 @@ struct ScriptReplier {
                 }
             }
             let candidates = chosen ?? rule.replies
-            guard !candidates.isEmpty else { throw .noMatch }
+            guard !candidates.isEmpty else { throw .noReply }
             output = try evaluate(pick(candidates).nodes, scope)
         } else {
             output = try evaluate(pick(rule.replies).nodes, scope)
@@ -136,6 +236,10 @@ struct ScriptReplier {
     }
 
     private mutating func setVariable(_ name: String, _ value: String?) {
+        if compat, name == "topic" {
+            switchTopic(to: value ?? ScriptTopic.defaultName)
+            return
+        }
         if let value, value != "undefined" {
             state.variables[name] = value
         } else {
@@ -165,7 +269,7 @@ struct ScriptReplier {
             case .input(let n): output += n <= state.inputs.count ? state.inputs[n - 1] : "undefined"
             case .reply(let n): output += n <= state.replies.count ? state.replies[n - 1] : "undefined"
             case .get(let name, let fallback):
-                if let value = state.variables[name] {
+                if let value = state.value(of: name, compatibility: section.compatibility) {
                     output += value
                 } else if let fallback {
                     output += try evaluate(fallback, scope)
@@ -173,7 +277,24 @@ struct ScriptReplier {
                     output += "undefined"
                 }
             case .bot(let name):
-                output += section.variables[name] ?? (name == "name" ? botName : "undefined")
+                output += Self.botVariable(name, section: section, state: state, botName: botName) ?? "undefined"
+            case .setBot(let name, let value):
+                let text = try evaluate(value, scope).trimmingSpaces()
+                state.botVariables[name] = text == "undefined" ? nil : text
+                record(.set(name: "bot " + name, value: state.botVariables[name]))
+            case .env(let name):
+                output += state.globals[name] ?? section.globals[name] ?? "undefined"
+            case .setEnv(let name, let value):
+                let text = try evaluate(value, scope).trimmingSpaces()
+                state.globals[name] = text == "undefined" ? nil : text
+                record(.set(name: "env " + name, value: state.globals[name]))
+            case .arrayItem(let name):
+                let items = PatternParser.expand(name, arrays: section.arrays)
+                if !items.isEmpty { output += items[Int.random(in: 0..<items.count, using: &state.random)] }
+            case .ok:
+                if let message = scope.okMessage {
+                    if let normal = mainReply(to: message) { output += normal } else { okDeclined = true }
+                }
             case .set(let name, let value):
                 setVariable(name, try evaluate(value, scope).trimmingSpaces())
             case .math(let operation, let name, let value):

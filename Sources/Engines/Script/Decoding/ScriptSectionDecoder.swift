@@ -15,8 +15,8 @@ public struct ScriptSectionDecoder: EngineSectionDecoder {
 
     /// The keys a `script:` section accepts.
     public static let sectionKeys = [
-        "substitutions", "person", "arrays", "variables", "rules", "topics", "fallback", "max_redirect_depth",
-        "max_match_steps",
+        "substitutions", "person", "arrays", "variables", "globals", "compat", "begin", "rules", "topics",
+        "fallback", "max_redirect_depth", "max_match_steps",
     ]
 
     /// The keys a rule accepts.

@@ -10,6 +10,10 @@ struct ScriptSectionReader {
     private var topicNames: [String] = [ScriptTopic.defaultName]
     /// Topic references to check once every topic is known: name and where it is written.
     private var topicReferences: [(String, SourceLocation)] = []
+    /// Arrays by name, for checking `{random @name}` in templates.
+    private var arrays: [String: [String]] = [:]
+    /// True while reading the `begin:` hook, where `{ok}` is allowed.
+    private var inBegin = false
 
     mutating func read(_ node: YAMLNode, context: inout DecodingContext) -> ScriptSection? {
         guard var fields = MappingFields(node, "script", context: &context) else { return nil }
@@ -22,16 +26,24 @@ struct ScriptSectionReader {
             var arrayFields = MappingFields(arraysNode, "arrays", context: &context)
         {
             for name in arrayFields.keys {
-                if let items = arrayFields.strings(name, context: &context) { arrays[name] = items }
+                if let items = arrayFields.strings(name, allowEmpty: true, context: &context) { arrays[name] = items }
             }
         }
         parser = PatternParser(arrays: arrays)
-        var variables: [String: String] = [:]
-        if let variablesNode = fields.value("variables"),
-            var variableFields = MappingFields(variablesNode, "variables", context: &context)
-        {
-            for name in variableFields.keys {
-                if let value = variableFields.string(name, context: &context) { variables[name] = value }
+        self.arrays = arrays
+        let variables = stringMap(fields.value("variables"), "variables", context: &context)
+        let globals = stringMap(fields.value("globals"), "globals", context: &context)
+        var compatibility = ScriptCompatibility.persona
+        if let compatNode = fields.value("compat"), let text = context.string(compatNode, "compat") {
+            if let value = ScriptCompatibility(rawValue: text) {
+                compatibility = value
+            } else {
+                var message =
+                    "'compat' must be one of \(ScriptCompatibility.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")), found '\(text)'"
+                if let near = Suggestion.closest(to: text, among: ScriptCompatibility.allCases.map(\.rawValue)) {
+                    message += "; did you mean '\(near)'?"
+                }
+                context.error("invalid-value", at: compatNode, message)
             }
         }
         var configuration = ScriptConfiguration()
@@ -101,6 +113,10 @@ struct ScriptSectionReader {
             topic.rules += rules
             topics[name] = topic
         }
+        inBegin = true
+        let begin =
+            fields.value("begin").map { readRules($0, topic: ScriptTopic.beginName, context: &context) } ?? []
+        inBegin = false
         let fallback = fields.value("fallback").map { readReplies($0, "fallback", context: &context) } ?? []
         fields.reportUnknownKeys(in: "script", known: ScriptSectionDecoder.sectionKeys, context: &context)
 
@@ -115,8 +131,19 @@ struct ScriptSectionReader {
         guard errorsAfter == errorsBefore else { return nil }
         return ScriptSection(
             substitutions: PhraseTable(substitutions), person: PhraseTable(person), arrays: arrays,
-            variables: variables,
-            topics: topics, fallback: fallback, configuration: configuration)
+            variables: variables, globals: globals,
+            topics: topics, begin: begin, fallback: fallback, configuration: configuration,
+            compatibility: compatibility)
+    }
+
+    /// A mapping of names to string values (`variables:`, `globals:`).
+    private func stringMap(_ node: YAMLNode?, _ what: String, context: inout DecodingContext) -> [String: String] {
+        guard let node, var fields = MappingFields(node, what, context: &context) else { return [:] }
+        var values: [String: String] = [:]
+        for name in fields.keys {
+            if let value = fields.string(name, context: &context) { values[name] = value }
+        }
+        return values
     }
 
     // MARK: - pieces
@@ -245,10 +272,29 @@ struct ScriptSectionReader {
     {
         do throws(PatternError) {
             let template = try TemplateParser.parse(text)
+            var problems: [String] = []
             template.visit { piece in
-                if case .topic(let name) = piece { topicReferences.append((name, node.location)) }
+                switch piece {
+                case .topic(let name): topicReferences.append((name, node.location))
+                case .set("topic", let value):
+                    if case .text(let name)? = value.first, value.count == 1 {
+                        topicReferences.append((name.trimmingSpaces(), node.location))
+                    }
+                case .arrayItem(let name) where arrays[name] == nil:
+                    var message = "undefined array '@\(name)'"
+                    if let near = Suggestion.closest(to: name, among: arrays.keys.sorted()) {
+                        message += "; did you mean '@\(near)'?"
+                    }
+                    problems.append(message)
+                case .ok where !inBegin:
+                    problems.append("'{ok}' stands for the normal reply and is used only in 'begin:' rules")
+                default: break
+                }
             }
-            return template
+            for problem in problems {
+                context.error(problem.hasPrefix("undefined array") ? "undefined-array" : "invalid-tag", at: node, problem)
+            }
+            return problems.isEmpty ? template : nil
         } catch {
             context.error(error.code, at: Self.location(of: node, offset: error.offset), error.message)
             return nil

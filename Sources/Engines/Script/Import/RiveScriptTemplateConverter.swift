@@ -9,6 +9,10 @@ struct RiveScriptTemplateConverter {
     var warnings: [Diagnostic] = []
     /// A `{weight=N}` found in the text (replies only).
     var weight: Int?
+    /// True inside `> begin`, where `{ok}` is kept.
+    var inBegin = false
+    /// Arrays the text refers to (`(@name)`), to check they are defined.
+    var arrayReferences: [String] = []
 
     private static let angleTags = [
         "star", "botstar", "input", "reply", "get", "set", "bot", "env", "add", "sub", "mult", "div", "id",
@@ -23,6 +27,46 @@ struct RiveScriptTemplateConverter {
 
     private mutating func warn(_ message: String) {
         warnings.append(.warning("rivescript-import", at: location, message))
+    }
+
+    /// Something the script format cannot carry: an error, so the import exits non-zero.
+    private mutating func drop(_ message: String) {
+        warnings.append(.error("rivescript-import", at: location, message))
+    }
+
+    /// A trigger (`+`, `%`): `<bot x>`, `<get x>`, `<env x>`, `<input N>`, `<reply N>` become the
+    /// pattern language's match-time tags; `{weight}` is removed by the caller. Other tags
+    /// cannot be matched and are reported.
+    mutating func convertTrigger(_ text: String) -> String {
+        var out = ""
+        let c = Array(text)
+        var i = 0
+        while i < c.count {
+            if c[i] == "<", let close = c[i...].firstIndex(of: ">") {
+                let inner = String(c[(i + 1)..<close]).trimmingCharacters()
+                let parts = inner.split(separator: " ", maxSplits: 1).map(String.init)
+                let name = parts.first ?? ""
+                if parts.count == 2, ["bot", "get", "env"].contains(name) {
+                    out += "{\(name) \(parts[1].trimmingCharacters())}"
+                } else if parts.count == 1, let tag = ["input", "reply"].first(where: { name.hasPrefix($0) }),
+                    name.dropFirst(tag.count).allSatisfy(\.isNumber)
+                {
+                    let digits = name.dropFirst(tag.count)
+                    out += "{\(tag)\(digits.isEmpty ? "1" : digits)}"
+                } else {
+                    drop("the tag '<\(inner)>' cannot be matched in a trigger — removed from '\(text)'")
+                }
+                i = close + 1
+                continue
+            }
+            if c[i] == "@" {
+                let name = String(c[(i + 1)...].prefix(while: PatternParser.isArrayNameCharacter))
+                if !name.isEmpty { arrayReferences.append(name) }
+            }
+            out.append(c[i])
+            i += 1
+        }
+        return out.split(separator: " ").joined(separator: " ")
     }
 
     private mutating func convert(_ c: [Character], _ start: Int, _ end: Int) -> String {
@@ -53,6 +97,17 @@ struct RiveScriptTemplateConverter {
                     } else {
                         i = close + 1
                     }
+                    continue
+                }
+            }
+            if character == "(", i + 1 < end, c[i + 1] == "@",
+                let close = matchingClose(c, from: i, end: end, open: "(", close: ")")
+            {
+                let name = String(c[(i + 2)..<close])
+                if !name.isEmpty, name.allSatisfy(PatternParser.isArrayNameCharacter) {
+                    arrayReferences.append(name)
+                    out += "{random @\(name)}"
+                    i = close + 1
                     continue
                 }
             }
@@ -119,21 +174,23 @@ struct RiveScriptTemplateConverter {
         case "id": return "{id}"
         case "get":
             return "{get \(argument)}"
-        case "bot":
-            if argument.contains("=") {
-                warn("'<bot \(argument)>' sets a bot variable; bot variables are fixed in YAML — dropped")
-                return ""
+        case "bot", "env":
+            return "{\(name) \(argument)}"
+        case "set":
+            // `<set topic=name>` switches the topic, as `{topic=name}` does.
+            if let equals = argument.firstIndex(of: "="), argument[..<equals].trimmingCharacters() == "topic" {
+                let value = argument[argument.index(after: equals)...].trimmingCharacters()
+                if !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+                    return "{topic \(value)}"
+                }
             }
-            return "{bot \(argument)}"
-        case "env":
-            warn("'<env \(argument)>' (global variables) has no equivalent — replaced by 'undefined'")
-            return "undefined"
-        case "set", "add", "sub", "mult", "div": return "{\(name) \(argument)}"
+            return "{set \(argument)}"
+        case "add", "sub", "mult", "div": return "{\(name) \(argument)}"
         case "person", "formal", "sentence", "uppercase", "lowercase":
             return "{\(name) {star}}"
         case "@": return "{@ {star}}"
         default:
-            warn("object macro call '<call>…</call>' cannot be imported — dropped")
+            drop("object macro call '<call>…</call>' cannot be imported — dropped")
             return ""
         }
     }
@@ -149,7 +206,12 @@ struct RiveScriptTemplateConverter {
         }
         if inner.hasPrefix("topic=") {
             next = tagEnd + 1
-            return "{topic \(inner.dropFirst("topic=".count).trimmingCharacters())}"
+            let value = inner.dropFirst("topic=".count).trimmingCharacters()
+            if !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {
+                return "{topic \(value)}"
+            }
+            // A topic computed at run time (`{topic=<star>}`): compat mode's `topic` variable.
+            return "{set topic=\(convert(Array(value), 0, value.count))}"
         }
         if inner.hasPrefix("@") {
             next = tagEnd + 1
@@ -158,10 +220,12 @@ struct RiveScriptTemplateConverter {
         }
         if inner == "ok" {
             next = tagEnd + 1
+            if inBegin { return "{ok}" }
+            warn("'{ok}' outside the begin block means nothing — removed")
             return ""
         }
         if inner.hasPrefix("!") {
-            warn("inline definition '{\(inner)}' cannot be imported — dropped")
+            drop("inline definition '{\(inner)}' cannot be imported — dropped")
             next = tagEnd + 1
             return ""
         }

@@ -11,7 +11,9 @@ import Personality
 ///   every sample, the trigger is shadowed. A heuristic, hence a warning.
 /// - `unreachable-topic` (warning): a topic never switched to, included or inherited.
 /// - `unset-variable` (warning): `{get x}` without a default where nothing ever sets `x`.
-/// - `redirect-cycle` (error): static redirects that lead back to themselves.
+/// - `redirect-cycle` (warning): static redirects that lead back to themselves. Not an error:
+///   RiveScript brains in the wild have them, and at run time the chain simply stops at
+///   `max_redirect_depth` (with the fallback, or RiveScript's deep-recursion answer).
 /// - `redirect-unmatched` (warning): a static redirect whose text no trigger matches.
 /// - template errors in `greeting:` / `farewell:` (error), with did-you-mean.
 struct ScriptLinter {
@@ -51,6 +53,8 @@ struct ScriptLinter {
         for (topicName, matcher) in brain.topics.sorted(by: { $0.key < $1.key }) {
             var reported: Set<Int> = []
             for entry in matcher.entries where entry.sourceTopic == topicName && entry.level == 0 {
+                // A trigger that reads values at match time cannot be judged from samples.
+                guard !entry.pattern.hasTags else { continue }
                 let samples = Self.samples(of: entry.pattern.elements)
                 guard !samples.isEmpty else { continue }
                 var winner: ScriptBrain.Entry?
@@ -89,6 +93,8 @@ struct ScriptLinter {
     /// Sample inputs a pattern matches: every alternative once, optionals with and without,
     /// wildcards as one and as two placeholder words. At most 16.
     static func samples(of elements: [PatternElement]) -> [[String]] {
+        // A trigger with an empty array that is not optional matches nothing: no samples.
+        guard !requiresEmptyGroup(elements) else { return [] }
         var results: [[String]] = []
         for variant in 0..<16 {
             var words: [String] = []
@@ -100,12 +106,21 @@ struct ScriptLinter {
         return results
     }
 
+    private static func requiresEmptyGroup(_ elements: [PatternElement]) -> Bool {
+        elements.contains { element in
+            guard case .group(let alternatives, _, let optional) = element, !optional else { return false }
+            return alternatives.isEmpty || alternatives.allSatisfy(requiresEmptyGroup)
+        }
+    }
+
     private static func expand(
         _ elements: [PatternElement], variant: Int, into words: inout [String], usedChoice: inout Bool
     ) {
         for (position, element) in elements.enumerated() {
             switch element {
             case .word(let word): words.append(word)
+            case .tag:
+                break
             case .wildcard(let kind, _):
                 let filler = kind == .number ? ["42", "7"] : ["zqxa", "zqxb"]
                 words.append(filler[0])
@@ -138,8 +153,19 @@ struct ScriptLinter {
         for template in section.fallback.map(\.template) + greetingTemplates {
             template.visit { if case .topic(let name) = $0 { referenced.insert(name) } }
         }
+        // Under compat: rivescript, `{set topic=…}` computed at run time can reach any topic.
+        var dynamicSwitch = false
+        if section.compatibility == .rivescript {
+            for template in section.allRules.flatMap(\.templates) {
+                template.visit {
+                    if case .set("topic", let value) = $0, value.count != 1 || Template(source: "", nodes: value).staticText == nil {
+                        dynamicSwitch = true
+                    }
+                }
+            }
+        }
         for topic in section.topics.values.sorted(by: { $0.name < $1.name })
-        where !referenced.contains(topic.name) {
+        where !referenced.contains(topic.name) && !dynamicSwitch {
             context.warning(
                 "unreachable-topic", at: topic.location.location,
                 "topic '\(topic.name)' is unreachable: no rule switches to it and no topic includes or inherits it"
@@ -226,7 +252,7 @@ struct ScriptLinter {
                         let names = (cycle + [cycle[0]]).map {
                             "'\(brain.rules[$0].triggers.first?.pattern.text ?? "?")'"
                         }
-                        context.error(
+                        context.warning(
                             "redirect-cycle", at: (first.redirectLocation ?? first.location).location,
                             "redirect cycle \(names.joined(separator: " → ")): it always ends at max_redirect_depth (\(section.configuration.maxRedirectDepth))"
                         )

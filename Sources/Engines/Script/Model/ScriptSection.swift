@@ -14,6 +14,14 @@ public struct ScriptSection: EngineSection, Hashable {
     public var arrays: [String: [String]]
     /// Bot variables.
     public var variables: [String: String]
+    /// Global variables (`globals:`; `{env name}`).
+    public var globals: [String: String]
+    /// The request hook (`begin:`): rules matched against the word `request` before every
+    /// message; a reply with `{ok}` lets the normal reply take that place, one without answers
+    /// instead. Empty when there is no hook.
+    public var begin: [ScriptRule]
+    /// Persona's own behaviour or RiveScript's (`compat:`).
+    public var compatibility: ScriptCompatibility
     /// Topics by name (always contains `random`).
     public var topics: [String: ScriptTopic]
     /// Replies when nothing matches; empty means the engine declines.
@@ -29,13 +37,17 @@ public struct ScriptSection: EngineSection, Hashable {
     /// Creates a section and compiles its matcher.
     public init(
         substitutions: PhraseTable = PhraseTable(), person: PhraseTable = PhraseTable(),
-        arrays: [String: [String]] = [:], variables: [String: String] = [:], topics: [String: ScriptTopic],
-        fallback: [WeightedTemplate] = [], configuration: ScriptConfiguration = ScriptConfiguration()
+        arrays: [String: [String]] = [:], variables: [String: String] = [:], globals: [String: String] = [:],
+        topics: [String: ScriptTopic], begin: [ScriptRule] = [], fallback: [WeightedTemplate] = [],
+        configuration: ScriptConfiguration = ScriptConfiguration(), compatibility: ScriptCompatibility = .persona
     ) {
         self.substitutions = substitutions
         self.person = person
         self.arrays = arrays
         self.variables = variables
+        self.globals = globals
+        self.begin = begin
+        self.compatibility = compatibility
         var topics = topics
         if topics[ScriptTopic.defaultName] == nil {
             topics[ScriptTopic.defaultName] = ScriptTopic(
@@ -45,11 +57,17 @@ public struct ScriptSection: EngineSection, Hashable {
         self.topics = topics
         self.fallback = fallback
         self.configuration = configuration
-        self.brain = ScriptBrain(topics: topics)
+        var compiled = topics
+        if !begin.isEmpty {
+            compiled[ScriptTopic.beginName] = ScriptTopic(
+                name: ScriptTopic.beginName, includes: [], inherits: [], rules: begin,
+                location: begin[0].location)
+        }
+        self.brain = ScriptBrain(topics: compiled)
     }
 
-    /// Every rule, in file order.
+    /// Every rule, in file order (the `begin:` hook's included).
     public var allRules: [ScriptRule] {
-        topics.values.flatMap(\.rules).sorted { $0.order < $1.order }
+        (topics.values.flatMap(\.rules) + begin).sorted { $0.order < $1.order }
     }
 }

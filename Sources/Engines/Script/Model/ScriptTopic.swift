@@ -16,4 +16,6 @@ public struct ScriptTopic: Hashable, Sendable {
 
     /// The default topic's name.
     public static let defaultName = "random"
+    /// The name the `begin:` hook's rules are compiled under; no rule can switch to it.
+    public static let beginName = "__begin__"
 }

@@ -76,6 +76,19 @@ public struct Pattern: Hashable, Sendable {
     /// The ASCII syntax characters a trigger keeps for sorting: `* # _ ( ) [ ] | @`.
     private static let syntaxBytes: Set<UInt8> = Set("*#_()[]|@".utf8)
 
+    /// True when the trigger reads values at match time (`{get name}` and the other tags).
+    public var hasTags: Bool { Self.containsTag(elements) }
+
+    private static func containsTag(_ elements: [PatternElement]) -> Bool {
+        elements.contains { element in
+            switch element {
+            case .tag: return true
+            case .group(let alternatives, _, _): return alternatives.contains(where: containsTag)
+            default: return false
+            }
+        }
+    }
+
     /// Literal words every matching input contains (top-level words only), used to skip rules
     /// cheaply before running the matcher.
     public var requiredWords: [String] {
@@ -92,7 +105,7 @@ public struct Pattern: Hashable, Sendable {
             case .word(let word):
                 words.insert(word)
                 return words
-            case .wildcard:
+            case .wildcard, .tag:
                 return nil
             case .group(let alternatives, _, let optional):
                 for alternative in alternatives {
@@ -110,7 +123,7 @@ public struct Pattern: Hashable, Sendable {
     ) {
         for element in elements {
             switch element {
-            case .word: break
+            case .word, .tag: break
             case .wildcard(let kind, _): kinds.insert(kind)
             case .group(let alternatives, _, _):
                 hasGroup = true

@@ -7,6 +7,34 @@ public indirect enum PatternElement: Hashable, Sendable {
     /// `(a|b c)` (captures, must match one alternative), `[a|b]` (optional, never captures),
     /// and `@array` / `(@array)` (alternatives are the array's items).
     case group(alternatives: [[PatternElement]], captures: Bool, optional: Bool)
+    /// `{bot name}`, `{get name}`, `{env name}`, `{input1}`, `{reply1}` written in a trigger:
+    /// replaced at match time by the value's words (normalised like input), which must then
+    /// appear literally. An unset value stands for no words at all.
+    case tag(TriggerTag)
+}
+
+/// A value a trigger reads at match time (RiveScript's `<bot>`, `<get>`, `<input>`, `<reply>`
+/// in `+` lines).
+public enum TriggerTag: Hashable, Sendable {
+    /// A bot variable.
+    case bot(String)
+    /// A session variable.
+    case get(String)
+    /// A global variable.
+    case env(String)
+    /// An earlier user message (1 = the latest).
+    case input(Int)
+    /// An earlier bot reply (1 = the latest).
+    case reply(Int)
+
+    /// True for `{inputN}` and `{replyN}`, which read as `undefined` before the history is
+    /// that long (variables that are unset read as no words).
+    var readsHistory: Bool {
+        switch self {
+        case .input, .reply: return true
+        default: return false
+        }
+    }
 }
 
 /// The three RiveScript wildcards.
@@ -15,7 +43,7 @@ public enum WildcardKind: Hashable, Sendable {
     case any
     /// `#`: one word made of digits.
     case number
-    /// `_`: one or more words made only of letters.
+    /// `_`: one word made only of letters (RiveScript 2.0: "to match only letters").
     case letters
 
     /// True when `word` (a normalised input word) may be part of this wildcard's match.
@@ -32,6 +60,6 @@ public enum WildcardKind: Hashable, Sendable {
         }
     }
 
-    /// True when the wildcard spans several words (`#` is always a single word).
-    var spansWords: Bool { self != .number }
+    /// True when the wildcard spans several words (`#` and `_` are always a single word).
+    var spansWords: Bool { self == .any }
 }

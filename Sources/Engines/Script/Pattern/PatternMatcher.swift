@@ -12,15 +12,20 @@ public struct PatternMatcher {
         public var captures: [Range<Int>]
     }
 
+    /// Gives the words of a trigger tag's value at match time (already normalised to keys).
+    public typealias TagResolver = (TriggerTag) -> [String]
+
     private final class Run {
         let words: [InputWord]
         var captures: [Range<Int>] = []
         var steps = 0
         let budget: Int
+        let resolve: TagResolver?
 
-        init(words: [InputWord], budget: Int) {
+        init(words: [InputWord], budget: Int, resolve: TagResolver?) {
             self.words = words
             self.budget = budget
+            self.resolve = resolve
         }
 
         func sequence(_ elements: [PatternElement], _ index: Int, _ position: Int, _ rest: (Int) -> Bool)
@@ -43,12 +48,22 @@ public struct PatternMatcher {
                     end += 1
                 }
                 return false
+            case .tag(let tag):
+                let value = resolve?(tag) ?? []
+                guard position + value.count <= words.count else { return false }
+                for (offset, word) in value.enumerated() where words[position + offset].key != word {
+                    return false
+                }
+                return sequence(elements, index + 1, position + value.count, rest)
             case .group(let alternatives, let captures, let optional):
+                // The capture's slot is fixed before the alternative runs, so a group's capture
+                // comes before those of groups nested in it (numbered by opening bracket).
+                let slot = self.captures.count
                 for alternative in alternatives {
                     let matched = sequence(alternative, 0, position) { end in
-                        if captures { self.captures.append(position..<end) }
+                        if captures { self.captures.insert(position..<end, at: slot) }
                         if self.sequence(elements, index + 1, end, rest) { return true }
-                        if captures { self.captures.removeLast() }
+                        if captures { self.captures.remove(at: slot) }
                         return false
                     }
                     if matched { return true }
@@ -60,16 +75,26 @@ public struct PatternMatcher {
     }
 
     /// Matches the whole of `words`; `nil` when the pattern does not match (or the budget of
-    /// `maxSteps` matcher steps runs out).
-    public static func match(_ pattern: Pattern, _ words: [InputWord], maxSteps: Int) -> Match? {
-        matchCounting(pattern, words, maxSteps: maxSteps).match
+    /// `maxSteps` matcher steps runs out). `resolve` gives the values of trigger tags; without
+    /// it they stand for no words.
+    ///
+    /// A bare `*` also matches an empty message, capturing nothing (RiveScript's catch-all
+    /// answers a message that normalisation left empty, with an empty `<star>`).
+    public static func match(
+        _ pattern: Pattern, _ words: [InputWord], maxSteps: Int, resolve: TagResolver? = nil
+    ) -> Match? {
+        matchCounting(pattern, words, maxSteps: maxSteps, resolve: resolve).match
     }
 
-    /// Like ``match(_:_:maxSteps:)``, also returning the steps used (for limit tests and lint).
-    public static func matchCounting(_ pattern: Pattern, _ words: [InputWord], maxSteps: Int) -> (
-        match: Match?, steps: Int
-    ) {
-        let run = Run(words: words, budget: maxSteps)
+    /// Like ``match(_:_:maxSteps:resolve:)``, also returning the steps used (for limit tests and
+    /// lint).
+    public static func matchCounting(
+        _ pattern: Pattern, _ words: [InputWord], maxSteps: Int, resolve: TagResolver? = nil
+    ) -> (match: Match?, steps: Int) {
+        if words.isEmpty, pattern.elements.count == 1, case .wildcard(.any, let captures) = pattern.elements[0] {
+            return (Match(captures: captures ? [0..<0] : []), 1)
+        }
+        let run = Run(words: words, budget: maxSteps, resolve: resolve)
         let matched = run.sequence(pattern.elements, 0, 0) { $0 == words.count }
         return (matched ? Match(captures: run.captures) : nil, run.steps)
     }

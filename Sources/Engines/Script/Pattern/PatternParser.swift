@@ -4,11 +4,15 @@ import Diagnostics
 ///
 /// Syntax (RiveScript 2.0 triggers, written lowercase):
 /// - words, normalised like input (so `what's` compiles to `whats`, `e-mail` to `e mail`);
-/// - `*` one or more words, `#` one number, `_` one or more words of letters — each standing
-///   alone as a word, each captured as `{star1}`, `{star2}`, …;
+/// - `*` one or more words, `#` one number, `_` one word of letters — each standing alone as a
+///   word, each captured as `{star1}`, `{star2}`, …;
 /// - `(a|b c)` alternatives, captured; `[a|b]` optional, not captured; an alternative may hold
-///   words, wildcards (not captured) and arrays; groups do not nest;
-/// - `@name` an array's items, not captured; `(@name)` captured.
+///   words, wildcards (not captured), arrays and further groups (nested `( )` capture too, and
+///   captures are numbered by their opening bracket, as RiveScript's regular expressions do);
+/// - `@name` an array's items, not captured; `(@name)` captured; an item `@other` of an array
+///   stands for all of `other`'s items; an empty array matches nothing;
+/// - `{bot name}`, `{get name}`, `{env name}`, `{input}`/`{inputN}`, `{reply}`/`{replyN}`: the
+///   value's words, read when the trigger is matched.
 ///
 /// Errors carry the character offset of the offending piece, so the decoder can point at it.
 public struct PatternParser: Sendable {
@@ -86,22 +90,13 @@ public struct PatternParser: Sendable {
                 elements.append(.wildcard(kind, captures: opener == nil))
                 cursor.index += 1
             case "(", "[":
-                if opener != nil {
-                    throw PatternError(offset: cursor.index, "groups cannot be nested inside ( ) or [ ]")
-                }
                 elements.append(try parseGroup(&cursor))
             case "@":
                 let (name, start) = readArrayName(&cursor)
                 elements.append(
                     .group(alternatives: try arrayItems(name, at: start), captures: false, optional: false))
             case "{":
-                let rest = String(cursor.characters[cursor.index...])
-                if rest.hasPrefix("{weight") {
-                    throw PatternError(
-                        offset: cursor.index,
-                        "write a trigger's weight as 'weight: N' on the rule, not inside the trigger")
-                }
-                throw PatternError(offset: cursor.index, "tags in braces are not allowed in triggers")
+                elements.append(.tag(try parseTag(&cursor)))
             case "}":
                 throw PatternError(offset: cursor.index, code: "unbalanced-brackets", "unbalanced '}'")
             default:
@@ -121,6 +116,41 @@ public struct PatternParser: Sendable {
             }
         }
         return elements
+    }
+
+    /// `{bot name}`, `{get name}`, `{env name}`, `{input}`/`{inputN}`, `{reply}`/`{replyN}`.
+    private func parseTag(_ cursor: inout Cursor) throws(PatternError) -> TriggerTag {
+        let open = cursor.index
+        guard let close = cursor.characters[open...].firstIndex(of: "}") else {
+            throw PatternError(offset: open, code: "unbalanced-brackets", "unbalanced '{': no '}' closes it")
+        }
+        let inner = String(cursor.characters[(open + 1)..<close])
+        cursor.index = close + 1
+        if inner.hasPrefix("weight") {
+            throw PatternError(
+                offset: open, "write a trigger's weight as 'weight: N' on the rule, not inside the trigger")
+        }
+        let parts = inner.split(whereSeparator: \.isSpace).map(String.init)
+        if parts.count == 2 {
+            switch parts[0] {
+            case "bot": return .bot(parts[1])
+            case "get": return .get(parts[1])
+            case "env": return .env(parts[1])
+            default: break
+            }
+        }
+        if parts.count == 1 {
+            for (name, make) in [("input", TriggerTag.input), ("reply", TriggerTag.reply)]
+            where parts[0].hasPrefix(name) {
+                let digits = parts[0].dropFirst(name.count)
+                if digits.isEmpty { return make(1) }
+                if let number = Int(digits), (1...9).contains(number) { return make(number) }
+            }
+        }
+        throw PatternError(
+            offset: open, code: "invalid-tag",
+            "'{\(inner)}' cannot be used in a trigger: only {bot name}, {get name}, {env name}, {input1}…{input9} and {reply1}…{reply9} are read at match time"
+        )
     }
 
     private func checkStandsAlone(_ cursor: Cursor) throws(PatternError) {
@@ -191,7 +221,7 @@ public struct PatternParser: Sendable {
         let start = cursor.index
         cursor.index += 1
         var name = ""
-        while let c = cursor.current, c.isLetter || c.isNumber || c == "_" || c == "-" {
+        while let c = cursor.current, Self.isArrayNameCharacter(c) {
             name.append(c)
             cursor.index += 1
         }
@@ -202,20 +232,45 @@ public struct PatternParser: Sendable {
         guard !name.isEmpty else {
             throw PatternError(offset: offset, "'@' must be followed by an array name")
         }
-        guard let items = arrays[name] else {
+        guard arrays[name] != nil else {
             var message = "undefined array '@\(name)'"
             if let near = Suggestion.closest(to: name, among: arrays.keys.sorted()) {
                 message += "; did you mean '@\(near)'?"
             }
             throw PatternError(offset: offset, code: "undefined-array", message)
         }
-        let alternatives = items.map { item in
-            WordSplitter.rawWords(item).map { PatternElement.word(WordSplitter.key($0)) }
-        }
-        .filter { !$0.isEmpty }
-        guard !alternatives.isEmpty else {
-            throw PatternError(offset: offset, "array '@\(name)' has no words")
+        var alternatives: [[PatternElement]] = []
+        var seen: Set<[PatternElement]> = []
+        for item in Self.expand(name, arrays: arrays) {
+            let words = WordSplitter.rawWords(item).map { PatternElement.word(WordSplitter.key($0)) }
+            if !words.isEmpty, seen.insert(words).inserted { alternatives.append(words) }
         }
         return alternatives
+    }
+
+    /// The items of array `name`, an item `@other` replaced by `other`'s items (recursively; an
+    /// array met again on the way, or not defined, adds nothing).
+    public static func expand(_ name: String, arrays: [String: [String]]) -> [String] {
+        var result: [String] = []
+        var visiting: Set<String> = []
+        func walk(_ name: String) {
+            guard let items = arrays[name], visiting.insert(name).inserted else { return }
+            for item in items {
+                let trimmed = item.trimmingSpaces()
+                if trimmed.hasPrefix("@"), trimmed.dropFirst().allSatisfy(isArrayNameCharacter), trimmed.count > 1 {
+                    walk(String(trimmed.dropFirst()))
+                } else {
+                    result.append(item)
+                }
+            }
+            visiting.remove(name)
+        }
+        walk(name)
+        return result
+    }
+
+    /// Characters of an array name.
+    static func isArrayNameCharacter(_ c: Character) -> Bool {
+        c.isLetter || c.isNumber || c == "_" || c == "-"
     }
 }

@@ -23,7 +23,12 @@ public struct Template: Hashable, Sendable {
 
     /// True when the template can produce different text each time (random pieces).
     public var isRandom: Bool {
-        Self.anyNode(nodes) { if case .random = $0 { return true } else { return false } }
+        Self.anyNode(nodes) {
+            switch $0 {
+            case .random, .arrayItem: return true
+            default: return false
+            }
+        }
     }
 
     /// Every node, depth first.
@@ -36,7 +41,8 @@ public struct Template: Hashable, Sendable {
             body(node)
             switch node {
             case .get(_, let fallback?): visit(fallback, body)
-            case .set(_, let value), .math(_, _, let value), .redirect(let value), .transform(_, let value):
+            case .set(_, let value), .math(_, _, let value), .redirect(let value), .transform(_, let value),
+                .setBot(_, let value), .setEnv(_, let value):
                 visit(value, body)
             case .random(let alternatives): for alternative in alternatives { visit(alternative, body) }
             default: break

@@ -14,6 +14,16 @@ public indirect enum TemplateNode: Hashable, Sendable {
     case get(String, default: [TemplateNode]?)
     /// `{bot var}`: a bot variable.
     case bot(String)
+    /// `{bot var=value}`: sets a bot variable for the rest of the session; outputs nothing.
+    case setBot(String, [TemplateNode])
+    /// `{env var}`: a global variable.
+    case env(String)
+    /// `{env var=value}`: sets a global variable for the rest of the session; outputs nothing.
+    case setEnv(String, [TemplateNode])
+    /// `{random @name}`: one item of an array, at random.
+    case arrayItem(String)
+    /// `{ok}` (in `begin:` rules): the reply the message gets without the hook.
+    case ok
     /// `{set var=value}`: sets a session variable; outputs nothing.
     case set(String, [TemplateNode])
     /// `{add var=N}` and friends: arithmetic on a session variable; outputs nothing.

@@ -9,7 +9,7 @@ public enum TemplateParser {
     /// Every tag name, for did-you-mean suggestions.
     public static let knownTags: [String] = [
         "star", "botstar", "input", "reply", "get", "bot", "set", "add", "sub", "mult", "div", "topic",
-        "@", "random", "uppercase", "lowercase", "sentence", "formal", "person", "id",
+        "@", "random", "uppercase", "lowercase", "sentence", "formal", "person", "id", "env", "ok",
     ]
 
     /// Compiles `text`, or throws the first error (with its character offset).
@@ -162,6 +162,7 @@ public enum TemplateParser {
         case "input": try requireNoArgument(); return .input(try historyIndex(9))
         case "reply": try requireNoArgument(); return .reply(try historyIndex(9))
         case "id": try requireNoArgument(); return .id
+        case "ok": try requireNoArgument(); return .ok
         case "get":
             try requireArgument("a variable name, as in {get name}")
             let parts = split(c, argumentRange, on: "|")
@@ -171,9 +172,18 @@ public enum TemplateParser {
                 return .get(variable, default: try parseNodes(c, fallbackRange))
             }
             return .get(variable, default: nil)
-        case "bot":
-            try requireArgument("a variable name, as in {bot name}")
-            return .bot(argument)
+        case "bot", "env":
+            try requireArgument("a variable name, as in {\(lowered) name}")
+            if let equals = c[argumentRange].firstIndex(of: "=") {
+                let variable = String(c[trimmed(c, argumentRange.lowerBound..<equals)])
+                guard !variable.isEmpty else {
+                    throw PatternError(
+                        offset: open, code: "invalid-tag", "'{\(lowered)}' needs a variable name before '='")
+                }
+                let value = try parseNodes(c, (equals + 1)..<argumentRange.upperBound)
+                return lowered == "bot" ? .setBot(variable, value) : .setEnv(variable, value)
+            }
+            return lowered == "bot" ? .bot(argument) : .env(argument)
         case "topic":
             try requireArgument("a topic name, as in {topic random}")
             return .topic(argument)
@@ -198,7 +208,14 @@ public enum TemplateParser {
         case "random":
             try requireArgument("alternatives, as in {random a|b|c}")
             var alternatives: [[TemplateNode]] = []
-            for part in split(c, argumentRange, on: "|") { alternatives.append(try parseNodes(c, part)) }
+            for part in split(c, argumentRange, on: "|") {
+                let text = String(c[trimmed(c, part)])
+                if text.count > 1, text.hasPrefix("@"), text.dropFirst().allSatisfy(PatternParser.isArrayNameCharacter) {
+                    alternatives.append([.arrayItem(String(text.dropFirst()))])
+                } else {
+                    alternatives.append(try parseNodes(c, part))
+                }
+            }
             return .random(alternatives)
         default:
             let transform = TextTransform(rawValue: lowered)!

@@ -9,9 +9,16 @@ public final class ScriptSessionState: EngineSessionState {
     /// The current topic.
     public var topic: String
     /// Earlier user messages, latest first (at most ``historyLength``).
-    public internal(set) var inputs: [String] = []
+    public package(set) var inputs: [String] = []
     /// Earlier bot replies, latest first (at most ``historyLength``).
-    public internal(set) var replies: [String] = []
+    public package(set) var replies: [String] = []
+    /// Bot variables set during the session (`{bot name=value}`), over the personality's own.
+    /// Kept per session: one conversation never sees another's changes.
+    public var botVariables: [String: String] = [:]
+    /// Global variables set during the session (`{env name=value}`), over `globals:`.
+    public var globals: [String: String] = [:]
+    /// The trigger that answered the latest message (`{get __lastmatch__}`), as written.
+    public internal(set) var lastMatch: String?
     /// The random generator.
     public var random: SessionRandom
     /// The session id, for `{id}`.
@@ -26,6 +33,17 @@ public final class ScriptSessionState: EngineSessionState {
         self.random = SessionRandom(seed: seed)
         self.topic = topic
         self.variables = variables
+    }
+
+    /// The engine-internal variable holding the last matched trigger.
+    public static let lastMatchVariable = "__lastmatch__"
+
+    /// A session variable as templates and tests see it: `__lastmatch__` is the last matched
+    /// trigger; under `compat: rivescript` `topic` is the current topic.
+    public func value(of name: String, compatibility: ScriptCompatibility) -> String? {
+        if name == Self.lastMatchVariable, variables[name] == nil { return lastMatch }
+        if compatibility == .rivescript, name == "topic" { return topic }
+        return variables[name]
     }
 
     /// Records a finished turn in the history.

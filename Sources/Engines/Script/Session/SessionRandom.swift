@@ -8,6 +8,10 @@ public struct SessionRandom: RandomNumberGenerator, Hashable, Sendable {
         self.state = seed
     }
 
+    /// The generator's state: `SessionRandom(seed: g.state)` continues exactly where `g` is
+    /// (a stored session picks up its random sequence after a restart).
+    public var currentState: UInt64 { state }
+
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -20,6 +20,38 @@ extension PIIScanner {
         return allZero ? nil : record(start, end, .macAddress)
     }
 
+    /// A MAC address in the dotted form of three groups of four hex digits (`0050.56b3.9c2d`,
+    /// as Cisco IOS prints them). All-zero is not reported.
+    mutating func detectDottedMAC(_ start: Int) -> Int? {
+        guard start + 14 <= n else { return nil }
+        var allZero = true
+        for group in 0..<3 {
+            let offset = start + group * 5
+            for k in 0..<4 {
+                guard isHex(b[offset + k]) else { return nil }
+                if b[offset + k] != 0x30 { allZero = false }
+            }
+            if group < 2 && b[offset + 4] != 0x2E { return nil }
+        }
+        let end = start + 14
+        let next = at(end)
+        guard !isWordByte(next), !((next == 0x2E || next == 0x3A || next == 0x2D) && isAlnum(at(end + 1))) else {
+            return nil
+        }
+        // Mixed case is not how any device prints it; a version like "2021.0412.1000" is not hex-led.
+        var upper = false
+        var lowerCase = false
+        for index in start..<end {
+            if isUpper(b[index]) { upper = true }
+            if isLower(b[index]) { lowerCase = true }
+        }
+        if upper && lowerCase { return nil }
+        if let previous = wordsBefore(start, window: 16).first, PIIScanner.versionWords.contains(previous) {
+            return nil
+        }
+        return allZero ? nil : record(start, end, .macAddress)
+    }
+
     /// An IPv6 address (RFC 4291 §2.2 text forms: eight groups, one `::` compression, an
     /// optional dotted-quad tail). Loopback `::1` and unspecified `::` are not reported, and
     /// neither are strings that merely contain colons (times, ratios).
@@ -109,7 +141,8 @@ extension PIIScanner {
         "key",
         "secret", "client_secret", "sig", "signature", "password", "passwd", "pwd", "pass", "auth", "session",
         "sessionid", "session_id", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "jwt",
-        "private_token", "access_key", "secret_key", "code_verifier",
+        "private_token", "access_key", "secret_key", "code_verifier", "client_secret", "apitoken", "api_token",
+        "passphrase", "x-goog-signature", "x-goog-credential", "sv_sig", "skey", "authkey", "auth_key",
     ].map { Array($0.utf8) }
 
     /// A URL (any `scheme://`) that carries credentials: a `user:password@` userinfo
@@ -120,7 +153,19 @@ extension PIIScanner {
     /// A URL nested inside a URL already found clean ("https://x/?next=https://y/") reuses
     /// that URL's end and only checks its own userinfo: its query parameters are a subset of
     /// the outer one's. That keeps "a://a://a://…" linear.
-    mutating func detectURL(_ start: Int, schemeEnd: Int) -> Int? {
+    mutating func detectURL(_ schemeWordStart: Int, schemeEnd: Int) -> Int? {
+        // RFC 3986 §3.1: a scheme is ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), so
+        // "mongodb+srv://" starts at "mongodb".
+        var start = schemeWordStart
+        let floor = max(lastEnd, from)
+        while start > floor, b[start - 1] == 0x2B || b[start - 1] == 0x2D || b[start - 1] == 0x2E,
+            start - 1 > floor, isAlnum(b[start - 2])
+        {
+            var wordStart = start - 1
+            while wordStart > floor && isAlnum(b[wordStart - 1]) { wordStart -= 1 }
+            guard isAlpha(b[wordStart]) else { break }
+            start = wordStart
+        }
         let authorityStart = schemeEnd + 3
         let nested = start < cleanURLEnd
         var cursor = nested ? cleanURLEnd : authorityStart
@@ -146,10 +191,13 @@ extension PIIScanner {
             authorityEnd += 1
         }
         var credential = false
-        if let at = (authorityStart..<authorityEnd).last(where: { b[$0] == 0x40 }),
-            let colon = (authorityStart..<at).first(where: { b[$0] == 0x3A }), at - colon > 1
-        {
-            credential = true
+        if let at = (authorityStart..<authorityEnd).last(where: { b[$0] == 0x40 }) {
+            if let colon = (authorityStart..<at).first(where: { b[$0] == 0x3A }), at - colon > 1 {
+                credential = true
+            } else if at - authorityStart >= 16, isHighEntropy(authorityStart, at) {
+                // A key in the user position (a Sentry DSN, "https://<token>@github.com/…").
+                credential = true
+            }
         }
         if !credential && !nested {
             var parameterStart = -1
@@ -168,6 +216,7 @@ extension PIIScanner {
         }
         if credential { return record(start, end, .credentialURL) }
         cleanURLEnd = max(cleanURLEnd, cursor)
+        if reportURLs && !nested && authorityEnd > authorityStart { return record(start, end, .url) }
         return nil
     }
 

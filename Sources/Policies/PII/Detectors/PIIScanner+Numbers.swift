@@ -2,13 +2,15 @@ extension PIIScanner {
     static let phoneContext: [[UInt8]] = [
         "phone", "call", "tel", "telephone", "mobile", "cell", "whatsapp", "text", "sms", "fax",
         "reach", "contact", "ring", "dial", "handy", "telefon", "telefono", "portable", "movil", "celular",
-        "landline", "signal", "viber",
+        "landline", "signal", "viber", "line", "hotline", "pager", "cellphone", "tlf", "ph", "mob",
+        "telefone", "tfno", "ruf", "anrufen",
     ].map { Array($0.utf8) }
     static let notPhoneContext: [[UInt8]] = [
         "order", "invoice", "tracking", "ref", "reference", "isbn", "serial", "ticket", "account", "acct",
         "booking", "confirmation", "sku", "part", "model", "id", "case", "transaction", "receipt", "policy",
         "customer", "member", "routing", "zip", "postcode", "version", "build", "item", "product", "shipment",
-        "parcel", "package", "claim", "batch", "lot", "code", "pnr", "awb", "upc", "ean", "imei", "vin",
+        "parcel", "package", "claim", "batch", "lot", "code", "pnr", "awb", "upc", "ean", "imei", "vin", "room",
+        "gate", "seat", "flight", "pin", "otp", "score", "points",
     ].map { Array($0.utf8) }
     static let numberWords: [[UInt8]] = ["number", "num", "no", "nr", "nummer", "numero"].map {
         Array($0.utf8)
@@ -19,6 +21,15 @@ extension PIIScanner {
     static let versionWords: [[UInt8]] = [
         "version", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "update", "patch",
         "sdk", "kernel", "chrome", "firefox", "ios", "android", "python", "node", "java", "swift", "app",
+        "upgrade", "upgraded", "downgrade", "installed", "releases", "versions", "package", "pkg", "driver",
+        "bios", "os", "windows", "macos", "linux", "edition", "changelog", "tag",
+    ].map { Array($0.utf8) }
+    /// Words that introduce a section or clause number ("see 4.3.2.1", "clause 7.2.1.4").
+    static let sectionWords: [[UInt8]] = [
+        "section", "sections", "sec", "clause", "clauses", "chapter", "chap", "ch", "paragraph", "para",
+        "article", "art", "rule", "item", "step", "figure", "fig", "table", "appendix", "annex", "see", "cf",
+        "per", "rfc", "iso", "standard", "part", "point", "subsection", "heading", "page", "pp", "verse",
+        "abschnitt", "kapitel", "absatz", "ziffer", "punkt", "apartado", "capitulo", "articolo",
     ].map { Array($0.utf8) }
 
     /// Reads digits and single separators (space, `-`, `.`, `/`, a parenthesised first group)
@@ -161,6 +172,14 @@ extension PIIScanner {
             }
             guard groups == 1 || PIIScanner.isCardGrouping(candidate, groups: groups) else { return nil }
             return PIIScanner.isCard(d, count: digitCount) ? .creditCard : nil
+        }
+        // A 7-digit local number (exchange + line, NANP "555-0142", or a local number in most
+        // plans) only with an explicit phone word before it: without one, seven digits are as
+        // likely a ticket, an order or a count.
+        if digitCount == 7 && d[0] >= 2 && separatorMask & ~3 == 0
+            && (groups == 1 || (groups == 2 && shape == 0x34))
+        {
+            return phoneContext(before: start) == .phone ? .phone : nil
         }
         guard digitCount >= 9, digitCount <= 12 else { return nil }
         if groups == 1 {
@@ -385,6 +404,13 @@ extension PIIScanner {
             var gap = start - 1
             while gap >= 0 && !isAlpha(b[gap]) { gap -= 1 }
             if start - gap <= 4 { return -1 }
+        }
+        // "see section 4.3.2.1", "upgrade to 4.3.2.1", "release notes for 2.14.1.3": a version
+        // or section word among the three words before makes the dotted quad a number, not an
+        // address.
+        for word in wordsBefore(start, window: 40).prefix(3)
+        where PIIScanner.versionWords.contains(word) || PIIScanner.sectionWords.contains(word) {
+            return -1
         }
         return record(start, cursor, .ipAddress)
     }

@@ -15,6 +15,12 @@ extension PIIScanner {
 
     /// The end and type of a prefixed key starting at `i`, without recording it.
     mutating func prefixedKeyEnd(_ i: Int) -> (Int, PIIType)? {
+        if let found = knownPrefixedKeyEnd(i) { return found }
+        return vendorKeyEnd(i).map { ($0, .apiKey) }
+    }
+
+    /// The hand-checked formats of ``prefixedKeyEnd(_:)``.
+    mutating func knownPrefixedKeyEnd(_ i: Int) -> (Int, PIIType)? {
         switch b[i] {
         case 0x41:  // A
             if matchesExact(i, "AIza") {
@@ -190,9 +196,13 @@ extension PIIScanner {
     static let maxKeywordPrefix = 64
 
     static let passwordKeywords: [[UInt8]] = [
-        "password", "passwd", "pwd", "pw", "passcode", "passphrase", "pin", "passwort", "pass",
+        "password", "passwd", "pwd", "pw", "passcode", "passphrase", "pin", "passwort", "pass", "passe",
+        "pword",
     ].map { Array($0.utf8) }
-    static let linkingWords: [[UInt8]] = ["is", "was", "ist", "es"].map { Array($0.utf8) }
+    /// Password words in other languages, by first letter (checked without allocating).
+    static let foreignPasswordKeywords: [StaticString] = ["kennwort", "senha", "wachtwoord", "haslo", "lozinka"]
+    static let linkingWords: [[UInt8]] = ["is", "was", "ist", "es", "lautet", "est", "are", "be", "to", "era", "war"]
+        .map { Array($0.utf8) }
     /// Words that follow "my password is" without being the password.
     static let passwordStopwords: Set<[UInt8]> = Set(
         [
@@ -225,8 +235,22 @@ extension PIIScanner {
             "policy", "field", "box", "prompt", "screen", "page", "hint", "reminder", "only", "at least",
             "more", "less",
         ].map { Array($0.utf8) })
-    static let passwordNameParts: [[UInt8]] = ["passw", "pwd", "passcode", "passphrase"].map {
-        Array($0.utf8)
+    static let passwordNameEndings: [[UInt8]] = [
+        "password", "passwd", "pwd", "passcode", "passphrase", "passwort", "kennwort",
+    ].map { Array($0.utf8) }
+
+    /// Whether an identifier names a password: it ends in a password word (`DB_PASSWORD`,
+    /// `PGPASSWORD`, `user_passwd`) or its last `_`-segment is `pass`/`pw` (`SMTP_PASS`).
+    /// `PASSWORD_MIN_LENGTH` or `PASSWORD_RESET_TIMEOUT` name settings about passwords.
+    static func namesPassword(_ word: [UInt8]) -> Bool {
+        for ending in passwordNameEndings where word.count >= ending.count && Array(word.suffix(ending.count)) == ending {
+            return true
+        }
+        for ending in ["_pass", "_pw", "-pass", "_pword"].map({ Array($0.utf8) })
+        where word.count > ending.count && Array(word.suffix(ending.count)) == ending {
+            return true
+        }
+        return false
     }
 
     static func containsPart(_ word: [UInt8], _ parts: [[UInt8]]) -> Bool {
@@ -238,7 +262,7 @@ extension PIIScanner {
 
     static let secretNameParts: [[UInt8]] = [
         "secret", "token", "passw", "pwd", "credential", "apikey", "bearer", "signature", "authorization",
-        "accesskey", "privatekey", "signingkey", "masterkey", "authkey",
+        "accesskey", "privatekey", "signingkey", "masterkey", "authkey", "accountkey", "sharedkey",
     ].map { Array($0.utf8) }
 
     /// Whether an identifier names a secret: contains one of ``secretNameParts``, or is `key`
@@ -266,21 +290,42 @@ extension PIIScanner {
     mutating func detectKeyword(_ i: Int, _ wordEnd: Int) -> Int? {
         let length = wordEnd - i
         guard length >= 2, length <= 40 else { return nil }
-        let next = at(wordEnd)
+        var next = at(wordEnd)
+        let first = lower(b[i])
+        // "contraseña" (the ñ ends the ASCII word) and "hasło".
+        if first == 0x63 && length == 8 && matchesLower(i, "contrase") && next == 0xC3 && at(wordEnd + 1) == 0xB1
+            && lower(at(wordEnd + 2)) == 0x61 && !isWordByte(at(wordEnd + 3))
+        {
+            return detectStatedPassword(wordEnd + 3, pin: false, keyword: i, strongOnly: false)
+        }
+        if first == 0x68 && length == 3 && matchesLower(i, "has") && next == 0xC5 && at(wordEnd + 1) == 0x82
+            && lower(at(wordEnd + 2)) == 0x6F && !isWordByte(at(wordEnd + 3))
+        {
+            return detectStatedPassword(wordEnd + 3, pin: false, keyword: i, strongOnly: false)
+        }
         guard next == 0x20 || next == 0x3A || next == 0x3D || next == 0x22 || next == 0x27 || next == 0x09
         else { return nil }
-        // Every password keyword starts with "p"; checking that first keeps ordinary words
-        // (most of chat) from paying for the comparison.
-        if lower(b[i]) == 0x70 && length <= 10 {
+        // Every English password keyword starts with "p"; checking that first keeps ordinary
+        // words (most of chat) from paying for the comparison.
+        if first == 0x70 && length <= 10 {
             let word = (i..<wordEnd).map { lower(b[$0]) }
             if PIIScanner.passwordKeywords.contains(word),
                 let end = detectStatedPassword(
                     wordEnd, pin: word == Array("pin".utf8), keyword: i,
-                    assignmentOnly: word == Array("pass".utf8))
+                    strongOnly: word == Array("pass".utf8) || word == Array("passe".utf8))
             {
                 return end
             }
+        } else if (first == 0x6B || first == 0x73 || first == 0x77 || first == 0x68 || first == 0x6C) && length >= 5 {
+            for keyword in PIIScanner.foreignPasswordKeywords
+            where keyword.utf8CodeUnitCount == length && matchesLower(i, keyword) {
+                if let end = detectStatedPassword(wordEnd, pin: false, keyword: i, strongOnly: false) { return end }
+            }
         }
+        if next == 0x20 || next == 0x09, mayNameSecret(i, wordEnd), let end = detectSpacedSecret(i, wordEnd) {
+            return end
+        }
+        next = at(wordEnd)
         var cursor = wordEnd
         if next == 0x22 || next == 0x27 { cursor += 1 }
         while at(cursor) == 0x20 { cursor += 1 }
@@ -288,8 +333,8 @@ extension PIIScanner {
         let word = (i..<wordEnd).map { lower(b[$0]) }
         // `DB_PASSWORD=…`, `user_passwd: …`: an assigned password follows the password rules
         // (any value that is not a common word), not the entropy rule.
-        if PIIScanner.containsPart(word, PIIScanner.passwordNameParts),
-            let end = detectStatedPassword(wordEnd, pin: false, keyword: i)
+        if PIIScanner.namesPassword(word),
+            let end = detectStatedPassword(wordEnd, pin: false, keyword: i, strongOnly: false)
         {
             return end
         }
@@ -344,24 +389,35 @@ extension PIIScanner {
     }
 
     /// `assignmentOnly`: accept only `:`/`=` forms ("pass: x", not "your pass is valid").
-    mutating func detectStatedPassword(_ wordEnd: Int, pin: Bool, keyword: Int, assignmentOnly: Bool = false)
-        -> Int?
-    {
+    mutating func detectStatedPassword(_ wordEnd: Int, pin: Bool, keyword: Int, strongOnly: Bool) -> Int? {
+        var strongOnly = strongOnly
         var cursor = wordEnd
         if at(cursor) == 0x22 || at(cursor) == 0x27 { cursor += 1 }  // "password": "…"
         var words = 0
+        var assignment = false
         while true {
             while at(cursor) == 0x20 || at(cursor) == 0x09 { cursor += 1 }
             let c = at(cursor)
             if c == 0x3A || c == 0x3D {
                 cursor += 1
+                assignment = true
                 break
             }
-            guard isAlpha(c), !assignmentOnly else { return nil }
+            // A value right after the keyword ("password Tiger$Lily9", "PIN 4921") must look
+            // like one: "password reset" and "pin on the map" are not.
+            if words == 0 && !isSpace(c) && c != 0 {
+                let end = passwordValueEnd(cursor, assignment: false)
+                if pin ? (4...8).contains(end - cursor) && isDigitRun(cursor, end) : looksLikePassword(cursor, end) {
+                    strongOnly = true
+                    break
+                }
+            }
+            guard isAlpha(c) else { return nil }
             let start = cursor
             cursor = runEnd(cursor, .alpha)
             let word = (start..<cursor).map { lower(b[$0]) }
             if PIIScanner.linkingWords.contains(word) {
+                if word == Array("to".utf8) || word == Array("be".utf8) { strongOnly = true }
                 if at(cursor) == 0x3A { cursor += 1 }
                 guard at(cursor) == 0x20 else { return nil }
                 break
@@ -370,24 +426,21 @@ extension PIIScanner {
             guard words <= 3, at(cursor) == 0x20 else { return nil }
         }
         while at(cursor) == 0x20 || at(cursor) == 0x09 { cursor += 1 }
-        // Quotes around the value are not part of it.
+        // Quotes around the value are not part of it; a quoted value may hold spaces.
+        let quote = at(cursor)
         while at(cursor) == 0x22 || at(cursor) == 0x27 || at(cursor) == 0x60 { cursor += 1 }
         let start = cursor
         // The prefix from keyword to value is capped so a stream's hold-back window always
         // holds keyword and value together (see ``PIIScanner/maxKeywordPrefix``).
         guard start < n, start - wordEnd <= PIIScanner.maxKeywordPrefix, b[start] != 0x5B, b[start] != 0x3C
         else { return nil }
-        var end = runEnd(start, .nonSpace)
-        while end > start {
-            let c = b[end - 1]
-            if c == 0x2E || c == 0x2C || c == 0x3B || c == 0x3F || c == 0x29 || c == 0x22 || c == 0x27
-                || c == 0x60
-                || c == 0x7D || c == 0x5D
-            {
-                end -= 1
-            } else {
-                break
+        var end = passwordValueEnd(start, assignment: assignment)
+        if quote == 0x22 || quote == 0x27 {
+            var close = start
+            while close < n && close - start <= PIIScanner.maxQuotedPassword && b[close] != quote && b[close] != 0x0A {
+                close += 1
             }
+            if at(close) == quote && close > start { end = close }
         }
         let length = end - start
         if pin {
@@ -397,8 +450,73 @@ extension PIIScanner {
         // No upper bound: a limit would make a second pass (over a shorter, scrubbed value)
         // decide differently from the first.
         guard length >= 3 else { return nil }
+        if strongOnly && !looksLikePassword(start, end) { return nil }
         let value = (start..<end).map { lower(b[$0]) }
         guard !PIIScanner.passwordStopwords.contains(value) else { return nil }
         return record(start, end, .password, anchor: keyword)
+    }
+
+    /// Longest quoted password value (which may contain spaces). With
+    /// ``maxKeywordPrefix`` it stays under the stream hold-back window.
+    static let maxQuotedPassword = 48
+
+    /// A cheap pre-check for ``detectSpacedSecret(_:_:)`` that allocates nothing: the word is
+    /// one of ``secretContextWords`` or an identifier with `_` (`api_token`), or long enough to
+    /// contain a secret-naming part. Most words of chat fail on their length or first letter.
+    func mayNameSecret(_ i: Int, _ wordEnd: Int) -> Bool {
+        let length = wordEnd - i
+        switch lower(b[i]) {
+        case 0x6B: return length <= 4 && matchesLower(i, "key")  // key, keys
+        case 0x74: return (5...6).contains(length) && matchesLower(i, "token")
+        case 0x73: return (6...7).contains(length) && matchesLower(i, "secret") || length == 7 && matchesLower(i, "signing")
+        case 0x61: return length == 3 && matchesLower(i, "api") || length == 4 && matchesLower(i, "auth") || length >= 6
+        case 0x62: return length == 6 && matchesLower(i, "bearer")
+        case 0x63: return length >= 10 && matchesLower(i, "credential")
+        case 0x70: return length == 7 && matchesLower(i, "passkey")
+        default: break
+        }
+        if length < 6 { return false }
+        for index in i..<wordEnd where b[index] == 0x5F { return true }
+        return false
+    }
+
+    /// A secret named by a word and separated from it by spaces, an optional linking word and
+    /// up to two more words ("the api key is …", "access token …", "aws secret …"): the word
+    /// must be in ``secretContextWords`` or name a secret, and the value passes
+    /// ``detectContextSecret(_:)``'s rules or is a vendor key.
+    mutating func detectSpacedSecret(_ i: Int, _ wordEnd: Int) -> Int? {
+        let word = (i..<wordEnd).map { lower(b[$0]) }
+        guard PIIScanner.secretContextWords.contains(word) || PIIScanner.namesSecret(word) else { return nil }
+        var cursor = wordEnd
+        var words = 0
+        while words < 3 {
+            while at(cursor) == 0x20 || at(cursor) == 0x09 { cursor += 1 }
+            if at(cursor) == 0x3A || at(cursor) == 0x3D {
+                cursor += 1
+                while at(cursor) == 0x20 { cursor += 1 }
+                break
+            }
+            guard isAlpha(at(cursor)) else { break }
+            let end = runEnd(cursor, .alpha)
+            guard at(end) == 0x20 || at(end) == 0x3A else { break }
+            let next = (cursor..<end).map { lower(b[$0]) }
+            guard PIIScanner.linkingWords.contains(next) || PIIScanner.secretContextWords.contains(next)
+                || next.count <= 3
+            else { break }
+            cursor = end
+            if at(cursor) == 0x3A { cursor += 1 }
+            words += 1
+        }
+        while at(cursor) == 0x20 || at(cursor) == 0x22 || at(cursor) == 0x27 { cursor += 1 }
+        guard cursor < n, cursor > wordEnd, cursor - wordEnd <= PIIScanner.maxKeywordPrefix, isBase64URL(b[cursor])
+            || b[cursor] == 0x2B || b[cursor] == 0x2F
+        else { return nil }
+        if isAlpha(b[cursor]), let (end, type) = prefixedKeyEnd(cursor) {
+            return record(cursor, end, type, anchor: i)
+        }
+        let before = matches.count
+        guard detectContextSecret(cursor) != nil else { return nil }
+        matches[before].anchor = i
+        return matches[before].end
     }
 }

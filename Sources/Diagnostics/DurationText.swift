@@ -1,10 +1,10 @@
-/// The text form of durations in personality files: one or more `<number><unit>` parts with
+/// The text form of durations in personality files and on the command line: one or more `<number><unit>` parts with
 /// units `ms`, `s`, `m`, `h`, `d` — `250ms`, `10s`, `1h30m`. A bare number is refused, because
 /// "10" could mean seconds or milliseconds and authors should not have to guess.
 public enum DurationText {
     /// Parses a duration; `nil` when the text is not one.
     public static func parse(_ text: String) -> Duration? {
-        let scalars = Array(text.trimmingWhitespace().unicodeScalars)
+        let scalars = Array(text.unicodeScalars.drop { $0.properties.isWhitespace }.reversed().drop { $0.properties.isWhitespace }.reversed())
         guard !scalars.isEmpty else { return nil }
         var total: Duration = .zero
         var index = 0
@@ -44,15 +44,5 @@ public enum DurationText {
             seconds %= size
         }
         return text
-    }
-}
-
-extension String {
-    /// The string without leading and trailing whitespace.
-    package func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
-        return String(scalars)
     }
 }

@@ -1,0 +1,93 @@
+import HTTP1
+import HTTPServer
+import Reactor
+
+/// A Server-Sent Events response on the HTTP API: the head goes out when the stream begins,
+/// each event leaves in its own chunk as soon as it is written (the connection writes straight
+/// to the socket, so nothing is batched behind later events), and while the stream is silent a
+/// `: keep-alive` comment goes out so proxies and clients do not time out on a slow engine.
+///
+/// Loop-confined; owned by the exchange that writes it.
+final class EventStreamWriter {
+    private let stream: HTTPResponseStream
+    private let loop: EventLoop
+    private let keepAlive: Duration
+    private var timer: TimerID?
+    private var lastWrite: MonotonicInstant
+    private(set) var isFinished = false
+
+    /// The headers every event stream of the API carries: `text/event-stream`, no caching, and
+    /// `X-Accel-Buffering: no` so an nginx in front passes events through unbuffered.
+    static let headers: HTTPHeaders = [
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-cache",
+        "X-Accel-Buffering": "no",
+    ]
+
+    init(stream: HTTPResponseStream, loop: EventLoop, keepAlive: Duration) {
+        self.stream = stream
+        self.loop = loop
+        self.keepAlive = keepAlive
+        self.lastWrite = loop.now()
+    }
+
+    /// Sends the head (status 200, ``headers`` plus `extra`) and starts the keep-alive timer.
+    func begin(extraHeaders extra: HTTPHeaders) {
+        var headers = Self.headers
+        for field in extra { headers.add(name: field.name, value: field.value) }
+        stream.beginStream(HTTP1ResponseHead(status: .ok, headers: headers))
+        lastWrite = loop.now()
+        arm(after: keepAlive)
+    }
+
+    /// Writes one event: an optional `event:` line and one `data:` line (`data` must hold no
+    /// line break — compact JSON never does), then the blank line that dispatches it.
+    func send(event: String? = nil, data: [UInt8]) {
+        guard !isFinished else { return }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(data.count + 32)
+        if let event {
+            bytes.append(contentsOf: "event: ".utf8)
+            bytes.append(contentsOf: event.utf8)
+            bytes.append(0x0A)
+        }
+        bytes.append(contentsOf: "data: ".utf8)
+        bytes.append(contentsOf: data)
+        bytes.append(contentsOf: [0x0A, 0x0A])
+        stream.write(bytes)
+        lastWrite = loop.now()
+    }
+
+    /// Writes bytes that are already a complete event (or comment), framing included.
+    func send(encodedEvent bytes: [UInt8]) {
+        guard !isFinished else { return }
+        stream.write(bytes)
+        lastWrite = loop.now()
+    }
+
+    /// Ends the body.
+    func finish() {
+        guard !isFinished else { return }
+        isFinished = true
+        if let timer { _ = loop.cancelTimer(timer) }
+        timer = nil
+        stream.finish()
+    }
+
+    private func arm(after delay: Duration) {
+        timer = loop.scheduleTimer(after: delay) { [weak self] in self?.tick() }
+    }
+
+    private func tick() {
+        timer = nil
+        guard !isFinished else { return }
+        let quiet = lastWrite.duration(to: loop.now())
+        if quiet >= keepAlive {
+            stream.write(ServerSentEvent.comment("keep-alive"))
+            lastWrite = loop.now()
+            arm(after: keepAlive)
+        } else {
+            arm(after: keepAlive - quiet)
+        }
+    }
+}

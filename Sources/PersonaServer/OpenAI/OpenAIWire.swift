@@ -1,0 +1,190 @@
+import JSON
+import Personality
+
+/// The OpenAI Chat Completions wire format (openai-openapi `openapi.yaml`: `Model`,
+/// `ListModelsResponse`, `CreateChatCompletionResponse`, `CreateChatCompletionStreamResponse`),
+/// written with ``JSONWriter``. Pure: values in, bytes out.
+enum OpenAIWire {
+    /// One `Model` object: a personality as a model (`owned_by` = its tenant, or `persona`).
+    static func writeModel(_ personality: Personality, created: Int64, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member("id", personality.id)
+        writer.member("object", "model")
+        writer.member("created", created)
+        writer.member("owned_by", personality.tenant ?? "persona")
+        writer.endObject()
+    }
+
+    /// `GET /v1/models`: `{"object":"list","data":[Model…]}`.
+    static func modelList(_ personalities: [Personality], created: Int64) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64 + personalities.count * 96)
+        writer.beginObject()
+        writer.member("object", "list")
+        writer.key("data")
+        writer.beginArray()
+        for personality in personalities { writeModel(personality, created: created, to: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// `GET /v1/models/{id}`.
+    static func model(_ personality: Personality, created: Int64) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128)
+        writeModel(personality, created: created, to: &writer)
+        return writer.finish()
+    }
+
+    /// Token counts of one completion.
+    struct Usage: Sendable, Equatable {
+        var prompt: Int
+        var completion: Int
+
+        func write(to writer: inout JSONWriter) {
+            writer.beginObject()
+            writer.member("prompt_tokens", prompt)
+            writer.member("completion_tokens", completion)
+            writer.member("total_tokens", prompt + completion)
+            writer.endObject()
+        }
+    }
+
+    /// What every chunk and completion of one request shares.
+    struct Identity: Sendable, Equatable {
+        /// `chatcmpl-…`, the same on every chunk.
+        var id: String
+        /// Unix seconds, the same on every chunk.
+        var created: Int64
+        /// The personality id.
+        var model: String
+    }
+
+    /// A non-streaming `chat.completion`.
+    static func completion(_ identity: Identity, content: String, finishReason: String, usage: Usage) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256 + content.utf8.count)
+        begin(identity, object: "chat.completion", to: &writer)
+        writer.key("choices")
+        writer.beginArray()
+        writer.beginObject()
+        writer.member("index", 0)
+        writer.key("message")
+        writer.beginObject()
+        writer.member("role", "assistant")
+        writer.member("content", content)
+        writer.nullMember("refusal")
+        writer.endObject()
+        writer.nullMember("logprobs")
+        writer.member("finish_reason", finishReason)
+        writer.endObject()
+        writer.endArray()
+        writer.key("usage")
+        usage.write(to: &writer)
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// What a stream chunk's single choice carries.
+    enum Delta: Sendable, Equatable {
+        /// The first chunk: `{"role":"assistant","content":""}`.
+        case role
+        /// A piece of the reply.
+        case content(String)
+        /// The last choice chunk: an empty delta with the finish reason.
+        case finish(String)
+    }
+
+    /// One `chat.completion.chunk` with one choice; `usage` is `null` when the client asked for
+    /// usage (it comes in its own chunk) and absent otherwise.
+    static func chunk(_ identity: Identity, _ delta: Delta, usageNull: Bool) -> [UInt8] {
+        var writer = JSONWriter(capacity: 192)
+        beginChunk(identity, to: &writer)
+        writer.key("choices")
+        writer.beginArray()
+        writer.beginObject()
+        writer.member("index", 0)
+        writer.key("delta")
+        writer.beginObject()
+        switch delta {
+        case .role:
+            writer.member("role", "assistant")
+            writer.member("content", "")
+        case .content(let text):
+            writer.member("content", text)
+        case .finish:
+            break
+        }
+        writer.endObject()
+        writer.nullMember("logprobs")
+        if case .finish(let reason) = delta {
+            writer.member("finish_reason", reason)
+        } else {
+            writer.nullMember("finish_reason")
+        }
+        writer.endObject()
+        writer.endArray()
+        if usageNull { writer.nullMember("usage") }
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// A content chunk's bytes around its delta text, built once per completion, so each token
+    /// costs one buffer: the constant prefix, the escaped text, the constant suffix. The output
+    /// is byte for byte what ``chunk(_:_:usageNull:)`` writes for `.content`.
+    struct ContentChunkTemplate: Sendable {
+        let prefix: [UInt8]
+        let suffix: [UInt8]
+
+        init(_ identity: Identity, usageNull: Bool) {
+            let marker = "\u{1}"
+            let whole = OpenAIWire.chunk(identity, .content(marker), usageNull: usageNull)
+            // The marker is a control character, so it is written escaped (`\u0001`) and is the
+            // only such sequence in the chunk (ids and model names are escaped the same way, but
+            // the marker's quotes delimit it: it is found with its quotes).
+            let needle = Array(#""\u0001""#.utf8)
+            var cut = 0
+            for index in 0...(whole.count - needle.count) where whole[index..<(index + needle.count)].elementsEqual(needle) {
+                cut = index
+            }
+            prefix = Array(whole[..<cut])
+            suffix = Array(whole[(cut + needle.count)...])
+        }
+
+        /// `data: <chunk>` and the blank line, for `text`.
+        func event(_ text: String) -> [UInt8] {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(prefix.count + suffix.count + text.utf8.count + 12)
+            bytes.append(contentsOf: "data: ".utf8)
+            bytes.append(contentsOf: prefix)
+            JSONBytes.appendString(text, to: &bytes)
+            bytes.append(contentsOf: suffix)
+            bytes.append(contentsOf: [0x0A, 0x0A])
+            return bytes
+        }
+    }
+
+    /// The `include_usage` chunk: `choices` is an empty array, `usage` is filled.
+    static func usageChunk(_ identity: Identity, usage: Usage) -> [UInt8] {
+        var writer = JSONWriter(capacity: 192)
+        beginChunk(identity, to: &writer)
+        writer.key("choices")
+        writer.beginArray()
+        writer.endArray()
+        writer.key("usage")
+        usage.write(to: &writer)
+        writer.endObject()
+        return writer.finish()
+    }
+
+    private static func beginChunk(_ identity: Identity, to writer: inout JSONWriter) {
+        begin(identity, object: "chat.completion.chunk", to: &writer)
+    }
+
+    /// Opens a response object with the members every completion and chunk start with.
+    private static func begin(_ identity: Identity, object: String, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member("id", identity.id)
+        writer.member("object", object)
+        writer.member("created", identity.created)
+        writer.member("model", identity.model)
+    }
+}

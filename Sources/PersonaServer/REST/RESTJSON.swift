@@ -1,0 +1,157 @@
+import ChatProtocol
+import JSON
+import PersonaRuntime
+import Personality
+
+/// The REST door's response bodies, written with ``JSONWriter``. Pure.
+enum RESTJSON {
+    /// One personality as `GET /v1/personalities` lists it.
+    static func writePersonality(_ personality: Personality, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member("id", personality.id)
+        writer.member("name", personality.name)
+        writer.member("description", personality.description)
+        writer.key("tags")
+        writer.beginArray()
+        for tag in personality.tags { writer.string(tag) }
+        writer.endArray()
+        writer.member("language", personality.language)
+        writer.member("engine", personality.engines.joined(separator: ","))
+        writer.member("version", personality.version.description)
+        if let greeting = personality.greetings.first {
+            writer.member("greeting", greeting)
+        } else {
+            writer.nullMember("greeting")
+        }
+        if let tenant = personality.tenant { writer.member("tenant", tenant) }
+        writer.endObject()
+    }
+
+    static func personalities(_ list: [Personality]) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256 * max(1, list.count))
+        writer.beginObject()
+        writer.key("personalities")
+        writer.beginArray()
+        for personality in list { writePersonality(personality, to: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return writer.finish()
+    }
+
+    static func personality(_ personality: Personality) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writePersonality(personality, to: &writer)
+        return writer.finish()
+    }
+
+    static func writeLimits(_ limits: LimitsLeft, to writer: inout JSONWriter) {
+        writer.beginObject()
+        func optional(_ key: String, _ value: Int?) {
+            if let value { writer.member(key, value) } else { writer.nullMember(key) }
+        }
+        optional("responses_left", limits.responses)
+        optional("daily_messages_left", limits.dailyMessages)
+        optional("max_input_chars", limits.maxInputCharacters)
+        optional("max_reply_tokens", limits.maxReplyTokens)
+        writer.endObject()
+    }
+
+    static func writePersonalityInfo(_ info: PersonalityInfo, to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.member("id", info.id)
+        writer.member("name", info.name)
+        writer.member("version", info.version)
+        writer.endObject()
+    }
+
+    /// `POST /v1/sessions` → 201.
+    static func created(_ start: SessionStart, token: String, limits: LimitsLeft?) -> [UInt8] {
+        var writer = JSONWriter(capacity: 384)
+        writer.beginObject()
+        writer.member("session", start.session)
+        writer.member("resume_token", token)
+        if let personality = start.personality {
+            writer.key("personality")
+            writePersonalityInfo(personality, to: &writer)
+        }
+        if let greeting = start.greeting { writer.member("greeting", greeting) } else { writer.nullMember("greeting") }
+        if let limits {
+            writer.key("limits")
+            writeLimits(limits, to: &writer)
+        }
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// `GET /v1/sessions/{id}` of a live session.
+    static func status(_ status: SessionStatus) -> [UInt8] {
+        let summary = status.summary
+        var writer = JSONWriter(capacity: 384)
+        writer.beginObject()
+        writer.member("session", summary.id)
+        writer.member("state", summary.phase.rawValue)
+        if let kind = summary.kind { writer.member("kind", kind.rawValue) }
+        if let personality = summary.personality {
+            writer.key("personality")
+            writePersonalityInfo(personality, to: &writer)
+        }
+        writer.member("seq", summary.seq)
+        writer.member("replies", summary.replies)
+        writer.member("streaming", summary.streaming)
+        writer.key("limits")
+        writeLimits(status.limits, to: &writer)
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// `GET /v1/sessions/{id}` of an ended session, and `DELETE`'s answer.
+    static func ended(_ id: String, personality: String, reason: EndReason, farewell: String?) -> [UInt8] {
+        var writer = JSONWriter(capacity: 192)
+        writer.beginObject()
+        writer.member("session", id)
+        writer.member("state", "ended")
+        writer.member("personality", personality)
+        writer.member("reason", reason.rawValue)
+        if let farewell { writer.member("farewell", farewell) } else { writer.nullMember("farewell") }
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// `POST /v1/sessions/{id}/messages` answered as JSON.
+    static func reply(
+        session: String, messageSeq: Int, seq: Int, replyNumber: Int, text: String, finish: FinishReason, tokens: Int
+    ) -> [UInt8] {
+        var writer = JSONWriter(capacity: 192 + text.utf8.count)
+        writer.beginObject()
+        writer.member("session", session)
+        writer.member("message_seq", messageSeq)
+        writer.member("seq", seq)
+        writer.member("reply_number", replyNumber)
+        writer.member("reply", text)
+        writer.member("finish", finish.rawValue)
+        writer.member("tokens", tokens)
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// `GET /v1/sessions/{id}/messages`: one page of turns.
+    static func history(session: String, entries: [TranscriptEntry], hasMore: Bool) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128 + entries.count * 96)
+        writer.beginObject()
+        writer.member("session", session)
+        writer.key("messages")
+        writer.beginArray()
+        for entry in entries {
+            writer.beginObject()
+            writer.member("seq", entry.seq)
+            writer.member("role", entry.role.rawValue)
+            writer.member("text", entry.text)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.member("has_more", hasMore)
+        if let last = entries.last { writer.member("next_after", last.seq) } else { writer.nullMember("next_after") }
+        writer.endObject()
+        return writer.finish()
+    }
+}

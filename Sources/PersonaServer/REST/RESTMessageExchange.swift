@@ -1,0 +1,115 @@
+import ChatProtocol
+import HTTP1
+import HTTPServer
+import PersonaRuntime
+import Reactor
+
+/// One `POST /v1/sessions/{id}/messages`: the text goes to the hub as a `message` on the
+/// session's virtual connection; the hub's `ack`, tokens and `reply_end` come back and are
+/// rendered as one JSON object, or — when the client accepts `text/event-stream` — as Server-Sent
+/// Events named after the chat protocol's frames (`ack`, `token`, `reply_end`; `error` and
+/// `session_ended` when they happen), each event's data being that frame's JSON, written the
+/// moment the hub emits it.
+///
+/// Refusals before the `ack` (rate limit, size, response limit) are HTTP errors with their
+/// status; after it they arrive in-band as an `error` event.
+final class RESTMessageExchange {
+    private let session: RESTSession
+    private let shell: HubShell
+    private let reply: APIDoor.SessionReply
+    private let keepAlive: Duration?
+    private var writer: EventStreamWriter?
+    private var acked: Int?
+    private var text = ""
+    private var done = false
+
+    init(session: RESTSession, shell: HubShell, reply: APIDoor.SessionReply, keepAlive: Duration?) {
+        self.session = session
+        self.shell = shell
+        self.reply = reply
+        self.keepAlive = keepAlive
+    }
+
+    /// Registers as the session's listener and sends the message.
+    func send(text message: String, id: String) {
+        // The session's listener holds the exchange until the reply is answered.
+        session.listener = { frame in self.receive(frame) }
+        let bound = LoopBoundExchange(self, loop: shell.loop)
+        // Abandonment is reported on the HTTP connection's loop, which may not be the hub's.
+        reply.stream.onAbandon { bound.loop.execute { bound.value.abandon() } }
+        shell.deliver(.message(session: session.id, text: message, id: id), on: session.connection.id)
+    }
+
+    private func receive(_ frame: ServerMessage) {
+        guard !done else { return }
+        switch frame {
+        case .ack(_, _, let seq):
+            acked = seq
+            if let keepAlive {
+                let writer = EventStreamWriter(stream: reply.stream, loop: shell.loop, keepAlive: keepAlive)
+                self.writer = writer
+                writer.begin(extraHeaders: reply.headers)
+                writer.send(event: "ack", data: frame.encoded())
+            }
+        case .token(_, _, let delta):
+            if let writer { writer.send(event: "token", data: frame.encoded()) } else { text += delta }
+        case .replyEnd(_, let number, let seq, let tokens, let finish):
+            if let writer {
+                writer.send(event: "reply_end", data: frame.encoded())
+                writer.finish()
+            } else {
+                var response = HTTPResponse(
+                    status: .ok, headers: ["Content-Type": "application/json"],
+                    body: RESTJSON.reply(
+                        session: session.id, messageSeq: acked ?? 0, seq: seq, replyNumber: number, text: text,
+                        finish: finish, tokens: tokens))
+                response.headers.add(name: "Cache-Control", value: "no-store")
+                reply(response)
+            }
+            markDone()
+        case .error(let report):
+            if let writer {
+                writer.send(event: "error", data: frame.encoded())
+                writer.finish()
+            } else {
+                reply(APIError(report).restResponse())
+            }
+            markDone()
+        case .sessionEnded(_, let reason, let farewell):
+            if let writer {
+                writer.send(event: "session_ended", data: frame.encoded())
+                writer.finish()
+            } else {
+                var error =
+                    reason == .limitReached
+                    ? APIError(
+                        status: 429, code: ErrorCode.limitReached.rawValue,
+                        "this session has had all its replies; the bot said goodbye", session: session.id)
+                    : APIError(
+                        status: 409, code: ErrorCode.sessionNotActive.rawValue,
+                        "the session ended (\(reason.rawValue))", session: session.id)
+                if let farewell { error.message += ": \(farewell)" }
+                reply(error.restResponse())
+            }
+            markDone()
+        case .welcome, .matching, .sessionStarted, .replyStart, .partnerMessage, .partnerTyping, .pong, .sessionResumed,
+            .sessionDetached:
+            break
+        }
+    }
+
+    private func markDone() {
+        done = true
+        session.listener = nil
+    }
+
+    /// The client went away mid-reply: the reply is cancelled (the session stays).
+    private func abandon() {
+        guard !done else { return }
+        markDone()
+        shell.deliver(.cancel(session: session.id), on: session.connection.id)
+    }
+}
+
+/// ``RESTMessageExchange`` carried into `onAbandon` (which must be `Sendable`); only touched on its loop.
+typealias LoopBoundExchange = LoopBound<RESTMessageExchange>
