@@ -54,6 +54,22 @@ struct SocketIOConformanceTests {
         #expect(passed == Self.rules, "\(output)")
     }
 
+    @Test("the Engine.IO rules hold on the chat namespace too, and an upgrade in the middle of a streamed reply loses and duplicates no token")
+    func chatNamespace() throws {
+        let (passed, output) = try runSocketIOChecks(
+            serverArguments: [
+                "--personalities", chatFixtures, "--store", "memory", "--socketio-ping-interval", "300ms",
+                "--socketio-ping-timeout", "200ms", "--socketio-connect-timeout", "1s",
+            ], interval: 300, timeout: 200, checks: ["chat"])
+        let engineRules = Self.rules.filter { !$0.hasPrefix("sio_") || $0 == "sio_invalid_handshake_closes" || $0 == "sio_no_handshake_closes" }
+            .filter { !["polling_payload_framing", "upgrade_without_loss_or_duplication", "probe_releases_pending_get_with_noop", "second_websocket_for_a_session_is_closed", "payload_over_max_is_413"].contains($0) }
+        #expect(
+            passed == engineRules + [
+                "chat_connect_and_welcome", "chat_event_ack_on_polling",
+                "chat_upgrade_mid_reply_loses_and_duplicates_nothing",
+            ], "\(output)")
+    }
+
     @Test("sessions per address, the shared connection-rate limit and a CORS allow-list with credentials hold one past their edge")
     func limits() throws {
         let (passed, output) = try runSocketIOChecks(
@@ -92,6 +108,31 @@ struct SocketIOEchoClientTests {
             result.stdout.split(separator: "\n") == [
                 "ok default transports", "ok default transports refused namespace", "ok websocket only",
                 "ok websocket only refused namespace",
+            ], "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
+    }
+}
+
+@Suite(
+    "python-socketio chatting through persona serve",
+    .enabled(if: pythonSocketIOAvailable, "python-socketio[client] is not installed (pip install -r Tests/requirements.txt)"))
+struct SocketIOChatClientTests {
+    @Test(
+        "direct chat with streamed tokens, acks carrying ack/error payloads, two clients matched with typing, a random chat falling back to a bot, reconnect and resume",
+        arguments: ["default", "websocket"])
+    func chat(transport: String) throws {
+        let server = try ServeProcess(["--personalities", chatFixtures, "--matchmaking-timeout", "0.3", "--store", "memory"])
+        defer { _ = server.stop() }
+        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/socketio_client_chat.py")
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(server.port), transport])
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                "ok direct: acked m1 and 3 tokens joined to 'hello alice'",
+                "ok errors arrive as the ack's payload: unknown_session unknown_personality missing_field",
+                "ok end acked with session_ended",
+                "ok two clients matched; typing and messages relayed",
+                "ok random chat fell back to parrot",
+                "ok reconnected, resumed and got the missed reply replayed; a wrong token is refused",
             ], "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
     }
 }

@@ -124,8 +124,9 @@ public final class ChatServer: Sendable {
             APIDoor(shells: table, configuration: configuration.api).addRoutes(to: &router)
         }
         if let socketIO = configuration.socketIO {
-            let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { _ in
+            let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { loop in
                 switch socketIO.mode {
+                case .chat: return SocketIONamespaces(shell: table[loop.index].value)
                 case .echo: return SocketIOEchoEndpoint()
                 }
             }
@@ -177,7 +178,6 @@ public final class ChatServer: Sendable {
         }
         guard first else { return true }
         http.stopAccepting()
-        socketIO?.closeAll()
         let drained = DispatchSemaphore(value: 0)
         let deadline = configuration.drainDeadline
         for shell in shells {
@@ -188,6 +188,9 @@ public final class ChatServer: Sendable {
             DispatchTime.now() + .nanoseconds(Int(clamping: (deadline + .seconds(1)).nanosecondsClamped))
         var complete = true
         for _ in shells where drained.wait(timeout: wait) == .timedOut { complete = false }
+        // Socket.IO sessions saw their chat sessions end through the hub; now their transports
+        // close (held polls get `close`, WebSockets a close packet).
+        socketIO?.closeAll()
         return http.shutdown(gracePeriod: configuration.closeGrace) && complete
     }
 

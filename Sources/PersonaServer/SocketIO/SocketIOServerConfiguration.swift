@@ -5,6 +5,9 @@ import SocketIO
 public struct SocketIOServerConfiguration: Sendable {
     /// What the namespaces do.
     public enum Mode: String, Sendable, Hashable {
+        /// Chat: namespace `/` carries the native protocol as events, and the compatibility
+        /// profiles have their own namespaces (see the README, "Socket.IO").
+        case chat
         /// The diagnostic echo server of the Socket.IO protocol test suite (`--socketio-echo`):
         /// on connect it emits `auth` with the CONNECT payload; `message` is answered with
         /// `message-back` and the same arguments; `message-with-ack` is acknowledged with its
@@ -12,7 +15,7 @@ public struct SocketIOServerConfiguration: Sendable {
         case echo
     }
 
-    /// What the namespaces do.
+    /// What the namespaces do. Default ``Mode/chat``.
     public var mode: Mode
     /// Heartbeat, payload and queue limits of Engine.IO.
     public var engine: EngineIOConfiguration
@@ -26,7 +29,7 @@ public struct SocketIOServerConfiguration: Sendable {
 
     /// Creates a configuration; every parameter defaults to the documented value.
     public init(
-        mode: Mode = .echo, engine: EngineIOConfiguration = EngineIOConfiguration(),
+        mode: Mode = .chat, engine: EngineIOConfiguration = EngineIOConfiguration(),
         socket: SocketIOConnection.Configuration = SocketIOConnection.Configuration(),
         maxSessionsPerAddress: Int = 64, cors: SocketIOCORSPolicy = SocketIOCORSPolicy()
     ) {

@@ -5,6 +5,7 @@ import SocketIO
 extension ServeCommand {
     /// The Socket.IO options of `serve`.
     static let socketIOOptions: [Option] = [
+        .flag("no-socketio", help: "Do not serve /socket.io/ (Socket.IO chat is on by default)."),
         .flag(
             "socketio-echo",
             help:
@@ -33,8 +34,13 @@ extension ServeCommand {
 
     /// Reads the Socket.IO options; nil when Socket.IO is not served.
     static func socketIOOptions(_ values: ParsedValues) throws -> SocketIOServerConfiguration? {
-        guard values.flag("socketio-echo") else { return nil }
-        var configuration = SocketIOServerConfiguration(mode: .echo)
+        if values.flag("no-socketio") {
+            guard !values.flag("socketio-echo") else {
+                throw UsageError.invalid("--socketio-echo and --no-socketio contradict each other")
+            }
+            return nil
+        }
+        var configuration = SocketIOServerConfiguration(mode: values.flag("socketio-echo") ? .echo : .chat)
         configuration.engine.pingInterval = try values.duration("socketio-ping-interval")
         configuration.engine.pingTimeout = try values.duration("socketio-ping-timeout")
         configuration.engine.maxPayload = try values.int("socketio-max-payload")

@@ -124,14 +124,16 @@ def resume():
     second = Chat()
     resumed = second.call("resume", {"session": session, "resume_token": token, "last_seq": 0})
     assert resumed["type"] == "session_resumed" and resumed["session"] == session, resumed
-    assert resumed["last_seq"] >= end["seq"], (resumed, end)
+    assert resumed["last_seq"] == end["seq"], (resumed, end)
+    replayed, _ = second.reply()
+    assert replayed == "hello bob", replayed
     ack = second.call("message", {"session": session, "text": "i am back", "id": "r2"})
     assert ack["type"] == "ack" and ack["seq"] > end["seq"], ack
     text, _ = second.reply()
     assert text == "hello back", text
     wrong = second.call("resume", {"session": session, "resume_token": "0" * 64, "last_seq": 0})
     assert wrong["type"] == "error" and wrong["code"] == "invalid_resume_token", wrong
-    print("ok reconnected and resumed the session; a wrong token is refused", flush=True)
+    print("ok reconnected, resumed and got the missed reply replayed; a wrong token is refused", flush=True)
     second.close()
 
 

@@ -425,6 +425,89 @@ def sio_binary_refused_with_clear_error():
     socket.close()
 
 
+# --- against the chat namespace (`persona serve` in its default chat mode) ---
+
+ENGINE_RULES = [
+    "open_packet_polling", "open_packet_websocket", "bad_eio_is_400", "bad_transport_is_400",
+    "bad_method_is_400", "unknown_sid_is_400", "one_get_at_a_time", "cancelled_get_closes_session",
+    "heartbeat_polling", "heartbeat_timeout_polling", "heartbeat_websocket", "heartbeat_timeout_websocket",
+    "client_close_polling", "client_close_websocket", "bad_packet_polling_closes_session",
+    "bad_packet_websocket_closes_session", "cors_headers_and_preflight", "sio_invalid_handshake_closes",
+    "sio_no_handshake_closes",
+]
+
+
+def chat_polling_session():
+    sid = handshake()
+    assert post(sid, "40") == (200, "ok")
+    records = poll_skipping_pings(sid)
+    while len(records) < 2:
+        records += poll_skipping_pings(sid)
+    assert records[0].startswith("40{") and records[1].startswith('42["welcome",{"type":"welcome"'), records
+    return sid
+
+
+@check
+def chat_connect_and_welcome():
+    socket = ws("EIO=4&transport=websocket")
+    socket.recv(timeout=5)
+    socket.send("40")
+    assert ws_recv_skipping_pings(socket).startswith("40{")
+    welcome = json.loads(ws_recv_skipping_pings(socket)[2:])
+    assert welcome[0] == "welcome" and welcome[1]["type"] == "welcome", welcome
+    socket.send("40/custom,")
+    assert ws_recv_skipping_pings(socket) == '44/custom,{"message":"Invalid namespace"}'
+    socket.close()
+
+
+@check
+def chat_event_ack_on_polling():
+    sid = chat_polling_session()
+    assert post(sid, '421["start",{"personality":"parrot"}]') == (200, "ok")
+    records = poll_skipping_pings(sid)
+    acks = [r for r in records if r.startswith("431[")]
+    while not acks:
+        records = poll_skipping_pings(sid)
+        acks = [r for r in records if r.startswith("431[")]
+    started = json.loads(acks[0][3:])[0]
+    assert started["type"] == "session_started" and started["personality"]["id"] == "parrot", started
+
+
+@check
+def chat_upgrade_mid_reply_loses_and_duplicates_nothing():
+    """A storyteller reply streams while the client upgrades: every token arrives exactly once."""
+    sid = chat_polling_session()
+    assert post(sid, '421["start",{"personality":"storyteller"}]') == (200, "ok")
+    frames = []
+    session = None
+    while session is None:
+        for record in poll_skipping_pings(sid):
+            frames.append(record)
+            if record.startswith("431["):
+                session = json.loads(record[3:])[0]["session"]
+    message = json.dumps(["message", {"session": session, "text": "tell me a story", "id": "u1"}])
+    assert post(sid, "42" + message) == (200, "ok")
+    for record in poll_skipping_pings(sid):
+        frames.append(record)
+    socket = ws(f"EIO=4&transport=websocket&sid={sid}")
+    socket.send("2probe")
+    assert socket.recv(timeout=5) == "3probe"
+    status, data = poll(sid)  # released with noop, or carrying what was queued before the probe
+    assert status == 200, (status, data)
+    frames += [r for r in data.split(RS) if r not in ("6", "2")]
+    socket.send("5")
+    while not any(f.startswith('42["reply_end"') for f in frames):
+        frames.append(ws_recv_skipping_pings(socket))
+    events = [json.loads(f[2:]) for f in frames if f.startswith("42[")]
+    tokens = [e[1] for e in events if e[0] == "token"]
+    end = [e[1] for e in events if e[0] == "reply_end"][0]
+    assert len(tokens) == end["tokens"], (len(tokens), end)
+    story = ("once upon a time there was a tiny program that served chats over a socket and it streamed "
+             "every token one after another until the very end of the tale")
+    assert "".join(t["delta"] for t in tokens) == story, tokens
+    socket.close()
+
+
 @check
 def limits_sessions_per_address_and_connection_rate():
     """Server: --socketio-sessions-per-ip 3 --connection-rate 1/min --connection-burst 6."""
@@ -451,7 +534,10 @@ def limits_cors_allow_list_with_credentials():
     assert status == 403, status
 
 
-names = sys.argv[4:] or [name for name in CHECKS if not name.startswith("limits_")]
+if sys.argv[4:] == ["chat"]:
+    names = ENGINE_RULES + [name for name in CHECKS if name.startswith("chat_")]
+else:
+    names = sys.argv[4:] or [name for name in CHECKS if not name.startswith(("limits_", "chat_"))]
 for name in names:
     CHECKS[name]()
     print("ok", name, flush=True)
