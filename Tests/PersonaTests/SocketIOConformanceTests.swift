@@ -136,3 +136,30 @@ struct SocketIOChatClientTests {
             ], "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
     }
 }
+
+@Suite(
+    "python-socketio against the compatibility profiles",
+    .enabled(if: pythonSocketIOAvailable, "python-socketio[client] is not installed (pip install -r Tests/requirements.txt)"))
+struct SocketIOProfileClientTests {
+    @Test("a scripted random-chat conversation (bot fallback, streamed partials, two humans) and a widget conversation (deployment key, echo, partials, typing, presence, refused key) show every event of the README's tables", arguments: ["default", "websocket"])
+    func profiles(transport: String) throws {
+        let server = try ServeProcess([
+            "--personalities", chatFixtures, "--matchmaking-timeout", "0.3", "--store", "memory",
+            "--socketio-deployment", "demo-key=parrot",
+        ])
+        defer { _ = server.stop() }
+        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/socketio_client_profiles.py")
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(server.port), transport])
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                "ok random-chat: no human in time, bot session created and greeted",
+                "ok random-chat: reply streamed as 3 partials and one final",
+                "ok random-chat: ended with ai_chatbot_session_ended",
+                "ok random-chat: two humans matched, typing and messages relayed, partner left",
+                "ok widget: connected with the deployment's personality, assistant online, greeting",
+                "ok widget: message echoed, answer streamed as 3 partials, typing shown",
+                "ok widget: an unknown deployment key gets the error and a disconnect",
+            ], "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
+    }
+}

@@ -126,7 +126,7 @@ public final class ChatServer: Sendable {
         if let socketIO = configuration.socketIO {
             let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { loop in
                 switch socketIO.mode {
-                case .chat: return SocketIONamespaces(shell: table[loop.index].value)
+                case .chat: return SocketIONamespaces(shell: table[loop.index].value, deployments: socketIO.deployments)
                 case .echo: return SocketIOEchoEndpoint()
                 }
             }

@@ -5,10 +5,12 @@ import JSON
 /// when the client first joins it. Any other namespace is refused with `Invalid namespace`.
 final class SocketIONamespaces: SocketIOEndpoint {
     private let shell: HubShell
+    private let deployments: [String: SocketIODeployment]
     private var endpoints: [String: any SocketIOEndpoint] = [:]
 
-    init(shell: HubShell) {
+    init(shell: HubShell, deployments: [String: SocketIODeployment]) {
         self.shell = shell
+        self.deployments = deployments
     }
 
     private func endpoint(for namespace: String) -> (any SocketIOEndpoint)? {
@@ -17,6 +19,7 @@ final class SocketIONamespaces: SocketIOEndpoint {
         switch namespace {
         case "/": made = SocketIOChatEndpoint(shell: shell)
         case SocketIORandomChatEndpoint.namespace: made = SocketIORandomChatEndpoint(shell: shell)
+        case SocketIOWidgetEndpoint.namespace: made = SocketIOWidgetEndpoint(shell: shell, deployments: deployments)
         default: return nil
         }
         endpoints[namespace] = made

@@ -24,6 +24,9 @@ public struct SocketIOServerConfiguration: Sendable {
     /// Engine.IO sessions one peer IP may hold at once; the next handshake is answered 429.
     /// Default 64.
     public var maxSessionsPerAddress: Int
+    /// The widget profile's deployment keys (`deploymentKey` in CONNECT `auth`) and what each
+    /// stands for. Default: none (every key is refused).
+    public var deployments: [String: SocketIODeployment] = [:]
     /// Cross-origin policy for the polling transport (and the `Origin` check of the WebSocket).
     public var cors: SocketIOCORSPolicy
 

@@ -29,6 +29,9 @@ extension ServeCommand {
         .option(
             "socketio-cors-origins", type: .string, default: "*",
             help: "Origins allowed to use /socket.io/ from a browser: '*' or a comma-separated list (403 for others)."),
+        .option(
+            "socketio-deployment", type: .string, repeatable: true,
+            help: "A widget deployment key for /compat/widget: KEY=PERSONALITY or KEY=PERSONALITY@TENANT (repeatable)."),
         .flag("socketio-cors-credentials", help: "Send Access-Control-Allow-Credentials: true on /socket.io/."),
     ]
 
@@ -46,6 +49,15 @@ extension ServeCommand {
         configuration.engine.maxPayload = try values.int("socketio-max-payload")
         configuration.socket.connectTimeout = try values.duration("socketio-connect-timeout")
         configuration.maxSessionsPerAddress = try values.int("socketio-sessions-per-ip")
+        for entry in values.strings("socketio-deployment") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw UsageError.invalid("--socketio-deployment: expected KEY=PERSONALITY[@TENANT], got '\(entry)'")
+            }
+            let target = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+            configuration.deployments[parts[0]] = SocketIODeployment(
+                personality: target[0], tenant: target.count > 1 ? target[1] : nil)
+        }
         let origins = try values.string("socketio-cors-origins")
         configuration.cors = SocketIOCORSPolicy(
             allowedOrigins: origins == "*"
