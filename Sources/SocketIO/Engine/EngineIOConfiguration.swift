@@ -7,7 +7,7 @@ public struct EngineIOConfiguration: Sendable, Hashable {
     /// (`pingTimeout`). Default 20 s.
     public var pingTimeout: Duration
     /// The largest polling payload (POST body) or WebSocket message accepted, in bytes
-    /// (`maxPayload`); one past it is answered 413 (polling) or closes the WebSocket (1009),
+    /// (`maxPayload`); one past it is answered 413 (polling) or closes the WebSocket,
     /// and the session ends. Default 1,000,000.
     public var maxPayload: Int
     /// How long a probing WebSocket may take to send `upgrade` before it is closed and the

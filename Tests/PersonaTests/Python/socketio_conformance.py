@@ -333,6 +333,17 @@ def payload_over_max_is_413():
 
 
 @check
+def websocket_message_over_max_closes():
+    socket = ws_session()
+    frame = '42["message","' + "x" * (1_000_000 - 16) + '"]'
+    assert len(frame) == 1_000_000
+    socket.send(frame)
+    assert ws_recv_skipping_pings(socket) == '42["message-back","' + "x" * (1_000_000 - 16) + '"]'
+    socket.send(frame + " ")
+    expect_closed(socket)
+
+
+@check
 def cors_headers_and_preflight():
     status, _, response = request("GET", "EIO=4&transport=polling", headers={"Origin": "https://widget.example"})
     assert status == 200 and response.getheader("Access-Control-Allow-Origin") == "*"
