@@ -16,14 +16,10 @@ private let pythonWebsocketsAvailable: Bool = {
 func runSocketIOChecks(serverArguments: [String], interval: Int, timeout: Int, checks: [String] = []) throws
     -> (passed: [String], output: String)
 {
-    let server = try ServeProcess(serverArguments)
-    defer { _ = server.stop() }
-    let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/socketio_conformance.py")
-    let result = try ProcessResult.run(
-        URL(fileURLWithPath: "/usr/bin/env"),
-        ["python3", script.path, String(server.port), String(interval), String(timeout)] + checks)
-    let passed = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }.map { String($0.dropFirst(3)) }
-    return (passed, "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
+    let (lines, output) = try runSocketIOClient(
+        "socketio_conformance.py", serverArguments: serverArguments, extra: [String(interval), String(timeout)] + checks)
+    let passed = lines.filter { $0.hasPrefix("ok ") }.map { String($0.dropFirst(3)) }
+    return (passed, output)
 }
 
 @Suite(
@@ -95,21 +91,33 @@ let pythonSocketIOAvailable: Bool = {
     return result.status == 0
 }()
 
+/// Runs `Python/SCRIPT PORT extra…` against a fresh `persona serve` with `serverArguments`;
+/// returns its stdout lines and a failure description.
+func runSocketIOClient(_ script: String, serverArguments: [String], extra: [String] = []) throws
+    -> (lines: [Substring], output: String)
+{
+    let server = try ServeProcess(serverArguments)
+    defer { _ = server.stop() }
+    let path = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/\(script)").path
+    let result = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", path, String(server.port)] + extra)
+    return (
+        result.stdout.split(separator: "\n"),
+        "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)"
+    )
+}
+
 @Suite(
     "python-socketio against persona serve --socketio-echo",
     .enabled(if: pythonSocketIOAvailable, "python-socketio[client] is not installed (pip install -r Tests/requirements.txt)"))
 struct SocketIOEchoClientTests {
     @Test("the official client connects with its default transports (polling, then upgrade) and with websocket only; auth, events, acks and a refused namespace arrive as sent")
     func officialClient() throws {
-        let server = try ServeProcess(["--socketio-echo"])
-        defer { _ = server.stop() }
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/socketio_client_echo.py")
-        let result = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(server.port)])
+        let (lines, output) = try runSocketIOClient("socketio_client_echo.py", serverArguments: ["--socketio-echo"])
         #expect(
-            result.stdout.split(separator: "\n") == [
+            lines == [
                 "ok default transports", "ok default transports refused namespace", "ok websocket only",
                 "ok websocket only refused namespace",
-            ], "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
+            ], "\(output)")
     }
 }
 
@@ -121,20 +129,19 @@ struct SocketIOChatClientTests {
         "direct chat with streamed tokens, acks carrying ack/error payloads, two clients matched with typing, a random chat falling back to a bot, reconnect and resume",
         arguments: ["default", "websocket"])
     func chat(transport: String) throws {
-        let server = try ServeProcess(["--personalities", chatFixtures, "--matchmaking-timeout", "0.3", "--store", "memory"])
-        defer { _ = server.stop() }
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/socketio_client_chat.py")
-        let result = try ProcessResult.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(server.port), transport])
+        let (lines, output) = try runSocketIOClient(
+            "socketio_client_chat.py",
+            serverArguments: ["--personalities", chatFixtures, "--matchmaking-timeout", "0.3", "--store", "memory"],
+            extra: [transport])
         #expect(
-            result.stdout.split(separator: "\n") == [
+            lines == [
                 "ok direct: acked m1 and 3 tokens joined to 'hello alice'",
                 "ok errors arrive as the ack's payload: unknown_session unknown_personality missing_field",
                 "ok end acked with session_ended",
                 "ok two clients matched; typing and messages relayed",
                 "ok random chat fell back to parrot",
                 "ok reconnected, resumed and got the missed reply replayed; a wrong token is refused",
-            ], "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
+            ], "\(output)")
     }
 }
 
@@ -144,16 +151,14 @@ struct SocketIOChatClientTests {
 struct SocketIOProfileClientTests {
     @Test("a scripted random-chat conversation (bot fallback, streamed partials, two humans) and a widget conversation (deployment key, echo, partials, typing, presence, refused key) show every event of the README's tables", arguments: ["default", "websocket"])
     func profiles(transport: String) throws {
-        let server = try ServeProcess([
-            "--personalities", chatFixtures, "--matchmaking-timeout", "0.3", "--store", "memory",
-            "--socketio-deployment", "demo-key=parrot",
-        ])
-        defer { _ = server.stop() }
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/socketio_client_profiles.py")
-        let result = try ProcessResult.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(server.port), transport])
+        let (lines, output) = try runSocketIOClient(
+            "socketio_client_profiles.py",
+            serverArguments: [
+                "--personalities", chatFixtures, "--matchmaking-timeout", "0.3", "--store", "memory",
+                "--socketio-deployment", "demo-key=parrot",
+            ], extra: [transport])
         #expect(
-            result.stdout.split(separator: "\n") == [
+            lines == [
                 "ok random-chat: no human in time, bot session created and greeted",
                 "ok random-chat: reply streamed as 3 partials and one final",
                 "ok random-chat: ended with ai_chatbot_session_ended",
@@ -161,6 +166,6 @@ struct SocketIOProfileClientTests {
                 "ok widget: connected with the deployment's personality, assistant online, greeting",
                 "ok widget: message echoed, answer streamed as 3 partials, typing shown",
                 "ok widget: an unknown deployment key gets the error and a disconnect",
-            ], "status \(result.status)\nstdout: \(result.stdout)\nstderr: \(result.stderr)")
+            ], "\(output)")
     }
 }

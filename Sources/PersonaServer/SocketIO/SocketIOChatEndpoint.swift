@@ -24,8 +24,7 @@ import PersonaRuntime
 ///   per key instead of per IP) and `tenant` (the tenant for random-chat routing and limits).
 ///   Other members are ignored. Only `/` exists; other namespaces get `Invalid namespace`.
 final class SocketIOChatEndpoint: SocketIOEndpoint {
-    private let shell: HubShell
-    private var connection: VirtualConnection?
+    private let link: SocketIOHubLink
     private weak var socket: SocketIOSocket?
     private var pending: [AckKey: [UInt64]] = [:]
     private var nextRef = 0
@@ -42,7 +41,7 @@ final class SocketIOChatEndpoint: SocketIOEndpoint {
     }
 
     init(shell: HubShell) {
-        self.shell = shell
+        link = SocketIOHubLink(shell: shell)
     }
 
     func admit(_ namespace: String, auth: JSONValue?, socket: SocketIOSocket) -> String? {
@@ -56,15 +55,13 @@ final class SocketIOChatEndpoint: SocketIOEndpoint {
         var client = ClientIdentity(key: socket.address)
         if let key = auth?["api_key"]?.stringValue, !key.isEmpty { client.key = "key-" + APIDoor.digest(key) }
         if let tenant = auth?["tenant"]?.stringValue, !tenant.isEmpty { client.tenant = tenant }
-        connection = shell.openVirtual(client: client) { [unowned self] message in forward(message) }
-        connection?.onClose = { [unowned self] _, _ in
-            connection = nil
+        link.open(client: client, receive: { [unowned self] message in forward(message) }) { [unowned self] in
             self.socket?.disconnect("/")
         }
     }
 
     func event(_ namespace: String, name: String, arguments: [JSONValue], ackID: UInt64?, socket: SocketIOSocket) {
-        guard let connection else { return }
+        guard link.isOpen else { return }
         var members: [(String, JSONValue)] = [("type", .string(name))]
         if let object = arguments.first?.objectValue {
             for (key, value) in object where key != "type" { members.append((key, value)) }
@@ -82,7 +79,7 @@ final class SocketIOChatEndpoint: SocketIOEndpoint {
         }
         if let ackID, let key = Self.key(of: message) { pending[key, default: []].append(ackID) }
         collected = []
-        shell.deliver(message, on: connection.id)
+        link.deliver(message)
         let answers = collected ?? []
         collected = nil
         guard let ackID, Self.key(of: message) == nil else { return }
@@ -98,9 +95,7 @@ final class SocketIOChatEndpoint: SocketIOEndpoint {
 
     func left(_ namespace: String, socket: SocketIOSocket) {
         pending = [:]
-        guard let connection else { return }
-        self.connection = nil
-        shell.closeVirtual(connection.id)
+        link.close()
     }
 
     // MARK: Hub → client

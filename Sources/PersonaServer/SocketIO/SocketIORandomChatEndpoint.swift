@@ -12,9 +12,8 @@ import PersonaRuntime
 final class SocketIORandomChatEndpoint: SocketIOEndpoint {
     static let namespace = "/compat/random-chat"
 
-    private let shell: HubShell
+    private let link: SocketIOHubLink
     private weak var socket: SocketIOSocket?
-    private var connection: VirtualConnection?
     private var nextID = 0
     /// The reply being streamed, per session: its tokens so far.
     private var replies: [String: String] = [:]
@@ -22,7 +21,7 @@ final class SocketIORandomChatEndpoint: SocketIOEndpoint {
     private var botSessions: Set<String> = []
 
     init(shell: HubShell) {
-        self.shell = shell
+        link = SocketIOHubLink(shell: shell)
     }
 
     func admit(_ namespace: String, auth: JSONValue?, socket: SocketIOSocket) -> String? {
@@ -33,11 +32,11 @@ final class SocketIORandomChatEndpoint: SocketIOEndpoint {
         self.socket = socket
         var client = ClientIdentity(key: socket.address)
         if let tenant = auth?["tenant"]?.stringValue, !tenant.isEmpty { client.tenant = tenant }
-        connection = shell.openVirtual(client: client) { [unowned self] message in forward(message) }
+        link.open(client: client, receive: { [unowned self] message in forward(message) })
     }
 
     func event(_ namespace: String, name: String, arguments: [JSONValue], ackID: UInt64?, socket: SocketIOSocket) {
-        guard let connection else { return }
+        guard link.isOpen else { return }
         let payload = arguments.first ?? .object(JSONObject())
         let message: ClientMessage
         switch name {
@@ -61,14 +60,12 @@ final class SocketIORandomChatEndpoint: SocketIOEndpoint {
             emit("error", ["message": .string("unknown event '\(name)'"), "code": "unknown_event"])
             return
         }
-        shell.deliver(message, on: connection.id)
+        link.deliver(message)
         if let ackID { socket.ack(namespace, id: ackID, arguments: [["ok": true]]) }
     }
 
     func left(_ namespace: String, socket: SocketIOSocket) {
-        guard let connection else { return }
-        self.connection = nil
-        shell.closeVirtual(connection.id)
+        link.close()
     }
 
     private func emit(_ name: String, _ payload: JSONValue) {

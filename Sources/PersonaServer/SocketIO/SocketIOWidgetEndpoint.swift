@@ -14,17 +14,16 @@ import PersonaRuntime
 final class SocketIOWidgetEndpoint: SocketIOEndpoint {
     static let namespace = "/compat/widget"
 
-    private let shell: HubShell
+    private let link: SocketIOHubLink
     private let deployments: [String: SocketIODeployment]
     private weak var socket: SocketIOSocket?
-    private var connection: VirtualConnection?
     private var conversation: String?
     private var visitorID: String?
     private var nextMessage = 0
     private var reply = ""
 
     init(shell: HubShell, deployments: [String: SocketIODeployment]) {
-        self.shell = shell
+        link = SocketIOHubLink(shell: shell)
         self.deployments = deployments
     }
 
@@ -43,13 +42,12 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
         visitorID = auth?["visitorId"]?.stringValue
         var client = ClientIdentity(key: socket.address)
         client.tenant = deployment.tenant
-        let connection = shell.openVirtual(client: client) { [unowned self] message in forward(message) }
-        self.connection = connection
-        shell.deliver(.start(StartRequest(mode: .direct(personality: deployment.personality))), on: connection.id)
+        link.open(client: client, receive: { [unowned self] message in forward(message) })
+        link.deliver(.start(StartRequest(mode: .direct(personality: deployment.personality))))
     }
 
     func event(_ namespace: String, name: String, arguments: [JSONValue], ackID: UInt64?, socket: SocketIOSocket) {
-        guard let connection, let conversation else { return }
+        guard link.isOpen, let conversation else { return }
         let payload = arguments.first ?? .object(JSONObject())
         switch name {
         case "message:send":
@@ -59,9 +57,9 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
             emit(
                 "message:received",
                 ["id": .string(id), "conversationId": .string(conversation), "role": "user", "content": .string(content)])
-            shell.deliver(.message(session: conversation, text: content, id: id), on: connection.id)
+            link.deliver(.message(session: conversation, text: content, id: id))
         case "typing:start", "typing:stop":
-            shell.deliver(.typing(session: conversation, on: name == "typing:start"), on: connection.id)
+            link.deliver(.typing(session: conversation, on: name == "typing:start"))
         default:
             emit("error", ["message": .string("unknown event '\(name)'")])
         }
@@ -69,9 +67,7 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
     }
 
     func left(_ namespace: String, socket: SocketIOSocket) {
-        guard let connection else { return }
-        self.connection = nil
-        shell.closeVirtual(connection.id)
+        link.close()
     }
 
     private func emit(_ name: String, _ payload: JSONValue) {
