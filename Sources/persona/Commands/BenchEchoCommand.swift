@@ -48,7 +48,6 @@ enum BenchEchoCommand {
         options.size = try values.int("size")
         options.text = values.flag("text")
         options.socketIO = values.flag("socketio")
-        options.duration = .milliseconds(Int64(try values.double("duration") * 1000))
         options.duration = try values.duration("duration")
         options.messages = try values.intIfPresent("messages")
         options.loops = try values.int("loops")
