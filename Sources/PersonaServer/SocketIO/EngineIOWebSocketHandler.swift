@@ -52,6 +52,11 @@ final class EngineIOWebSocketHandler: WebSocketHandler {
     }
 
     func webSocket(_ socket: WebSocketHandle, didReceive message: WebSocketMessage) {
+        // The hot path: a session's own WebSocket lives on the session's loop; no hop, no closure.
+        if table.loop.inEventLoop {
+            guard let (session, generation) = attachment.get() else { return }
+            return session.webSocketReceived(message, generation: generation)
+        }
         let attachment = self.attachment
         onOwner {
             guard let (session, generation) = attachment.get() else { return }

@@ -67,7 +67,19 @@ package final class SocketIOSocket {
             scratch.append(contentsOf: argument)
         }
         scratch.append(UInt8(ascii: "]"))
-        perform(engine.send(.text(scratch)))
+        sendScratch()
+    }
+
+    /// Sends the Socket.IO packet in `scratch` as an Engine.IO message: straight onto the
+    /// WebSocket when that is the session's transport (`4` + packet in one frame, what the
+    /// machine would ask for), through the machine otherwise.
+    private func sendScratch() {
+        if engine.isWebSocketDirect, let webSocket {
+            scratch.insert(UInt8(ascii: "4"), at: 0)
+            webSocket.send(textUTF8: scratch)
+        } else {
+            perform(engine.send(.text(scratch)))
+        }
     }
 
     /// Emits `name` with `arguments` in `namespace`.
@@ -92,7 +104,7 @@ package final class SocketIOSocket {
             scratch.append(contentsOf: argument)
         }
         scratch.append(UInt8(ascii: "]"))
-        perform(engine.send(.text(scratch)))
+        sendScratch()
     }
 
     /// Removes the client from `namespace` (a DISCONNECT goes out; the endpoint hears `left`).
@@ -176,6 +188,13 @@ package final class SocketIOSocket {
             }
             perform(engine.webSocketReceived(EngineIOPacket(.message, .binary(bytes)), now: loop.now()))
         case .text(let text):
+            if engine.isWebSocketDirect, text.utf8.first == UInt8(ascii: "4"),
+                text.utf8.count <= table.configuration.engine.maxPayload
+            {
+                // The hot path: a message on the active WebSocket is only ever delivered.
+                handle(connection.received(.text(Array(text.utf8.dropFirst()))))
+                return rearm()
+            }
             guard text.utf8.count <= table.configuration.engine.maxPayload,
                 let packet = try? EngineIOPacket.decode(text: text.utf8)
             else { return perform(engine.webSocketReceivedInvalidFrame(now: loop.now())) }
@@ -281,7 +300,7 @@ package final class SocketIOSocket {
     // MARK: Timer
 
     private func rearm() {
-        let deadline = [engine.nextDeadline, connection.nextDeadline].compactMap { $0 }.min()
+        let deadline = MonotonicInstant.earliest(engine.nextDeadline, connection.nextDeadline)
         guard deadline != timerDeadline else { return }
         if let timer { _ = loop.cancelTimer(timer) }
         timer = nil

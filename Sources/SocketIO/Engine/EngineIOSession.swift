@@ -94,10 +94,17 @@ public struct EngineIOSession: Sendable {
             .open, .text(configuration.openPayload(sid: sid, upgrades: transport == .polling ? ["websocket"] : [])))
     }
 
+    /// Whether the session's messages travel as single WebSocket frames right now (the
+    /// upgraded or WebSocket-only transport): then ``send(_:)`` would only ever answer
+    /// ``Action/sendWebSocket(_:)`` with a `message` packet, and a received `message` packet
+    /// would only ever be delivered, so a shell may take those two steps itself on its hot path.
+    public var isWebSocketDirect: Bool { transport == .websocket && !isClosed }
+
     /// When ``tick(now:)`` next has something to do.
     public var nextDeadline: MonotonicInstant? {
         guard !isClosed else { return nil }
-        return [nextPing, pongDeadline, upgradeDeadline].compactMap { $0 }.min()
+        // Read after every batch of a busy session: no array on this path.
+        return MonotonicInstant.earliest(MonotonicInstant.earliest(nextPing, pongDeadline), upgradeDeadline)
     }
 
     // MARK: Polling
@@ -355,4 +362,13 @@ public enum EngineIOCloseReason: String, Sendable, Hashable {
     case duplicatePoll = "duplicate poll"
     /// Too much queued for a client that does not poll.
     case queueOverflow = "queue overflow"
+}
+
+extension MonotonicInstant {
+    /// The earlier of two optional instants (nil only when both are).
+    package static func earliest(_ a: MonotonicInstant?, _ b: MonotonicInstant?) -> MonotonicInstant? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
+    }
 }
