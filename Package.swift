@@ -97,7 +97,7 @@ let package = Package(
 
         // cluster: the embedded store (the only code touching SQLite)
         .target(
-            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON"],
+            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON", "Observability"],
             swiftSettings: strictSettings
         ),
 
@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport"],
+            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport", "Observability"],
             swiftSettings: strictSettings
         ),
         .testTarget(
