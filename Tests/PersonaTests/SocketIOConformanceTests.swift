@@ -2,15 +2,6 @@ import Foundation
 import PersonaTestSupport
 import Testing
 
-/// Whether the raw WebSocket client the conformance checks use is installed (CI installs it).
-private let pythonWebsocketsAvailable: Bool = {
-    guard
-        let result = try? ProcessResult.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import websockets"])
-    else { return false }
-    return result.status == 0
-}()
-
 /// Runs `socketio_conformance.py` against a fresh `persona serve` with `serverArguments`;
 /// returns the `ok NAME` lines and the run's output for failure messages.
 func runSocketIOChecks(serverArguments: [String], interval: Int, timeout: Int, checks: [String] = []) throws
