@@ -137,7 +137,31 @@ def resume():
     second.close()
 
 
+def cross_door():
+    """A Socket.IO client and a native /v1/ws client meet in the same matchmaking queue."""
+    import json
+    from websockets.sync.client import connect
+    chat = Chat()
+    native = connect(f"ws://127.0.0.1:{PORT}/v1/ws", open_timeout=5)
+    assert json.loads(native.recv(timeout=5))["type"] == "welcome"
+    assert chat.call("start", {"mode": "random", "language": "en"})["type"] == "matching"
+    native.send(json.dumps({"type": "start", "mode": "random", "language": "en"}))
+    started_native = json.loads(native.recv(timeout=5))
+    started_sio, _ = chat.until("session_started")
+    assert started_native["kind"] == "human" and started_sio["kind"] == "human", (started_native, started_sio)
+    chat.call("message", {"session": started_sio["session"], "text": "hello from socket.io", "id": "x1"})
+    frame = json.loads(native.recv(timeout=5))
+    assert frame["type"] == "partner_message" and frame["text"] == "hello from socket.io", frame
+    native.send(json.dumps({"type": "message", "session": started_native["session"], "text": "hi from ws", "id": "n1"}))
+    relayed, _ = chat.until("partner_message")
+    assert relayed["text"] == "hi from ws", relayed
+    print("ok a Socket.IO client and a /v1/ws client were matched and talked", flush=True)
+    native.close()
+    chat.close()
+
+
 direct()
 matched_and_typing()
 fallback()
 resume()
+cross_door()
