@@ -45,6 +45,8 @@ public final class ChatServer: Sendable {
     /// The configuration in force.
     public let configuration: ChatServerConfiguration
     let shells: [LoopBound<HubShell>]
+    /// `/socket.io/`, when configured.
+    let socketIO: SocketIOServer?
     /// Refusals by reason, HTTP errors by status, WebSocket closes by code (for `/metrics`),
     /// and the rate-limited refusal log lines once ``logSessions(to:)`` gave a logger.
     public let events: ServerEventRecorder
@@ -126,6 +128,18 @@ public final class ChatServer: Sendable {
         if configuration.api.enabled {
             APIDoor(shells: table, stores: stores, configuration: configuration.api).addRoutes(to: &router)
         }
+        if let socketIO = configuration.socketIO {
+            let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { loop in
+                switch socketIO.mode {
+                case .chat: return SocketIONamespaces(shell: table[loop.index].value, deployments: socketIO.deployments)
+                case .echo: return SocketIOEchoEndpoint()
+                }
+            }
+            server.addRoutes(&router)
+            self.socketIO = server
+        } else {
+            self.socketIO = nil
+        }
         routes(&router)
         var http = configuration.http
         if http.observer == nil { http.observer = ServerEventObserver(recorder: events) }
@@ -179,6 +193,9 @@ public final class ChatServer: Sendable {
             DispatchTime.now() + .nanoseconds(Int(clamping: (deadline + .seconds(1)).nanosecondsClamped))
         var complete = true
         for _ in shells where drained.wait(timeout: wait) == .timedOut { complete = false }
+        // Socket.IO sessions saw their chat sessions end through the hub; now their transports
+        // close (held polls get `close`, WebSockets a close packet).
+        socketIO?.closeAll()
         return http.shutdown(gracePeriod: configuration.closeGrace) && complete
     }
 
