@@ -198,11 +198,12 @@ if Context.environment["PERSONA_FUZZ"] == "1" {
         ("PersonalityYAMLFuzz", ["Personality", "Engines", "Diagnostics"]),
         ("TriggerFuzz", ["Engines"]),
         ("TemplateFuzz", ["Engines"]),
+        ("ProxyProtocolFuzz", ["HTTPServer"]),
     ]
     // Only the modules the fuzzers reach are built (and instrumented).
     let fuzzedModules: Set<String> = [
         "CYAML", "Diagnostics", "YAML", "JSON", "HTTP1", "Reactor", "WebSocket", "Policies",
-        "Personality", "Engines", "ChatProtocol",
+        "Personality", "Engines", "ChatProtocol", "HTTPServer",
     ]
     package.products = []
     package.targets.removeAll { !fuzzedModules.contains($0.name) }

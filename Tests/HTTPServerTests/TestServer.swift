@@ -139,6 +139,9 @@ final class TestServer {
             }
         }
         router.webSocket("/ws") { _ in LoggingEchoHandler(log: closures) }
+        router.webSocket("/echo-bounded", maxOutboundBytes: WebSocketEchoHandler.maxUnreadEchoBytes) { _ in
+            LoggingEchoHandler(log: closures)
+        }
         router.webSocket("/offloop") { _ in OffLoopSender() }
         router.webSocket("/flood") { _ in FloodHandler(log: closures) }
         let releaseProbe = self.releaseProbe

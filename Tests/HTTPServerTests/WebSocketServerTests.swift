@@ -172,6 +172,47 @@ struct WebSocketServerTests {
         #expect(server.closures.all.first?.code == .policyViolation)
     }
 
+    /// A binary payload whose unmasked server frame (2 + 8 header bytes) is `frameSize` long.
+    static func payload(framedTo frameSize: Int) -> [UInt8] { [UInt8](repeating: 3, count: frameSize - 10) }
+
+    @Test("an echo endpoint keeps exactly 1 MiB of unsent small echoes and drops the peer at one byte more (1008)")
+    func unreadEchoBoundEdge() throws {
+        // Threshold above the message: it is a "small" message, not charged to the budget, so
+        // its echo counts against the endpoint's own bound. The echo is queued in one piece
+        // while the reads are delivered, before any of it is sent: the queue is exactly its frame.
+        let server = try TestServer { $0.webSocket.memoryBudgetThreshold = 2 << 20 }
+        let bound = WebSocketEchoHandler.maxUnreadEchoBytes
+        #expect(bound == 1_048_576)
+        let atLimit = RawWebSocket(port: server.port)
+        #expect(atLimit.handshake(path: "/echo-bounded")?.status == 101)
+        atLimit.send(.binary, Self.payload(framedTo: bound))
+        #expect(atLimit.nextFrame()?.payload.count == bound - 10)
+        atLimit.send(.close, [0x03, 0xE8])
+        #expect(RawWebSocket.closeCode(atLimit.nextFrame()) == 1000)
+        #expect(server.closures.closed.wait())
+        #expect(server.closures.all.last?.code == .normalClosure)
+
+        let over = RawWebSocket(port: server.port)
+        #expect(over.handshake(path: "/echo-bounded")?.status == 101)
+        over.send(.binary, Self.payload(framedTo: bound + 1))
+        // Dropped with its queue: no echo and no close frame reach the peer.
+        #expect(over.nextFrame() == nil)
+        #expect(server.closures.closed.wait())
+        let closure = try #require(server.closures.all.last)
+        #expect(closure.code == .policyViolation)
+        #expect(closure.cause == .outboundBufferOverflow)
+    }
+
+    @Test("the echo of a message the memory budget charges is covered by the budget, not the 1 MiB bound")
+    func chargedEchoPassesTheBound() throws {
+        let server = try TestServer()  // threshold 64 KiB: a 1 MiB message is charged
+        let socket = RawWebSocket(port: server.port)
+        #expect(socket.handshake(path: "/echo-bounded")?.status == 101)
+        let size = WebSocketEchoHandler.maxUnreadEchoBytes + 1
+        socket.send(.binary, Self.payload(framedTo: size))
+        #expect(socket.nextFrame()?.payload.count == size - 10)
+    }
+
     @Test("graceful shutdown sends 1001 and finishes once the peer answers")
     func gracefulShutdown() throws {
         let server = try TestServer()

@@ -267,6 +267,69 @@ struct TCPConnectionTests {
         #expect(received == payload)
     }
 
+    @Test("hands at most 256 KiB to send(2) per wake-up and sends the rest on the next ones")
+    func sendQuantum() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let total = 1 << 20
+        let payload = (0..<total).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        let pendingAfterFirstFlush = Shared<Int?>(nil)
+        let observed = Waiter()
+        let drained = Waiter()
+        let server = try server(group) { connection in
+            // A send buffer that takes more than the quantum at once (without the quantum,
+            // one `send(2)` would leave less than 768 KiB queued).
+            var size: Int32 = 4 << 20
+            setsockopt(connection.descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            let handler = RecordingHandler()
+            handler.onRead = { connection, _ in
+                connection.write(payload)
+                // Runs after this event's dispatch, whose reads were followed by one flush.
+                connection.loop.executeOnLoop {
+                    pendingAfterFirstFlush.update { $0 = connection.bufferedByteCount }
+                    observed.signal()
+                }
+            }
+            handler.onDrain = { drained.signal() }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("go")
+        #expect(observed.wait())
+        #expect(pendingAfterFirstFlush.value == total - 256 * 1024)
+        #expect(client.receive(exactly: total) == payload)
+        #expect(drained.wait())
+    }
+
+    @Test("sends an adopted array in order between copied writes, also when it is the first thing queued")
+    func adoptedWrites() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let large = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, bytes in
+                if bytes.first == UInt8(ascii: "a") {
+                    connection.write(adopting: large)
+                    connection.write("|")
+                } else {
+                    connection.write("<")
+                    connection.write(adopting: large)
+                    connection.write(encodedBy: { $0.append(contentsOf: ">".utf8) })
+                    connection.write(adopting: [1, 2, 3])
+                }
+            }
+            connection.handler = handler
+        }
+        defer { server.stopAccepting() }
+        let client = BlockingClient(port: server.localAddress.port)
+        client.send("a")
+        #expect(client.receive(exactly: large.count + 1) == large + Array("|".utf8))
+        client.send("b")
+        #expect(client.receive(exactly: large.count + 5) == Array("<".utf8) + large + Array(">".utf8) + [1, 2, 3])
+    }
+
     @Test("connects out from a chosen 127.0.0.x source address")
     func connectFromSourceAddress() throws {
         let group = try EventLoopGroup(loops: 1)

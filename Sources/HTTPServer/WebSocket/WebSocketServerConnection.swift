@@ -107,9 +107,20 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
     // Sends encode straight into the TCP connection's outbound buffer.
 
     func send(_ message: WebSocketMessage) {
-        tcp.write { bytes in _ = machine.send(message, appendingTo: &bytes) }
+        if case .binary(let payload) = message, payload.count >= Self.adoptedPayloadSize {
+            // A large payload is queued as it is behind its header, not copied (an echo of a
+            // 16 MiB message would otherwise copy it on the loop and hold it twice).
+            var headerWritten = false
+            tcp.write { bytes in headerWritten = machine.sendHeader(ofBinary: payload.count, appendingTo: &bytes) }
+            if headerWritten { tcp.write(adopting: payload) }
+        } else {
+            tcp.write { bytes in _ = machine.send(message, appendingTo: &bytes) }
+        }
         checkOutboundLimit()
     }
+
+    /// Binary payloads at least this large are sent without being copied: 64 KiB.
+    static let adoptedPayloadSize = 64 * 1024
 
     func send(textUTF8 utf8: [UInt8]) {
         tcp.write { bytes in _ = machine.send(textUTF8: utf8, appendingTo: &bytes) }

@@ -10,8 +10,9 @@
 /// while the connection is still hot in the cache; bytes written at any other time (a timer,
 /// another connection's handler) queue the connection for the flush at the end of the loop
 /// iteration (Redis's "before sleep"). Either way every response produced by one wake-up is
-/// coalesced into one `send(2)`. Only when the kernel refuses bytes is `EPOLLOUT` registered,
-/// and it is dropped again as soon as the buffer drains.
+/// coalesced into one `send(2)`. Only when the kernel refuses bytes (or a wake-up's
+/// ``sendBytesPerWakeUp`` is spent) is `EPOLLOUT` registered, and it is dropped again as soon
+/// as the buffer drains.
 ///
 /// Reading is edge-triggered: each wake-up reads until the kernel has no more (a short read or
 /// `EAGAIN`), at most ``readsPerWakeUp`` buffers, so one busy peer cannot starve the others; a
@@ -72,6 +73,10 @@ public final class TCPConnection: Selectable, DeferredClose {
 
     /// Most buffers read per wake-up before yielding to the other ready connections.
     static let readsPerWakeUp = 4
+    /// Most bytes handed to `send(2)` per wake-up. On loopback a send also runs the receiver's
+    /// TCP processing, so one `send(2)` of a 16 MiB echo kept a loop from its other
+    /// connections for tens of milliseconds; the rest leaves on the next wake-up (`EPOLLOUT`).
+    static let sendBytesPerWakeUp = 256 * 1024
 
     /// Registers an accepted or connected descriptor with the loop (edge-triggered).
     func register(interest: Interest) throws(SystemError) {
@@ -120,6 +125,17 @@ public final class TCPConnection: Selectable, DeferredClose {
         outbound.append(encodedBy: body)
         precondition(outbound.count >= before, "an encoder removed pending output")
         if outbound.count > before, !deliveringReads { queueFlush() }
+    }
+
+    /// Queues `bytes` for sending without copying them: the array is kept as it is until it
+    /// has been sent (for large payloads, such as an echoed message, which a copy would cost a
+    /// second time in memory and a pass over it on the loop). Ignored once the connection is
+    /// closing.
+    package func write(adopting bytes: [UInt8]) {
+        loop.assertInLoop()
+        guard phase == .open, !closeWhenFlushed, !bytes.isEmpty else { return }
+        outbound.adopt(bytes)
+        if !deliveringReads { queueFlush() }
     }
 
     /// Queues `bytes` for sending.
@@ -185,7 +201,9 @@ public final class TCPConnection: Selectable, DeferredClose {
 
     private func readAvailable() {
         let buffer = loop.readBuffer
-        for _ in 0..<Self.readsPerWakeUp {
+        // What a lingering connection reads is discarded: one buffer per wake-up is enough, and
+        // a peer still pushing megabytes after our last word cannot slow the loop's other work.
+        for _ in 0..<(lingering ? 1 : Self.readsPerWakeUp) {
             guard phase == .open, readingEnabled || lingering, !readEOF else { return }
             let result: IOResult<Int>
             do {
@@ -239,10 +257,29 @@ public final class TCPConnection: Selectable, DeferredClose {
     }
 
     private func flushNow() {
+        var allowance = Self.sendBytesPerWakeUp
         while !outbound.isEmpty {
+            guard allowance > 0 else {
+                // The kernel would take more, but the other connections come first. Re-register
+                // for writability even if already registered: the socket is writable now, and
+                // with edge triggering only a re-registration reports that again next wait.
+                if writeInterest {
+                    do {
+                        try loop.rearm(fd: fd, id: registration)
+                    } catch {
+                        requestClose(error: error)
+                    }
+                } else {
+                    writeInterest = true
+                    updateInterest()
+                }
+                return
+            }
             let attempt = outbound.withReadable { bytes in
                 Result { () throws(SystemError) in
-                    try Syscall.call("send") { send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
+                    try Syscall.call("send") {
+                        send(fd, bytes.baseAddress, min(bytes.count, allowance), Int32(MSG_NOSIGNAL))
+                    }
                 }
             }
             let result: IOResult<Int>
@@ -256,6 +293,7 @@ public final class TCPConnection: Selectable, DeferredClose {
             switch result {
             case .processed(let count):
                 outbound.consume(count)
+                allowance -= count
             case .wouldBlock:
                 if !writeInterest {
                     writeInterest = true

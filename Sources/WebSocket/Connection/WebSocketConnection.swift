@@ -338,6 +338,16 @@ public struct WebSocketConnection: Sendable {
         return true
     }
 
+    /// Sends a binary message as one frame whose payload the transport queues itself after
+    /// the header appended to `bytes` (a server's frames are unmasked, so the payload goes out
+    /// as it is: a large one need not be copied). Returns false, appending nothing, once we
+    /// started closing or in the client role (whose frames must be masked).
+    public mutating func sendHeader(ofBinary payloadLength: Int, appendingTo bytes: inout [UInt8]) -> Bool {
+        guard isOpen, role == .server else { return false }
+        WebSocketFrameEncoder.encodeHeader(opcode: .binary, payloadLength: payloadLength, into: &bytes)
+        return true
+    }
+
     /// Sends a text message whose UTF-8 bytes the caller already has (one frame), skipping the
     /// round trip through `String` on hot paths such as streamed token frames.
     ///

@@ -49,6 +49,26 @@ public enum WebSocketFrameEncoder {
         }
     }
 
+    /// Appends the header of an unmasked frame (a server's) whose `payloadLength` bytes the
+    /// caller sends after it from its own array.
+    public static func encodeHeader(
+        fin: Bool = true, opcode: WebSocketOpcode, payloadLength count: Int, into buffer: inout [UInt8]
+    ) {
+        buffer.append((fin ? 0x80 : 0) | opcode.rawValue)
+        if count < 126 {
+            buffer.append(UInt8(count))
+        } else if count <= 0xFFFF {
+            buffer.append(126)
+            buffer.append(UInt8(truncatingIfNeeded: count >> 8))
+            buffer.append(UInt8(truncatingIfNeeded: count))
+        } else {
+            buffer.append(127)
+            for shift in stride(from: 56, through: 0, by: -8) {
+                buffer.append(UInt8(truncatingIfNeeded: UInt64(count) >> UInt64(shift)))
+            }
+        }
+    }
+
     /// One frame's bytes.
     public static func encode(_ frame: WebSocketFrame) -> [UInt8] {
         var buffer: [UInt8] = []

@@ -4,8 +4,9 @@
 /// arrives — RSV bits, reserved opcodes, masking by role, control-frame FIN and length, the
 /// 64-bit length's MSB — and the size limits are checked when the length is known, before a
 /// single payload byte is buffered (1009). A payload is held only until its frame completes,
-/// and unmasked in place eight bytes at a time, each byte once — at completion, or earlier
-/// through `partialFrame()`, which exposes the received part of a frame still arriving.
+/// and unmasked in place eight bytes at a time, each byte once, as it arrives (so completing
+/// a large frame costs no pass over it); `partialFrame()` exposes the received part of a frame
+/// still arriving.
 ///
 /// Deliberately not enforced: minimal length encoding (§5.2 says the minimal number of bytes
 /// MUST be used, but a longer form is unambiguous and refusing it protects nothing) and the
@@ -110,7 +111,12 @@ public struct WebSocketFrameParser: Sendable {
             guard try parseHeader() else { return nil }
             return try next()
         case .payload(let fin, let opcode, let mask, let length):
-            guard buffer.count - readIndex >= length else { return nil }
+            guard buffer.count - readIndex >= length else {
+                // Unmask what has arrived now, so a large frame's completion does not unmask
+                // megabytes at once (each byte is still unmasked exactly once).
+                unmaskArrivedPayload(upTo: buffer.count - readIndex, mask: mask)
+                return nil
+            }
             unmaskArrivedPayload(upTo: length, mask: mask)
             let payload: [UInt8]
             if length > Self.retainedCapacity && readIndex + length == buffer.count {
@@ -215,8 +221,14 @@ public struct WebSocketFrameParser: Sendable {
         }
         readIndex += headerLength
         if payloadLength > Self.retainedCapacity && buffer.capacity < readIndex + payloadLength {
-            // Grow once to the frame's size instead of doubling past it as the payload arrives.
-            buffer.reserveCapacity(readIndex + payloadLength)
+            // Grow once to the frame's size instead of doubling past it as the payload arrives,
+            // into a buffer that starts with the payload: at completion it is handed over as
+            // it is, without moving megabytes down over the header in one go.
+            var grown: [UInt8] = []
+            grown.reserveCapacity(max(payloadLength, buffer.count - readIndex))
+            grown.append(contentsOf: buffer[readIndex...])
+            buffer = grown
+            readIndex = 0
         }
         state = .payload(fin: fin, opcode: opcode, mask: mask, length: payloadLength)
         return true

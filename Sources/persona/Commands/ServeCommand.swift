@@ -226,7 +226,7 @@ enum ServeCommand {
         router.get("/health") { _ in .response(.json(#"{"status":"ok"}"#)) }
         // 1 MiB of unread small echoes per connection; a large message's echo is covered by
         // the server's memory budget instead (see README → "Memory bounds").
-        router.webSocket("/v1/echo", maxOutboundBytes: 1 << 20) { _ in gauge.counting(WebSocketEchoHandler()) }
+        router.webSocket("/v1/echo", maxOutboundBytes: WebSocketEchoHandler.maxUnreadEchoBytes) { _ in gauge.counting(WebSocketEchoHandler()) }
     }
 
     /// The Origin policy for `--allowed-origins`: `*` allows any; a list allows those origins

@@ -497,11 +497,17 @@ async def stalled_reader(url, expect_cut_off):
     if expect_cut_off:
         assert cut_off, "the slow client was never cut off"
         print("ok the slow client was disconnected once its queue passed the bound")
+        # The cut-off is counted as an abuse refusal and as a 1008 close.
+        refused = await loop.run_in_executor(None, metric, url, 'persona_refusals_total{reason="slow_client_closed"}')
+        closes = await loop.run_in_executor(None, metric, url, 'persona_websocket_closes_total{code="1008"}')
+        assert refused >= 1 and closes >= 1, (refused, closes)
     else:
         assert not cut_off, "the slow client was cut off instead of paused"
         paused = await loop.run_in_executor(None, metric, url, "persona_slow_consumers_paused_total")
         closed = await loop.run_in_executor(None, metric, url, "persona_slow_consumers_closed_total")
         assert paused >= 1 and closed == 0, (paused, closed)
+        refused = await loop.run_in_executor(None, metric, url, 'persona_refusals_total{reason="slow_client_paused"}')
+        assert refused >= 1, refused
         print(f"ok the slow client stayed connected with its pacing paused ({turn} turns)")
         # Reading again drains the backlog; the hub resumes, and every reply that had started
         # reaches its end.
