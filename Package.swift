@@ -82,7 +82,7 @@ let package = Package(
             name: "PersonaServer",
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
-                "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS",
+                "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS", "YAML",
             ],
             swiftSettings: strictSettings
         ),

@@ -20,8 +20,9 @@ extension ChatHub {
         }
         switch request.mode {
         case .direct(let id):
-            guard let personality = snapshot.personality(id) else {
-                let hint = Suggestion.didYouMean(id, among: snapshot.ids)
+            guard let personality = snapshot.personality(id), state.client.mayUse(id) else {
+                let allowed = snapshot.ids.filter { state.client.mayUse($0) }
+                let hint = Suggestion.didYouMean(id, among: allowed)
                 return refuse(
                     connection, .unknownPersonality, "no personality '\(id)'" + (hint.isEmpty ? "" : "; \(hint)"),
                     ref: request.sessionRef)
@@ -94,7 +95,9 @@ extension ChatHub {
     /// Pairs with the longest-waiting compatible human, or waits (`matching`) until the
     /// routing timeout, or falls back at once when humans are not tried first.
     func seekPartner(_ session: ChatSession, humansFirst: Bool, now: PolicyInstant) {
-        let filters = session.filters ?? RandomFilters()
+        var filters = session.filters ?? RandomFilters()
+        // A key's tenant decides whom its clients may meet, whatever the filters say.
+        if let tenant = session.client.tenant { filters.tenant = tenant }
         guard humansFirst else { return fallBack(session, now: now) }
         let me = PeerAddress(hub: configuration.hubIndex, session: session.id)
         while let ticket = matchQueue.claim(
@@ -151,7 +154,8 @@ extension ChatHub {
 
     /// The fallback personality for `filters`, or `nil` when routing names none that fits.
     func pickFallback(for filters: RandomFilters, tenant clientTenant: String?) -> Personality? {
-        let tenant = filters.tenant ?? clientTenant
+        // A key's tenant is the client's, whatever its filters ask for.
+        let tenant = clientTenant ?? filters.tenant
         var eligible: [Personality] = []
         var weights: [Int] = []
         for candidate in snapshot.routing.fallback {

@@ -52,6 +52,7 @@ final class APIDoor: Sendable {
     /// sent (as a digest, so the key itself is never kept), else the peer's IP — the same key a
     /// WebSocket from that host uses.
     static func clientIdentity(for request: HTTPRequest) -> ClientIdentity {
+        if let client = request.authenticatedClient { return client }
         if let token = bearerToken(request) {
             return ClientIdentity(key: "key-" + digest(token))
         }

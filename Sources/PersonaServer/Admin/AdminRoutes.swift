@@ -38,9 +38,10 @@ public enum AdminRoutes {
     }
 
     /// A router serving the admin API over `backend`, guarded by `token`.
-    public static func router(backend: any AdminBackend, token: AdminToken, paging: Paging = Paging())
-        -> HTTPRouter
-    {
+    /// With `keys`, the API-key routes too (see ``KeyAdminRoutes``).
+    public static func router(
+        backend: any AdminBackend, token: AdminToken, paging: Paging = Paging(), keys: KeyRing? = nil
+    ) -> HTTPRouter {
         var router = HTTPRouter()
         router.post(
             "/admin/reload",
@@ -134,6 +135,7 @@ public enum AdminRoutes {
             guarded(token) { _ in
                 offLoop { .json(AdminJSON.stats(backend.stats()).serialized()) }
             })
+        if let keys { KeyAdminRoutes.add(to: &router, ring: keys, token: token) }
         let unknown: HTTPHandler = guarded(token) { request in
             .response(
                 .error(
@@ -142,6 +144,7 @@ public enum AdminRoutes {
         }
         router.get("*", unknown)
         router.post("*", unknown)
+        router.on(.delete, "*", unknown)
         return router
     }
 

@@ -14,8 +14,14 @@ extension APIDoor {
     /// the session (its id names the hub: `s<hub>-<n>`).
     func addRESTRoutes(to router: inout HTTPRouter) {
         router.get("/v1/personalities") { request in
-            let list = self.localShell(request).hub.snapshot.personalities
-            return .response(self.json(RESTJSON.personalities(list), for: request))
+            let snapshot = self.localShell(request).hub.snapshot
+            // A key sees what it may use: its allow-list, and no other tenant's personalities.
+            let client = Self.clientIdentity(for: request)
+            let list = snapshot.personalities.filter {
+                client.mayUse($0.id) && ($0.tenant == nil || request.authenticatedClient == nil || $0.tenant == client.tenant)
+            }
+            let body = RESTJSON.personalities(list) { snapshot.limits(for: $0, tier: client.tier) }
+            return .response(self.json(body, for: request))
         }
         router.get("/v1/personalities/:id") { request in
             let id = request.pathParameters["id"] ?? ""

@@ -110,17 +110,33 @@ public final class ChatServer: Sendable {
         // server-wide WebSocket limits: an oversized frame is refused from its header.
         let maxFrame = configuration.hub.decoder.maxFrameBytes
         let maxOutbound = 2 * configuration.hub.maxBacklogBytes
+        let gate = configuration.auth
         router.get(ProtocolVersion.path) { request in
             if let refusal = admission?.refusal(for: request) { return .response(refusal) }
+            let client: ClientIdentity?
+            switch gate?.checkWebSocket(request) {
+            case .refused(let response)?: return .response(response)
+            case .allowed(let identity, _)?: client = identity
+            case nil: client = nil
+            }
             return .webSocket(
                 WebSocketUpgrade(
+                    subprotocols: [KeyGate.chatSubprotocol],
                     maxMessageSize: maxFrame, maxOutboundBytes: maxOutbound,
                     failureNotice: { ChatServer.failureNotice($0, maxFrame: maxFrame) },
-                    makeHandler: { ChatSocketHandler(shells: table) }))
+                    makeHandler: { ChatSocketHandler(shells: table, client: client) }))
         }
         if configuration.api.enabled {
-            APIDoor(shells: table, configuration: configuration.api).addRoutes(to: &router)
+            let door = APIDoor(shells: table, configuration: configuration.api)
+            if let gate {
+                var api = HTTPRouter()
+                door.addRoutes(to: &api)
+                gate.install(api, on: &router)
+            } else {
+                door.addRoutes(to: &router)
+            }
         }
+        if configuration.servesPage { ChatPage.addRoutes(to: &router) }
         routes(&router)
         var http = configuration.http
         if http.observer == nil { http.observer = ServerEventObserver(recorder: events) }

@@ -25,6 +25,11 @@ public struct ChatServerConfiguration: Sendable {
     public var store: (any SessionStoreBackend)?
     /// The REST and OpenAI-compatible doors (CORS, body limit, keep-alives).
     public var api: APIConfiguration
+    /// API keys on every public door (see ``KeyGate``); nil: no key is ever looked at.
+    /// Default nil.
+    public var auth: KeyGate?
+    /// Whether the chat page is served at `/`. Default true.
+    public var servesPage: Bool
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -33,8 +38,10 @@ public struct ChatServerConfiguration: Sendable {
         closeGrace: Duration = .seconds(2),
         connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
         store: (any SessionStoreBackend)? = nil,
-        api: APIConfiguration = APIConfiguration()
+        api: APIConfiguration = APIConfiguration(), auth: KeyGate? = nil, servesPage: Bool = true
     ) {
+        self.auth = auth
+        self.servesPage = servesPage
         self.store = store
         self.api = api
         self.http = http

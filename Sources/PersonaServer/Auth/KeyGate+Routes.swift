@@ -1,0 +1,93 @@
+import HTTP1
+import HTTPServer
+import PersonaRuntime
+
+extension KeyGate {
+    /// Puts the API's routes (`inner`) behind the gate: one route per method on `/v1/*` checks
+    /// the request, then dispatches through `inner` exactly as the server would (404 and 405
+    /// included), with the key's client attached (``HTTPRequest/authenticatedClient``).
+    /// Preflights carry no key: they pass to `inner`, or are allowed here when a key names the
+    /// origin.
+    func install(_ inner: HTTPRouter, on router: inout HTTPRouter) {
+        for method in [HTTPMethod.get, .post, .delete, .put, .patch] {
+            router.on(method, "/v1/*") { request in
+                switch self.checkHTTP(request) {
+                case .refused(let response):
+                    return .response(self.withCORS(response, for: request))
+                case .allowed(let client, let key):
+                    var request = request
+                    if let client { request.attach(client) }
+                    let result = Self.dispatch(request, through: inner)
+                    // A key naming the page's origin makes its answers readable there.
+                    guard let origin = request.headers["Origin"], let key, key.origins.contains(origin),
+                        case .response(var response) = result,
+                        !response.headers.contains("Access-Control-Allow-Origin")
+                    else { return result }
+                    response.headers.add(name: "Access-Control-Allow-Origin", value: origin)
+                    response.headers.add(name: "Vary", value: "Origin")
+                    return .response(response)
+                }
+            }
+        }
+        router.on(.options, "/v1/*") { request in
+            if let origin = request.headers["Origin"], self.keyAllows(origin: origin) {
+                return .response(CORSPolicy(origins: [origin]).preflight(request))
+            }
+            return Self.dispatch(request, through: inner)
+        }
+    }
+
+    /// A refusal readable by a page whose origin a key names (so the page can say "your key
+    /// was refused" instead of a network error).
+    private func withCORS(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
+        guard let origin = request.headers["Origin"], keyAllows(origin: origin) else { return response }
+        var response = response
+        response.headers.add(name: "Access-Control-Allow-Origin", value: origin)
+        response.headers.add(name: "Vary", value: "Origin")
+        return response
+    }
+
+    static func dispatch(_ request: HTTPRequest, through router: HTTPRouter) -> HTTPHandlerResult {
+        switch router.match(method: request.method, path: request.head.path) {
+        case .handler(let handler, let parameters):
+            var request = request
+            for (name, value) in parameters { request.pathParameters[name] = value }
+            return handler(request)
+        case .methodNotAllowed(let allowed):
+            var response = HTTPResponse.error(
+                .methodNotAllowed, code: "method_not_allowed",
+                message: "\(request.method) is not allowed on \(request.head.path)")
+            response.headers.add(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
+            return .response(response)
+        case .notFound:
+            return .response(
+                .error(.notFound, code: "not_found", message: "no route for \(request.method) \(request.head.path)"))
+        }
+    }
+}
+
+extension HTTPRequest {
+    private static let keyParameter = "@client-key"
+    private static let tierParameter = "@client-tier"
+    private static let tenantParameter = "@client-tenant"
+    private static let personalitiesParameter = "@client-personalities"
+
+    /// The client a valid API key identified (set by ``KeyGate`` only: route patterns cannot
+    /// capture names starting with `@`, so a request cannot forge it).
+    var authenticatedClient: ClientIdentity? {
+        guard let key = pathParameters[Self.keyParameter] else { return nil }
+        let personalities = pathParameters[Self.personalitiesParameter].map {
+            Set($0.split(separator: ",").map(String.init))
+        }
+        return ClientIdentity(
+            key: key, tier: pathParameters[Self.tierParameter], tenant: pathParameters[Self.tenantParameter],
+            personalities: personalities)
+    }
+
+    mutating func attach(_ client: ClientIdentity) {
+        pathParameters[Self.keyParameter] = client.key
+        pathParameters[Self.tierParameter] = client.tier
+        pathParameters[Self.tenantParameter] = client.tenant
+        pathParameters[Self.personalitiesParameter] = client.personalities.map { $0.sorted().joined(separator: ",") }
+    }
+}
