@@ -12,7 +12,7 @@ enum PageScript {
           let ws = null, attempt = 0, retryTimer = null, countdown = null;
           let personalities = [];
           let state = load();
-          let typingSent = false, typingTimer = null;
+          let typingSent = false, typingTimer = null, wantFocus = false;
           let nextId = 1;
           const replies = new Map();
 
@@ -135,7 +135,7 @@ enum PageScript {
                 $('log').replaceChildren();
                 $('partner').textContent = f.kind === 'human' ? 'Talking to a stranger (human)' : 'Talking to ' + state.name + ' (bot)';
                 if (f.greeting) add(f.kind, partnerName(), f.greeting);
-                $('text').focus();
+                wantFocus = true;
                 break;
               case 'session_resumed':
                 state.kind = f.kind;
@@ -214,6 +214,8 @@ enum PageScript {
             }
             showLimits();
             refreshControls();
+            // Focus moves to the message box once it is enabled (keyboard users type at once).
+            if (wantFocus && !$('text').disabled) { wantFocus = false; $('text').focus(); }
           }
 
           function responsesOf(id) {

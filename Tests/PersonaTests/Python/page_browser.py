@@ -30,11 +30,11 @@ def check(condition, message):
 def serve(port=0):
     process = subprocess.Popen(
         [BINARY, "serve", "--port", str(port), "--personalities", FIXTURES, "--data-dir", DATA, "--loops", "1",
-         "--drain-deadline", "0.2", "--drain-timeout", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+         "--drain-deadline", "0.2", "--drain-timeout", "1", "--admin-port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-    assert match, line
+    assert match, (line, process.stderr.read() if not line else "")
     return process, int(match.group(1))
 
 
