@@ -96,7 +96,7 @@ let package = Package(
 
         // cluster: the embedded store (the only code touching SQLite)
         .target(
-            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON"],
+            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON", "Observability"],
             swiftSettings: strictSettings
         ),
 
@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport"],
+            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport", "Observability"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -322,6 +322,7 @@ enum ServeCommand {
         for problem in transport.prepare(loaded.snapshot.upstreams) { context.stderr.writeLine("warning: \(problem)") }
         let llm = LLMEngine(transport: transport)
         operations.addMetricsSource { LLMUsageMetrics.render(llm.usage, into: &$0) }
+        if let sqlite { operations.addMetricsSource { StoreMetrics.render(sqlite.stats, into: &$0) } }
         let pluginLogger = operations.logger.labelled("persona.process")
         let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
         let server = ChatServer(
