@@ -144,7 +144,7 @@ extension ChatHub {
         counters.matchmakingWait.record(now.nanoseconds - session.createdAt.nanoseconds)
         guard
             let personality = pickFallback(
-                for: session.filters ?? RandomFilters(), tenant: session.client.tenant)
+                for: session.filters ?? RandomFilters(), tenant: session.client.tenant, client: session.client)
         else {
             return endSession(session, reason: .noPartner, now: now)
         }
@@ -153,13 +153,17 @@ extension ChatHub {
     }
 
     /// The fallback personality for `filters`, or `nil` when routing names none that fits.
-    func pickFallback(for filters: RandomFilters, tenant clientTenant: String?) -> Personality? {
+    /// `client`'s personality allow-list (an API key's) narrows the candidates and the default.
+    func pickFallback(
+        for filters: RandomFilters, tenant clientTenant: String?, client: ClientIdentity? = nil
+    ) -> Personality? {
         // A key's tenant is the client's, whatever its filters ask for.
         let tenant = clientTenant ?? filters.tenant
         var eligible: [Personality] = []
         var weights: [Int] = []
         for candidate in snapshot.routing.fallback {
             guard let personality = snapshot.personality(candidate.personality) else { continue }
+            if let client, !client.mayUse(personality.id) { continue }
             if !candidate.tenants.isEmpty {
                 guard let tenant, candidate.tenants.contains(tenant) else { continue }
             }
@@ -170,7 +174,9 @@ extension ChatHub {
             weights.append(candidate.weight)
         }
         if !eligible.isEmpty { return eligible[random.pick(weights: weights)] }
-        return snapshot.routing.defaultPersonality.flatMap { snapshot.personality($0) }
+        return snapshot.routing.defaultPersonality.flatMap { id in
+            client?.mayUse(id) == false ? nil : snapshot.personality(id)
+        }
     }
 
     /// The session talks to `personality` from now on: engines, limits, timers, `session_started`.

@@ -20,7 +20,7 @@ final class APIDoor: Sendable {
     init(shells: [LoopBound<HubShell>], configuration: APIConfiguration) {
         self.shells = shells
         self.configuration = configuration
-        self.cors = CORSPolicy(origins: configuration.corsOrigins)
+        self.cors = CORSPolicy(origins: configuration.corsOrigins, keyOrigins: configuration.keyOrigins)
         self.restTables = shells.map { LoopBound(RESTSessionTable(configuration: configuration), loop: $0.loop) }
         self.startedAt = Int64(Date().timeIntervalSince1970)
     }

@@ -6,35 +6,23 @@ extension KeyGate {
     /// Puts the API's routes (`inner`) behind the gate: one route per method on `/v1/*` checks
     /// the request, then dispatches through `inner` exactly as the server would (404 and 405
     /// included), with the key's client attached (``HTTPRequest/authenticatedClient``).
-    /// Preflights carry no key: they pass to `inner`, or are allowed here when a key names the
-    /// origin.
+    /// Preflights carry no key: they pass to `inner` (whose CORS policy allows the origins keys
+    /// name).
     func install(_ inner: HTTPRouter, on router: inout HTTPRouter) {
         for method in [HTTPMethod.get, .post, .delete, .put, .patch] {
             router.on(method, "/v1/*") { request in
                 switch self.checkHTTP(request) {
                 case .refused(let response):
                     return .response(self.withCORS(response, for: request))
-                case .allowed(let client, let key):
+                case .allowed(let client, _):
                     var request = request
                     if let client { request.attach(client) }
-                    let result = Self.dispatch(request, through: inner)
-                    // A key naming the page's origin makes its answers readable there.
-                    guard let origin = request.headers["Origin"], let key, key.origins.contains(origin),
-                        case .response(var response) = result,
-                        !response.headers.contains("Access-Control-Allow-Origin")
-                    else { return result }
-                    response.headers.add(name: "Access-Control-Allow-Origin", value: origin)
-                    response.headers.add(name: "Vary", value: "Origin")
-                    return .response(response)
+                    return Self.dispatch(request, through: inner)
                 }
             }
         }
-        router.on(.options, "/v1/*") { request in
-            if let origin = request.headers["Origin"], self.keyAllows(origin: origin) {
-                return .response(CORSPolicy(origins: [origin]).preflight(request))
-            }
-            return Self.dispatch(request, through: inner)
-        }
+        // Preflights carry no key; the doors' CORS policy allows the origins keys name.
+        router.on(.options, "/v1/*") { request in Self.dispatch(request, through: inner) }
     }
 
     /// A refusal readable by a page whose origin a key names (so the page can say "your key

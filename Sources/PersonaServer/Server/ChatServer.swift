@@ -127,11 +127,13 @@ public final class ChatServer: Sendable {
                     makeHandler: { ChatSocketHandler(shells: table, client: client) }))
         }
         if configuration.api.enabled {
-            let door = APIDoor(shells: table, configuration: configuration.api)
+            var api = configuration.api
+            if let gate, gate.mode == .keys { api.keyOrigins = { gate.keyAllows(origin: $0) } }
+            let door = APIDoor(shells: table, configuration: api)
             if let gate {
-                var api = HTTPRouter()
-                door.addRoutes(to: &api)
-                gate.install(api, on: &router)
+                var routes = HTTPRouter()
+                door.addRoutes(to: &routes)
+                gate.install(routes, on: &router)
             } else {
                 door.addRoutes(to: &router)
             }
