@@ -83,9 +83,10 @@ extension APIDoor {
         let created = Int64(LoopChatClock(loop: request.eventLoop).wallMilliseconds() / 1_000)
         let keepAlive = configuration.keepAliveInterval
         let loop = request.eventLoop
+        let scoped = Self.scopedToken(token, tenant: Self.clientIdentity(for: request).tenant)
         return .deferred { stream in
             self.onHub(hub, from: loop) { shell in
-                guard case .live(let session)? = self.restTables[hub].value.lookup(id, token: token) else {
+                guard case .live(let session)? = self.restTables[hub].value.lookup(id, token: scoped) else {
                     return stream.respond(Self.unknownSession(id).openAIResponse(headers: headers))
                 }
                 guard session.personality == parsed.model else {

@@ -25,12 +25,16 @@ extension APIDoor {
         }
         router.get("/v1/personalities/:id") { request in
             let id = request.pathParameters["id"] ?? ""
-            guard let personality = self.localShell(request).hub.snapshot.personality(id) else {
+            guard let personality = self.localShell(request).hub.snapshot.personality(id),
+                Self.clientIdentity(for: request).mayUse(id)
+            else {
                 let error = APIError(
                     status: 404, code: ErrorCode.unknownPersonality.rawValue, "no personality '\(id.prefix(128))'")
                 return .response(self.decorated(error.restResponse(), for: request))
             }
-            return .response(self.json(RESTJSON.personality(personality), for: request))
+            let limits = self.localShell(request).hub.snapshot.limits(
+                for: personality, tier: Self.clientIdentity(for: request).tier)
+            return .response(self.json(RESTJSON.personality(personality, limits: limits), for: request))
         }
         router.post("/v1/sessions") { request in self.createSession(request) }
         router.get("/v1/sessions/:id") { request in
@@ -94,7 +98,7 @@ extension APIDoor {
                     let token = RESTSessionTable.newToken()
                     let session = RESTSession(
                         id: start.session, personality: personality, connection: current,
-                        tokenDigest: SHA256.hash(Array(token.utf8)))
+                        tokenDigest: SHA256.hash(Array(Self.scopedToken(token, tenant: client.tenant).utf8)))
                     table.add(session)
                     current.receive = { [unowned table, unowned session] message in
                         table.route(message, for: session)
@@ -153,11 +157,12 @@ extension APIDoor {
         }
         let headers = cors.headers(for: request)
         let loop = request.eventLoop
+        let scoped = Self.scopedToken(token, tenant: Self.clientIdentity(for: request).tenant)
         return .deferred { stream in
             self.onHub(hub, from: loop) { _ in
                 let table = self.restTables[hub].value
                 let respond = SessionReply(stream: stream, headers: headers)
-                guard let lookup = table.lookup(id, token: token) else {
+                guard let lookup = table.lookup(id, token: scoped) else {
                     return respond(Self.unknownSession(id).restResponse())
                 }
                 body(self, IndexedTable(index: hub, table: table), lookup, respond)
@@ -197,6 +202,13 @@ extension APIDoor {
     }
 
     /// The session token: `Authorization: Bearer …` or `X-Persona-Session-Token`.
+    /// The text whose digest stands for a session's token: the tenant is part of it, so another
+    /// tenant's key holding the token finds no session (`unknown_session`, like a wrong token).
+    static func scopedToken(_ token: String, tenant: String?) -> String {
+        guard let tenant else { return token }
+        return tenant + "\u{0}" + token
+    }
+
     static func sessionToken(_ request: HTTPRequest) -> String? {
         if let token = request.headers["X-Persona-Session-Token"], !token.isEmpty { return token }
         return bearerToken(request)

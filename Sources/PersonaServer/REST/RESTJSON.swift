@@ -52,9 +52,9 @@ enum RESTJSON {
         return writer.finish()
     }
 
-    static func personality(_ personality: Personality) -> [UInt8] {
+    static func personality(_ personality: Personality, limits: LimitValues? = nil) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
-        writePersonality(personality, to: &writer)
+        writePersonality(personality, limits: limits, to: &writer)
         return writer.finish()
     }
 

@@ -131,15 +131,20 @@ public final class ChatServer: Sendable {
             if let gate, gate.mode == .keys { api.keyOrigins = { gate.keyAllows(origin: $0) } }
             let door = APIDoor(shells: table, configuration: api)
             if let gate {
-                var routes = HTTPRouter()
-                door.addRoutes(to: &routes)
-                gate.install(routes, on: &router)
+                // The gate's `/v1/*` routes come last, so the caller's own `/v1/…` routes
+                // (`/v1/echo`) still match first.
+                routes(&router)
+                var api = HTTPRouter()
+                door.addRoutes(to: &api)
+                gate.install(api, on: &router)
             } else {
                 door.addRoutes(to: &router)
+                routes(&router)
             }
+        } else {
+            routes(&router)
         }
         if configuration.servesPage { ChatPage.addRoutes(to: &router) }
-        routes(&router)
         var http = configuration.http
         if http.observer == nil { http.observer = ServerEventObserver(recorder: events) }
         self.http = HTTPServer(configuration: http, router: router, group: group)

@@ -138,8 +138,21 @@ def tenants():
     answer = frames(again, lambda f: f["type"] in ("error", "session_resumed"))[-1]
     check(answer["type"] == "session_resumed", "the same tenant's key resumes it")
     again.close()
-    status, body = call("GET", "/v1/personalities", KEYS["other"])
-    check(status == 200, "the other tenant still lists personalities")
+    # REST: a session created with one tenant's key is not found with another tenant's key.
+    status, created = call("POST", "/v1/sessions", KEYS["good"], {"personality": "parrot"})
+    created = json.loads(created)
+    path = f"/v1/sessions/{created['session']}/messages"
+    answers = {}
+    for name in ("good", "other"):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+        connection.request("GET", path, headers={"Authorization": "Bearer " + KEYS[name],
+                                                 "X-Persona-Session-Token": created["resume_token"]})
+        response = connection.getresponse()
+        answers[name] = (response.status, json.loads(response.read()))
+        connection.close()
+    check(status == 201 and answers["good"][0] == 200 and answers["other"][0] == 404
+          and answers["other"][1]["error"]["code"] == "unknown_session",
+          f"REST: another tenant's key with the session token gets 404 unknown_session ({answers['other'][0]})")
 
 
 def origins():
