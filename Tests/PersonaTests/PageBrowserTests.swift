@@ -22,7 +22,7 @@ struct PageBrowserTests {
             ["timeout", "120", "python3", script.path, PersonaBinary.url.path, pageFixtures, data.path, artefacts.path])
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }
-        #expect(lines.count == 18, "\(result.stdout)")
+        #expect(lines.count == 20, "\(result.stdout)")
         for name in ["page-desktop.png", "page-phone.png", "page-phone-dark.png"] {
             #expect(FileManager.default.fileExists(atPath: artefacts.appendingPathComponent(name).path))
         }

@@ -81,11 +81,8 @@ public final class KeyGate: Sendable {
         return response
     }
 
+    /// The `Authorization: Bearer` token (the same reading as the API doors').
     static func bearer(_ request: HTTPRequest) -> String? {
-        guard let value = request.headers["Authorization"] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = String(parts[1].filter { !$0.isWhitespace })
-        return token.isEmpty ? nil : token
+        APIDoor.bearerToken(request)
     }
 }

@@ -30,12 +30,9 @@ enum RESTJSON {
             // What a session starts with, for the caller's tier (the page shows replies left).
             writer.key("limits")
             writer.beginObject()
-            func optional(_ key: String, _ value: Int?) {
-                if let value { writer.member(key, value) } else { writer.nullMember(key) }
-            }
-            optional("responses_per_session", limits.responsesPerSession)
-            optional("max_input_chars", limits.maxInputCharacters)
-            optional("daily_messages", limits.dailyMessagesPerClient)
+            writeOptional("responses_per_session", limits.responsesPerSession, to: &writer)
+            writeOptional("max_input_chars", limits.maxInputCharacters, to: &writer)
+            writeOptional("daily_messages", limits.dailyMessagesPerClient, to: &writer)
             writer.endObject()
         }
         writer.endObject()
@@ -60,14 +57,16 @@ enum RESTJSON {
 
     static func writeLimits(_ limits: LimitsLeft, to writer: inout JSONWriter) {
         writer.beginObject()
-        func optional(_ key: String, _ value: Int?) {
-            if let value { writer.member(key, value) } else { writer.nullMember(key) }
-        }
-        optional("responses_left", limits.responses)
-        optional("daily_messages_left", limits.dailyMessages)
-        optional("max_input_chars", limits.maxInputCharacters)
-        optional("max_reply_tokens", limits.maxReplyTokens)
+        writeOptional("responses_left", limits.responses, to: &writer)
+        writeOptional("daily_messages_left", limits.dailyMessages, to: &writer)
+        writeOptional("max_input_chars", limits.maxInputCharacters, to: &writer)
+        writeOptional("max_reply_tokens", limits.maxReplyTokens, to: &writer)
         writer.endObject()
+    }
+
+    /// `key: value`, or `key: null` when there is no limit.
+    static func writeOptional(_ key: String, _ value: Int?, to writer: inout JSONWriter) {
+        if let value { writer.member(key, value) } else { writer.nullMember(key) }
     }
 
     static func writePersonalityInfo(_ info: PersonalityInfo, to writer: inout JSONWriter) {

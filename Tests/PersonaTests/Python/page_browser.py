@@ -155,6 +155,14 @@ with sync_playwright() as playwright:
     expect(bot_text(page)).to_have_text("polly says keys only")
     check(page.locator("#announce").text_content() == "polly says keys only",
           "a keyboard-only chat works and the finished reply is in the live region")
+    page.keyboard.type("count")
+    page.keyboard.press("Enter")
+    expect(bot_text(page)).to_contain_text("two")
+    page.click("#cancel")
+    expect(bot_text(page)).to_have_text(re.compile(r"\(stopped\)$"))
+    page.click("#end")
+    expect(page.locator("#log li.note").last).to_have_text("You ended the chat.")
+    check(page.locator("#text").is_disabled(), "Stop reply cuts a streaming reply; End chat ends the chat in plain words")
     keyboard.close()
 
     # Random chat: two browsers matched, typing shown both ways.
@@ -190,6 +198,11 @@ with sync_playwright() as playwright:
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     check(background == "rgb(18, 18, 22)", f"dark mode follows the system scheme ({background})")
     page.screenshot(path=os.path.join(ARTEFACTS, "page-phone-dark.png"))
+    page.click("#end")
+    expect(page.locator("#next")).to_be_enabled()
+    page.click("#next")
+    expect(page.locator("#partner")).to_have_text(re.compile("Waiting for a partner"))
+    check(True, "after a random chat ends, Next partner starts the next random chat")
     alone.close()
 
     browser.close()
