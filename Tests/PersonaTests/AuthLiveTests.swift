@@ -72,6 +72,12 @@ struct AuthLiveTests {
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(result.stdout.split(separator: "\n").count == 19, "\(result.stdout)")
 
+        // The admin view narrowed to a tenant: only acme's sessions (the python client left bot
+        // sessions resumable), none for globex, which started none.
+        let acme = try sessions(keyed, tenant: "acme")
+        #expect(!acme.isEmpty && acme.allSatisfy { $0 == "acme" }, "\(acme)")
+        #expect(try sessions(keyed, tenant: "globex").isEmpty)
+
         let metrics = try ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"),
             ["python3", "-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:\(keyed.server.port)/metrics').read().decode())"])
@@ -83,6 +89,16 @@ struct AuthLiveTests {
             #expect(!logs.contains(secret) && !metrics.stdout.contains(secret) && !file.contains(secret))
         }
         #expect(file.contains(good.id) && file.contains("secret_sha256"))
+    }
+
+    /// The tenants of the sessions `persona sessions --tenant` lists.
+    private func sessions(_ keyed: KeyedServer, tenant: String) throws -> [String] {
+        let result = try ProcessResult.persona(
+            ["sessions", "--tenant", tenant, "--format", "json", "--admin-url", keyed.adminURL, "--data-dir",
+             keyed.server.dataDirectory])
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let list = object?["sessions"] as? [[String: Any]] ?? []
+        return list.map { $0["tenant"] as? String ?? "none" }
     }
 
     @Test("serve refuses a non-loopback address without keys, and starts with --auth off --i-know or --auth keys")

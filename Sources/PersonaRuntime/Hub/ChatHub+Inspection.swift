@@ -60,7 +60,7 @@ extension ChatHub {
             id: session.id, connection: session.connection, phase: phase, kind: kind,
             personality: personality,
             createdAt: session.createdAt, seq: session.seq, replies: session.replyCount,
-            streaming: session.reply != nil)
+            streaming: session.reply != nil, tenant: session.client.tenant)
     }
 
     /// Live sessions by kind (`matching` sessions count under `nil`) and bot sessions by
