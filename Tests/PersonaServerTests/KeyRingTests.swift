@@ -65,4 +65,18 @@ struct KeyRingTests {
         _ = try ring.create(KeyRing.Request(tenant: "a"), now: 0)
         #expect(throws: KeyRing.Refusal.full(2)) { try ring.create(KeyRing.Request(tenant: "a"), now: 0) }
     }
+
+    @Test("a WebSocket ticket is valid for 30 s and one use; the ticket limit is refused one past its edge")
+    func tickets() {
+        let office = WebSocketTickets(maxTickets: 2)
+        let first = office.issue(for: "k1", now: 100)!
+        #expect(office.redeem(first, now: 129) == "k1")
+        #expect(office.redeem(first, now: 129) == nil)
+        let second = office.issue(for: "k2", now: 100)!
+        #expect(office.redeem(second, now: 130) == nil)
+        _ = office.issue(for: "k3", now: 200)
+        _ = office.issue(for: "k4", now: 200)
+        #expect(office.issue(for: "k5", now: 200) == nil)
+        #expect(office.issue(for: "k5", now: 231) != nil, "expired tickets are swept to make room")
+    }
 }

@@ -9,6 +9,12 @@ extension KeyGate {
     /// Preflights carry no key: they pass to `inner` (whose CORS policy allows the origins keys
     /// name).
     func install(_ inner: HTTPRouter, on router: inout HTTPRouter) {
+        router.post("/v1/ws-tickets") { request in
+            switch self.checkHTTP(request) {
+            case .refused(let response): return .response(self.withCORS(response, for: request))
+            case .allowed: return .response(self.ticketResponse(for: request))
+            }
+        }
         for method in [HTTPMethod.get, .post, .delete, .put, .patch] {
             router.on(method, "/v1/*") { request in
                 switch self.checkHTTP(request) {

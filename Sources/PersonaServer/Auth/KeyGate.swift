@@ -31,6 +31,8 @@ public final class KeyGate: Sendable {
     public let mode: AuthMode
     /// The keys.
     public let ring: KeyRing
+    /// The `/v1/ws?ticket=` tickets.
+    public let tickets = WebSocketTickets()
     private let clock: @Sendable () -> Int64
 
     /// A gate over `ring`; `clock` gives unix seconds (injected for expiry tests).
@@ -51,7 +53,18 @@ public final class KeyGate: Sendable {
         let fromProtocol = offered.first { $0.hasPrefix(Self.keyProtocolPrefix) }.map {
             String($0.dropFirst(Self.keyProtocolPrefix.count))
         }
-        return decide(text: fromProtocol ?? Self.bearer(request), origin: request.headers["Origin"])
+        let fromTicket = request.queryValue("ticket").flatMap { tickets.redeem($0, now: clock()) }
+        return decide(text: fromProtocol ?? fromTicket ?? Self.bearer(request), origin: request.headers["Origin"])
+    }
+
+    /// `POST /v1/ws-tickets` (behind the gate, so the key is already valid): a ticket for it.
+    func ticketResponse(for request: HTTPRequest) -> HTTPResponse {
+        guard let key = Self.bearer(request), ring.verify(key, now: clock()) != nil else { return Self.unauthorized() }
+        guard let ticket = tickets.issue(for: key, now: clock()) else {
+            return HTTPResponse.error(HTTPStatus(code: 429), code: "too_many_tickets", message: "try again shortly")
+        }
+        return HTTPResponse.json(
+            #"{"ticket":""# + ticket + #"","expires_in":"# + String(tickets.lifetime) + "}", status: HTTPStatus(code: 201))
     }
 
     /// Whether a CORS preflight from `origin` should be allowed because a key names it.

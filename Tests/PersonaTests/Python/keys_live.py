@@ -37,11 +37,11 @@ def call(method, path, key=None, body=None, origin=None):
     return response.status, data
 
 
-def ws(key=None, origin=None):
+def ws(key=None, origin=None, query=""):
     """Opens /v1/ws offering persona.v1 (and the key as persona-key.KEY); returns the socket or (status, body)."""
     protocols = ["persona.v1"] + (["persona-key." + key] if key is not None else [])
     try:
-        socket = connect(f"ws://127.0.0.1:{PORT}/v1/ws", subprotocols=protocols, origin=origin, open_timeout=10)
+        socket = connect(f"ws://127.0.0.1:{PORT}/v1/ws{query}", subprotocols=protocols, origin=origin, open_timeout=10)
     except InvalidStatus as refused:
         return refused.response.status_code, bytes(refused.response.body or b"")
     return socket
@@ -175,7 +175,21 @@ def origins():
     check(response.status == 204, "a CORS preflight from an origin a key names is allowed")
 
 
+def tickets():
+    status, _ = call("POST", "/v1/ws-tickets", None)
+    check(status == 401, "a ticket needs a key (401 without)")
+    status, body = call("POST", "/v1/ws-tickets", KEYS["good"])
+    ticket = json.loads(body)
+    check(status == 201 and ticket["expires_in"] == 30, "a key gets a 30-second ticket")
+    socket = ws(query="?ticket=" + ticket["ticket"])
+    check(not isinstance(socket, tuple), "the ticket opens /v1/ws without the key in the URL or a header")
+    socket.close()
+    again = ws(query="?ticket=" + ticket["ticket"])
+    check(isinstance(again, tuple) and again[0] == 401, "a ticket works once: the second upgrade is 401")
+
+
 refusals()
+tickets()
 tiers()
 tenants()
 origins()
