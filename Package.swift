@@ -46,6 +46,7 @@ let package = Package(
         // codecs
         .target(name: "HTTP1", swiftSettings: strictSettings),
         .target(name: "WebSocket", dependencies: ["HTTP1", "Reactor"], swiftSettings: strictSettings),
+        .target(name: "SocketIO", dependencies: ["JSON", "WebSocket", "Reactor"], swiftSettings: strictSettings),
 
         // server core
         .target(
@@ -82,7 +83,7 @@ let package = Package(
             name: "PersonaServer",
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
-                "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS", "YAML",
+                "SocketIO", "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS", "YAML",
             ],
             swiftSettings: strictSettings
         ),
@@ -106,7 +107,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "ChatChaos", "Store", "Upstream",
+                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream",
             ],
             swiftSettings: strictSettings
         ),
@@ -143,6 +144,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ObservabilityTests", dependencies: ["Observability", "Policies", "JSON", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SocketIOTests", dependencies: ["SocketIO", "JSON", "Reactor", "PersonaTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -31,6 +31,24 @@ extension KeyGate {
         router.on(.options, "/v1/*") { request in Self.dispatch(request, through: inner) }
     }
 
+    /// Puts Socket.IO (`inner`, serving `path`) behind the gate: every Engine.IO request —
+    /// polling or the WebSocket upgrade — needs a valid key (`Authorization: Bearer`, as the
+    /// official clients send with `headers=`; the `persona-key.` subprotocol on a WebSocket).
+    /// Preflights pass. The key's tier and tenant do not reach Socket.IO sessions yet.
+    func installSocketIO(_ inner: HTTPRouter, path: String, on router: inout HTTPRouter) {
+        for method in [HTTPMethod.get, .post, .options, .put, .delete, .patch] {
+            router.on(method, path) { request in
+                if request.method != .options {
+                    let upgrade = request.headers.containsToken("websocket", in: "Upgrade")
+                    if case .refused(let response) = upgrade ? self.checkWebSocket(request) : self.checkHTTP(request) {
+                        return .response(self.withCORS(response, for: request))
+                    }
+                }
+                return Self.dispatch(request, through: inner)
+            }
+        }
+    }
+
     /// A refusal readable by a page whose origin a key names (so the page can say "your key
     /// was refused" instead of a network error).
     private func withCORS(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {

@@ -1,3 +1,4 @@
+import SocketIO
 import HTTPServer
 import PersonaRuntime
 import Policies
@@ -30,6 +31,9 @@ public struct ChatServerConfiguration: Sendable {
     public var auth: KeyGate?
     /// Whether the chat page is served at `/`. Default true.
     public var servesPage: Bool
+    /// Socket.IO at `/socket.io/` (see ``SocketIOServerConfiguration``); `nil` serves none.
+    /// Default `nil`.
+    public var socketIO: SocketIOServerConfiguration?
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -37,11 +41,13 @@ public struct ChatServerConfiguration: Sendable {
         hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
         closeGrace: Duration = .seconds(2),
         connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
+        socketIO: SocketIOServerConfiguration? = nil,
         store: (any SessionStoreBackend)? = nil,
         api: APIConfiguration = APIConfiguration(), auth: KeyGate? = nil, servesPage: Bool = true
     ) {
         self.auth = auth
         self.servesPage = servesPage
+        self.socketIO = socketIO
         self.store = store
         self.api = api
         self.http = http
