@@ -70,7 +70,7 @@ struct AuthLiveTests {
         let result = try ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(keyed.server.port), json])
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").count == 23, "\(result.stdout)")
+        #expect(result.stdout.split(separator: "\n").count == 28, "\(result.stdout)")
 
         // The admin view narrowed to a tenant: only acme's sessions (the python client left bot
         // sessions resumable), none for globex, which started none.

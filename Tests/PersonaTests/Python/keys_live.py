@@ -69,7 +69,24 @@ def doors():
         "REST": lambda key: call("GET", "/v1/personalities", key),
         "OpenAI": lambda key: call("POST", "/v1/chat/completions", key, completion),
         "WebSocket": lambda key: ws(key),
+        "Socket.IO": lambda key: call("GET", "/socket.io/?EIO=4&transport=polling", key),
     }
+
+
+def socketio_client():
+    import socketio
+    good = socketio.Client(reconnection=False)
+    good.connect(f"http://127.0.0.1:{PORT}", headers={"Authorization": "Bearer " + KEYS["good"]}, wait_timeout=10)
+    check(good.connected, "the official python-socketio client connects with a good key (headers=)")
+    good.disconnect()
+    refused = socketio.Client(reconnection=False)
+    try:
+        refused.connect(f"http://127.0.0.1:{PORT}", headers={"Authorization": "Bearer " + KEYS["revoked"]}, wait_timeout=10)
+        connected = refused.connected
+        refused.disconnect()
+    except socketio.exceptions.ConnectionError:
+        connected = False
+    check(not connected, "and is refused with a revoked key")
 
 
 def refusals():
@@ -189,6 +206,7 @@ def tickets():
 
 
 refusals()
+socketio_client()
 tickets()
 tiers()
 tenants()
