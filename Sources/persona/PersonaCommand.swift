@@ -45,6 +45,7 @@ enum PersonaCommand {
         ForgetCommand.command,
         HistoryCommand.command,
         ImportCommand.command,
+        KeysCommand.command,
         ListCommand.command,
         ReloadCommand.command,
         SchemaCommand.command,

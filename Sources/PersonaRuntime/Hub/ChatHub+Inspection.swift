@@ -8,6 +8,12 @@ extension ChatHub {
         sessions.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.map(summary(of:))
     }
 
+    /// The tenant of live session `id`'s client (`nil` when it has none or the hub does not
+    /// hold it): the HTTP doors keep one tenant out of another's sessions.
+    public func tenant(of id: String) -> String? {
+        sessions[id]?.client.tenant
+    }
+
     /// The live session `id` with what its limits still allow, or `nil` when the hub holds no
     /// such session.
     public func sessionStatus(_ id: String) -> SessionStatus? {
@@ -60,7 +66,7 @@ extension ChatHub {
             id: session.id, connection: session.connection, phase: phase, kind: kind,
             personality: personality,
             createdAt: session.createdAt, seq: session.seq, replies: session.replyCount,
-            streaming: session.reply != nil)
+            streaming: session.reply != nil, tenant: session.client.tenant)
     }
 
     /// Live sessions by kind (`matching` sessions count under `nil`) and bot sessions by

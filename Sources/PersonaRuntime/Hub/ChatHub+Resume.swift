@@ -18,6 +18,10 @@ extension ChatHub {
         if draining { return refuse(connection, .shuttingDown, "the server is shutting down", session: id) }
         let request = ResumeRequest(session: id, token: token, lastSeq: lastSeq, connection: connection)
         if let session = sessions[id] {
+            // Another tenant's session does not exist for this client (not even its id).
+            guard session.client.tenant == state.client.tenant else {
+                return refuse(connection, .unknownSession, "no session '\(id)'", session: id)
+            }
             guard session.releaseTo == nil else {
                 return refuse(connection, .sessionNotActive, "session '\(id)' is moving; try again", session: id)
             }
@@ -102,7 +106,10 @@ extension ChatHub {
             case .success(let value?):
                 stored = value
             }
-            guard connections[request.connection] != nil else { return }
+            guard let state = connections[request.connection] else { return }
+            guard stored.header.tenant == state.client.tenant else {
+                return refuse(request.connection, .unknownSession, "no session '\(request.session)'", session: request.session)
+            }
             guard Self.tokenHash(request.token) == stored.header.resumeTokenHash else {
                 return refuse(
                     request.connection, .invalidResumeToken, "wrong resume token for session '\(request.session)'",

@@ -20,8 +20,9 @@ extension ChatHub {
         }
         switch request.mode {
         case .direct(let id):
-            guard let personality = snapshot.personality(id) else {
-                let hint = Suggestion.didYouMean(id, among: snapshot.ids)
+            guard let personality = snapshot.personality(id), state.client.mayUse(id) else {
+                let allowed = snapshot.ids.filter { state.client.mayUse($0) }
+                let hint = Suggestion.didYouMean(id, among: allowed)
                 return refuse(
                     connection, .unknownPersonality, "no personality '\(id)'" + (hint.isEmpty ? "" : "; \(hint)"),
                     ref: request.sessionRef)
@@ -94,7 +95,9 @@ extension ChatHub {
     /// Pairs with the longest-waiting compatible human, or waits (`matching`) until the
     /// routing timeout, or falls back at once when humans are not tried first.
     func seekPartner(_ session: ChatSession, humansFirst: Bool, now: PolicyInstant) {
-        let filters = session.filters ?? RandomFilters()
+        var filters = session.filters ?? RandomFilters()
+        // A key's tenant decides whom its clients may meet, whatever the filters say.
+        if let tenant = session.client.tenant { filters.tenant = tenant }
         guard humansFirst else { return fallBack(session, now: now) }
         let me = PeerAddress(hub: configuration.hubIndex, session: session.id)
         while let ticket = matchQueue.claim(
@@ -141,7 +144,7 @@ extension ChatHub {
         counters.matchmakingWait.record(now.nanoseconds - session.createdAt.nanoseconds)
         guard
             let personality = pickFallback(
-                for: session.filters ?? RandomFilters(), tenant: session.client.tenant)
+                for: session.filters ?? RandomFilters(), tenant: session.client.tenant, client: session.client)
         else {
             return endSession(session, reason: .noPartner, now: now)
         }
@@ -150,12 +153,17 @@ extension ChatHub {
     }
 
     /// The fallback personality for `filters`, or `nil` when routing names none that fits.
-    func pickFallback(for filters: RandomFilters, tenant clientTenant: String?) -> Personality? {
-        let tenant = filters.tenant ?? clientTenant
+    /// `client`'s personality allow-list (an API key's) narrows the candidates and the default.
+    func pickFallback(
+        for filters: RandomFilters, tenant clientTenant: String?, client: ClientIdentity? = nil
+    ) -> Personality? {
+        // A key's tenant is the client's, whatever its filters ask for.
+        let tenant = clientTenant ?? filters.tenant
         var eligible: [Personality] = []
         var weights: [Int] = []
         for candidate in snapshot.routing.fallback {
             guard let personality = snapshot.personality(candidate.personality) else { continue }
+            if let client, !client.mayUse(personality.id) { continue }
             if !candidate.tenants.isEmpty {
                 guard let tenant, candidate.tenants.contains(tenant) else { continue }
             }
@@ -166,7 +174,9 @@ extension ChatHub {
             weights.append(candidate.weight)
         }
         if !eligible.isEmpty { return eligible[random.pick(weights: weights)] }
-        return snapshot.routing.defaultPersonality.flatMap { snapshot.personality($0) }
+        return snapshot.routing.defaultPersonality.flatMap { id in
+            client?.mayUse(id) == false ? nil : snapshot.personality(id)
+        }
     }
 
     /// The session talks to `personality` from now on: engines, limits, timers, `session_started`.

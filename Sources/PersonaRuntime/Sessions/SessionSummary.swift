@@ -31,4 +31,6 @@ public struct SessionSummary: Hashable, Sendable {
     public var replies: Int
     /// Whether a reply is streaming now.
     public var streaming: Bool
+    /// The tenant of the client's API key, if any (the admin view filters on it).
+    public var tenant: String? = nil
 }

@@ -29,6 +29,9 @@ public struct APIConfiguration: Sendable {
     public var defaultHistoryPage: Int
     /// Most stop sequences a chat completion may name (`max_stop_sequences`), as OpenAI. Default 4.
     public var maxStopSequences: Int
+    /// Origins allowed for CORS beyond ``corsOrigins`` — those an API key names (set by
+    /// ``ChatServer`` from its ``KeyGate``). Default nil.
+    public var keyOrigins: (@Sendable (String) -> Bool)?
 
     /// Creates a configuration with the documented defaults.
     public init(

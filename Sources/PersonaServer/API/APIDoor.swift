@@ -25,7 +25,7 @@ final class APIDoor: Sendable {
         self.shells = shells
         self.stores = stores
         self.configuration = configuration
-        self.cors = CORSPolicy(origins: configuration.corsOrigins)
+        self.cors = CORSPolicy(origins: configuration.corsOrigins, keyOrigins: configuration.keyOrigins)
         self.restTables = shells.map {
             LoopBound(RESTSessionTable(configuration: configuration), loop: $0.loop)
         }
@@ -59,6 +59,7 @@ final class APIDoor: Sendable {
     /// sent (as a digest, so the key itself is never kept), else the peer's IP — the same key a
     /// WebSocket from that host uses.
     static func clientIdentity(for request: HTTPRequest) -> ClientIdentity {
+        if let client = request.authenticatedClient { return client }
         if let token = bearerToken(request) {
             return ClientIdentity(key: "key-" + digest(token))
         }

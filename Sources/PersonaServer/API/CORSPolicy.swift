@@ -9,6 +9,8 @@ import HTTPServer
 struct CORSPolicy: Sendable {
     /// Allowed origins; `*` allows any.
     let origins: [String]
+    /// Origins an API key names (allowed too); nil when keys are not in use.
+    var keyOrigins: (@Sendable (String) -> Bool)? = nil
 
     /// Headers a browser may send on API calls.
     static let allowedHeaders =
@@ -22,14 +24,15 @@ struct CORSPolicy: Sendable {
     /// How long a browser may cache a preflight answer, in seconds.
     static let maxAge = "600"
 
-    var isEnabled: Bool { !origins.isEmpty }
+    var isEnabled: Bool { !origins.isEmpty || keyOrigins != nil }
 
     /// The value of `Access-Control-Allow-Origin` for a request from `origin`, or `nil` when the
     /// origin is not allowed (or the request is not cross-origin).
     func allowedOrigin(_ origin: String?) -> String? {
         guard let origin, isEnabled else { return nil }
         if origins.contains("*") { return "*" }
-        return origins.contains(origin) ? origin : nil
+        if origins.contains(origin) || keyOrigins?(origin) == true { return origin }
+        return nil
     }
 
     /// The headers an actual (non-preflight) response carries for `request`.

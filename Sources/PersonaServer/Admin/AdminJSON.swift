@@ -96,6 +96,7 @@ package enum AdminJSON {
             "version": summary.personality.map { .string($0.version) } ?? .null,
             "seq": .integer(Int64(summary.seq)), "replies": .integer(Int64(summary.replies)),
             "streaming": .bool(summary.streaming),
+            "tenant": summary.tenant.map(JSONValue.string) ?? .null,
         ])
     }
 

@@ -14,7 +14,7 @@ import Personality
 /// | `POST /admin/reload[?dry_run=1][&run_tests=1]` | 200 with the diff (applied or dry run); 422 with every error when rejected |
 /// | `GET /admin/personalities` | ids, names, versions |
 /// | `GET /admin/personalities/:id` | one personality's detail; 404 if unknown |
-/// | `GET /admin/sessions[?page=N&per_page=M]` | live counts by kind and personality, and one page of sessions |
+/// | `GET /admin/sessions[?page=N&per_page=M][&tenant=T]` | live counts by kind and personality, and one page of sessions (of one tenant) |
 /// | `GET /admin/stats` | counters, gauges, latency percentiles, reloads |
 /// | `GET /admin/sessions/:id/history` | the session's stored transcript; 404 if the store has no such session |
 /// | `POST /admin/clients/:key/forget` | erases every session, turn and quota of the client key (erasure requests) |
@@ -38,9 +38,10 @@ public enum AdminRoutes {
     }
 
     /// A router serving the admin API over `backend`, guarded by `token`.
-    public static func router(backend: any AdminBackend, token: AdminToken, paging: Paging = Paging())
-        -> HTTPRouter
-    {
+    /// With `keys`, the API-key routes too (see ``KeyAdminRoutes``).
+    public static func router(
+        backend: any AdminBackend, token: AdminToken, paging: Paging = Paging(), keys: KeyRing? = nil
+    ) -> HTTPRouter {
         var router = HTTPRouter()
         router.post(
             "/admin/reload",
@@ -95,8 +96,11 @@ public enum AdminRoutes {
                             .badRequest, code: "invalid_page",
                             message: "per_page must be an integer from 1 to \(paging.maxPerPage)"))
                 }
+                // `?tenant=` narrows the view (counts and list) to one tenant's sessions.
+                let tenant = request.queryValue("tenant")
                 return offLoop {
-                    .json(sessionsBody(backend.sessions(), page: page, perPage: perPage).serialized())
+                    let sessions = backend.sessions().filter { tenant == nil || $0.tenant == tenant }
+                    return .json(sessionsBody(sessions, page: page, perPage: perPage).serialized())
                 }
             })
         router.get(
@@ -134,6 +138,7 @@ public enum AdminRoutes {
             guarded(token) { _ in
                 offLoop { .json(AdminJSON.stats(backend.stats()).serialized()) }
             })
+        if let keys { KeyAdminRoutes.add(to: &router, ring: keys, token: token) }
         let unknown: HTTPHandler = guarded(token) { request in
             .response(
                 .error(
@@ -142,6 +147,7 @@ public enum AdminRoutes {
         }
         router.get("*", unknown)
         router.post("*", unknown)
+        router.on(.delete, "*", unknown)
         return router
     }
 

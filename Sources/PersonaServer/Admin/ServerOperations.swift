@@ -29,14 +29,17 @@ public final class ServerOperations: Sendable {
         public var watch: DirectoryWatcher.Configuration
         /// The store (`/ready` checks it can write; the admin API reads and erases through it).
         public var store: (any SessionStoreBackend)?
+        /// The API keys `persona keys` manages through the admin API; nil: no key routes.
+        public var keys: KeyRing?
 
         /// Creates settings.
         public init(
             adminAddress: SocketAddress, dataDirectory: String = "persona-data", adminToken: String? = nil,
             watchRoot: String? = nil,
             watch: DirectoryWatcher.Configuration = DirectoryWatcher.Configuration(),
-            store: (any SessionStoreBackend)? = nil
+            store: (any SessionStoreBackend)? = nil, keys: KeyRing? = nil
         ) {
+            self.keys = keys
             self.store = store
             self.adminAddress = adminAddress
             self.dataDirectory = dataDirectory
@@ -146,7 +149,8 @@ public final class ServerOperations: Sendable {
     /// Binds the admin listener on `group` and starts `--watch` if asked; the public listener
     /// is already up. Returns the admin listener's address.
     public func start(group: EventLoopGroup) throws -> SocketAddress {
-        let server = HTTPServer(router: AdminRoutes.router(backend: backend, token: token), group: group)
+        let server = HTTPServer(
+            router: AdminRoutes.router(backend: backend, token: token, keys: configuration.keys), group: group)
         let bound = try server.start(at: configuration.adminAddress)
         admin.withLock { $0 = server }
         if let root = configuration.watchRoot {

@@ -43,7 +43,10 @@ extension APIDoor {
         let shell = shells[index].value
         let table = restTables[index].value
         switch table.lookup(id, token: token) {
-        case .live(let session)?: return found(.held(session))
+        case .live(let session)?:
+            // The hub refuses another tenant's resume; a session this door holds is checked here.
+            guard session.tenant == client.tenant else { return refuse(Self.unknownSession(id)) }
+            return found(.held(session))
         case .ended(let ended)?: return found(.ended(ended))
         case nil: break
         }
@@ -62,6 +65,7 @@ extension APIDoor {
                 let session = RESTSession(
                     id: id, personality: start.personality?.id ?? "", connection: current,
                     tokenHash: ChatHub.tokenHash(token))
+                session.tenant = client.tenant
                 self.hold(session, in: table, shell: shell)
                 found(.held(session))
             case .error(let report):

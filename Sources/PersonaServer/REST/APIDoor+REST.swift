@@ -17,18 +17,28 @@ extension APIDoor {
     /// and after a restart (SQLite store) the next call resumes it from the store.
     func addRESTRoutes(to router: inout HTTPRouter) {
         router.get("/v1/personalities") { request in
-            let list = self.localShell(request).hub.snapshot.personalities
-            return .response(self.json(RESTJSON.personalities(list), for: request))
+            let snapshot = self.localShell(request).hub.snapshot
+            // A key sees what it may use: its allow-list, and no other tenant's personalities.
+            let client = Self.clientIdentity(for: request)
+            let list = snapshot.personalities.filter {
+                client.mayUse($0.id) && ($0.tenant == nil || request.authenticatedClient == nil || $0.tenant == client.tenant)
+            }
+            let body = RESTJSON.personalities(list) { snapshot.limits(for: $0, tier: client.tier) }
+            return .response(self.json(body, for: request))
         }
         router.get("/v1/personalities/:id") { request in
             let id = request.pathParameters["id"] ?? ""
-            guard let personality = self.localShell(request).hub.snapshot.personality(id) else {
+            guard let personality = self.localShell(request).hub.snapshot.personality(id),
+                Self.clientIdentity(for: request).mayUse(id)
+            else {
                 let error = APIError(
                     status: 404, code: ErrorCode.unknownPersonality.rawValue,
                     "no personality '\(id.prefix(128))'")
                 return .response(self.decorated(error.restResponse(), for: request))
             }
-            return .response(self.json(RESTJSON.personality(personality), for: request))
+            let limits = self.localShell(request).hub.snapshot.limits(
+                for: personality, tier: Self.clientIdentity(for: request).tier)
+            return .response(self.json(RESTJSON.personality(personality, limits: limits), for: request))
         }
         router.post("/v1/sessions") { request in self.createSession(request) }
         router.get("/v1/sessions/:id") { request in self.sessionState(request) }
@@ -86,6 +96,7 @@ extension APIDoor {
                     let session = RESTSession(
                         id: start.session, personality: personality, connection: current,
                         tokenHash: ChatHub.tokenHash(token))
+                    session.tenant = client.tenant
                     self.hold(session, in: table, shell: shell)
                     let limits = shell.hub.sessionStatus(start.session)?.limits
                     var response = HTTPResponse(
@@ -203,28 +214,31 @@ extension APIDoor {
     /// store (ended, or waiting to be resumed).
     private func sessionState(_ request: HTTPRequest) -> HTTPHandlerResult {
         let id = request.pathParameters["id"] ?? ""
+        let tenant = Self.clientIdentity(for: request).tenant
         return sessionCall(request) { hub, token, respond in
             if case .ended(let ended)? = self.restTables[hub].value.lookup(id, token: token) {
                 return respond(self.json(RESTJSON.ended(ended)))
             }
             self.liveState(
-                id, token: token, hubs: [hub] + self.shells.indices.filter { $0 != hub }, store: hub,
-                respond: respond)
+                id, token: token, tenant: tenant, hubs: [hub] + self.shells.indices.filter { $0 != hub },
+                store: hub, respond: respond)
         }
     }
 
     /// Asks each of `hubs` in turn, on its own loop, whether it holds session `id`; the first
     /// that does answers (404 for a wrong token); when none does, the store answers.
-    private func liveState(_ id: String, token: String, hubs: [Int], store: Int, respond: SessionReply) {
+    private func liveState(
+        _ id: String, token: String, tenant: String?, hubs: [Int], store: Int, respond: SessionReply
+    ) {
         guard let hub = hubs.first else {
-            return readStored(id, token: token, hub: store, respond: respond) { stored in
+            return readStored(id, token: token, tenant: tenant, hub: store, respond: respond) { stored in
                 respond(self.json(RESTJSON.stored(stored)))
             }
         }
         let run: @Sendable (HubShell) -> Void = { shell in
             switch shell.hub.resumeTokenMatches(id, token: token) {
             case true?:
-                guard let status = shell.hub.sessionStatus(id) else {
+                guard let status = shell.hub.sessionStatus(id), shell.hub.tenant(of: id) == tenant else {
                     return respond(Self.unknownSession(id).restResponse())
                 }
                 respond(self.json(RESTJSON.status(status)))
@@ -232,7 +246,7 @@ extension APIDoor {
                 respond(Self.unknownSession(id).restResponse())
             case nil:
                 self.liveState(
-                    id, token: token, hubs: Array(hubs.dropFirst()), store: store, respond: respond)
+                    id, token: token, tenant: tenant, hubs: Array(hubs.dropFirst()), store: store, respond: respond)
             }
         }
         let shell = shells[hub]
@@ -242,8 +256,9 @@ extension APIDoor {
     /// Reads session `id` from the store on the store's own thread and hands it to `body`
     /// (on that thread) when `token` is its resume token; answers 404 otherwise, 503 when the
     /// store cannot be read.
+    /// Another tenant's session (an API key's tenant) is answered 404 like a wrong token.
     func readStored(
-        _ id: String, token: String, hub: Int, respond: SessionReply,
+        _ id: String, token: String, tenant: String?, hub: Int, respond: SessionReply,
         _ body: @escaping @Sendable (StoredSession) -> Void
     ) {
         stores[hub].load(id) { result in
@@ -256,7 +271,8 @@ extension APIDoor {
                     )
                     .restResponse())
             case .success(let stored?)
-            where RESTSessionTable.equal(stored.header.resumeTokenHash, ChatHub.tokenHash(token)):
+            where RESTSessionTable.equal(stored.header.resumeTokenHash, ChatHub.tokenHash(token))
+                && stored.header.tenant == tenant:
                 body(stored)
             case .success:
                 respond(Self.unknownSession(id).restResponse())
@@ -281,8 +297,9 @@ extension APIDoor {
             return .response(decorated(error.restResponse(), for: request))
         }
         let id = request.pathParameters["id"] ?? ""
+        let tenant = Self.clientIdentity(for: request).tenant
         return sessionCall(request) { hub, token, respond in
-            self.readStored(id, token: token, hub: hub, respond: respond) { stored in
+            self.readStored(id, token: token, tenant: tenant, hub: hub, respond: respond) { stored in
                 let page = HistoryPage(stored.turns, after: after, limit: limit)
                 respond(self.json(RESTJSON.history(session: id, page: page)))
             }

@@ -6,7 +6,9 @@ import Personality
 /// The REST door's response bodies, written with ``JSONWriter``. Pure.
 enum RESTJSON {
     /// One personality as `GET /v1/personalities` lists it.
-    static func writePersonality(_ personality: Personality, to writer: inout JSONWriter) {
+    static func writePersonality(
+        _ personality: Personality, limits: LimitValues? = nil, to writer: inout JSONWriter
+    ) {
         writer.beginObject()
         writer.member("id", personality.id)
         writer.member("name", personality.name)
@@ -24,36 +26,47 @@ enum RESTJSON {
             writer.nullMember("greeting")
         }
         if let tenant = personality.tenant { writer.member("tenant", tenant) }
+        if let limits {
+            // What a session starts with, for the caller's tier (the page shows replies left).
+            writer.key("limits")
+            writer.beginObject()
+            writeOptional("responses_per_session", limits.responsesPerSession, to: &writer)
+            writeOptional("max_input_chars", limits.maxInputCharacters, to: &writer)
+            writeOptional("daily_messages", limits.dailyMessagesPerClient, to: &writer)
+            writer.endObject()
+        }
         writer.endObject()
     }
 
-    static func personalities(_ list: [Personality]) -> [UInt8] {
+    static func personalities(_ list: [Personality], limits: (Personality) -> LimitValues? = { _ in nil }) -> [UInt8] {
         var writer = JSONWriter(capacity: 256 * max(1, list.count))
         writer.beginObject()
         writer.key("personalities")
         writer.beginArray()
-        for personality in list { writePersonality(personality, to: &writer) }
+        for personality in list { writePersonality(personality, limits: limits(personality), to: &writer) }
         writer.endArray()
         writer.endObject()
         return writer.finish()
     }
 
-    static func personality(_ personality: Personality) -> [UInt8] {
+    static func personality(_ personality: Personality, limits: LimitValues? = nil) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
-        writePersonality(personality, to: &writer)
+        writePersonality(personality, limits: limits, to: &writer)
         return writer.finish()
     }
 
     static func writeLimits(_ limits: LimitsLeft, to writer: inout JSONWriter) {
         writer.beginObject()
-        func optional(_ key: String, _ value: Int?) {
-            if let value { writer.member(key, value) } else { writer.nullMember(key) }
-        }
-        optional("responses_left", limits.responses)
-        optional("daily_messages_left", limits.dailyMessages)
-        optional("max_input_chars", limits.maxInputCharacters)
-        optional("max_reply_tokens", limits.maxReplyTokens)
+        writeOptional("responses_left", limits.responses, to: &writer)
+        writeOptional("daily_messages_left", limits.dailyMessages, to: &writer)
+        writeOptional("max_input_chars", limits.maxInputCharacters, to: &writer)
+        writeOptional("max_reply_tokens", limits.maxReplyTokens, to: &writer)
         writer.endObject()
+    }
+
+    /// `key: value`, or `key: null` when there is no limit.
+    static func writeOptional(_ key: String, _ value: Int?, to writer: inout JSONWriter) {
+        if let value { writer.member(key, value) } else { writer.nullMember(key) }
     }
 
     static func writePersonalityInfo(_ info: PersonalityInfo, to writer: inout JSONWriter) {

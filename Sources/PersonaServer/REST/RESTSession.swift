@@ -17,6 +17,8 @@ final class RESTSession {
     let personality: String
     let connection: VirtualConnection
     let tokenHash: String
+    /// The tenant of the API key that holds it (another tenant's key finds no such session).
+    var tenant: String?
     /// The request being answered; frames for the session go here.
     var listener: ((ServerMessage) -> Void)?
     /// Messages sent so far, for default message ids.

@@ -117,16 +117,39 @@ public final class ChatServer: Sendable {
         // server-wide WebSocket limits: an oversized frame is refused from its header.
         let maxFrame = configuration.hub.decoder.maxFrameBytes
         let maxOutbound = 2 * configuration.hub.maxBacklogBytes
+        let gate = configuration.auth
         router.get(ProtocolVersion.path) { request in
             if let refusal = admission?.refusal(for: request) { return .response(refusal) }
+            let client: ClientIdentity?
+            switch gate?.checkWebSocket(request) {
+            case .refused(let response)?: return .response(response)
+            case .allowed(let identity, _)?: client = identity
+            case nil: client = nil
+            }
             return .webSocket(
                 WebSocketUpgrade(
+                    subprotocols: [KeyGate.chatSubprotocol],
                     maxMessageSize: maxFrame, maxOutboundBytes: maxOutbound,
                     failureNotice: { ChatServer.failureNotice($0, maxFrame: maxFrame) },
-                    makeHandler: { ChatSocketHandler(shells: table) }))
+                    makeHandler: { ChatSocketHandler(shells: table, client: client) }))
         }
         if configuration.api.enabled {
-            APIDoor(shells: table, stores: stores, configuration: configuration.api).addRoutes(to: &router)
+            var api = configuration.api
+            if let gate, gate.mode == .keys { api.keyOrigins = { gate.keyAllows(origin: $0) } }
+            let door = APIDoor(shells: table, stores: stores, configuration: api)
+            if let gate {
+                // The gate's `/v1/*` routes come last, so the caller's own `/v1/…` routes
+                // (`/v1/echo`) still match first.
+                routes(&router)
+                var api = HTTPRouter()
+                door.addRoutes(to: &api)
+                gate.install(api, on: &router)
+            } else {
+                door.addRoutes(to: &router)
+                routes(&router)
+            }
+        } else {
+            routes(&router)
         }
         if let socketIO = configuration.socketIO {
             let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { loop in
@@ -135,12 +158,18 @@ public final class ChatServer: Sendable {
                 case .echo: return SocketIOEchoEndpoint()
                 }
             }
-            server.addRoutes(&router)
+            if let gate, gate.mode == .keys {
+                var inner = HTTPRouter()
+                server.addRoutes(&inner)
+                gate.installSocketIO(inner, path: SocketIOServer.path, on: &router)
+            } else {
+                server.addRoutes(&router)
+            }
             self.socketIO = server
         } else {
             self.socketIO = nil
         }
-        routes(&router)
+        if configuration.servesPage { ChatPage.addRoutes(to: &router) }
         var http = configuration.http
         if http.observer == nil { http.observer = ServerEventObserver(recorder: events) }
         self.http = HTTPServer(configuration: http, router: router, group: group)

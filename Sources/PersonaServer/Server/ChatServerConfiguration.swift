@@ -26,6 +26,11 @@ public struct ChatServerConfiguration: Sendable {
     public var store: (any SessionStoreBackend)?
     /// The REST and OpenAI-compatible doors (CORS, body limit, keep-alives).
     public var api: APIConfiguration
+    /// API keys on every public door (see ``KeyGate``); nil: no key is ever looked at.
+    /// Default nil.
+    public var auth: KeyGate?
+    /// Whether the chat page is served at `/`. Default true.
+    public var servesPage: Bool
     /// Socket.IO at `/socket.io/` (see ``SocketIOServerConfiguration``); `nil` serves none.
     /// Default `nil`.
     public var socketIO: SocketIOServerConfiguration?
@@ -38,8 +43,10 @@ public struct ChatServerConfiguration: Sendable {
         connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
         socketIO: SocketIOServerConfiguration? = nil,
         store: (any SessionStoreBackend)? = nil,
-        api: APIConfiguration = APIConfiguration()
+        api: APIConfiguration = APIConfiguration(), auth: KeyGate? = nil, servesPage: Bool = true
     ) {
+        self.auth = auth
+        self.servesPage = servesPage
         self.socketIO = socketIO
         self.store = store
         self.api = api

@@ -10,15 +10,18 @@ final class ChatSocketHandler: WebSocketHandler {
     private let shells: [LoopBound<HubShell>]
     private var shell: HubShell?
     private var id: ConnectionID?
+    /// Who an API key said the client is; nil: keyed by the client's address.
+    private let client: ClientIdentity?
 
-    init(shells: [LoopBound<HubShell>]) {
+    init(shells: [LoopBound<HubShell>], client: ClientIdentity? = nil) {
         self.shells = shells
+        self.client = client
     }
 
     func webSocketDidOpen(_ socket: WebSocketHandle) {
         let shell = shells[socket.eventLoop.index].value
         self.shell = shell
-        id = shell.opened(socket)
+        id = shell.opened(socket, client: client)
     }
 
     func webSocket(_ socket: WebSocketHandle, didReceive message: WebSocketMessage) {

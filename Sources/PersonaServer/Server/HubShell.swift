@@ -54,7 +54,7 @@ final class HubShell {
     // MARK: Socket events
 
     /// A WebSocket opened on this loop: gives it a connection id and lets the hub greet it.
-    func opened(_ socket: WebSocketHandle) -> ConnectionID {
+    func opened(_ socket: WebSocketHandle, client identity: ClientIdentity? = nil) -> ConnectionID {
         let id = ConnectionID.numbered(nextConnection, hub: index, of: hubCount)
         nextConnection += 1
         sockets[id] = socket
@@ -63,7 +63,7 @@ final class HubShell {
         // limit and daily quota.
         let key = socket.clientAddress?.host ?? "unknown"
         clients[id] = key
-        perform(hub.connectionOpened(id, client: ClientIdentity(key: key)))
+        perform(hub.connectionOpened(id, client: identity ?? ClientIdentity(key: key)))
         return id
     }
 

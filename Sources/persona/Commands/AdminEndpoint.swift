@@ -70,11 +70,13 @@ struct AdminEndpoint {
 
     /// Calls the admin API and returns the status and the parsed JSON body. A refused token
     /// or an unreachable server is a `CommandFailure` (exit 1) with what to do about it.
-    func call(_ method: HTTPMethod, _ path: String) throws -> (status: Int, body: JSONValue) {
+    func call(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil) throws -> (status: Int, body: JSONValue) {
         let response: HTTPClient.Response
+        var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+        if body != nil { headers.add(name: "Content-Type", value: "application/json") }
         do {
             response = try HTTPClient.perform(
-                method: method, url: url, path: path, headers: ["Authorization": "Bearer \(token)"],
+                method: method, url: url, path: path, headers: headers, body: body?.serializedBytes() ?? [],
                 configuration: HTTPClient.Configuration(timeout: .seconds(300)))
         } catch {
             throw CommandFailure(

@@ -27,6 +27,8 @@ extension ServeCommand {
         var logLevel = LogLevel.info
         /// The store, once opened (for `/ready` and the admin API).
         var store: (any SessionStoreBackend)?
+        /// The API keys (for the admin API's key routes).
+        var keys: KeyRing?
     }
 
     /// The flags.
@@ -94,7 +96,7 @@ extension ServeCommand {
             return try ServerOperations(
                 configuration: ServerOperations.Configuration(
                     adminAddress: address, dataDirectory: ops.dataDirectory, adminToken: ops.adminToken,
-                    watchRoot: ops.watch ? options.personalities : nil, store: ops.store),
+                    watchRoot: ops.watch ? options.personalities : nil, store: ops.store, keys: ops.keys),
                 registry: registry,
                 loading: {
                     do throws(RegistryLoadError) {

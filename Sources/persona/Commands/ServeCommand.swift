@@ -69,6 +69,12 @@ enum ServeCommand {
         var storeConfiguration = StoreConfiguration()
         /// How long a disconnected session stays resumable.
         var resumeWindow: Duration = .seconds(600)
+        /// `--auth` as given (nil: by address).
+        var auth: String?
+        /// `--i-know`.
+        var iKnow = false
+        /// `--keys`: the keys file (nil: `<data-dir>/keys.yaml`).
+        var keysFile: String?
     }
 
     /// The command's declaration.
@@ -166,7 +172,7 @@ enum ServeCommand {
             .option(
                 "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
                 help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
-        ] + socketIOOptions + operationsOptions,
+        ] + socketIOOptions + operationsOptions + authOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
@@ -218,6 +224,9 @@ enum ServeCommand {
         options.storeConfiguration.retention = .milliseconds(Int64(try values.double("retention-days") * 86_400_000))
         options.storeConfiguration.maxPageCount = try values.intIfPresent("store-max-pages")
         options.resumeWindow = try values.duration("resume-window")
+        options.auth = values.stringIfPresent("auth")
+        options.iKnow = values.flag("i-know")
+        options.keysFile = values.stringIfPresent("keys")
         try await serve(options, context)
     }
 
@@ -260,6 +269,13 @@ enum ServeCommand {
         configuration.trustedProxies = options.trustedProxies
         configuration.webSocket.originPolicy = originPolicy(options.allowedOrigins, host: options.host)
 
+        let authMode = try authMode(requested: options.auth, iKnow: options.iKnow, host: options.host)
+        let keysPath =
+            options.keysFile
+            ?? (options.operations.dataDirectory.hasSuffix("/")
+                ? options.operations.dataDirectory : options.operations.dataDirectory + "/") + KeyFile.fileName
+        let gate = try keyGate(mode: authMode, path: keysPath)
+
         let loaded: RegistryLoader.Loaded
         do {
             loaded = try RegistryLoader(
@@ -294,6 +310,7 @@ enum ServeCommand {
         hub.sessionEpoch = sqlite?.boot
         hub.resumableAfterShutdown = sqlite != nil
         options.operations.store = store
+        options.operations.keys = gate.ring
 
         raiseOpenFileLimit()
         // Log lines leave through a bounded background writer: a slow or unread stderr must
@@ -317,7 +334,8 @@ enum ServeCommand {
                 connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
                 api: APIConfiguration(
                     corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
-                    keepAliveInterval: options.sseKeepAlive)),
+                    keepAliveInterval: options.sseKeepAlive),
+                auth: gate),
             snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
             routes: { router in
                 addRoutes(&router, gauge: operations.webSockets)

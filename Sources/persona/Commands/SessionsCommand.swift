@@ -12,6 +12,7 @@ enum SessionsCommand {
         options: [
             .option("page", type: .integer(1...1_000_000), default: "1", help: "Which page of the list."),
             .option("per-page", type: .integer(1...1_000), default: "100", help: "Sessions per page."),
+            .option("tenant", type: .string, help: "Only the sessions of this tenant (API keys' tenants)."),
         ] + AdminEndpoint.options,
         run: run)
 
@@ -20,7 +21,8 @@ enum SessionsCommand {
         let endpoint = try AdminEndpoint(values)
         let page = try values.int("page")
         let perPage = try values.int("per-page")
-        let (status, body) = try endpoint.call(.get, "/admin/sessions?page=\(page)&per_page=\(perPage)")
+        let tenant = values.stringIfPresent("tenant").map { "&tenant=" + AdminEndpoint.pathSegment($0) } ?? ""
+        let (status, body) = try endpoint.call(.get, "/admin/sessions?page=\(page)&per_page=\(perPage)\(tenant)")
         guard status == 200 else { throw CommandFailure(AdminEndpoint.errorMessage(body, status: status)) }
         if try values.choice("format", as: OutputFormat.self) == .json {
             context.stdout.writeLine(body.serialized(pretty: true))

@@ -238,8 +238,9 @@ def rest_flow():
     echo = next(p for p in listing["personalities"] if p["id"] == "echo")
     check(status == 200 and echo == {"id": "echo", "name": "Echo", "description": "Repeats what it hears and remembers your name.",
                                       "tags": ["test"], "language": "en", "engine": "script",
-                                      "version": echo["version"], "greeting": "Echo here."},
-          "GET /v1/personalities lists id, name, description, tags, language, engine, version, greeting")
+                                      "version": echo["version"], "greeting": "Echo here.",
+                                      "limits": {"responses_per_session": 1000, "max_input_chars": 200, "daily_messages": 10000000}},
+          "GET /v1/personalities lists id, name, description, tags, language, engine, version, greeting, limits")
     status, _, one = request("GET", "/v1/personalities/echo")
     check(status == 200 and one == echo, "GET /v1/personalities/echo returns the same object")
     status, _, error = request("GET", "/v1/personalities/nobody")

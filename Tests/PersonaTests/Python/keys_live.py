@@ -1,0 +1,213 @@
+"""API keys on every door of a `persona serve --auth keys` (fixtures: Tests/PersonaTests/Fixtures/page).
+
+Usage: keys_live.py PORT KEYS_JSON
+KEYS_JSON maps names to key texts: good, free, other, revoked, expired, origin.
+Prints one `ok ...` line per check; any failure raises (exit status 1).
+"""
+
+import http.client
+import json
+import sys
+import time
+
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+PORT = int(sys.argv[1])
+KEYS = json.loads(sys.argv[2])
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print("ok " + message, flush=True)
+
+
+def call(method, path, key=None, body=None, origin=None):
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if key is not None:
+        headers["Authorization"] = "Bearer " + key
+    if origin:
+        headers["Origin"] = origin
+    connection.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data
+
+
+def ws(key=None, origin=None, query=""):
+    """Opens /v1/ws offering persona.v1 (and the key as persona-key.KEY); returns the socket or (status, body)."""
+    protocols = ["persona.v1"] + (["persona-key." + key] if key is not None else [])
+    try:
+        socket = connect(f"ws://127.0.0.1:{PORT}/v1/ws{query}", subprotocols=protocols, origin=origin, open_timeout=10)
+    except InvalidStatus as refused:
+        return refused.response.status_code, bytes(refused.response.body or b"")
+    return socket
+
+
+def frames(socket, until, limit=200):
+    seen = []
+    for _ in range(limit):
+        frame = json.loads(socket.recv(timeout=10))
+        seen.append(frame)
+        if until(frame):
+            return seen
+    raise AssertionError(f"no frame matched in {seen}")
+
+
+def start(socket, personality="parrot"):
+    frames(socket, lambda f: f["type"] == "welcome")
+    socket.send(json.dumps({"type": "start", "personality": personality}))
+    return frames(socket, lambda f: f["type"] in ("session_started", "error"))[-1]
+
+
+def doors():
+    completion = {"model": "parrot", "messages": [{"role": "user", "content": "hi"}]}
+    return {
+        "REST": lambda key: call("GET", "/v1/personalities", key),
+        "OpenAI": lambda key: call("POST", "/v1/chat/completions", key, completion),
+        "WebSocket": lambda key: ws(key),
+        "Socket.IO": lambda key: call("GET", "/socket.io/?EIO=4&transport=polling", key),
+    }
+
+
+def socketio_client():
+    import socketio
+    good = socketio.Client(reconnection=False)
+    good.connect(f"http://127.0.0.1:{PORT}", headers={"Authorization": "Bearer " + KEYS["good"]}, wait_timeout=10)
+    check(good.connected, "the official python-socketio client connects with a good key (headers=)")
+    good.disconnect()
+    refused = socketio.Client(reconnection=False)
+    try:
+        refused.connect(f"http://127.0.0.1:{PORT}", headers={"Authorization": "Bearer " + KEYS["revoked"]}, wait_timeout=10)
+        connected = refused.connected
+        refused.disconnect()
+    except socketio.exceptions.ConnectionError:
+        connected = False
+    check(not connected, "and is refused with a revoked key")
+
+
+def refusals():
+    # Wait until the one-second key has expired.
+    time.sleep(max(0, KEYS["expired_at"] - time.time() + 0.2))
+    bad = {
+        "missing": None,
+        "malformed": "not-a-key",
+        "wrong secret": KEYS["good"][:-4] + ("0000" if not KEYS["good"].endswith("0000") else "1111"),
+        "unknown id": "pk_000000000000_" + "0" * 64,
+        "revoked": KEYS["revoked"],
+        "expired": KEYS["expired"],
+    }
+    for door, call in doors().items():
+        answers = {name: call(key) for name, key in bad.items()}
+        statuses = {name: answer[0] for name, answer in answers.items()}
+        check(set(statuses.values()) == {401}, f"{door}: missing, malformed, wrong, unknown, revoked, expired keys are all 401 ({statuses})")
+        bodies = {answer[1] for answer in answers.values()}
+        check(len(bodies) == 1, f"{door}: the six refusals have one identical body: {bodies.pop()[:80]!r}")
+        good = call(KEYS["good"])
+        if door == "WebSocket":
+            check(not isinstance(good, tuple) and good.subprotocol == "persona.v1", "WebSocket: a good key opens, subprotocol persona.v1 selected")
+            good.close()
+        else:
+            check(good[0] == 200, f"{door}: a good key is served (200)")
+
+
+def tiers():
+    replies = {}
+    for name in ("good", "free"):
+        socket = ws(KEYS[name])
+        started = start(socket)
+        session = started["session"]
+        count, ended = 0, None
+        for index in range(3):
+            socket.send(json.dumps({"type": "message", "session": session, "text": f"hello {index}", "id": f"m{index}"}))
+            seen = frames(socket, lambda f: f["type"] in ("reply_end", "error", "session_ended"))
+            if seen[-1]["type"] == "reply_end":
+                count += 1
+            if name == "free" and count == 2:
+                ended = frames(socket, lambda f: f["type"] == "session_ended")[-1]
+                break
+        replies[name] = (count, ended)
+        socket.close()
+    check(replies["good"][0] == 3, "a key without a tier gets the default limits (3 replies, no end)")
+    check(replies["free"][0] == 2 and replies["free"][1]["reason"] == "limit_reached",
+          "a 'free' key gets its tier's rule: 2 replies, then session_ended limit_reached")
+
+
+def tenants():
+    owner = ws(KEYS["good"])
+    started = start(owner)
+    session, token = started["session"], started["resume_token"]
+    owner.close()
+    stranger = ws(KEYS["other"])
+    frames(stranger, lambda f: f["type"] == "welcome")
+    stranger.send(json.dumps({"type": "resume", "session": session, "resume_token": token, "last_seq": 0}))
+    answer = frames(stranger, lambda f: f["type"] in ("error", "session_resumed"))[-1]
+    # (not_your_session when the stranger's connection is on another loop than the session's id names)
+    check(answer["type"] == "error" and answer["code"] in ("unknown_session", "not_your_session"),
+          f"another tenant's key cannot resume the session even with its token ({answer.get('code')})")
+    stranger.close()
+    again = ws(KEYS["good"])
+    frames(again, lambda f: f["type"] == "welcome")
+    again.send(json.dumps({"type": "resume", "session": session, "resume_token": token, "last_seq": 0}))
+    answer = frames(again, lambda f: f["type"] in ("error", "session_resumed"))[-1]
+    check(answer["type"] == "session_resumed", "the same tenant's key resumes it")
+    again.close()
+    # REST: a session created with one tenant's key is not found with another tenant's key.
+    status, created = call("POST", "/v1/sessions", KEYS["good"], {"personality": "parrot"})
+    created = json.loads(created)
+    path = f"/v1/sessions/{created['session']}/messages"
+    answers = {}
+    for name in ("good", "other"):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+        connection.request("GET", path, headers={"Authorization": "Bearer " + KEYS[name],
+                                                 "X-Persona-Session-Token": created["resume_token"]})
+        response = connection.getresponse()
+        answers[name] = (response.status, json.loads(response.read()))
+        connection.close()
+    check(status == 201 and answers["good"][0] == 200 and answers["other"][0] == 404
+          and answers["other"][1]["error"]["code"] == "unknown_session",
+          f"REST: another tenant's key with the session token gets 404 unknown_session ({answers['other'][0]})")
+
+
+def origins():
+    refused = ws(KEYS["origin"], origin="https://evil.example")
+    check(isinstance(refused, tuple) and refused[0] == 403, f"a key naming origins is refused from another origin on /v1/ws ({refused[0] if isinstance(refused, tuple) else 101})")
+    allowed = ws(KEYS["origin"], origin="https://app.example")
+    check(not isinstance(allowed, tuple), "and accepted from its own origin")
+    allowed.close()
+    status, _ = call("GET", "/v1/personalities", KEYS["origin"], origin="https://evil.example")
+    check(status == 403, "REST refuses it from another origin (403)")
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    connection.request("GET", "/v1/personalities", headers={"Authorization": "Bearer " + KEYS["origin"], "Origin": "https://app.example"})
+    response = connection.getresponse()
+    response.read()
+    check(response.status == 200 and response.getheader("Access-Control-Allow-Origin") == "https://app.example",
+          "REST serves its own origin with CORS for it")
+    connection.request("OPTIONS", "/v1/personalities", headers={"Origin": "https://app.example", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"})
+    response = connection.getresponse()
+    response.read()
+    check(response.status == 204, "a CORS preflight from an origin a key names is allowed")
+
+
+def tickets():
+    status, _ = call("POST", "/v1/ws-tickets", None)
+    check(status == 401, "a ticket needs a key (401 without)")
+    status, body = call("POST", "/v1/ws-tickets", KEYS["good"])
+    ticket = json.loads(body)
+    check(status == 201 and ticket["expires_in"] == 30, "a key gets a 30-second ticket")
+    socket = ws(query="?ticket=" + ticket["ticket"])
+    check(not isinstance(socket, tuple), "the ticket opens /v1/ws without the key in the URL or a header")
+    socket.close()
+    again = ws(query="?ticket=" + ticket["ticket"])
+    check(isinstance(again, tuple) and again[0] == 401, "a ticket works once: the second upgrade is 401")
+
+
+refusals()
+socketio_client()
+tickets()
+tiers()
+tenants()
+origins()
