@@ -61,6 +61,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Redis client (RESP2/RESP3 codec, reconnecting client, pub/sub, cluster slots): the
+        // shared state of several nodes
+        .target(
+            name: "Redis",
+            dependencies: ["Reactor", "TLS", "Upstream"],
+            swiftSettings: strictSettings
+        ),
+
         // domain
         .target(name: "Personality", dependencies: ["YAML", "Diagnostics", "Policies"], swiftSettings: strictSettings),
         .target(
@@ -134,6 +142,9 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "UpstreamTests", dependencies: ["Upstream", "TLS", "Reactor", "HTTP1", "PersonaTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "RedisTests", dependencies: ["Redis", "Reactor", "TLS", "PersonaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
