@@ -46,6 +46,7 @@ let package = Package(
         // codecs
         .target(name: "HTTP1", swiftSettings: strictSettings),
         .target(name: "WebSocket", dependencies: ["HTTP1", "Reactor"], swiftSettings: strictSettings),
+        .target(name: "SocketIO", dependencies: ["JSON", "WebSocket", "Reactor"], swiftSettings: strictSettings),
 
         // server core
         .target(
@@ -90,7 +91,7 @@ let package = Package(
             name: "PersonaServer",
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
-                "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS",
+                "SocketIO", "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS",
             ],
             swiftSettings: strictSettings
         ),
@@ -104,7 +105,7 @@ let package = Package(
 
         // cluster: the embedded store (the only code touching SQLite)
         .target(
-            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON"],
+            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON", "Observability"],
             swiftSettings: strictSettings
         ),
 
@@ -114,7 +115,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "ChatChaos", "Store", "Upstream",
+                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream",
             ],
             swiftSettings: strictSettings
         ),
@@ -157,6 +158,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "SocketIOTests", dependencies: ["SocketIO", "JSON", "Reactor", "PersonaTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "ChatProtocolTests", dependencies: ["ChatProtocol", "JSON", "PersonaTestSupport"],
             swiftSettings: strictSettings
         ),
@@ -169,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport"],
+            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport", "Observability"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -76,6 +76,15 @@ struct DirectChatTests {
         #expect(harness.hub.counters.redactionsOutbound[.email] == 1)
     }
 
+    /// Sends a message with a link and a phone number to a new parrot session; its stored turn.
+    func storedTurnWithLinkAndPhone(_ harness: HubHarness) -> (session: String, connection: ConnectionID, text: String?) {
+        let connection = harness.open()
+        let session = harness.startDirect(connection, "parrot")
+        harness.send(connection, .message(session: session, text: "my name is https://x.io call +1 415 555 0134", id: "m1"))
+        _ = harness.take(connection)
+        return (session, connection, harness.transcripts.transcript(of: session).first?.text)
+    }
+
     @Test(
         "pii.types chooses what a personality scrubs: with [email, url] a link is replaced and a phone number kept"
     )
@@ -83,15 +92,8 @@ struct DirectChatTests {
         let parrot = Fixtures.parrot.replacing(
             "stream: { tokens_per_second: 0 }", with: "stream: { tokens_per_second: 0 }\npii: { types: [email, url] }")
         let harness = HubHarness(files: Fixtures.files(parrot: parrot))
-        let connection = harness.open()
-        let session = harness.startDirect(connection, "parrot")
-        harness.send(
-            connection,
-            .message(
-                session: session, text: "my name is https://x.io call +1 415 555 0134", id: "m1"))
-        _ = harness.take(connection)
-        #expect(
-            harness.transcripts.transcript(of: session)[0].text == "my name is [URL] call +1 415 555 0134")
+        let (session, connection, stored) = storedTurnWithLinkAndPhone(harness)
+        #expect(stored == "my name is [URL] call +1 415 555 0134")
         harness.send(connection, .message(session: session, text: "email", id: "m2"))
         #expect(harness.take(connection).replyText(session: session) == "Write to [EMAIL] any time.")
         #expect(harness.hub.counters.redactionsInbound[.url] == 1)
@@ -100,16 +102,7 @@ struct DirectChatTests {
 
     @Test("without pii.types a personality scrubs the defaults: a phone number is replaced, a plain link kept")
     func defaultScrubbedTypes() {
-        let harness = HubHarness()
-        let connection = harness.open()
-        let session = harness.startDirect(connection, "parrot")
-        harness.send(
-            connection,
-            .message(
-                session: session, text: "my name is https://x.io call +1 415 555 0134", id: "m1"))
-        _ = harness.take(connection)
-        #expect(
-            harness.transcripts.transcript(of: session)[0].text == "my name is https://x.io call [PHONE]")
+        #expect(storedTurnWithLinkAndPhone(HubHarness()).text == "my name is https://x.io call [PHONE]")
     }
 
     @Test("a cacheable personality replays a repeated first message from the cache as tokens")

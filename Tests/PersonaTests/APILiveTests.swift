@@ -22,13 +22,16 @@ let apiFixtures = PersonaBinary.packageRoot.appendingPathComponent("Tests/Person
 /// Runs `Python/api_scenarios.py SCENARIO PORT` against a fresh `persona serve` on the API
 /// fixtures (CORS allowed for https://app.example, a 1,000-byte body limit, plus `arguments`)
 /// and returns its `ok …` lines after checking it passed.
-func runAPIScenario(_ scenario: String, serverArguments: [String] = [], passPID: Bool = false) throws -> [String] {
+func runAPIScenario(
+    _ scenario: String, serverArguments: [String] = [], passPID: Bool = false, scenarioArguments: [String] = []
+) throws -> [String] {
     let server = try ServeProcess(
         ["--personalities", apiFixtures, "--cors-origins", "https://app.example", "--max-request-body", "1000"]
             + serverArguments)
     let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/api_scenarios.py")
     var arguments = ["python3", script.path, scenario, String(server.port)]
     if passPID { arguments.append(String(server.process.processIdentifier)) }
+    arguments += scenarioArguments
     let result = try ProcessResult.run(URL(fileURLWithPath: "/usr/bin/env"), arguments)
     #expect(result.status == 0, "\(scenario): stdout: \(result.stdout)\nstderr: \(result.stderr)")
     _ = server.stop()
@@ -80,12 +83,35 @@ struct OpenAISDKLiveTests {
 struct RESTLiveTests {
     @Test("every REST endpoint: personalities, create, message, status, history pages, delete")
     func flow() throws {
-        #expect(try runAPIScenario("rest_flow").count == 13)
+        #expect(try runAPIScenario("rest_flow").count == 14)
+    }
+
+    @Test("with --store memory the same flow reads its history from the memory store")
+    func flowMemoryStore() throws {
+        #expect(try runAPIScenario("rest_flow", serverArguments: ["--store", "memory"]).count == 14)
+    }
+
+    @Test("one session across doors: created over REST, resumed over /v1/ws seeing what it missed, read and taken back over REST; and /v1/ws → REST")
+    func crossDoor() throws {
+        #expect(try runAPIScenario("rest_cross_door").count == 7)
+    }
+
+    @Test("a REST session survives a server restart on the same store, its engine state included")
+    func restart() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("persona-rest-restart-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let before = try runAPIScenario("rest_restart_before", serverArguments: ["--data-dir", directory])
+        let state = try #require(before.last { $0.hasPrefix("state ") }).split(separator: " ").map(String.init)
+        try #require(state.count == 3)
+        let after = try runAPIScenario(
+            "rest_restart_after", serverArguments: ["--data-dir", directory], scenarioArguments: [state[1], state[2]])
+        #expect(after.count == 4)
     }
 
     @Test("every REST error has its status and code: 400, 401, 404, 409, 429 rate and limit")
     func errors() throws {
-        #expect(try runAPIScenario("rest_errors").count == 16)
+        #expect(try runAPIScenario("rest_errors").count == 19)
     }
 
     @Test("SSE tokens arrive one event at a time at the personality's cadence, not in one burst")

@@ -4,7 +4,7 @@ import Testing
 
 /// Whether the strict third-party client is installed (`pip install websockets`). CI installs
 /// it; locally the suite is skipped with that message instead of failing.
-private let pythonWebsocketsAvailable: Bool = {
+let pythonWebsocketsAvailable: Bool = {
     guard
         let result = try? ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import websockets"])

@@ -17,7 +17,8 @@ let processPeersAvailable: Bool = {
 /// `plugins/fault_plugin.py`, and prints one `ok <scenario>: …` or `FAIL <scenario>: …` line
 /// per scenario.
 let processScenarioRun: (lines: [String], stderr: String) = {
-    let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/process_scenarios.py")
+    let script = PersonaBinary.packageRoot.appendingPathComponent(
+        "Tests/PersonaTests/Python/process_scenarios.py")
     guard
         let result = try? ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, PersonaBinary.url.path])
@@ -29,7 +30,8 @@ let processScenarioRun: (lines: [String], stderr: String) = {
 func processScenario(_ scenario: String) -> String? {
     let run = processScenarioRun
     guard let line = run.lines.first(where: { $0.hasPrefix("ok \(scenario):") }) else {
-        Issue.record("scenario \(scenario) did not pass:\n\(run.lines.joined(separator: "\n"))\n\(run.stderr)")
+        Issue.record(
+            "scenario \(scenario) did not pass:\n\(run.lines.joined(separator: "\n"))\n\(run.stderr)")
         return nil
     }
     return line
@@ -73,7 +75,10 @@ struct ProcessLiveTests {
     func queueFull() { #expect(processScenario("queue_full") != nil) }
 
     @Test("cancel reaches the plugin and frees its worker")
-    func cancel() { #expect(processScenario("cancel") != nil) }
+    func cancel() {
+        #expect(processScenario("cancel") != nil)
+        #expect(processScenario("cancel_seen") != nil)
+    }
 
     @Test("a command that cannot start lets the next engine answer at once")
     func missingCommand() { #expect(processScenario("missing_command") != nil) }

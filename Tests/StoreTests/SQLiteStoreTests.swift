@@ -2,6 +2,7 @@ import ChatProtocol
 import Foundation
 import PersonaRuntime
 import Synchronization
+import Observability
 import Testing
 
 @testable import Store
@@ -195,5 +196,23 @@ struct SQLiteStoreTests {
         #expect(try store.history("a") == nil)
         #expect(store.quotas(day: 3).isEmpty)
         #expect(try store.history("b")?.turns.count == 1)
+    }
+}
+
+@Suite("the SQLite store's metrics")
+struct StoreMetricsTests {
+    @Test("/metrics families count the committed writes and the failed ones")
+    func families() throws {
+        let scratch = ScratchDirectory()
+        defer { scratch.cleanup() }
+        let store = try SQLiteStore(directory: scratch.path)
+        defer { store.close() }
+        #expect(throws: Never.self) { try write(store, [.session(header("s1")), userTurn("s1", 1)]).get() }
+        #expect(throws: Never.self) { try write(store, [userTurn("s1", 2)]).get() }
+        var out = PrometheusExposition()
+        StoreMetrics.render(store.stats, into: &out)
+        #expect(out.text.contains("persona_store_writes_total 2\n"))
+        #expect(out.text.contains("persona_store_failed_writes_total 0\n"))
+        #expect(out.text.contains("# TYPE persona_store_commits_total counter"))
     }
 }

@@ -19,13 +19,16 @@ public enum ChatCompletionRequest {
 
     /// The JSON body.
     public static func body(
-        model: String, section: LLMSection, system: String, history: [Turn], message: String, maxTokens: Int?
+        model: String, section: LLMSection, system: String, history: [Turn], message: String, maxTokens: Int?,
+        char: String = ""
     ) -> [UInt8] {
         var messages: [JSONValue] = []
         if !system.isEmpty { messages.append(["role": "system", "content": .string(system)]) }
         for example in section.examples {
-            messages.append(["role": "user", "content": .string(example.user)])
-            messages.append(["role": "assistant", "content": .string(example.assistant)])
+            // Examples imported from character cards speak of {{char}} and {{user}}.
+            messages.append(["role": "user", "content": .string(PromptTemplate.substituteNames(in: example.user, char: char))])
+            messages.append(
+                ["role": "assistant", "content": .string(PromptTemplate.substituteNames(in: example.assistant, char: char))])
         }
         for turn in history.suffix(section.historyTurns) {
             messages.append(["role": "user", "content": .string(turn.user)])

@@ -50,6 +50,14 @@ public final class LLMEngine: Engine {
                 personality: request.personality, state: state, message: request.message))
     }
 
+    /// One of the personality's greetings, picked with the session's generator, with
+    /// `{{char}}` and `{{user}}` replaced (imported character cards greet that way).
+    public func greeting(for personality: Personality, state: any EngineSessionState) -> String? {
+        guard !personality.greetings.isEmpty else { return nil }
+        let index = (state as? LLMSessionState)?.pick(personality.greetings.count) ?? 0
+        return PromptTemplate.substituteNames(in: personality.greetings[index], char: personality.name)
+    }
+
     // MARK: Shared bookkeeping
 
     /// Whether a request to `upstream` may start now: breaker closed (or probing) and fewer than

@@ -80,11 +80,11 @@ final class LLMReply: TokenStream {
             values: [
                 "name": personality.name, "description": personality.description, "language": personality.language,
                 "session_id": context.sessionID, "tenant": context.tenant ?? "",
-                "date": transport.utcDate(),
+                "date": transport.utcDate(), "char": personality.name, "user": PromptTemplate.userName,
             ])
         body = ChatCompletionRequest.body(
             model: upstream.model, section: section, system: system, history: state.history, message: message,
-            maxTokens: maxTokens)
+            maxTokens: maxTokens, char: personality.name)
         if let limit = context.limits.dailyTokensPerClient {
             reserved = ChatCompletionRequest.estimatedTokens(of: body) + (maxTokens ?? Self.defaultReplyReservation)
             day = transport.wallMilliseconds() / 86_400_000

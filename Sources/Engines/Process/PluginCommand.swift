@@ -12,7 +12,10 @@ public struct PluginCommand: Hashable, Sendable, CustomStringConvertible {
     public var workingDirectory: String
 
     /// Creates a command.
-    public init(executable: String, arguments: [String] = [], environment: [String: String] = [:], workingDirectory: String) {
+    public init(
+        executable: String, arguments: [String] = [], environment: [String: String] = [:],
+        workingDirectory: String
+    ) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment

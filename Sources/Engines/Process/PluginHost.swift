@@ -8,7 +8,8 @@ public protocol PluginHost: Sendable {
     /// Starts `command` after `delay` (zero: now). Events for this process arrive in order,
     /// `started` first (unless it could not start), and end with exactly one `exited`.
     func launch(
-        _ command: PluginCommand, after delay: Duration, _ events: @escaping @Sendable (PluginProcessEvent) -> Void
+        _ command: PluginCommand, after delay: Duration,
+        _ events: @escaping @Sendable (PluginProcessEvent) -> Void
     ) -> any PluginProcess
 
     /// Runs `body` after `delay`, on any thread.

@@ -50,7 +50,8 @@ public enum PluginMessage {
                 "type": .string("message"), "id": .integer(Int64(id)), "session": .string(session),
                 "personality": .string(personality), "text": .string(text),
                 "vars": PluginMessage.object(variables),
-                "history": .array(history.map { .object(["user": .string($0.user), "reply": .string($0.reply)]) }),
+                "history": .array(
+                    history.map { .object(["user": .string($0.user), "reply": .string($0.reply)]) }),
             ])
             return value.serializedBytes() + [0x0A]
         }
@@ -107,7 +108,9 @@ public enum PluginMessage {
                 if let variables { members.append(("vars", PluginMessage.object(variables))) }
                 return .object(JSONObject(members))
             case .error(let id, let message):
-                return .object(["type": .string("error"), "id": .integer(Int64(id)), "message": .string(message)])
+                return .object([
+                    "type": .string("error"), "id": .integer(Int64(id)), "message": .string(message),
+                ])
             case .decline(let id):
                 return .object(["type": .string("decline"), "id": .integer(Int64(id))])
             }
@@ -126,10 +129,14 @@ public enum PluginMessage {
             case "end":
                 var variables: [String: String]?
                 if let vars = object["vars"], !vars.isNull {
-                    guard let members = vars.objectValue else { throw .badField("vars", "an object of strings") }
+                    guard let members = vars.objectValue else {
+                        throw .badField("vars", "an object of strings")
+                    }
                     var map: [String: String] = [:]
                     for (key, value) in members {
-                        guard let text = value.stringValue else { throw .badField("vars", "an object of strings") }
+                        guard let text = value.stringValue else {
+                            throw .badField("vars", "an object of strings")
+                        }
                         map[key] = text
                     }
                     variables = map
@@ -163,7 +170,8 @@ public enum PluginProtocolError: Error, Hashable, Sendable, CustomStringConverti
         case .notAnObject: return "the line is not a JSON object"
         case .missingField(let name): return "the line has no valid '\(name)'"
         case .badField(let name, let shape): return "'\(name)' must be \(shape)"
-        case .unknownType(let type): return "unknown line type '\(type)' (expected token, end, error or decline)"
+        case .unknownType(let type):
+            return "unknown line type '\(type)' (expected token, end, error or decline)"
         }
     }
 }

@@ -22,7 +22,9 @@ public final class ProcessEngine: Engine {
     }
 
     /// Remembers the session's context.
-    public func makeState(for personality: Personality, session: EngineSessionContext) -> any EngineSessionState {
+    public func makeState(for personality: Personality, session: EngineSessionContext)
+        -> any EngineSessionState
+    {
         ProcessSessionState(context: session)
     }
 
@@ -33,8 +35,10 @@ public final class ProcessEngine: Engine {
         else { return .declined }
         return .stream(
             ProcessReply(
-                pool: pool(for: section.pool, host: host), executor: host.currentLoopExecutor(), section: section,
-                personality: request.personality, state: state, message: request.message, log: { host.log($0) }))
+                pool: pool(for: section.pool, host: host), executor: host.currentLoopExecutor(),
+                section: section,
+                personality: request.personality, state: state, message: request.message,
+                log: { host.log($0) }))
     }
 
     /// The pool for `configuration`, made on first use.

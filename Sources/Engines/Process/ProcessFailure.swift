@@ -26,8 +26,10 @@ public enum ProcessFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case .crashed(let exit): return "the plugin \(exit) while answering"
         case .timedOut(let limit): return "the plugin did not finish within \(limit) (timeout)"
         case .garbage(let what): return "the plugin wrote a line that breaks the protocol: \(what)"
-        case .lineTooLong(let limit): return "the plugin wrote a line longer than \(limit) bytes (max_line_bytes)"
-        case .replyTooLarge(let limit): return "the plugin's answer grew past \(limit) bytes (max_reply_bytes)"
+        case .lineTooLong(let limit):
+            return "the plugin wrote a line longer than \(limit) bytes (max_line_bytes)"
+        case .replyTooLarge(let limit):
+            return "the plugin's answer grew past \(limit) bytes (max_reply_bytes)"
         case .pluginError(let message): return "the plugin reported an error: \(message)"
         case .queueFull(let limit): return "\(limit) requests already wait for a plugin worker (max_queue)"
         case .unavailable(let reason): return "no plugin worker is running (\(reason)); restarting"

@@ -42,7 +42,7 @@ public final class ProcessPool: Sendable {
     }
 
     private struct Worker {
-        enum Phase: Equatable { case starting, idle, busy(UInt64), killing, restarting }
+        enum Phase: Equatable { case starting, idle, busy(UInt64), killing, restarting, stopped }
         var phase: Phase = .starting
         var process: (any PluginProcess)?
         var generation = 0
@@ -66,7 +66,8 @@ public final class ProcessPool: Sendable {
         self.configuration = configuration
         self.host = host
         let decoder = JSONLinesDecoder(configuration: .init(maxLineBytes: configuration.maxLineBytes))
-        state = Mutex(State(workers: Array(repeating: Worker(decoder: decoder), count: configuration.workers)))
+        state = Mutex(
+            State(workers: Array(repeating: Worker(decoder: decoder), count: configuration.workers)))
     }
 
     // MARK: Requests
@@ -102,6 +103,7 @@ public final class ProcessPool: Sendable {
         if case .success(let id) = result {
             let timeout = configuration.timeout
             host.schedule(after: timeout) { [weak self] in self?.expire(id) }
+            scheduleIdleStop(after: id)
         }
         deliver(deliveries)
         return result
@@ -133,7 +135,9 @@ public final class ProcessPool: Sendable {
                 state.workers[index].process?.kill()
                 state.workers[index].phase = .killing
             }
-            for (_, record) in state.requests { if let sink = record.sink { deliveries.append((sink, .failed(.shutDown))) } }
+            for (_, record) in state.requests {
+                if let sink = record.sink { deliveries.append((sink, .failed(.shutDown))) }
+            }
             state.requests = [:]
             state.queue = []
             return deliveries
@@ -143,7 +147,9 @@ public final class ProcessPool: Sendable {
 
     /// Process ids of the running workers (tests, stats).
     public var workerPIDs: [Int32] {
-        state.withLock { state in state.workers.filter { $0.phase != .restarting && $0.pid != 0 }.map(\.pid) }
+        state.withLock { state in
+            state.workers.filter { $0.phase != .restarting && $0.phase != .stopped && $0.pid != 0 }.map(\.pid)
+        }
     }
 
     /// Requests waiting for a worker.
@@ -173,7 +179,9 @@ public final class ProcessPool: Sendable {
         deliver(deliveries)
     }
 
-    private func readOutput(_ bytes: [UInt8], worker index: Int, _ state: inout State, _ deliveries: inout [Delivery]) {
+    private func readOutput(
+        _ bytes: [UInt8], worker index: Int, _ state: inout State, _ deliveries: inout [Delivery]
+    ) {
         guard state.workers[index].killReason == nil else { return }
         state.workers[index].decoder.feed(bytes)
         while state.workers[index].killReason == nil {
@@ -196,21 +204,25 @@ public final class ProcessPool: Sendable {
                 return kill(index, .garbage(error.description), &state, &deliveries)
             }
             guard case .busy(let current) = state.workers[index].phase, line.id == current else {
-                return kill(index, .garbage("a line for request \(line.id), which the worker is not answering"), &state, &deliveries)
+                return kill(
+                    index, .garbage("a line for request \(line.id), which the worker is not answering"),
+                    &state, &deliveries)
             }
             let sink = state.requests[current]?.sink
             switch line {
             case .token(_, let text):
                 state.workers[index].replyBytes += text.utf8.count
                 if state.workers[index].replyBytes > configuration.maxReplyBytes {
-                    return kill(index, .replyTooLarge(limit: configuration.maxReplyBytes), &state, &deliveries)
+                    return kill(
+                        index, .replyTooLarge(limit: configuration.maxReplyBytes), &state, &deliveries)
                 }
                 if let sink { deliveries.append((sink, .token(text))) }
             case .end(_, let variables):
                 state.workers[index].failures = 0
                 finishRequest(current, worker: index, sink, .end(variables: variables), &state, &deliveries)
             case .error(_, let message):
-                finishRequest(current, worker: index, sink, .failed(.pluginError(message)), &state, &deliveries)
+                finishRequest(
+                    current, worker: index, sink, .failed(.pluginError(message)), &state, &deliveries)
             case .decline:
                 finishRequest(current, worker: index, sink, .declined, &state, &deliveries)
             }
@@ -218,7 +230,8 @@ public final class ProcessPool: Sendable {
     }
 
     private func finishRequest(
-        _ id: UInt64, worker index: Int, _ sink: (@Sendable (Event) -> Void)?, _ event: Event, _ state: inout State,
+        _ id: UInt64, worker index: Int, _ sink: (@Sendable (Event) -> Void)?, _ event: Event,
+        _ state: inout State,
         _ deliveries: inout [Delivery]
     ) {
         state.requests[id] = nil
@@ -226,7 +239,34 @@ public final class ProcessPool: Sendable {
         if let sink { deliveries.append((sink, event)) }
     }
 
-    private func exited(_ exit: PluginExit, worker index: Int, _ state: inout State, _ deliveries: inout [Delivery]) {
+    /// Stops every worker if no request arrives within `idle_stop` after this one's timeout
+    /// (by then it has ended, one way or another); the pool starts again on the next request.
+    /// So a pool left behind by a reload, or a quiet personality, holds no processes.
+    private func scheduleIdleStop(after request: UInt64) {
+        host.schedule(after: configuration.timeout + configuration.idleStop) { [weak self] in
+            self?.stopIfIdle(since: request)
+        }
+    }
+
+    private func stopIfIdle(since request: UInt64) {
+        state.withLock { state in
+            guard !state.closed, state.launched, state.nextID == request + 1, state.requests.isEmpty else {
+                return
+            }
+            state.launched = false
+            for index in state.workers.indices {
+                state.workers[index].process?.kill()
+                state.workers[index].phase = .stopped
+            }
+            host.log(
+                "plugin '\(configuration.command)': no request for \(configuration.idleStop); workers stopped until the next one"
+            )
+        }
+    }
+
+    private func exited(
+        _ exit: PluginExit, worker index: Int, _ state: inout State, _ deliveries: inout [Delivery]
+    ) {
         var worker = state.workers[index]
         if case .busy(let id) = worker.phase, let record = state.requests.removeValue(forKey: id) {
             if let sink = record.sink { deliveries.append((sink, .failed(.crashed(exit)))) }
@@ -238,8 +278,8 @@ public final class ProcessPool: Sendable {
         worker.process = nil
         worker.generation += 1
         worker.decoder = JSONLinesDecoder(configuration: .init(maxLineBytes: configuration.maxLineBytes))
-        guard !state.closed else {
-            worker.phase = .killing
+        guard !state.closed, worker.phase != .stopped else {
+            if state.closed { worker.phase = .killing }
             state.workers[index] = worker
             return
         }
@@ -269,7 +309,9 @@ public final class ProcessPool: Sendable {
             } else {
                 state.requests[id] = nil
                 state.queue.removeAll { $0 == id }
-                if let sink = record.sink { deliveries.append((sink, .failed(.timedOut(configuration.timeout)))) }
+                if let sink = record.sink {
+                    deliveries.append((sink, .failed(.timedOut(configuration.timeout))))
+                }
             }
             return deliveries
         }
@@ -278,8 +320,12 @@ public final class ProcessPool: Sendable {
 
     // MARK: Helpers (lock held)
 
-    private func kill(_ index: Int, _ reason: ProcessFailure, _ state: inout State, _ deliveries: inout [Delivery]) {
-        if case .busy(let id) = state.workers[index].phase, let record = state.requests.removeValue(forKey: id) {
+    private func kill(
+        _ index: Int, _ reason: ProcessFailure, _ state: inout State, _ deliveries: inout [Delivery]
+    ) {
+        if case .busy(let id) = state.workers[index].phase,
+            let record = state.requests.removeValue(forKey: id)
+        {
             if let sink = record.sink { deliveries.append((sink, .failed(reason))) }
         }
         state.workers[index].killReason = reason
@@ -291,7 +337,19 @@ public final class ProcessPool: Sendable {
         guard !state.launched else { return }
         state.launched = true
         for index in state.workers.indices {
-            state.workers[index].process = launch(index, generation: state.workers[index].generation, after: .zero)
+            // A stopped worker's old process may still report its exit: a new generation
+            // makes the pool ignore it.
+            if state.workers[index].phase == .stopped {
+                state.workers[index].generation += 1
+                state.workers[index].pid = 0
+                state.workers[index].failures = 0
+                state.workers[index].killReason = nil
+                state.workers[index].decoder = JSONLinesDecoder(
+                    configuration: .init(maxLineBytes: configuration.maxLineBytes))
+            }
+            state.workers[index].phase = .starting
+            state.workers[index].process = launch(
+                index, generation: state.workers[index].generation, after: .zero)
         }
     }
 

@@ -14,6 +14,7 @@ import Personality
 ///   max_reply_bytes: 262144              # longest answer
 ///   restart_delay: 100ms                 # first restart after a failure; doubles
 ///   max_restart_delay: 5s                # up to this
+///   idle_stop: 10m                       # no request this long: workers stop until the next
 ///   history_turns: 10                    # earlier exchanges sent along
 ///   fallback: ["The plugin is resting."] # said when the plugin fails before its first token
 /// ```
@@ -55,12 +56,16 @@ public struct ProcessPoolConfiguration: Hashable, Sendable {
     public var restartDelay: Duration
     /// The longest restart delay. Default 5 s.
     public var maxRestartDelay: Duration
+    /// How long a pool may go without a request before its workers are stopped (they start
+    /// again on the next request). Default 10 minutes.
+    public var idleStop: Duration
 
     /// Creates a configuration; every limit defaults to its documented default.
     public init(
         command: PluginCommand, workers: Int = 2, timeout: Duration = .seconds(10), maxQueue: Int = 64,
-        maxLineBytes: Int = 64 << 10, maxReplyBytes: Int = 256 << 10, restartDelay: Duration = .milliseconds(100),
-        maxRestartDelay: Duration = .seconds(5)
+        maxLineBytes: Int = 64 << 10, maxReplyBytes: Int = 256 << 10,
+        restartDelay: Duration = .milliseconds(100),
+        maxRestartDelay: Duration = .seconds(5), idleStop: Duration = .seconds(600)
     ) {
         self.command = command
         self.workers = workers
@@ -70,6 +75,7 @@ public struct ProcessPoolConfiguration: Hashable, Sendable {
         self.maxReplyBytes = maxReplyBytes
         self.restartDelay = restartDelay
         self.maxRestartDelay = maxRestartDelay
+        self.idleStop = idleStop
     }
 
     /// The delay before restarting after `failures` failures in a row (1: ``restartDelay``).

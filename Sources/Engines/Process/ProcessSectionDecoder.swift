@@ -30,7 +30,8 @@ public struct ProcessSectionDecoder: EngineSectionDecoder {
                 argv = context.strings(commandNode, "command")
             }
             if argv?.isEmpty ?? true || argv?.first?.isEmpty == true {
-                context.error("empty", at: commandNode, "'command' needs a program: a string or a non-empty list")
+                context.error(
+                    "empty", at: commandNode, "'command' needs a program: a string or a non-empty list")
                 argv = nil
             }
         }
@@ -46,25 +47,39 @@ public struct ProcessSectionDecoder: EngineSectionDecoder {
             if let pairs = envNode.mapping {
                 for pair in pairs {
                     guard let key = pair.key.scalar?.text, !key.isEmpty, !key.contains("=") else {
-                        context.error("bad-env", at: pair.key, "an environment variable name must be non-empty, without '='")
+                        context.error(
+                            "bad-env", at: pair.key,
+                            "an environment variable name must be non-empty, without '='")
                         continue
                     }
                     if let value = context.string(pair.value, key) { environment[key] = value }
                 }
             } else {
-                context.error("wrong-type", at: envNode, "'env' must be a mapping of names to strings, not \(envNode.kindDescription)")
+                context.error(
+                    "wrong-type", at: envNode,
+                    "'env' must be a mapping of names to strings, not \(envNode.kindDescription)")
             }
         }
         let workers = fields.int("workers", range: 1...Self.maxWorkers, context: &context) ?? 2
-        let timeout = fields.duration("timeout", range: .milliseconds(10)...(.seconds(3_600)), context: &context) ?? .seconds(10)
+        let timeout =
+            fields.duration("timeout", range: .milliseconds(10)...(.seconds(3_600)), context: &context)
+            ?? .seconds(10)
         let maxQueue = fields.int("max_queue", range: 0...Self.maxQueueLimit, context: &context) ?? 64
-        let maxLine = fields.int("max_line_bytes", range: 64...Self.maxBytesLimit, context: &context) ?? (64 << 10)
-        let maxReply = fields.int("max_reply_bytes", range: 1...Self.maxBytesLimit, context: &context) ?? (256 << 10)
+        let maxLine =
+            fields.int("max_line_bytes", range: 64...Self.maxBytesLimit, context: &context) ?? (64 << 10)
+        let maxReply =
+            fields.int("max_reply_bytes", range: 1...Self.maxBytesLimit, context: &context) ?? (256 << 10)
         let restartDelay =
-            fields.duration("restart_delay", range: .zero...(.seconds(60)), context: &context) ?? .milliseconds(100)
+            fields.duration("restart_delay", range: .zero...(.seconds(60)), context: &context)
+            ?? .milliseconds(100)
         let maxRestartDelay =
-            fields.duration("max_restart_delay", range: .zero...(.seconds(600)), context: &context) ?? .seconds(5)
-        let historyTurns = fields.int("history_turns", range: 0...Self.maxHistoryTurns, context: &context) ?? 10
+            fields.duration("max_restart_delay", range: .zero...(.seconds(600)), context: &context)
+            ?? .seconds(5)
+        let idleStop =
+            fields.duration("idle_stop", range: .seconds(1)...(.seconds(86_400)), context: &context)
+            ?? .seconds(600)
+        let historyTurns =
+            fields.int("history_turns", range: 0...Self.maxHistoryTurns, context: &context) ?? 10
         var fallback: [String] = []
         if let fallbackNode = fields.value("fallback") {
             if let single = fallbackNode.scalar?.text, fallbackNode.sequence == nil {
@@ -80,8 +95,11 @@ public struct ProcessSectionDecoder: EngineSectionDecoder {
             workingDirectory: directory)
         return ProcessSection(
             pool: ProcessPoolConfiguration(
-                command: command, workers: workers, timeout: timeout, maxQueue: maxQueue, maxLineBytes: maxLine,
-                maxReplyBytes: maxReply, restartDelay: restartDelay, maxRestartDelay: max(restartDelay, maxRestartDelay)),
+                command: command, workers: workers, timeout: timeout, maxQueue: maxQueue,
+                maxLineBytes: maxLine,
+                maxReplyBytes: maxReply, restartDelay: restartDelay,
+                maxRestartDelay: max(restartDelay, maxRestartDelay),
+                idleStop: idleStop),
             historyTurns: historyTurns, fallback: fallback)
     }
 

@@ -31,11 +31,11 @@ extension ChatHub {
                 maxReplyTokens: maxReplyTokens))
     }
 
-    /// Turns of `session` with `seq` greater than `after`, at most `limit`, oldest first; `nil`
-    /// when the transcript store cannot be read on the hub's thread.
-    public func history(of session: String, after: Int, limit: Int) -> [TranscriptEntry]? {
-        guard let reader = transcripts as? any TranscriptReader else { return nil }
-        return Array(reader.transcript(of: session).lazy.filter { $0.seq > after }.prefix(max(0, limit)))
+    /// Whether `token` is the resume token of the live session `id`: `nil` when this hub holds
+    /// no such session (it may be in the store, or on another hub).
+    package func resumeTokenMatches(_ id: String, token: String) -> Bool? {
+        guard let session = sessions[id] else { return nil }
+        return !session.resumeTokenHash.isEmpty && Self.tokenHash(token) == session.resumeTokenHash
     }
 
     func summary(of session: ChatSession) -> SessionSummary {

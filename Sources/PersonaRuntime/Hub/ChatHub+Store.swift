@@ -198,8 +198,8 @@ extension ChatHub {
         }.joined()
     }
 
-    /// The hex SHA-256 of a token: all the store keeps.
-    static func tokenHash(_ token: String) -> String {
+    /// The hex SHA-256 of a token: all the store keeps (the REST door compares against it too).
+    package static func tokenHash(_ token: String) -> String {
         SHA256.hash(Array(token.utf8)).map { byte in
             let hex = String(byte, radix: 16)
             return hex.count == 1 ? "0" + hex : hex

@@ -18,12 +18,15 @@ public struct APIConfiguration: Sendable {
     /// REST sessions one event loop holds at once (`max_rest_sessions`); one more is answered
     /// 429 `too_many_sessions`. Default 100,000.
     public var maxRESTSessions: Int
-    /// Ended REST sessions whose history stays readable, per event loop
-    /// (`max_ended_rest_sessions`); the oldest are forgotten first. Default 10,000.
+    /// Ended REST sessions whose end and farewell `GET`/`DELETE` still name from memory, per
+    /// event loop (`max_ended_rest_sessions`); older ones are answered from the store (without
+    /// the farewell). History is always read from the store. Default 10,000.
     public var maxEndedRESTSessions: Int
-    /// Most turns one history page returns (`max_history_page`); a larger `limit` is
-    /// clamped to it. Default 1,000.
+    /// Most turns one history page returns (`max_history_page`); a larger `limit` is refused
+    /// with 400. Default 1,000.
     public var maxHistoryPage: Int
+    /// Turns a history page returns when the request names no `limit` (`history_page`). Default 100.
+    public var defaultHistoryPage: Int
     /// Most stop sequences a chat completion may name (`max_stop_sequences`), as OpenAI. Default 4.
     public var maxStopSequences: Int
 
@@ -31,7 +34,8 @@ public struct APIConfiguration: Sendable {
     public init(
         enabled: Bool = true, corsOrigins: [String] = [], maxRequestBodyBytes: Int = 256 << 10,
         keepAliveInterval: Duration = .seconds(15), maxRESTSessions: Int = 100_000,
-        maxEndedRESTSessions: Int = 10_000, maxHistoryPage: Int = 1_000, maxStopSequences: Int = 4
+        maxEndedRESTSessions: Int = 10_000, maxHistoryPage: Int = 1_000, defaultHistoryPage: Int = 100,
+        maxStopSequences: Int = 4
     ) {
         self.enabled = enabled
         self.corsOrigins = corsOrigins
@@ -40,6 +44,7 @@ public struct APIConfiguration: Sendable {
         self.maxRESTSessions = maxRESTSessions
         self.maxEndedRESTSessions = maxEndedRESTSessions
         self.maxHistoryPage = maxHistoryPage
+        self.defaultHistoryPage = min(defaultHistoryPage, maxHistoryPage)
         self.maxStopSequences = maxStopSequences
     }
 }

@@ -5,23 +5,30 @@ import PersonaRuntime
 import Personality
 import Reactor
 
-/// What the HTTP doors share: the hub shells (one per event loop), the API settings, CORS and
-/// the REST session tables. Each door is an adapter: it decodes its wire format into the hub's
+/// What the HTTP doors share: the hub shells (one per event loop), the store each hub writes
+/// to, the API settings, CORS and the REST session tables. Each door is an adapter: it decodes its wire format into the hub's
 /// `ClientMessage`s on a ``VirtualConnection`` and renders the frames the hub sends back — the
 /// sessions, limits, cache and scrubbing are the hub's, the same as on `/v1/ws`.
 final class APIDoor: Sendable {
     let shells: [LoopBound<HubShell>]
+    /// The store of each hub (the same shared store for all when the server keeps one): REST
+    /// history and ended sessions are read from it, on the store's own thread.
+    let stores: [any SessionStoreBackend]
     let configuration: APIConfiguration
     let cors: CORSPolicy
     let restTables: [LoopBound<RESTSessionTable>]
     /// Unix seconds when the server started: the `created` of every model.
     let startedAt: Int64
 
-    init(shells: [LoopBound<HubShell>], configuration: APIConfiguration) {
+    init(shells: [LoopBound<HubShell>], stores: [any SessionStoreBackend], configuration: APIConfiguration) {
+        precondition(stores.count == shells.count, "one store per hub")
         self.shells = shells
+        self.stores = stores
         self.configuration = configuration
         self.cors = CORSPolicy(origins: configuration.corsOrigins)
-        self.restTables = shells.map { LoopBound(RESTSessionTable(configuration: configuration), loop: $0.loop) }
+        self.restTables = shells.map {
+            LoopBound(RESTSessionTable(configuration: configuration), loop: $0.loop)
+        }
         self.startedAt = Int64(Date().timeIntervalSince1970)
     }
 
@@ -61,10 +68,14 @@ final class APIDoor: Sendable {
     /// The token of `Authorization: Bearer <token>`, if sent.
     static func bearerToken(_ request: HTTPRequest) -> String? {
         guard let value = request.headers["Authorization"] else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let parts = value.utf8.split(separator: UInt8(ascii: " "), maxSplits: 1)
+        guard parts.count == 2, parts[0].count == 6, String(Substring(parts[0])).lowercased() == "bearer"
+        else {
+            return nil
+        }
+        // Header values arrive without surrounding whitespace; only blanks after the scheme remain.
+        let token = parts[1].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return token.isEmpty ? nil : String(Substring(token))
     }
 
     /// FNV-1a 64 of `text`, hex: a short stable name that does not reveal the text.

@@ -2,10 +2,12 @@ import HTTP1
 import HTTPServer
 import Reactor
 
-/// A Server-Sent Events response on the HTTP API: the head goes out when the stream begins,
-/// each event leaves in its own chunk as soon as it is written (the connection writes straight
-/// to the socket, so nothing is batched behind later events), and while the stream is silent a
-/// `: keep-alive` comment goes out so proxies and clients do not time out on a slow engine.
+/// A Server-Sent Events response on the HTTP API: the head goes out when the stream begins;
+/// the events written while the hub carries out one batch of actions (at cadence 0 a whole
+/// reply; at a paced cadence one token) are gathered and leave as one chunk at the end of that
+/// loop iteration — so every event leaves in the iteration that produced it, never behind a
+/// later one, and a burst costs one chunk instead of one per token. While the stream is silent
+/// a `: keep-alive` comment goes out so proxies and clients do not time out on a slow engine.
 ///
 /// Loop-confined; owned by the exchange that writes it.
 final class EventStreamWriter {
@@ -15,6 +17,9 @@ final class EventStreamWriter {
     private var timer: TimerID?
     private var lastWrite: MonotonicInstant
     private(set) var isFinished = false
+    /// Events written in this loop iteration, not yet handed to the stream.
+    private var pending: [UInt8] = []
+    private var flushQueued = false
 
     /// The headers every event stream of the API carries: `text/event-stream`, no caching, and
     /// `X-Accel-Buffering: no` so an nginx in front passes events through unbuffered.
@@ -54,24 +59,39 @@ final class EventStreamWriter {
         bytes.append(contentsOf: "data: ".utf8)
         bytes.append(contentsOf: data)
         bytes.append(contentsOf: [0x0A, 0x0A])
-        stream.write(bytes)
-        lastWrite = loop.now()
+        enqueue(bytes)
     }
 
     /// Writes bytes that are already a complete event (or comment), framing included.
     func send(encodedEvent bytes: [UInt8]) {
         guard !isFinished else { return }
-        stream.write(bytes)
-        lastWrite = loop.now()
+        enqueue(bytes)
     }
 
-    /// Ends the body.
+    /// Ends the body (after the events still gathered).
     func finish() {
         guard !isFinished else { return }
         isFinished = true
         if let timer { _ = loop.cancelTimer(timer) }
         timer = nil
+        flush()
         stream.finish()
+    }
+
+    private func enqueue(_ bytes: [UInt8]) {
+        pending.append(contentsOf: bytes)
+        lastWrite = loop.now()
+        guard !flushQueued else { return }
+        flushQueued = true
+        // Runs once the current batch is carried out, in this same loop iteration.
+        loop.executeOnLoop { [self] in flush() }
+    }
+
+    private func flush() {
+        flushQueued = false
+        guard !pending.isEmpty else { return }
+        stream.write(pending)
+        pending = []
     }
 
     private func arm(after delay: Duration) {
@@ -83,8 +103,7 @@ final class EventStreamWriter {
         guard !isFinished else { return }
         let quiet = lastWrite.duration(to: loop.now())
         if quiet >= keepAlive {
-            stream.write(ServerSentEvent.comment("keep-alive"))
-            lastWrite = loop.now()
+            enqueue(ServerSentEvent.comment("keep-alive"))
             arm(after: keepAlive)
         } else {
             arm(after: keepAlive - quiet)

@@ -70,37 +70,44 @@ extension APIDoor {
     private func heldSessionCompletion(
         _ request: HTTPRequest, parsed: ChatCompletionRequest, session id: String, headers: HTTPHeaders
     ) -> HTTPHandlerResult {
-        guard let token = Self.sessionToken(request), let hub = Self.hubIndex(of: id), shells.indices.contains(hub)
-        else {
+        guard let token = Self.sessionToken(request), let hub = hubIndex(of: id) else {
             return .response(decorated(Self.unknownSession(id).openAIResponse(), for: request))
         }
         if parsed.maxTokens != nil {
             let error = APIError.badRequest(
-                "a held session's max_tokens is set when it is created (POST /v1/sessions)", param: "max_tokens")
+                "a held session's max_tokens is set when it is created (POST /v1/sessions)",
+                param: "max_tokens")
             return .response(decorated(error.openAIResponse(), for: request))
         }
         let completionID = Self.nextCompletionID()
         let created = Int64(LoopChatClock(loop: request.eventLoop).wallMilliseconds() / 1_000)
         let keepAlive = configuration.keepAliveInterval
+        let client = Self.clientIdentity(for: request)
         let loop = request.eventLoop
         return .deferred { stream in
+            let refuse: @Sendable (APIError) -> Void = { stream.respond($0.openAIResponse(headers: headers)) }
             self.onHub(hub, from: loop) { shell in
-                guard case .live(let session)? = self.restTables[hub].value.lookup(id, token: token) else {
-                    return stream.respond(Self.unknownSession(id).openAIResponse(headers: headers))
+                self.attach(id, token: token, client: client, hub: hub, refuse: refuse) { attachment in
+                    guard case .held(let session) = attachment else {
+                        return refuse(
+                            APIError(
+                                status: 409, code: ErrorCode.sessionNotActive.rawValue,
+                                "session '\(id)' has ended",
+                                session: id))
+                    }
+                    guard session.personality == parsed.model else {
+                        let error = APIError.badRequest(
+                            "session '\(id)' talks to '\(session.personality)', not '\(parsed.model.prefix(128))'",
+                            param: "model")
+                        return refuse(error)
+                    }
+                    guard session.listener == nil else { return refuse(self.busy(id)) }
+                    ChatCompletionExchange(
+                        request: parsed, stream: stream, shell: shell, completionID: completionID,
+                        created: created,
+                        extraHeaders: headers, keepAlive: keepAlive
+                    ).run(on: session)
                 }
-                guard session.personality == parsed.model else {
-                    let error = APIError.badRequest(
-                        "session '\(id)' talks to '\(session.personality)', not '\(parsed.model.prefix(128))'",
-                        param: "model")
-                    return stream.respond(error.openAIResponse(headers: headers))
-                }
-                guard session.listener == nil else {
-                    return stream.respond(self.busy(id).openAIResponse(headers: headers))
-                }
-                ChatCompletionExchange(
-                    request: parsed, stream: stream, shell: shell, completionID: completionID, created: created,
-                    extraHeaders: headers, keepAlive: keepAlive
-                ).run(on: session)
             }
         }
     }

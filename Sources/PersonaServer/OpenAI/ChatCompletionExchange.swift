@@ -31,6 +31,11 @@ final class ChatCompletionExchange {
     /// The REST session answered in place (server-side state), or `nil` for a session of
     /// the request's own.
     private var held: RESTSession?
+    /// The id of the message this completion answers; only the reply whose `reply_start`
+    /// names it is this completion's (a held session may still be finishing an earlier one).
+    private var messageID = "m1"
+    /// That reply's number, once its `reply_start` came.
+    private var replyNumber: Int?
     private var writer: EventStreamWriter?
     private var stop: StopSequenceFilter
     private var template: OpenAIWire.ContentChunkTemplate?
@@ -63,7 +68,8 @@ final class ChatCompletionExchange {
         let connection = shell.openVirtual(client: client) { message in self.receive(message) }
         self.connection = connection
         connection.onClose = { _, _ in
-            self.fail(APIError(status: 503, code: ErrorCode.shuttingDown.rawValue, "the server is shutting down"))
+            self.fail(
+                APIError(status: 503, code: ErrorCode.shuttingDown.rawValue, "the server is shutting down"))
         }
         shell.deliver(
             .start(
@@ -82,8 +88,10 @@ final class ChatCompletionExchange {
         connection = session.connection
         session.listener = { message in self.receive(message) }
         stream.onAbandon { bound.loop.execute { bound.value.abandon() } }
-        shell.deliver(.message(session: session.id, text: request.message, id: "m\(session.messagesSent + 1)"), on: session.connection.id)
+        messageID = APIDoor.nextMessageID()
         session.messagesSent += 1
+        shell.deliver(
+            .message(session: session.id, text: request.message, id: messageID), on: session.connection.id)
     }
 
     private func receive(_ message: ServerMessage) {
@@ -91,7 +99,8 @@ final class ChatCompletionExchange {
         switch message {
         case .sessionStarted(let start):
             session = start.session
-            shell.deliver(.message(session: start.session, text: request.message, id: "m1"), on: connection.id)
+            shell.deliver(
+                .message(session: start.session, text: request.message, id: messageID), on: connection.id)
         case .ack:
             guard request.stream else { return }
             let writer = EventStreamWriter(stream: stream, loop: shell.loop, keepAlive: keepAlive)
@@ -99,12 +108,15 @@ final class ChatCompletionExchange {
             writer.begin(extraHeaders: extraHeaders)
             writer.send(data: OpenAIWire.chunk(identity, .role, usageNull: request.includeUsage))
             template = OpenAIWire.ContentChunkTemplate(identity, usageNull: request.includeUsage)
-        case .token(_, _, let delta):
-            guard !stop.isStopped else { return }
+        case .replyStart(_, let number, _, let ref):
+            if ref == messageID, replyNumber == nil { replyNumber = number }
+        case .token(_, let number, let delta):
+            guard number == replyNumber, !stop.isStopped else { return }
             completionTokens += 1
             emit(stop.feed(delta))
             if stop.isStopped, let session { shell.deliver(.cancel(session: session), on: connection.id) }
-        case .replyEnd(_, _, _, _, let finish):
+        case .replyEnd(_, let number, _, _, let finish):
+            guard number == replyNumber else { return }
             if !stop.isStopped { emit(stop.finish()) }
             switch finish {
             case .stop: complete(finishReason: "stop")
@@ -113,7 +125,9 @@ final class ChatCompletionExchange {
             case .cancelled:
                 fail(APIError(status: 503, code: "cancelled", "the reply was cut off before it finished"))
             case .error:
-                fail(APIError(status: 502, code: "upstream_error", "the personality's engine failed to answer"))
+                fail(
+                    APIError(status: 502, code: "upstream_error", "the personality's engine failed to answer")
+                )
             }
         case .error(let report):
             var error = APIError(report)
@@ -123,10 +137,19 @@ final class ChatCompletionExchange {
             // Only before a reply: a response limit that ends the session, or a failed start.
             let error =
                 reason == .limitReached
-                ? APIError(status: 429, code: ErrorCode.limitReached.rawValue, "this personality's response limit is reached")
-                : APIError(status: 503, code: "session_ended", "the session ended before it answered (\(reason.rawValue))")
+                ? APIError(
+                    status: 429, code: ErrorCode.limitReached.rawValue,
+                    "this personality's response limit is reached")
+                : APIError(
+                    status: 503, code: "session_ended",
+                    "the session ended before it answered (\(reason.rawValue))")
             fail(error)
-        case .welcome, .matching, .replyStart, .partnerMessage, .partnerTyping, .pong, .sessionResumed, .sessionDetached:
+        case .sessionDetached:
+            fail(
+                APIError(
+                    status: 409, code: ErrorCode.sessionNotActive.rawValue,
+                    "the session was resumed on another connection while this completion was answered"))
+        case .welcome, .matching, .partnerMessage, .partnerTyping, .pong, .sessionResumed:
             break
         }
     }
@@ -137,7 +160,8 @@ final class ChatCompletionExchange {
         guard let personality = snapshot.personality(request.model),
             let rate = snapshot.limits(for: personality).clientRate
         else { return nil }
-        let seconds = Double(rate.period.components.seconds) + Double(rate.period.components.attoseconds) / 1e18
+        let seconds =
+            Double(rate.period.components.seconds) + Double(rate.period.components.attoseconds) / 1e18
         return seconds > 0 ? Int((Double(rate.count) * 60 / seconds).rounded()) : nil
     }
 
@@ -156,14 +180,16 @@ final class ChatCompletionExchange {
 
     private func complete(finishReason: String) {
         if let writer {
-            writer.send(data: OpenAIWire.chunk(identity, .finish(finishReason), usageNull: request.includeUsage))
+            writer.send(
+                data: OpenAIWire.chunk(identity, .finish(finishReason), usageNull: request.includeUsage))
             if request.includeUsage { writer.send(data: OpenAIWire.usageChunk(identity, usage: usage)) }
             writer.send(data: Array("[DONE]".utf8))
             writer.finish()
         } else {
             var response = HTTPResponse(
                 status: .ok, headers: ["Content-Type": "application/json"],
-                body: OpenAIWire.completion(identity, content: content, finishReason: finishReason, usage: usage))
+                body: OpenAIWire.completion(
+                    identity, content: content, finishReason: finishReason, usage: usage))
             for field in extraHeaders { response.headers.add(name: field.name, value: field.value) }
             stream.respond(response)
         }

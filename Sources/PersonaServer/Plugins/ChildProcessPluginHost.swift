@@ -29,7 +29,8 @@ public final class ChildProcessPluginHost: PluginHost {
 
     /// Starts `command` on its own pump thread.
     public func launch(
-        _ command: PluginCommand, after delay: Duration, _ events: @escaping @Sendable (PluginProcessEvent) -> Void
+        _ command: PluginCommand, after delay: Duration,
+        _ events: @escaping @Sendable (PluginProcessEvent) -> Void
     ) -> any PluginProcess {
         var variables = environment
         for (name, value) in command.environment { variables[name] = value }
@@ -60,7 +61,8 @@ public final class ChildProcessPluginHost: PluginHost {
 
     /// Runs `body` after `delay` on the host's timer queue.
     public func schedule(after delay: Duration, _ body: @escaping @Sendable () -> Void) {
-        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        let nanoseconds =
+            delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
         timers.asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds)), execute: body)
     }
 

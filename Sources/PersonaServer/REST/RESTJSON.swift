@@ -74,7 +74,11 @@ enum RESTJSON {
             writer.key("personality")
             writePersonalityInfo(personality, to: &writer)
         }
-        if let greeting = start.greeting { writer.member("greeting", greeting) } else { writer.nullMember("greeting") }
+        if let greeting = start.greeting {
+            writer.member("greeting", greeting)
+        } else {
+            writer.nullMember("greeting")
+        }
         if let limits {
             writer.key("limits")
             writeLimits(limits, to: &writer)
@@ -105,21 +109,43 @@ enum RESTJSON {
     }
 
     /// `GET /v1/sessions/{id}` of an ended session, and `DELETE`'s answer.
-    static func ended(_ id: String, personality: String, reason: EndReason, farewell: String?) -> [UInt8] {
+    static func ended(_ session: EndedRESTSession) -> [UInt8] {
         var writer = JSONWriter(capacity: 192)
         writer.beginObject()
-        writer.member("session", id)
+        writer.member("session", session.id)
         writer.member("state", "ended")
-        writer.member("personality", personality)
-        writer.member("reason", reason.rawValue)
-        if let farewell { writer.member("farewell", farewell) } else { writer.nullMember("farewell") }
+        writer.member("personality", session.personality)
+        writer.member("reason", session.reason.rawValue)
+        if let farewell = session.farewell {
+            writer.member("farewell", farewell)
+        } else {
+            writer.nullMember("farewell")
+        }
+        writer.endObject()
+        return writer.finish()
+    }
+
+    /// `GET /v1/sessions/{id}` of a session no hub holds, from the store: `ended` (with its
+    /// reason; the farewell is not stored), or `resumable` — waiting, within its resume
+    /// window or after a restart, for a call or a `/v1/ws` `resume` to take it up again.
+    static func stored(_ stored: StoredSession) -> [UInt8] {
+        var writer = JSONWriter(capacity: 192)
+        writer.beginObject()
+        writer.member("session", stored.header.id)
+        writer.member("state", stored.endReason == nil ? "resumable" : "ended")
+        writer.member("kind", stored.header.kind.rawValue)
+        if let personality = stored.header.personalityID { writer.member("personality", personality) }
+        if let reason = stored.endReason { writer.member("reason", reason.rawValue) }
+        writer.member("seq", stored.lastSeq)
+        writer.member("replies", max(stored.replies, stored.turns.count { $0.role == .bot }))
         writer.endObject()
         return writer.finish()
     }
 
     /// `POST /v1/sessions/{id}/messages` answered as JSON.
     static func reply(
-        session: String, messageSeq: Int, seq: Int, replyNumber: Int, text: String, finish: FinishReason, tokens: Int
+        session: String, messageSeq: Int, seq: Int, replyNumber: Int, text: String, finish: FinishReason,
+        tokens: Int
     ) -> [UInt8] {
         var writer = JSONWriter(capacity: 192 + text.utf8.count)
         writer.beginObject()
@@ -134,23 +160,27 @@ enum RESTJSON {
         return writer.finish()
     }
 
-    /// `GET /v1/sessions/{id}/messages`: one page of turns.
-    static func history(session: String, entries: [TranscriptEntry], hasMore: Bool) -> [UInt8] {
-        var writer = JSONWriter(capacity: 128 + entries.count * 96)
+    /// `GET /v1/sessions/{id}/messages`: one page of stored turns.
+    static func history(session: String, page: HistoryPage) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128 + page.turns.count * 96)
         writer.beginObject()
         writer.member("session", session)
         writer.key("messages")
         writer.beginArray()
-        for entry in entries {
+        for turn in page.turns {
             writer.beginObject()
-            writer.member("seq", entry.seq)
-            writer.member("role", entry.role.rawValue)
-            writer.member("text", entry.text)
+            writer.member("seq", turn.seq)
+            writer.member("role", turn.role.rawValue)
+            writer.member("text", turn.text)
             writer.endObject()
         }
         writer.endArray()
-        writer.member("has_more", hasMore)
-        if let last = entries.last { writer.member("next_after", last.seq) } else { writer.nullMember("next_after") }
+        writer.member("has_more", page.hasMore)
+        if let next = page.nextAfter {
+            writer.member("next_after", next)
+        } else {
+            writer.nullMember("next_after")
+        }
         writer.endObject()
         return writer.finish()
     }

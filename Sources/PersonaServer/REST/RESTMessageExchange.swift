@@ -20,6 +20,11 @@ final class RESTMessageExchange {
     private let keepAlive: Duration?
     private var writer: EventStreamWriter?
     private var acked: Int?
+    /// The id of the message sent; only the reply whose `reply_start` names it is answered
+    /// (a session resumed onto REST may still be finishing an earlier reply).
+    private var messageID = ""
+    /// That reply's number, once its `reply_start` came.
+    private var replyNumber: Int?
     private var text = ""
     private var done = false
 
@@ -32,6 +37,7 @@ final class RESTMessageExchange {
 
     /// Registers as the session's listener and sends the message.
     func send(text message: String, id: String) {
+        messageID = id
         // The session's listener holds the exchange until the reply is answered.
         session.listener = { frame in self.receive(frame) }
         let bound = LoopBoundExchange(self, loop: shell.loop)
@@ -51,9 +57,13 @@ final class RESTMessageExchange {
                 writer.begin(extraHeaders: reply.headers)
                 writer.send(event: "ack", data: frame.encoded())
             }
-        case .token(_, _, let delta):
+        case .replyStart(_, let number, _, let ref):
+            if ref == messageID, replyNumber == nil { replyNumber = number }
+        case .token(_, let number, let delta):
+            guard number == replyNumber else { return }
             if let writer { writer.send(event: "token", data: frame.encoded()) } else { text += delta }
         case .replyEnd(_, let number, let seq, let tokens, let finish):
+            guard number == replyNumber else { return }
             if let writer {
                 writer.send(event: "reply_end", data: frame.encoded())
                 writer.finish()
@@ -61,7 +71,8 @@ final class RESTMessageExchange {
                 var response = HTTPResponse(
                     status: .ok, headers: ["Content-Type": "application/json"],
                     body: RESTJSON.reply(
-                        session: session.id, messageSeq: acked ?? 0, seq: seq, replyNumber: number, text: text,
+                        session: session.id, messageSeq: acked ?? 0, seq: seq, replyNumber: number,
+                        text: text,
                         finish: finish, tokens: tokens))
                 response.headers.add(name: "Cache-Control", value: "no-store")
                 reply(response)
@@ -80,20 +91,19 @@ final class RESTMessageExchange {
                 writer.send(event: "session_ended", data: frame.encoded())
                 writer.finish()
             } else {
-                var error =
-                    reason == .limitReached
-                    ? APIError(
-                        status: 429, code: ErrorCode.limitReached.rawValue,
-                        "this session has had all its replies; the bot said goodbye", session: session.id)
-                    : APIError(
-                        status: 409, code: ErrorCode.sessionNotActive.rawValue,
-                        "the session ended (\(reason.rawValue))", session: session.id)
-                if let farewell { error.message += ": \(farewell)" }
+                let error = APIDoor.ended(session.id, reason: reason, farewell: farewell)
                 reply(error.restResponse())
             }
             markDone()
-        case .welcome, .matching, .sessionStarted, .replyStart, .partnerMessage, .partnerTyping, .pong, .sessionResumed,
-            .sessionDetached:
+        case .sessionDetached:
+            if let writer {
+                writer.send(event: "session_detached", data: frame.encoded())
+                writer.finish()
+            } else {
+                reply(APIDoor.moved(session.id).restResponse())
+            }
+            markDone()
+        case .welcome, .matching, .sessionStarted, .partnerMessage, .partnerTyping, .pong, .sessionResumed:
             break
         }
     }

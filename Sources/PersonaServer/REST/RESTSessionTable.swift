@@ -1,8 +1,9 @@
 import ChatProtocol
-import Policies
+import PersonaRuntime
 
-/// One event loop's REST sessions: live ones by id, and the most recent ended ones (bounded by
-/// ``APIConfiguration/maxEndedRESTSessions``) so their history stays readable. Loop-confined.
+/// One event loop's REST sessions: the ones attached to the door's virtual connections by id,
+/// and the most recent ended ones (bounded by ``APIConfiguration/maxEndedRESTSessions``) so
+/// `GET` and `DELETE` can still name their end and farewell. Loop-confined.
 final class RESTSessionTable {
     private let configuration: APIConfiguration
     private(set) var live: [String: RESTSession] = [:]
@@ -24,12 +25,12 @@ final class RESTSessionTable {
     /// is no such session or the token is not its own (the two are not told apart, so a token
     /// guess learns nothing about which ids exist).
     func lookup(_ id: String, token: String) -> Lookup? {
-        let digest = SHA256.hash(Array(token.utf8))
+        let hash = ChatHub.tokenHash(token)
         if let session = live[id] {
-            return Self.equal(session.tokenDigest, digest) ? .live(session) : nil
+            return Self.equal(session.tokenHash, hash) ? .live(session) : nil
         }
         if let session = ended[id] {
-            return Self.equal(session.tokenDigest, digest) ? .ended(session) : nil
+            return Self.equal(session.tokenHash, hash) ? .ended(session) : nil
         }
         return nil
     }
@@ -39,21 +40,34 @@ final class RESTSessionTable {
         case ended(EndedRESTSession)
     }
 
-    /// A frame the hub sent to the session's virtual connection: to the request in progress,
-    /// and when it is `session_ended`, the session moves to the ended table.
-    func route(_ message: ServerMessage, for session: RESTSession) {
+    /// A frame the hub sent to the session's virtual connection: to the request in progress;
+    /// when it is `session_ended` the session moves to the ended table, and when it is
+    /// `session_detached` (resumed over `/v1/ws`) the door no longer holds it. Returns whether
+    /// the connection holds nothing more (the caller closes it).
+    @discardableResult
+    func route(_ message: ServerMessage, for session: RESTSession) -> Bool {
         session.listener?(message)
-        if case .sessionEnded(let id, let reason, let farewell) = message, id == session.id {
+        switch message {
+        case .sessionEnded(let id, let reason, let farewell) where id == session.id:
             session.listener = nil
-            live[id] = nil
+            if live[id] === session { live[id] = nil }
             remember(
                 EndedRESTSession(
-                    id: id, personality: session.personality, tokenDigest: session.tokenDigest, reason: reason,
+                    id: id, personality: session.personality, tokenHash: session.tokenHash, reason: reason,
                     farewell: farewell))
+            return true
+        case .sessionDetached(let id) where id == session.id:
+            session.listener = nil
+            if live[id] === session { live[id] = nil }
+            return true
+        default:
+            return false
         }
     }
 
-    private func remember(_ session: EndedRESTSession) {
+    /// Keeps what `GET` and `DELETE` say about an ended session.
+    func remember(_ session: EndedRESTSession) {
+        guard ended[session.id] == nil else { return }
         ended[session.id] = session
         endedOrder.append(session.id)
         if endedOrder.count > configuration.maxEndedRESTSessions {
@@ -61,22 +75,13 @@ final class RESTSessionTable {
         }
     }
 
-    /// Compares two digests in time independent of where they differ.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    /// Compares two token hashes in time independent of where they differ.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for index in a.indices { difference |= a[index] ^ b[index] }
         return difference == 0
-    }
-
-    /// A new session token: 32 random bytes as 64 hex digits.
-    static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var text = ""
-        for _ in 0..<4 {
-            let hex = String(generator.next() as UInt64, radix: 16)
-            text += String(repeating: "0", count: 16 - hex.count) + hex
-        }
-        return text
     }
 }

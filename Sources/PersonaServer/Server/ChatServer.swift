@@ -45,6 +45,8 @@ public final class ChatServer: Sendable {
     /// The configuration in force.
     public let configuration: ChatServerConfiguration
     let shells: [LoopBound<HubShell>]
+    /// `/socket.io/`, when configured.
+    let socketIO: SocketIOServer?
     /// Refusals by reason, HTTP errors by status, WebSocket closes by code (for `/metrics`),
     /// and the rate-limited refusal log lines once ``logSessions(to:)`` gave a logger.
     public let events: ServerEventRecorder
@@ -64,6 +66,7 @@ public final class ChatServer: Sendable {
         let matchQueue = MatchQueue()
         var shells: [LoopBound<HubShell>] = []
         var adapters: [LoopTranscriptStore] = []
+        var stores: [any SessionStoreBackend] = []
         for loop in group.loops {
             var hubConfiguration = configuration.hub
             hubConfiguration.hubIndex = loop.index
@@ -72,12 +75,16 @@ public final class ChatServer: Sendable {
             let transcripts: any TranscriptStore
             if let memory = configuration.store as? InMemoryTranscriptStore {
                 transcripts = memory
+                stores.append(memory)
             } else if let backend = configuration.store {
                 let adapter = LoopTranscriptStore(backend: backend)
                 adapters.append(adapter)
                 transcripts = adapter
+                stores.append(backend)
             } else {
-                transcripts = InMemoryTranscriptStore()
+                let memory = InMemoryTranscriptStore()
+                transcripts = memory
+                stores.append(memory)
             }
             let hub = ChatHub(
                 snapshot: snapshot, engines: engines, clock: LoopChatClock(loop: loop),
@@ -119,7 +126,19 @@ public final class ChatServer: Sendable {
                     makeHandler: { ChatSocketHandler(shells: table) }))
         }
         if configuration.api.enabled {
-            APIDoor(shells: table, configuration: configuration.api).addRoutes(to: &router)
+            APIDoor(shells: table, stores: stores, configuration: configuration.api).addRoutes(to: &router)
+        }
+        if let socketIO = configuration.socketIO {
+            let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { loop in
+                switch socketIO.mode {
+                case .chat: return SocketIONamespaces(shell: table[loop.index].value, deployments: socketIO.deployments)
+                case .echo: return SocketIOEchoEndpoint()
+                }
+            }
+            server.addRoutes(&router)
+            self.socketIO = server
+        } else {
+            self.socketIO = nil
         }
         routes(&router)
         var http = configuration.http
@@ -174,6 +193,9 @@ public final class ChatServer: Sendable {
             DispatchTime.now() + .nanoseconds(Int(clamping: (deadline + .seconds(1)).nanosecondsClamped))
         var complete = true
         for _ in shells where drained.wait(timeout: wait) == .timedOut { complete = false }
+        // Socket.IO sessions saw their chat sessions end through the hub; now their transports
+        // close (held polls get `close`, WebSockets a close packet).
+        socketIO?.closeAll()
         return http.shutdown(gracePeriod: configuration.closeGrace) && complete
     }
 

@@ -1,3 +1,4 @@
+import SocketIO
 import HTTPServer
 import PersonaRuntime
 import Policies
@@ -25,6 +26,9 @@ public struct ChatServerConfiguration: Sendable {
     public var store: (any SessionStoreBackend)?
     /// The REST and OpenAI-compatible doors (CORS, body limit, keep-alives).
     public var api: APIConfiguration
+    /// Socket.IO at `/socket.io/` (see ``SocketIOServerConfiguration``); `nil` serves none.
+    /// Default `nil`.
+    public var socketIO: SocketIOServerConfiguration?
 
     /// Creates a configuration with the documented defaults.
     public init(
@@ -32,9 +36,11 @@ public struct ChatServerConfiguration: Sendable {
         hub: ChatHubConfiguration = ChatHubConfiguration(), drainDeadline: Duration = .seconds(5),
         closeGrace: Duration = .seconds(2),
         connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration(),
+        socketIO: SocketIOServerConfiguration? = nil,
         store: (any SessionStoreBackend)? = nil,
         api: APIConfiguration = APIConfiguration()
     ) {
+        self.socketIO = socketIO
         self.store = store
         self.api = api
         self.http = http

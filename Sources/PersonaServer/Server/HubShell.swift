@@ -69,9 +69,13 @@ final class HubShell {
 
     /// Opens a connection with no socket (see ``VirtualConnection``) for `client`; the hub's
     /// `welcome` goes to `receive` like every later frame.
+    /// Numbered like sockets (one counter, ids unique across hubs): a resume that moves a
+    /// session between a socket and a virtual connection, or between hubs, never meets an id
+    /// that names two connections.
     func openVirtual(client: ClientIdentity, receive: @escaping (ServerMessage) -> Void) -> VirtualConnection {
+        let id = ConnectionID.numbered(nextConnection, hub: index, of: hubCount)
         nextConnection += 1
-        let connection = VirtualConnection(id: ConnectionID(nextConnection), receive: receive)
+        let connection = VirtualConnection(id: id, receive: receive)
         virtuals[connection.id] = connection
         perform(hub.connectionOpened(connection.id, client: client))
         return connection

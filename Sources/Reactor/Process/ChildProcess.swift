@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// A child program with its standard streams on pipes, pumped by one thread of its own.
 ///
@@ -33,7 +34,8 @@ public final class ChildProcess: Sendable {
         public var workingDirectory: String
 
         /// Creates a spec.
-        public init(executable: String, arguments: [String], environment: [String], workingDirectory: String) {
+        public init(executable: String, arguments: [String], environment: [String], workingDirectory: String)
+        {
             self.executable = executable
             self.arguments = arguments
             self.environment = environment
@@ -140,9 +142,14 @@ public final class ChildProcess: Sendable {
         let wakeFD = LinuxAPI.eventfd(0, LinuxAPI.cloexec | LinuxAPI.nonblock)
         guard wakeFD >= 0 else { return events(.exited(.failedToStart("eventfd: errno \(errno)"))) }
         defer { Syscall.close(wakeFD) }
-        shared.withLock { $0.wakeFD = wakeFD }
+        // Publish the wake-up descriptor and look for an earlier kill in one step: a kill
+        // that came before the descriptor existed could not wake us.
+        let killedEarly = shared.withLock { shared -> Bool in
+            shared.wakeFD = wakeFD
+            return shared.killed
+        }
         defer { shared.withLock { $0.wakeFD = -1 } }
-        if delay > .zero, !sleepUnlessKilled(delay, wakeFD: wakeFD) {
+        if killedEarly || (delay > .zero && !sleepUnlessKilled(delay, wakeFD: wakeFD)) {
             return events(.exited(.signal(SIGKILL)))
         }
         if shared.withLock({ $0.killed }) { return events(.exited(.signal(SIGKILL))) }
@@ -163,7 +170,8 @@ public final class ChildProcess: Sendable {
 
     /// Sleeps `delay`; `false` when a kill arrived meanwhile.
     private func sleepUnlessKilled(_ delay: Duration, wakeFD: Int32) -> Bool {
-        let milliseconds = Int32(clamping: delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(
+            clamping: delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
         var fds = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, 1, milliseconds)
         return !shared.withLock { $0.killed }
@@ -192,7 +200,9 @@ public final class ChildProcess: Sendable {
             var fds: [pollfd] = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
             if let output { fds.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
             if let errors { fds.append(pollfd(fd: errors, events: Int16(POLLIN), revents: 0)) }
-            if let input, !writing.isEmpty { fds.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
+            if let input, !writing.isEmpty {
+                fds.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0))
+            }
             guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { return }
             for entry in fds where entry.revents != 0 {
                 if entry.fd == wakeFD {
@@ -222,13 +232,17 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    private static func spawn(_ spec: Spec) -> Result<(pid: pid_t, stdin: Int32, stdout: Int32, stderr: Int32), SpawnError> {
+    private static func spawn(_ spec: Spec) -> Result<
+        (pid: pid_t, stdin: Int32, stdout: Int32, stderr: Int32), SpawnError
+    > {
         var pipes: [Int32] = []
         defer { for fd in pipes { Syscall.close(fd) } }
         var ends: [(read: Int32, write: Int32)] = []
         for _ in 0..<3 {
             var pair: [Int32] = [-1, -1]
-            guard LinuxAPI.pipe2(&pair, LinuxAPI.cloexec) == 0 else { return .failure(SpawnError("pipe2: errno \(errno)")) }
+            guard LinuxAPI.pipe2(&pair, LinuxAPI.cloexec) == 0 else {
+                return .failure(SpawnError("pipe2: errno \(errno)"))
+            }
             pipes.append(contentsOf: pair)
             ends.append((pair[0], pair[1]))
         }

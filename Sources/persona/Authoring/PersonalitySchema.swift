@@ -107,6 +107,7 @@ enum PersonalitySchema {
                     ("max_reply_bytes", integer(1, ProcessSectionDecoder.maxBytesLimit)),
                     ("restart_delay", ref("duration")),
                     ("max_restart_delay", ref("duration")),
+                    ("idle_stop", ref("duration")),
                     ("history_turns", integer(0, ProcessSectionDecoder.maxHistoryTurns)),
                     ("fallback", ref("stringOrList")),
                 ])

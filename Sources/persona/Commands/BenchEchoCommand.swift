@@ -27,6 +27,11 @@ enum BenchEchoCommand {
                 "in-flight", type: .int(1...1024), default: "1", help: "Messages outstanding per connection."),
             .option("size", type: .int(0...(16 << 20)), default: "32", help: "Payload bytes per message."),
             .flag("text", help: "Send text messages instead of binary."),
+            .flag(
+                "socketio",
+                help:
+                    "Speak Socket.IO to ws://HOST:PORT/socket.io/?EIO=4&transport=websocket: emit `message`, expect `message-back` (as `persona serve --socketio-echo`)."
+            ),
             .option("duration", type: .duration(.milliseconds(100) ... .seconds(3600)), default: "10s", help: "How long to measure (10s, 1m, or seconds)."),
             .option(
                 "messages", type: .int(1...1_000_000_000),
@@ -42,6 +47,7 @@ enum BenchEchoCommand {
         options.inFlight = try values.int("in-flight")
         options.size = try values.int("size")
         options.text = values.flag("text")
+        options.socketIO = values.flag("socketio")
         options.duration = try values.duration("duration")
         options.messages = try values.intIfPresent("messages")
         options.loops = try values.int("loops")

@@ -16,6 +16,8 @@ struct BenchEchoOptions: Sendable {
     var size = 32
     /// Send text frames instead of binary.
     var text = false
+    /// Speak Socket.IO (Engine.IO v4 over WebSocket) to a `--socketio-echo` style server.
+    var socketIO = false
     /// How long to measure (ignored when `messages` is set).
     var duration: Duration = .seconds(10)
     /// Total messages to exchange instead of a duration.

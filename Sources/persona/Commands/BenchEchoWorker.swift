@@ -21,6 +21,8 @@ final class BenchEchoWorker: WebSocketClientDelegate {
     let counters: BenchCounters
     private let message: WebSocketMessage
     private let payload: [UInt8]
+    /// Socket.IO mode: the echo expected back (`42["message-back","…"]`).
+    private let expectedEcho: WebSocketMessage
     private var plan: [SocketAddress?] = []  // source address per connection
     /// One connection's bookkeeping, kept together so an echo touches one small record
     /// (with 10,000 connections, separate arrays cost a cache miss each per message).
@@ -30,6 +32,8 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         /// The ring slot (in `sendTimes`) of the oldest message in flight.
         var ringHead = 0
         var outstanding = 0
+        /// Socket.IO mode: handshake steps still to come (open packet, CONNECT answer, `auth`).
+        var handshakeSteps = 0
     }
 
     private var links: [Link] = []
@@ -60,7 +64,14 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         self.counters = counters
         let byte = options.text ? UInt8(ascii: "x") : 0xA5
         payload = (0..<options.size).map { options.text ? byte : UInt8(truncatingIfNeeded: $0 &* 7) ^ byte }
-        message = options.text ? .text(String(decoding: payload, as: UTF8.self)) : .binary(payload)
+        if options.socketIO {
+            let text = String(repeating: "x", count: options.size)
+            message = .text("42[\"message\",\"\(text)\"]")
+            expectedEcho = .text("42[\"message-back\",\"\(text)\"]")
+        } else {
+            message = options.text ? .text(String(decoding: payload, as: UTF8.self)) : .binary(payload)
+            expectedEcho = message
+        }
     }
 
     private var now: UInt64 { loop.now().nanoseconds }
@@ -187,6 +198,15 @@ final class BenchEchoWorker: WebSocketClientDelegate {
     // MARK: WebSocketClientDelegate
 
     func webSocketClientDidConnect(_ client: WebSocketClient) {
+        if options.socketIO {
+            // Connected once the Engine.IO open packet, the CONNECT answer and `auth` are in.
+            links[client.tag].handshakeSteps = 3
+            return
+        }
+        connected(client)
+    }
+
+    private func connected(_ client: WebSocketClient) {
         connectTimes.record(now - links[client.tag].connectStarted)
         openConnections += 1
         counters.connected.add(1, ordering: .relaxed)
@@ -196,6 +216,29 @@ final class BenchEchoWorker: WebSocketClientDelegate {
     func webSocketClient(_ client: WebSocketClient, didReceive message: WebSocketMessage) {
         let index = client.tag
         let at = now
+        if options.socketIO, case .text(let text) = message {
+            if text == "2" {
+                client.send(.text("3"))  // Engine.IO heartbeat
+                return
+            }
+            if links[index].handshakeSteps > 0 {
+                links[index].handshakeSteps -= 1
+                // The CONNECT answer and `auth` may come in either order (a server may emit from
+                // its connect handler before it answers).
+                let step = links[index].handshakeSteps
+                let expected =
+                    step == 2 ? text.hasPrefix("0{") : text.hasPrefix("40{") || text.hasPrefix("42[\"auth\"")
+                if !expected {
+                    recordError("unexpected Socket.IO handshake frame on connection \(index): \(text.prefix(40))")
+                    client.close()
+                } else if step == 2 {
+                    client.send(.text("40"))
+                } else if step == 0 {
+                    connected(client)
+                }
+                return
+            }
+        }
         guard links[index].outstanding > 0 else {
             recordError("unsolicited message on connection \(index)")
             return
@@ -209,7 +252,7 @@ final class BenchEchoWorker: WebSocketClientDelegate {
         receivedCount += 1
         lastReceive = at
         counters.received.add(1, ordering: .relaxed)
-        if message != self.message { recordError("echo differs from what was sent on connection \(index)") }
+        if message != expectedEcho { recordError("echo differs from what was sent on connection \(index)") }
         if canSend(at: at) {
             send(on: index, client: client, at: at)
         } else {

@@ -9,7 +9,7 @@ enum ImportCommand {
     static let command = Command(
         name: "import",
         abstract: "Convert bots from other formats into personality YAML.",
-        subcommands: [rivescript])
+        subcommands: [rivescript, ImportCardCommand.command])
 
     /// `persona import rivescript FILE.rive... [-o out.yaml]`.
     static let rivescript = Command(
@@ -44,17 +44,20 @@ enum ImportCommand {
         }
         let output = RiveScriptImporter().convert(sources, id: values.stringIfPresent("id"))
         for warning in output.warnings { context.stderr.writeLine(warning.description) }
-        if let path = values.stringIfPresent("output") {
-            guard FileManager.default.createFile(atPath: path, contents: Data(output.text.utf8)) else {
-                throw CommandFailure("cannot write '\(path)'")
-            }
-            context.stderr.writeLine("wrote \(path) (\(output.warnings.count) warning(s))")
-        } else {
-            context.stdout.write(output.text)
-        }
+        try write(output.text, to: values.stringIfPresent("output"), note: "\(output.warnings.count) warning(s)", context)
         context.stderr.writeLine(output.summary.line)
         if output.droppedSomething {
             throw CommandFailure("\(output.summary.dropped.count) thing(s) could not be imported (listed above)")
         }
+    }
+
+    /// Writes an imported personality to `path` (saying so on stderr, with `note`), or to
+    /// standard output when no path was given.
+    static func write(_ text: String, to path: String?, note: String, _ context: CommandContext) throws {
+        guard let path else { return context.stdout.write(text) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            throw CommandFailure("cannot write '\(path)'")
+        }
+        context.stderr.writeLine("wrote \(path) (\(note))")
     }
 }

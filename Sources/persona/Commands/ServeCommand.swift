@@ -53,6 +53,8 @@ enum ServeCommand {
         var drainDeadline: Duration = .seconds(5)
         /// New chat connections per peer IP; nil = unlimited.
         var connectionRateLimit: ConnectionRateLimitConfiguration? = ConnectionRateLimitConfiguration()
+        /// Socket.IO at /socket.io/ (ServeCommand+SocketIO.swift); nil serves none.
+        var socketIO: SocketIOServerConfiguration?
         /// Browser origins allowed to call the HTTP API (CORS); empty: none.
         var corsOrigins: [String] = []
         /// Largest REST/OpenAI request body.
@@ -164,7 +166,7 @@ enum ServeCommand {
             .option(
                 "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
                 help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
-        ] + operationsOptions,
+        ] + socketIOOptions + operationsOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
@@ -203,6 +205,7 @@ enum ServeCommand {
                 throw UsageError.invalid("--connection-rate: \(error)")
             }
         }
+        options.socketIO = try socketIOOptions(values)
         options.corsOrigins = try values.string("cors-origins").split(separator: ",").map {
             String($0.filter { $0 != " " })
         }.filter { !$0.isEmpty }
@@ -305,12 +308,13 @@ enum ServeCommand {
         for problem in transport.prepare(loaded.snapshot.upstreams) { context.stderr.writeLine("warning: \(problem)") }
         let llm = LLMEngine(transport: transport)
         operations.addMetricsSource { LLMUsageMetrics.render(llm.usage, into: &$0) }
+        if let sqlite { operations.addMetricsSource { StoreMetrics.render(sqlite.stats, into: &$0) } }
         let pluginLogger = operations.logger.labelled("persona.process")
         let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
         let server = ChatServer(
             configuration: ChatServerConfiguration(
                 http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
-                connectionRateLimit: options.connectionRateLimit, store: store,
+                connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
                 api: APIConfiguration(
                     corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
                     keepAliveInterval: options.sseKeepAlive)),

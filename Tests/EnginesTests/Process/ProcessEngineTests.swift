@@ -18,7 +18,9 @@ struct ProcessEngineTests {
                 - match: "*"
                   reply: "offline"
             """
-        return RegistryBuilder(catalog: EngineRegistry.builtIn.catalog).build([SourceFile(name: file, text: text)])
+        return RegistryBuilder(catalog: EngineRegistry.builtIn.catalog).build([
+            SourceFile(name: file, text: text)
+        ])
     }
 
     static func section(_ process: String, file: String = "P/bots/bot.yaml") throws -> ProcessSection {
@@ -27,32 +29,47 @@ struct ProcessEngineTests {
         return try #require(personality.section(for: "process", as: ProcessSection.self))
     }
 
-    @Test("defaults: two workers, 10 s, queue 64, 64 KiB lines, 256 KiB answers, 100 ms doubling to 5 s")
+    @Test(
+        "defaults: two workers, 10 s, queue 64, 64 KiB lines, 256 KiB answers, 100 ms doubling to 5 s, idle stop 10 min"
+    )
     func defaults() throws {
         let section = try Self.section("command: [python3, engine.py]")
         let pool = section.pool
-        #expect(pool.command == PluginCommand(executable: "python3", arguments: ["engine.py"], workingDirectory: "P/bots"))
+        #expect(
+            pool.command
+                == PluginCommand(executable: "python3", arguments: ["engine.py"], workingDirectory: "P/bots"))
         #expect(pool.workers == 2 && pool.timeout == .seconds(10) && pool.maxQueue == 64)
         #expect(pool.maxLineBytes == 65_536 && pool.maxReplyBytes == 262_144)
-        #expect(pool.restartDelay == .milliseconds(100) && pool.maxRestartDelay == .seconds(5))
+        #expect(
+            pool.restartDelay == .milliseconds(100) && pool.maxRestartDelay == .seconds(5)
+                && pool.idleStop == .seconds(600))
         #expect(section.historyTurns == 10 && section.fallback.isEmpty)
     }
 
     @Test("a relative working_directory resolves against the personality file's folder")
     func workingDirectory() throws {
-        #expect(try Self.section("command: run\nworking_directory: plugins").pool.command.workingDirectory == "P/bots/plugins")
-        #expect(try Self.section("command: run\nworking_directory: /srv/x").pool.command.workingDirectory == "/srv/x")
+        #expect(
+            try Self.section("command: run\nworking_directory: plugins").pool.command.workingDirectory
+                == "P/bots/plugins")
+        #expect(
+            try Self.section("command: run\nworking_directory: /srv/x").pool.command.workingDirectory
+                == "/srv/x")
         #expect(try Self.section("command: run", file: "bot.yaml").pool.command.workingDirectory == ".")
     }
 
-    @Test("limits one past their edge are errors at their line", arguments: [
-        ("workers: 33", "workers"), ("workers: 0", "workers"), ("max_queue: 10001", "max_queue"),
-        ("max_line_bytes: 63", "max_line_bytes"), ("timeout: 5ms", "timeout"), ("history_turns: 201", "history_turns"),
-    ])
+    @Test(
+        "limits one past their edge are errors at their line",
+        arguments: [
+            ("workers: 33", "workers"), ("workers: 0", "workers"), ("max_queue: 10001", "max_queue"),
+            ("max_line_bytes: 63", "max_line_bytes"), ("timeout: 5ms", "timeout"),
+            ("history_turns: 201", "history_turns"), ("idle_stop: 999ms", "idle_stop"),
+        ])
     func limits(line: String, key: String) {
         let result = Self.build("command: run\n" + line)
         let error = result.diagnostics.first { $0.severity == .error }
-        #expect(result.snapshot == nil && error?.location?.line == 6 && error?.message.contains(key) == true, "\(line): \(result.diagnostics)")
+        #expect(
+            result.snapshot == nil && error?.location?.line == 6 && error?.message.contains(key) == true,
+            "\(line): \(result.diagnostics)")
     }
 
     @Test("limits at their edge are accepted")
@@ -66,7 +83,9 @@ struct ProcessEngineTests {
         #expect(Self.build("workers: 1").diagnostics.contains { $0.message.contains("command") })
         #expect(Self.build("command: []").diagnostics.contains { $0.code == "empty" })
         #expect(Self.build("command: run\nenv: [a]").diagnostics.contains { $0.code == "wrong-type" })
-        let unknown = Self.build("command: run\nworker: 2").diagnostics.first { $0.message.contains("worker") }
+        let unknown = Self.build("command: run\nworker: 2").diagnostics.first {
+            $0.message.contains("worker")
+        }
         #expect(unknown?.message.contains("workers") == true, "did you mean")
     }
 
@@ -75,8 +94,13 @@ struct ProcessEngineTests {
     final class Run {
         var events: [TokenStreamEvent] = []
         let stream: any TokenStream
-        init(_ engine: ProcessEngine, _ personality: Personality, _ state: any EngineSessionState, _ message: String) {
-            guard case .stream(let stream) = engine.respond(to: EngineRequest(personality: personality, message: message), state: state)
+        init(
+            _ engine: ProcessEngine, _ personality: Personality, _ state: any EngineSessionState,
+            _ message: String
+        ) {
+            guard
+                case .stream(let stream) = engine.respond(
+                    to: EngineRequest(personality: personality, message: message), state: state)
             else { fatalError("the process engine did not stream") }
             self.stream = stream
             stream.start { [unowned self] in self.events.append($0) }
@@ -90,13 +114,15 @@ struct ProcessEngineTests {
         let host = ScriptedPluginHost()
         let engine = ProcessEngine(host: host)
         let section = ProcessSection(
-            pool: ProcessPoolConfiguration(command: PluginCommand(executable: "p", workingDirectory: "/"), workers: 1),
+            pool: ProcessPoolConfiguration(
+                command: PluginCommand(executable: "p", workingDirectory: "/"), workers: 1),
             historyTurns: historyTurns, fallback: fallback)
         let personality = Personality(
             id: "bot", name: "Bot", engines: ["process"], engineSections: ["process": section],
             source: PersonalitySource(file: "f", location: .init(file: "f", line: 1, column: 1)),
             version: PersonalityVersion(1))
-        let state = engine.makeState(for: personality, session: EngineSessionContext(sessionID: "s-9", seed: 3))
+        let state = engine.makeState(
+            for: personality, session: EngineSessionContext(sessionID: "s-9", seed: 3))
         return (host, engine, personality, state)
     }
 
@@ -105,7 +131,9 @@ struct ProcessEngineTests {
         let (_, _, personality, _) = Self.setUp()
         let engine = ProcessEngine()
         let state = engine.makeState(for: personality, session: EngineSessionContext(sessionID: "s", seed: 1))
-        guard case .declined = engine.respond(to: EngineRequest(personality: personality, message: "hi"), state: state)
+        guard
+            case .declined = engine.respond(
+                to: EngineRequest(personality: personality, message: "hi"), state: state)
         else {
             Issue.record("expected a decline")
             return
@@ -124,7 +152,8 @@ struct ProcessEngineTests {
         _ = Run(engine, personality, state, "again")
         let line = try #require(host.launches[0].lines.last)
         #expect(line["vars"]?["name"]?.stringValue == "Ann" && line["session"]?.stringValue == "s-9")
-        #expect(line["history"]?.arrayValue?.count == 1 && line["history"]?[0]?["reply"]?.stringValue == "Hi Ann")
+        #expect(
+            line["history"]?.arrayValue?.count == 1 && line["history"]?[0]?["reply"]?.stringValue == "Hi Ann")
         #expect(line["personality"]?.stringValue == "bot")
     }
 

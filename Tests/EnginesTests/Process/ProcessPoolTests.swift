@@ -10,7 +10,8 @@ struct ProcessPoolTests {
         maxReplyBytes: Int = 256 << 10
     ) -> ProcessPoolConfiguration {
         ProcessPoolConfiguration(
-            command: PluginCommand(executable: "plugin", workingDirectory: "/tmp"), workers: workers, timeout: timeout,
+            command: PluginCommand(executable: "plugin", workingDirectory: "/tmp"), workers: workers,
+            timeout: timeout,
             maxQueue: maxQueue, maxLineBytes: maxLineBytes, maxReplyBytes: maxReplyBytes,
             restartDelay: .milliseconds(100), maxRestartDelay: .milliseconds(800))
     }
@@ -84,7 +85,11 @@ struct ProcessPoolTests {
             #expect(log.terminal == .failed(.crashed(.status(3))))
             delays.append(host.launches.last!.delay)
         }
-        #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(800)])
+        #expect(
+            delays == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800),
+                .milliseconds(800),
+            ])
         #expect(host.logged.last?.contains("exited with status 3; restarting in") == true)
     }
 
@@ -133,10 +138,14 @@ struct ProcessPoolTests {
         #expect(!host.launches[0].killed)
     }
 
-    @Test("output that breaks the protocol kills the worker", arguments: [
-        "this is not json\n", "[1,2]\n", #"{"type":"token","id":1}"# + "\n", #"{"type":"shout","id":1}"# + "\n",
-        #"{"type":"token","id":99,"text":"stray"}"# + "\n", #"{"type":"end","id":1,"vars":{"n":1}}"# + "\n",
-    ])
+    @Test(
+        "output that breaks the protocol kills the worker",
+        arguments: [
+            "this is not json\n", "[1,2]\n", #"{"type":"token","id":1}"# + "\n",
+            #"{"type":"shout","id":1}"# + "\n",
+            #"{"type":"token","id":99,"text":"stray"}"# + "\n",
+            #"{"type":"end","id":1,"vars":{"n":1}}"# + "\n",
+        ])
     func garbage(output: String) throws {
         let host = ScriptedPluginHost()
         let pool = ProcessPool(configuration: Self.configuration(), host: host)
@@ -237,6 +246,37 @@ struct ProcessPoolTests {
         #expect((try? pool.submit(Self.request(), EventLog().sink).get()) != nil)
     }
 
+    @Test("workers stop after idle_stop without a request and start again on the next one")
+    func idleStop() throws {
+        let host = ScriptedPluginHost()
+        var configuration = Self.configuration(workers: 2, timeout: .seconds(1))
+        configuration.idleStop = .seconds(60)
+        let pool = ProcessPool(configuration: configuration, host: host)
+        let first = EventLog()
+        let id = try Self.submit(pool, first)
+        host.launches.forEach { $0.start() }
+        host.launches[0].say(.end(id: id, variables: nil))
+        host.advance(by: .seconds(30))
+        let second = EventLog()
+        let secondID = try Self.submit(pool, second)
+        host.launches[0].say(.end(id: secondID, variables: nil))
+        host.advance(by: .seconds(60))
+        let killedEarly = host.launches.contains { $0.killed }
+        #expect(!killedEarly, "a request 30 s in restarted the idle clock")
+        host.advance(by: .seconds(1))
+        let allKilled = host.launches.allSatisfy { $0.killed }
+        #expect(allKilled && pool.workerPIDs.isEmpty)
+        host.launches.forEach { $0.exit(.signal(9)) }
+        #expect(host.launches.count == 2, "a stopped worker is not restarted")
+        let third = EventLog()
+        let thirdID = try Self.submit(pool, third)
+        #expect(host.launches.count == 4 && host.launches[2].delay == .zero)
+        host.launches[2].start()
+        host.launches[2].say(.token(id: thirdID, text: "back"))
+        host.launches[2].say(.end(id: thirdID, variables: nil))
+        #expect(third.all == [.token("back"), .end(variables: nil)])
+    }
+
     @Test("shutdown fails what is in flight, kills every worker and restarts nothing")
     func shutdown() throws {
         let host = ScriptedPluginHost()
@@ -283,12 +323,16 @@ struct ProcessPoolTests {
             let id = try Self.submit(pool, log)
             host.launches[0].start()
             var bytes: [UInt8] = []
-            for _ in 0..<Int.random(in: 0..<300, using: &random) { bytes.append(alphabet.randomElement(using: &random)!) }
+            for _ in 0..<Int.random(in: 0..<300, using: &random) {
+                bytes.append(alphabet.randomElement(using: &random)!)
+            }
             host.launches[0].events(.output(bytes))
             if log.terminal == nil { host.launches[0].say(.end(id: id, variables: nil)) }
             if log.terminal == nil { host.launches[0].exit() }
             let terminals = log.all.filter { if case .token = $0 { false } else { true } }
-            #expect(terminals.count == 1, "round \(round), seed \(random.seed), input \(String(decoding: bytes, as: UTF8.self))")
+            #expect(
+                terminals.count == 1,
+                "round \(round), seed \(random.seed), input \(String(decoding: bytes, as: UTF8.self))")
         }
     }
 }

@@ -45,7 +45,8 @@ final class ScriptedPluginHost: PluginHost, @unchecked Sendable {
     var logged: [String] = []
 
     func launch(
-        _ command: PluginCommand, after delay: Duration, _ events: @escaping @Sendable (PluginProcessEvent) -> Void
+        _ command: PluginCommand, after delay: Duration,
+        _ events: @escaping @Sendable (PluginProcessEvent) -> Void
     ) -> any PluginProcess {
         let process = Process(delay: delay, events: events)
         launches.append(process)
@@ -63,7 +64,9 @@ final class ScriptedPluginHost: PluginHost, @unchecked Sendable {
     /// Moves the clock, firing due timers in order.
     func advance(by step: Duration) {
         let target = clock + step
-        while let index = timers.indices.filter({ timers[$0].due <= target }).min(by: { timers[$0].due < timers[$1].due }) {
+        while let index = timers.indices.filter({ timers[$0].due <= target }).min(by: {
+            timers[$0].due < timers[$1].due
+        }) {
             let timer = timers.remove(at: index)
             clock = timer.due
             timer.body()
@@ -76,7 +79,9 @@ final class ScriptedPluginHost: PluginHost, @unchecked Sendable {
 final class EventLog: @unchecked Sendable {
     private let events = Mutex<[ProcessPool.Event]>([])
     var all: [ProcessPool.Event] { events.withLock { $0 } }
-    var sink: @Sendable (ProcessPool.Event) -> Void { { [self] event in events.withLock { $0.append(event) } } }
+    var sink: @Sendable (ProcessPool.Event) -> Void {
+        { [self] event in events.withLock { $0.append(event) } }
+    }
     var tokens: String { all.compactMap { if case .token(let text) = $0 { text } else { nil } }.joined() }
     var terminal: ProcessPool.Event? { all.last.flatMap { if case .token = $0 { nil } else { $0 } } }
 }

@@ -246,7 +246,7 @@ def rest_flow():
     check(status == 404 and error["error"]["code"] == "unknown_personality", "an unknown personality is 404")
 
     session, auth, created = create_session("echo")
-    check(created["greeting"] == "Echo here." and len(created["resume_token"]) == 64
+    check(created["greeting"] == "Echo here." and len(created["resume_token"]) == 32
           and created["limits"]["responses_left"] == 1000 and created["limits"]["max_input_chars"] == 200,
           f"POST /v1/sessions → 201 with {sorted(created)}")
     status, _, reply = request("POST", f"/v1/sessions/{session}/messages", {"text": "my name is Ann", "id": "c1"}, auth)
@@ -266,6 +266,9 @@ def rest_flow():
     status, _, page = request("GET", f"/v1/sessions/{session}/messages?after=3", headers=auth)
     check(page["messages"] == [{"seq": 4, "role": "bot", "text": "your name is Ann"}] and not page["has_more"],
           "…?after=3 returns the rest")
+    status, _, page = request("GET", f"/v1/sessions/{session}/messages?limit=1000", headers=auth)
+    check(status == 200 and len(page["messages"]) == 4 and page["next_after"] == 4,
+          "limit=1000 (max_history_page) is served; 1001 is refused (see rest_errors)")
     status, _, ended = request("DELETE", f"/v1/sessions/{session}", headers=auth)
     check(status == 200 and ended["reason"] == "user" and ended["farewell"] == "Echo out.",
           "DELETE ends the session with the farewell")
@@ -275,6 +278,115 @@ def rest_flow():
     check(len(page["messages"]) == 4, "and its history stays readable")
     status, _, error = request("POST", f"/v1/sessions/{session}/messages", {"text": "hello?"}, auth)
     check(status == 409 and error["error"]["code"] == "session_not_active", "a message to an ended session is 409")
+
+
+class Chat:
+    """A `/v1/ws` client (the third-party `websockets` library, synchronous API)."""
+
+    def __init__(self):
+        from websockets.sync.client import connect
+        self.ws = connect(f"ws://127.0.0.1:{PORT}/v1/ws", open_timeout=10)
+        assert self.next()["type"] == "welcome"
+
+    def send(self, **frame):
+        self.ws.send(json.dumps(frame))
+
+    def next(self):
+        return json.loads(self.ws.recv(timeout=10))
+
+    def until(self, kind):
+        """Frames up to and including the first of type `kind`."""
+        frames = []
+        while not frames or frames[-1]["type"] != kind:
+            frames.append(self.next())
+        return frames
+
+    def close(self):
+        self.ws.close()
+
+
+COUNT = "one two three four five six seven eight nine ten"
+
+
+def joined_reply(frames):
+    return "".join(f["delta"] for f in frames if f["type"] == "token")
+
+
+def history(session, auth):
+    status, _, page = request("GET", f"/v1/sessions/{session}/messages", headers=auth)
+    assert status == 200, (status, page)
+    return [(m["seq"], m["role"], m["text"]) for m in page["messages"]]
+
+
+def rest_cross_door():
+    """REST → /v1/ws → REST on one session, and /v1/ws → REST: one session model, one token."""
+    session, auth, created = create_session("echo")
+    token = created["resume_token"]
+    request("POST", f"/v1/sessions/{session}/messages", {"text": "my name is Ann", "id": "c1"}, auth)
+    request("POST", f"/v1/sessions/{session}/messages", {"text": "count"}, auth)
+    chat = Chat()
+    chat.send(type="resume", session=session, resume_token=token, last_seq=2)
+    missed = chat.until("reply_end")
+    check(missed[0]["type"] == "session_resumed" and missed[0]["last_seq"] == 4
+          and [f["seq"] for f in missed if f["type"] in ("ack", "reply_end")] == [3, 4]
+          and joined_reply(missed) == COUNT,
+          "a REST session resumed over /v1/ws with its resume_token (last_seq 2) replays what it missed: seq 3 and 4")
+    chat.send(type="message", session=session, text="what is my name", id="w1")
+    answer = chat.until("reply_end")
+    check(joined_reply(answer) == "your name is Ann" and answer[-1]["seq"] == 6,
+          "and continues over /v1/ws with the state REST built (the name), seq 6")
+    status, _, state = request("GET", f"/v1/sessions/{session}", headers=auth)
+    _, _, wrong = request("GET", f"/v1/sessions/{session}", headers={"Authorization": "Bearer " + "0" * 32})
+    check(status == 200 and state["state"] == "active" and state["seq"] == 6 and wrong["error"]["code"] == "unknown_session",
+          f"while /v1/ws holds it, GET over REST shows it active at seq 6 (a wrong token is 404)")
+    check(history(session, auth) == [(1, "user", "my name is Ann"), (2, "bot", "nice to meet you Ann"),
+                                     (3, "user", "count"), (4, "bot", COUNT),
+                                     (5, "user", "what is my name"), (6, "bot", "your name is Ann")],
+          "its history read over REST holds the turns of both doors, in order")
+    status, _, reply = request("POST", f"/v1/sessions/{session}/messages", {"text": "what is my name"}, auth)
+    detached = chat.until("session_detached")
+    check(status == 200 and reply["reply"] == "your name is Ann" and reply["seq"] == 8
+          and detached[-1]["session"] == session,
+          "a REST call takes it back with the same token: /v1/ws gets session_detached, the reply is seq 8")
+    chat.close()
+
+    chat = Chat()
+    chat.send(type="start", personality="echo")
+    started = chat.until("session_started")[-1]
+    ws_session, ws_auth = started["session"], {"Authorization": "Bearer " + started["resume_token"]}
+    chat.send(type="message", session=ws_session, text="my name is Bo", id="w1")
+    chat.until("reply_end")
+    status, _, reply = request("POST", f"/v1/sessions/{ws_session}/messages", {"text": "what is my name"}, ws_auth)
+    chat.until("session_detached")
+    check(status == 200 and reply["reply"] == "your name is Bo" and reply["message_seq"] == 3,
+          "a /v1/ws session is continued over REST with session_started's resume_token")
+    check(history(ws_session, ws_auth) == [(1, "user", "my name is Bo"), (2, "bot", "nice to meet you Bo"),
+                                           (3, "user", "what is my name"), (4, "bot", "your name is Bo")],
+          "and its history over REST holds both doors' turns")
+    chat.close()
+
+
+def rest_restart_before():
+    """First half of the restart check: a REST session with some state; prints its id and token."""
+    session, auth, created = create_session("echo")
+    status, _, reply = request("POST", f"/v1/sessions/{session}/messages", {"text": "my name is Ann"}, auth)
+    check(status == 200 and reply["seq"] == 2, "a REST session answered before the restart")
+    print(f"state {session} {created['resume_token']}", flush=True)
+
+
+def rest_restart_after(session, token):
+    """Second half: the server restarted on the same data directory."""
+    auth = {"Authorization": "Bearer " + token}
+    status, _, state = request("GET", f"/v1/sessions/{session}", headers=auth)
+    check(status == 200 and state["state"] == "resumable" and state["seq"] == 2 and state["personality"] == "echo",
+          f"after a restart GET reads the session from the store: {state['state']} at seq {state['seq']}")
+    check(history(session, auth) == [(1, "user", "my name is Ann"), (2, "bot", "nice to meet you Ann")],
+          "and its history is there")
+    status, _, reply = request("POST", f"/v1/sessions/{session}/messages", {"text": "what is my name"}, auth)
+    check(status == 200 and reply["reply"] == "your name is Ann" and reply["message_seq"] == 3,
+          "the next message resumes it from the store, engine state included (the name), seq 3")
+    status, _, state = request("GET", f"/v1/sessions/{session}", headers=auth)
+    check(status == 200 and state["state"] == "active" and state["seq"] == 4, "and the session is active again at seq 4")
 
 
 def rest_errors():
@@ -291,6 +403,9 @@ def rest_errors():
         ("POST", f"/v1/sessions/{session}/messages", {"text": 5}, auth, 400, "missing_field"),
         ("POST", f"/v1/sessions/{session}/messages", {"text": "a" * 201}, auth, 400, "message_too_large"),
         ("GET", f"/v1/sessions/{session}/messages?after=-1", None, auth, 400, "invalid_field"),
+        ("GET", f"/v1/sessions/{session}/messages?limit=1001", None, auth, 400, "invalid_field"),
+        ("GET", f"/v1/sessions/{session}/messages?limit=0", None, auth, 400, "invalid_field"),
+        ("GET", f"/v1/sessions/{session}/messages", None, {"Authorization": "Bearer wrong"}, 404, "unknown_session"),
     ]
     for method, path, body, headers, status_expected, code in cases:
         status, _, error = request(method, path, body, headers)
@@ -433,5 +548,7 @@ if __name__ == "__main__":
     name = sys.argv[1]
     if name == "sdk_in_band_error":
         sdk_in_band_error(int(sys.argv[3]))
+    elif name == "rest_restart_after":
+        rest_restart_after(sys.argv[3], sys.argv[4])
     else:
         SCENARIOS[name]()

@@ -305,6 +305,12 @@ async def main():
         else:
             failed = True
             print("FAIL plugin_log: the marker or the restart line is missing from the server log", flush=True)
+    if not wanted or "cancel" in wanted:
+        if "cancel received for" in log:
+            print("ok cancel_seen: the plugin logged the cancel line it was sent", flush=True)
+        else:
+            failed = True
+            print("FAIL cancel_seen: the plugin never logged a cancel line", flush=True)
     if world.worker_pids:
         if await wait_for(lambda: not any(alive(p) for p in world.worker_pids), 5):
             print(f"ok shutdown: after SIGTERM no worker process is left ({len(world.worker_pids)} checked)", flush=True)

@@ -1,0 +1,325 @@
+import HTTP1
+import HTTPServer
+import JSON
+import Reactor
+import SocketIO
+import WebSocket
+
+/// One Engine.IO session on its loop, with the Socket.IO connection on top: carries out what
+/// the two state machines decide (answer the held poll, write WebSocket frames, arm the
+/// timer) and hands the application's sends back to them. Loop-confined.
+package final class SocketIOSocket {
+    /// The Engine.IO session id.
+    package let sid: String
+    /// The peer's IP (port excluded).
+    package let address: String
+    /// The session's loop.
+    package let loop: EventLoop
+    private unowned let table: SocketIOSessionTable
+    private var engine: EngineIOSession
+    private var connection: SocketIOConnection
+    private var endpoint: (any SocketIOEndpoint)?
+    private var heldPoll: (stream: HTTPResponseStream, headers: HTTPHeaders, generation: Int)?
+    private var pollGeneration = 0
+    private var webSocket: WebSocketHandle?
+    private var webSocketGeneration = 0
+    private var timer: TimerID?
+    private var timerDeadline: MonotonicInstant?
+    private var nextSocketNumber = 0
+    private var scratch: [UInt8] = []
+    private var auths: [String: JSONValue] = [:]
+
+    init(
+        sid: String, address: String, transport: EngineIOSession.Transport, table: SocketIOSessionTable,
+        endpoint: any SocketIOEndpoint
+    ) {
+        self.sid = sid
+        self.address = address
+        self.loop = table.loop
+        self.table = table
+        let now = table.loop.now()
+        engine = EngineIOSession(sid: sid, transport: transport, configuration: table.configuration.engine, now: now)
+        connection = SocketIOConnection(configuration: table.configuration.socket, now: now)
+        self.endpoint = endpoint
+    }
+
+    /// The open packet, for the handshake answer; starts the heartbeat and connect timers.
+    func openPolling() -> EngineIOPacket {
+        rearm()
+        return engine.openPacket
+    }
+
+    /// Whether the session has ended.
+    package var isClosed: Bool { engine.isClosed }
+
+    // MARK: Application side
+
+    /// Emits `name` with already-serialised JSON `arguments` (each a complete JSON value) in
+    /// `namespace`. Does nothing when the client is not in it.
+    package func emit(_ namespace: String, _ name: String, rawArguments: [[UInt8]]) {
+        guard connection.isJoined(namespace) else { return }
+        scratch.removeAll(keepingCapacity: true)
+        SocketIOPacket.encodeHeader(.event, namespace: namespace, ackID: nil, into: &scratch)
+        scratch.append(UInt8(ascii: "["))
+        scratch += JSONValue.string(name).serializedBytes()
+        for argument in rawArguments {
+            scratch.append(UInt8(ascii: ","))
+            scratch.append(contentsOf: argument)
+        }
+        scratch.append(UInt8(ascii: "]"))
+        sendScratch()
+    }
+
+    /// Sends the Socket.IO packet in `scratch` as an Engine.IO message: straight onto the
+    /// WebSocket when that is the session's transport (`4` + packet in one frame, what the
+    /// machine would ask for), through the machine otherwise.
+    private func sendScratch() {
+        if engine.isWebSocketDirect, let webSocket {
+            scratch.insert(UInt8(ascii: "4"), at: 0)
+            webSocket.send(textUTF8: scratch)
+        } else {
+            perform(engine.send(.text(scratch)))
+        }
+    }
+
+    /// Emits `name` with `arguments` in `namespace`.
+    package func emit(_ namespace: String, _ name: String, _ arguments: [JSONValue]) {
+        emit(namespace, name, rawArguments: arguments.map { $0.serializedBytes() })
+    }
+
+    /// Answers the client's event `id` in `namespace`.
+    package func ack(_ namespace: String, id: UInt64, arguments: [JSONValue]) {
+        guard connection.isJoined(namespace) else { return }
+        perform(engine.send(.text(SocketIOPacket.encodeAck(namespace, id: id, arguments: arguments))))
+    }
+
+    /// Answers the client's event `id` in `namespace` with already-serialised JSON arguments.
+    package func ack(_ namespace: String, rawID id: UInt64, rawArguments: [[UInt8]]) {
+        guard connection.isJoined(namespace) else { return }
+        scratch.removeAll(keepingCapacity: true)
+        SocketIOPacket.encodeHeader(.ack, namespace: namespace, ackID: id, into: &scratch)
+        scratch.append(UInt8(ascii: "["))
+        for (index, argument) in rawArguments.enumerated() {
+            if index > 0 { scratch.append(UInt8(ascii: ",")) }
+            scratch.append(contentsOf: argument)
+        }
+        scratch.append(UInt8(ascii: "]"))
+        sendScratch()
+    }
+
+    /// Removes the client from `namespace` (a DISCONNECT goes out; the endpoint hears `left`).
+    package func disconnect(_ namespace: String) {
+        guard let packet = connection.disconnect(namespace) else { return }
+        perform(engine.send(.text(packet)))
+        endpoint?.left(namespace, socket: self)
+    }
+
+    /// Ends the whole session.
+    package func close() {
+        perform(engine.close())
+    }
+
+    /// The CONNECT payload `namespace` was joined with.
+    package func auth(for namespace: String) -> JSONValue? { auths[namespace] }
+
+    // MARK: Transport side
+
+    /// A GET for this session; answers `stream` now or holds it.
+    func poll(_ stream: HTTPResponseStream, headers: HTTPHeaders) {
+        let (decision, actions) = engine.poll(now: loop.now())
+        switch decision {
+        case .answer(let payload):
+            stream.respond(Self.payloadResponse(payload, headers: headers))
+        case .hold:
+            pollGeneration += 1
+            let generation = pollGeneration
+            heldPoll = (stream, headers, generation)
+            let bound = LoopBound(self, loop: loop)
+            stream.onAbandon { [loop] in
+                loop.execute { bound.value.pollAbandoned(generation) }
+            }
+        case .refuse(let error):
+            stream.respond(SocketIOServer.errorResponse(error, headers: headers))
+        }
+        perform(actions)
+    }
+
+    private func pollAbandoned(_ generation: Int) {
+        guard let held = heldPoll, held.generation == generation else { return }
+        heldPoll = nil
+        perform(engine.pollAbandoned(now: loop.now()))
+    }
+
+    /// A POST for this session.
+    func post(_ body: [UInt8], headers: HTTPHeaders) -> HTTPResponse {
+        let (error, actions) = engine.post(body, now: loop.now())
+        perform(actions)
+        if let error { return SocketIOServer.errorResponse(error, headers: headers) }
+        var response = HTTPResponse(status: .ok, headers: headers, body: Array("ok".utf8))
+        response.headers.add(name: "Content-Type", value: "text/plain; charset=UTF-8")
+        return response
+    }
+
+    /// The session's first transport is this WebSocket: sends the open packet.
+    func startOnWebSocket(_ socket: WebSocketHandle) -> Int {
+        webSocketGeneration += 1
+        webSocket = socket
+        send(engine.openPacket, on: socket)
+        rearm()
+        return webSocketGeneration
+    }
+
+    /// A WebSocket asks to take over this polling session; its generation, or nil (close it).
+    func joinWebSocket(_ socket: WebSocketHandle) -> Int? {
+        guard engine.webSocketJoined(now: loop.now()) else { return nil }
+        webSocketGeneration += 1
+        webSocket = socket
+        rearm()
+        return webSocketGeneration
+    }
+
+    /// A message on WebSocket `generation`.
+    func webSocketReceived(_ message: WebSocketMessage, generation: Int) {
+        guard generation == webSocketGeneration, webSocket != nil else { return }
+        switch message {
+        case .binary(let bytes):
+            guard bytes.count <= table.configuration.engine.maxPayload else {
+                return perform(engine.webSocketReceivedInvalidFrame(now: loop.now()))
+            }
+            perform(engine.webSocketReceived(EngineIOPacket(.message, .binary(bytes)), now: loop.now()))
+        case .text(let text):
+            if engine.isWebSocketDirect, text.utf8.first == UInt8(ascii: "4"),
+                text.utf8.count <= table.configuration.engine.maxPayload
+            {
+                // The hot path: a message on the active WebSocket is only ever delivered.
+                handle(connection.received(.text(Array(text.utf8.dropFirst()))))
+                return rearm()
+            }
+            guard text.utf8.count <= table.configuration.engine.maxPayload,
+                let packet = try? EngineIOPacket.decode(text: text.utf8)
+            else { return perform(engine.webSocketReceivedInvalidFrame(now: loop.now())) }
+            perform(engine.webSocketReceived(packet, now: loop.now()))
+        }
+    }
+
+    /// WebSocket `generation` closed.
+    func webSocketClosed(generation: Int) {
+        guard generation == webSocketGeneration, webSocket != nil else { return }
+        webSocket = nil
+        perform(engine.webSocketClosed(now: loop.now()))
+    }
+
+    /// Server shutdown: the client is told, the session ends.
+    func shutdown() { close() }
+
+    // MARK: Actions
+
+    private func perform(_ actions: [EngineIOSession.Action]) {
+        for action in actions {
+            switch action {
+            case .answerPoll(let payload):
+                guard let held = heldPoll else { continue }
+                heldPoll = nil
+                held.stream.respond(Self.payloadResponse(payload, headers: held.headers))
+            case .sendWebSocket(let packet):
+                if let webSocket { send(packet, on: webSocket) }
+            case .closeWebSocket:
+                webSocket?.close(code: .normalClosure, reason: "")
+                webSocket = nil
+            case .deliver(let data):
+                handle(connection.received(data))
+            case .closed:
+                if let timer { _ = loop.cancelTimer(timer) }
+                timer = nil
+                let joined = connection.connectionClosed()
+                let endpoint = self.endpoint
+                self.endpoint = nil
+                for namespace in joined { endpoint?.left(namespace, socket: self) }
+                table.remove(self)
+            }
+        }
+        rearm()
+    }
+
+    private func handle(_ actions: [SocketIOConnection.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let packet):
+                perform(engine.send(.text(packet)))
+            case .close:
+                perform(engine.close())
+            case .event(let event):
+                dispatch(event)
+            }
+        }
+    }
+
+    private func dispatch(_ event: SocketIOConnection.Event) {
+        guard let endpoint else { return }
+        switch event {
+        case .connect(let namespace, let auth):
+            if let refusal = endpoint.admit(namespace, auth: auth, socket: self) {
+                perform(engine.send(.text(connection.refuse(namespace, message: refusal))))
+                return
+            }
+            nextSocketNumber += 1
+            let socketID = sid + "#" + String(nextSocketNumber)
+            auths[namespace] = auth
+            perform(engine.send(.text(connection.accept(namespace, sid: socketID))))
+            endpoint.joined(namespace, auth: auth, socket: self)
+        case .event(let namespace, let name, let arguments, let ackID):
+            endpoint.event(namespace, name: name, arguments: arguments, ackID: ackID, socket: self)
+        case .ack:
+            break  // the server never asks for acknowledgements
+        case .binaryRefused(let namespace, let name, let ackID):
+            let error: JSONValue = [
+                "error": [
+                    "code": "binary_not_supported",
+                    "message": "binary attachments are not supported; send JSON (text) arguments",
+                    "event": name.map(JSONValue.string) ?? .null,
+                ]
+            ]
+            if let ackID {
+                ack(namespace, id: ackID, arguments: [error])
+            } else {
+                emit(namespace, "error", [error])
+            }
+        case .disconnect(let namespace):
+            auths[namespace] = nil
+            endpoint.left(namespace, socket: self)
+        }
+    }
+
+    private func send(_ packet: EngineIOPacket, on socket: WebSocketHandle) {
+        switch packet.data {
+        case .binary(let bytes): socket.send(binary: bytes)
+        case .text: socket.send(textUTF8: packet.encoded)
+        }
+    }
+
+    // MARK: Timer
+
+    private func rearm() {
+        let deadline = MonotonicInstant.earliest(engine.nextDeadline, connection.nextDeadline)
+        guard deadline != timerDeadline else { return }
+        if let timer { _ = loop.cancelTimer(timer) }
+        timer = nil
+        timerDeadline = deadline
+        guard let deadline else { return }
+        timer = loop.scheduleTimer(at: deadline) { [weak self] in self?.timerFired() }
+    }
+
+    private func timerFired() {
+        timer = nil
+        timerDeadline = nil
+        let now = loop.now()
+        handle(connection.tick(now: now))
+        perform(engine.tick(now: now))
+    }
+
+    static func payloadResponse(_ payload: [UInt8], headers: HTTPHeaders) -> HTTPResponse {
+        var response = HTTPResponse(status: .ok, headers: headers, body: payload)
+        response.headers.add(name: "Content-Type", value: "text/plain; charset=UTF-8")
+        return response
+    }
+}

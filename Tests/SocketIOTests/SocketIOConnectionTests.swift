@@ -1,0 +1,81 @@
+import JSON
+import Reactor
+import SocketIO
+import Testing
+
+@Suite("Socket.IO connection state machine")
+struct SocketIOConnectionTests {
+    let start = MonotonicInstant(nanoseconds: 1_000_000_000)
+
+    func connection() -> SocketIOConnection {
+        SocketIOConnection(configuration: .init(connectTimeout: .seconds(1), maxNamespaces: 2), now: start)
+    }
+
+    static func text(_ string: String) -> EngineIOData { .text(Array(string.utf8)) }
+
+    @Test("CONNECT with an auth payload asks the application, and accepting answers with the sid")
+    func connect() {
+        var connection = connection()
+        #expect(connection.received(Self.text("0{\"token\":\"123\"}")) == [.event(.connect(namespace: "/", auth: ["token": "123"]))])
+        #expect(String(decoding: connection.accept("/", sid: "S1"), as: UTF8.self) == "0{\"sid\":\"S1\"}")
+        #expect(connection.isJoined("/"))
+        #expect(String(decoding: connection.refuse("/random", message: "Invalid namespace"), as: UTF8.self) == "4/random,{\"message\":\"Invalid namespace\"}")
+    }
+
+    @Test("anything but CONNECT first, an unparsable packet, and no CONNECT in time each close the connection")
+    func closes() {
+        var first = connection()
+        #expect(first.received(Self.text("2[\"x\"]")) == [.close("the first packet must be CONNECT")])
+        var junk = connection()
+        let junkActions = junk.received(Self.text("abc"))
+        #expect(junkActions.count == 1)
+        var slow = connection()
+        #expect(slow.tick(now: start.advanced(by: .milliseconds(999))) == [])
+        let late = slow.tick(now: start.advanced(by: .seconds(1)))
+        #expect(late.count == 1)
+    }
+
+    @Test("events with ack ids reach the application; events for namespaces not joined are ignored")
+    func events() {
+        var connection = connection()
+        _ = connection.received(Self.text("0"))
+        _ = connection.accept("/", sid: "S")
+        #expect(connection.received(Self.text("27[\"hi\",1]")) == [.event(.event(namespace: "/", name: "hi", arguments: [1], ackID: 7))])
+        #expect(connection.received(Self.text("2/other,[\"hi\"]")) == [])
+        #expect(String(decoding: SocketIOPacket.encodeAck("/", id: 7, arguments: ["ok"]), as: UTF8.self) == "37[\"ok\"]")
+    }
+
+    @Test("DISCONNECT leaves one namespace and the others stay")
+    func disconnect() {
+        var connection = connection()
+        _ = connection.received(Self.text("0"))
+        _ = connection.accept("/", sid: "A")
+        _ = connection.received(Self.text("0/custom,"))
+        _ = connection.accept("/custom", sid: "B")
+        #expect(connection.received(Self.text("1/custom,")) == [.event(.disconnect(namespace: "/custom"))])
+        #expect(connection.isJoined("/"))
+        #expect(!connection.isJoined("/custom"))
+    }
+
+    @Test("a CONNECT past maxNamespaces is refused with CONNECT_ERROR")
+    func namespaceLimit() {
+        var connection = connection()
+        for name in ["/", "/a"] {
+            _ = connection.received(Self.text(name == "/" ? "0" : "0\(name),"))
+            _ = connection.accept(name, sid: name)
+        }
+        #expect(connection.received(Self.text("0/b,")) == [.send(Array("4/b,{\"message\":\"Too many namespaces\"}".utf8))])
+    }
+
+    @Test("a binary event is refused: its attachments are dropped and the application is told")
+    func binaryRefused() {
+        var connection = connection()
+        _ = connection.received(Self.text("0"))
+        _ = connection.accept("/", sid: "A")
+        #expect(connection.received(Self.text("52-3[\"up\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]")) == [.event(.binaryRefused(namespace: "/", name: "up", ackID: 3))])
+        #expect(connection.received(.binary([1])) == [])
+        #expect(connection.received(.binary([2])) == [])
+        let extra = connection.received(.binary([3]))
+        #expect(extra.count == 1, "an unannounced attachment is a protocol error")
+    }
+}
