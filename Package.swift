@@ -66,7 +66,7 @@ let package = Package(
         // shared state of several nodes
         .target(
             name: "Redis",
-            dependencies: ["Reactor", "TLS", "Upstream"],
+            dependencies: ["Reactor", "TLS", "Upstream", "Policies"],
             swiftSettings: strictSettings
         ),
 
@@ -145,7 +145,7 @@ let package = Package(
             name: "UpstreamTests", dependencies: ["Upstream", "TLS", "Reactor", "HTTP1", "PersonaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "RedisTests", dependencies: ["Redis", "Reactor", "TLS", "PersonaTestSupport"],
+            name: "RedisTests", dependencies: ["Redis", "Reactor", "TLS", "Policies", "PersonaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -209,11 +209,12 @@ if Context.environment["PERSONA_FUZZ"] == "1" {
         ("PersonalityYAMLFuzz", ["Personality", "Engines", "Diagnostics"]),
         ("TriggerFuzz", ["Engines"]),
         ("TemplateFuzz", ["Engines"]),
+        ("RESPFuzz", ["Redis"]),
     ]
     // Only the modules the fuzzers reach are built (and instrumented).
     let fuzzedModules: Set<String> = [
         "CYAML", "Diagnostics", "YAML", "JSON", "HTTP1", "Reactor", "WebSocket", "Policies",
-        "Personality", "Engines", "ChatProtocol",
+        "Personality", "Engines", "ChatProtocol", "COpenSSL", "TLS", "Upstream", "Redis",
     ]
     package.products = []
     package.targets.removeAll { !fuzzedModules.contains($0.name) }
