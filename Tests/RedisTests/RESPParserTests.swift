@@ -98,11 +98,18 @@ struct RESPParserTests {
             ("_x\r\n", .malformed("null")),
             ("~-1\r\n", .malformed("aggregate length -1")),
             ("=2\r\nab\r\n", .malformed("verbatim string format")),
+            ("=5\r\n\u{7F}xy:z\r\n", .malformed("verbatim string format")),
             ("$?\r\n", .streamedUnsupported),
             ("*?\r\n", .streamedUnsupported),
         ])
     func malformed(_ input: String, _ expected: RESPError) {
         #expect(throws: expected) { try RESPParser.parseAll(Self.bytes(input)) }
+    }
+
+    @Test("refuses a verbatim format that is not three ASCII bytes (found by RESPFuzz)")
+    func verbatimFormatBytes() {
+        let input: [UInt8] = Array("=5\r\n".utf8) + [0xF4] + Array("tx:z\r\n".utf8)
+        #expect(throws: RESPError.malformed("verbatim string format")) { try RESPParser.parseAll(input) }
     }
 
     @Test("stays failed after an error: the stream is out of step")

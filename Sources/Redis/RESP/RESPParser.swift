@@ -254,7 +254,10 @@ public struct RESPParser: Sendable {
         case .string: return .bulkString(body)
         case .error: return .bulkError(body)
         case .verbatim:
-            guard body.count >= 4, body[3] == UInt8(ascii: ":") else { throw .malformed("verbatim string format") }
+            // The format is three ASCII letters (`txt`, `mkd`); anything else could not be
+            // written back as the same three bytes.
+            guard body.count >= 4, body[3] == UInt8(ascii: ":"), body[0..<3].allSatisfy({ $0 > 32 && $0 < 127 })
+            else { throw .malformed("verbatim string format") }
             return .verbatimString(format: String(decoding: body[0..<3], as: UTF8.self), text: Array(body[4...]))
         }
     }
