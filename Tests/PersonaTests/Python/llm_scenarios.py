@@ -441,7 +441,7 @@ async def hundred_stalled(w):
         session = await c.start("stall-before")
         await c.send(type="message", session=session, text="wait", id=f"s{i}")
         clients.append(c)
-    assert await wait_for(lambda: w.fake.open_streams >= 100, 10), w.fake.open_streams
+    assert await wait_for(lambda: w.fake.open_streams >= 100, 30), w.fake.open_streams
     started = time.monotonic()
     reply, end, _ = await w.chat("plain", "hello")
     plain = time.monotonic() - started
@@ -453,7 +453,7 @@ async def hundred_stalled(w):
     stalled = w.fake.open_streams
     for c in clients:
         await c.close()
-    assert await wait_for(lambda: w.fake.open_streams == 0, 5), w.fake.open_streams
+    assert await wait_for(lambda: w.fake.open_streams == 0, 20), w.fake.open_streams
     return (f"{stalled} upstream streams stalled; a script session answered in {plain * 1000:.0f} ms and an llm "
             f"session in {llm * 1000:.0f} ms; all 100 upstream requests closed when their clients left")
 
