@@ -62,6 +62,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Redis client (RESP2/RESP3 codec, reconnecting client, pub/sub, cluster slots): the
+        // shared state of several nodes
+        .target(
+            name: "Redis",
+            dependencies: ["Reactor", "TLS", "Upstream", "Policies"],
+            swiftSettings: strictSettings
+        ),
+
         // domain
         .target(name: "Personality", dependencies: ["YAML", "Diagnostics", "Policies"], swiftSettings: strictSettings),
         .target(
@@ -136,6 +144,9 @@ let package = Package(
         .testTarget(
             name: "UpstreamTests", dependencies: ["Upstream", "TLS", "Reactor", "HTTP1", "PersonaTestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "RedisTests", dependencies: ["Redis", "Reactor", "TLS", "Policies", "PersonaTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "HTTPServerTests",
@@ -199,11 +210,12 @@ if Context.environment["PERSONA_FUZZ"] == "1" {
         ("TriggerFuzz", ["Engines"]),
         ("TemplateFuzz", ["Engines"]),
         ("ProxyProtocolFuzz", ["HTTPServer"]),
+        ("RESPFuzz", ["Redis"]),
     ]
     // Only the modules the fuzzers reach are built (and instrumented).
     let fuzzedModules: Set<String> = [
         "CYAML", "Diagnostics", "YAML", "JSON", "HTTP1", "Reactor", "WebSocket", "Policies",
-        "Personality", "Engines", "ChatProtocol", "HTTPServer",
+        "Personality", "Engines", "ChatProtocol", "HTTPServer", "COpenSSL", "TLS", "Upstream", "Redis",
     ]
     package.products = []
     package.targets.removeAll { !fuzzedModules.contains($0.name) }

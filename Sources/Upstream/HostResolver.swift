@@ -7,9 +7,10 @@ import Reactor
 
 /// Turns an upstream host into an address without blocking a loop: IP literals and
 /// `localhost` directly, names with `getaddrinfo(3)` on a background queue (it blocks), the
-/// answer delivered back on the loop.
-enum HostResolver {
-    static func resolve(
+/// answer delivered back on the loop. The Redis client uses it too.
+package enum HostResolver {
+    /// Resolves `host` for `port`; `completion` runs on `loop`, never synchronously.
+    package static func resolve(
         _ host: String, port: Int, on loop: EventLoop,
         _ completion: @escaping (Result<SocketAddress, UpstreamError>) -> Void
     ) {

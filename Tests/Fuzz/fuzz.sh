@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 targets=(HTTPRequestFuzz HTTPResponseFuzz WebSocketFrameFuzz UTF8Fuzz JSONFuzz ChatProtocolFuzz
-    PersonalityYAMLFuzz TriggerFuzz TemplateFuzz ProxyProtocolFuzz)
+    PersonalityYAMLFuzz TriggerFuzz TemplateFuzz ProxyProtocolFuzz RESPFuzz)
 
 case "${1:-}" in
 build)

@@ -29,7 +29,7 @@ struct FuzzTargetTests {
     func targetsExist() throws {
         let expected = [
             "ChatProtocolFuzz", "HTTPRequestFuzz", "HTTPResponseFuzz", "JSONFuzz", "PersonalityYAMLFuzz",
-            "ProxyProtocolFuzz", "TemplateFuzz", "TriggerFuzz", "UTF8Fuzz", "WebSocketFrameFuzz",
+            "ProxyProtocolFuzz", "RESPFuzz", "TemplateFuzz", "TriggerFuzz", "UTF8Fuzz", "WebSocketFrameFuzz",
         ]
         #expect(Set(expected).isSubset(of: Set(Self.targets)), "corpora: \(Self.targets)")
         let script = try String(

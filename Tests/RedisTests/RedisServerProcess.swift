@@ -1,0 +1,128 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real `redis-server` (Debian's package, installed by `.ci/run`) on a free loopback port with
+/// its own temporary directory, no persistence, stopped by ``stop()`` or ``kill()``; it can be
+/// started again on the same port to show reconnects.
+final class RedisServerProcess: @unchecked Sendable {
+    let port: Int
+    let directory: URL
+    let extraArguments: [String]
+    /// Whether the port given is the plain or the TLS one.
+    let tlsFiles: (certificate: String, key: String)?
+    private var process: Process?
+
+    /// Starts a server (waiting up to 5 s for it to accept connections).
+    init(arguments: [String] = [], tls: (certificate: String, key: String)? = nil) throws {
+        port = try Self.freePort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("persona-redis-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        extraArguments = arguments
+        tlsFiles = tls
+        try start()
+    }
+
+    /// The `redis-server` executable.
+    static var executable: String {
+        ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? "/usr/bin/redis-server"
+    }
+
+    /// Starts (or restarts) the server on ``port``.
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        var arguments = [
+            "--bind", "127.0.0.1", "--dir", directory.path, "--save", "", "--appendonly", "no",
+            "--daemonize", "no", "--loglevel", "warning", "--logfile", directory.appendingPathComponent("redis.log").path,
+        ]
+        if let tlsFiles {
+            arguments += [
+                "--port", "0", "--tls-port", String(port), "--tls-cert-file", tlsFiles.certificate,
+                "--tls-key-file", tlsFiles.key, "--tls-ca-cert-file", tlsFiles.certificate, "--tls-auth-clients", "no",
+            ]
+        } else {
+            arguments += ["--port", String(port)]
+        }
+        process.arguments = arguments + extraArguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if Self.accepts(port: port) { return }
+            guard process.isRunning else { break }
+            usleep(10_000)
+        }
+        let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
+        stop()
+        throw RedisServerError(message: "redis-server did not start on \(port): \(log)")
+    }
+
+    /// SIGKILL: the server vanishes without closing anything gracefully.
+    func kill() {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Stops the server. SIGKILL, because a child started from a test thread inherits that
+    /// thread's blocked signals (the reactor blocks SIGTERM for its signalfd), and the server
+    /// keeps nothing on disk that a graceful stop would save.
+    func stop() {
+        kill()
+    }
+
+    /// Stops the server and removes its directory.
+    func remove() {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit { remove() }
+
+    struct RedisServerError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    /// A port nothing listens on right now (bound to 0, read, released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RedisServerError(message: "socket: \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw RedisServerError(message: "bind: \(errno)") }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something accepts TCP connections on the loopback port.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
