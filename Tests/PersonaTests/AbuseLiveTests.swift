@@ -90,7 +90,7 @@ struct AbuseLiveTests {
     func refusalsVisible() throws {
         let server = try ServeProcess([
             "--connection-rate", "1/s", "--connection-burst", "3", "--allowed-origins", "https://good.example",
-            "--memory-budget", "1000000", "--log-format", "logfmt",
+            "--memory-budget", "1000000", "--log-format", "logfmt", "--ping-interval", "300ms", "--pong-timeout", "300ms",
         ])
         let result = try ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", Self.script.path, "refusals", "127.0.0.1", String(server.port)])
@@ -107,6 +107,10 @@ struct AbuseLiveTests {
         #expect(count("memory_budget") == 1)
         #expect(count("busy") >= 1)
         #expect(count("rate_limited") >= 1)
+        // The silent client was pinged, then dropped once the pong timeout passed (no sooner).
+        #expect(count("heartbeat_timeout") == 1)
+        #expect((counts["silent_client_pings"]?.doubleValue ?? 0) >= 1)
+        #expect((counts["silent_client_dropped_after_s"]?.doubleValue ?? 0) >= 0.5)
         #expect(counts[#"persona_http_errors_total{status="429"}"#]?.doubleValue == count("connection_rate"))
         #expect(counts[#"persona_http_errors_total{status="404"}"#]?.doubleValue == 1)
         #expect(counts[#"persona_websocket_closes_total{code="1009"}"#]?.doubleValue == 2)
@@ -114,7 +118,7 @@ struct AbuseLiveTests {
         let log = server.standardError().split(separator: "\n").filter { $0.contains("event=refused") }
         for reason in [
             "connection_rate", "origin", "handshake", "http_error", "message_too_large", "memory_budget", "busy",
-            "rate_limited",
+            "rate_limited", "heartbeat_timeout",
         ] {
             // One source (this host), one interval (10 s): exactly one line per reason.
             #expect(log.filter { $0.contains("reason=\(reason) ") }.count == 1, "\(reason): \(log)")

@@ -3,26 +3,20 @@
 public final class LLMSessionState: EngineSessionState {
     /// The session's context.
     public let context: EngineSessionContext
+    var memory: SessionMemory<ChatCompletionRequest.Turn>
+
     /// Earlier exchanges, oldest first; at most ``LLMSectionDecoder/maxHistoryTurns`` kept.
-    public internal(set) var history: [ChatCompletionRequest.Turn] = []
-    /// The session's random generator state (picks a fallback line).
-    var random: UInt64
+    public var history: [ChatCompletionRequest.Turn] { memory.history }
 
     init(context: EngineSessionContext) {
         self.context = context
-        random = context.seed | 1
+        memory = SessionMemory(seed: context.seed, capacity: LLMSectionDecoder.maxHistoryTurns)
     }
 
     func remember(user: String, assistant: String) {
         guard !assistant.isEmpty else { return }
-        history.append(.init(user: user, assistant: assistant))
-        if history.count > LLMSectionDecoder.maxHistoryTurns { history.removeFirst() }
+        memory.remember(.init(user: user, assistant: assistant))
     }
 
-    func pick(_ count: Int) -> Int {
-        random ^= random << 13
-        random ^= random >> 7
-        random ^= random << 17
-        return Int(random % UInt64(max(1, count)))
-    }
+    func pick(_ count: Int) -> Int { memory.pick(count) }
 }

@@ -5,26 +5,20 @@ public final class ProcessSessionState: EngineSessionState {
     public let context: EngineSessionContext
     /// The variables the plugin returned with its last `end` line.
     public internal(set) var variables: [String: String] = [:]
+    var memory: SessionMemory<PluginMessage.Exchange>
+
     /// Earlier exchanges, oldest first; at most ``ProcessSectionDecoder/maxHistoryTurns`` kept.
-    public internal(set) var history: [PluginMessage.Exchange] = []
-    /// The session's random generator state (picks a fallback line).
-    var random: UInt64
+    public var history: [PluginMessage.Exchange] { memory.history }
 
     init(context: EngineSessionContext) {
         self.context = context
-        random = context.seed | 1
+        memory = SessionMemory(seed: context.seed, capacity: ProcessSectionDecoder.maxHistoryTurns)
     }
 
     func remember(user: String, reply: String) {
         guard !reply.isEmpty else { return }
-        history.append(.init(user: user, reply: reply))
-        if history.count > ProcessSectionDecoder.maxHistoryTurns { history.removeFirst() }
+        memory.remember(.init(user: user, reply: reply))
     }
 
-    func pick(_ count: Int) -> Int {
-        random ^= random << 13
-        random ^= random >> 7
-        random ^= random << 17
-        return Int(random % UInt64(max(1, count)))
-    }
+    func pick(_ count: Int) -> Int { memory.pick(count) }
 }

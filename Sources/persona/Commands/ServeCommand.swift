@@ -39,6 +39,10 @@ enum ServeCommand {
         var allowedOrigins: String?
         /// How long a graceful shutdown waits for connections to finish.
         var drainTimeout: Duration = .seconds(10)
+        /// Silence before a server ping; `nil` disables heartbeats (`--ping-interval 0`).
+        var pingInterval: Duration? = .seconds(30)
+        /// How long a pinged connection may stay silent before it is dropped.
+        var pongTimeout: Duration = .seconds(30)
         /// Time a client has to send a complete request head (408 after).
         var headerReadTimeout: Duration = .seconds(10)
         /// Where the personalities and rule files are.
@@ -106,6 +110,14 @@ enum ServeCommand {
                 "memory-budget", type: .int(0...(1 << 40)), default: String(64 << 20),
                 environment: "PERSONA_MEMORY_BUDGET",
                 help: "Bytes of large (64 KiB+) inbound WebSocket messages buffered server-wide (close 1009 beyond)."),
+            .option(
+                "ping-interval", type: .duration(.zero ... .seconds(3600)), default: "30",
+                environment: "PERSONA_PING_INTERVAL",
+                help: "Seconds of silence before the server pings a WebSocket (announced as heartbeat_ms); 0 disables."),
+            .option(
+                "pong-timeout", type: .duration(.milliseconds(10) ... .seconds(3600)), default: "30",
+                environment: "PERSONA_PONG_TIMEOUT",
+                help: "Seconds after a ping a silent WebSocket is given before it is dropped (heartbeat_timeout)."),
             .option(
                 "drain-timeout", type: .duration(.zero ... .seconds(3600)), default: "10",
                 help: "Seconds a graceful shutdown waits for connections to finish."),
@@ -191,6 +203,9 @@ enum ServeCommand {
         }
         options.proxyProtocol = values.flag("proxy-protocol")
         options.allowedOrigins = values.stringIfPresent("allowed-origins")
+        let pingInterval = try values.duration("ping-interval")
+        options.pingInterval = pingInterval == .zero ? nil : pingInterval
+        options.pongTimeout = try values.duration("pong-timeout")
         options.drainTimeout = .milliseconds(Int64(try values.double("drain-timeout") * 1000))
         options.headerReadTimeout = .milliseconds(Int64(try values.double("header-read-timeout") * 1000))
         options.personalities = try values.string("personalities")
@@ -266,6 +281,8 @@ enum ServeCommand {
         configuration.webSocket.maxFrameSize = options.maxMessageBytes
         configuration.webSocket.maxOutboundBytes = options.maxMessageBytes * 2 + 64 * 1024
         configuration.webSocket.memoryBudget = options.memoryBudget
+        configuration.webSocket.pingInterval = options.pingInterval
+        configuration.webSocket.pongTimeout = options.pongTimeout
         configuration.trustedProxies = options.trustedProxies
         configuration.webSocket.originPolicy = originPolicy(options.allowedOrigins, host: options.host)
 
@@ -307,6 +324,8 @@ enum ServeCommand {
         }
         var hub = ChatHubConfiguration()
         hub.resumeWindow = options.resumeWindow
+        // Clients are told the server's own ping interval; with server pings off they keep the default.
+        if let pingInterval = options.pingInterval { hub.heartbeatInterval = pingInterval }
         hub.sessionEpoch = sqlite?.boot
         hub.resumableAfterShutdown = sqlite != nil
         options.operations.store = store

@@ -261,8 +261,30 @@ async def refusals(host, port):
             codes.add(frame["code"])
     assert {"busy", "rate_limited"} <= codes, codes
     await chat.close()
+    # heartbeat_timeout: a client that reads its welcome, then never answers the server's pings
+    # (the server runs with --ping-interval 300ms --pong-timeout 300ms) is dropped.
+    await asyncio.sleep(1.1)
+    reader, writer, status = await upgrade(host, port, "/v1/ws")
+    assert status == 101, status
+    opcode, welcome = await read_frame(reader)
+    assert opcode == 1 and json.loads(welcome)["heartbeat_ms"] == 300, welcome  # clients are told the interval
+    silent_started = time.monotonic()
+    pings = 0
+    while True:
+        try:
+            opcode, _ = await asyncio.wait_for(read_frame(reader), TIMEOUT)
+        except (asyncio.IncompleteReadError, ConnectionResetError):
+            break  # the server dropped the connection
+        assert opcode == 9, opcode  # only pings arrive; they go unanswered
+        pings += 1
+    dropped_after = time.monotonic() - silent_started
+    assert pings >= 1 and dropped_after < 5, (pings, dropped_after)
+    writer.close()
     samples = metrics(host, port)
-    print(json.dumps({k: v for k, v in samples.items() if k.startswith(("persona_refusals_total", "persona_http_errors_total", "persona_websocket_closes_total"))}))
+    counted = {k: v for k, v in samples.items() if k.startswith(("persona_refusals_total", "persona_http_errors_total", "persona_websocket_closes_total"))}
+    counted["silent_client_pings"] = pings
+    counted["silent_client_dropped_after_s"] = dropped_after
+    print(json.dumps(counted))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import websockets
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fake_upstream import OK_TEXT, FakeUpstream  # noqa: E402
+from scenario_runner import run_scenarios  # noqa: E402
 
 TIMEOUT = 10.0
 FALLBACK = "script fallback answer"
@@ -519,17 +520,9 @@ async def main():
     wanted = sys.argv[2:]
     world = World()
     await world.setup(binary)
-    failed = False
+    failed = True  # until the scenarios have run
     try:
-        for scenario in SCENARIOS:
-            if wanted and scenario.__name__ not in wanted:
-                continue
-            try:
-                detail = await asyncio.wait_for(scenario(world), 30)
-                print(f"ok {scenario.__name__}: {detail}", flush=True)
-            except Exception as error:  # noqa: BLE001 - reported, then the next scenario runs
-                failed = True
-                print(f"FAIL {scenario.__name__}: {type(error).__name__}: {error}", flush=True)
+        failed = await run_scenarios(world, SCENARIOS, wanted)
     finally:
         await world.teardown()
         stderr = (await world.server.stderr.read()).decode()

@@ -18,6 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from llm_scenarios import TIMEOUT, Client, wait_for  # noqa: E402
+from scenario_runner import run_scenarios  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -285,17 +286,9 @@ async def main():
     wanted = sys.argv[2:]
     world = World()
     await world.setup(binary)
-    failed = False
+    failed = True  # until the scenarios have run
     try:
-        for scenario in SCENARIOS:
-            if wanted and scenario.__name__ not in wanted:
-                continue
-            try:
-                detail = await asyncio.wait_for(scenario(world), 30)
-                print(f"ok {scenario.__name__}: {detail}", flush=True)
-            except Exception as error:  # noqa: BLE001 - reported, then the next scenario runs
-                failed = True
-                print(f"FAIL {scenario.__name__}: {type(error).__name__}: {error!r}", flush=True)
+        failed = await run_scenarios(world, SCENARIOS, wanted)
     finally:
         await world.teardown()
     log = world.stderr
