@@ -1,6 +1,7 @@
 import Dispatch
 import HTTP1
 import HTTPServer
+import PersonaRuntime
 import Reactor
 import SocketIO
 import WebSocket
@@ -114,17 +115,22 @@ package final class SocketIOServer: Sendable {
         }
         let sid = request.queryValue("sid")
         let address = request.remoteAddress?.host ?? "unknown"
+        // The client an API key identified (set by the key gate only); a session belongs to the
+        // key that opened it: a request for it with another key (or none) finds no such session.
+        let client = request.authenticatedClient
+        let caller = client?.key
         if let sid {
             guard let table = owner(of: sid) else {
                 return .response(Self.errorResponse(.unknownSession, headers: headers))
             }
             switch (transport, request.method) {
             case (.websocket, .get):
-                return .webSocket(WebSocketUpgrade { EngineIOWebSocketHandler(joining: sid, table: table) })
+                return .webSocket(
+                    WebSocketUpgrade { EngineIOWebSocketHandler(joining: sid, caller: caller, table: table) })
             case (.polling, .get):
                 return .deferred { stream in
                     table.loop.execute {
-                        guard let socket = table.value.session(sid) else {
+                        guard let socket = table.value.session(sid), socket.client?.key == caller else {
                             return stream.respond(Self.errorResponse(.unknownSession, headers: headers))
                         }
                         socket.poll(stream, headers: headers)
@@ -134,7 +140,7 @@ package final class SocketIOServer: Sendable {
                 let body = request.body
                 return .deferred { stream in
                     table.loop.execute {
-                        guard let socket = table.value.session(sid) else {
+                        guard let socket = table.value.session(sid), socket.client?.key == caller else {
                             return stream.respond(Self.errorResponse(.unknownSession, headers: headers))
                         }
                         stream.respond(socket.post(body, headers: headers))
@@ -158,12 +164,14 @@ package final class SocketIOServer: Sendable {
         switch transport {
         case .polling:
             guard addresses.acquire(address) else { return .response(tooMany) }
-            let socket = table.value.open(address: address, transport: .polling)
+            let socket = table.value.open(address: address, client: client, transport: .polling)
             return .response(SocketIOSocket.payloadResponse(socket.openPolling().encoded, headers: headers))
         case .websocket:
             guard !addresses.isFull(address) else { return .response(tooMany) }
             return .webSocket(
-                WebSocketUpgrade { EngineIOWebSocketHandler(opening: address, table: table, addresses: self.addresses) })
+                WebSocketUpgrade {
+                    EngineIOWebSocketHandler(opening: address, client: client, table: table, addresses: self.addresses)
+                })
         }
     }
 

@@ -34,14 +34,17 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
 
     func joined(_ namespace: String, auth: JSONValue?, socket: SocketIOSocket) {
         self.socket = socket
-        guard let key = auth?["deploymentKey"]?.stringValue, let deployment = deployments[key] else {
+        // An API key's tenant may use only its own tenant's deployments (or untenanted ones).
+        guard let key = auth?["deploymentKey"]?.stringValue, let deployment = deployments[key],
+            socket.client == nil || deployment.tenant == nil || deployment.tenant == socket.client?.tenant
+        else {
             emit("error", ["message": "Invalid deployment key"])
             socket.disconnect(namespace)
             return
         }
         visitorID = auth?["visitorId"]?.stringValue
-        var client = ClientIdentity(key: socket.address)
-        client.tenant = deployment.tenant
+        var client = socket.hubClient(auth: nil)
+        if socket.client == nil { client.tenant = deployment.tenant }
         link.open(client: client, receive: { [unowned self] message in forward(message) })
         link.deliver(.start(StartRequest(mode: .direct(personality: deployment.personality))))
     }
