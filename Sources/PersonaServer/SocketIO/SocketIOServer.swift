@@ -15,7 +15,7 @@ import WebSocket
 /// that arrives on another connection, hence maybe another loop, is carried there with
 /// `execute`, and answered from there (responses and WebSocket sends are thread-safe).
 ///
-/// Limits: `maxPayload` per POST body and per WebSocket message (413 / close), sessions per
+/// Limits: `maxPayload` per POST body and per WebSocket message (413 / close 1009), sessions per
 /// peer IP (429 at the handshake), and new sessions share the `/v1/ws` connection-rate
 /// limiter (429 with `Retry-After`), so a reconnect storm costs the same on either door.
 package final class SocketIOServer: Sendable {
@@ -119,6 +119,9 @@ package final class SocketIOServer: Sendable {
         // key that opened it: a request for it with another key (or none) finds no such session.
         let client = request.authenticatedClient
         let caller = client?.key
+        // A WebSocket message is one Engine.IO packet: one larger than maxPayload is refused from
+        // its frame header, before it is buffered, with close 1009 (RFC 6455 §7.4.1).
+        let maxMessage = configuration.engine.maxPayload
         if let sid {
             guard let table = owner(of: sid) else {
                 return .response(Self.errorResponse(.unknownSession, headers: headers))
@@ -126,7 +129,9 @@ package final class SocketIOServer: Sendable {
             switch (transport, request.method) {
             case (.websocket, .get):
                 return .webSocket(
-                    WebSocketUpgrade { EngineIOWebSocketHandler(joining: sid, caller: caller, table: table) })
+                    WebSocketUpgrade(maxMessageSize: maxMessage) {
+                        EngineIOWebSocketHandler(joining: sid, caller: caller, table: table)
+                    })
             case (.polling, .get):
                 return .deferred { stream in
                     table.loop.execute {
@@ -169,7 +174,7 @@ package final class SocketIOServer: Sendable {
         case .websocket:
             guard !addresses.isFull(address) else { return .response(tooMany) }
             return .webSocket(
-                WebSocketUpgrade {
+                WebSocketUpgrade(maxMessageSize: maxMessage) {
                     EngineIOWebSocketHandler(opening: address, client: client, table: table, addresses: self.addresses)
                 })
         }
