@@ -142,13 +142,13 @@ struct SocketIOChatClientTests {
     "python-socketio against the compatibility profiles",
     .enabled(if: pythonSocketIOAvailable, "python-socketio[client] is not installed (pip install -r Tests/requirements.txt)"))
 struct SocketIOProfileClientTests {
-    @Test("a scripted random-chat conversation (bot fallback, streamed partials, two humans) and a widget conversation (deployment key, echo, partials, typing, presence, refused key) show every event of the README's tables", arguments: ["default", "websocket"])
+    @Test("a scripted random-chat conversation (bot fallback, streamed partials, two humans) and a widget conversation (deployment key, echo, partials, typing, presence online and offline with the farewell, refused key) show every event of the README's tables", arguments: ["default", "websocket"])
     func profiles(transport: String) throws {
         let (lines, output) = try runSocketIOClient(
             "socketio_client_profiles.py",
             serverArguments: [
                 "--personalities", chatFixtures, "--matchmaking-timeout", "0.3", "--store", "memory",
-                "--socketio-deployment", "demo-key=parrot",
+                "--socketio-deployment", "demo-key=parrot", "--socketio-deployment", "brief-key=brief",
             ], extra: [transport])
         #expect(
             lines == [
@@ -158,6 +158,7 @@ struct SocketIOProfileClientTests {
                 "ok random-chat: two humans matched, typing and messages relayed, partner left",
                 "ok widget: connected with the deployment's personality, assistant online, greeting",
                 "ok widget: message echoed, answer streamed as 3 partials, typing shown",
+                "ok widget: at the limit the farewell arrives, then the assistant goes offline",
                 "ok widget: an unknown deployment key gets the error and a disconnect",
             ], "\(output)")
     }

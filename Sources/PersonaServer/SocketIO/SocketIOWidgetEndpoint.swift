@@ -10,7 +10,9 @@ import PersonaRuntime
 /// An unknown key is told `error` `{"message":"Invalid deployment key"}` and disconnected from
 /// the namespace. Replies stream as `message:partial` (our naming) under the id of the
 /// `message:received` that completes them; the assistant's `typing:start`/`typing:stop` frame
-/// each reply; presence is `online` when the conversation starts and `offline` when it ends.
+/// each reply; presence is `online` when the conversation starts and `offline` when it ends
+/// (after the farewell, as a `message:received`, when there is one). The agent paths (a human's
+/// `role: "agent"` messages and typing) need a hub hand-off to a human, which does not exist yet.
 final class SocketIOWidgetEndpoint: SocketIOEndpoint {
     static let namespace = "/compat/widget"
 
@@ -123,7 +125,16 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
             emit(
                 "message:received",
                 ["id": .string("\(session)-p\(seq)"), "conversationId": .string(session), "role": "agent", "content": .string(text)])
-        case .sessionEnded(let session, _, _):
+        case .sessionEnded(let session, _, let farewell):
+            // The farewell (at a limit, say) is the assistant's last message, then it goes offline.
+            if let farewell {
+                emit(
+                    "message:received",
+                    [
+                        "id": .string("\(session)-farewell"), "conversationId": .string(session), "role": "assistant",
+                        "content": .string(farewell),
+                    ])
+            }
             emit("offline", assistant(session))
         case .error(let report):
             emit("error", ["message": .string(report.message), "code": .string(report.code.rawValue)])

@@ -131,6 +131,23 @@ def widget():
     visitor.emit("typing:stop", {})
     visitor.close()
 
+    # A conversation that ends (brief answers twice): the farewell, then the assistant goes offline.
+    brief = Client(ns, WIDGET_EVENTS, auth={"deploymentKey": "brief-key", "visitorId": "v-43"})
+    connected, _ = brief.until("connected")
+    conversation = connected["conversationId"]
+    assert connected["personality"] == {"id": "brief", "name": "Brief"}, connected
+    brief.until("online")
+    for index in range(2):
+        brief.emit("message:send", {"content": f"point {index}"})
+        brief.until("typing:stop")
+    farewell, _ = brief.until("message:received")
+    assert farewell == {"id": conversation + "-farewell", "conversationId": conversation, "role": "assistant",
+                        "content": "That is all from brief."}, farewell
+    offline, _ = brief.until("offline")
+    assert offline == {"conversationId": conversation, "participant": "assistant"}, offline
+    brief.close()
+    print("ok widget: at the limit the farewell arrives, then the assistant goes offline", flush=True)
+
     refused = Client(ns, WIDGET_EVENTS, auth={"deploymentKey": "wrong", "visitorId": "v-1"})
     error, _ = refused.until("error")
     assert error == {"message": "Invalid deployment key"}, error
