@@ -48,7 +48,9 @@ struct KeyedServer {
 struct AuthLiveTests {
     @Test("missing, malformed, wrong, revoked and expired keys get one 401 on REST, OpenAI, /v1/ws and Socket.IO; tiers, tenants, origins on every door; no secret in logs, /metrics or keys.yaml")
     func keysOnEveryDoor() throws {
-        let keyed = try KeyedServer()
+        let keyed = try KeyedServer([
+            "--socketio-deployment", "acme-widget=parrot@acme", "--socketio-deployment", "globex-widget=parrot@globex",
+        ])
         let good = try keyed.create(["--tenant", "acme"])
         let free = try keyed.create(["--tenant", "acme", "--tier", "free"])
         let other = try keyed.create(["--tenant", "globex"])
@@ -70,7 +72,7 @@ struct AuthLiveTests {
         let result = try ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(keyed.server.port), json])
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").count == 33, "\(result.stdout)")
+        #expect(result.stdout.split(separator: "\n").count == 34, "\(result.stdout)")
 
         // The admin view narrowed to a tenant: only acme's sessions (the python client left bot
         // sessions resumable), none for globex, which started none.

@@ -1,11 +1,12 @@
 import ChatProtocol
 import JSON
 import PersonaRuntime
+import Personality
 
 /// The support-widget compatibility profile (namespace `/compat/widget`): CONNECT `auth`
 /// `{deploymentKey, visitorId}` picks a deployment (a personality and a tenant, from
-/// ``SocketIOServerConfiguration/deployments``) and opens a direct session on the same hub as
-/// `/v1/ws`. The event table is in the README ("Socket.IO → compatibility profiles").
+/// ``SocketIOServerConfiguration/deployments`` or the registry's `deployments.yaml`) and opens
+/// a direct session on the same hub as `/v1/ws`. The event table is in the README ("Socket.IO → compatibility profiles").
 ///
 /// An unknown key is told `error` `{"message":"Invalid deployment key"}` and disconnected from
 /// the namespace. Replies stream as `message:partial` (our naming) under the id of the
@@ -37,7 +38,7 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
     func joined(_ namespace: String, auth: JSONValue?, socket: SocketIOSocket) {
         self.socket = socket
         // An API key's tenant may use only its own tenant's deployments (or untenanted ones).
-        guard let key = auth?["deploymentKey"]?.stringValue, let deployment = deployments[key],
+        guard let key = auth?["deploymentKey"]?.stringValue, let deployment = deployment(key),
             socket.client == nil || deployment.tenant == nil || deployment.tenant == socket.client?.tenant
         else {
             emit("error", ["message": "Invalid deployment key"])
@@ -49,6 +50,15 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
         if socket.client == nil { client.tenant = deployment.tenant }
         link.open(client: client, receive: { [unowned self] message in forward(message) })
         link.deliver(.start(StartRequest(mode: .direct(personality: deployment.personality))))
+    }
+
+    /// The deployment `key` names: `--socketio-deployment` first, then `deployments.yaml` as the
+    /// hub's registry has it now (a reload changes it for the next widget that connects).
+    private func deployment(_ key: String) -> SocketIODeployment? {
+        if let configured = deployments[key] { return configured }
+        return link.shell.hub.snapshot.deployments[key].map {
+            SocketIODeployment(personality: $0.personality, tenant: $0.tenant)
+        }
     }
 
     func event(_ namespace: String, name: String, arguments: [JSONValue], ackID: UInt64?, socket: SocketIOSocket) {

@@ -178,6 +178,23 @@ def socketio_tenants():
           f"Socket.IO: another tenant's key is told the sid is unknown (400), the opening key is served ({own[0]})")
 
 
+def socketio_widget_tenants():
+    """A key may use its own tenant's widget deployments, not another tenant's."""
+    import socketio
+    answers = {}
+    for deployment in ("acme-widget", "globex-widget"):
+        client = socketio.Client(reconnection=False)
+        events = queue.Queue()
+        for name in ("connected", "error"):
+            client.on(name, (lambda name: lambda payload: events.put((name, payload)))(name), namespace="/compat/widget")
+        client.connect(f"http://127.0.0.1:{PORT}", namespaces=["/compat/widget"], headers={"Authorization": "Bearer " + KEYS["good"]},
+                       auth={"deploymentKey": deployment, "visitorId": "v-1"}, wait_timeout=10)
+        answers[deployment] = events.get(timeout=10)
+        client.disconnect()
+    check(answers["acme-widget"][0] == "connected" and answers["globex-widget"] == ("error", {"message": "Invalid deployment key"}),
+          "Socket.IO widget: an acme key opens acme's deployment; globex's is an invalid deployment key for it")
+
+
 def refusals():
     # Wait until the one-second key has expired.
     time.sleep(max(0, KEYS["expired_at"] - time.time() + 0.2))
@@ -331,3 +348,4 @@ else:
     origins()
     socketio_tiers()
     socketio_tenants()
+    socketio_widget_tenants()
