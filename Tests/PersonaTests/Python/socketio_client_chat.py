@@ -113,14 +113,20 @@ def fallback():
     chat.close()
 
 
-def resume():
+def said_and_left(name):
+    """Starts a parrot session, says "i am NAME", reads the reply, disconnects: (session, token, reply_end)."""
     first = Chat()
     started = first.call("start", {"personality": "parrot"})
     session, token = started["session"], started["resume_token"]
-    first.call("message", {"session": session, "text": "i am bob", "id": "r1"})
+    first.call("message", {"session": session, "text": f"i am {name}", "id": "r1"})
     text, end = first.reply()
-    assert text == "hello bob", text
+    assert text == f"hello {name}", text
     first.close()
+    return session, token, end
+
+
+def resume():
+    session, token, end = said_and_left("bob")
     second = Chat()
     resumed = second.call("resume", {"session": session, "resume_token": token, "last_seq": 0})
     assert resumed["type"] == "session_resumed" and resumed["session"] == session, resumed
@@ -176,13 +182,7 @@ def resume_across_doors():
             elif frame["type"] in ("error", "session_ended"):
                 raise AssertionError(frame)
 
-    first = Chat()
-    started = first.call("start", {"personality": "parrot"})
-    session, token = started["session"], started["resume_token"]
-    first.call("message", {"session": session, "text": "i am carol", "id": "d1"})
-    text, end = first.reply()
-    assert text == "hello carol", text
-    first.close()
+    session, token, end = said_and_left("carol")
     native = connect(f"ws://127.0.0.1:{PORT}/v1/ws", open_timeout=5)
     assert json.loads(native.recv(timeout=5))["type"] == "welcome"
     native.send(json.dumps({"type": "resume", "session": session, "resume_token": token, "last_seq": 0}))
