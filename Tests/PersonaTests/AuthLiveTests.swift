@@ -9,13 +9,13 @@ let pageFixtures = PersonaBinary.packageRoot.appendingPathComponent("Tests/Perso
 /// Whether the `websockets` package is installed (the key tests' WebSocket peer).
 let websocketsPythonAvailable = pythonCanImport("websockets.sync.client")
 
-/// A `persona serve --auth keys` on the page fixtures, with its admin URL.
+/// A `persona serve --auth keys` (or `auth`) on the page fixtures, with its admin URL.
 struct KeyedServer {
     let server: ServeProcess
     let adminURL: String
 
-    init(_ extra: [String] = []) throws {
-        server = try ServeProcess(["--personalities", pageFixtures, "--auth", "keys", "--store", "memory"] + extra)
+    init(_ extra: [String] = [], auth: String = "keys") throws {
+        server = try ServeProcess(["--personalities", pageFixtures, "--auth", auth, "--store", "memory"] + extra)
         var admin = ""
         while let line = server.nextLine() {
             if let range = line.range(of: "admin API on ") {
@@ -46,9 +46,11 @@ struct KeyedServer {
     "API keys, live: every door refuses bad keys alike; tiers, tenants and origins apply",
     .enabled(if: websocketsPythonAvailable, "python3 'websockets' is not installed"))
 struct AuthLiveTests {
-    @Test("missing, malformed, wrong, revoked and expired keys get one 401 on REST, OpenAI and /v1/ws; tiers, tenants, origins; no secret in logs, /metrics or keys.yaml")
+    @Test("missing, malformed, wrong, revoked and expired keys get one 401 on REST, OpenAI, /v1/ws and Socket.IO; tiers, tenants, origins on every door; no secret in logs, /metrics or keys.yaml")
     func keysOnEveryDoor() throws {
-        let keyed = try KeyedServer()
+        let keyed = try KeyedServer([
+            "--socketio-deployment", "acme-widget=parrot@acme", "--socketio-deployment", "globex-widget=parrot@globex",
+        ])
         let good = try keyed.create(["--tenant", "acme"])
         let free = try keyed.create(["--tenant", "acme", "--tier", "free"])
         let other = try keyed.create(["--tenant", "globex"])
@@ -70,7 +72,7 @@ struct AuthLiveTests {
         let result = try ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(keyed.server.port), json])
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").count == 28, "\(result.stdout)")
+        #expect(result.stdout.split(separator: "\n").count == 34, "\(result.stdout)")
 
         // The admin view narrowed to a tenant: only acme's sessions (the python client left bot
         // sessions resumable), none for globex, which started none.
@@ -89,6 +91,20 @@ struct AuthLiveTests {
             #expect(!logs.contains(secret) && !metrics.stdout.contains(secret) && !file.contains(secret))
         }
         #expect(file.contains(good.id) && file.contains("secret_sha256"))
+    }
+
+    @Test("with --auth off a valid key still applies everywhere: its tier on Socket.IO, its origins for CORS and refusals")
+    func keysApplyWithAuthOff() throws {
+        let keyed = try KeyedServer(auth: "off")
+        let free = try keyed.create(["--tenant", "acme", "--tier", "free"])
+        let origin = try keyed.create(["--tenant", "acme", "--origins", "https://app.example"])
+        let keys = #"{"free":""# + free.text + #"","origin":""# + origin.text + #""}"#
+        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/keys_live.py")
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script.path, String(keyed.server.port), keys, "off"])
+        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 5, "\(result.stdout)")
+        _ = keyed.server.stop()
     }
 
     /// The tenants of the sessions `persona sessions --tenant` lists.

@@ -117,7 +117,7 @@ struct SocketIOEchoClientTests {
     .enabled(if: pythonSocketIOAvailable, "python-socketio[client] is not installed (pip install -r Tests/requirements.txt)"))
 struct SocketIOChatClientTests {
     @Test(
-        "direct chat with streamed tokens, acks carrying ack/error payloads, two clients matched with typing, a random chat falling back to a bot, reconnect and resume, and a match with a /v1/ws client",
+        "direct chat with streamed tokens, acks carrying ack/error payloads, two clients matched with typing, a random chat falling back to a bot, reconnect and resume, resume on /v1/ws and back, and a match with a /v1/ws client",
         arguments: ["default", "websocket"])
     func chat(transport: String) throws {
         let (lines, output) = try runSocketIOClient(
@@ -132,6 +132,7 @@ struct SocketIOChatClientTests {
                 "ok two clients matched; typing and messages relayed",
                 "ok random chat fell back to parrot",
                 "ok reconnected, resumed and got the missed reply replayed; a wrong token is refused",
+                "ok a session started over Socket.IO resumed on /v1/ws and back, each door replaying what it missed",
                 "ok a Socket.IO client and a /v1/ws client were matched and talked",
             ], "\(output)")
     }
@@ -141,7 +142,7 @@ struct SocketIOChatClientTests {
     "python-socketio against the compatibility profiles",
     .enabled(if: pythonSocketIOAvailable, "python-socketio[client] is not installed (pip install -r Tests/requirements.txt)"))
 struct SocketIOProfileClientTests {
-    @Test("a scripted random-chat conversation (bot fallback, streamed partials, two humans) and a widget conversation (deployment key, echo, partials, typing, presence, refused key) show every event of the README's tables", arguments: ["default", "websocket"])
+    @Test("a scripted random-chat conversation (bot fallback, streamed partials, two humans) and a widget conversation (deployment key, echo, partials, typing, presence online and offline with the farewell, refused key) show every event of the README's tables", arguments: ["default", "websocket"])
     func profiles(transport: String) throws {
         let (lines, output) = try runSocketIOClient(
             "socketio_client_profiles.py",
@@ -157,6 +158,7 @@ struct SocketIOProfileClientTests {
                 "ok random-chat: two humans matched, typing and messages relayed, partner left",
                 "ok widget: connected with the deployment's personality, assistant online, greeting",
                 "ok widget: message echoed, answer streamed as 3 partials, typing shown",
+                "ok widget: at the limit the farewell arrives, then the assistant goes offline",
                 "ok widget: an unknown deployment key gets the error and a disconnect",
             ], "\(output)")
     }

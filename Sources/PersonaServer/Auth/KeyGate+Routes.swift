@@ -34,14 +34,18 @@ extension KeyGate {
     /// Puts Socket.IO (`inner`, serving `path`) behind the gate: every Engine.IO request —
     /// polling or the WebSocket upgrade — needs a valid key (`Authorization: Bearer`, as the
     /// official clients send with `headers=`; the `persona-key.` subprotocol on a WebSocket).
-    /// Preflights pass. The key's tier and tenant do not reach Socket.IO sessions yet.
+    /// Preflights pass. The key's client is attached to the request (as for `/v1/*`): the
+    /// handshake's key becomes the Engine.IO session's identity (tier, tenant, allow-list), and
+    /// later requests for that session must carry the same key.
     func installSocketIO(_ inner: HTTPRouter, path: String, on router: inout HTTPRouter) {
         for method in [HTTPMethod.get, .post, .options, .put, .delete, .patch] {
             router.on(method, path) { request in
+                var request = request
                 if request.method != .options {
                     let upgrade = request.headers.containsToken("websocket", in: "Upgrade")
-                    if case .refused(let response) = upgrade ? self.checkWebSocket(request) : self.checkHTTP(request) {
-                        return .response(self.withCORS(response, for: request))
+                    switch upgrade ? self.checkWebSocket(request) : self.checkHTTP(request) {
+                    case .refused(let response): return .response(self.withCORS(response, for: request))
+                    case .allowed(let client, _): if let client { request.attach(client) }
                     }
                 }
                 return Self.dispatch(request, through: inner)

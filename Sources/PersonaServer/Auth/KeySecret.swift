@@ -28,7 +28,8 @@ public enum KeySecret {
         hex(SHA256.hash(Array(text.utf8)))
     }
 
-    /// Compares two digests in time independent of where they differ.
+    /// Compares two hex digests (a key's, a resume token's) in time independent of where they
+    /// differ: the one constant-time compare of the server.
     public static func digestsEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8)
         let y = Array(b.utf8)

@@ -42,10 +42,9 @@ extension APIDoor {
     ) {
         let shell = shells[index].value
         let table = restTables[index].value
-        switch table.lookup(id, token: token) {
+        // The hub refuses another tenant's resume; what this door holds is checked by the table.
+        switch table.lookup(id, token: token, tenant: client.tenant) {
         case .live(let session)?:
-            // The hub refuses another tenant's resume; a session this door holds is checked here.
-            guard session.tenant == client.tenant else { return refuse(Self.unknownSession(id)) }
             return found(.held(session))
         case .ended(let ended)?: return found(.ended(ended))
         case nil: break
@@ -75,7 +74,8 @@ extension APIDoor {
                 case .invalidResumeToken, .unknownSession:
                     refuse(Self.unknownSession(id))
                 case .sessionExpired:
-                    self.endedInStore(id, token: token, hub: index, refuse: refuse, found: found)
+                    self.endedInStore(
+                        id, token: token, tenant: client.tenant, hub: index, refuse: refuse, found: found)
                 default:
                     refuse(APIError(report))
                 }
@@ -90,19 +90,21 @@ extension APIDoor {
 
     /// A session the hub refused to resume because it ended: its end as the store has it,
     /// remembered in the table (back on the hub's loop).
+    /// Another tenant's session is unknown, as for a wrong token.
     private func endedInStore(
-        _ id: String, token: String, hub index: Int, refuse: @escaping @Sendable (APIError) -> Void,
-        found: @escaping (Attachment) -> Void
+        _ id: String, token: String, tenant: String?, hub index: Int,
+        refuse: @escaping @Sendable (APIError) -> Void, found: @escaping (Attachment) -> Void
     ) {
         let bound = LoopBound(found, loop: shells[index].loop)
         let table = restTables[index]
         stores[index].load(id) { result in
             guard case .success(let stored?) = result, let reason = stored.endReason,
-                RESTSessionTable.equal(stored.header.resumeTokenHash, ChatHub.tokenHash(token))
+                KeySecret.digestsEqual(stored.header.resumeTokenHash, ChatHub.tokenHash(token)),
+                stored.header.tenant == tenant
             else { return refuse(Self.unknownSession(id)) }
             let ended = EndedRESTSession(
                 id: id, personality: stored.header.personalityID ?? "",
-                tokenHash: stored.header.resumeTokenHash,
+                tokenHash: stored.header.resumeTokenHash, tenant: stored.header.tenant,
                 reason: reason, farewell: nil)
             bound.loop.execute {
                 table.value.remember(ended)

@@ -216,7 +216,7 @@ extension APIDoor {
         let id = request.pathParameters["id"] ?? ""
         let tenant = Self.clientIdentity(for: request).tenant
         return sessionCall(request) { hub, token, respond in
-            if case .ended(let ended)? = self.restTables[hub].value.lookup(id, token: token) {
+            if case .ended(let ended)? = self.restTables[hub].value.lookup(id, token: token, tenant: tenant) {
                 return respond(self.json(RESTJSON.ended(ended)))
             }
             self.liveState(
@@ -271,7 +271,7 @@ extension APIDoor {
                     )
                     .restResponse())
             case .success(let stored?)
-            where RESTSessionTable.equal(stored.header.resumeTokenHash, ChatHub.tokenHash(token))
+            where KeySecret.digestsEqual(stored.header.resumeTokenHash, ChatHub.tokenHash(token))
                 && stored.header.tenant == tenant:
                 body(stored)
             case .success:
@@ -323,7 +323,7 @@ extension APIDoor {
                                 RESTJSON.ended(
                                     EndedRESTSession(
                                         id: session.id, personality: session.personality,
-                                        tokenHash: session.tokenHash,
+                                        tokenHash: session.tokenHash, tenant: session.tenant,
                                         reason: reason, farewell: farewell))))
                     case .sessionDetached:
                         respond(Self.moved(session.id).restResponse())

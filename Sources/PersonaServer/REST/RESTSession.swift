@@ -38,6 +38,8 @@ struct EndedRESTSession {
     let id: String
     let personality: String
     let tokenHash: String
+    /// The tenant of the key that held it: another tenant's key finds no such session.
+    let tenant: String?
     let reason: EndReason
     let farewell: String?
 }

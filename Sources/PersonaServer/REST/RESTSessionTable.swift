@@ -21,16 +21,17 @@ final class RESTSessionTable {
         live[session.id] = session
     }
 
-    /// The session as a request with `token` may see it: `.live`, `.ended`, or `nil` when there
-    /// is no such session or the token is not its own (the two are not told apart, so a token
-    /// guess learns nothing about which ids exist).
-    func lookup(_ id: String, token: String) -> Lookup? {
+    /// The session as a request with `token` from a client of `tenant` may see it: `.live`,
+    /// `.ended`, or `nil` when there is no such session, the token is not its own, or it belongs
+    /// to another tenant (the three are not told apart, so a guess learns nothing about which
+    /// ids exist).
+    func lookup(_ id: String, token: String, tenant: String?) -> Lookup? {
         let hash = ChatHub.tokenHash(token)
         if let session = live[id] {
-            return Self.equal(session.tokenHash, hash) ? .live(session) : nil
+            return KeySecret.digestsEqual(session.tokenHash, hash) && session.tenant == tenant ? .live(session) : nil
         }
         if let session = ended[id] {
-            return Self.equal(session.tokenHash, hash) ? .ended(session) : nil
+            return KeySecret.digestsEqual(session.tokenHash, hash) && session.tenant == tenant ? .ended(session) : nil
         }
         return nil
     }
@@ -53,8 +54,8 @@ final class RESTSessionTable {
             if live[id] === session { live[id] = nil }
             remember(
                 EndedRESTSession(
-                    id: id, personality: session.personality, tokenHash: session.tokenHash, reason: reason,
-                    farewell: farewell))
+                    id: id, personality: session.personality, tokenHash: session.tokenHash,
+                    tenant: session.tenant, reason: reason, farewell: farewell))
             return true
         case .sessionDetached(let id) where id == session.id:
             session.listener = nil
@@ -73,15 +74,5 @@ final class RESTSessionTable {
         if endedOrder.count > configuration.maxEndedRESTSessions {
             ended[endedOrder.removeFirst()] = nil
         }
-    }
-
-    /// Compares two token hashes in time independent of where they differ.
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let a = Array(a.utf8)
-        let b = Array(b.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 }

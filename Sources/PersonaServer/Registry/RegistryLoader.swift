@@ -97,7 +97,8 @@ public struct RegistryLoader: Sendable {
             ruleBytes.append(contentsOf: "matchmaking.timeout=\(matchmakingTimeout)".utf8)
             snapshot = RegistrySnapshot(
                 personalities: snapshot.personalities, limits: snapshot.limits, routing: routing,
-                ruleFilesVersion: PersonalityVersion(of: ruleBytes), upstreams: snapshot.upstreams)
+                ruleFilesVersion: PersonalityVersion(of: ruleBytes), upstreams: snapshot.upstreams,
+                deployments: snapshot.deployments)
         }
         return Loaded(snapshot: snapshot, warnings: diagnostics.filter { $0.severity != .error })
     }

@@ -135,7 +135,9 @@ public final class ChatServer: Sendable {
         }
         if configuration.api.enabled {
             var api = configuration.api
-            if let gate, gate.mode == .keys { api.keyOrigins = { gate.keyAllows(origin: $0) } }
+            // Whenever keys are read (with auth off a valid key still applies, origins included),
+            // the origins a key names may read the API's answers.
+            if let gate { api.keyOrigins = { gate.keyAllows(origin: $0) } }
             let door = APIDoor(shells: table, stores: stores, configuration: api)
             if let gate {
                 // The gate's `/v1/*` routes come last, so the caller's own `/v1/…` routes
@@ -158,7 +160,8 @@ public final class ChatServer: Sendable {
                 case .echo: return SocketIOEchoEndpoint()
                 }
             }
-            if let gate, gate.mode == .keys {
+            if let gate {
+                // As on `/v1/ws`: with auth off a valid key still applies its tier and tenant.
                 var inner = HTTPRouter()
                 server.addRoutes(&inner)
                 gate.installSocketIO(inner, path: SocketIOServer.path, on: &router)

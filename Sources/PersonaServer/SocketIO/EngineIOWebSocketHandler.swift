@@ -1,4 +1,5 @@
 import HTTPServer
+import PersonaRuntime
 import Reactor
 import SocketIO
 import WebSocket
@@ -8,8 +9,9 @@ import WebSocket
 /// session (whose loop may be another: events are carried there).
 final class EngineIOWebSocketHandler: WebSocketHandler {
     private enum Role {
-        case opening(address: String, addresses: SocketIOAddressCounter)
-        case joining(sid: String)
+        case opening(address: String, client: ClientIdentity?, addresses: SocketIOAddressCounter)
+        /// `caller`: the key of the upgrade request (the session's must be the same).
+        case joining(sid: String, caller: String?)
     }
 
     private let role: Role
@@ -17,32 +19,37 @@ final class EngineIOWebSocketHandler: WebSocketHandler {
     /// The session's socket and this connection's generation there, once attached.
     private let attachment = AttachmentBox()
 
-    init(opening address: String, table: LoopBound<SocketIOSessionTable>, addresses: SocketIOAddressCounter) {
-        role = .opening(address: address, addresses: addresses)
+    init(
+        opening address: String, client: ClientIdentity?, table: LoopBound<SocketIOSessionTable>,
+        addresses: SocketIOAddressCounter
+    ) {
+        role = .opening(address: address, client: client, addresses: addresses)
         self.table = table
     }
 
-    init(joining sid: String, table: LoopBound<SocketIOSessionTable>) {
-        role = .joining(sid: sid)
+    init(joining sid: String, caller: String?, table: LoopBound<SocketIOSessionTable>) {
+        role = .joining(sid: sid, caller: caller)
         self.table = table
     }
 
     func webSocketDidOpen(_ socket: WebSocketHandle) {
         let attachment = self.attachment
         switch role {
-        case .opening(let address, let addresses):
+        case .opening(let address, let client, let addresses):
             // The slot is taken only now: a handshake that failed never opened a session.
             guard addresses.acquire(address) else {
                 socket.close(code: WebSocketCloseCode(rawValue: 1008), reason: "too many sessions from this address")
                 return
             }
             // Same loop as the table: the upgrade ran on the loop that accepted it.
-            let session = table.value.open(address: address, transport: .websocket)
+            let session = table.value.open(address: address, client: client, transport: .websocket)
             attachment.set(session, generation: session.startOnWebSocket(socket))
-        case .joining(let sid):
+        case .joining(let sid, let caller):
             let table = self.table
             onOwner {
-                guard let session = table.value.session(sid), let generation = session.joinWebSocket(socket) else {
+                guard let session = table.value.session(sid), session.client?.key == caller,
+                    let generation = session.joinWebSocket(socket)
+                else {
                     socket.close(code: .normalClosure, reason: "")
                     return
                 }

@@ -20,9 +20,11 @@ import PersonaRuntime
 ///   client sent none); `resume` → `session_resumed` or the `error` for that session; `end` →
 ///   `session_ended` or the error; `typing`, `cancel`, `next`, `ping` → the `error` the hub
 ///   answered at once, or `{"type":"ok"}` (`pong` for `ping`).
-/// - CONNECT `auth`: `api_key` (counted like the REST door's bearer key: rate limits and quotas
-///   per key instead of per IP) and `tenant` (the tenant for random-chat routing and limits).
-///   Other members are ignored. Only `/` exists; other namespaces get `Invalid namespace`.
+/// - Identity: the API key the Engine.IO handshake presented (its tier, tenant and allow-list,
+///   exactly as on `/v1/ws`); without one, CONNECT `auth` `api_key` (counted like the REST
+///   door's bearer: rate limits and quotas per key instead of per IP) and `tenant` (see
+///   ``SocketIOSocket/hubClient(auth:)``). Other members are ignored. Only `/` exists; other
+///   namespaces get `Invalid namespace`.
 final class SocketIOChatEndpoint: SocketIOEndpoint {
     private let link: SocketIOHubLink
     private weak var socket: SocketIOSocket?
@@ -52,10 +54,7 @@ final class SocketIOChatEndpoint: SocketIOEndpoint {
 
     func joined(_ namespace: String, auth: JSONValue?, socket: SocketIOSocket) {
         self.socket = socket
-        var client = ClientIdentity(key: socket.address)
-        if let key = auth?["api_key"]?.stringValue, !key.isEmpty { client.key = "key-" + APIDoor.digest(key) }
-        if let tenant = auth?["tenant"]?.stringValue, !tenant.isEmpty { client.tenant = tenant }
-        link.open(client: client, receive: { [unowned self] message in forward(message) }) { [unowned self] in
+        link.open(client: socket.hubClient(auth: auth), receive: { [unowned self] message in forward(message) }) { [unowned self] in
             self.socket?.disconnect("/")
         }
     }

@@ -30,9 +30,7 @@ final class SocketIORandomChatEndpoint: SocketIOEndpoint {
 
     func joined(_ namespace: String, auth: JSONValue?, socket: SocketIOSocket) {
         self.socket = socket
-        var client = ClientIdentity(key: socket.address)
-        if let tenant = auth?["tenant"]?.stringValue, !tenant.isEmpty { client.tenant = tenant }
-        link.open(client: client, receive: { [unowned self] message in forward(message) })
+        link.open(client: socket.hubClient(auth: auth), receive: { [unowned self] message in forward(message) })
     }
 
     func event(_ namespace: String, name: String, arguments: [JSONValue], ackID: UInt64?, socket: SocketIOSocket) {

@@ -1,6 +1,7 @@
 import Dispatch
 import HTTP1
 import HTTPServer
+import PersonaRuntime
 import Reactor
 import SocketIO
 import WebSocket
@@ -14,7 +15,7 @@ import WebSocket
 /// that arrives on another connection, hence maybe another loop, is carried there with
 /// `execute`, and answered from there (responses and WebSocket sends are thread-safe).
 ///
-/// Limits: `maxPayload` per POST body and per WebSocket message (413 / close), sessions per
+/// Limits: `maxPayload` per POST body and per WebSocket message (413 / close 1009), sessions per
 /// peer IP (429 at the handshake), and new sessions share the `/v1/ws` connection-rate
 /// limiter (429 with `Retry-After`), so a reconnect storm costs the same on either door.
 package final class SocketIOServer: Sendable {
@@ -114,17 +115,27 @@ package final class SocketIOServer: Sendable {
         }
         let sid = request.queryValue("sid")
         let address = request.remoteAddress?.host ?? "unknown"
+        // The client an API key identified (set by the key gate only); a session belongs to the
+        // key that opened it: a request for it with another key (or none) finds no such session.
+        let client = request.authenticatedClient
+        let caller = client?.key
+        // A WebSocket message is one Engine.IO packet: one larger than maxPayload is refused from
+        // its frame header, before it is buffered, with close 1009 (RFC 6455 §7.4.1).
+        let maxMessage = configuration.engine.maxPayload
         if let sid {
             guard let table = owner(of: sid) else {
                 return .response(Self.errorResponse(.unknownSession, headers: headers))
             }
             switch (transport, request.method) {
             case (.websocket, .get):
-                return .webSocket(WebSocketUpgrade { EngineIOWebSocketHandler(joining: sid, table: table) })
+                return .webSocket(
+                    WebSocketUpgrade(maxMessageSize: maxMessage) {
+                        EngineIOWebSocketHandler(joining: sid, caller: caller, table: table)
+                    })
             case (.polling, .get):
                 return .deferred { stream in
                     table.loop.execute {
-                        guard let socket = table.value.session(sid) else {
+                        guard let socket = table.value.session(sid), socket.client?.key == caller else {
                             return stream.respond(Self.errorResponse(.unknownSession, headers: headers))
                         }
                         socket.poll(stream, headers: headers)
@@ -134,7 +145,7 @@ package final class SocketIOServer: Sendable {
                 let body = request.body
                 return .deferred { stream in
                     table.loop.execute {
-                        guard let socket = table.value.session(sid) else {
+                        guard let socket = table.value.session(sid), socket.client?.key == caller else {
                             return stream.respond(Self.errorResponse(.unknownSession, headers: headers))
                         }
                         stream.respond(socket.post(body, headers: headers))
@@ -158,12 +169,14 @@ package final class SocketIOServer: Sendable {
         switch transport {
         case .polling:
             guard addresses.acquire(address) else { return .response(tooMany) }
-            let socket = table.value.open(address: address, transport: .polling)
+            let socket = table.value.open(address: address, client: client, transport: .polling)
             return .response(SocketIOSocket.payloadResponse(socket.openPolling().encoded, headers: headers))
         case .websocket:
             guard !addresses.isFull(address) else { return .response(tooMany) }
             return .webSocket(
-                WebSocketUpgrade { EngineIOWebSocketHandler(opening: address, table: table, addresses: self.addresses) })
+                WebSocketUpgrade(maxMessageSize: maxMessage) {
+                    EngineIOWebSocketHandler(opening: address, client: client, table: table, addresses: self.addresses)
+                })
         }
     }
 

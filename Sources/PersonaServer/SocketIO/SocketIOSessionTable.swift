@@ -1,4 +1,5 @@
 import JSON
+import PersonaRuntime
 import Reactor
 import SocketIO
 
@@ -32,11 +33,13 @@ final class SocketIOSessionTable {
     /// The session `sid`, if it lives here.
     func session(_ sid: String) -> SocketIOSocket? { sessions[sid] }
 
-    /// Opens a session for `address` (already admitted by ``SocketIOAddressCounter``).
-    func open(address: String, transport: EngineIOSession.Transport) -> SocketIOSocket {
+    /// Opens a session for `address` (already admitted by ``SocketIOAddressCounter``), used with
+    /// the API key that identified `client` at the handshake (nil: no key).
+    func open(address: String, client: ClientIdentity?, transport: EngineIOSession.Transport) -> SocketIOSocket {
         let sid = newSID()
         let socket = SocketIOSocket(
-            sid: sid, address: address, transport: transport, table: self, endpoint: makeEndpoint(loop))
+            sid: sid, address: address, client: client, transport: transport, table: self,
+            endpoint: makeEndpoint(loop))
         sessions[sid] = socket
         return socket
     }

@@ -1,6 +1,7 @@
 import HTTP1
 import HTTPServer
 import JSON
+import PersonaRuntime
 import Reactor
 import SocketIO
 import WebSocket
@@ -13,6 +14,9 @@ package final class SocketIOSocket {
     package let sid: String
     /// The peer's IP (port excluded).
     package let address: String
+    /// The client the API key of the handshake identified (its tier, tenant and allow-list
+    /// apply to every namespace's hub sessions), or nil when no key was presented.
+    package let client: ClientIdentity?
     /// The session's loop.
     package let loop: EventLoop
     private unowned let table: SocketIOSessionTable
@@ -30,11 +34,12 @@ package final class SocketIOSocket {
     private var auths: [String: JSONValue] = [:]
 
     init(
-        sid: String, address: String, transport: EngineIOSession.Transport, table: SocketIOSessionTable,
-        endpoint: any SocketIOEndpoint
+        sid: String, address: String, client: ClientIdentity?, transport: EngineIOSession.Transport,
+        table: SocketIOSessionTable, endpoint: any SocketIOEndpoint
     ) {
         self.sid = sid
         self.address = address
+        self.client = client
         self.loop = table.loop
         self.table = table
         let now = table.loop.now()

@@ -1,16 +1,19 @@
 import ChatProtocol
 import JSON
 import PersonaRuntime
+import Personality
 
 /// The support-widget compatibility profile (namespace `/compat/widget`): CONNECT `auth`
 /// `{deploymentKey, visitorId}` picks a deployment (a personality and a tenant, from
-/// ``SocketIOServerConfiguration/deployments``) and opens a direct session on the same hub as
-/// `/v1/ws`. The event table is in the README ("Socket.IO → compatibility profiles").
+/// ``SocketIOServerConfiguration/deployments`` or the registry's `deployments.yaml`) and opens
+/// a direct session on the same hub as `/v1/ws`. The event table is in the README ("Socket.IO → compatibility profiles").
 ///
 /// An unknown key is told `error` `{"message":"Invalid deployment key"}` and disconnected from
 /// the namespace. Replies stream as `message:partial` (our naming) under the id of the
 /// `message:received` that completes them; the assistant's `typing:start`/`typing:stop` frame
-/// each reply; presence is `online` when the conversation starts and `offline` when it ends.
+/// each reply; presence is `online` when the conversation starts and `offline` when it ends
+/// (after the farewell, as a `message:received`, when there is one). The agent paths (a human's
+/// `role: "agent"` messages and typing) need a hub hand-off to a human, which does not exist yet.
 final class SocketIOWidgetEndpoint: SocketIOEndpoint {
     static let namespace = "/compat/widget"
 
@@ -34,16 +37,28 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
 
     func joined(_ namespace: String, auth: JSONValue?, socket: SocketIOSocket) {
         self.socket = socket
-        guard let key = auth?["deploymentKey"]?.stringValue, let deployment = deployments[key] else {
+        // An API key's tenant may use only its own tenant's deployments (or untenanted ones).
+        guard let key = auth?["deploymentKey"]?.stringValue, let deployment = deployment(key),
+            socket.client == nil || deployment.tenant == nil || deployment.tenant == socket.client?.tenant
+        else {
             emit("error", ["message": "Invalid deployment key"])
             socket.disconnect(namespace)
             return
         }
         visitorID = auth?["visitorId"]?.stringValue
-        var client = ClientIdentity(key: socket.address)
-        client.tenant = deployment.tenant
+        var client = socket.hubClient(auth: nil)
+        if socket.client == nil { client.tenant = deployment.tenant }
         link.open(client: client, receive: { [unowned self] message in forward(message) })
         link.deliver(.start(StartRequest(mode: .direct(personality: deployment.personality))))
+    }
+
+    /// The deployment `key` names: `--socketio-deployment` first, then `deployments.yaml` as the
+    /// hub's registry has it now (a reload changes it for the next widget that connects).
+    private func deployment(_ key: String) -> SocketIODeployment? {
+        if let configured = deployments[key] { return configured }
+        return link.shell.hub.snapshot.deployments[key].map {
+            SocketIODeployment(personality: $0.personality, tenant: $0.tenant)
+        }
     }
 
     func event(_ namespace: String, name: String, arguments: [JSONValue], ackID: UInt64?, socket: SocketIOSocket) {
@@ -120,7 +135,16 @@ final class SocketIOWidgetEndpoint: SocketIOEndpoint {
             emit(
                 "message:received",
                 ["id": .string("\(session)-p\(seq)"), "conversationId": .string(session), "role": "agent", "content": .string(text)])
-        case .sessionEnded(let session, _, _):
+        case .sessionEnded(let session, _, let farewell):
+            // The farewell (at a limit, say) is the assistant's last message, then it goes offline.
+            if let farewell {
+                emit(
+                    "message:received",
+                    [
+                        "id": .string("\(session)-farewell"), "conversationId": .string(session), "role": "assistant",
+                        "content": .string(farewell),
+                    ])
+            }
             emit("offline", assistant(session))
         case .error(let report):
             emit("error", ["message": .string(report.message), "code": .string(report.code.rawValue)])

@@ -40,6 +40,7 @@ public struct RegistryBuilder: Sendable {
         case limits(LimitsConfiguration?, root: YAMLNode, diagnostics: [Diagnostic])
         case routing(RoutingRules?, root: YAMLNode, diagnostics: [Diagnostic])
         case upstreams(UpstreamsConfiguration?, root: YAMLNode, diagnostics: [Diagnostic])
+        case deployments([String: WidgetDeployment]?, root: YAMLNode, diagnostics: [Diagnostic])
     }
 
     /// Builds from files already read.
@@ -54,6 +55,7 @@ public struct RegistryBuilder: Sendable {
         var routing: RoutingRules?
         var routingFile: SourceFile?
         var upstreams: UpstreamsConfiguration?
+        var deployments: [String: WidgetDeployment] = [:]
         var ruleBytes: [UInt8] = []
         var firstRuleFile: [SourceFile.Role: String] = [:]
         // Ids of files that failed to decode: references to them are not reported again, so
@@ -69,7 +71,7 @@ public struct RegistryBuilder: Sendable {
                 switch file.role {
                 case .personality: declaredIDs.insert(file.stem)
                 case .limits: limitsFileBroken = true
-                case .routing, .upstreams: break
+                case .routing, .upstreams, .deployments: break
                 }
             case .personality(let personality, let declaredID, let found):
                 if let personality { personalities.append(personality) }
@@ -77,7 +79,8 @@ public struct RegistryBuilder: Sendable {
                 // (`pirate.yaml` declares `pirate`), the convention every shipped file follows.
                 if personality == nil { declaredIDs.insert(declaredID ?? file.stem) }
                 diagnostics.append(contentsOf: found)
-            case .limits(_, let root, _), .routing(_, let root, _), .upstreams(_, let root, _):
+            case .limits(_, let root, _), .routing(_, let root, _), .upstreams(_, let root, _),
+                .deployments(_, let root, _):
                 let role = file.role
                 if let first = firstRuleFile[role] {
                     diagnostics.append(.error("duplicate-rule-file", at: root.location, "a second \(file.baseName) (the first is \(first)); keep one per registry"))
@@ -96,6 +99,9 @@ public struct RegistryBuilder: Sendable {
                 } else if case .upstreams(let decoded, _, let found) = outcome {
                     upstreams = decoded
                     diagnostics.append(contentsOf: found)
+                } else if case .deployments(let decoded, _, let found) = outcome {
+                    deployments = decoded ?? [:]
+                    diagnostics.append(contentsOf: found)
                 }
             }
         }
@@ -107,6 +113,7 @@ public struct RegistryBuilder: Sendable {
         }
         let routingRules = routing ?? RoutingRules()
         checkRouting(routingRules, file: routingFile, personalities: unique, declaredIDs: declaredIDs, diagnostics: &diagnostics)
+        checkDeployments(deployments, personalities: unique, declaredIDs: declaredIDs, diagnostics: &diagnostics)
 
         let upstreamsConfiguration = upstreams ?? .none
         checkUpstreamReferences(unique, upstreams: upstreamsConfiguration, diagnostics: &diagnostics)
@@ -117,7 +124,8 @@ public struct RegistryBuilder: Sendable {
             ? nil
             : RegistrySnapshot(
                 personalities: unique, limits: limitsConfiguration, routing: routingRules,
-                ruleFilesVersion: PersonalityVersion(of: ruleBytes), upstreams: upstreamsConfiguration)
+                ruleFilesVersion: PersonalityVersion(of: ruleBytes), upstreams: upstreamsConfiguration,
+                deployments: deployments)
         return Result(snapshot: snapshot, diagnostics: diagnostics, personalities: unique)
     }
 
@@ -147,6 +155,9 @@ public struct RegistryBuilder: Sendable {
         case .upstreams:
             let upstreams = UpstreamsDecoder.decode(root, context: &context)
             return .upstreams(upstreams, root: root, diagnostics: context.diagnostics)
+        case .deployments:
+            let deployments = DeploymentsDecoder.decode(root, context: &context)
+            return .deployments(deployments, root: root, diagnostics: context.diagnostics)
         }
     }
 
@@ -245,6 +256,22 @@ public struct RegistryBuilder: Sendable {
         if let file, routing.fallback.isEmpty, routing.defaultPersonality == nil {
             diagnostics.append(
                 .warning("no-fallback", at: SourceLocation(file: file.name, line: 1, column: 1), "routing names no fallback personality; random sessions nobody matches will end with 'no_partner'"))
+        }
+    }
+
+    /// Every widget deployment must name a defined personality.
+    private func checkDeployments(
+        _ deployments: [String: WidgetDeployment], personalities: [Personality], declaredIDs: Set<String>,
+        diagnostics: inout [Diagnostic]
+    ) {
+        let ids = personalities.map(\.id)
+        let known = Set(ids).union(declaredIDs)
+        for deployment in deployments.values where !known.contains(deployment.personality) {
+            var message = "deployment '\(deployment.key)': personality '\(deployment.personality)' is not defined"
+            if let near = Suggestion.closest(to: deployment.personality, among: ids) {
+                message += "; did you mean '\(near)'?"
+            }
+            diagnostics.append(.error("undefined-personality", at: deployment.location.location, message))
         }
     }
 }

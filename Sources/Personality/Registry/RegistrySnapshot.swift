@@ -10,18 +10,23 @@ public final class RegistrySnapshot: Sendable {
     public let routing: RoutingRules
     /// The LLM upstreams of `upstreams.yaml`.
     public let upstreams: UpstreamsConfiguration
+    /// The support-widget deployments of `deployments.yaml`, by key.
+    public let deployments: [String: WidgetDeployment]
     /// A hash over every personality's version and the rule files' content: equal
     /// snapshots have equal versions.
     public let version: PersonalityVersion
     private let index: [String: Int]
 
     /// Creates a snapshot. Personalities must have distinct ids (the builder guarantees it).
-    public init(personalities: [Personality], limits: LimitsConfiguration, routing: RoutingRules, ruleFilesVersion: PersonalityVersion = PersonalityVersion(0), upstreams: UpstreamsConfiguration = .none) {
+    public init(personalities: [Personality], limits: LimitsConfiguration, routing: RoutingRules, ruleFilesVersion: PersonalityVersion = PersonalityVersion(0), upstreams: UpstreamsConfiguration = .none,
+        deployments: [String: WidgetDeployment] = [:]
+    ) {
         let sorted = personalities.sorted { $0.id < $1.id }
         self.personalities = sorted
         self.limits = limits
         self.routing = routing
         self.upstreams = upstreams
+        self.deployments = deployments
         var index: [String: Int] = [:]
         for (position, personality) in sorted.enumerated() { index[personality.id] = position }
         self.index = index

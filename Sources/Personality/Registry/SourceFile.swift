@@ -29,13 +29,14 @@ public struct SourceFile: Hashable, Sendable {
         return String(base[..<dot])
     }
 
-    /// What the file is, judged by its name: `limits.yaml`, `routing.yaml` and `upstreams.yaml`
-    /// (or `.yml`) are the rule files, every other YAML file a personality.
+    /// What the file is, judged by its name: `limits.yaml`, `routing.yaml`, `upstreams.yaml` and
+    /// `deployments.yaml` (or `.yml`) are the rule files, every other YAML file a personality.
     public var role: Role {
         switch baseName {
         case "limits.yaml", "limits.yml": return .limits
         case "routing.yaml", "routing.yml": return .routing
         case "upstreams.yaml", "upstreams.yml": return .upstreams
+        case "deployments.yaml", "deployments.yml": return .deployments
         default: return .personality
         }
     }
@@ -46,5 +47,6 @@ public struct SourceFile: Hashable, Sendable {
         case limits
         case routing
         case upstreams
+        case deployments
     }
 }

@@ -113,14 +113,20 @@ def fallback():
     chat.close()
 
 
-def resume():
+def said_and_left(name):
+    """Starts a parrot session, says "i am NAME", reads the reply, disconnects: (session, token, reply_end)."""
     first = Chat()
     started = first.call("start", {"personality": "parrot"})
     session, token = started["session"], started["resume_token"]
-    first.call("message", {"session": session, "text": "i am bob", "id": "r1"})
+    first.call("message", {"session": session, "text": f"i am {name}", "id": "r1"})
     text, end = first.reply()
-    assert text == "hello bob", text
+    assert text == f"hello {name}", text
     first.close()
+    return session, token, end
+
+
+def resume():
+    session, token, end = said_and_left("bob")
     second = Chat()
     resumed = second.call("resume", {"session": session, "resume_token": token, "last_seq": 0})
     assert resumed["type"] == "session_resumed" and resumed["session"] == session, resumed
@@ -160,8 +166,49 @@ def cross_door():
     chat.close()
 
 
+def resume_across_doors():
+    """A session started over Socket.IO resumes on /v1/ws, and back: one session, whichever door."""
+    import json
+    from websockets.sync.client import connect
+
+    def native_reply(socket):
+        text = ""
+        while True:
+            frame = json.loads(socket.recv(timeout=5))
+            if frame["type"] == "token":
+                text += frame["delta"]
+            elif frame["type"] == "reply_end":
+                return text, frame
+            elif frame["type"] in ("error", "session_ended"):
+                raise AssertionError(frame)
+
+    session, token, end = said_and_left("carol")
+    native = connect(f"ws://127.0.0.1:{PORT}/v1/ws", open_timeout=5)
+    assert json.loads(native.recv(timeout=5))["type"] == "welcome"
+    native.send(json.dumps({"type": "resume", "session": session, "resume_token": token, "last_seq": 0}))
+    resumed = json.loads(native.recv(timeout=5))
+    assert resumed["type"] == "session_resumed" and resumed["session"] == session, resumed
+    replayed, _ = native_reply(native)
+    assert replayed == "hello carol", replayed
+    native.send(json.dumps({"type": "message", "session": session, "text": "i am dave", "id": "n1"}))
+    text, native_end = native_reply(native)
+    assert text == "hello dave", text
+    native.close()
+    back = Chat()
+    resumed = back.call("resume", {"session": session, "resume_token": token, "last_seq": end["seq"]})
+    assert resumed["type"] == "session_resumed" and resumed["last_seq"] == native_end["seq"], (resumed, native_end)
+    replayed, _ = back.reply()
+    assert replayed == "hello dave", replayed
+    back.call("message", {"session": session, "text": "i am erin", "id": "d2"})
+    text, _ = back.reply()
+    assert text == "hello erin", text
+    print("ok a session started over Socket.IO resumed on /v1/ws and back, each door replaying what it missed", flush=True)
+    back.close()
+
+
 direct()
 matched_and_typing()
 fallback()
 resume()
+resume_across_doors()
 cross_door()

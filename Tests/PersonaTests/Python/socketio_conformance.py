@@ -97,7 +97,7 @@ def expect_closed(socket, within=5):
             socket.recv(timeout=max(0.01, deadline - time.time()))
     except (ConnectionClosed, TimeoutError) as error:
         assert isinstance(error, ConnectionClosed), "not closed in time"
-        return
+        return error
     raise AssertionError("not closed in time")
 
 
@@ -340,7 +340,9 @@ def websocket_message_over_max_closes():
     socket.send(frame)
     assert ws_recv_skipping_pings(socket) == '42["message-back","' + "x" * (1_000_000 - 16) + '"]'
     socket.send(frame + " ")
-    expect_closed(socket)
+    closed = expect_closed(socket)
+    # RFC 6455 §7.4.1: 1009, a message too big to process.
+    assert closed.rcvd is not None and closed.rcvd.code == 1009, closed
 
 
 @check
