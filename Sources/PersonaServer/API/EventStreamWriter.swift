@@ -62,10 +62,11 @@ final class EventStreamWriter {
         enqueue(bytes)
     }
 
-    /// Writes bytes that are already a complete event (or comment), framing included.
-    func send(encodedEvent bytes: [UInt8]) {
+    /// Writes a complete event (framing included) by appending it to the gathered bytes.
+    func send(appending event: (inout [UInt8]) -> Void) {
         guard !isFinished else { return }
-        enqueue(bytes)
+        event(&pending)
+        queueFlush()
     }
 
     /// Ends the body (after the events still gathered).
@@ -80,7 +81,10 @@ final class EventStreamWriter {
 
     private func enqueue(_ bytes: [UInt8]) {
         pending.append(contentsOf: bytes)
-        lastWrite = loop.now()
+        queueFlush()
+    }
+
+    private func queueFlush() {
         guard !flushQueued else { return }
         flushQueued = true
         // Runs once the current batch is carried out, in this same loop iteration.
@@ -90,6 +94,8 @@ final class EventStreamWriter {
     private func flush() {
         flushQueued = false
         guard !pending.isEmpty else { return }
+        // Read once per flush, not per event: the events of one iteration leave together.
+        lastWrite = loop.now()
         stream.write(pending)
         pending = []
     }

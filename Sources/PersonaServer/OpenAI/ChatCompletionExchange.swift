@@ -71,12 +71,11 @@ final class ChatCompletionExchange {
             self.fail(
                 APIError(status: 503, code: ErrorCode.shuttingDown.rawValue, "the server is shutting down"))
         }
-        shell.deliver(
-            .start(
-                StartRequest(
-                    mode: .direct(personality: request.model), maxReplyTokens: request.maxTokens,
-                    replay: request.replay)),
-            on: connection.id)
+        // One-shot: the session is the request's (no token, no transcript, one log line).
+        var start = StartRequest(
+            mode: .direct(personality: request.model), maxReplyTokens: request.maxTokens, replay: request.replay)
+        start.oneShot = true
+        shell.deliver(.start(start), on: connection.id)
     }
 
     /// Answers on a REST session the client holds (`X-Persona-Session`): only the last user
@@ -168,7 +167,7 @@ final class ChatCompletionExchange {
     private func emit(_ text: String) {
         guard !text.isEmpty else { return }
         if let writer, let template {
-            writer.send(encodedEvent: template.event(text))
+            writer.send { template.appendEvent(text, to: &$0) }
         } else {
             content += text
         }

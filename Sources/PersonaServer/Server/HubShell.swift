@@ -25,6 +25,7 @@ final class HubShell {
     var onDrained: (() -> Void)?
     /// One log line per session lifecycle event, derived from the frames sent (never text).
     var sessionLog: SessionEventLog?
+    private var oneShotFlushArmed = false
     /// Counts and logs refusals (`busy`, `rate_limited`, slow-client pauses and 1008 closes)
     /// and disconnect-ended sessions.
     var events: ServerEventRecorder?
@@ -95,6 +96,16 @@ final class HubShell {
     func closeVirtual(_ id: ConnectionID) {
         guard virtuals.removeValue(forKey: id) != nil else { return }
         perform(hub.connectionClosed(id))
+        // A door closing its connection is not a client disconnecting: not counted as one.
+        sessionLog?.connectionClosed(id)
+        if sessionLog?.hasPendingOneShots == true, !oneShotFlushArmed, let interval = sessionLog?.oneShotInterval {
+            // Counted one-shot ends are written within an interval even if no other one ends.
+            oneShotFlushArmed = true
+            _ = loop.scheduleTimer(after: interval) { [weak self] in
+                self?.oneShotFlushArmed = false
+                self?.sessionLog?.flushOneShots()
+            }
+        }
     }
 
     /// A complete text message arrived.
