@@ -101,9 +101,6 @@ public struct SessionStart: Hashable, Sendable {
     /// The secret a later `resume` must present (only its hash is stored); sent once, in
     /// `session_started`.
     public var resumeToken: String?
-    /// The session is one-shot (``StartRequest/oneShot``; never on the wire): the server's
-    /// own log writes one line for it, at its end.
-    package var oneShot = false
 
     /// Creates the body.
     public init(

@@ -111,10 +111,9 @@ struct AdminOpsTests {
             oneShotInterval: .seconds(1))
         let captain = PersonalityInfo(id: "captain", name: "Captain", version: "0011")
         let parrot = PersonalityInfo(id: "parrot", name: "Parrot", version: "0002")
-        func completion(_ id: String, _ personality: PersonalityInfo, on connection: Int) {
-            var start = SessionStart(session: id, kind: .bot, personality: personality)
-            start.oneShot = true
-            log.observe(.sessionStarted(start), on: ConnectionID(connection))
+        func completion(_ id: String, _ personality: PersonalityInfo, on connection: UInt64) {
+            log.expectOneShot(on: ConnectionID(connection))
+            log.observe(.sessionStarted(SessionStart(session: id, kind: .bot, personality: personality)), on: ConnectionID(connection))
             #expect(log.connectionClosed(ConnectionID(connection)) == 0, "a one-shot end is no disconnect")
         }
         completion("s1", captain, on: 1)

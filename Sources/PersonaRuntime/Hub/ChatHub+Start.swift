@@ -202,13 +202,14 @@ extension ChatHub {
         armSessionTimers(session, now: now)
         // A one-shot session gets no token and no header: `session_started` without a token.
         let token = session.oneShot ? nil : recordStart(session, kind: .bot, now: now)
-        var start = SessionStart(
-            session: session.id, kind: .bot,
-            personality: PersonalityInfo(
-                id: personality.id, name: personality.name, version: personality.version.description),
-            greeting: chain.greeting(), sessionRef: session.sessionRef, resumeToken: token)
-        start.oneShot = session.oneShot
-        send(session.connection, .sessionStarted(start))
+        send(
+            session.connection,
+            .sessionStarted(
+                SessionStart(
+                    session: session.id, kind: .bot,
+                    personality: PersonalityInfo(
+                        id: personality.id, name: personality.name, version: personality.version.description),
+                    greeting: chain.greeting(), sessionRef: session.sessionRef, resumeToken: token)))
     }
 
     /// Rebuilds a fresh bot session's engine state from earlier user turns (`start`'s

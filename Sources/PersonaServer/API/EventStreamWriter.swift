@@ -42,7 +42,9 @@ final class EventStreamWriter {
         for field in extra { headers.add(name: field.name, value: field.value) }
         stream.beginStream(HTTP1ResponseHead(status: .ok, headers: headers))
         lastWrite = loop.now()
-        arm(after: keepAlive)
+        // The keep-alive timer is armed at the end of this iteration, and only if the stream is
+        // still open then: a reply produced at once (cadence 0) never costs a timer.
+        queueFlush()
     }
 
     /// Writes one event: an optional `event:` line and one `data:` line (`data` must hold no
@@ -93,6 +95,7 @@ final class EventStreamWriter {
 
     private func flush() {
         flushQueued = false
+        if !isFinished, timer == nil { arm(after: keepAlive) }
         guard !pending.isEmpty else { return }
         // Read once per flush, not per event: the events of one iteration leave together.
         lastWrite = loop.now()

@@ -13,7 +13,7 @@ import Policies
 /// | `session_started` otherwise | `session_started` kind=bot/human |
 /// | `session_ended` | `session_ended` reason=… |
 /// | (the client disconnected: no frame can be sent) | `session_ended` reason=user cause=disconnect |
-/// | a one-shot `session_started`, then its end | one `session_one_shot` at the end, or counted in the next `sessions_one_shot` |
+/// | `session_started` on a one-shot connection (``expectOneShot(on:)``), then its end | one `session_one_shot` at the end, or counted in the next `sessions_one_shot` |
 /// | `session_detached` | none (the session lives on elsewhere; not ended by this connection closing) |
 ///
 /// One-shot sessions (stateless chat completions, thousands a second on a busy server) are
@@ -53,6 +53,14 @@ public struct SessionEventLog: Sendable {
         self.oneShotInterval = oneShotInterval
     }
 
+    /// Connections whose sessions are one-shot (a door's connection for one chat completion).
+    private var oneShotConnections: Set<ConnectionID> = []
+
+    /// Sessions started on `connection` are one-shot (logged as such); forgotten when it closes.
+    public mutating func expectOneShot(on connection: ConnectionID) {
+        oneShotConnections.insert(connection)
+    }
+
     /// One-shot ends counted but not yet logged.
     public var hasPendingOneShots: Bool { !oneShotCounts.isEmpty }
 
@@ -67,7 +75,7 @@ public struct SessionEventLog: Sendable {
             if waiting.insert(session).inserted { logger.session(.started, id: session, kind: "random") }
         case .sessionStarted(let start):
             if let connection { live[connection, default: []].insert(start.session) }
-            if start.oneShot {
+            if let connection, oneShotConnections.contains(connection) {
                 oneShot[start.session] = (start.personality?.id, start.personality?.version)
                 return
             }
@@ -99,6 +107,7 @@ public struct SessionEventLog: Sendable {
     /// logged but not counted: their door closes the connection when it is done with them).
     @discardableResult
     public mutating func connectionClosed(_ connection: ConnectionID) -> Int {
+        oneShotConnections.remove(connection)
         guard let sessions = live.removeValue(forKey: connection) else { return 0 }
         var ended = 0
         for session in sessions.sorted() {

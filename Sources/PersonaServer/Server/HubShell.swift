@@ -72,12 +72,16 @@ final class HubShell {
     /// `welcome` goes to `receive` like every later frame.
     /// Numbered like sockets (one counter, ids unique across hubs): a resume that moves a
     /// session between a socket and a virtual connection, or between hubs, never meets an id
-    /// that names two connections.
-    func openVirtual(client: ClientIdentity, receive: @escaping (ServerMessage) -> Void) -> VirtualConnection {
+    /// that names two connections. `oneShot`: its sessions are one-shot, and the session log
+    /// writes them as such (see ``SessionEventLog``).
+    func openVirtual(
+        client: ClientIdentity, oneShot: Bool = false, receive: @escaping (ServerMessage) -> Void
+    ) -> VirtualConnection {
         let id = ConnectionID.numbered(nextConnection, hub: index, of: hubCount)
         nextConnection += 1
         let connection = VirtualConnection(id: id, receive: receive)
         virtuals[connection.id] = connection
+        if oneShot { sessionLog?.expectOneShot(on: id) }
         perform(hub.connectionOpened(connection.id, client: client))
         return connection
     }
