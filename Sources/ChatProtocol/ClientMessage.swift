@@ -83,8 +83,8 @@ public struct StartRequest: Hashable, Sendable {
     public var replay: [String]
     /// A one-shot session (never on the wire; the HTTP doors set it for a stateless chat
     /// completion): no resume token is minted, nothing is written to the store but the
-    /// client's daily count, it ends when its connection closes (no resume window), and its
-    /// lifecycle is one log line. Limits, cache, PII scrubbing and streaming are as for any session.
+    /// client's daily count, it ends when its connection closes (no resume window), and the
+    /// server logs it as one-shot (one line at its end, rate-bounded). Limits, cache, PII scrubbing and streaming are as for any session.
     package var oneShot = false
 
     /// Creates a request.
