@@ -81,6 +81,11 @@ public struct StartRequest: Hashable, Sendable {
     /// of the conversation left off. Replayed turns are not messages: they are neither
     /// acknowledged, rate limited nor recorded.
     public var replay: [String]
+    /// A one-shot session (never on the wire; the HTTP doors set it for a stateless chat
+    /// completion): no resume token is minted, nothing is written to the store but the
+    /// client's daily count, it ends when its connection closes (no resume window), and the
+    /// server logs it as one-shot (one line at its end, rate-bounded). Limits, cache, PII scrubbing and streaming are as for any session.
+    package var oneShot = false
 
     /// Creates a request.
     public init(mode: Mode, sessionRef: String? = nil, maxReplyTokens: Int? = nil, replay: [String] = []) {

@@ -42,6 +42,30 @@ struct StartOptionsTests {
         #expect(harness.hub.sessionStatus(start.session)?.limits.responses == 2)
     }
 
+    @Test("a one-shot session gets no token, leaves nothing in the store and ends with its connection")
+    func oneShot() throws {
+        let harness = HubHarness()
+        let connection = harness.open()
+        _ = harness.take(connection)
+        var request = StartRequest(mode: .direct(personality: "parrot"))
+        request.oneShot = true
+        harness.perform(harness.hub.messageReceived(connection, .start(request)))
+        let started = harness.take(connection)
+        guard case .sessionStarted(let start)? = started.first else {
+            Issue.record("no session_started: \(started)")
+            return
+        }
+        #expect(start.resumeToken == nil)
+        harness.send(connection, .message(session: start.session, text: "count", id: "m1"))
+        let frames = harness.take(connection)
+        #expect(frames.first == .ack(session: start.session, id: "m1", seq: 1))
+        #expect(frames.replyEnds.map(\.finish) == [.stop] && frames.replyText(session: start.session).hasPrefix("one two"))
+        #expect(harness.transcripts.sessionCount == 0 && harness.transcripts.transcript(of: start.session).isEmpty)
+        harness.perform(harness.hub.connectionClosed(connection))
+        #expect(harness.hub.sessionStatus(start.session) == nil, "ended at once, not kept for a resume")
+        #expect(harness.transcripts.endedSessionCount == 0)
+    }
+
     @Test("without replay the same question finds no name (the replay is what set it)")
     func withoutReplay() {
         let harness = HubHarness()

@@ -102,6 +102,43 @@ struct AdminOpsTests {
         #expect(sink.records.filter { $0["event"] == "session_ended" }.count == 2)
     }
 
+    @Test("one-shot sessions: one line each while quiet, counted per personality within the interval, flushed after it")
+    func oneShotLines() {
+        let sink = MemoryLogSink()
+        let clock = ManualChatClock()
+        var log = SessionEventLog(
+            logger: Logger(label: "persona.sessions", sink: sink, clock: FixedLogClock()), clock: clock,
+            oneShotInterval: .seconds(1))
+        let captain = PersonalityInfo(id: "captain", name: "Captain", version: "0011")
+        let parrot = PersonalityInfo(id: "parrot", name: "Parrot", version: "0002")
+        func completion(_ id: String, _ personality: PersonalityInfo, on connection: UInt64) {
+            log.expectOneShot(on: ConnectionID(connection))
+            log.observe(.sessionStarted(SessionStart(session: id, kind: .bot, personality: personality)), on: ConnectionID(connection))
+            #expect(log.connectionClosed(ConnectionID(connection)) == 0, "a one-shot end is no disconnect")
+        }
+        completion("s1", captain, on: 1)
+        #expect(sink.records.count == 1)
+        #expect(sink.records.last?["event"] == "session_one_shot" && sink.records.last?["session"] == "s1")
+        #expect(sink.records.last?["personality"] == "captain" && sink.records.last?["reason"] == "user")
+        clock.advance(by: .milliseconds(500))
+        completion("s2", captain, on: 2)
+        completion("s3", parrot, on: 3)
+        completion("s4", captain, on: 4)
+        #expect(sink.records.count == 1 && log.hasPendingOneShots, "ends within the interval are counted, not logged")
+        clock.advance(by: .milliseconds(500))
+        completion("s5", captain, on: 5)
+        #expect(sink.records.count == 3 && !log.hasPendingOneShots)
+        #expect(sink.records[1]["event"] == "sessions_one_shot" && sink.records[1]["personality"] == "captain")
+        #expect(sink.records[1]["count"] == .int(3) && sink.records[2]["personality"] == "parrot" && sink.records[2]["count"] == .int(1))
+        clock.advance(by: .milliseconds(200))
+        completion("s6", parrot, on: 6)
+        log.flushOneShots()
+        #expect(sink.records.count == 4 && sink.records[3]["count"] == .int(1) && !log.hasPendingOneShots)
+        clock.advance(by: .seconds(2))
+        completion("s7", parrot, on: 7)
+        #expect(sink.records.count == 5 && sink.records[4]["session"] == "s7", "after a quiet interval, one line each again")
+    }
+
     /// A coordinator over a temporary folder, recording every report.
     private final class Folder: Sendable {
         let url: URL

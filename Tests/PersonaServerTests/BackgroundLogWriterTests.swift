@@ -49,6 +49,17 @@ struct BackgroundLogWriterTests {
         #expect(writer.droppedLines == 0)
     }
 
+    @Test("lines written in a burst reach the target in a few batches, not one wake-up per line")
+    func burstsAreBatched() {
+        let target = GatedWriter(blocking: false)
+        let writer = BackgroundLogWriter(target, format: .logfmt, clock: FixedClock(), batchDelay: .milliseconds(50))
+        for index in 0..<1_000 { writer.write(line: Array("line \(index)\n".utf8)) }
+        #expect(writer.flush(seconds: 10))
+        #expect(target.lines.withLock { $0.count } == 1_000)
+        // One wake-up for the first line; lines written during its 50 ms delay join its batch.
+        #expect(writer.wakeUps <= 3, "\(writer.wakeUps) wake-ups for 1,000 lines")
+    }
+
     @Test("accepts lines up to max_backlog_bytes, drops one past it, and says how many it dropped")
     func dropsPastTheBound() {
         let target = GatedWriter(blocking: true)

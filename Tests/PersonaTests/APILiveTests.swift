@@ -96,6 +96,14 @@ struct RESTLiveTests {
         #expect(try runAPIScenario("rest_cross_door").count == 7)
     }
 
+    @Test("a human random session resumed over REST: a message is relayed and answered at once with 202, a completion refused with 409")
+    func humanSession() throws {
+        let routing = PersonaBinary.packageRoot.appendingPathComponent(
+            "Tests/PersonaTests/Fixtures/api-routing/humans-first.yaml"
+        ).path
+        #expect(try runAPIScenario("rest_human", serverArguments: ["--routing", routing]).count == 5)
+    }
+
     @Test("a REST session survives a server restart on the same store, its engine state included")
     func restart() throws {
         let directory = FileManager.default.temporaryDirectory

@@ -8,6 +8,10 @@ public enum SessionLogEvent: String, CaseIterable, Hashable, Sendable {
     case fallback = "session_fallback"
     /// The session ended (the reason is a field).
     case ended = "session_ended"
+    /// A one-shot session (a stateless chat completion) ended: its only line, with the
+    /// personality, version and end reason (when one-shot ends come faster than the log's
+    /// interval, they are counted into a `sessions_one_shot` line instead).
+    case oneShot = "session_one_shot"
 }
 
 /// What a reload did, for its one log line (built by the reload coordinator).

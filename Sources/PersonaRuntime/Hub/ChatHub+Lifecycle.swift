@@ -115,7 +115,9 @@ extension ChatHub {
         cancel(session.detachTimer)
         if session.replay != nil { heldReplays -= 1 }
         // A durable server's shutdown is a restart: the session stays resumable in the store.
-        if session.state != .matching, !(reason == .shutdown && configuration.resumableAfterShutdown) {
+        if session.state != .matching, !session.oneShot,
+            !(reason == .shutdown && configuration.resumableAfterShutdown)
+        {
             store([.ended(session: session.id, reason: reason, atMilliseconds: wallNow)], .record, now: now)
         }
         if draining {

@@ -152,12 +152,16 @@ extension ChatHub {
         {
             records.append(.quota(client: session.client.key, day: count.day, count: count.count))
         }
-        store(
-            records,
-            .message(
-                AcceptedMessage(
-                    session: session.id, connection: session.connection, id: id, seq: session.seq, text: text,
-                    acceptedAt: now)), now: now)
+        let accepted = AcceptedMessage(
+            session: session.id, connection: session.connection, id: id, seq: session.seq, text: text,
+            acceptedAt: now)
+        if session.oneShot {
+            // No turn to wait for: only the daily count is written, and the message goes on at once.
+            records.removeFirst()
+            if !records.isEmpty { store(records, .record, now: now) }
+            return completeWrite(.message(accepted), .success(()), now: now)
+        }
+        store(records, .message(accepted), now: now)
     }
 
     func checkSize(_ session: ChatSession, text: String, id: String, limits: LimitValues) -> Bool {

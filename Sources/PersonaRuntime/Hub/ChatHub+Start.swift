@@ -31,6 +31,7 @@ extension ChatHub {
                 connection: connection, client: state.client, sessionRef: request.sessionRef, filters: nil,
                 now: now)
             session.replyTokenCap = request.maxReplyTokens
+            session.oneShot = request.oneShot
             activateBot(session, personality: personality, now: now)
             replay(request.replay, in: session)
         case .random(let filters):
@@ -199,7 +200,8 @@ extension ChatHub {
         counters.sessionsStarted[.bot, default: 0] += 1
         counters.sessionsByPersonality[personality.id, default: 0] += 1
         armSessionTimers(session, now: now)
-        let token = recordStart(session, kind: .bot, now: now)
+        // A one-shot session gets no token and no header: `session_started` without a token.
+        let token = session.oneShot ? nil : recordStart(session, kind: .bot, now: now)
         send(
             session.connection,
             .sessionStarted(

@@ -168,20 +168,23 @@ extension ChatHub {
         // Read afresh for the same reason as the first token's time (see `pump`).
         counters.replyLatency.record(clock.now().nanoseconds - reply.acceptedAt.nanoseconds)
         let sentTokens = reply.tokens.prefix(reply.sent)
-        var records: [StoreRecord] = [
-            .turn(
-                StoredTurn(
-                    session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), ref: reply.ref,
-                    reply: reply.number, finish: finish, atMilliseconds: wallNow))
-        ]
-        // Only when it changed: recent inputs and replies are rebuilt from the turns on a
-        // restart, so a reply that set no variable, changed no topic and drew no random number
-        // costs no engine write.
-        if let snapshot = engineSnapshot(session), snapshot != session.storedSnapshot {
-            session.storedSnapshot = snapshot
-            records.append(.engineState(session: session.id, snapshot, replies: session.replyCount))
+        // A one-shot session leaves no transcript (its client holds the conversation).
+        if !session.oneShot {
+            var records: [StoreRecord] = [
+                .turn(
+                    StoredTurn(
+                        session: session.id, seq: reply.seq, role: .bot, text: sentTokens.joined(), ref: reply.ref,
+                        reply: reply.number, finish: finish, atMilliseconds: wallNow))
+            ]
+            // Only when it changed: recent inputs and replies are rebuilt from the turns on a
+            // restart, so a reply that set no variable, changed no topic and drew no random number
+            // costs no engine write.
+            if let snapshot = engineSnapshot(session), snapshot != session.storedSnapshot {
+                session.storedSnapshot = snapshot
+                records.append(.engineState(session: session.id, snapshot, replies: session.replyCount))
+            }
+            store(records, .record, now: now)
         }
-        store(records, .record, now: now)
         if finish == .stop, !reply.fromCache, let key = reply.cacheKey, let bot = session.bot {
             let outcome = cache.store(
                 key, tokens: Array(sentTokens), traits: reply.cacheTraits,

@@ -185,7 +185,7 @@ public final class ChatHub {
             for id in state.sessions {
                 guard let session = sessions[id] else { continue }
                 let window = session.limits.resumeWindow ?? configuration.resumeWindow
-                if session.bot != nil, session.state == .active, window > .zero, !draining {
+                if session.bot != nil, session.state == .active, window > .zero, !draining, !session.oneShot {
                     session.attached = false
                     session.detachTimer = schedule(.resumeWindow(id), at: now.advanced(by: window))
                     continue

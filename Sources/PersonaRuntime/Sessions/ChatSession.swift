@@ -53,8 +53,10 @@ final class ChatSession {
     var detachTimer: TimerToken?
     /// Whether the session's connection is open (false between a disconnect and a resume).
     var attached = true
-    /// The hex SHA-256 of the resume token.
+    /// The hex SHA-256 of the resume token (empty for a one-shot session: never resumable).
     var resumeTokenHash = ""
+    /// Started with `start`'s `oneShot`: unrecorded, unresumable, ended with its connection.
+    var oneShot = false
     /// Messages written to the store but not yet committed (acked when they are).
     var awaitingCommit = 0
     /// The engine snapshot last written to the store (skipped when unchanged).

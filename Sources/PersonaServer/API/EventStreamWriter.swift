@@ -42,7 +42,9 @@ final class EventStreamWriter {
         for field in extra { headers.add(name: field.name, value: field.value) }
         stream.beginStream(HTTP1ResponseHead(status: .ok, headers: headers))
         lastWrite = loop.now()
-        arm(after: keepAlive)
+        // The keep-alive timer is armed at the end of this iteration, and only if the stream is
+        // still open then: a reply produced at once (cadence 0) never costs a timer.
+        queueFlush()
     }
 
     /// Writes one event: an optional `event:` line and one `data:` line (`data` must hold no
@@ -62,10 +64,11 @@ final class EventStreamWriter {
         enqueue(bytes)
     }
 
-    /// Writes bytes that are already a complete event (or comment), framing included.
-    func send(encodedEvent bytes: [UInt8]) {
+    /// Writes a complete event (framing included) by appending it to the gathered bytes.
+    func send(appending event: (inout [UInt8]) -> Void) {
         guard !isFinished else { return }
-        enqueue(bytes)
+        event(&pending)
+        queueFlush()
     }
 
     /// Ends the body (after the events still gathered).
@@ -80,7 +83,10 @@ final class EventStreamWriter {
 
     private func enqueue(_ bytes: [UInt8]) {
         pending.append(contentsOf: bytes)
-        lastWrite = loop.now()
+        queueFlush()
+    }
+
+    private func queueFlush() {
         guard !flushQueued else { return }
         flushQueued = true
         // Runs once the current batch is carried out, in this same loop iteration.
@@ -89,7 +95,10 @@ final class EventStreamWriter {
 
     private func flush() {
         flushQueued = false
+        if !isFinished, timer == nil { arm(after: keepAlive) }
         guard !pending.isEmpty else { return }
+        // Read once per flush, not per event: the events of one iteration leave together.
+        lastWrite = loop.now()
         stream.write(pending)
         pending = []
     }

@@ -95,6 +95,14 @@ extension APIDoor {
                                 "session '\(id)' has ended",
                                 session: id))
                     }
+                    guard !session.withHuman else {
+                        // No bot would answer: refused rather than left waiting.
+                        return refuse(
+                            APIError(
+                                status: 409, code: ErrorCode.sessionNotActive.rawValue,
+                                "session '\(id)' is with a human partner: post to it with POST /v1/sessions/\(id)/messages",
+                                session: id))
+                    }
                     guard session.personality == parsed.model else {
                         let error = APIError.badRequest(
                             "session '\(id)' talks to '\(session.personality)', not '\(parsed.model.prefix(128))'",

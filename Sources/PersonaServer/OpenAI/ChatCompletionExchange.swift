@@ -41,7 +41,10 @@ final class ChatCompletionExchange {
     private var template: OpenAIWire.ContentChunkTemplate?
     private var content = ""
     private var completionTokens = 0
-    private let promptTokens: Int
+    /// The prompt's tokens, counted only when `usage` is asked for.
+    private var promptTokens: Int {
+        ([request.message] + request.replay).reduce(0) { $0 + ReplyTokenizer.tokens(of: $1).count }
+    }
     private var done = false
 
     init(
@@ -55,9 +58,6 @@ final class ChatCompletionExchange {
         self.extraHeaders = extraHeaders
         self.keepAlive = keepAlive
         self.stop = StopSequenceFilter(stops: request.stop)
-        self.promptTokens = ([request.message] + request.replay).reduce(0) {
-            $0 + ReplyTokenizer.tokens(of: $1).count
-        }
     }
 
     /// Opens the virtual connection and starts the session; the rest follows from the hub's frames.
@@ -65,18 +65,17 @@ final class ChatCompletionExchange {
         let bound = LoopBound(self, loop: shell.loop)
         stream.onAbandon { bound.loop.execute { bound.value.abandon() } }
         // The connection's closures hold the exchange until `close()` lets the connection go.
-        let connection = shell.openVirtual(client: client) { message in self.receive(message) }
+        let connection = shell.openVirtual(client: client, oneShot: true) { message in self.receive(message) }
         self.connection = connection
         connection.onClose = { _, _ in
             self.fail(
                 APIError(status: 503, code: ErrorCode.shuttingDown.rawValue, "the server is shutting down"))
         }
-        shell.deliver(
-            .start(
-                StartRequest(
-                    mode: .direct(personality: request.model), maxReplyTokens: request.maxTokens,
-                    replay: request.replay)),
-            on: connection.id)
+        // One-shot: the session is the request's (no token, no transcript, one log line).
+        var start = StartRequest(
+            mode: .direct(personality: request.model), maxReplyTokens: request.maxTokens, replay: request.replay)
+        start.oneShot = true
+        shell.deliver(.start(start), on: connection.id)
     }
 
     /// Answers on a REST session the client holds (`X-Persona-Session`): only the last user
@@ -168,7 +167,7 @@ final class ChatCompletionExchange {
     private func emit(_ text: String) {
         guard !text.isEmpty else { return }
         if let writer, let template {
-            writer.send(encodedEvent: template.event(text))
+            writer.send { template.appendEvent(text, to: &$0) }
         } else {
             content += text
         }

@@ -153,12 +153,17 @@ enum OpenAIWire {
         func event(_ text: String) -> [UInt8] {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(prefix.count + suffix.count + text.utf8.count + 12)
+            appendEvent(text, to: &bytes)
+            return bytes
+        }
+
+        /// ``event(_:)`` appended to `bytes` (no array of its own per token).
+        func appendEvent(_ text: String, to bytes: inout [UInt8]) {
             bytes.append(contentsOf: "data: ".utf8)
             bytes.append(contentsOf: prefix)
             JSONBytes.appendString(text, to: &bytes)
             bytes.append(contentsOf: suffix)
             bytes.append(contentsOf: [0x0A, 0x0A])
-            return bytes
         }
     }
 

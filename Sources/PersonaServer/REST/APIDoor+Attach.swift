@@ -65,6 +65,7 @@ extension APIDoor {
                     id: id, personality: start.personality?.id ?? "", connection: current,
                     tokenHash: ChatHub.tokenHash(token))
                 session.tenant = client.tenant
+                session.withHuman = start.kind == .human
                 self.hold(session, in: table, shell: shell)
                 found(.held(session))
             case .error(let report):

@@ -173,6 +173,18 @@ enum RESTJSON {
         return writer.finish()
     }
 
+    /// `POST /v1/sessions/{id}/messages` on a session with a human partner: the message is
+    /// stored and relayed (202); the partner's answers are turns of the history.
+    static func delivered(session: String, messageSeq: Int) -> [UInt8] {
+        var writer = JSONWriter(capacity: 96)
+        writer.beginObject()
+        writer.member("session", session)
+        writer.member("message_seq", messageSeq)
+        writer.member("delivered_to", "human")
+        writer.endObject()
+        return writer.finish()
+    }
+
     /// `GET /v1/sessions/{id}/messages`: one page of stored turns.
     static func history(session: String, page: HistoryPage) -> [UInt8] {
         var writer = JSONWriter(capacity: 128 + page.turns.count * 96)

@@ -13,6 +13,10 @@ import Reactor
 ///
 /// Refusals before the `ack` (rate limit, size, response limit) are HTTP errors with their
 /// status; after it they arrive in-band as an `error` event.
+///
+/// A session with a human partner has no reply to wait for: the call ends at the `ack` —
+/// `202 Accepted` `{session, message_seq, delivered_to: "human"}`, or the `ack` event and the
+/// end of the stream.
 final class RESTMessageExchange {
     private let session: RESTSession
     private let shell: HubShell
@@ -51,6 +55,9 @@ final class RESTMessageExchange {
         switch frame {
         case .ack(_, _, let seq):
             acked = seq
+            if session.withHuman {
+                return delivered(frame, seq: seq)
+            }
             if let keepAlive {
                 let writer = EventStreamWriter(stream: reply.stream, loop: shell.loop, keepAlive: keepAlive)
                 self.writer = writer
@@ -106,6 +113,23 @@ final class RESTMessageExchange {
         case .welcome, .matching, .sessionStarted, .partnerMessage, .partnerTyping, .pong, .sessionResumed:
             break
         }
+    }
+
+    /// A message to a human partner is stored and relayed: that is the whole answer.
+    private func delivered(_ ack: ServerMessage, seq: Int) {
+        if let keepAlive {
+            let writer = EventStreamWriter(stream: reply.stream, loop: shell.loop, keepAlive: keepAlive)
+            writer.begin(extraHeaders: reply.headers)
+            writer.send(event: "ack", data: ack.encoded())
+            writer.finish()
+        } else {
+            var response = HTTPResponse(
+                status: HTTPStatus(code: 202), headers: ["Content-Type": "application/json"],
+                body: RESTJSON.delivered(session: session.id, messageSeq: seq))
+            response.headers.add(name: "Cache-Control", value: "no-store")
+            reply(response)
+        }
+        markDone()
     }
 
     private func markDone() {

@@ -23,6 +23,10 @@ final class RESTSession {
     var listener: ((ServerMessage) -> Void)?
     /// Messages sent so far, for default message ids.
     var messagesSent = 0
+    /// The session talks to a human partner (a random session resumed onto REST): a message is
+    /// answered at its `ack` (202), as no bot reply will come; the partner's turns are read
+    /// with `GET …/messages`.
+    var withHuman = false
 
     init(id: String, personality: String, connection: VirtualConnection, tokenHash: String) {
         self.id = id

@@ -25,6 +25,7 @@ final class HubShell {
     var onDrained: (() -> Void)?
     /// One log line per session lifecycle event, derived from the frames sent (never text).
     var sessionLog: SessionEventLog?
+    private var oneShotFlushArmed = false
     /// Counts and logs refusals (`busy`, `rate_limited`, slow-client pauses and 1008 closes)
     /// and disconnect-ended sessions.
     var events: ServerEventRecorder?
@@ -71,12 +72,16 @@ final class HubShell {
     /// `welcome` goes to `receive` like every later frame.
     /// Numbered like sockets (one counter, ids unique across hubs): a resume that moves a
     /// session between a socket and a virtual connection, or between hubs, never meets an id
-    /// that names two connections.
-    func openVirtual(client: ClientIdentity, receive: @escaping (ServerMessage) -> Void) -> VirtualConnection {
+    /// that names two connections. `oneShot`: its sessions are one-shot, and the session log
+    /// writes them as such (see ``SessionEventLog``).
+    func openVirtual(
+        client: ClientIdentity, oneShot: Bool = false, receive: @escaping (ServerMessage) -> Void
+    ) -> VirtualConnection {
         let id = ConnectionID.numbered(nextConnection, hub: index, of: hubCount)
         nextConnection += 1
         let connection = VirtualConnection(id: id, receive: receive)
         virtuals[connection.id] = connection
+        if oneShot { sessionLog?.expectOneShot(on: id) }
         perform(hub.connectionOpened(connection.id, client: client))
         return connection
     }
@@ -95,6 +100,16 @@ final class HubShell {
     func closeVirtual(_ id: ConnectionID) {
         guard virtuals.removeValue(forKey: id) != nil else { return }
         perform(hub.connectionClosed(id))
+        // A door closing its connection is not a client disconnecting: not counted as one.
+        sessionLog?.connectionClosed(id)
+        if sessionLog?.hasPendingOneShots == true, !oneShotFlushArmed, let interval = sessionLog?.oneShotInterval {
+            // Counted one-shot ends are written within an interval even if no other one ends.
+            oneShotFlushArmed = true
+            _ = loop.scheduleTimer(after: interval) { [weak self] in
+                self?.oneShotFlushArmed = false
+                self?.sessionLog?.flushOneShots()
+            }
+        }
     }
 
     /// A complete text message arrived.

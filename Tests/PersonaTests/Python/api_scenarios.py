@@ -367,6 +367,47 @@ def rest_cross_door():
     chat.close()
 
 
+def rest_human():
+    """A random session with a human partner, resumed over REST: each message is answered at once (202)."""
+    first, second = Chat(), Chat()
+    first.send(type="start", mode="random")
+    second.send(type="start", mode="random")
+    started = first.until("session_started")[-1]
+    partner = second.until("session_started")[-1]
+    check(started["kind"] == "human" and partner["kind"] == "human", "two random /v1/ws chats are paired as humans")
+    session, auth = started["session"], {"Authorization": "Bearer " + started["resume_token"]}
+    began = time.monotonic()
+    status, _, body = request("POST", f"/v1/sessions/{session}/messages", {"text": "hello over REST"}, auth)
+    took = time.monotonic() - began
+    relayed = second.until("partner_message")[-1]
+    check(status == 202 and body == {"session": session, "message_seq": 1, "delivered_to": "human"} and took < 2
+          and relayed["text"] == "hello over REST",
+          f"a REST message to a human partner is relayed and answered at once: 202 {body} in {took * 1000:.0f} ms")
+    first.until("session_detached")
+    second.send(type="message", session=partner["session"], text="hi back", id="h1")
+    second.until("ack")
+    deadline = time.monotonic() + 5
+    while len(history(session, auth)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)  # the relay may cross to another loop's hub
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    connection.request("POST", f"/v1/sessions/{session}/messages", body=json.dumps({"text": "streamed"}),
+                       headers={"Content-Type": "application/json", "Accept": "text/event-stream", **auth})
+    response = connection.getresponse()
+    events = [(name, json.loads(data)) for _, name, data in read_events(response) if name != ":comment"]
+    connection.close()
+    check(response.status == 200 and [name for name, _ in events] == ["ack"] and events[0][1]["seq"] == 3,
+          "with Accept: text/event-stream the answer is the ack event, then the stream ends")
+    check(history(session, auth) == [(1, "user", "hello over REST"), (2, "partner", "hi back"), (3, "user", "streamed")],
+          "the partner's answers are read as turns of the history")
+    status, _, body = request("POST", "/v1/chat/completions",
+                              {"model": "echo", "messages": [{"role": "user", "content": "hi"}]},
+                              {"X-Persona-Session": session, "X-Persona-Session-Token": started["resume_token"]})
+    check(status == 409 and body["error"]["code"] == "session_not_active" and "human" in body["error"]["message"],
+          "a chat completion on it is refused with 409, not left waiting for a bot")
+    first.close()
+    second.close()
+
+
 def rest_restart_before():
     """First half of the restart check: a REST session with some state; prints its id and token."""
     session, auth, created = create_session("echo")
