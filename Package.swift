@@ -105,7 +105,7 @@ let package = Package(
 
         // cluster: the embedded store (the only code touching SQLite)
         .target(
-            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON", "Observability"],
+            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON", "Observability", "Redis", "Reactor"],
             swiftSettings: strictSettings
         ),
 
@@ -115,7 +115,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream",
+                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream", "Redis",
             ],
             swiftSettings: strictSettings
         ),

@@ -9,6 +9,7 @@ import Observability
 import Personality
 import Policies
 import Reactor
+import Redis
 import Store
 import WebSocket
 
@@ -75,6 +76,8 @@ enum ServeCommand {
         var iKnow = false
         /// `--keys`: the keys file (nil: `<data-dir>/keys.yaml`).
         var keysFile: String?
+        /// `--redis` and `--node-id` (ServeCommand+Nodes.swift).
+        var nodes = NodeOptions()
     }
 
     /// The command's declaration.
@@ -172,7 +175,7 @@ enum ServeCommand {
             .option(
                 "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
                 help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
-        ] + socketIOOptions + operationsOptions + authOptions,
+        ] + socketIOOptions + operationsOptions + authOptions + nodeOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
@@ -227,6 +230,7 @@ enum ServeCommand {
         options.auth = values.stringIfPresent("auth")
         options.iKnow = values.flag("i-know")
         options.keysFile = values.stringIfPresent("keys")
+        options.nodes = try nodeOptions(values)
         try await serve(options, context)
     }
 
@@ -293,7 +297,12 @@ enum ServeCommand {
         // The store first: a corrupt or newer database stops the server before it listens.
         let sqlite: SQLiteStore?
         let store: any SessionStoreBackend
-        if options.store == "memory" {
+        var redisStore: (store: RedisSessionStore, epoch: Int)?
+        if !options.nodes.redis.isEmpty {
+            sqlite = nil
+            redisStore = try openRedisStore(options.nodes, retention: options.storeConfiguration.retention)
+            store = redisStore!.store
+        } else if options.store == "memory" {
             sqlite = nil
             store = InMemoryTranscriptStore()
         } else {
@@ -307,8 +316,8 @@ enum ServeCommand {
         }
         var hub = ChatHubConfiguration()
         hub.resumeWindow = options.resumeWindow
-        hub.sessionEpoch = sqlite?.boot
-        hub.resumableAfterShutdown = sqlite != nil
+        hub.sessionEpoch = sqlite?.boot ?? redisStore?.epoch
+        hub.resumableAfterShutdown = sqlite != nil || redisStore != nil
         options.operations.store = store
         options.operations.keys = gate.ring
 
@@ -326,6 +335,11 @@ enum ServeCommand {
         let llm = LLMEngine(transport: transport)
         operations.addMetricsSource { LLMUsageMetrics.render(llm.usage, into: &$0) }
         if let sqlite { operations.addMetricsSource { StoreMetrics.render(sqlite.stats, into: &$0) } }
+        if let redis = redisStore?.store {
+            operations.addMetricsSource { RedisStoreMetrics.render(redis.stats, into: &$0) }
+            operations.logger.info(
+                "node", ["node": .string(options.nodes.nodeID), "redis": .string(redis.redis.redactedURL)])
+        }
         let pluginLogger = operations.logger.labelled("persona.process")
         let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
         let server = ChatServer(
@@ -348,6 +362,7 @@ enum ServeCommand {
         } catch {
             group.shutdown()
             sqlite?.close()
+            redisStore?.store.close()
             throw CommandFailure("cannot listen on \(address): \(error)")
         }
         // Every listener is up before the first line is printed: a taken admin port fails the
@@ -377,6 +392,7 @@ enum ServeCommand {
         process.shutdown()
         operations.shutdown()
         sqlite?.close()
+        redisStore?.store.close()
         logWriter.flush()
         let stats = server.statistics()
         context.stderr.writeLine(
