@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport", "Observability"],
+            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport", "Observability", "Redis"],
             swiftSettings: strictSettings
         ),
         .testTarget(
