@@ -145,7 +145,7 @@ let package = Package(
             name: "UpstreamTests", dependencies: ["Upstream", "TLS", "Reactor", "HTTP1", "PersonaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "RedisTests", dependencies: ["Redis", "Reactor", "TLS", "Policies", "PersonaTestSupport"],
+            name: "RedisTests", dependencies: ["Redis", "Reactor", "TLS", "Policies", "PersonaTestSupport", "Store", "PersonaRuntime", "ChatProtocol"],
             swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -29,7 +29,7 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
     /// Sessions and turns expire this long after their last write.
     public let retention: Duration
     /// The key layout.
-    package let keys: RedisSessionKeys
+    public let keys: RedisSessionKeys
 
     private let group: EventLoopGroup
     private let client: LoopBound<RedisClient>
