@@ -33,6 +33,24 @@ struct RedisNodesLiveTests {
     }
 }
 
+extension RedisNodesLiveTests {
+    @Test("a reply one node filed in the shared response cache is streamed by the other; a new question is a miss")
+    func sharedCache() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-nodes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/redis_nodes.py").path
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", script, PersonaBinary.url.path, chatFixtures, data.path, "1", "cache"])
+        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(lines)")
+        #expect(lines.first?.contains("is streamed by node b from the shared cache") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("ok a question nobody asked is a miss") == true, "\(lines)")
+    }
+}
+
 @Suite("persona serve --redis at start")
 struct ServeRedisStartupTests {
     @Test("a URL that is not redis:// or rediss:// is a usage error (exit 64) naming the flag")

@@ -85,6 +85,11 @@ public final class ChatHub {
     var rateLimiters: [LimiterKey: KeyedRateLimiter<String>] = [:]
     var dailyCounts: [String: DailyCount] = [:]
     var cache: ResponseCache
+    /// A response cache shared with other nodes, asked after ``cache`` misses; nil: none
+    /// (set before the hub serves, see ChatHub+SharedCache.swift).
+    public var sharedCache: (any SharedReplyCache)?
+    /// Shared-cache lookups in flight, by ticket.
+    var pendingSharedCache: [StoreTicket: SharedCacheWait] = [:]
     var inboundScrubbers: [PIISettings: Scrubber] = [:]
     var outboundScrubbers: [PIISettings: Scrubber] = [:]
 

@@ -34,6 +34,9 @@ public struct ChatServerConfiguration: Sendable {
     /// Socket.IO at `/socket.io/` (see ``SocketIOServerConfiguration``); `nil` serves none.
     /// Default `nil`.
     public var socketIO: SocketIOServerConfiguration?
+    /// A response cache shared with other nodes (`persona serve --redis`), asked after a hub's
+    /// own cache misses; nil: none. Default nil.
+    public var replyCache: (any SharedReplyCacheBackend)? = nil
 
     /// Creates a configuration with the documented defaults.
     public init(

@@ -171,6 +171,13 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
 
     deinit { close() }
 
+    /// Sends one command on the store's connection (from any thread); `completion` runs on
+    /// the store's loop. Other Redis users of the node (the shared response cache) share it.
+    package func send(_ arguments: [String], _ completion: @escaping @Sendable (Result<RESPValue, RedisError>) -> Void) {
+        let client = client
+        client.loop.execute { client.value.send(arguments, completion) }
+    }
+
     // MARK: On the loop
 
     /// Sends `MULTI`, `commands`, `EXEC`; answers with `EXEC`'s replies, or the first error.

@@ -17,3 +17,21 @@ public enum RedisStoreMetrics {
             [MetricSample([], stats.connects)])
     }
 }
+
+extension RedisStoreMetrics {
+    /// Appends the shared response cache's families for `stats`.
+    public static func render(_ stats: RedisReplyCacheStatistics, into out: inout PrometheusExposition) {
+        out.counter(
+            "persona_redis_cache_hits_total", help: "Shared response cache lookups answered with another reply.",
+            [MetricSample([], stats.hits)])
+        out.counter(
+            "persona_redis_cache_misses_total", help: "Shared response cache lookups that found nothing.",
+            [MetricSample([], stats.misses)])
+        out.counter(
+            "persona_redis_cache_stores_total", help: "Replies filed in the shared response cache.",
+            [MetricSample([], stats.stores)])
+        out.counter(
+            "persona_redis_cache_too_large_total",
+            help: "Replies not shared because they were over the entry bound.", [MetricSample([], stats.tooLarge)])
+    }
+}

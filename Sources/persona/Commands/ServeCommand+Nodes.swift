@@ -1,6 +1,7 @@
 import CLI
 import Foundation
 import PersonaRuntime
+import PersonaServer
 import Redis
 import Store
 
@@ -73,5 +74,14 @@ extension ServeCommand {
             }
         }
         throw CommandFailure("cannot reach Redis: \(problems.joined(separator: "; "))")
+    }
+}
+
+extension ServeCommand {
+    /// `configuration` with the shared response cache, when this node has one.
+    static func sharing(_ cache: RedisReplyCache?, _ configuration: ChatServerConfiguration) -> ChatServerConfiguration {
+        var configuration = configuration
+        configuration.replyCache = cache
+        return configuration
     }
 }

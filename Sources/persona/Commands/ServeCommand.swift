@@ -342,14 +342,16 @@ enum ServeCommand {
         }
         let pluginLogger = operations.logger.labelled("persona.process")
         let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
+        let replyCache = redisStore.map { RedisReplyCache(store: $0.store) }
+        if let replyCache { operations.addMetricsSource { RedisStoreMetrics.render(replyCache.stats, into: &$0) } }
         let server = ChatServer(
-            configuration: ChatServerConfiguration(
+            configuration: sharing(replyCache, ChatServerConfiguration(
                 http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
                 connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
                 api: APIConfiguration(
                     corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
                     keepAliveInterval: options.sseKeepAlive),
-                auth: gate),
+                auth: gate)),
             snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
             routes: { router in
                 addRoutes(&router, gauge: operations.webSockets)

@@ -1,6 +1,6 @@
 """Two `persona serve` nodes on one real redis-server, with the third-party `websockets` client.
 
-Usage: redis_nodes.py PERSONA PERSONALITIES DATA_DIR [SESSIONS]
+Usage: redis_nodes.py PERSONA PERSONALITIES DATA_DIR [SESSIONS] [failover|cache]
 
 The script starts redis-server (Debian's package) on a free loopback port with its data in
 DATA_DIR/redis (append-only file, fsync always, so a killed Redis keeps what it acknowledged),
@@ -15,6 +15,12 @@ then nodes `a` and `b` with `--redis`.
    started again on the same port: /ready comes back to 200 by itself, every client's messages
    are acknowledged again, and a final resume from seq 0 replays every acknowledged message
    once, in order. Node b is never restarted.
+
+With `cache` instead (the default is `failover`, parts 1 and 2): both nodes also serve an
+`oracle` personality (copied beside PERSONALITIES' files) whose random reply may be cached
+(`cache: { mode: exact, safe: true }`). A question asked on node a is answered on node b from
+the shared cache (node b's `persona_redis_cache_hits_total` is 1, the reply is node a's), and a
+question nobody asked is a miss there.
 
 Prints one `ok` line per check and exits 0, or prints the first discrepancy and exits 1.
 """
@@ -34,6 +40,7 @@ import websockets
 
 PERSONA, PERSONALITIES, DATA = sys.argv[1], sys.argv[2], sys.argv[3]
 SESSIONS = int(sys.argv[4]) if len(sys.argv) > 4 else 40
+PART = sys.argv[5] if len(sys.argv) > 5 else "failover"
 DEADLINE = 20.0
 REDIS_BINARY = next((p for p in ("/usr/bin/redis-server", "/usr/local/bin/redis-server") if os.path.exists(p)),
                     "redis-server")
@@ -74,9 +81,9 @@ class Redis:
 
 
 class Node:
-    def __init__(self, name, redis_port):
+    def __init__(self, name, redis_port, personalities=PERSONALITIES):
         self.process = subprocess.Popen(
-            [PERSONA, "serve", "--port", "0", "--admin-port", "0", "--personalities", PERSONALITIES,
+            [PERSONA, "serve", "--port", "0", "--admin-port", "0", "--personalities", personalities,
              "--data-dir", os.path.join(DATA, name), "--connection-rate", "off", "--loops", "2",
              "--redis", f"redis://127.0.0.1:{redis_port}", "--node-id", name],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -92,6 +99,13 @@ class Node:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+
+    def metric(self, name):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=5) as response:
+            for line in response.read().decode().splitlines():
+                if line.startswith(name + " "):
+                    return float(line.split()[1])
+        raise AssertionError(f"no metric {name}")
 
     def kill(self):
         if self.process.poll() is None:
@@ -286,11 +300,74 @@ async def redis_restarted(redis, b, clients):
     print(f"ok every one of {total} acknowledged messages replayed once, in order, after the outage")
 
 
+ORACLE = """id: oracle
+name: Oracle
+description: Answers with one of many fortunes, cached across nodes.
+engine: script
+stream: { tokens_per_second: 0 }
+cache: { mode: exact, ttl: 10m, safe: true }
+script:
+  rules:
+    - match: "*"
+      reply: [%s]
+""" % ", ".join(f'"fortune number {n} for {{star}}"' for n in range(200))
+
+
+async def ask(url, text):
+    """Starts an oracle session, asks `text`, returns the reply's text."""
+    async with websockets.connect(url, max_queue=None) as ws:
+        await ws.recv()
+        client = Client(0)
+        await ws.send(json.dumps({"type": "start", "personality": "oracle"}))
+        frame = await client.expect(ws, {"session_started"})
+        await ws.send(json.dumps({"type": "message", "session": frame["session"], "text": text, "id": "q"}))
+        tokens = []
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if frame["type"] == "token":
+                tokens.append(frame["delta"])
+            elif frame["type"] == "reply_end":
+                return "".join(tokens)
+            elif frame["type"] == "error":
+                raise AssertionError(f"refused: {frame}")
+
+
+async def shared_cache(redis):
+    personalities = os.path.join(DATA, "personalities")
+    os.makedirs(personalities, exist_ok=True)
+    for name in os.listdir(PERSONALITIES):
+        with open(os.path.join(PERSONALITIES, name)) as source, open(os.path.join(personalities, name), "w") as copy:
+            copy.write(source.read())
+    with open(os.path.join(personalities, "oracle.yaml"), "w") as oracle:
+        oracle.write(ORACLE)
+    a = Node("a", redis.port, personalities)
+    b = Node("b", redis.port, personalities)
+    try:
+        first = await ask(a.url, "tell me about tomorrow")
+        if a.metric("persona_redis_cache_stores_total") != 1:
+            raise AssertionError("node a did not file its reply in the shared cache")
+        second = await ask(b.url, "tell me about tomorrow")
+        hits = b.metric("persona_redis_cache_hits_total")
+        if hits != 1 or second != first:
+            raise AssertionError(f"node b: {hits} hits, reply {second!r} (node a said {first!r})")
+        print(f"ok a reply node a filed ({first!r}) is streamed by node b from the shared cache")
+        await ask(b.url, "a question nobody asked")
+        if b.metric("persona_redis_cache_hits_total") != 1 or b.metric("persona_redis_cache_misses_total") != 1:
+            raise AssertionError("a new question was not a miss on node b")
+        print("ok a question nobody asked is a miss on node b and is answered by its engine")
+    finally:
+        a.kill()
+        b.kill()
+
+
 async def main():
     redis = Redis()
     redis.start()
     b = None
     try:
+        if PART == "cache":
+            await shared_cache(redis)
+            return
         clients = [Client(n) for n in range(SESSIONS)]
         b = await node_killed(redis, clients)
         await redis_restarted(redis, b, clients)
