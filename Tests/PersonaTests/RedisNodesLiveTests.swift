@@ -51,6 +51,21 @@ extension RedisNodesLiveTests {
     }
 }
 
+extension RedisNodesLiveTests {
+    @Test("a client's burst spent on one node is spent on the other: its next message there is refused rate_limited")
+    func sharedRateLimit() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-nodes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/redis_nodes.py").path
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", script, PersonaBinary.url.path, chatFixtures, data.path, "1", "rate"])
+        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        #expect(result.stdout.hasPrefix("ok a client's burst of 3 spent on node a"), "\(result.stdout)")
+    }
+}
+
 @Suite("persona serve --redis at start")
 struct ServeRedisStartupTests {
     @Test("a URL that is not redis:// or rediss:// is a usage error (exit 64) naming the flag")

@@ -90,6 +90,11 @@ public final class ChatHub {
     public var sharedCache: (any SharedReplyCache)?
     /// Shared-cache lookups in flight, by ticket.
     var pendingSharedCache: [StoreTicket: SharedCacheWait] = [:]
+    /// A client rate limit shared with other nodes, checked after the hub's own limiters let a
+    /// message through; nil: none (see ChatHub+SharedRate.swift).
+    public var sharedRateLimiter: (any SharedRateLimiter)?
+    /// Shared rate checks in flight, by ticket.
+    var pendingSharedRates: [StoreTicket: SharedRateWait] = [:]
     var inboundScrubbers: [PIISettings: Scrubber] = [:]
     var outboundScrubbers: [PIISettings: Scrubber] = [:]
 

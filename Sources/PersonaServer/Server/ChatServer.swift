@@ -96,6 +96,9 @@ public final class ChatServer: Sendable {
             if let backend = configuration.replyCache {
                 hub.sharedCache = LoopSharedReplyCache(backend: backend, shell: shell)
             }
+            if let backend = configuration.rateLimiter {
+                hub.sharedRateLimiter = LoopSharedRateLimiter(backend: backend, shell: shell)
+            }
             shells.append(shell)
         }
         // Hand every shell the full table on its own loop (the table holds loop-bound values),

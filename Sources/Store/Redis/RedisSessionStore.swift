@@ -178,6 +178,12 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
         client.loop.execute { client.value.send(arguments, completion) }
     }
 
+    /// Runs `body` with the store's client on its loop (from any thread).
+    package func withClient(_ body: @escaping @Sendable (RedisClient) -> Void) {
+        let client = client
+        client.loop.execute { body(client.value) }
+    }
+
     // MARK: On the loop
 
     /// Sends `MULTI`, `commands`, `EXEC`; answers with `EXEC`'s replies, or the first error.

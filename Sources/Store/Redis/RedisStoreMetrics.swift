@@ -35,3 +35,15 @@ extension RedisStoreMetrics {
             help: "Replies not shared because they were over the entry bound.", [MetricSample([], stats.tooLarge)])
     }
 }
+
+extension RedisStoreMetrics {
+    /// Appends the shared rate limit's families for `stats`.
+    public static func render(_ stats: RedisSharedRateStatistics, into out: inout PrometheusExposition) {
+        out.counter(
+            "persona_redis_rate_checks_total", help: "Shared client rate checks by outcome (undecided: Redis did not answer).",
+            [
+                MetricSample([MetricLabel("outcome", "allowed")], stats.allowed), MetricSample([MetricLabel("outcome", "limited")], stats.limited),
+                MetricSample([MetricLabel("outcome", "undecided")], stats.undecided),
+            ])
+    }
+}

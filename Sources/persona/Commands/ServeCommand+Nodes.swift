@@ -78,10 +78,13 @@ extension ServeCommand {
 }
 
 extension ServeCommand {
-    /// `configuration` with the shared response cache, when this node has one.
-    static func sharing(_ cache: RedisReplyCache?, _ configuration: ChatServerConfiguration) -> ChatServerConfiguration {
+    /// `configuration` with the shared response cache and rate limit, when this node has them.
+    static func sharing(
+        _ cache: RedisReplyCache?, _ limiter: RedisSharedRateLimiter?, _ configuration: ChatServerConfiguration
+    ) -> ChatServerConfiguration {
         var configuration = configuration
         configuration.replyCache = cache
+        configuration.rateLimiter = limiter
         return configuration
     }
 }

@@ -344,8 +344,10 @@ enum ServeCommand {
         let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
         let replyCache = redisStore.map { RedisReplyCache(store: $0.store) }
         if let replyCache { operations.addMetricsSource { RedisStoreMetrics.render(replyCache.stats, into: &$0) } }
+        let rateLimiter = redisStore.map { RedisSharedRateLimiter(store: $0.store) }
+        if let rateLimiter { operations.addMetricsSource { RedisStoreMetrics.render(rateLimiter.stats, into: &$0) } }
         let server = ChatServer(
-            configuration: sharing(replyCache, ChatServerConfiguration(
+            configuration: sharing(replyCache, rateLimiter, ChatServerConfiguration(
                 http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
                 connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
                 api: APIConfiguration(

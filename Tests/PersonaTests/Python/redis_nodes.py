@@ -1,6 +1,6 @@
 """Two `persona serve` nodes on one real redis-server, with the third-party `websockets` client.
 
-Usage: redis_nodes.py PERSONA PERSONALITIES DATA_DIR [SESSIONS] [failover|cache]
+Usage: redis_nodes.py PERSONA PERSONALITIES DATA_DIR [SESSIONS] [failover|cache|rate]
 
 The script starts redis-server (Debian's package) on a free loopback port with its data in
 DATA_DIR/redis (append-only file, fsync always, so a killed Redis keeps what it acknowledged),
@@ -21,6 +21,10 @@ With `cache` instead (the default is `failover`, parts 1 and 2): both nodes also
 (`cache: { mode: exact, safe: true }`). A question asked on node a is answered on node b from
 the shared cache (node b's `persona_redis_cache_hits_total` is 1, the reply is node a's), and a
 question nobody asked is a miss there.
+
+With `rate`: the `strict` personality allows a client 3 messages back to back (then one per
+2 s). One client spends them on node a; its next message, sent from a new session on node b,
+is refused `rate_limited` with `retry_after_ms` (node b's own limiters have never seen it).
 
 Prints one `ok` line per check and exits 0, or prints the first discrepancy and exits 1.
 """
@@ -344,8 +348,12 @@ async def shared_cache(redis):
     b = Node("b", redis.port, personalities)
     try:
         first = await ask(a.url, "tell me about tomorrow")
-        if a.metric("persona_redis_cache_stores_total") != 1:
-            raise AssertionError("node a did not file its reply in the shared cache")
+        # Filing is not waited for by the client: wait (bounded) until Redis has taken it.
+        deadline = time.time() + 5
+        while a.metric("persona_redis_cache_stores_total") != 1:
+            if time.time() > deadline:
+                raise AssertionError("node a did not file its reply in the shared cache")
+            await asyncio.sleep(0.02)
         second = await ask(b.url, "tell me about tomorrow")
         hits = b.metric("persona_redis_cache_hits_total")
         if hits != 1 or second != first:
@@ -360,6 +368,39 @@ async def shared_cache(redis):
         b.kill()
 
 
+async def shared_rate(redis):
+    a = Node("a", redis.port)
+    b = Node("b", redis.port)
+    try:
+        async def session(url):
+            ws = await websockets.connect(url, max_queue=None)
+            await ws.recv()
+            await ws.send(json.dumps({"type": "start", "personality": "strict"}))
+            frame = await Client(0).expect(ws, {"session_started"})
+            return ws, frame["session"]
+
+        async def say(ws, session, n):
+            await ws.send(json.dumps({"type": "message", "session": session, "text": f"m{n}", "id": f"m{n}"}))
+            return await Client(0).expect(ws, {"ack", "error"})
+
+        ws_a, on_a = await session(a.url)
+        for n in range(3):
+            frame = await say(ws_a, on_a, n)
+            if frame["type"] != "ack":
+                raise AssertionError(f"message {n} on node a refused: {frame}")
+        ws_b, on_b = await session(b.url)
+        frame = await say(ws_b, on_b, 3)
+        if frame["type"] != "error" or frame["code"] != "rate_limited" or not frame.get("retry_after_ms", 0) > 0:
+            raise AssertionError(f"the 4th message, on node b, was not refused rate_limited: {frame}")
+        print(f"ok a client's burst of 3 spent on node a: its next message on node b is refused rate_limited "
+              f"(retry_after_ms {frame['retry_after_ms']})")
+        await ws_a.close()
+        await ws_b.close()
+    finally:
+        a.kill()
+        b.kill()
+
+
 async def main():
     redis = Redis()
     redis.start()
@@ -367,6 +408,9 @@ async def main():
     try:
         if PART == "cache":
             await shared_cache(redis)
+            return
+        if PART == "rate":
+            await shared_rate(redis)
             return
         clients = [Client(n) for n in range(SESSIONS)]
         b = await node_killed(redis, clients)
