@@ -5,13 +5,14 @@ import Testing
 
 /// A shared limiter whose decisions the test gives, in order.
 private final class FakeSharedLimiter: SharedRateLimiter {
-    var checks: [(key: String, rate: Rate, burst: Int, ticket: StoreTicket)] = []
+    var checks: [(request: SharedLimitRequest, ticket: StoreTicket)] = []
 
-    func check(key: String, rate: Rate, burst: Int, ticket: StoreTicket) { checks.append((key, rate, burst, ticket)) }
+    func check(_ request: SharedLimitRequest, ticket: StoreTicket) { checks.append((request, ticket)) }
 
-    func decide(_ harness: HubHarness, _ decision: RateLimitDecision?) {
+    func decide(_ harness: HubHarness, _ decision: RateLimitDecision?, quotaReached: Bool = false) {
         let check = checks.removeFirst()
-        harness.perform(harness.hub.sharedRateAnswered(check.ticket, decision))
+        harness.perform(
+            harness.hub.sharedRateAnswered(check.ticket, SharedLimitVerdict(rate: decision, dailyQuotaReached: quotaReached)))
     }
 }
 
@@ -23,7 +24,7 @@ struct SharedRateTests {
         name: Metered
         language: en
         engine: script
-        limits: { use: base, client_rate: 600/min, client_burst: 100 }
+        limits: { use: base, client_rate: 600/min, client_burst: 100, daily_messages_per_client: 50 }
         stream: { tokens_per_second: 0 }
         script:
           fallback: ["Noted."]
@@ -43,7 +44,10 @@ struct SharedRateTests {
         let (harness, limiter, connection, session) = harness()
         harness.send(connection, .message(session: session, text: "hi", id: "m1"))
         #expect(harness.take(connection).isEmpty, "nothing before the verdict")
-        #expect(limiter.checks.first?.key.hasPrefix("client:acme:10.0.0.7:") == true)
+        #expect(limiter.checks.first?.request.rate?.key.hasPrefix("client:acme:10.0.0.7:") == true)
+        #expect(limiter.checks.first?.request.rate?.burst == 100)
+        #expect(limiter.checks.first?.request.dailyQuota?.client == "10.0.0.7")
+        #expect(limiter.checks.first?.request.dailyQuota?.maximum == 50)
         limiter.decide(harness, .allowed(remaining: 3))
         let frames = harness.take(connection)
         #expect(frames.contains(.ack(session: session, id: "m1", seq: 1)))
@@ -61,6 +65,19 @@ struct SharedRateTests {
         #expect(errors.first?.ref == "m1")
         #expect(harness.transcripts.transcript(of: session).isEmpty)
         #expect(harness.hub.counters.rateLimited == 1)
+    }
+
+    @Test("the daily count full on all nodes together: refused limit_reached until UTC midnight, nothing stored")
+    func dailyQuotaReached() {
+        let (harness, limiter, connection, session) = harness()
+        harness.send(connection, .message(session: session, text: "hi", id: "m1"))
+        limiter.decide(harness, .allowed(remaining: 5), quotaReached: true)
+        let errors = harness.take(connection).errors
+        #expect(errors.map(\.code) == [.limitReached])
+        #expect(errors.first?.message.contains("(all nodes)") == true)
+        let wall = harness.clock.wallMilliseconds()
+        #expect(errors.first?.retryAfterMilliseconds == (wall / 86_400_000 + 1) * 86_400_000 - wall)
+        #expect(harness.transcripts.transcript(of: session).isEmpty)
     }
 
     @Test("a limiter that cannot decide lets the message through on the hub's own limits")

@@ -52,7 +52,7 @@ extension RedisNodesLiveTests {
 }
 
 extension RedisNodesLiveTests {
-    @Test("a client's burst spent on one node is spent on the other: its next message there is refused rate_limited")
+    @Test("a client's burst and daily count spent on one node are spent on the other: refused rate_limited, then limit_reached")
     func sharedRateLimit() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-nodes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
@@ -62,7 +62,10 @@ extension RedisNodesLiveTests {
             URL(fileURLWithPath: "/usr/bin/env"),
             ["python3", script, PersonaBinary.url.path, chatFixtures, data.path, "1", "rate"])
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        #expect(result.stdout.hasPrefix("ok a client's burst of 3 spent on node a"), "\(result.stdout)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(lines)")
+        #expect(lines.first?.hasPrefix("ok daily_messages_per_client 3") == true, "\(lines)")
+        #expect(lines.last?.hasPrefix("ok a client's burst of 3 spent on node a") == true, "\(lines)")
     }
 }
 

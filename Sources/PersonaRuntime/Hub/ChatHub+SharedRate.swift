@@ -9,28 +9,37 @@ struct SharedRateWait {
     var id: String
 }
 
-/// The client rate limit shared by several nodes (README → "Several nodes (Redis)"): a client
-/// that reconnects to another node, or floods several at once, spends one budget. After the
-/// hub's own limiters let a message through, it waits for one check of the client's key in the
-/// shared limiter (counted like a message awaiting its commit: it holds a place in the queue
-/// and the session does not end under it), then goes on — or is refused `rate_limited` with
-/// `retry_after_ms`. A limiter that cannot decide (Redis down) lets it through: the hub's own
-/// limiters still apply.
+/// The client limits shared by several nodes (README → "Several nodes (Redis)"): a client
+/// that reconnects to another node, or floods several at once, spends one rate budget and one
+/// daily count. After the hub's own limiters let a message through, it waits for one check of
+/// the client's rate and daily count in the shared limiter (counted like a message awaiting its
+/// commit: it holds a place in the queue and the session does not end under it), then goes on —
+/// or is refused `rate_limited` with `retry_after_ms`, or `limit_reached` with the time to UTC
+/// midnight when the daily count is full on all nodes together. What the limiter cannot decide
+/// (Redis down) goes through: the hub's own limiters still apply.
 extension ChatHub {
     /// Asks the shared limiter about the client's rate; true when the message now waits.
     func askSharedRate(_ session: ChatSession, text: String, id: String, limits: LimitValues) -> Bool {
-        guard let limiter = sharedRateLimiter, let rate = limits.clientRate else { return false }
+        guard let limiter = sharedRateLimiter, limits.clientRate != nil || limits.dailyMessagesPerClient != nil
+        else { return false }
         let burst = limits.clientBurst ?? 1
+        let request = SharedLimitRequest(
+            rate: limits.clientRate.map {
+                SharedClientRate(key: Self.sharedRateKey(session.client, rate: $0, burst: burst), rate: $0, burst: burst)
+            },
+            dailyQuota: limits.dailyMessagesPerClient.map {
+                SharedDailyQuota(client: session.client.key, day: clock.wallMilliseconds() / 86_400_000, maximum: $0)
+            })
         nextTicket += 1
         let ticket = StoreTicket(nextTicket)
         pendingSharedRates[ticket] = SharedRateWait(session: session.id, text: text, id: id)
         session.awaitingCommit += 1
-        limiter.check(key: Self.sharedRateKey(session.client, rate: rate, burst: burst), rate: rate, burst: burst, ticket: ticket)
+        limiter.check(request, ticket: ticket)
         return true
     }
 
-    /// The shared limiter decided about the message checked with `ticket` (nil: it could not).
-    public func sharedRateAnswered(_ ticket: StoreTicket, _ decision: RateLimitDecision?) -> [HubAction] {
+    /// The shared limits' verdict on the message checked with `ticket`.
+    public func sharedRateAnswered(_ ticket: StoreTicket, _ verdict: SharedLimitVerdict) -> [HubAction] {
         run { now in
             guard let wait = pendingSharedRates.removeValue(forKey: ticket), let session = sessions[wait.session]
             else { return }
@@ -48,7 +57,7 @@ extension ChatHub {
                 }
                 return endIfSettled(session, now: now)
             }
-            switch decision {
+            switch verdict.rate {
             case .limited(let retry)?:
                 counters.rateLimited += 1
                 let rate = session.limits.clientRate.map { " \($0)" } ?? ""
@@ -59,6 +68,13 @@ extension ChatHub {
                 counters.rateLimited += 1
                 refuse(session.connection, .rateLimited, "too many messages (client limit, all nodes)", ref: wait.id, session: session.id)
             case .allowed?, nil:
+                if verdict.dailyQuotaReached, let maximum = session.limits.dailyMessagesPerClient {
+                    counters.limitReached += 1
+                    let wall = clock.wallMilliseconds()
+                    return refuse(
+                        session.connection, .limitReached, "the daily limit of \(maximum) messages is reached (all nodes)",
+                        ref: wait.id, session: session.id, retryAfter: (wall / 86_400_000 + 1) * 86_400_000 - wall)
+                }
                 if session.bot != nil {
                     botMessageAdmitted(session, text: wait.text, id: wait.id, now: now)
                 } else {

@@ -13,10 +13,10 @@ final class LoopSharedRateLimiter: SharedRateLimiter {
         self.shell = shell
     }
 
-    func check(key: String, rate: Rate, burst: Int, ticket: StoreTicket) {
+    func check(_ request: SharedLimitRequest, ticket: StoreTicket) {
         let shell = shell
-        backend.check(key: key, rate: rate, burst: burst) { decision in
-            shell.loop.execute { shell.value.perform(shell.value.hub.sharedRateAnswered(ticket, decision)) }
+        backend.check(request) { verdict in
+            shell.loop.execute { shell.value.perform(shell.value.hub.sharedRateAnswered(ticket, verdict)) }
         }
     }
 }

@@ -40,9 +40,10 @@ extension RedisStoreMetrics {
     /// Appends the shared rate limit's families for `stats`.
     public static func render(_ stats: RedisSharedRateStatistics, into out: inout PrometheusExposition) {
         out.counter(
-            "persona_redis_rate_checks_total", help: "Shared client rate checks by outcome (undecided: Redis did not answer).",
+            "persona_redis_rate_checks_total", help: "Shared client limit checks by outcome (undecided: Redis did not answer).",
             [
                 MetricSample([MetricLabel("outcome", "allowed")], stats.allowed), MetricSample([MetricLabel("outcome", "limited")], stats.limited),
+                MetricSample([MetricLabel("outcome", "daily_quota_reached")], stats.quotaReached),
                 MetricSample([MetricLabel("outcome", "undecided")], stats.undecided),
             ])
     }

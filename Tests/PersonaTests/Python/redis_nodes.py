@@ -25,6 +25,9 @@ question nobody asked is a miss there.
 With `rate`: the `strict` personality allows a client 3 messages back to back (then one per
 2 s). One client spends them on node a; its next message, sent from a new session on node b,
 is refused `rate_limited` with `retry_after_ms` (node b's own limiters have never seen it).
+First, a `daily` personality (3 messages a day per client; the count is the client's, over
+every personality): messages on a, b, a are accepted and the 4th, on node b (which itself
+counted only one), is refused `limit_reached`.
 
 Prints one `ok` line per check and exits 0, or prints the first discrepancy and exits 1.
 """
@@ -336,14 +339,34 @@ async def ask(url, text):
                 raise AssertionError(f"refused: {frame}")
 
 
-async def shared_cache(redis):
+DAILY = """id: daily
+name: Daily
+description: Three messages a day per client.
+engine: script
+stream: { tokens_per_second: 0 }
+limits: { use: roomy, daily_messages_per_client: 3 }
+script:
+  rules:
+    - match: "*"
+      reply: "noted {star}"
+"""
+
+
+def extra_personalities():
+    """PERSONALITIES' files plus the oracle and daily personalities, in DATA_DIR/personalities."""
     personalities = os.path.join(DATA, "personalities")
     os.makedirs(personalities, exist_ok=True)
     for name in os.listdir(PERSONALITIES):
         with open(os.path.join(PERSONALITIES, name)) as source, open(os.path.join(personalities, name), "w") as copy:
             copy.write(source.read())
-    with open(os.path.join(personalities, "oracle.yaml"), "w") as oracle:
-        oracle.write(ORACLE)
+    for name, text in (("oracle.yaml", ORACLE), ("daily.yaml", DAILY)):
+        with open(os.path.join(personalities, name), "w") as extra:
+            extra.write(text)
+    return personalities
+
+
+async def shared_cache(redis):
+    personalities = extra_personalities()
     a = Node("a", redis.port, personalities)
     b = Node("b", redis.port, personalities)
     try:
@@ -369,13 +392,14 @@ async def shared_cache(redis):
 
 
 async def shared_rate(redis):
-    a = Node("a", redis.port)
-    b = Node("b", redis.port)
+    personalities = extra_personalities()
+    a = Node("a", redis.port, personalities)
+    b = Node("b", redis.port, personalities)
     try:
-        async def session(url):
+        async def session(url, personality="strict"):
             ws = await websockets.connect(url, max_queue=None)
             await ws.recv()
-            await ws.send(json.dumps({"type": "start", "personality": "strict"}))
+            await ws.send(json.dumps({"type": "start", "personality": personality}))
             frame = await Client(0).expect(ws, {"session_started"})
             return ws, frame["session"]
 
@@ -383,6 +407,19 @@ async def shared_rate(redis):
             await ws.send(json.dumps({"type": "message", "session": session, "text": f"m{n}", "id": f"m{n}"}))
             return await Client(0).expect(ws, {"ack", "error"})
 
+        ws_a, on_a = await session(a.url, "daily")
+        ws_b, on_b = await session(b.url, "daily")
+        for ws, on, n in ((ws_a, on_a, 1), (ws_b, on_b, 2), (ws_a, on_a, 3)):
+            frame = await say(ws, on, n)
+            if frame["type"] != "ack":
+                raise AssertionError(f"daily message {n} refused: {frame}")
+        frame = await say(ws_b, on_b, 4)
+        if frame["type"] != "error" or frame["code"] != "limit_reached" or "all nodes" not in frame["message"]:
+            raise AssertionError(f"the 4th message of the day, on node b, was not refused limit_reached: {frame}")
+        print("ok daily_messages_per_client 3: messages 1 and 3 on node a and 2 on node b are counted once, "
+              "the 4th (node b) is refused limit_reached")
+        await ws_a.close()
+        await ws_b.close()
         ws_a, on_a = await session(a.url)
         for n in range(3):
             frame = await say(ws_a, on_a, n)
