@@ -7,6 +7,19 @@ let redisServerAvailable = ["/usr/bin/redis-server", "/usr/local/bin/redis-serve
     FileManager.default.isExecutableFile(atPath: $0)
 }
 
+/// Runs `Python/redis_nodes.py` with the persona binary, the chat fixtures, a fresh data
+/// directory and `arguments`; returns its lines after checking it passed.
+private func runNodesScript(_ arguments: [String]) throws -> [String] {
+    let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-nodes-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: data) }
+    let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/redis_nodes.py").path
+    let result = try ProcessResult.run(
+        URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, PersonaBinary.url.path, chatFixtures, data.path] + arguments)
+    #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+    return result.stdout.split(separator: "\n").map(String.init)
+}
+
 @Suite(
     "several nodes on one Redis, live, with the Python websockets client",
     .enabled(if: chatPythonAvailable, "python3 'websockets' is not installed (pip install -r Tests/requirements.txt)"),
@@ -17,52 +30,25 @@ struct RedisNodesLiveTests {
         "a node killed with SIGKILL: its sessions resume on another node with every acknowledged message; Redis killed and restarted: typed errors, /ready 503, recovery without a node restart"
     )
     func nodeKilledThenRedisRestarted() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-nodes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: data) }
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/redis_nodes.py").path
-        let result = try ProcessResult.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, PersonaBinary.url.path, chatFixtures, data.path, "40"])
-        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let lines = try runNodesScript(["24"])
         #expect(lines.count == 4, "\(lines)")
         #expect(lines.first?.hasPrefix("ok node a killed with SIGKILL") == true, "\(lines)")
-        #expect(lines.dropFirst().first?.hasPrefix("ok Redis killed: all 40 clients refused") == true, "\(lines)")
+        #expect(lines.dropFirst().first?.hasPrefix("ok Redis killed: all 24 clients refused") == true, "\(lines)")
         #expect(lines.dropFirst(2).first?.hasPrefix("ok Redis restarted") == true, "\(lines)")
         #expect(lines.last?.hasPrefix("ok every one of") == true, "\(lines)")
     }
-}
 
-extension RedisNodesLiveTests {
     @Test("a reply one node filed in the shared response cache is streamed by the other; a new question is a miss")
     func sharedCache() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-nodes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: data) }
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/redis_nodes.py").path
-        let result = try ProcessResult.run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", script, PersonaBinary.url.path, chatFixtures, data.path, "1", "cache"])
-        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let lines = try runNodesScript(["1", "cache"])
         #expect(lines.count == 2, "\(lines)")
         #expect(lines.first?.contains("is streamed by node b from the shared cache") == true, "\(lines)")
         #expect(lines.last?.hasPrefix("ok a question nobody asked is a miss") == true, "\(lines)")
     }
-}
 
-extension RedisNodesLiveTests {
     @Test("a client's burst and daily count spent on one node are spent on the other: refused rate_limited, then limit_reached")
-    func sharedRateLimit() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-nodes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: data) }
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/redis_nodes.py").path
-        let result = try ProcessResult.run(
-            URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", script, PersonaBinary.url.path, chatFixtures, data.path, "1", "rate"])
-        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        let lines = result.stdout.split(separator: "\n").map(String.init)
+    func sharedLimits() throws {
+        let lines = try runNodesScript(["1", "rate"])
         #expect(lines.count == 2, "\(lines)")
         #expect(lines.first?.hasPrefix("ok daily_messages_per_client 3") == true, "\(lines)")
         #expect(lines.last?.hasPrefix("ok a client's burst of 3 spent on node a") == true, "\(lines)")
