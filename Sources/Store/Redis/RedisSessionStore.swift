@@ -169,7 +169,10 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
         group.shutdown()
     }
 
-    deinit { close() }
+    /// Closes what the owner did not; never from the store's own loop (it would wait on itself).
+    deinit {
+        if !client.loop.inEventLoop { close() }
+    }
 
     /// Sends one command on the store's connection (from any thread); `completion` runs on
     /// the store's loop. Other Redis users of the node (the shared response cache) share it.
