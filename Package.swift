@@ -105,7 +105,7 @@ let package = Package(
 
         // cluster: the embedded store (the only code touching SQLite)
         .target(
-            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON", "Observability"],
+            name: "Store", dependencies: ["CSQLite", "PersonaRuntime", "ChatProtocol", "JSON", "Observability", "Redis", "Reactor"],
             swiftSettings: strictSettings
         ),
 
@@ -115,7 +115,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream",
+                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream", "Redis",
             ],
             swiftSettings: strictSettings
         ),
@@ -145,7 +145,7 @@ let package = Package(
             name: "UpstreamTests", dependencies: ["Upstream", "TLS", "Reactor", "HTTP1", "PersonaTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "RedisTests", dependencies: ["Redis", "Reactor", "TLS", "Policies", "PersonaTestSupport"],
+            name: "RedisTests", dependencies: ["Redis", "Reactor", "TLS", "Policies", "PersonaTestSupport", "Store", "PersonaRuntime", "ChatProtocol"],
             swiftSettings: strictSettings),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTP1", "Reactor", "PersonaTestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport", "Observability"],
+            dependencies: ["Store", "PersonaRuntime", "ChatProtocol", "PersonaTestSupport", "Observability", "Redis"],
             swiftSettings: strictSettings
         ),
         .testTarget(

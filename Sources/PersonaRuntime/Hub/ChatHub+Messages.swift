@@ -93,6 +93,16 @@ extension ChatHub {
         guard checkRates(session, id: id, limits: limits, personality: bot.personality.id, now: now) else {
             return
         }
+        // With a limiter shared by several nodes, the message waits for its verdict.
+        if askSharedRate(session, text: text, id: id, limits: limits) { return }
+        botMessageAdmitted(session, text: text, id: id, now: now)
+    }
+
+    /// The rest of ``botMessage(_:text:id:now:)`` once the rate limits let the message through:
+    /// daily quota → response limits → scrub → transcript.
+    func botMessageAdmitted(_ session: ChatSession, text: String, id: String, now: PolicyInstant) {
+        guard let bot = session.bot else { return }
+        let limits = session.limits
         guard checkDailyQuota(session, id: id, limits: limits) else { return }
         // Replies this session has started or owes (streaming, queued, and awaiting the store).
         let owed = session.replyCount + session.queue.count + session.awaitingCommit
@@ -128,10 +138,18 @@ extension ChatHub {
         let limits = session.limits
         guard checkSize(session, text: text, id: id, limits: limits) else { return }
         guard checkRates(session, id: id, limits: limits, personality: nil, now: now) else { return }
-        guard checkDailyQuota(session, id: id, limits: limits) else { return }
+        _ = partner
+        if askSharedRate(session, text: text, id: id, limits: limits) { return }
+        humanMessageAdmitted(session, text: text, id: id, now: now)
+    }
+
+    /// The rest of ``humanMessage(_:text:id:now:)`` once the rate limits let the message
+    /// through: daily quota → scrub → transcript.
+    func humanMessageAdmitted(_ session: ChatSession, text: String, id: String, now: PolicyInstant) {
+        guard session.partner != nil else { return }
+        guard checkDailyQuota(session, id: id, limits: session.limits) else { return }
         guard let scrubbed = scrubInbound(session, text: text, id: id, pii: PIISettings())
         else { return }
-        _ = partner
         accept(session, text: scrubbed, id: id, now: now)
     }
 

@@ -88,7 +88,9 @@ extension ChatHub {
             case .success(let value): stored = value
             case .failure(let failure):
                 counters.storeFailures += 1
-                refuse(hold.connection, .storeUnavailable, "the transcript could not be read (\(failure.message))", session: id)
+                refuse(
+                    hold.connection, .storeUnavailable, "the transcript could not be read (\(failure.message))", session: id,
+                    retryAfter: failure.retryAfterMilliseconds)
                 stored = nil
             }
             sendReplay(session: id, start: sessionInfo(session), turns: stored?.turns ?? [], after: lastSeq,
@@ -100,7 +102,7 @@ extension ChatHub {
                 counters.storeFailures += 1
                 return refuse(
                     request.connection, .storeUnavailable, "the session could not be read (\(failure.message))",
-                    session: request.session)
+                    session: request.session, retryAfter: failure.retryAfterMilliseconds)
             case .success(nil):
                 return refuse(request.connection, .unknownSession, "no session '\(request.session)'", session: request.session)
             case .success(let value?):

@@ -97,7 +97,7 @@ extension ChatHub {
             let connection = session?.connection ?? message.connection
             refuse(
                 connection, .storeUnavailable, "the message could not be stored (\(failure.message)); send it again later",
-                ref: message.id, session: message.session)
+                ref: message.id, session: message.session, retryAfter: failure.retryAfterMilliseconds)
             if let session { endIfSettled(session, now: now) }
         case .success:
             // Stored: acknowledged even if the session ended meanwhile (the turn is in its transcript).

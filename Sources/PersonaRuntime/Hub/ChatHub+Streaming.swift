@@ -44,7 +44,18 @@ extension ChatHub {
             }
             counters.cacheMisses += 1
             reply.cacheKey = key
+            // Another node may have the reply: the engine waits for the shared cache's answer.
+            if askSharedCache(session, reply, key: key, state: scriptState, text: text) { return }
         }
+        produceReply(session, reply, text: text, now: now)
+    }
+
+    /// The engine half of ``startReply(_:text:id:acceptedAt:now:)``: asks the personality's
+    /// engine chain for the reply and starts pacing it.
+    func produceReply(_ session: ChatSession, _ reply: ReplyInProgress, text: String, now: PolicyInstant) {
+        guard let bot = session.bot else { return }
+        let personality = bot.personality
+        let scriptState = bot.chain.links.count == 1 ? bot.chain.links[0].state as? ScriptSessionState : nil
         let before = scriptState.map { (random: $0.random, variables: $0.variables, topic: $0.topic) }
         switch bot.chain.respond(to: text) {
         case .reply(let answer):
@@ -189,7 +200,12 @@ extension ChatHub {
             let outcome = cache.store(
                 key, tokens: Array(sentTokens), traits: reply.cacheTraits,
                 policy: Self.cachePolicy(bot.personality.cache), now: now)
-            if outcome == .stored { counters.cacheStores += 1 }
+            if outcome == .stored {
+                counters.cacheStores += 1
+                if let shared = sharedCache, let sharedKey = reply.sharedCacheKey {
+                    shared.store(sharedKey, tokens: Array(sentTokens), ttl: Self.cachePolicy(bot.personality.cache).ttl)
+                }
+            }
         }
     }
 

@@ -85,6 +85,16 @@ public final class ChatHub {
     var rateLimiters: [LimiterKey: KeyedRateLimiter<String>] = [:]
     var dailyCounts: [String: DailyCount] = [:]
     var cache: ResponseCache
+    /// A response cache shared with other nodes, asked after ``cache`` misses; nil: none
+    /// (set before the hub serves, see ChatHub+SharedCache.swift).
+    public var sharedCache: (any SharedReplyCache)?
+    /// Shared-cache lookups in flight, by ticket.
+    var pendingSharedCache: [StoreTicket: SharedCacheWait] = [:]
+    /// A client rate limit shared with other nodes, checked after the hub's own limiters let a
+    /// message through; nil: none (see ChatHub+SharedRate.swift).
+    public var sharedRateLimiter: (any SharedRateLimiter)?
+    /// Shared rate checks in flight, by ticket.
+    var pendingSharedRates: [StoreTicket: SharedRateWait] = [:]
     var inboundScrubbers: [PIISettings: Scrubber] = [:]
     var outboundScrubbers: [PIISettings: Scrubber] = [:]
 

@@ -26,6 +26,8 @@ final class ReplyInProgress {
     var starved = false
     /// Where to file the reply in the cache when it completes, and whether it may be.
     var cacheKey: ResponseCacheKey?
+    /// The same key as text stable across processes, for a cache shared with other nodes.
+    var sharedCacheKey: String?
     var cacheTraits = ReplyTraits()
     var fromCache = false
 

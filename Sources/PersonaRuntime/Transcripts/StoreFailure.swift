@@ -3,10 +3,14 @@
 public struct StoreFailure: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong, naming the file or the SQLite error.
     public var message: String
+    /// When the store knows when it may work again (Redis between reconnect attempts), the
+    /// milliseconds to wait: sent to the client as `retry_after_ms`. Nil otherwise.
+    public var retryAfterMilliseconds: Int64?
 
     /// Creates a failure.
-    public init(_ message: String) {
+    public init(_ message: String, retryAfterMilliseconds: Int64? = nil) {
         self.message = message
+        self.retryAfterMilliseconds = retryAfterMilliseconds
     }
 
     /// The message.

@@ -93,6 +93,12 @@ public final class ChatServer: Sendable {
             if configuration.store != nil, !(configuration.store is InMemoryTranscriptStore) {
                 adapters.last?.shell = shell
             }
+            if let backend = configuration.replyCache {
+                hub.sharedCache = LoopSharedReplyCache(backend: backend, shell: shell)
+            }
+            if let backend = configuration.rateLimiter {
+                hub.sharedRateLimiter = LoopSharedRateLimiter(backend: backend, shell: shell)
+            }
             shells.append(shell)
         }
         // Hand every shell the full table on its own loop (the table holds loop-bound values),

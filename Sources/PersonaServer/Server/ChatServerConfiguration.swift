@@ -34,6 +34,12 @@ public struct ChatServerConfiguration: Sendable {
     /// Socket.IO at `/socket.io/` (see ``SocketIOServerConfiguration``); `nil` serves none.
     /// Default `nil`.
     public var socketIO: SocketIOServerConfiguration?
+    /// A response cache shared with other nodes (`persona serve --redis`), asked after a hub's
+    /// own cache misses; nil: none. Default nil.
+    public var replyCache: (any SharedReplyCacheBackend)? = nil
+    /// A client rate limit shared with other nodes (`persona serve --redis`), checked after a
+    /// hub's own limiters; nil: none. Default nil.
+    public var rateLimiter: (any SharedRateLimiterBackend)? = nil
 
     /// Creates a configuration with the documented defaults.
     public init(

@@ -9,6 +9,7 @@ import Observability
 import Personality
 import Policies
 import Reactor
+import Redis
 import Store
 import WebSocket
 
@@ -79,6 +80,8 @@ enum ServeCommand {
         var iKnow = false
         /// `--keys`: the keys file (nil: `<data-dir>/keys.yaml`).
         var keysFile: String?
+        /// `--redis` and `--node-id` (ServeCommand+Nodes.swift).
+        var nodes = NodeOptions()
     }
 
     /// The command's declaration.
@@ -184,7 +187,7 @@ enum ServeCommand {
             .option(
                 "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
                 help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
-        ] + socketIOOptions + operationsOptions + authOptions,
+        ] + socketIOOptions + operationsOptions + authOptions + nodeOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
@@ -242,6 +245,7 @@ enum ServeCommand {
         options.auth = values.stringIfPresent("auth")
         options.iKnow = values.flag("i-know")
         options.keysFile = values.stringIfPresent("keys")
+        options.nodes = try nodeOptions(values)
         try await serve(options, context)
     }
 
@@ -310,7 +314,12 @@ enum ServeCommand {
         // The store first: a corrupt or newer database stops the server before it listens.
         let sqlite: SQLiteStore?
         let store: any SessionStoreBackend
-        if options.store == "memory" {
+        var redisStore: (store: RedisSessionStore, epoch: Int)?
+        if !options.nodes.redis.isEmpty {
+            sqlite = nil
+            redisStore = try openRedisStore(options.nodes, retention: options.storeConfiguration.retention)
+            store = redisStore!.store
+        } else if options.store == "memory" {
             sqlite = nil
             store = InMemoryTranscriptStore()
         } else {
@@ -326,8 +335,8 @@ enum ServeCommand {
         hub.resumeWindow = options.resumeWindow
         // Clients are told the server's own ping interval; with server pings off they keep the default.
         if let pingInterval = options.pingInterval { hub.heartbeatInterval = pingInterval }
-        hub.sessionEpoch = sqlite?.boot
-        hub.resumableAfterShutdown = sqlite != nil
+        hub.sessionEpoch = sqlite?.boot ?? redisStore?.epoch
+        hub.resumableAfterShutdown = sqlite != nil || redisStore != nil
         options.operations.store = store
         options.operations.keys = gate.ring
 
@@ -345,16 +354,25 @@ enum ServeCommand {
         let llm = LLMEngine(transport: transport)
         operations.addMetricsSource { LLMUsageMetrics.render(llm.usage, into: &$0) }
         if let sqlite { operations.addMetricsSource { StoreMetrics.render(sqlite.stats, into: &$0) } }
+        if let redis = redisStore?.store {
+            operations.addMetricsSource { RedisStoreMetrics.render(redis.stats, into: &$0) }
+            operations.logger.info(
+                "node", ["node": .string(options.nodes.nodeID), "redis": .string(redis.redis.redactedURL)])
+        }
         let pluginLogger = operations.logger.labelled("persona.process")
         let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
+        let replyCache = redisStore.map { RedisReplyCache(store: $0.store) }
+        if let replyCache { operations.addMetricsSource { RedisStoreMetrics.render(replyCache.stats, into: &$0) } }
+        let rateLimiter = redisStore.map { RedisSharedRateLimiter(store: $0.store) }
+        if let rateLimiter { operations.addMetricsSource { RedisStoreMetrics.render(rateLimiter.stats, into: &$0) } }
         let server = ChatServer(
-            configuration: ChatServerConfiguration(
+            configuration: sharing(replyCache, rateLimiter, ChatServerConfiguration(
                 http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
                 connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
                 api: APIConfiguration(
                     corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
                     keepAliveInterval: options.sseKeepAlive),
-                auth: gate),
+                auth: gate)),
             snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
             routes: { router in
                 addRoutes(&router, gauge: operations.webSockets)
@@ -367,6 +385,7 @@ enum ServeCommand {
         } catch {
             group.shutdown()
             sqlite?.close()
+            redisStore?.store.close()
             throw CommandFailure("cannot listen on \(address): \(error)")
         }
         // Every listener is up before the first line is printed: a taken admin port fails the
@@ -396,6 +415,7 @@ enum ServeCommand {
         process.shutdown()
         operations.shutdown()
         sqlite?.close()
+        redisStore?.store.close()
         logWriter.flush()
         let stats = server.statistics()
         context.stderr.writeLine(

@@ -19,6 +19,8 @@ import sys
 
 import websockets
 
+from replay_check import resume_from_zero, verify
+
 PERSONA, PERSONALITIES, DATA = sys.argv[1], sys.argv[2], sys.argv[3]
 SESSIONS = int(sys.argv[4]) if len(sys.argv) > 4 else 120
 ROUNDS = int(sys.argv[5]) if len(sys.argv) > 5 else 3
@@ -48,28 +50,7 @@ class Client:
 
     async def resume(self, ws):
         """Resumes from seq 0 and returns the replayed user-message ids, in seq order."""
-        await ws.send(json.dumps({"type": "resume", "session": self.session,
-                                  "resume_token": self.token, "last_seq": 0}))
-        replayed, seqs, last = [], [], None
-        while True:
-            frame = json.loads(await ws.recv())
-            kind = frame["type"]
-            if kind == "session_resumed":
-                last = frame["last_seq"]
-                if last == 0:
-                    break
-            elif kind == "error":
-                raise AssertionError(f"client {self.number}: resume refused: {frame}")
-            elif kind == "ack":
-                replayed.append(frame["id"])
-                seqs.append(frame["seq"])
-            elif kind == "reply_end":
-                seqs.append(frame["seq"])
-            if last is not None and seqs and seqs[-1] >= last:
-                break
-        if seqs != sorted(set(seqs)):
-            raise AssertionError(f"client {self.number}: replayed seqs out of order or repeated: {seqs}")
-        return replayed
+        return await resume_from_zero(ws, self.number, self.session, self.token)
 
     async def run(self, url, stop, check):
         async with websockets.connect(url, max_queue=None) as ws:
@@ -103,18 +84,6 @@ class Client:
         await ws.send(json.dumps({"type": "message", "session": self.session,
                                   "text": f"m{self.sent}", "id": f"c{self.number}-m{self.sent}"}))
 
-
-def verify(client, replayed):
-    if len(replayed) != len(set(replayed)):
-        raise AssertionError(f"client {client.number}: a message was replayed twice: {replayed}")
-    acked = set(client.acked)
-    in_replay = [m for m in replayed if m in acked]
-    if in_replay != client.acked:
-        missing = [m for m in client.acked if m not in set(replayed)]
-        raise AssertionError(f"client {client.number}: acknowledged {len(client.acked)}, "
-                             f"replayed {len(in_replay)} of them; missing {missing[:5]}")
-    # Messages stored but never acked (in flight at the kill) may be replayed; they join the record.
-    client.acked = list(replayed)
 
 
 async def round_(clients, number):

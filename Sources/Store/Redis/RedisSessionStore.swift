@@ -1,0 +1,294 @@
+import Dispatch
+import PersonaRuntime
+import Reactor
+import Redis
+import Synchronization
+
+/// The session store of a node that shares its state through Redis (`persona serve --redis`):
+/// sessions, turns, engine state and daily counts live in Redis, so a session started on one
+/// node is resumed on any other (README → "Several nodes (Redis)"; keys in ``RedisSessionKeys``).
+///
+/// It owns one event loop of its own with one ``RedisClient`` on it, like the SQLite store
+/// owns its writer thread: hubs hand requests over from their loops and never wait. One
+/// connection keeps every request in order, so a load sees every write made before it. Each
+/// write is one `MULTI … EXEC` (atomic, one round trip, pipelined behind the others); its
+/// completion runs when `EXEC` answers — the hub sends the `ack` only then.
+///
+/// ## Failure
+///
+/// While Redis is unreachable the client waits between reconnect attempts and every request
+/// fails at once with a ``StoreFailure`` (the hub refuses the message with `store_unavailable`;
+/// a resume is refused the same way). ``isWritable`` is false from the moment the connection
+/// is lost or a write fails, so `/ready` answers 503, and true again as soon as the client has
+/// reconnected and handshaken — no traffic and no restart needed.
+public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
+    /// Where Redis is.
+    public let redis: RedisConfiguration
+    /// This node's id (`--node-id`), written into each session it starts.
+    public let node: String
+    /// Sessions and turns expire this long after their last write.
+    public let retention: Duration
+    /// The key layout.
+    public let keys: RedisSessionKeys
+
+    private let group: EventLoopGroup
+    private let client: LoopBound<RedisClient>
+    private let writable = Atomic<Bool>(false)
+    private let statistics = Mutex(RedisStoreStatistics())
+    private let closed = Atomic<Bool>(false)
+
+    /// Starts the store's loop and client (connecting in the background); ``boot()`` says
+    /// whether Redis answers.
+    public init(
+        redis: RedisConfiguration, node: String, retention: Duration, keys: RedisSessionKeys = RedisSessionKeys()
+    ) throws(StoreFailure) {
+        self.redis = redis
+        self.node = node
+        self.retention = retention
+        self.keys = keys
+        do {
+            group = try EventLoopGroup(loops: 1)
+        } catch {
+            throw StoreFailure("cannot start the Redis store's loop: \(error)")
+        }
+        let loop = group.loops[0]
+        let made = Mutex<Result<RedisClient, RedisError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        loop.execute {
+            made.withLock { $0 = Result { () throws(RedisError) in try RedisClient(configuration: redis, loop: loop) } }
+            done.signal()
+        }
+        done.wait()
+        switch made.withLock({ $0 })! {
+        case .success(let made): client = LoopBound(made, loop: loop)
+        case .failure(let error):
+            group.shutdown()
+            throw StoreFailure("\(redis.redactedURL): \(error)")
+        }
+        let client = client
+        loop.execute {
+            client.value.onStatusChange = { [weak self] status in
+                guard let self else { return }
+                switch status {
+                case .ready:
+                    self.writable.store(true, ordering: .releasing)
+                    self.statistics.withLock { $0.connects += 1 }
+                case .waiting, .closed: self.writable.store(false, ordering: .releasing)
+                case .idle, .connecting: break
+                }
+            }
+            client.value.start()
+        }
+    }
+
+    /// Increments `persona:boots` and returns it (the epoch in this node's session ids),
+    /// waiting up to the connect and command timeouts: a node does not start on a Redis it
+    /// cannot reach.
+    public func boot() throws(StoreFailure) -> Int {
+        let reply = try command(["INCR", keys.boots])
+        guard let value = reply.int else { throw StoreFailure("unexpected INCR reply \(reply)") }
+        return Int(value)
+    }
+
+    // MARK: SessionStoreBackend
+
+    /// One `MULTI … EXEC` with the records' commands; `completion` runs when `EXEC` answers.
+    public func write(
+        _ records: [StoreRecord], completion: @escaping @Sendable (Result<Void, StoreFailure>) -> Void
+    ) {
+        let commands = RedisSessionCodec.commands(
+            for: records, keys: keys, node: node, retentionMilliseconds: retention.milliseconds,
+            nowMilliseconds: WallMilliseconds.now())
+        guard !commands.isEmpty else { return completion(.success(())) }
+        client.loop.execute { [self] in
+            transaction(commands) { result in
+                switch result {
+                case .success:
+                    self.writable.store(true, ordering: .releasing)
+                    self.statistics.withLock { $0.writes += 1 }
+                    completion(.success(()))
+                case .failure(let failure):
+                    self.writable.store(false, ordering: .releasing)
+                    self.statistics.withLock { $0.failedWrites += 1 }
+                    completion(.failure(failure))
+                }
+            }
+        }
+    }
+
+    /// `HGETALL` of the session hash and `XRANGE` of its turns, pipelined.
+    public func load(
+        _ session: String, completion: @escaping @Sendable (Result<StoredSession?, StoreFailure>) -> Void
+    ) {
+        client.loop.execute { [self] in read(session, completion) }
+    }
+
+    /// Reads one session, waiting.
+    public func history(_ session: String) throws(StoreFailure) -> StoredSession? {
+        try blocking { _, answer in self.read(session, answer) }
+    }
+
+    /// Erases one client's sessions (both keys of each), its session set and its daily counts
+    /// of today and yesterday, waiting; returns the sessions erased.
+    public func forget(client key: String) throws(StoreFailure) -> Int {
+        let members = try command(["SMEMBERS", keys.clientSessions(key)])
+        let ids = (members.elements ?? []).compactMap(\.string)
+        let today = WallMilliseconds.now() / 86_400_000
+        var commands = ids.map { ["DEL", keys.session($0), keys.turns($0)] }
+        commands.append(["DEL", keys.clientSessions(key)])
+        commands.append(["HDEL", keys.quota(day: today), key])
+        commands.append(["HDEL", keys.quota(day: today - 1), key])
+        let all = commands
+        let replies = try blocking { _, answer in self.transaction(all, answer) }
+        return replies.prefix(ids.count).count { ($0.int ?? 0) > 0 }
+    }
+
+    /// Whether the connection is up and the last write succeeded.
+    public var isWritable: Bool { writable.load(ordering: .acquiring) }
+
+    /// The daily counts kept for `day` (empty when Redis cannot be read).
+    public func quotas(day: Int64) -> [String: Int] {
+        let reply = try? command(["HGETALL", keys.quota(day: day)])
+        guard let reply, let fields = try? RedisSessionCodec.pairs(reply) else { return [:] }
+        return fields.compactMapValues { Int($0) }
+    }
+
+    /// Writes, failures and (re)connections so far.
+    public var stats: RedisStoreStatistics { statistics.withLock { $0 } }
+
+    /// Closes the client and stops the store's loop. Blocks; call from outside the loop.
+    public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let client = client
+        let done = DispatchSemaphore(value: 0)
+        client.loop.execute {
+            client.value.close()
+            done.signal()
+        }
+        done.wait()
+        group.shutdown()
+    }
+
+    /// Closes what the owner did not; never from the store's own loop (it would wait on itself).
+    deinit {
+        if !client.loop.inEventLoop { close() }
+    }
+
+    /// Sends one command on the store's connection (from any thread); `completion` runs on
+    /// the store's loop. Other Redis users of the node (the shared response cache) share it.
+    package func send(_ arguments: [String], _ completion: @escaping @Sendable (Result<RESPValue, RedisError>) -> Void) {
+        let client = client
+        client.loop.execute { client.value.send(arguments, completion) }
+    }
+
+    /// Runs `body` with the store's client on its loop (from any thread).
+    package func withClient(_ body: @escaping @Sendable (RedisClient) -> Void) {
+        let client = client
+        client.loop.execute { body(client.value) }
+    }
+
+    // MARK: On the loop
+
+    /// Sends `MULTI`, `commands`, `EXEC`; answers with `EXEC`'s replies, or the first error.
+    private func transaction(_ commands: [[String]], _ answer: @escaping (Result<[RESPValue], StoreFailure>) -> Void) {
+        let client = client.value
+        let redis = redis.redactedURL
+        client.send(["MULTI"]) { _ in }
+        for command in commands { client.send(command) { _ in } }
+        client.send(["EXEC"]) { result in
+            switch result {
+            case .success(let reply):
+                guard let replies = reply.elements else {
+                    return answer(.failure(StoreFailure("\(redis): the transaction was aborted (\(reply))")))
+                }
+                if let error = replies.lazy.compactMap(\.errorMessage).first {
+                    return answer(.failure(StoreFailure("\(redis): \(error)")))
+                }
+                answer(.success(replies))
+            case .failure(let error):
+                answer(.failure(self.failure(error)))
+            }
+        }
+    }
+
+    private func read(_ session: String, _ answer: @escaping @Sendable (Result<StoredSession?, StoreFailure>) -> Void) {
+        let client = client.value
+        let redis = redis.redactedURL
+        var hash: Result<RESPValue, RedisError>?
+        client.send(["HGETALL", keys.session(session)]) { hash = $0 }
+        client.send(["XRANGE", keys.turns(session), "-", "+"]) { turns in
+            do {
+                let hashReply = try hash!.get()
+                let turnsReply = try turns.get()
+                answer(.success(try RedisSessionCodec.session(id: session, hash: hashReply, turns: turnsReply)))
+            } catch let error as RedisError {
+                answer(.failure(self.failure(error)))
+            } catch {
+                answer(.failure(StoreFailure("\(redis): \(error)")))
+            }
+        }
+    }
+
+    /// Runs `body` on the loop and waits for its answer (longer than the client's own
+    /// timeouts, which always answer first).
+    private func blocking<Value: Sendable>(
+        _ body: @escaping @Sendable (RedisClient, @escaping @Sendable (Result<Value, StoreFailure>) -> Void) -> Void
+    ) throws(StoreFailure) -> Value {
+        precondition(!client.loop.inEventLoop, "the Redis store's blocking calls are made off its loop")
+        let box = Mutex<Result<Value, StoreFailure>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let client = client
+        client.loop.execute {
+            body(client.value) { result in
+                let first = box.withLock { stored -> Bool in
+                    guard stored == nil else { return false }
+                    stored = result
+                    return true
+                }
+                if first { done.signal() }
+            }
+        }
+        let limit = redis.connectTimeout + redis.commandTimeout + .seconds(1)
+        guard done.wait(timeout: .now() + .milliseconds(Int(limit.milliseconds))) == .success else {
+            throw StoreFailure("\(redis.redactedURL): no answer within \(limit)")
+        }
+        return try box.withLock { $0! }.get()
+    }
+}
+
+extension RedisSessionStore {
+    /// One command, waiting for its reply.
+    private func command(_ arguments: [String]) throws(StoreFailure) -> RESPValue {
+        try blocking { client, answer in
+            client.send(arguments) { answer($0.mapError { self.failure($0) }) }
+        }
+    }
+
+    /// A client error as the hub sees it: while the client waits to reconnect, the time
+    /// until its next attempt; after a lost connection or a timeout (it reconnects at once),
+    /// the first backoff step; none for an error reply.
+    func failure(_ error: RedisError) -> StoreFailure {
+        let retry: Int64?
+        switch error {
+        case .unavailable: retry = error.retryAfterMilliseconds
+        case .connectionLost, .timeout, .tooManyPending: retry = max(1, redis.backoff.base.milliseconds)
+        default: retry = nil
+        }
+        return StoreFailure("\(redis.redactedURL): \(error)", retryAfterMilliseconds: retry)
+    }
+}
+
+/// What the Redis store has done, for `/metrics`.
+public struct RedisStoreStatistics: Sendable, Hashable {
+    /// Transactions committed.
+    public var writes = 0
+    /// Transactions that failed (their messages were refused).
+    public var failedWrites = 0
+    /// Connections made and handshaken (more than one after Redis came back).
+    public var connects = 0
+}
+
+extension Duration {
+    /// Whole milliseconds (saturating).
+    var milliseconds: Int64 { wholeMilliseconds }
+}
