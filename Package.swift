@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
                 "SocketIO", "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS", "YAML",
+                "Redis",
             ],
             swiftSettings: strictSettings
         ),
@@ -115,7 +116,7 @@ let package = Package(
             dependencies: [
                 "CLI", "Diagnostics", "JSON", "YAML", "Personality", "Engines", "Policies",
                 "Reactor", "HTTP1", "WebSocket", "HTTPServer", "ChatProtocol", "PersonaRuntime", "PersonaServer",
-                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream",
+                "Observability", "SocketIO", "ChatChaos", "Store", "Upstream", "Redis",
             ],
             swiftSettings: strictSettings
         ),

@@ -21,6 +21,8 @@ import WebSocket
 enum ServeCommand {
     /// Everything `serve` needs, independent of how it was parsed.
     struct Options: Sendable {
+        /// `--redis`/`--node-id`: this node's place in a service of several (nil: alone).
+        var node: NodeConfiguration?
         /// Address to bind.
         var host = "127.0.0.1"
         /// Port to bind; 0 picks a free one.
@@ -172,13 +174,14 @@ enum ServeCommand {
             .option(
                 "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
                 help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
-        ] + socketIOOptions + operationsOptions + authOptions,
+        ] + socketIOOptions + operationsOptions + authOptions + nodeOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         var options = Options()
         options.host = try values.string("host")
+        options.node = try nodeConfiguration(values)
         options.port = try values.int("port")
         if let loops = try values.intIfPresent("loops") { options.loops = loops }
         options.maxMessageBytes = try values.int("max-message-bytes")
@@ -328,14 +331,16 @@ enum ServeCommand {
         if let sqlite { operations.addMetricsSource { StoreMetrics.render(sqlite.stats, into: &$0) } }
         let pluginLogger = operations.logger.labelled("persona.process")
         let process = ProcessEngine(host: ChildProcessPluginHost(group: group) { pluginLogger.warning($0) })
+        var chatConfiguration = ChatServerConfiguration(
+            http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
+            connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
+            api: APIConfiguration(
+                corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
+                keepAliveInterval: options.sseKeepAlive),
+            auth: gate)
+        chatConfiguration.node = try makeNodeLink(options.node, group: group)
         let server = ChatServer(
-            configuration: ChatServerConfiguration(
-                http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
-                connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
-                api: APIConfiguration(
-                    corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
-                    keepAliveInterval: options.sseKeepAlive),
-                auth: gate),
+            configuration: chatConfiguration,
             snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
             routes: { router in
                 addRoutes(&router, gauge: operations.webSockets)
@@ -374,6 +379,7 @@ enum ServeCommand {
         context.stderr.writeLine(
             "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
+        chatConfiguration.node?.stop()
         process.shutdown()
         operations.shutdown()
         sqlite?.close()
