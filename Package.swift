@@ -182,7 +182,7 @@ let package = Package(
             name: "PersonaServerTests",
             dependencies: [
                 "PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "HTTP1", "JSON", "Reactor",
-                "PersonaTestSupport",
+                "PersonaTestSupport", "Redis",
             ],
             swiftSettings: strictSettings
         ),

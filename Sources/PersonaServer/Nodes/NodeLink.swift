@@ -189,7 +189,12 @@ package final class NodeLink: Sendable {
     func heartbeat() {
         let core = core.value
         let lifetime = String(milliseconds(configuration.heartbeatInterval) * 3)
-        core.client.send(["SET", configuration.nodeKey(nodeID), "alive", "PX", lifetime]) { _ in }
+        core.client.send(["SET", configuration.nodeKey(nodeID), "alive", "PX", lifetime]) { [self] result in
+            // Redis unreachable: relay cannot be promised, so every cross-node pair ends now
+            // (partner_left) rather than talking into the void; each node does the same.
+            guard case .failure = result else { return }
+            for remote in core.localPartner.keys { partnerUnreachable(remote) }
+        }
         for (_, local) in core.localPartner {
             core.client.send(["SET", configuration.ownerKey(local.session), nodeID, "PX", lifetime]) { _ in }
         }

@@ -141,7 +141,37 @@ async def three_nodes(url_a, url_b, url_c):
         await x.close()
 
 
+async def redis_down(url_a, url_b, redis_pid):
+    """Redis is killed under a cross-node pair: both sides end partner_left; a newcomer gets a
+    bot at once instead of waiting; bot sessions go on."""
+    import signal
+    import time
+    bot = await Client.open(url_a)
+    bot_session = (await bot.start(personality="parrot"))["session"]
+    a, b, sa, sb = await cross_pair(url_a, url_b, language="en")
+    os.kill(int(redis_pid), signal.SIGKILL)
+    await a.send(type="message", session=sa, text="anyone there?", id="a1")
+    ended_a = (await a.until("session_ended"))[-1]
+    assert ended_a == {"type": "session_ended", "session": sa, "reason": "partner_left"}, ended_a
+    ended_b = (await b.until("session_ended"))[-1]
+    assert ended_b == {"type": "session_ended", "session": sb, "reason": "partner_left"}, ended_b
+    print("ok Redis gone: the cross-node pair ended partner_left on both nodes")
+    c = await Client.open(url_b)
+    began = time.monotonic()
+    await c.send(type="start", mode="random", language="en")
+    started = (await c.until("session_started"))[-1]
+    waited = time.monotonic() - began
+    assert started["kind"] == "bot" and waited < 2.0, (started, waited)
+    print("ok a random start fell back to a bot at once, not after the 10 s timeout")
+    _, text, _ = await bot.say(bot_session, "i am still here", "m1")
+    assert text == "hello still here", text
+    print("ok a bot session went on streaming")
+    for x in (a, b, c, bot):
+        await x.close()
+
+
 SCENARIOS = {
+    "redis_down": redis_down,
     "cross_matched": cross_matched,
     "cross_fallback": cross_fallback,
     "race": race,

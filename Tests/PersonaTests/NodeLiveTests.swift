@@ -1,0 +1,128 @@
+import Foundation
+import PersonaTestSupport
+import Testing
+
+/// Whether Debian's `redis-server` is installed (`.ci/run` installs it).
+let redisServerAvailable = FileManager.default.isExecutableFile(atPath: RedisServerProcess.executable)
+
+/// Several `persona serve --redis` nodes on one real `redis-server`, started on loopback ports.
+final class NodeCluster {
+    let redis: RedisServerProcess
+    let nodes: [ServeProcess]
+
+    /// Starts Redis and `count` nodes `node-0`… with the chat fixtures and `timeout` for matchmaking.
+    init(nodes count: Int, matchmakingTimeout timeout: String) throws {
+        let redis = try RedisServerProcess()
+        self.redis = redis
+        nodes = try (0..<count).map {
+            try ServeProcess([
+                "--personalities", chatFixtures, "--store", "memory", "--matchmaking-timeout", timeout,
+                "--redis", "redis://127.0.0.1:\(redis.port)", "--node-id", "node-\($0)",
+            ])
+        }
+        try waitUntilLinked()
+    }
+
+    var urls: [String] { nodes.map { "ws://127.0.0.1:\($0.port)/v1/ws" } }
+
+    /// `redis-cli` against the test server.
+    func cli(_ arguments: [String]) throws -> String {
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["redis-cli", "-p", String(redis.port)] + arguments)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits (10 s at most) until every node's channel has its subscriber and its node record.
+    func waitUntilLinked() throws {
+        let deadline = Date().addingTimeInterval(10)
+        let channels = nodes.indices.map { "persona:node:node-\($0):mail" }
+        while Date() < deadline {
+            let numsub = try cli(["PUBSUB", "NUMSUB"] + channels).split(separator: "\n")
+            let records = try cli(["EXISTS"] + nodes.indices.map { "persona:node:node-\($0)" })
+            if numsub.count == 2 * channels.count, stride(from: 1, to: numsub.count, by: 2).allSatisfy({ numsub[$0] == "1" }),
+                records == String(nodes.count)
+            {
+                return
+            }
+            usleep(20_000)
+        }
+        throw ServeProcess.ServeProcessError(message: "the nodes did not link to Redis within 10 s")
+    }
+
+    /// Runs `Python/node_scenarios.py SCENARIO` with `arguments`; returns its `ok …` lines.
+    func scenario(_ name: String, _ arguments: [String]) throws -> [String] {
+        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/node_scenarios.py")
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["timeout", "60", "python3", script.path, name] + arguments)
+        #expect(result.status == 0, "\(name): stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+}
+
+@Suite(
+    "persona serve --redis: several nodes on one real redis-server (live)",
+    .enabled(if: chatPythonAvailable && redisServerAvailable, "needs python3 'websockets' and redis-server"))
+struct NodeLiveTests {
+    @Test("two clients on different nodes are matched, see each other type, chat both ways and end")
+    func crossNodeChat() throws {
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10")
+        let lines = try cluster.scenario("cross_matched", cluster.urls)
+        #expect(
+            lines == [
+                "ok two clients on two nodes matched to each other", "ok typing on/off relayed both ways",
+                "ok messages relayed both ways in order", "ok the end reached the other node as partner_left",
+            ])
+        #expect(try cluster.cli(["LLEN", "persona:match:queue"]) == "0")
+    }
+
+    @Test("a client waiting alone on two nodes falls back to a bot exactly once, and its ticket leaves the queue")
+    func fallbackOnce() throws {
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "0.3")
+        let lines = try cluster.scenario("cross_fallback", cluster.urls)
+        #expect(
+            lines == [
+                "ok alone on two nodes: one fallback to parrot",
+                "ok its ticket left the shared queue: a newcomer waited and fell back too",
+            ])
+        #expect(try cluster.cli(["LLEN", "persona:match:queue"]) == "0")
+    }
+
+    @Test("racing clients on two nodes with a 50 ms timeout: each starts once, the humans pair up exactly")
+    func race() throws {
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "0.05")
+        let lines = try cluster.scenario("race", cluster.urls)
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("ok 24 racing clients: each started once") == true, "\(lines)")
+        #expect(lines.last == "ok no second session_started anywhere")
+    }
+
+    @Test("three nodes: filters hold across nodes (the two German chess players meet, the English one falls back)")
+    func threeNodes() throws {
+        let cluster = try NodeCluster(nodes: 3, matchmakingTimeout: "1")
+        let lines = try cluster.scenario("three_nodes", cluster.urls)
+        #expect(
+            lines == [
+                "ok on three nodes the German chess players on A and C met; the English one on B waited",
+                "ok B fell back to parrot",
+            ])
+    }
+
+    @Test("Redis killed: cross-node pairs end partner_left, random starts get a bot at once, bots go on; after a restart the nodes link again by themselves")
+    func redisDown() throws {
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10")
+        let pid = try #require(cluster.redis.pid)
+        let lines = try cluster.scenario("redis_down", cluster.urls + [String(pid)])
+        #expect(
+            lines == [
+                "ok Redis gone: the cross-node pair ended partner_left on both nodes",
+                "ok a random start fell back to a bot at once, not after the 10 s timeout",
+                "ok a bot session went on streaming",
+            ])
+        cluster.redis.kill()
+        try cluster.redis.start()
+        try cluster.waitUntilLinked()
+        let again = try cluster.scenario("cross_matched", cluster.urls)
+        #expect(again.first == "ok two clients on two nodes matched to each other")
+        #expect(again.count == 4)
+    }
+}
