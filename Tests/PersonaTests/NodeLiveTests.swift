@@ -126,3 +126,36 @@ struct NodeLiveTests {
         #expect(again.count == 4)
     }
 }
+
+@Suite("persona serve: node and human-limit options")
+struct NodeOptionTests {
+    @Test("--node-id without --redis, a bad --redis URL and a bad --human-rate are usage errors (64)")
+    func usageErrors() throws {
+        for (arguments, message) in [
+            (["--node-id", "a"], "--node-id names this node among several; it needs --redis"),
+            (["--redis", "http://x"], "--redis:"),
+            (["--redis", "redis://127.0.0.1:1", "--node-id", "a b"], "--node-id: 1 to 200 characters"),
+            (["--human-rate", "fast"], "--human-rate:"),
+        ] {
+            let result = try ProcessResult.persona(["serve", "--port", "0", "--store", "memory"] + arguments)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test(
+        "--human-burst 2: the third message in a row of a human session is refused rate_limited",
+        .enabled(if: chatPythonAvailable, "needs python3 'websockets'"))
+    func humanBurst() throws {
+        let server = try ServeProcess([
+            "--personalities", chatFixtures, "--store", "memory", "--matchmaking-timeout", "10", "--human-burst", "2",
+            "--human-rate", "1/min",
+        ])
+        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/node_scenarios.py")
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["timeout", "60", "python3", script.path, "human_burst", "ws://127.0.0.1:\(server.port)/v1/ws"])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout == "ok the third message of a burst of 2 was refused rate_limited\n")
+    }
+}

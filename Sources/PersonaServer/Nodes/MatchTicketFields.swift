@@ -69,20 +69,28 @@ package enum MatchTicketFields {
         """
 
     /// Claim or wait, atomically: KEYS[1] the queue; ARGV[1] the ticket (no deadline), ARGV[2]
-    /// its lifetime in ms, ARGV[3] the most tickets waiting. Scans oldest first, dropping expired
+    /// its lifetime in ms, ARGV[3] the most tickets waiting. Scans oldest first, 64 tickets per
+    /// `LRANGE` (so a match near the head costs little however long the queue), dropping expired
     /// tickets; takes the first compatible ticket of another connection and returns it; else
     /// appends this one (deadline prepended) and returns false, or an error when full.
     static let claimOrWait = luaHelpers + """
 
         local me = fields('0:' .. ARGV[1])
-        for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-          local other = fields(raw)
-          if tonumber(other[1]) < now then
-            redis.call('LREM', KEYS[1], 1, raw)
-          elseif not (other[2] == me[2] and other[3] == me[3] and other[4] == me[4]) and compatible(other, me) then
-            redis.call('LREM', KEYS[1], 1, raw)
-            return raw
+        local start = 0
+        while true do
+          local chunk = redis.call('LRANGE', KEYS[1], start, start + 63)
+          if #chunk == 0 then break end
+          for _, raw in ipairs(chunk) do
+            local other = fields(raw)
+            if tonumber(other[1]) < now then
+              redis.call('LREM', KEYS[1], 1, raw)
+              start = start - 1
+            elseif not (other[2] == me[2] and other[3] == me[3] and other[4] == me[4]) and compatible(other, me) then
+              redis.call('LREM', KEYS[1], 1, raw)
+              return raw
+            end
           end
+          start = start + #chunk
         end
         if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[3]) then
           return redis.error_reply('FULL the shared match queue holds ' .. ARGV[3] .. ' tickets')
@@ -96,13 +104,18 @@ package enum MatchTicketFields {
     /// Returns 1 when this call removed the ticket, 0 when it was gone (claimed or expired).
     static let withdraw = luaHelpers + """
 
-        for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-          local f = fields(raw)
-          if f[2] == ARGV[1] and f[3] == ARGV[2] and f[5] == ARGV[3] then
-            redis.call('LREM', KEYS[1], 1, raw)
-            return 1
+        local start = 0
+        while true do
+          local chunk = redis.call('LRANGE', KEYS[1], start, start + 63)
+          if #chunk == 0 then return 0 end
+          for _, raw in ipairs(chunk) do
+            local f = fields(raw)
+            if f[2] == ARGV[1] and f[3] == ARGV[2] and f[5] == ARGV[3] then
+              redis.call('LREM', KEYS[1], 1, raw)
+              return 1
+            end
           end
+          start = start + #chunk
         end
-        return 0
         """
 }

@@ -40,8 +40,12 @@ package struct NodeConfiguration: Sendable {
         self.mailLimits = mailLimits
     }
 
-    /// The shared waiting queue (a list of tickets).
-    package var queueKey: String { keyPrefix + "match:queue" }
+    /// The shared waiting queue of `tenant` (a list of tickets). Tenants never meet, so each
+    /// has its own list and a start never scans another tenant's tickets; clients without a
+    /// tenant share `match:queue`.
+    package func queueKey(tenant: String?) -> String {
+        tenant.map { keyPrefix + "match:queue:" + $0 } ?? keyPrefix + "match:queue"
+    }
     /// The node record of `node` (present while the node heartbeats).
     package func nodeKey(_ node: String) -> String { keyPrefix + "node:" + node }
     /// The pub/sub channel where `node` receives its mail.

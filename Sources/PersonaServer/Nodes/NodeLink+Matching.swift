@@ -4,7 +4,7 @@ import Reactor
 import Redis
 import Synchronization
 
-/// The shared waiting queue: one Redis list for every node, pairing decided by one Lua
+/// The shared waiting queue: one Redis list per tenant for every node, pairing decided by one Lua
 /// script run atomically by Redis, so two nodes never take the same waiting human.
 ///
 /// The queue decides later (see ``MatchQueueing``): `claim` returns nil and `enqueue` runs
@@ -24,10 +24,12 @@ extension NodeLink: MatchQueueing {
     package func enqueue(_ ticket: MatchTicket) {
         let fields = MatchTicketFields.encode(node: nodeID, ticket)
         let me = ticket.address
+        let queue = configuration.queueKey(tenant: ticket.filters.tenant)
         loop.execute { [self] in
             counters.withLock { $0.claims += 1 }
+            core.value.queues[me] = queue
             core.value.client.send([
-                "EVAL", MatchTicketFields.claimOrWait, "1", configuration.queueKey, fields,
+                "EVAL", MatchTicketFields.claimOrWait, "1", queue, fields,
                 String(milliseconds(configuration.ticketLifetime)), String(configuration.maxWaiting),
             ]) { [self] result in
                 switch result {
@@ -48,8 +50,9 @@ extension NodeLink: MatchQueueing {
 
     package func withdraw(_ address: PeerAddress) -> Bool {
         loop.execute { [self] in
+            let queue = core.value.queues.removeValue(forKey: address) ?? configuration.queueKey(tenant: nil)
             core.value.client.send([
-                "EVAL", MatchTicketFields.withdraw, "1", configuration.queueKey, nodeID, String(address.hub),
+                "EVAL", MatchTicketFields.withdraw, "1", queue, nodeID, String(address.hub),
                 address.session,
             ]) { [self] result in
                 switch result {
@@ -75,6 +78,8 @@ extension NodeLink: MatchQueueing {
     /// This node's waiting-to-be session `me` took `partner`'s ticket: both sides are told.
     func paired(_ me: PeerAddress, with partner: NodeAddress) {
         counters.withLock { $0.pairsMade += 1 }
+        core.value.queues[me] = nil
+        if partner.node == nodeID { core.value.queues[PeerAddress(hub: partner.hub, session: partner.session)] = nil }
         let mine = NodeAddress(node: nodeID, hub: me.hub, session: me.session)
         if partner.node == nodeID {
             deliver(.paired(session: partner.session, partner: me), hub: partner.hub)

@@ -160,6 +160,7 @@ package final class NodeLink: Sendable {
             let hubMail: HubMail
             switch mail.body {
             case .paired(let session, let partner):
+                core.queues[PeerAddress(hub: mail.hub, session: session)] = nil
                 if let timer = core.graceTimers.removeValue(forKey: session) { _ = loop.cancelTimer(timer) }
                 core.remember(remote: partner, local: PeerAddress(hub: mail.hub, session: session), configuration: configuration)
                 hubMail = .paired(session: session, partner: peerAddress(partner))
@@ -222,6 +223,8 @@ final class NodeLinkCore {
     var localPartner: [NodeAddress: PeerAddress] = [:]
     /// Remote partner of each local session in a cross-node pair.
     var remotePartner: [String: NodeAddress] = [:]
+    /// The queue (tenant list) each waiting local session's ticket went to, for its withdraw.
+    var queues: [PeerAddress: String] = [:]
     /// Withdraws that found their ticket claimed, waiting for the pairing mail.
     var graceTimers: [String: TimerID] = [:]
 

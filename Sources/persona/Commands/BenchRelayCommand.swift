@@ -15,7 +15,8 @@ enum BenchRelayCommand {
             Each phase opens --pairs random clients on --url (they wait), then --pairs more that \
             take them: on --url again (one node) or on --other-url (two nodes). Then every pair \
             ping-pongs messages for --duration, the text being the send instant so the receiver \
-            measures the relay latency. Reports pairs/s for the matching, messages/s and latency \
+            measures the relay latency (or, with --rate, every client sends at that \
+            rate without waiting). Reports pairs/s for the matching, messages/s and latency \
             (p50/p99) per phase, and with --redis the Redis commands per relayed message (from \
             INFO commandstats). The phases alternate --runs times; medians are printed. The \
             servers need a matchmaking timeout longer than the opening of the clients.
@@ -27,6 +28,9 @@ enum BenchRelayCommand {
             .option(
                 "duration", type: .duration(.milliseconds(100) ... .seconds(600)), default: "5s",
                 help: "How long each phase ping-pongs."),
+            .option(
+                "rate", type: .double(0...10_000), default: "0",
+                help: "Messages per second every client sends (open loop); 0: each pair ping-pongs as fast as it can."),
             .option("runs", type: .int(1...20), default: "3", help: "How many times each phase runs (medians are reported)."),
             .option("redis", type: .string, valueName: "url", help: "The nodes' Redis, to count its commands per message."),
         ],
@@ -55,6 +59,7 @@ enum BenchRelayCommand {
         let pairs = try values.int("pairs")
         let duration = try values.duration("duration")
         let runs = try values.int("runs")
+        let rate = try values.double("rate")
         let redis = try values.stringIfPresent("redis").map { url in
             do { return try RedisConfiguration(url: url) } catch { throw UsageError.invalid("--redis: \(error)") }
         }
@@ -64,13 +69,15 @@ enum BenchRelayCommand {
             var plan = [("one node", first, first)]
             if let second { plan.append(("two nodes", first, second)) }
             for (name, waiting, claiming) in plan {
-                let phase = try runPhase(name, pairs: pairs, waiting: waiting, claiming: claiming, duration: duration, redis: redis)
+                let phase = try runPhase(
+                    name, pairs: pairs, waiting: waiting, claiming: claiming, duration: duration, rate: rate, redis: redis)
                 results[name, default: []].append(phase)
                 context.stderr.writeLine(describe(phase))
             }
         }
         var errors = 0
-        context.stdout.writeLine("relay of \(pairs) human pairs, \(runs) run(s) of \(duration) per phase, medians:")
+        let load = rate > 0 ? "every client sending \(rate)/s" : "ping-pong"
+        context.stdout.writeLine("relay of \(pairs) human pairs (\(load)), \(runs) run(s) of \(duration) per phase, medians:")
         for name in ["one node", "two nodes"] {
             guard let phases = results[name] else { continue }
             func median(_ key: (Phase) -> Double?) -> Double? {
@@ -105,7 +112,7 @@ enum BenchRelayCommand {
 
     static func runPhase(
         _ name: String, pairs: Int, waiting: WebSocketTarget, claiming: WebSocketTarget, duration: Duration,
-        redis: RedisConfiguration?
+        rate: Double, redis: RedisConfiguration?
     ) throws -> Phase {
         let group = try EventLoopGroup(loops: 1)
         defer { group.shutdown() }
@@ -115,14 +122,23 @@ enum BenchRelayCommand {
         let budget = DispatchTime.now() + .seconds(60 + pairs / 100)
         func waitFor(_ what: String, _ body: @escaping @Sendable (@escaping () -> Void) -> Void) throws {
             loop.execute { body { step.signal() } }
-            guard step.wait(timeout: budget) == .success else { throw CommandFailure("\(name): \(what) did not finish in time") }
+            guard step.wait(timeout: budget) == .success else {
+                let state = Mutex("")
+                let read = DispatchSemaphore(value: 0)
+                loop.execute {
+                    state.withLock { $0 = worker.value.progress }
+                    read.signal()
+                }
+                _ = read.wait(timeout: .now() + 5)
+                throw CommandFailure("\(name): \(what) did not finish in time (\(state.withLock { $0 }))")
+            }
         }
         try waitFor("opening the waiting clients") { done in worker.value.openWaiting(then: done) }
         try waitFor("matching") { done in worker.value.openClaiming(then: done) }
         let before = try redis.map { try commandStats($0, loop: loop) }
         let start = loop.now().nanoseconds
         let deadline = start + UInt64(duration.components.seconds) * 1_000_000_000 + UInt64(duration.components.attoseconds / 1_000_000_000)
-        try waitFor("measuring") { done in worker.value.measure(until: deadline, then: done) }
+        try waitFor("measuring") { done in worker.value.measure(until: deadline, rate: rate, then: done) }
         let after = try redis.map { try commandStats($0, loop: loop) }
         try waitFor("closing") { done in worker.value.closeAll(then: done) }
         let outcome = Mutex<Phase?>(nil)

@@ -27,6 +27,11 @@ final class BenchRelayWorker: WebSocketClientDelegate {
     private var measuring = false
     private var deadline: UInt64 = .max
     private var sent = 0
+    private var rate = 0.0
+    private var toOpen: [Int] = []
+    private var opening = 0
+    static let connectConcurrency = 128
+    private let nonce = UInt32.random(in: 0...UInt32.max)
     private(set) var latency = BenchLatencyHistogram()
     private(set) var received = 0
     private(set) var errors: [String: Int] = [:]
@@ -42,18 +47,39 @@ final class BenchRelayWorker: WebSocketClientDelegate {
 
     private var now: UInt64 { loop.now().nanoseconds }
 
+    /// Where the phase stands, for a failure message.
+    var progress: String {
+        "\(waitingCount) waiting, \(startedCount) of \(2 * pairs) started, \(endedCount) closed, errors \(errors.sorted { $0.key < $1.key })"
+    }
+
     /// Opens the waiting side and calls `done` once every client is `matching`.
     func openWaiting(then done: @escaping () -> Void) {
         onStep = done
         slots = Array(repeating: Slot(), count: 2 * pairs)
-        for index in 0..<pairs { open(index, waitingSide) }
+        toOpen = Array((0..<pairs).reversed())
+        pump()
     }
 
     /// Opens the claiming side and calls `done` once all `2 × pairs` sessions started.
     func openClaiming(then done: @escaping () -> Void) {
         onStep = done
         claimStarted = now
-        for index in pairs..<(2 * pairs) { open(index, claimingSide) }
+        toOpen = Array((pairs..<(2 * pairs)).reversed())
+        pump()
+    }
+
+    /// Opens clients while fewer than ``connectConcurrency`` handshakes are in flight (a
+    /// thousand SYNs at once would overflow the listen backlog and stall on retransmits).
+    private func pump() {
+        while opening < Self.connectConcurrency, let index = toOpen.popLast() {
+            opening += 1
+            open(index, index < pairs ? waitingSide : claimingSide)
+        }
+    }
+
+    private func opened() {
+        opening -= 1
+        pump()
     }
 
     private func open(_ index: Int, _ target: WebSocketTarget) {
@@ -64,10 +90,21 @@ final class BenchRelayWorker: WebSocketClientDelegate {
 
     /// Every waiting-side client sends its first message; each received one is answered at
     /// once, until `deadline`; `done` runs at the deadline.
-    func measure(until deadline: UInt64, then done: @escaping () -> Void) {
+    /// With `rate` > 0, every client sends `rate` messages per second instead (open loop, no
+    /// answers), first sends spread over one interval.
+    func measure(until deadline: UInt64, rate: Double = 0, then done: @escaping () -> Void) {
         self.deadline = deadline
+        self.rate = rate
         measuring = true
-        for index in 0..<pairs { send(index) }
+        if rate > 0 {
+            let interval = UInt64(1e9 / rate)
+            for index in slots.indices {
+                let offset = interval * UInt64(index) / UInt64(slots.count)
+                _ = loop.scheduleTimer(after: .nanoseconds(Int64(offset))) { [self] in tick(index, every: interval) }
+            }
+        } else {
+            for index in 0..<pairs { send(index) }
+        }
         _ = loop.scheduleTimer(at: MonotonicInstant(nanoseconds: deadline)) { [self] in
             measuring = false
             done()
@@ -91,6 +128,12 @@ final class BenchRelayWorker: WebSocketClientDelegate {
         callback?()
     }
 
+    private func tick(_ index: Int, every interval: UInt64) {
+        guard measuring, now < deadline else { return }
+        send(index)
+        _ = loop.scheduleTimer(after: .nanoseconds(Int64(interval))) { [self] in tick(index, every: interval) }
+    }
+
     private func send(_ index: Int) {
         guard measuring, now < deadline, let session = slots[index].session, !slots[index].closed else { return }
         sent += 1
@@ -108,7 +151,12 @@ final class BenchRelayWorker: WebSocketClientDelegate {
         }
         switch frame {
         case .welcome:
-            client.send(.text(ClientMessage.start(StartRequest(mode: .random(RandomFilters(tags: ["bench"])))).encodedText))
+            opened()
+            // Pair i has a tenant of its own (so its own queue list): the waiting side never
+            // pairs with itself and claimer i finds waiting client i at once. The run's nonce
+            // keeps a ticket an earlier phase left behind out of this one.
+            let filters = RandomFilters(tenant: "bench-\(nonce)-\(index % pairs)")
+            client.send(.text(ClientMessage.start(StartRequest(mode: .random(filters))).encodedText))
         case .matching:
             slots[index].waiting = true
             waitingCount += 1
@@ -129,7 +177,7 @@ final class BenchRelayWorker: WebSocketClientDelegate {
                 received += 1
                 latency.record(arrived - sentAt)
             }
-            send(index)
+            if rate == 0 { send(index) }
         case .error(let report):
             errors[report.code.rawValue, default: 0] += 1
         case .sessionEnded(_, let reason, _):
@@ -143,7 +191,10 @@ final class BenchRelayWorker: WebSocketClientDelegate {
         let index = client.tag
         slots[index].closed = true
         endedCount += 1
-        if failure != nil { errors["connect", default: 0] += 1 }
+        if failure != nil {
+            errors["connect", default: 0] += 1
+            opened()
+        }
         if endedCount == slots.count { step() }
     }
 }

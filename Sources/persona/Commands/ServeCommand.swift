@@ -23,6 +23,8 @@ enum ServeCommand {
     struct Options: Sendable {
         /// `--redis`/`--node-id`: this node's place in a service of several (nil: alone).
         var node: NodeConfiguration?
+        /// `--human-rate`/`--human-burst`: limits of human-to-human sessions.
+        var humanLimits = ChatHubConfiguration.defaultHumanLimits
         /// Address to bind.
         var host = "127.0.0.1"
         /// Port to bind; 0 picks a free one.
@@ -174,7 +176,7 @@ enum ServeCommand {
             .option(
                 "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
                 help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
-        ] + socketIOOptions + operationsOptions + authOptions + nodeOptions,
+        ] + socketIOOptions + operationsOptions + authOptions + nodeOptions + humanLimitOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
@@ -182,6 +184,7 @@ enum ServeCommand {
         var options = Options()
         options.host = try values.string("host")
         options.node = try nodeConfiguration(values)
+        options.humanLimits = try humanLimits(values)
         options.port = try values.int("port")
         if let loops = try values.intIfPresent("loops") { options.loops = loops }
         options.maxMessageBytes = try values.int("max-message-bytes")
@@ -310,6 +313,7 @@ enum ServeCommand {
         }
         var hub = ChatHubConfiguration()
         hub.resumeWindow = options.resumeWindow
+        hub.humanLimits = options.humanLimits
         hub.sessionEpoch = sqlite?.boot
         hub.resumableAfterShutdown = sqlite != nil
         options.operations.store = store

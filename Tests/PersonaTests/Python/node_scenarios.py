@@ -170,7 +170,23 @@ async def redis_down(url_a, url_b, redis_pid):
         await x.close()
 
 
+async def human_burst(url):
+    """One node started with --human-burst 2 --human-rate 1/min: a human session's third
+    message in a row is refused rate_limited."""
+    a, b, sa, sb = await cross_pair(url, url)
+    for n in (1, 2):
+        await a.send(type="message", session=sa, text=f"m{n}", id=f"m{n}")
+        assert (await a.recv())["type"] == "ack"
+    await a.send(type="message", session=sa, text="m3", id="m3")
+    error = await a.recv()
+    assert error["type"] == "error" and error["code"] == "rate_limited" and error["ref"] == "m3", error
+    print("ok the third message of a burst of 2 was refused rate_limited")
+    await a.close()
+    await b.close()
+
+
 SCENARIOS = {
+    "human_burst": human_burst,
     "redis_down": redis_down,
     "cross_matched": cross_matched,
     "cross_fallback": cross_fallback,
