@@ -75,6 +75,17 @@ struct NodeLiveTests {
         #expect(try cluster.cli(["LLEN", "persona:match:queue"]) == "0")
     }
 
+    @Test("each tenant waits in its own queue list, and tenants never meet across nodes")
+    func tenantQueues() throws {
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10")
+        let lines = try cluster.scenario("tenant_queues", cluster.urls + [String(cluster.redis.port)])
+        #expect(
+            lines == [
+                "ok each tenant's ticket waits in its own list",
+                "ok the acme clients on two nodes met; the globex one still waits",
+            ])
+    }
+
     @Test("a client waiting alone on two nodes falls back to a bot exactly once, and its ticket leaves the queue")
     func fallbackOnce() throws {
         let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "0.3")

@@ -185,7 +185,36 @@ async def human_burst(url):
     await b.close()
 
 
+async def tenant_queues(url_a, url_b, redis_port):
+    """Each tenant waits in its own list; tenants never meet across nodes."""
+    import subprocess
+
+    def llen(key):
+        out = subprocess.run(["redis-cli", "-p", redis_port, "LLEN", key], capture_output=True, text=True)
+        return out.stdout.strip()
+
+    a = await Client.open(url_a)
+    await a.send(type="start", mode="random", tenant="acme")
+    await a.until("matching")
+    b = await Client.open(url_b)
+    await b.send(type="start", mode="random", tenant="globex")
+    await b.until("matching")
+    await asyncio.sleep(0.2)
+    lengths = (llen("persona:match:queue:acme"), llen("persona:match:queue:globex"), llen("persona:match:queue"))
+    assert lengths == ("1", "1", "0"), lengths
+    print("ok each tenant's ticket waits in its own list")
+    c = await Client.open(url_b)
+    started = await c.start(mode="random", tenant="acme")
+    started_a = (await a.until("session_started"))[-1]
+    assert started["kind"] == "human" and started_a["kind"] == "human", (started, started_a)
+    await quiet(b, 0.3)
+    print("ok the acme clients on two nodes met; the globex one still waits")
+    for x in (a, b, c):
+        await x.close()
+
+
 SCENARIOS = {
+    "tenant_queues": tenant_queues,
     "human_burst": human_burst,
     "redis_down": redis_down,
     "cross_matched": cross_matched,
