@@ -73,6 +73,16 @@ struct NodeLiveTests {
                 "ok messages relayed both ways in order", "ok the end reached the other node as partner_left",
             ])
         #expect(try cluster.cli(["LLEN", "persona:match:queue"]) == "0")
+        // Each node published its side of the chat (pairing, typing, messages, the end).
+        for node in cluster.nodes {
+            let client = BlockingClient(port: node.port)
+            client.send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let text = String(decoding: client.receiveUntilClose(), as: UTF8.self)
+            let published = text.split(separator: "\n").first { $0.hasPrefix("persona_node_mail_total{direction=\"published\"}") }
+            let count = published.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+            #expect(count >= 5, "\(published ?? "no persona_node_mail_total line")")
+            #expect(text.contains("persona_node_heartbeats_total"))
+        }
     }
 
     @Test("each tenant waits in its own queue list, and tenants never meet across nodes")

@@ -40,6 +40,14 @@ package struct NodeConfiguration: Sendable {
         self.mailLimits = mailLimits
     }
 
+    /// How long node and owner records live: three heartbeats, in milliseconds.
+    package var recordLifetimeMilliseconds: Int64 { 3 * NodeConfiguration.milliseconds(heartbeatInterval) }
+
+    /// A duration in whole milliseconds.
+    package static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
     /// The shared waiting queue of `tenant` (a list of tickets). Tenants never meet, so each
     /// has its own list and a start never scans another tenant's tickets; clients without a
     /// tenant share `match:queue`.

@@ -30,7 +30,7 @@ extension NodeLink: MatchQueueing {
             core.value.queues[me] = queue
             core.value.client.send([
                 "EVAL", MatchTicketFields.claimOrWait, "1", queue, fields,
-                String(milliseconds(configuration.ticketLifetime)), String(configuration.maxWaiting),
+                String(NodeConfiguration.milliseconds(configuration.ticketLifetime)), String(configuration.maxWaiting),
             ]) { [self] result in
                 switch result {
                 case .success(let reply):

@@ -189,7 +189,7 @@ package final class NodeLink: Sendable {
     /// (a gone node's partners end `partner_left`), and schedules the next beat.
     func heartbeat() {
         let core = core.value
-        let lifetime = String(milliseconds(configuration.heartbeatInterval) * 3)
+        let lifetime = String(configuration.recordLifetimeMilliseconds)
         core.client.send(["SET", configuration.nodeKey(nodeID), "alive", "PX", lifetime]) { [self] result in
             // Redis unreachable: relay cannot be promised, so every cross-node pair ends now
             // (partner_left) rather than talking into the void; each node does the same.
@@ -207,10 +207,6 @@ package final class NodeLink: Sendable {
         }
         counters.withLock { $0.heartbeats += 1 }
         core.heartbeatTimer = loop.scheduleTimer(after: configuration.heartbeatInterval) { [self] in heartbeat() }
-    }
-
-    func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }
 
@@ -238,7 +234,7 @@ final class NodeLinkCore {
         guard remote.node != configuration.nodeID else { return }
         localPartner[remote] = local
         remotePartner[local.session] = remote
-        let lifetime = String((configuration.heartbeatInterval.components.seconds * 1_000 + configuration.heartbeatInterval.components.attoseconds / 1_000_000_000_000_000) * 3)
+        let lifetime = String(configuration.recordLifetimeMilliseconds)
         client.send(["SET", configuration.ownerKey(local.session), configuration.nodeID, "PX", lifetime]) { _ in }
     }
 
