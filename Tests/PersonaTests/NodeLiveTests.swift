@@ -85,6 +85,21 @@ struct NodeLiveTests {
         }
     }
 
+    @Test("persona bench relay measures both phases and counts one PUBLISH per cross-node message")
+    func benchRelay() throws {
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10")
+        let result = try ProcessResult.persona([
+            "bench", "relay", "--url", cluster.urls[0], "--other-url", cluster.urls[1], "--pairs", "5", "--duration",
+            "0.5", "--runs", "1", "--rate", "4", "--redis", "redis://127.0.0.1:\(cluster.redis.port)",
+        ])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("one node: matching") && $0.contains("(0.00 PUBLISH)") }, "\(lines)")
+        let two = try #require(lines.first { $0.hasPrefix("two nodes: matching") }, "\(lines)")
+        let publishes = two.components(separatedBy: "(").last?.split(separator: " ").first.flatMap { Double($0) }
+        #expect(publishes.map { $0 >= 0.9 && $0 <= 1.2 } == true, "\(two)")
+    }
+
     @Test("each tenant waits in its own queue list, and tenants never meet across nodes")
     func tenantQueues() throws {
         let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10")
