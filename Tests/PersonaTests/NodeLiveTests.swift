@@ -11,12 +11,12 @@ final class NodeCluster {
     let nodes: [ServeProcess]
 
     /// Starts Redis and `count` nodes `node-0`… with the chat fixtures and `timeout` for matchmaking.
-    init(nodes count: Int, matchmakingTimeout timeout: String) throws {
+    init(nodes count: Int, matchmakingTimeout timeout: String, personalities: [String]? = nil) throws {
         let redis = try RedisServerProcess()
         self.redis = redis
         nodes = try (0..<count).map {
             try ServeProcess([
-                "--personalities", chatFixtures, "--store", "memory", "--matchmaking-timeout", timeout,
+                "--personalities", personalities?[$0] ?? chatFixtures, "--store", "memory", "--matchmaking-timeout", timeout,
                 "--redis", "redis://127.0.0.1:\(redis.port)", "--node-id", "node-\($0)",
             ])
         }
@@ -98,6 +98,46 @@ struct NodeLiveTests {
         let two = try #require(lines.first { $0.hasPrefix("two nodes: matching") }, "\(lines)")
         let publishes = two.components(separatedBy: "(").last?.split(separator: " ").first.flatMap { Double($0) }
         #expect(publishes.map { $0 >= 0.9 && $0 <= 1.2 } == true, "\(two)")
+    }
+
+    @Test("a reload on one node propagates: each node rebuilds its own tree; one that fails keeps its snapshot and says so")
+    func reloadPropagates() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("persona-reload-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let trees = try (0..<2).map { index -> URL in
+            let tree = root.appendingPathComponent("node-\(index)")
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: chatFixtures), to: tree)
+            return tree
+        }
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10", personalities: trees.map(\.path))
+        let parrot = try String(contentsOf: trees[0].appendingPathComponent("parrot.yaml"), encoding: .utf8)
+        let owl = parrot.replacingOccurrences(of: "id: parrot", with: "id: owl")
+        for tree in trees { try owl.write(to: tree.appendingPathComponent("owl.yaml"), atomically: true, encoding: .utf8) }
+        try "id: [broken\n".write(to: trees[1].appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+
+        func outcomes(_ wanted: @escaping ([String: String]) -> Bool) throws -> [String: String] {
+            let deadline = Date().addingTimeInterval(10)
+            var last: [String: String] = [:]
+            while Date() < deadline {
+                let lines = try cluster.cli(["HGETALL", "persona:reload:last"]).split(separator: "\n").map(String.init)
+                last = Dictionary(stride(from: 0, to: lines.count - 1, by: 2).map { (lines[$0], lines[$0 + 1]) }) { $1 }
+                if wanted(last) { return last }
+                usleep(20_000)
+            }
+            return last
+        }
+
+        kill(cluster.nodes[0].process.processIdentifier, SIGHUP)
+        let first = try outcomes { $0.count == 2 }
+        #expect(first["node-0"]?.hasPrefix("applied ") == true, "\(first)")
+        #expect(first["node-1"]?.hasPrefix("rejected ") == true, "\(first)")
+        #expect(first["node-1"]?.contains("broken.yaml") == true, "\(first)")
+
+        try FileManager.default.removeItem(at: trees[1].appendingPathComponent("broken.yaml"))
+        kill(cluster.nodes[0].process.processIdentifier, SIGHUP)
+        let second = try outcomes { $0["node-1"]?.hasPrefix("applied ") == true }
+        #expect(second["node-1"] == second["node-0"], "both nodes serve the same tree now: \(second)")
     }
 
     @Test("each tenant waits in its own queue list, and tenants never meet across nodes")

@@ -32,6 +32,8 @@ package final class NodeLink: Sendable {
     let core: LoopBound<NodeLinkCore>
     let table = Mutex(VirtualHubs())
     let shells = Mutex<[LoopBound<HubShell>]>([])
+    /// The reload coordinator whose reloads this node propagates (see `NodeLink+Reload.swift`).
+    let reloads = Mutex<ReloadCoordinator?>(nil)
     /// What the link has done, for tests, benchmarks and `/metrics`.
     package let counters = Mutex(NodeCounters())
 
@@ -61,7 +63,13 @@ package final class NodeLink: Sendable {
     package func start() {
         loop.execute { [self] in
             let core = core.value
-            core.subscriber.onMessage = { [self] _, payload in received(payload) }
+            core.subscriber.onMessage = { [self] channel, payload in
+                if channel == reloadChannel {
+                    announced(by: String(decoding: payload, as: UTF8.self))
+                } else {
+                    received(payload)
+                }
+            }
             core.subscriber.subscribe([configuration.channel(nodeID)])
             core.subscriber.start()
             core.client.start()

@@ -343,7 +343,10 @@ enum ServeCommand {
                 keepAliveInterval: options.sseKeepAlive),
             auth: gate)
         chatConfiguration.node = try makeNodeLink(options.node, group: group)
-        if let node = chatConfiguration.node { operations.addMetricsSource { NodeMetrics.render(node, into: &$0) } }
+        if let node = chatConfiguration.node {
+            operations.addMetricsSource { NodeMetrics.render(node, into: &$0) }
+            node.propagateReloads(operations.coordinator)
+        }
         let server = ChatServer(
             configuration: chatConfiguration,
             snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
