@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "PersonaRuntime", "ChatProtocol", "HTTPServer", "Reactor", "HTTP1", "WebSocket", "JSON",
                 "SocketIO", "Personality", "Engines", "Policies", "Diagnostics", "Observability", "Upstream", "TLS", "YAML",
+                "Redis",
             ],
             swiftSettings: strictSettings
         ),
@@ -181,7 +182,7 @@ let package = Package(
             name: "PersonaServerTests",
             dependencies: [
                 "PersonaServer", "PersonaRuntime", "ChatProtocol", "HTTPServer", "HTTP1", "JSON", "Reactor",
-                "PersonaTestSupport",
+                "PersonaTestSupport", "Redis",
             ],
             swiftSettings: strictSettings
         ),

@@ -31,7 +31,7 @@ final class HubHarness {
 
     init(
         files: [SourceFile] = Fixtures.files(), configuration: ChatHubConfiguration = ChatHubConfiguration(),
-        matchQueue: MatchQueue = MatchQueue(), engines: EngineRegistry = .builtIn,
+        matchQueue: any MatchQueueing = MatchQueue(), engines: EngineRegistry = .builtIn,
         transcripts: ((ManualChatClock) -> InMemoryTranscriptStore)? = nil
     ) {
         self.transcripts = transcripts?(clock) ?? InMemoryTranscriptStore(clock: clock)

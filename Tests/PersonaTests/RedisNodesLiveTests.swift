@@ -2,11 +2,6 @@ import Foundation
 import PersonaTestSupport
 import Testing
 
-/// Whether Debian's `redis-server` is installed (`.ci/run` installs it).
-let redisServerAvailable = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].contains {
-    FileManager.default.isExecutableFile(atPath: $0)
-}
-
 /// Runs `Python/redis_nodes.py` with the persona binary, the chat fixtures, a fresh data
 /// directory and `arguments`; returns its lines after checking it passed.
 private func runNodesScript(_ arguments: [String]) throws -> [String] {

@@ -1,4 +1,5 @@
 import Foundation
+import PersonaTestSupport
 import Policies
 import Reactor
 import Redis

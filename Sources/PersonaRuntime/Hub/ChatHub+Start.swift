@@ -332,6 +332,12 @@ extension ChatHub {
             }
         case .partnerLeft(let id, let reason):
             if let session = sessions[id] { partnerLeft(session, reason: reason, now: now) }
+        case .unmatched(let id):
+            // Only a session still waiting falls back; after a pairing or an end this is stale.
+            guard let session = sessions[id], session.state == .matching else { return }
+            cancel(session.matchTimer)
+            session.matchTimer = nil
+            fallBack(session, now: now)
         case .release(let id, let requester):
             release(id, requester: requester, now: now)
         case .released(let id, _):

@@ -59,7 +59,7 @@ public final class ChatHub {
 
     let engines: EngineRegistry
     let clock: any ChatClock
-    let matchQueue: MatchQueue
+    let matchQueue: any MatchQueueing
     let transcripts: any TranscriptStore
     let decoder: ClientMessageDecoder
     var random: SessionRandom
@@ -101,11 +101,12 @@ public final class ChatHub {
     /// Creates a hub serving `snapshot` with `engines`.
     ///
     /// - Parameters:
-    ///   - matchQueue: shared by every hub of the process; a hub alone may omit it.
+    ///   - matchQueue: shared by every hub of the process (or of several nodes, see
+    ///     ``MatchQueueing``); a hub alone may omit it.
     ///   - transcripts: where turns are recorded (in memory by default).
     public init(
         snapshot: RegistrySnapshot, engines: EngineRegistry, clock: any ChatClock,
-        configuration: ChatHubConfiguration = ChatHubConfiguration(), matchQueue: MatchQueue = MatchQueue(),
+        configuration: ChatHubConfiguration = ChatHubConfiguration(), matchQueue: any MatchQueueing = MatchQueue(),
         transcripts: any TranscriptStore = InMemoryTranscriptStore()
     ) {
         self.snapshot = snapshot

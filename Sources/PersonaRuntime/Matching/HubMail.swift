@@ -28,6 +28,9 @@ public enum HubMail: Hashable, Sendable {
     /// `shutdown` when the partner's side ended because the server is shutting down (so both
     /// sides of a pair end alike wherever they live).
     case partnerLeft(session: String, reason: EndReason = .partnerLeft)
+    /// A queue that decides later (``MatchQueueing``) withdrew the waiting session's ticket
+    /// after its timeout: nobody took it, so the session falls back to a personality.
+    case unmatched(session: String)
     /// Hub `requester` is resuming `session` for a client: if this hub holds it, let go of it
     /// (finish its reply, store it, forget it) and answer ``released(session:requester:)``.
     case release(session: String, requester: Int)

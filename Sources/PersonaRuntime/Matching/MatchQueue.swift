@@ -10,7 +10,7 @@ import Synchronization
 /// already gone, a ``HubMail/paired(session:partner:)`` for it is on its way, and the hub waits
 /// for it rather than falling back to a bot. One mutex guards a short array scan; at the sizes
 /// a matchmaking queue holds in practice (people waiting seconds) that beats anything cleverer.
-public final class MatchQueue: Sendable {
+public final class MatchQueue: MatchQueueing {
     private let tickets = Mutex<[MatchTicket]>([])
 
     /// Creates an empty queue.

@@ -27,6 +27,8 @@ public final class ReloadCoordinator: Sendable {
     private let logger: Logger?
     private let serial = Mutex(())
     private let counts = Mutex((ok: 0, failed: 0))
+    /// Told every reload that was not a dry run (the node link propagates and records them).
+    package let onReport = Mutex<(@Sendable (ReloadReport) -> Void)?>(nil)
 
     /// Creates a coordinator serving `registry`.
     ///
@@ -130,6 +132,7 @@ public final class ReloadCoordinator: Sendable {
                     changed: report.diff?.changed.count ?? 0, version: report.servingVersion.description,
                     buildSeconds: report.buildDuration.seconds, swapSeconds: report.swapDuration.seconds,
                     firstError: report.errors.first?.description))
+            if !dryRun { onReport.withLock { $0 }?(report) }
             return report
         }
     }

@@ -7,4 +7,6 @@ public enum ReloadTrigger: String, Hashable, Sendable, CaseIterable {
     case sighup
     /// `persona serve --watch` saw the personality tree change.
     case watch
+    /// Another node of the service reloaded (`serve --redis`); this node rebuilt from its own tree.
+    case node
 }

@@ -63,7 +63,7 @@ public final class ChatServer: Sendable {
         self.group = group
         let events = ServerEventRecorder(clock: MonotonicPolicyClock())
         self.events = events
-        let matchQueue = MatchQueue()
+        let matchQueue: any MatchQueueing = configuration.node ?? MatchQueue()
         var shells: [LoopBound<HubShell>] = []
         var adapters: [LoopTranscriptStore] = []
         var stores: [any SessionStoreBackend] = []
@@ -110,12 +110,14 @@ public final class ChatServer: Sendable {
         for shell in shells {
             shell.loop.execute {
                 shell.value.peers = table
+                shell.value.node = configuration.node
                 if !quotas.isEmpty { shell.value.hub.seedDailyCounts(quotas, day: today) }
                 shell.value.events = events
                 ready.signal()
             }
         }
         for _ in shells { ready.wait() }
+        configuration.node?.attach(table)
         self.shells = shells
         var router = HTTPRouter()
         let admission = configuration.connectionRateLimit.map(ConnectionAdmission.init)

@@ -8,6 +8,9 @@ public struct ChatServerConfiguration: Sendable {
     /// The HTTP/WebSocket core's limits. Its WebSocket `maxOutboundBytes` is the hard bound
     /// on a slow client's queue (see ``ChatServer``).
     public var http: HTTPServerConfiguration
+    /// The link to the other nodes of a service (`serve --redis`): the shared match queue and
+    /// the cross-node relay; nil for a node on its own.
+    package var node: NodeLink?
     /// The hub settings shared by every loop's hub (`hubIndex` is set per loop).
     public var hub: ChatHubConfiguration
     /// How long streaming replies may keep going after SIGINT/SIGTERM (`drain_deadline`)

@@ -21,6 +21,9 @@ final class HubShell {
     let hub: ChatHub
     /// Every shell of the server, by loop index, for mail (set once, right after creation).
     var peers: [LoopBound<HubShell>] = []
+    /// The link to other nodes (`serve --redis`): mail to a hub index past this server's own
+    /// hubs goes there.
+    var node: NodeLink?
     /// Called once when the hub reports ``HubAction/drained``.
     var onDrained: (() -> Void)?
     /// One log line per session lifecycle event, derived from the frames sent (never text).
@@ -196,6 +199,8 @@ final class HubShell {
                 } else if peers.indices.contains(target) {
                     let peer = peers[target]
                     peer.loop.execute { peer.value.perform(peer.value.hub.mailReceived(mail)) }
+                } else {
+                    node?.forward(mail, to: target)
                 }
             case .drained:
                 drained = true

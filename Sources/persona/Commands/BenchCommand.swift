@@ -12,6 +12,7 @@ enum BenchCommand {
             BenchChatCommand.command,
             BenchCompletionsCommand.command,
             BenchEchoCommand.command,
+            BenchRelayCommand.command,
             BenchRegistryCommand.command,
             BenchScriptCommand.command,
         ])

@@ -2,11 +2,12 @@ import CLI
 import Foundation
 import PersonaRuntime
 import PersonaServer
+import Reactor
 import Redis
 import Store
 
-/// `persona serve --redis URL[,URL…] --node-id ID`: a node of a service whose sessions live in
-/// Redis (README → "Several nodes (Redis)").
+/// `persona serve --redis URL[,URL…] --node-id ID`: a node of a service whose sessions,
+/// matchmaking and human pairs are shared through Redis (README → "Several nodes (Redis)").
 extension ServeCommand {
     /// The node flags.
     struct NodeOptions: Sendable {
@@ -26,14 +27,15 @@ extension ServeCommand {
         .option(
             "redis", type: .string, valueName: "url,...", environment: "PERSONA_REDIS",
             help:
-                "Keep sessions and transcripts in Redis (redis:// or rediss://; seeds tried in order) instead of --store, so any node resumes any session."
+                "Join a service of several nodes over Redis (redis://[user:pass@]host:port[/db] or rediss://; seeds tried in order): sessions and transcripts live there instead of --store, so any node resumes any session, and matchmaking and human pairs span the nodes."
         ),
         .option(
-            "node-id", type: .string, environment: "PERSONA_NODE_ID",
-            help: "This node's name among the nodes sharing --redis (default: <host name>-<pid>)."),
+            "node-id", type: .string, valueName: "id", environment: "PERSONA_NODE_ID",
+            help: "This node's id among the nodes sharing --redis, unique in the service (default: <host name>-<pid>)."),
     ]
 
-    /// Reads the node flags; a URL that does not parse is a usage error.
+    /// Reads the node flags; a URL that does not parse, or `--node-id` without `--redis`, is a
+    /// usage error.
     static func nodeOptions(_ values: ParsedValues) throws -> NodeOptions {
         var options = NodeOptions()
         if let list = values.stringIfPresent("redis") {
@@ -48,8 +50,14 @@ extension ServeCommand {
             }
         }
         if let id = values.stringIfPresent("node-id") {
-            guard !id.isEmpty, id.count <= 128, !id.contains(where: { $0.isWhitespace || $0 == "{" || $0 == "}" }) else {
-                throw UsageError.invalid("--node-id: 1 to 128 characters without spaces or braces")
+            guard !options.redis.isEmpty else {
+                throw UsageError.invalid("--node-id names this node among several; it needs --redis")
+            }
+            // Ids are parts of Redis keys: no spaces, no ':' (the key separator), no braces (hash tags).
+            guard !id.isEmpty, id.utf8.count <= 128,
+                !id.contains(where: { $0.isWhitespace || $0 == ":" || $0 == "{" || $0 == "}" })
+            else {
+                throw UsageError.invalid("--node-id: 1 to 128 characters without spaces, ':' or braces")
             }
             options.nodeID = id
         }
@@ -74,6 +82,17 @@ extension ServeCommand {
             }
         }
         throw CommandFailure("cannot reach Redis: \(problems.joined(separator: "; "))")
+    }
+
+    /// The link to the other nodes (matchmaking and relay), on the first loop, through the
+    /// Redis the store opened on.
+    static func makeNodeLink(redis: RedisConfiguration, nodeID: String, group: EventLoopGroup) throws -> NodeLink {
+        let configuration = NodeConfiguration(redis: redis, nodeID: nodeID)
+        do {
+            return try NodeLink(configuration: configuration, loop: group.loops[0], hubCount: group.loops.count)
+        } catch {
+            throw CommandFailure("cannot use Redis at \(configuration.redis.redactedURL): \(error)")
+        }
     }
 }
 

@@ -22,6 +22,8 @@ import WebSocket
 enum ServeCommand {
     /// Everything `serve` needs, independent of how it was parsed.
     struct Options: Sendable {
+        /// `--human-rate`/`--human-burst`: limits of human-to-human sessions.
+        var humanLimits = ChatHubConfiguration.defaultHumanLimits
         /// Address to bind.
         var host = "127.0.0.1"
         /// Port to bind; 0 picks a free one.
@@ -187,13 +189,14 @@ enum ServeCommand {
             .option(
                 "store-max-pages", type: .int(16...Int(Int32.max)), environment: "PERSONA_STORE_MAX_PAGES",
                 help: "Cap on the database size in 4 KiB pages; beyond it writes fail as on a full disk."),
-        ] + socketIOOptions + operationsOptions + authOptions + nodeOptions,
+        ] + socketIOOptions + operationsOptions + authOptions + nodeOptions + humanLimitOptions,
         run: run)
 
     /// Parses values into ``Options`` and serves.
     static func run(_ values: ParsedValues, _ context: CommandContext) async throws {
         var options = Options()
         options.host = try values.string("host")
+        options.humanLimits = try humanLimits(values)
         options.port = try values.int("port")
         if let loops = try values.intIfPresent("loops") { options.loops = loops }
         options.maxMessageBytes = try values.int("max-message-bytes")
@@ -333,6 +336,7 @@ enum ServeCommand {
         }
         var hub = ChatHubConfiguration()
         hub.resumeWindow = options.resumeWindow
+        hub.humanLimits = options.humanLimits
         // Clients are told the server's own ping interval; with server pings off they keep the default.
         if let pingInterval = options.pingInterval { hub.heartbeatInterval = pingInterval }
         hub.sessionEpoch = sqlite?.boot ?? redisStore?.epoch
@@ -365,14 +369,21 @@ enum ServeCommand {
         if let replyCache { operations.addMetricsSource { RedisStoreMetrics.render(replyCache.stats, into: &$0) } }
         let rateLimiter = redisStore.map { RedisSharedRateLimiter(store: $0.store) }
         if let rateLimiter { operations.addMetricsSource { RedisStoreMetrics.render(rateLimiter.stats, into: &$0) } }
+        var chatConfiguration = sharing(replyCache, rateLimiter, ChatServerConfiguration(
+            http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
+            connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
+            api: APIConfiguration(
+                corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
+                keepAliveInterval: options.sseKeepAlive),
+            auth: gate))
+        if let redis = redisStore?.store.redis {
+            let node = try makeNodeLink(redis: redis, nodeID: options.nodes.nodeID, group: group)
+            chatConfiguration.node = node
+            operations.addMetricsSource { NodeMetrics.render(node, into: &$0) }
+            node.propagateReloads(operations.coordinator)
+        }
         let server = ChatServer(
-            configuration: sharing(replyCache, rateLimiter, ChatServerConfiguration(
-                http: configuration, hub: hub, drainDeadline: options.drainDeadline, closeGrace: options.drainTimeout,
-                connectionRateLimit: options.connectionRateLimit, socketIO: options.socketIO, store: store,
-                api: APIConfiguration(
-                    corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
-                    keepAliveInterval: options.sseKeepAlive),
-                auth: gate)),
+            configuration: chatConfiguration,
             snapshot: loaded.snapshot, engines: EngineRegistry([ScriptEngine(), llm, process]), group: group,
             routes: { router in
                 addRoutes(&router, gauge: operations.webSockets)
@@ -412,6 +423,7 @@ enum ServeCommand {
         context.stderr.writeLine(
             "persona: \(signal), draining sessions (replies have \(options.drainDeadline))")
         let clean = server.shutdown()
+        chatConfiguration.node?.stop()
         process.shutdown()
         operations.shutdown()
         sqlite?.close()

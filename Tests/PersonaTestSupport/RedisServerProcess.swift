@@ -7,16 +7,16 @@ import Foundation
 /// A real `redis-server` (Debian's package, installed by `.ci/run`) on a free loopback port with
 /// its own temporary directory, no persistence, stopped by ``stop()`` or ``kill()``; it can be
 /// started again on the same port to show reconnects.
-final class RedisServerProcess: @unchecked Sendable {
-    let port: Int
-    let directory: URL
-    let extraArguments: [String]
+public final class RedisServerProcess: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
+    public let extraArguments: [String]
     /// Whether the port given is the plain or the TLS one.
-    let tlsFiles: (certificate: String, key: String)?
+    public let tlsFiles: (certificate: String, key: String)?
     private var process: Process?
 
     /// Starts a server (waiting up to 5 s for it to accept connections).
-    init(arguments: [String] = [], tls: (certificate: String, key: String)? = nil) throws {
+    public init(arguments: [String] = [], tls: (certificate: String, key: String)? = nil) throws {
         port = try Self.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("persona-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -26,13 +26,13 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// The `redis-server` executable.
-    static var executable: String {
+    public static var executable: String {
         ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first { FileManager.default.isExecutableFile(atPath: $0) }
             ?? "/usr/bin/redis-server"
     }
 
     /// Starts (or restarts) the server on ``port``.
-    func start() throws {
+    public func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         var arguments = [
@@ -63,8 +63,11 @@ final class RedisServerProcess: @unchecked Sendable {
         throw RedisServerError(message: "redis-server did not start on \(port): \(log)")
     }
 
+    /// The running server's process id (nil when stopped).
+    public var pid: Int32? { process?.isRunning == true ? process?.processIdentifier : nil }
+
     /// SIGKILL: the server vanishes without closing anything gracefully.
-    func kill() {
+    public func kill() {
         guard let process, process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -73,25 +76,25 @@ final class RedisServerProcess: @unchecked Sendable {
     /// Stops the server. SIGKILL, because a child started from a test thread inherits that
     /// thread's blocked signals (the reactor blocks SIGTERM for its signalfd), and the server
     /// keeps nothing on disk that a graceful stop would save.
-    func stop() {
+    public func stop() {
         kill()
     }
 
     /// Stops the server and removes its directory.
-    func remove() {
+    public func remove() {
         stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
     deinit { remove() }
 
-    struct RedisServerError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct RedisServerError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
     /// A port nothing listens on right now (bound to 0, read, released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RedisServerError(message: "socket: \(errno)") }
         defer { close(fd) }
@@ -111,7 +114,7 @@ final class RedisServerProcess: @unchecked Sendable {
     }
 
     /// Whether something accepts TCP connections on the loopback port.
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
