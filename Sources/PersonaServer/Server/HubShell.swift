@@ -159,6 +159,7 @@ final class HubShell {
             switch action {
             case .send(let id, var message):
                 sessionLog?.observe(message, on: id)
+                if let node, case .sessionEnded(let session, _, _) = message { node.presenceEnded(session) }
                 guard let socket = sockets[id] else {
                     virtuals[id]?.receive(message)
                     continue
