@@ -49,6 +49,17 @@ struct PresenceLiveTests {
         #expect(try cluster.cli(["ZRANGE", "persona:presence:tenants", "0", "-1"]) == "-")
     }
 
+    @Test("a bot session resumed on node B while node A holds it: A detaches its connection, only B answers")
+    func ownerRelease() throws {
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10")
+        let lines = try cluster.scenario("owner_release", cluster.urls)
+        #expect(
+            lines == [
+                "ok node A detached its connection when node B resumed the session",
+                "ok only node B answers the session now",
+            ])
+    }
+
     @Test("persona sessions --all-nodes against a server without --redis is a typed error naming --redis")
     func allNodesWithoutRedis() throws {
         let server = try OpsServeProcess(personalities: chatFixtures, arguments: ["--store", "memory"])

@@ -17,25 +17,30 @@ import Synchronization
 /// ``NodeConfiguration/maxPresencePerTenant`` sessions; sessions past it chat normally but
 /// are not listed (counted as refused).
 extension NodeLink {
-    /// KEYS[1] the tenant's set, KEYS[2] its hash; ARGV lifetime (ms), maximum, number of
-    /// removals, the removed sessions, then session/info pairs to renew. Returns
-    /// `{present, refused, expiry}`.
+    /// KEYS[1] the tenant's set, KEYS[2] its hash; ARGV lifetime (ms), maximum, this node's
+    /// id, number of removals, the removed sessions, then session/info pairs to renew. A
+    /// removal deletes only an entry this node wrote (a session another node resumed meanwhile
+    /// is that node's now). Returns `{present, refused, expiry}`.
     static let renewPresenceScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local expiry = now + tonumber(ARGV[1])
         local max = tonumber(ARGV[2])
-        local removals = tonumber(ARGV[3])
-        for i = 4, 3 + removals do
-          redis.call('ZREM', KEYS[1], ARGV[i])
-          redis.call('HDEL', KEYS[2], ARGV[i])
+        local mine = ARGV[3] .. '\t'
+        local removals = tonumber(ARGV[4])
+        for i = 5, 4 + removals do
+          local info = redis.call('HGET', KEYS[2], ARGV[i])
+          if not info or string.sub(info, 1, #mine) == mine then
+            redis.call('ZREM', KEYS[1], ARGV[i])
+            redis.call('HDEL', KEYS[2], ARGV[i])
+          end
         end
         local stale = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
         for _, s in ipairs(stale) do redis.call('HDEL', KEYS[2], s) end
         if #stale > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
         local count = redis.call('ZCARD', KEYS[1])
         local refused = 0
-        for i = 4 + removals, #ARGV - 1, 2 do
+        for i = 5 + removals, #ARGV - 1, 2 do
           if count < max or redis.call('ZSCORE', KEYS[1], ARGV[i]) then
             count = count + redis.call('ZADD', KEYS[1], expiry, ARGV[i])
             redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
@@ -118,7 +123,7 @@ extension NodeLink {
             var arguments = [
                 "EVAL", Self.renewPresenceScript, "2", configuration.presenceKey(tenant: batch.tenant),
                 configuration.presenceInfoKey(tenant: batch.tenant), lifetime,
-                String(configuration.maxPresencePerTenant), String(batch.remove.count),
+                String(configuration.maxPresencePerTenant), nodeID, String(batch.remove.count),
             ]
             arguments += batch.remove
             for entry in batch.renew { arguments += [entry.session, entry.info] }

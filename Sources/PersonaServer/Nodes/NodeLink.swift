@@ -178,6 +178,9 @@ package final class NodeLink: Sendable {
             case .partnerLeft(let session, let reason):
                 if let remote = core.remotePartner[session] { core.forgetRemote(remote, configuration: configuration) }
                 hubMail = .partnerLeft(session: session, reason: reason)
+            case .release(let session):
+                released(session)
+                continue
             }
             deliver(hubMail, hub: mail.hub)
         }
@@ -284,6 +287,10 @@ package struct NodeCounters: Hashable, Sendable {
     package var presenceRefused = 0
     /// Presence entries removed (session ended or moved).
     package var presenceRemoved = 0
+    /// Sessions resumed here that another node held: `release` sent to it.
+    package var releasesAsked = 0
+    /// `release` mails received from nodes that resumed a session.
+    package var releasesReceived = 0
 }
 
 /// A hub on another node.

@@ -29,6 +29,12 @@ package enum NodeMetrics {
                 MetricSample([MetricLabel("outcome", "refused")], counters.presenceRefused),
                 MetricSample([MetricLabel("outcome", "removed")], counters.presenceRemoved),
             ])
+        out.counter(
+            "persona_node_releases_total", help: "Sessions handed over between nodes by a resume, by direction.",
+            [
+                MetricSample([MetricLabel("direction", "asked")], counters.releasesAsked),
+                MetricSample([MetricLabel("direction", "received")], counters.releasesReceived),
+            ])
         out.counter("persona_node_heartbeats_total", help: "Node heartbeats run.", [MetricSample([], counters.heartbeats)])
     }
 }

@@ -36,6 +36,13 @@ public struct PresenceEntry: Hashable, Sendable {
             personality: summary.personality?.id)
     }
 
+    /// The entry of a session that just started or was resumed on `node`.
+    package init(_ start: SessionStart, tenant: String?, node: String) {
+        self.init(
+            session: start.session, tenant: tenant, node: node, kind: start.kind.rawValue,
+            personality: start.personality?.id)
+    }
+
     /// The value stored in the presence hash.
     package var info: String { node + "\t" + kind + "\t" + (personality ?? "") }
 

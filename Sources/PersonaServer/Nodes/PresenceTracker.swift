@@ -50,6 +50,18 @@ package struct PresenceTracker: Sendable {
         return batches
     }
 
+    /// The write for a session that just started or came back on this node (so other nodes
+    /// see who holds it at once, not at the next heartbeat).
+    package mutating func started(_ entry: PresenceEntry) -> PresenceBatch {
+        written[entry.session] = entry.tenant
+        return PresenceBatch(tenant: entry.tenant, renew: [entry], remove: [])
+    }
+
+    /// Forgets a session another node took over, writing nothing (its entry is that node's now).
+    package mutating func handedOver(_ session: String) {
+        written[session] = nil
+    }
+
     /// The removal for a session that just ended; nil when it was never written.
     package mutating func ended(_ session: String) -> PresenceBatch? {
         guard let tenant = written.removeValue(forKey: session) else { return nil }

@@ -91,14 +91,15 @@ struct PresenceScriptLiveTests {
     static let set = "persona:presence:{t:acme}"
     static let hash = "persona:presence:{t:acme}:info"
 
-    static func renew(lifetime: Int = 60_000, max: Int = 100, remove: [String] = [], _ sessions: [String])
-        -> [String]
-    {
+    static func renew(
+        lifetime: Int = 60_000, max: Int = 100, node: String = "node-a", remove: [String] = [],
+        _ sessions: [String]
+    ) -> [String] {
         [
-            "EVAL", NodeLink.renewPresenceScript, "2", set, hash, String(lifetime), String(max),
+            "EVAL", NodeLink.renewPresenceScript, "2", set, hash, String(lifetime), String(max), node,
             String(remove.count),
         ]
-            + remove + sessions.flatMap { [$0, "node-a\tbot\tparrot"] }
+            + remove + sessions.flatMap { [$0, node + "\tbot\tparrot"] }
     }
 
     static func read(limit: Int = 100) -> [String] {
@@ -142,5 +143,15 @@ struct PresenceScriptLiveTests {
         #expect(cut.online == 3 && cut.sessions.count == 2)
         _ = try link.one(0, Self.renew(remove: ["s1", "s2", "s3"], [])).get()
         #expect(try link.one(0, ["EXISTS", Self.set, Self.hash]).get().int == 0)
+    }
+
+    @Test("a node removes only its own entries: a session another node resumed stays listed under that node")
+    func removalOnlyOwn() throws {
+        let link = try SharedMatchQueueLiveTests.Link()
+        _ = try link.one(0, Self.renew(node: "node-a", ["s1", "s2"])).get()
+        _ = try link.one(1, Self.renew(node: "node-b", ["s1"])).get()
+        _ = try link.one(0, Self.renew(node: "node-a", remove: ["s1", "s2"], [])).get()
+        let listing = try Self.listed(try link.one(0, Self.read()))
+        #expect(listing.sessions.map { [$0.session, $0.node] } == [["s1", "node-b"]])
     }
 }

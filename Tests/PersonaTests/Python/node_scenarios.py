@@ -277,7 +277,31 @@ async def presence(url_a, url_b, admin_a, token_a, admin_b, token_b, data_b, pid
     await a.close()
 
 
+async def owner_release(url_a, url_b):
+    """A bot session resumed on node B while node A still holds it: A detaches its connection
+    with session_detached, so only B answers."""
+    a = await Client.open(url_a)
+    started = await a.start(personality="parrot")
+    session, token = started["session"], started["resume_token"]
+    ack, text, end = await a.say(session, "hello", "m1")
+    assert ack["seq"] == 1 and text, (ack, text)
+    b = await Client.open(url_b)
+    await b.send(type="resume", session=session, resume_token=token, last_seq=end["seq"])
+    resumed = (await b.until("session_resumed"))[-1]
+    assert resumed["session"] == session, resumed
+    detached = await a.recv()
+    assert detached == {"type": "session_detached", "session": session}, detached
+    print("ok node A detached its connection when node B resumed the session")
+    ack, text, _ = await b.say(session, "still there?", "m2")
+    assert ack["type"] == "ack" and text, (ack, text)
+    await quiet(a, 0.3)
+    print("ok only node B answers the session now")
+    await a.close()
+    await b.close()
+
+
 SCENARIOS = {
+    "owner_release": owner_release,
     "presence": presence,
     "tenant_queues": tenant_queues,
     "human_burst": human_burst,
