@@ -388,12 +388,15 @@ async def shared_rate(redis):
             await ws.send(json.dumps({"type": "message", "session": session, "text": f"m{n}", "id": f"m{n}"}))
             return await Client(0).expect(ws, {"ack", "error"})
 
+        async def all_acked(what, steps):
+            for ws, on, n in steps:
+                frame = await say(ws, on, n)
+                if frame["type"] != "ack":
+                    raise AssertionError(f"{what} message {n} refused: {frame}")
+
         ws_a, on_a = await session(a.url, "daily")
         ws_b, on_b = await session(b.url, "daily")
-        for ws, on, n in ((ws_a, on_a, 1), (ws_b, on_b, 2), (ws_a, on_a, 3)):
-            frame = await say(ws, on, n)
-            if frame["type"] != "ack":
-                raise AssertionError(f"daily message {n} refused: {frame}")
+        await all_acked("daily", ((ws_a, on_a, 1), (ws_b, on_b, 2), (ws_a, on_a, 3)))
         frame = await say(ws_b, on_b, 4)
         if frame["type"] != "error" or frame["code"] != "limit_reached" or "all nodes" not in frame["message"]:
             raise AssertionError(f"the 4th message of the day, on node b, was not refused limit_reached: {frame}")
@@ -416,10 +419,7 @@ async def shared_rate(redis):
         await ws_b.close()
         ws_a, on_a = await session(a.url, "crowded")
         ws_b, on_b = await session(b.url, "crowded")
-        for ws, on, n in ((ws_a, on_a, 1), (ws_a, on_a, 2), (ws_b, on_b, 3)):
-            frame = await say(ws, on, n)
-            if frame["type"] != "ack":
-                raise AssertionError(f"crowded message {n} refused: {frame}")
+        await all_acked("crowded", ((ws_a, on_a, 1), (ws_a, on_a, 2), (ws_b, on_b, 3)))
         frame = await say(ws_b, on_b, 4)
         if frame["type"] != "error" or frame["code"] != "rate_limited" or "personality limit 1/min, all nodes" not in frame["message"]:
             raise AssertionError(f"the 4th message to crowded, on node b, was not refused by the personality limit: {frame}")
