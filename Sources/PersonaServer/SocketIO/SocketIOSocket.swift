@@ -226,8 +226,11 @@ package final class SocketIOSocket {
             if engine.isWebSocketDirect, text.utf8.first == UInt8(ascii: "4"),
                 text.utf8.count <= table.configuration.engine.maxPayload
             {
-                // The hot path: a message on the active WebSocket is only ever delivered.
-                handle(connection.received(.text(Array(text.utf8.dropFirst()))))
+                // The hot path: a message on the active WebSocket is only ever delivered, and
+                // the packet is decoded straight from the text's UTF-8 (after the `4`).
+                var text = text
+                let actions = text.withUTF8 { connection.received(text: UnsafeBufferPointer(rebasing: $0.dropFirst())) }
+                handle(actions)
                 return rearm()
             }
             guard text.utf8.count <= table.configuration.engine.maxPayload,

@@ -17,7 +17,7 @@ core-use columns show whether the server or the client was saturated.
 
 Usage (from the package root, after `swift build -c release`; needs python-socketio and uvicorn):
   python3 Tests/PersonaTests/Python/bench_socketio.py [--connections 100 1000] [--rounds 5] [--duration 3]
-      [--in-flight 1] [--client c|persona]
+      [--in-flight 1] [--client c|persona] [--realtime]
 """
 import argparse
 import json
@@ -27,13 +27,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 BINARY = ".build/release/persona"
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEER = os.path.join(HERE, "socketio_echo_peer.py")
 TICKS = os.sysconf("SC_CLK_TCK")
+# Prepended to every command: `chrt -f 50` with --realtime.
+PRIORITY = []
 
 
 def free_port():
@@ -56,7 +57,7 @@ def cpu_seconds(pid):
 
 
 def start_persona():
-    cmd = ["taskset", "-c", "1", BINARY, "serve", "--port", "0", "--loops", "1", "--socketio-echo",
+    cmd = PRIORITY + ["taskset", "-c", "1", BINARY, "serve", "--port", "0", "--loops", "1", "--socketio-echo",
            "--connection-rate", "off", "--socketio-sessions-per-ip", "100000"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline().strip()
@@ -66,7 +67,7 @@ def start_persona():
 
 def start_peer():
     port = free_port()
-    proc = subprocess.Popen(["taskset", "-c", "1", sys.executable, PEER, str(port)],
+    proc = subprocess.Popen(PRIORITY + ["taskset", "-c", "1", sys.executable, PEER, str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout.readline().startswith("listening")
     for _ in range(100):
@@ -88,8 +89,8 @@ def stop(proc):
 
 def client_command(args, client, port, connections):
     if client:
-        return ["taskset", "-c", "0", client, str(port), str(connections), str(args.duration), str(args.in_flight)]
-    return ["taskset", "-c", "0", BINARY, "bench", "echo", "--socketio", "--json",
+        return PRIORITY + ["taskset", "-c", "0", client, str(port), str(connections), str(args.duration), str(args.in_flight)]
+    return PRIORITY + ["taskset", "-c", "0", BINARY, "bench", "echo", "--socketio", "--json",
             "--url", f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket",
             "--connections", str(connections), "--duration", str(args.duration),
             "--in-flight", str(args.in_flight)]
@@ -99,26 +100,25 @@ def load(args, client, server, port, connections):
     """One run; adds the server's and the client's CPU use over the middle of the measurement."""
     load_proc = subprocess.Popen(client_command(args, client, port, connections),
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # Sample once the connections are up (the C client joins 1,000 in well under a second on
-    # Persona, a few seconds on python-socketio; the window is skipped if the run is over).
+    if client:
+        # The C client says when every connection has joined and the measured part starts.
+        first = load_proc.stdout.readline()
+        if first.strip() != "measuring":
+            sys.exit(f"load generator failed: {first.strip()} {load_proc.stderr.read().strip()}")
+    else:
+        time.sleep(2.5 if connections > 100 else 0.5)  # the connects, roughly
     samples = {}
-
-    def sample():
-        time.sleep(args.duration * 0.3 + (2.5 if connections > 100 else 0.5))
-        try:
-            start = (time.monotonic(), cpu_seconds(server.pid), cpu_seconds(load_proc.pid))
-            time.sleep(args.duration * 0.4)
-            end = (time.monotonic(), cpu_seconds(server.pid), cpu_seconds(load_proc.pid))
-            seconds = end[0] - start[0]
-            samples["server_use"] = (end[1] - start[1]) / seconds
-            samples["client_use"] = (end[2] - start[2]) / seconds
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
+    time.sleep(args.duration * 0.2)
+    try:
+        start = (time.monotonic(), cpu_seconds(server.pid), cpu_seconds(load_proc.pid))
+        time.sleep(args.duration * 0.6)
+        end = (time.monotonic(), cpu_seconds(server.pid), cpu_seconds(load_proc.pid))
+        seconds = end[0] - start[0]
+        samples["server_use"] = (end[1] - start[1]) / seconds
+        samples["client_use"] = (end[2] - start[2]) / seconds
+    except (FileNotFoundError, ProcessLookupError):
+        pass  # the run ended early: no CPU figures for it
     out, err = load_proc.communicate(timeout=args.duration + 120)
-    sampler.join()
     if load_proc.returncode != 0:
         sys.exit(f"load generator failed: {err.strip()}")
     report = json.loads(out.strip().splitlines()[-1])
@@ -133,7 +133,12 @@ def main():
     parser.add_argument("--duration", type=float, default=3)
     parser.add_argument("--in-flight", type=int, default=1)
     parser.add_argument("--client", choices=["c", "persona"], default="c")
+    parser.add_argument("--realtime", action="store_true",
+                        help="run both servers and the client under SCHED_FIFO (`chrt -f 50`, needs root): on a "
+                             "machine shared with other work, a ping-pong load then stops waiting for their time slices")
     args = parser.parse_args()
+    if args.realtime:
+        PRIORITY[:] = ["chrt", "-f", "50"]
     client = build_client() if args.client == "c" else None
     for connections in args.connections:
         rows = {"persona": [], "python-socketio": []}

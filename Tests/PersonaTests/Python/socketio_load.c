@@ -15,8 +15,9 @@
  *   cc -O2 -o socketio_load socketio_load.c
  *   ./socketio_load PORT CONNECTIONS SECONDS [IN_FLIGHT]
  *
- * prints one JSON line: messages, messages_per_second, round_trip {p50_ms, p99_ms, max_ms},
- * errors, and client_cpu_seconds (this process's user + system time while measuring).
+ * prints `measuring` once every connection has joined, then one JSON line at the end: messages,
+ * messages_per_second, round_trip {p50_ms, p99_ms, max_ms}, errors, and client_cpu_seconds
+ * (this process's user + system time while measuring).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -275,6 +276,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "only %d of %d connections joined\n", joined, connections);
         return 1;
     }
+    /* Tells a caller sampling the server's CPU time that the measured part starts now. */
+    printf("measuring\n");
+    fflush(stdout);
     long handshake_errors = errors;
     errors = 0;
     double cpu_start = cpu_seconds();
