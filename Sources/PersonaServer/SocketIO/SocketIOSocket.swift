@@ -229,7 +229,9 @@ package final class SocketIOSocket {
                 // The hot path: a message on the active WebSocket is only ever delivered, and
                 // the packet is decoded straight from the text's UTF-8 (after the `4`).
                 var text = text
-                let actions = text.withUTF8 { connection.received(text: UnsafeBufferPointer(rebasing: $0.dropFirst())) }
+                let actions = text.withUTF8 { utf8 in
+                    connection.received(text: UnsafeBufferPointer(rebasing: utf8.dropFirst()))
+                }
                 handle(actions)
                 return rearm()
             }

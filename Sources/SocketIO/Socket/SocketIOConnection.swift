@@ -129,7 +129,8 @@ public struct SocketIOConnection: Sendable {
             return [.event(.disconnect(namespace: namespace))]
         case .event:
             guard isJoined(namespace), let name = packet.eventName else { return [] }
-            return [.event(.event(namespace: namespace, name: name, arguments: packet.takeArguments(), ackID: packet.ackID))]
+            let arguments = packet.takeArguments()
+            return [.event(.event(namespace: namespace, name: name, arguments: arguments, ackID: packet.ackID))]
         case .ack:
             guard isJoined(namespace), let id = packet.ackID else { return [] }
             return [.event(.ack(namespace: namespace, id: id, arguments: packet.arguments))]

@@ -83,7 +83,8 @@ extension SocketIOPacket {
         var data: JSONValue?
         if index < bytes.count {
             do {
-                data = try JSONParser(configuration: limits.json).parse(UnsafeBufferPointer(rebasing: bytes[index...]))
+                let payload = UnsafeBufferPointer(rebasing: bytes[index...])
+                data = try JSONParser(configuration: limits.json).parse(payload)
             } catch {
                 throw SocketIOPacketError("payload is not JSON (\(error))")
             }
