@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import shutil
 import tempfile
 import time
 
@@ -35,6 +36,8 @@ PEER = os.path.join(HERE, "socketio_echo_peer.py")
 TICKS = os.sysconf("SC_CLK_TCK")
 # Prepended to every command: `chrt -f 50` with --realtime.
 PRIORITY = []
+# Persona's store for the runs, apart from any other server's in the package root.
+DATA_DIR = tempfile.mkdtemp(prefix="persona-sio-bench-")
 
 
 def free_port():
@@ -58,7 +61,8 @@ def cpu_seconds(pid):
 
 def start_persona():
     cmd = PRIORITY + ["taskset", "-c", "1", BINARY, "serve", "--port", "0", "--loops", "1", "--socketio-echo",
-           "--connection-rate", "off", "--socketio-sessions-per-ip", "100000"]
+           "--connection-rate", "off", "--socketio-sessions-per-ip", "100000",
+           "--data-dir", DATA_DIR]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline().strip()
     assert line.startswith("persona listening on http://"), line
@@ -168,4 +172,7 @@ def main():
               f"{cost_ratio:.1f}x less server CPU per message", flush=True)
 
 
-main()
+try:
+    main()
+finally:
+    shutil.rmtree(DATA_DIR, ignore_errors=True)

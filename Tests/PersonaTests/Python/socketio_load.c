@@ -35,7 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_EVENTS = 4096, READ_BUFFER = 65536, FRAME_BUFFER = 8192, SOURCES = 4, MAX_IN_FLIGHT = 64 };
+#include "loopback_dial.h"
+
+enum { MAX_EVENTS = 4096, FRAME_BUFFER = 8192, MAX_IN_FLIGHT = 64 };
 /* Round-trip histogram: 1 microsecond buckets up to 1 second, then one overflow bucket. */
 enum { BUCKETS = 1000001 };
 
@@ -67,14 +69,6 @@ static double cpu_seconds(void) {
     getrusage(RUSAGE_SELF, &usage);
     return (double)usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + (double)usage.ru_stime.tv_sec +
            usage.ru_stime.tv_usec / 1e6;
-}
-
-static struct sockaddr_in loopback(int last_octet, int port) {
-    struct sockaddr_in address = {0};
-    address.sin_family = AF_INET;
-    address.sin_port = htons((uint16_t)port);
-    address.sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)last_octet);
-    return address;
 }
 
 /* Writes a masked text frame carrying `text` (section 5.2: FIN, opcode 1, MASK, key). */
@@ -186,22 +180,13 @@ static int pump(struct link *link) {
     }
 }
 
-/* Connects from a 127.0.0.x source address, sends the upgrade request and reads the 101 head;
+/* Connects (loopback_dial.h), sends the upgrade request and reads the 101 head;
    bytes after the head (the open packet, perhaps) stay buffered on the link. */
 static void open_link(struct link *link, int index, int port) {
     static const char request[] =
         "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    int one = 1;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in source = loopback(10 + index % SOURCES, 0);
-    struct sockaddr_in server = loopback(1, port);
-    if (bind(fd, (struct sockaddr *)&source, sizeof source) != 0 ||
-        connect(fd, (struct sockaddr *)&server, sizeof server) != 0) {
-        perror("connect");
-        exit(1);
-    }
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int fd = dial(index, port);
     send(fd, request, sizeof request - 1, MSG_NOSIGNAL);
     char head[2048];
     size_t have = 0;
