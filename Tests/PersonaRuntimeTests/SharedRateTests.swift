@@ -9,10 +9,16 @@ private final class FakeSharedLimiter: SharedRateLimiter {
 
     func check(_ request: SharedLimitRequest, ticket: StoreTicket) { checks.append((request, ticket)) }
 
-    func decide(_ harness: HubHarness, _ decision: RateLimitDecision?, quotaReached: Bool = false) {
+    func decide(
+        _ harness: HubHarness, _ decision: RateLimitDecision?, quotaReached: Bool = false,
+        personality: RateLimitDecision? = nil
+    ) {
         let check = checks.removeFirst()
         harness.perform(
-            harness.hub.sharedRateAnswered(check.ticket, SharedLimitVerdict(rate: decision, dailyQuotaReached: quotaReached)))
+            harness.hub.sharedRateAnswered(
+                check.ticket,
+                SharedLimitVerdict(
+                    rate: decision, dailyQuotaReached: quotaReached, personalityRate: personality)))
     }
 }
 
@@ -30,13 +36,60 @@ struct SharedRateTests {
           fallback: ["Noted."]
         """
 
-    fileprivate func harness() -> (HubHarness, FakeSharedLimiter, ConnectionID, String) {
-        let harness = HubHarness(files: Fixtures.files(extra: [Self.metered]))
+    /// A personality with only a personality-wide rate.
+    static let crowded = """
+        id: crowded
+        name: Crowded
+        language: en
+        engine: script
+        limits: { use: base, personality_rate: 60/min, personality_burst: 5 }
+        stream: { tokens_per_second: 0 }
+        script:
+          fallback: ["Noted."]
+        """
+
+    fileprivate func harness(_ personality: String = "metered") -> (
+        HubHarness, FakeSharedLimiter, ConnectionID, String
+    ) {
+        let harness = HubHarness(files: Fixtures.files(extra: [Self.metered, Self.crowded]))
         let limiter = FakeSharedLimiter()
         harness.hub.sharedRateLimiter = limiter
         let connection = harness.open(client: ClientIdentity(key: "10.0.0.7", tier: nil, tenant: "acme"))
-        let session = harness.startDirect(connection, "metered")
+        let session = harness.startDirect(connection, personality)
         return (harness, limiter, connection, session)
+    }
+
+    @Test(
+        "a personality_rate is asked of the shared limiter under the personality's own key, client limits absent"
+    )
+    func personalityRateAsked() {
+        let (harness, limiter, connection, session) = harness("crowded")
+        harness.send(connection, .message(session: session, text: "hi", id: "m1"))
+        let request = limiter.checks.first?.request
+        #expect(request?.personality?.key == "personality:crowded:60/60000000000ns:5")
+        #expect(request?.personality?.burst == 5)
+        #expect(request?.rate == nil && request?.dailyQuota == nil)
+        limiter.decide(harness, nil, personality: .allowed(remaining: 4))
+        #expect(harness.take(connection).contains(.ack(session: session, id: "m1", seq: 1)))
+    }
+
+    @Test("the personality's budget spent on all nodes: refused rate_limited naming the personality limit")
+    func personalityRateLimited() {
+        let (harness, limiter, connection, session) = harness("crowded")
+        harness.send(connection, .message(session: session, text: "hi", id: "m1"))
+        limiter.decide(harness, nil, personality: .limited(retryAfterMilliseconds: 900))
+        let errors = harness.take(connection).errors
+        #expect(errors.map(\.code) == [.rateLimited])
+        #expect(errors.first?.retryAfterMilliseconds == 900)
+        #expect(errors.first?.message.contains("personality limit 60/min, all nodes") == true, "\(errors)")
+        #expect(harness.transcripts.transcript(of: session).isEmpty)
+    }
+
+    @Test("a personality without personality_rate asks for no personality budget")
+    func noPersonalityRate() {
+        let (harness, limiter, connection, session) = harness()
+        harness.send(connection, .message(session: session, text: "hi", id: "m1"))
+        #expect(limiter.checks.first?.request.personality == nil)
     }
 
     @Test("a message waits for the shared verdict: allowed, it is acknowledged and answered")
@@ -67,7 +120,9 @@ struct SharedRateTests {
         #expect(harness.hub.counters.rateLimited == 1)
     }
 
-    @Test("the daily count full on all nodes together: refused limit_reached until UTC midnight, nothing stored")
+    @Test(
+        "the daily count full on all nodes together: refused limit_reached until UTC midnight, nothing stored"
+    )
     func dailyQuotaReached() {
         let (harness, limiter, connection, session) = harness()
         harness.send(connection, .message(session: session, text: "hi", id: "m1"))
@@ -88,11 +143,15 @@ struct SharedRateTests {
         #expect(harness.take(connection).contains(.ack(session: session, id: "m1", seq: 1)))
     }
 
-    @Test("messages waiting for the verdict hold their place: answered in order, the one past the queue is busy")
+    @Test(
+        "messages waiting for the verdict hold their place: answered in order, the one past the queue is busy"
+    )
     func orderAndBusy() {
         let (harness, limiter, connection, session) = harness()
         for n in 1...5 { harness.send(connection, .message(session: session, text: "m\(n)", id: "m\(n)")) }
-        #expect(harness.take(connection).errors.map(\.code) == [.busy], "4 wait (max_queued_messages), the 5th is busy")
+        #expect(
+            harness.take(connection).errors.map(\.code) == [.busy],
+            "4 wait (max_queued_messages), the 5th is busy")
         for _ in 1...4 { limiter.decide(harness, .allowed(remaining: 1)) }
         let acks = harness.take(connection).compactMap { if case .ack(_, let id, _) = $0 { id } else { nil } }
         #expect(acks == ["m1", "m2", "m3", "m4"])
@@ -110,5 +169,7 @@ struct SharedRateTests {
 }
 
 extension HubHarness {
-    fileprivate func transcript(of session: String) -> [TranscriptEntry] { transcripts.transcript(of: session) }
+    fileprivate func transcript(of session: String) -> [TranscriptEntry] {
+        transcripts.transcript(of: session)
+    }
 }

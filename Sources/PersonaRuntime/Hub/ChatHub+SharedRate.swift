@@ -9,9 +9,10 @@ struct SharedRateWait {
     var id: String
 }
 
-/// The client limits shared by several nodes (README → "Several nodes (Redis)"): a client
-/// that reconnects to another node, or floods several at once, spends one rate budget and one
-/// daily count. After the hub's own limiters let a message through, it waits for one check of
+/// The limits shared by several nodes (README → "Several nodes (Redis)"): a client that
+/// reconnects to another node, or floods several at once, spends one rate budget and one
+/// daily count; a personality's `personality_rate` is one budget for all its clients on all
+/// nodes. After the hub's own limiters let a message through, it waits for one check of
 /// the client's rate and daily count in the shared limiter (counted like a message awaiting its
 /// commit: it holds a place in the queue and the session does not end under it), then goes on —
 /// or is refused `rate_limited` with `retry_after_ms`, or `limit_reached` with the time to UTC
@@ -20,15 +21,28 @@ struct SharedRateWait {
 extension ChatHub {
     /// Asks the shared limiter about the client's rate; true when the message now waits.
     func askSharedRate(_ session: ChatSession, text: String, id: String, limits: LimitValues) -> Bool {
-        guard let limiter = sharedRateLimiter, limits.clientRate != nil || limits.dailyMessagesPerClient != nil
+        let personality = session.bot.flatMap { bot in
+            limits.personalityRate.map {
+                (id: bot.personality.id, rate: $0, burst: limits.personalityBurst ?? 1)
+            }
+        }
+        guard let limiter = sharedRateLimiter,
+            limits.clientRate != nil || limits.dailyMessagesPerClient != nil || personality != nil
         else { return false }
         let burst = limits.clientBurst ?? 1
         let request = SharedLimitRequest(
             rate: limits.clientRate.map {
-                SharedClientRate(key: Self.sharedRateKey(session.client, rate: $0, burst: burst), rate: $0, burst: burst)
+                SharedClientRate(
+                    key: Self.sharedRateKey(session.client, rate: $0, burst: burst), rate: $0, burst: burst)
             },
             dailyQuota: limits.dailyMessagesPerClient.map {
-                SharedDailyQuota(client: session.client.key, day: clock.wallMilliseconds() / 86_400_000, maximum: $0)
+                SharedDailyQuota(
+                    client: session.client.key, day: clock.wallMilliseconds() / 86_400_000, maximum: $0)
+            },
+            personality: personality.map {
+                SharedClientRate(
+                    key: Self.sharedPersonalityRateKey($0.id, rate: $0.rate, burst: $0.burst), rate: $0.rate,
+                    burst: $0.burst)
             })
         nextTicket += 1
         let ticket = StoreTicket(nextTicket)
@@ -41,7 +55,8 @@ extension ChatHub {
     /// The shared limits' verdict on the message checked with `ticket`.
     public func sharedRateAnswered(_ ticket: StoreTicket, _ verdict: SharedLimitVerdict) -> [HubAction] {
         run { now in
-            guard let wait = pendingSharedRates.removeValue(forKey: ticket), let session = sessions[wait.session]
+            guard let wait = pendingSharedRates.removeValue(forKey: ticket),
+                let session = sessions[wait.session]
             else { return }
             session.awaitingCommit -= 1
             defer { if session.awaitingCommit == 0 { session.cancelNextReply = false } }
@@ -53,7 +68,9 @@ extension ChatHub {
                         "this session has had its last reply; it ends when that reply does", ref: wait.id,
                         session: session.id)
                 } else {
-                    refuse(session.connection, .sessionNotActive, "the session is not active", ref: wait.id, session: session.id)
+                    refuse(
+                        session.connection, .sessionNotActive, "the session is not active", ref: wait.id,
+                        session: session.id)
                 }
                 return endIfSettled(session, now: now)
             }
@@ -62,18 +79,39 @@ extension ChatHub {
                 counters.rateLimited += 1
                 let rate = session.limits.clientRate.map { " \($0)" } ?? ""
                 refuse(
-                    session.connection, .rateLimited, "too many messages (client limit\(rate), all nodes)", ref: wait.id,
+                    session.connection, .rateLimited, "too many messages (client limit\(rate), all nodes)",
+                    ref: wait.id,
                     session: session.id, retryAfter: retry)
             case .exceedsBurst?:
                 counters.rateLimited += 1
-                refuse(session.connection, .rateLimited, "too many messages (client limit, all nodes)", ref: wait.id, session: session.id)
+                refuse(
+                    session.connection, .rateLimited, "too many messages (client limit, all nodes)",
+                    ref: wait.id, session: session.id)
             case .allowed?, nil:
+                switch verdict.personalityRate {
+                case .limited(let retry)?:
+                    counters.rateLimited += 1
+                    let rate = session.limits.personalityRate.map { " \($0)" } ?? ""
+                    return refuse(
+                        session.connection, .rateLimited,
+                        "too many messages (personality limit\(rate), all nodes)",
+                        ref: wait.id, session: session.id, retryAfter: retry)
+                case .exceedsBurst?:
+                    counters.rateLimited += 1
+                    return refuse(
+                        session.connection, .rateLimited, "too many messages (personality limit, all nodes)",
+                        ref: wait.id,
+                        session: session.id)
+                case .allowed?, nil: break
+                }
                 if verdict.dailyQuotaReached, let maximum = session.limits.dailyMessagesPerClient {
                     counters.limitReached += 1
                     let wall = clock.wallMilliseconds()
                     return refuse(
-                        session.connection, .limitReached, "the daily limit of \(maximum) messages is reached (all nodes)",
-                        ref: wait.id, session: session.id, retryAfter: (wall / 86_400_000 + 1) * 86_400_000 - wall)
+                        session.connection, .limitReached,
+                        "the daily limit of \(maximum) messages is reached (all nodes)",
+                        ref: wait.id, session: session.id,
+                        retryAfter: (wall / 86_400_000 + 1) * 86_400_000 - wall)
                 }
                 if session.bot != nil {
                     botMessageAdmitted(session, text: wait.text, id: wait.id, now: now)
@@ -82,6 +120,13 @@ extension ChatHub {
                 }
             }
         }
+    }
+
+    /// The shared key of a personality's own limit (`personality_rate`, over all its clients
+    /// on every node): the personality id and the limit itself.
+    package static func sharedPersonalityRateKey(_ personality: String, rate: Rate, burst: Int) -> String {
+        let period = PolicyInstant.zero.advanced(by: rate.period).nanoseconds
+        return "personality:\(personality):\(rate.count)/\(period)ns:\(burst)"
     }
 
     /// The shared key of a client's limit: tenant and client key, and the limit itself (two

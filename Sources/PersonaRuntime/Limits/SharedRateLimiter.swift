@@ -1,6 +1,7 @@
 import Policies
 
-/// The limits several nodes share (Redis), as one hub sees it: a client's rate and its daily
+/// The limits several nodes share (Redis), as one hub sees it: a client's rate, a
+/// personality's rate (`personality_rate`, over every client of it) and the client's daily
 /// message count. Called on the hub's thread, never blocking it; ``check(_:ticket:)`` answers
 /// later through ``ChatHub/sharedRateAnswered(_:_:)`` with the ticket.
 public protocol SharedRateLimiter: AnyObject {
@@ -23,17 +24,22 @@ public struct SharedLimitRequest: Hashable, Sendable {
     /// The client's daily count: `daily_messages_per_client` for `client` on UTC `day`; nil
     /// when its limits set none. Counted only when the rate allowed the message.
     public var dailyQuota: SharedDailyQuota?
+    /// The personality's rate (`personality_rate`) of a bot session; nil when it sets none.
+    /// Spent only when the client's rate allowed the message.
+    public var personality: SharedClientRate?
 
     /// A request.
-    public init(rate: SharedClientRate?, dailyQuota: SharedDailyQuota?) {
+    public init(rate: SharedClientRate?, dailyQuota: SharedDailyQuota?, personality: SharedClientRate? = nil) {
         self.dailyQuota = dailyQuota
         self.rate = rate
+        self.personality = personality
     }
 }
 
-/// A client rate to spend one message of.
+/// A rate to spend one message of: a client's, or a personality's over all its clients.
 public struct SharedClientRate: Hashable, Sendable {
-    /// The shared key (``ChatHub/sharedRateKey(_:rate:burst:)``).
+    /// The shared key (``ChatHub/sharedRateKey(_:rate:burst:)`` or
+    /// ``ChatHub/sharedPersonalityRateKey(_:rate:burst:)``).
     public var key: String
     /// The rate.
     public var rate: Rate
@@ -69,12 +75,18 @@ public struct SharedDailyQuota: Hashable, Sendable {
 public struct SharedLimitVerdict: Hashable, Sendable {
     /// The rate decision; nil when not asked or not decided.
     public var rate: RateLimitDecision?
+    /// The personality rate's decision; nil when not asked (the client rate refused first, or
+    /// none set) or not decided.
+    public var personalityRate: RateLimitDecision?
     /// The daily count was already at its maximum (across every node); the message was not counted.
     public var dailyQuotaReached: Bool
 
     /// A verdict.
-    public init(rate: RateLimitDecision? = nil, dailyQuotaReached: Bool = false) {
+    public init(
+        rate: RateLimitDecision? = nil, dailyQuotaReached: Bool = false, personalityRate: RateLimitDecision? = nil
+    ) {
         self.rate = rate
+        self.personalityRate = personalityRate
         self.dailyQuotaReached = dailyQuotaReached
     }
 }

@@ -18,12 +18,28 @@ public protocol AdminBackend: Sendable {
     func history(session: String) throws(StoreFailure) -> StoredSession?
     /// Erases everything stored about one client key; returns the sessions erased.
     func forget(client: String) throws(StoreFailure) -> Int
+    /// Who is online on every node of the service, per tenant (`only`: one tenant; `.some(nil)`
+    /// the clients without one), at most `limit` sessions listed per tenant.
+    func presence(only: String??, limit: Int) throws(PresenceFailure) -> [PresenceTenant]
+}
+
+/// Why the service-wide presence cannot be listed.
+public enum PresenceFailure: Error, Sendable, Hashable {
+    /// The server is not a node of a service (started without `--redis`).
+    case notANode
+    /// Redis did not answer.
+    case unavailable(String)
 }
 
 extension AdminBackend {
     /// A backend without a store has no transcripts.
     public func history(session: String) throws(StoreFailure) -> StoredSession? {
         throw StoreFailure("this server keeps no store")
+    }
+
+    /// A backend that is not a node of a service has no presence.
+    public func presence(only: String??, limit: Int) throws(PresenceFailure) -> [PresenceTenant] {
+        throw .notANode
     }
 
     /// A backend without a store has nothing to erase.

@@ -100,6 +100,27 @@ package enum AdminJSON {
         ])
     }
 
+    /// Every node's presence: per tenant the sessions online and (at most `limit` of) them,
+    /// with the node that holds each; `total` counts them all.
+    static func presence(_ tenants: [PresenceTenant], limit: Int) -> JSONValue {
+        .object([
+            "total": .integer(Int64(tenants.reduce(0) { $0 + $1.online })), "limit": .integer(Int64(limit)),
+            "tenants": .array(
+                tenants.map { tenant in
+                    .object([
+                        "tenant": tenant.tenant.map(JSONValue.string) ?? .null, "online": .integer(Int64(tenant.online)),
+                        "sessions": .array(
+                            tenant.sessions.map { entry in
+                                .object([
+                                    "id": .string(entry.session), "node": .string(entry.node), "kind": .string(entry.kind),
+                                    "personality": entry.personality.map(JSONValue.string) ?? .null,
+                                ])
+                            }),
+                    ])
+                }),
+        ])
+    }
+
     /// `{"kind": count}` sorted by key.
     /// A stored session and its turns, as `/admin/sessions/:id/history` and `persona history
     /// --format json` show it.

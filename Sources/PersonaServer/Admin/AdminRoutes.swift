@@ -15,6 +15,7 @@ import Personality
 /// | `GET /admin/personalities` | ids, names, versions |
 /// | `GET /admin/personalities/:id` | one personality's detail; 404 if unknown |
 /// | `GET /admin/sessions[?page=N&per_page=M][&tenant=T]` | live counts by kind and personality, and one page of sessions (of one tenant) |
+/// | `GET /admin/presence[?tenant=T][&limit=N]` | who is online on every node (`--redis`), per tenant; 409 `not_a_node` without Redis |
 /// | `GET /admin/stats` | counters, gauges, latency percentiles, reloads |
 /// | `GET /admin/sessions/:id/history` | the session's stored transcript; 404 if the store has no such session |
 /// | `POST /admin/clients/:key/forget` | erases every session, turn and quota of the client key (erasure requests) |
@@ -101,6 +102,36 @@ public enum AdminRoutes {
                 return offLoop {
                     let sessions = backend.sessions().filter { tenant == nil || $0.tenant == tenant }
                     return .json(sessionsBody(sessions, page: page, perPage: perPage).serialized())
+                }
+            })
+        router.get(
+            "/admin/presence",
+            guarded(token) { request in
+                guard let limit = request.queryValue("limit").map({ Int($0) }) ?? paging.defaultPerPage,
+                    limit >= 1, limit <= paging.maxPerPage
+                else {
+                    return .response(
+                        .error(
+                            .badRequest, code: "invalid_limit",
+                            message: "limit must be an integer from 1 to \(paging.maxPerPage)"))
+                }
+                // `?tenant=` names one tenant; without it, every tenant with someone online.
+                let only: String?? = request.queryValue("tenant").map { .some($0) }
+                return offLoop {
+                    do throws(PresenceFailure) {
+                        let tenants = try backend.presence(only: only, limit: limit)
+                        return .json(AdminJSON.presence(tenants, limit: limit).serialized())
+                    } catch {
+                        switch error {
+                        case .notANode:
+                            return .error(
+                                HTTPStatus(code: 409), code: "not_a_node",
+                                message:
+                                    "this server is not a node of a service: presence across nodes needs 'persona serve --redis'")
+                        case .unavailable(let reason):
+                            return .error(HTTPStatus(code: 503), code: "redis_unavailable", message: reason)
+                        }
+                    }
                 }
             })
         router.get(

@@ -1,4 +1,7 @@
+import Dispatch
 import PersonaRuntime
+import Redis
+import Synchronization
 import Personality
 
 /// The admin backend the server uses: reloads and personalities from a ``ReloadCoordinator``,
@@ -10,6 +13,10 @@ public struct CoordinatedAdminBackend: AdminBackend {
     private let liveStats: @Sendable () -> AdminStats
     /// The store transcripts are read from and erased in, if the server keeps one.
     public var store: (any SessionStoreBackend)?
+    /// The link to the other nodes, when the server is a node of a service (`--redis`).
+    package var node: NodeLink?
+    /// How long a presence listing waits for Redis. 5 s.
+    static let presenceTimeout = 5.0
 
     /// Creates the backend. `stats` need not fill the registry and reload fields: they are
     /// taken from the coordinator.
@@ -40,6 +47,24 @@ public struct CoordinatedAdminBackend: AdminBackend {
     public func forget(client: String) throws(StoreFailure) -> Int {
         guard let store else { throw StoreFailure("this server keeps no store") }
         return try store.forget(client: client)
+    }
+
+    /// Every node's presence, read from Redis through the node link (blocks up to 5 s).
+    public func presence(only: String??, limit: Int) throws(PresenceFailure) -> [PresenceTenant] {
+        guard let node else { throw .notANode }
+        let answer = Mutex<Result<[PresenceTenant], RedisError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        node.presence(only: only, limit: limit) { result in
+            answer.withLock { $0 = result }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + Self.presenceTimeout) == .success, let result = answer.withLock({ $0 }) else {
+            throw .unavailable("Redis did not answer within \(Int(Self.presenceTimeout)) s")
+        }
+        switch result {
+        case .success(let tenants): return tenants
+        case .failure(let error): throw .unavailable("\(error)")
+        }
     }
 
     /// The hubs' sessions.

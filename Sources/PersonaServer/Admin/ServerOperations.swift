@@ -126,6 +126,7 @@ public final class ServerOperations: Sendable {
             coordinator: coordinator, sessions: { [slot] in slot.value?.sessionSummaries() ?? [] },
             stats: { [self] in stats() })
         backend.store = configuration.store
+        backend.node = slot.value?.configuration.node
         return backend
     }
 

@@ -23,6 +23,10 @@ package struct NodeConfiguration: Sendable {
     package var claimGrace: Duration
     /// Bounds on a decoded payload.
     package var mailLimits: NodeMailCodec.Limits
+    /// Most sessions one tenant's presence holds across all nodes; a session past it is not
+    /// listed (it still chats), counted in `persona_node_presence_total{outcome="refused"}`.
+    /// Default 100,000.
+    package var maxPresencePerTenant = 100_000
 
     /// Creates a configuration with the defaults above.
     package init(
@@ -58,6 +62,17 @@ package struct NodeConfiguration: Sendable {
     package func nodeKey(_ node: String) -> String { keyPrefix + "node:" + node }
     /// The pub/sub channel where `node` receives its mail.
     package func channel(_ node: String) -> String { keyPrefix + "node:" + node + ":mail" }
+    /// The presence of `tenant` (a sorted set session → expiry in Redis milliseconds). The
+    /// tenant is the hash tag, so the set and its ``presenceInfoKey(tenant:)`` share a slot.
+    package func presenceKey(tenant: String?) -> String { keyPrefix + "presence:{" + Self.presenceTag(tenant) + "}" }
+    /// What each present session of `tenant` is (a hash session → ``PresenceEntry/info``).
+    package func presenceInfoKey(tenant: String?) -> String { presenceKey(tenant: tenant) + ":info" }
+    /// The tenants with presence (a sorted set ``presenceTag(_:)`` → expiry).
+    package var presenceTenantsKey: String { keyPrefix + "presence:tenants" }
+    /// `t:<tenant>`, or `-` for clients without a tenant (never a tenant's tag).
+    package static func presenceTag(_ tenant: String?) -> String { tenant.map { "t:" + $0 } ?? "-" }
+    /// The tenant of a ``presenceTag(_:)``; nil for `-`.
+    package static func tenant(ofPresenceTag tag: String) -> String? { tag.hasPrefix("t:") ? String(tag.dropFirst(2)) : nil }
     /// The owner record of a session in a cross-node pair: the node that holds it.
     package func ownerKey(_ session: String) -> String { keyPrefix + "owner:" + session }
 }

@@ -83,6 +83,7 @@ package final class NodeLink: Sendable {
             let core = core.value
             if let timer = core.heartbeatTimer { _ = loop.cancelTimer(timer) }
             core.heartbeatTimer = nil
+            writePresence(core.presence.removeAll())
             core.client.send(["DEL", configuration.nodeKey(nodeID)]) { _ in
                 core.client.close()
                 core.subscriber.close()
@@ -177,6 +178,9 @@ package final class NodeLink: Sendable {
             case .partnerLeft(let session, let reason):
                 if let remote = core.remotePartner[session] { core.forgetRemote(remote, configuration: configuration) }
                 hubMail = .partnerLeft(session: session, reason: reason)
+            case .release(let session):
+                released(session)
+                continue
             }
             deliver(hubMail, hub: mail.hub)
         }
@@ -192,8 +196,8 @@ package final class NodeLink: Sendable {
 
     // MARK: Heartbeat
 
-    /// Renews the node record and the owner record of every local session in a cross-node
-    /// pair (one pipelined batch), checks that the nodes of remote partners still heartbeat
+    /// Renews the node record, the owner record of every local session in a cross-node pair
+    /// and the presence of every local session (one pipelined batch), checks that the nodes of remote partners still heartbeat
     /// (a gone node's partners end `partner_left`), and schedules the next beat.
     func heartbeat() {
         let core = core.value
@@ -213,6 +217,7 @@ package final class NodeLink: Sendable {
                 for remote in core.localPartner.keys where remote.node == node { partnerUnreachable(remote) }
             }
         }
+        renewPresence()
         counters.withLock { $0.heartbeats += 1 }
         core.heartbeatTimer = loop.scheduleTimer(after: configuration.heartbeatInterval) { [self] in heartbeat() }
     }
@@ -231,6 +236,8 @@ final class NodeLinkCore {
     var queues: [PeerAddress: String] = [:]
     /// Withdraws that found their ticket claimed, waiting for the pairing mail.
     var graceTimers: [String: TimerID] = [:]
+    /// What this node last wrote to the presence (see `NodeLink+Presence.swift`).
+    var presence = PresenceTracker()
 
     init(client: RedisClient, subscriber: RedisSubscriber) {
         self.client = client
@@ -274,6 +281,16 @@ package struct NodeCounters: Hashable, Sendable {
     package var matchFailures = 0
     /// Heartbeats run.
     package var heartbeats = 0
+    /// Presence entries written or renewed.
+    package var presenceRenewed = 0
+    /// Presence entries not written because their tenant's presence was full.
+    package var presenceRefused = 0
+    /// Presence entries removed (session ended or moved).
+    package var presenceRemoved = 0
+    /// Sessions resumed here that another node held: `release` sent to it.
+    package var releasesAsked = 0
+    /// `release` mails received from nodes that resumed a session.
+    package var releasesReceived = 0
 }
 
 /// A hub on another node.

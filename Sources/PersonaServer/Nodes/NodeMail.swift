@@ -32,6 +32,10 @@ package struct NodeMail: Hashable, Sendable {
         case typing(session: String, on: Bool)
         /// The partner of `session` left; `session` ends with `reason`.
         case partnerLeft(session: String, reason: EndReason)
+        /// Another node resumed `session` for its client: let go of it (every hub of the
+        /// receiving node is asked; the one holding it detaches its connection with
+        /// `session_detached`, finishes its reply into the store and forgets it).
+        case release(session: String)
     }
 
     /// The hub on the receiving node that holds the target session.

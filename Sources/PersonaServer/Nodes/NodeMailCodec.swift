@@ -10,6 +10,7 @@ import ChatProtocol
 ///         | relay(2):   text:u32-length bytes
 ///         | typing(3):  on:u8 (0 or 1)
 ///         | left(4):    reason:str (an EndReason raw value)
+///         | release(5): (nothing; hub is 0 and every hub is asked)
 /// str     = length:u16 UTF-8 bytes
 /// ```
 /// Integers are big-endian. A pub/sub message always arrives whole, so the decoder works on
@@ -77,6 +78,8 @@ package enum NodeMailCodec {
         case .partnerLeft(let session, let reason):
             head(4, session)
             string(reason.rawValue)
+        case .release(let session):
+            head(5, session)
         }
     }
 
@@ -110,6 +113,8 @@ package enum NodeMailCodec {
                 let raw = try reader.string()
                 guard let reason = EndReason(rawValue: raw) else { throw .unknownReason(raw) }
                 body = .partnerLeft(session: session, reason: reason)
+            case 5:
+                body = .release(session: session)
             default:
                 throw .unknownKind(kind)
             }

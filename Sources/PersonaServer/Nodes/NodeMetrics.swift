@@ -22,6 +22,19 @@ package enum NodeMetrics {
                 MetricSample([MetricLabel("outcome", "unmatched")], counters.unmatched),
                 MetricSample([MetricLabel("outcome", "redis_failed")], counters.matchFailures),
             ])
+        out.counter(
+            "persona_node_presence_total", help: "Presence entries written, refused (tenant full) and removed.",
+            [
+                MetricSample([MetricLabel("outcome", "renewed")], counters.presenceRenewed),
+                MetricSample([MetricLabel("outcome", "refused")], counters.presenceRefused),
+                MetricSample([MetricLabel("outcome", "removed")], counters.presenceRemoved),
+            ])
+        out.counter(
+            "persona_node_releases_total", help: "Sessions handed over between nodes by a resume, by direction.",
+            [
+                MetricSample([MetricLabel("direction", "asked")], counters.releasesAsked),
+                MetricSample([MetricLabel("direction", "received")], counters.releasesReceived),
+            ])
         out.counter("persona_node_heartbeats_total", help: "Node heartbeats run.", [MetricSample([], counters.heartbeats)])
     }
 }

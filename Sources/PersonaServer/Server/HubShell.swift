@@ -159,6 +159,7 @@ final class HubShell {
             switch action {
             case .send(let id, var message):
                 sessionLog?.observe(message, on: id)
+                if let node { tellNode(node, message) }
                 guard let socket = sockets[id] else {
                     virtuals[id]?.receive(message)
                     continue
@@ -206,6 +207,19 @@ final class HubShell {
                 drained = true
                 finishDrain()
             }
+        }
+    }
+
+    /// What the node link must know of a frame: a session ended (its presence entry goes), or
+    /// started or resumed here (its entry names this node; a resume asks another holder to let go).
+    private func tellNode(_ node: NodeLink, _ message: ServerMessage) {
+        switch message {
+        case .sessionEnded(let session, _, _): node.presenceEnded(session)
+        case .sessionStarted(let start):
+            node.sessionHeld(PresenceEntry(start, tenant: hub.tenant(of: start.session), node: node.nodeID), resumed: false)
+        case .sessionResumed(let start, _):
+            node.sessionHeld(PresenceEntry(start, tenant: hub.tenant(of: start.session), node: node.nodeID), resumed: true)
+        default: break
         }
     }
 

@@ -3,10 +3,12 @@ import Policies
 import Redis
 import Synchronization
 
-/// The client limits every node shares (`persona serve --redis`), on the node's Redis
-/// connection:
-/// - the rate: ``RedisRateLimiter``'s GCRA script, one `EVAL`, atomic, on Redis's clock; keys
-///   `persona:rl:<key>` expire when the bucket is full again;
+/// The limits every node shares (`persona serve --redis`), on the node's Redis connection:
+/// - the client's rate: ``RedisRateLimiter``'s GCRA script, one `EVAL`, atomic, on Redis's
+///   clock; keys `persona:rl:client:…` expire when the bucket is full again;
+/// - a bot session's `personality_rate`, when its personality sets one: the same script on
+///   `persona:rl:personality:<id>:…`, one more `EVAL` after the client's rate allowed the
+///   message (the two keys hash to different cluster slots, so they cannot share one script);
 /// - the daily count, when the rate allowed the message: one `EVAL` that adds the message to
 ///   `persona:quota:<day>` (the hash the session store's counts live in) unless it already
 ///   holds the maximum — so every node's messages are counted once, together.
@@ -32,41 +34,60 @@ public final class RedisSharedRateLimiter: SharedRateLimiterBackend {
         self.store = store
     }
 
-    /// The rate, then (when allowed) the daily count.
-    public func check(_ request: SharedLimitRequest, completion: @escaping @Sendable (SharedLimitVerdict) -> Void) {
+    /// The client's rate, then (when allowed) the personality's, then the daily count: one
+    /// `EVAL` per limit the message has, in that order, each only when the one before allowed
+    /// it — so a client refused by its own rate never spends the personality's budget, and a
+    /// message refused by either is not counted for the day.
+    public func check(
+        _ request: SharedLimitRequest, completion: @escaping @Sendable (SharedLimitVerdict) -> Void
+    ) {
         let prefix = store.keys.prefix + "rl:"
         let quotaKey = request.dailyQuota.map { store.keys.quota(day: $0.day) }
         store.withClient { [self] client in
-            func count(_ rate: RateLimitDecision?) {
-                guard let quota = request.dailyQuota, let quotaKey else {
-                    return completion(SharedLimitVerdict(rate: rate))
-                }
+            let limiter = RedisRateLimiter(client: client, keyPrefix: prefix)
+            func count(_ verdict: SharedLimitVerdict) {
+                guard let quota = request.dailyQuota, let quotaKey else { return completion(verdict) }
                 let lifetime = String(RedisSessionCodec.quotaLifetimeMilliseconds)
-                client.send(["EVAL", Self.quotaScript, "1", quotaKey, quota.client, String(quota.maximum), lifetime]) {
+                client.send([
+                    "EVAL", Self.quotaScript, "1", quotaKey, quota.client, String(quota.maximum), lifetime,
+                ]) {
                     result in
                     let reached = (try? result.get())?.int == -1
                     self.statistics.withLock {
                         if reached { $0.quotaReached += 1 }
                         if case .failure = result { $0.undecided += 1 }
                     }
-                    completion(SharedLimitVerdict(rate: rate, dailyQuotaReached: reached))
+                    var verdict = verdict
+                    verdict.dailyQuotaReached = reached
+                    completion(verdict)
                 }
             }
-            guard let rate = request.rate else { return count(nil) }
-            RedisRateLimiter(client: client, keyPrefix: prefix).check(key: rate.key, rate: rate.rate, burst: rate.burst) {
-                result in
-                let decision = try? result.get()
-                self.statistics.withLock {
+            /// Spends one message of `rate`: refused → the verdict now; allowed or undecided → `next`.
+            func spend(
+                _ rate: SharedClientRate?, personality: Bool, _ verdict: SharedLimitVerdict,
+                next: @escaping (SharedLimitVerdict) -> Void
+            ) {
+                guard let rate else { return next(verdict) }
+                limiter.check(key: rate.key, rate: rate.rate, burst: rate.burst) { result in
+                    let decision = try? result.get()
+                    self.statistics.withLock {
+                        switch decision {
+                        case .allowed?: if personality { $0.personalityAllowed += 1 } else { $0.allowed += 1 }
+                        case .limited?, .exceedsBurst?:
+                            if personality { $0.personalityLimited += 1 } else { $0.limited += 1 }
+                        case nil: $0.undecided += 1
+                        }
+                    }
+                    var verdict = verdict
+                    if personality { verdict.personalityRate = decision } else { verdict.rate = decision }
                     switch decision {
-                    case .allowed?: $0.allowed += 1
-                    case .limited?, .exceedsBurst?: $0.limited += 1
-                    case nil: $0.undecided += 1
+                    case .limited?, .exceedsBurst?: completion(verdict)
+                    case .allowed?, nil: next(verdict)
                     }
                 }
-                switch decision {
-                case .limited?, .exceedsBurst?: completion(SharedLimitVerdict(rate: decision))
-                case .allowed?, nil: count(decision)
-                }
+            }
+            spend(request.rate, personality: false, SharedLimitVerdict()) { verdict in
+                spend(request.personality, personality: true, verdict, next: count)
             }
         }
     }
@@ -81,6 +102,10 @@ public struct RedisSharedRateStatistics: Sendable, Hashable {
     public var allowed = 0
     /// Messages it refused.
     public var limited = 0
+    /// Messages the shared personality rate let through.
+    public var personalityAllowed = 0
+    /// Messages the shared personality rate refused.
+    public var personalityLimited = 0
     /// Messages refused because the shared daily count was full.
     public var quotaReached = 0
     /// Checks Redis could not answer (let through on the node's own limits).

@@ -46,5 +46,11 @@ extension RedisStoreMetrics {
                 MetricSample([MetricLabel("outcome", "daily_quota_reached")], stats.quotaReached),
                 MetricSample([MetricLabel("outcome", "undecided")], stats.undecided),
             ])
+        out.counter(
+            "persona_redis_personality_rate_checks_total", help: "Shared personality_rate checks by outcome.",
+            [
+                MetricSample([MetricLabel("outcome", "allowed")], stats.personalityAllowed),
+                MetricSample([MetricLabel("outcome", "limited")], stats.personalityLimited),
+            ])
     }
 }

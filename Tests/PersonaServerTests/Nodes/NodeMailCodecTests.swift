@@ -15,6 +15,7 @@ struct NodeMailCodecTests {
         NodeMail(hub: 2, .typing(session: "s2-9", on: false)),
         NodeMail(hub: 0, .partnerLeft(session: "s0-1", reason: .partnerLeft)),
         NodeMail(hub: 0, .partnerLeft(session: "s0-1", reason: .shutdown)),
+        NodeMail(hub: 0, .release(session: "s0-3-12")),
     ]
 
     @Test("every kind of mail decodes to what was encoded, alone and batched in one payload")

@@ -216,7 +216,93 @@ async def tenant_queues(url_a, url_b, redis_port):
         await x.close()
 
 
+def admin_presence(admin_url, token):
+    """GET /admin/presence on one node's admin API."""
+    import json
+    import urllib.request
+    request = urllib.request.Request(admin_url + "/admin/presence", headers={"Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def present(admin_url, token):
+    """{session: node} of everyone online, read through `admin_url`."""
+    body = admin_presence(admin_url, token)
+    return {s["id"]: s["node"] for t in body["tenants"] for s in t["sessions"]}
+
+
+async def wait_presence(admin_url, token, wanted, seconds):
+    """Polls the presence until `wanted(present)` holds; returns the last reading and the wait."""
+    import time
+    began = time.monotonic()
+    seen = present(admin_url, token)
+    while not wanted(seen) and time.monotonic() - began < seconds:
+        await asyncio.sleep(0.05)
+        seen = present(admin_url, token)
+    return seen, time.monotonic() - began
+
+
+async def presence(url_a, url_b, admin_a, token_a, admin_b, token_b, data_b, pid_b, persona):
+    """Sessions on two nodes show in every node's presence and in `persona sessions
+    --all-nodes`; an ended session leaves at once; a SIGKILLed node's sessions expire."""
+    import signal
+    import subprocess
+    a = await Client.open(url_a)
+    b = await Client.open(url_b)
+    sa1 = (await a.start(personality="parrot"))["session"]
+    sa2 = (await a.start(personality="parrot"))["session"]
+    sb = (await b.start(personality="parrot"))["session"]
+    everyone = {sa1: "node-0", sa2: "node-0", sb: "node-1"}
+    for admin, token in ((admin_a, token_a), (admin_b, token_b)):
+        seen, _ = await wait_presence(admin, token, lambda p: p == everyone, 5)
+        assert seen == everyone, (admin, seen, everyone)
+    print("ok both nodes' admin API list the three sessions of two nodes with their node")
+    listing = subprocess.run(
+        [persona, "sessions", "--all-nodes", "--admin-url", admin_b, "--data-dir", data_b],
+        capture_output=True, text=True, timeout=30)
+    assert listing.returncode == 0, listing
+    rows = {line.split()[0]: line.split()[1] for line in listing.stdout.splitlines()[3:] if line.strip()}
+    assert listing.stdout.startswith("3 sessions online on all nodes"), listing.stdout
+    assert rows == everyone, (rows, listing.stdout)
+    print("ok persona sessions --all-nodes on node B lists node A's sessions too")
+    await a.send(type="end", session=sa1)
+    await a.until("session_ended")
+    seen, waited = await wait_presence(admin_b, token_b, lambda p: sa1 not in p, 5)
+    assert sa1 not in seen and waited < 1.0, (seen, waited)
+    print("ok an ended session left the presence at once, not at the next heartbeat")
+    os.kill(int(pid_b), signal.SIGKILL)
+    seen, waited = await wait_presence(admin_a, token_a, lambda p: sb not in p, 10)
+    assert seen == {sa2: "node-0"} and 2.0 < waited < 8.0, (seen, waited)
+    print("ok the SIGKILLed node's session expired from the presence")
+    await a.close()
+
+
+async def owner_release(url_a, url_b):
+    """A bot session resumed on node B while node A still holds it: A detaches its connection
+    with session_detached, so only B answers."""
+    a = await Client.open(url_a)
+    started = await a.start(personality="parrot")
+    session, token = started["session"], started["resume_token"]
+    ack, text, end = await a.say(session, "hello", "m1")
+    assert ack["seq"] == 1 and text, (ack, text)
+    b = await Client.open(url_b)
+    await b.send(type="resume", session=session, resume_token=token, last_seq=end["seq"])
+    resumed = (await b.until("session_resumed"))[-1]
+    assert resumed["session"] == session, resumed
+    detached = await a.recv()
+    assert detached == {"type": "session_detached", "session": session}, detached
+    print("ok node A detached its connection when node B resumed the session")
+    ack, text, _ = await b.say(session, "still there?", "m2")
+    assert ack["type"] == "ack" and text, (ack, text)
+    await quiet(a, 0.3)
+    print("ok only node B answers the session now")
+    await a.close()
+    await b.close()
+
+
 SCENARIOS = {
+    "owner_release": owner_release,
+    "presence": presence,
     "tenant_queues": tenant_queues,
     "human_burst": human_burst,
     "redis_down": redis_down,

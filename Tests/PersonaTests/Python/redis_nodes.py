@@ -320,6 +320,18 @@ script:
       reply: "noted {star}"
 """
 
+CROWDED = """id: crowded
+name: Crowded
+description: Three messages back to back for all its clients together, then one a minute.
+engine: script
+stream: { tokens_per_second: 0 }
+limits: { use: roomy, personality_rate: 1/min, personality_burst: 3 }
+script:
+  rules:
+    - match: "*"
+      reply: "noted {star}"
+"""
+
 
 def extra_personalities():
     """PERSONALITIES' files plus the oracle and daily personalities, in DATA_DIR/personalities."""
@@ -328,7 +340,7 @@ def extra_personalities():
     for name in os.listdir(PERSONALITIES):
         with open(os.path.join(PERSONALITIES, name)) as source, open(os.path.join(personalities, name), "w") as copy:
             copy.write(source.read())
-    for name, text in (("oracle.yaml", ORACLE), ("daily.yaml", DAILY)):
+    for name, text in (("oracle.yaml", ORACLE), ("daily.yaml", DAILY), ("crowded.yaml", CROWDED)):
         with open(os.path.join(personalities, name), "w") as extra:
             extra.write(text)
     return personalities
@@ -376,12 +388,15 @@ async def shared_rate(redis):
             await ws.send(json.dumps({"type": "message", "session": session, "text": f"m{n}", "id": f"m{n}"}))
             return await Client(0).expect(ws, {"ack", "error"})
 
+        async def all_acked(what, steps):
+            for ws, on, n in steps:
+                frame = await say(ws, on, n)
+                if frame["type"] != "ack":
+                    raise AssertionError(f"{what} message {n} refused: {frame}")
+
         ws_a, on_a = await session(a.url, "daily")
         ws_b, on_b = await session(b.url, "daily")
-        for ws, on, n in ((ws_a, on_a, 1), (ws_b, on_b, 2), (ws_a, on_a, 3)):
-            frame = await say(ws, on, n)
-            if frame["type"] != "ack":
-                raise AssertionError(f"daily message {n} refused: {frame}")
+        await all_acked("daily", ((ws_a, on_a, 1), (ws_b, on_b, 2), (ws_a, on_a, 3)))
         frame = await say(ws_b, on_b, 4)
         if frame["type"] != "error" or frame["code"] != "limit_reached" or "all nodes" not in frame["message"]:
             raise AssertionError(f"the 4th message of the day, on node b, was not refused limit_reached: {frame}")
@@ -400,6 +415,16 @@ async def shared_rate(redis):
             raise AssertionError(f"the 4th message, on node b, was not refused rate_limited: {frame}")
         print(f"ok a client's burst of 3 spent on node a: its next message on node b is refused rate_limited "
               f"(retry_after_ms {frame['retry_after_ms']})")
+        await ws_a.close()
+        await ws_b.close()
+        ws_a, on_a = await session(a.url, "crowded")
+        ws_b, on_b = await session(b.url, "crowded")
+        await all_acked("crowded", ((ws_a, on_a, 1), (ws_a, on_a, 2), (ws_b, on_b, 3)))
+        frame = await say(ws_b, on_b, 4)
+        if frame["type"] != "error" or frame["code"] != "rate_limited" or "personality limit 1/min, all nodes" not in frame["message"]:
+            raise AssertionError(f"the 4th message to crowded, on node b, was not refused by the personality limit: {frame}")
+        print("ok personality_burst 3 spent by two sessions on node a and one on node b: the 4th, on node b, is refused "
+              "rate_limited (personality limit, all nodes)")
         await ws_a.close()
         await ws_b.close()
     finally:
