@@ -35,22 +35,6 @@ struct APIWireTests {
         }
     }
 
-    @Test(
-        "the template's role and finish events are exactly the general writer's chunks",
-        arguments: ["stop", "length", "odd \" reason"])
-    func templateRoleAndFinish(reason: String) {
-        for usageNull in [true, false] {
-            let template = OpenAIWire.ContentChunkTemplate(identity, usageNull: usageNull)
-            var role: [UInt8] = []
-            template.appendRoleEvent(to: &role)
-            #expect(role == Array("data: ".utf8) + OpenAIWire.chunk(identity, .role, usageNull: usageNull) + [10, 10])
-            var finish: [UInt8] = []
-            template.appendFinishEvent(reason, to: &finish)
-            let expected = OpenAIWire.chunk(identity, .finish(reason), usageNull: usageNull)
-            #expect(finish == Array("data: ".utf8) + expected + [10, 10])
-        }
-    }
-
     @Test("the finish chunk has an empty delta; the usage chunk has choices [] and the totals")
     func finishAndUsage() throws {
         let finish = try parse(OpenAIWire.chunk(identity, .finish("length"), usageNull: false))

@@ -297,11 +297,7 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
 
     func streamWrite(_ piece: [UInt8], slot: ResponseSlot) {
         guard slot.started, !slot.finished, !slot.omitBody, !piece.isEmpty else { return }
-        if slot.chunked, slots.first === slot {
-            // Framed straight into the outbound buffer: no array of its own per piece.
-            tcp.write { HTTP1ResponseEncoder.encodeChunk(piece, into: &$0) }
-            enforceOutboundLimit()
-        } else if slot.chunked {
+        if slot.chunked {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(piece.count + 12)
             HTTP1ResponseEncoder.encodeChunk(piece, into: &bytes)

@@ -40,15 +40,6 @@ public struct HTTPRouter: Sendable {
         routes.append(Route(method: method, segments: Self.segments(of: pattern), handler: handler))
     }
 
-    /// Adds every route of `other`, in its order, each handler passed through `wrap` (a gate
-    /// that checks a request before the route's own handler runs). Matching a request then takes
-    /// one pass over one router instead of one over an outer router and another over `other`.
-    public mutating func add(_ other: HTTPRouter, wrapping wrap: (@escaping HTTPHandler) -> HTTPHandler) {
-        for route in other.routes {
-            routes.append(Route(method: route.method, segments: route.segments, handler: wrap(route.handler)))
-        }
-    }
-
     /// Adds a `GET` route (HEAD requests are answered by it too, without the body).
     public mutating func get(_ pattern: String, _ handler: @escaping HTTPHandler) {
         on(.get, pattern, handler)

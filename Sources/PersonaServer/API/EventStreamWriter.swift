@@ -18,7 +18,7 @@ final class EventStreamWriter {
     private var lastWrite: MonotonicInstant
     private(set) var isFinished = false
     /// Events written in this loop iteration, not yet handed to the stream.
-    private var pending: [UInt8]
+    private var pending: [UInt8] = []
     private var flushQueued = false
 
     /// The headers every event stream of the API carries: `text/event-stream`, no caching, and
@@ -34,13 +34,7 @@ final class EventStreamWriter {
         self.loop = loop
         self.keepAlive = keepAlive
         self.lastWrite = loop.now()
-        pending = []
-        pending.reserveCapacity(Self.initialCapacity)
     }
-
-    /// Bytes reserved for the events of one iteration (a short cadence-0 reply fits; a longer
-    /// one grows it once or twice).
-    static let initialCapacity = 8_192
 
     /// Sends the head (status 200, ``headers`` plus `extra`) and starts the keep-alive timer.
     func begin(extraHeaders extra: HTTPHeaders) {
@@ -106,9 +100,7 @@ final class EventStreamWriter {
         // Read once per flush, not per event: the events of one iteration leave together.
         lastWrite = loop.now()
         stream.write(pending)
-        // Kept for the next events: a reply's gathered events grow the buffer once, not
-        // doubling from empty on every flush.
-        pending.removeAll(keepingCapacity: true)
+        pending = []
     }
 
     private func arm(after delay: Duration) {

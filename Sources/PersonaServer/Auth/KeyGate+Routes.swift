@@ -3,10 +3,9 @@ import HTTPServer
 import PersonaRuntime
 
 extension KeyGate {
-    /// Puts the API's routes (`inner`) behind the gate: each of `inner`'s routes is added with
-    /// the check in front (one match per request), then one route per method on `/v1/*` checks
-    /// whatever else comes and dispatches it through `inner` exactly as the server would (404
-    /// and 405 included); the key's client is attached (``HTTPRequest/authenticatedClient``).
+    /// Puts the API's routes (`inner`) behind the gate: one route per method on `/v1/*` checks
+    /// the request, then dispatches through `inner` exactly as the server would (404 and 405
+    /// included), with the key's client attached (``HTTPRequest/authenticatedClient``).
     /// Preflights carry no key: they pass to `inner` (whose CORS policy allows the origins keys
     /// name).
     func install(_ inner: HTTPRouter, on router: inout HTTPRouter) {
@@ -14,22 +13,6 @@ extension KeyGate {
             switch self.checkHTTP(request) {
             case .refused(let response): return .response(self.withCORS(response, for: request))
             case .allowed: return .response(self.ticketResponse(for: request))
-            }
-        }
-        // The API's own routes, each behind the check: a request for one of them is matched
-        // once. The `/v1/*` routes below catch the rest (404 and 405 after the check).
-        router.add(inner) { handler in
-            { request in
-                // Preflights carry no key (see below).
-                if request.method == .options { return handler(request) }
-                switch self.checkHTTP(request) {
-                case .refused(let response):
-                    return .response(self.withCORS(response, for: request))
-                case .allowed(let client, _):
-                    var request = request
-                    if let client { request.attach(client) }
-                    return handler(request)
-                }
             }
         }
         for method in [HTTPMethod.get, .post, .delete, .put, .patch] {

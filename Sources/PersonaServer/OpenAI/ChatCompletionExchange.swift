@@ -105,9 +105,8 @@ final class ChatCompletionExchange {
             let writer = EventStreamWriter(stream: stream, loop: shell.loop, keepAlive: keepAlive)
             self.writer = writer
             writer.begin(extraHeaders: extraHeaders)
-            let template = OpenAIWire.ContentChunkTemplate(identity, usageNull: request.includeUsage)
-            self.template = template
-            writer.send { template.appendRoleEvent(to: &$0) }
+            writer.send(data: OpenAIWire.chunk(identity, .role, usageNull: request.includeUsage))
+            template = OpenAIWire.ContentChunkTemplate(identity, usageNull: request.includeUsage)
         case .replyStart(_, let number, _, let ref):
             if ref == messageID, replyNumber == nil { replyNumber = number }
         case .token(_, let number, let delta):
@@ -179,8 +178,9 @@ final class ChatCompletionExchange {
     }
 
     private func complete(finishReason: String) {
-        if let writer, let template {
-            writer.send { template.appendFinishEvent(finishReason, to: &$0) }
+        if let writer {
+            writer.send(
+                data: OpenAIWire.chunk(identity, .finish(finishReason), usageNull: request.includeUsage))
             if request.includeUsage { writer.send(data: OpenAIWire.usageChunk(identity, usage: usage)) }
             writer.send(data: Array("[DONE]".utf8))
             writer.finish()

@@ -127,20 +127,12 @@ enum OpenAIWire {
         return writer.finish()
     }
 
-    /// A completion's chunk bytes around what changes, built once per completion, so each token
-    /// costs one buffer: the constant prefix, the escaped text, the constant suffix. The role
-    /// and finish chunks come from the same pieces. The output is byte for byte what
-    /// ``chunk(_:_:usageNull:)`` writes.
+    /// A content chunk's bytes around its delta text, built once per completion, so each token
+    /// costs one buffer: the constant prefix, the escaped text, the constant suffix. The output
+    /// is byte for byte what ``chunk(_:_:usageNull:)`` writes for `.content`.
     struct ContentChunkTemplate: Sendable {
-        /// Up to and including `"delta":{`.
-        let deltaOpen: [UInt8]
-        /// ``deltaOpen`` and `"content":`.
         let prefix: [UInt8]
-        /// From the `}` that closes the delta to the end of the chunk.
         let suffix: [UInt8]
-        /// ``suffix`` up to and including `"finish_reason":`, and what follows its `null`.
-        private let finishOpen: [UInt8]
-        private let finishClose: [UInt8]
 
         init(_ identity: Identity, usageNull: Bool) {
             let marker = "\u{1}"
@@ -149,23 +141,12 @@ enum OpenAIWire {
             // only such sequence in the chunk (ids and model names are escaped the same way, but
             // the marker's quotes delimit it: it is found with its quotes).
             let needle = Array(#""\u0001""#.utf8)
-            let cut = Self.lastIndex(of: needle, in: whole)
-            prefix = Array(whole[..<cut])
-            deltaOpen = Array(prefix.dropLast(#""content":"#.utf8.count))
-            suffix = Array(whole[(cut + needle.count)...])
-            let reason = Array(#""finish_reason":null"#.utf8)
-            let at = Self.lastIndex(of: reason, in: suffix)
-            finishOpen = Array(suffix[..<(at + reason.count - 4)])
-            finishClose = Array(suffix[(at + reason.count)...])
-        }
-
-        private static func lastIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int {
-            var found = 0
-            for index in 0...(bytes.count - needle.count)
-            where bytes[index..<(index + needle.count)].elementsEqual(needle) {
-                found = index
+            var cut = 0
+            for index in 0...(whole.count - needle.count) where whole[index..<(index + needle.count)].elementsEqual(needle) {
+                cut = index
             }
-            return found
+            prefix = Array(whole[..<cut])
+            suffix = Array(whole[(cut + needle.count)...])
         }
 
         /// `data: <chunk>` and the blank line, for `text`.
@@ -182,25 +163,6 @@ enum OpenAIWire {
             bytes.append(contentsOf: prefix)
             JSONBytes.appendString(text, to: &bytes)
             bytes.append(contentsOf: suffix)
-            bytes.append(contentsOf: [0x0A, 0x0A])
-        }
-
-        /// The first chunk's event (`.role`), appended to `bytes`.
-        func appendRoleEvent(to bytes: inout [UInt8]) {
-            bytes.append(contentsOf: "data: ".utf8)
-            bytes.append(contentsOf: deltaOpen)
-            bytes.append(contentsOf: #""role":"assistant","content":"""#.utf8)
-            bytes.append(contentsOf: suffix)
-            bytes.append(contentsOf: [0x0A, 0x0A])
-        }
-
-        /// The last choice chunk's event (`.finish(reason)`), appended to `bytes`.
-        func appendFinishEvent(_ reason: String, to bytes: inout [UInt8]) {
-            bytes.append(contentsOf: "data: ".utf8)
-            bytes.append(contentsOf: deltaOpen)
-            bytes.append(contentsOf: finishOpen)
-            JSONBytes.appendString(reason, to: &bytes)
-            bytes.append(contentsOf: finishClose)
             bytes.append(contentsOf: [0x0A, 0x0A])
         }
     }
