@@ -175,6 +175,28 @@ static int compare(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* A non-blocking loopback connection to `port`, registered edge-triggered with `owner`. */
+static int dial(int ep, int port, void *owner) {
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0) die("connect");
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (ioctl(fd, FIONBIO, &one) < 0) die("ioctl");
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET, .data.ptr = owner};
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    return fd;
+}
+
+/* The one-line JSON summary both load generators print. */
+static void print_report(double *samples, size_t count, long streams, double elapsed) {
+    qsort(samples, count, sizeof *samples, compare);
+    double p50 = count ? samples[(size_t)(0.50 * (double)count)] : 0;
+    double p99 = count ? samples[(size_t)(0.99 * (double)count) < count ? (size_t)(0.99 * (double)count) : count - 1] : 0;
+    printf("{\"streams_per_second\": %.1f, \"ttft_p50_ms\": %.3f, \"ttft_p99_ms\": %.3f, \"count\": %zu}\n",
+        (double)streams / elapsed, p50, p99, count);
+}
+
 static const char request_body[] = "{\"model\":\"floor\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
 
 static void send_request(conn_t *c, const char *request, size_t length) {
@@ -193,19 +215,7 @@ static int run_client(int port, int connections, double seconds, double rate) {
         "Content-Length: %zu\r\n\r\n%s", strlen(request_body), request_body);
     int ep = epoll_create1(0);
     conn_t *conns = calloc((size_t)connections, sizeof *conns);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int one = 1;
-    for (int i = 0; i < connections; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0) die("connect");
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        int flags = 1;
-        if (ioctl(fd, FIONBIO, &flags) < 0) die("ioctl");
-        conns[i].fd = fd;
-        struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET, .data.ptr = &conns[i]};
-        epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-    }
+    for (int i = 0; i < connections; i++) conns[i].fd = dial(ep, port, &conns[i]);
     size_t capacity = 1 << 20, count = 0;
     double *samples = malloc(capacity * sizeof *samples);
     long streams = 0;
@@ -269,12 +279,7 @@ static int run_client(int port, int connections, double seconds, double rate) {
             }
         }
     }
-    double elapsed = (now_ms() - start) / 1000;
-    qsort(samples, count, sizeof *samples, compare);
-    double p50 = count ? samples[(size_t)(0.50 * (double)count)] : 0;
-    double p99 = count ? samples[(size_t)(0.99 * (double)count) < count ? (size_t)(0.99 * (double)count) : count - 1] : 0;
-    printf("{\"streams_per_second\": %.1f, \"ttft_p50_ms\": %.3f, \"ttft_p99_ms\": %.3f, \"count\": %zu}\n",
-        (double)streams / elapsed, p50, p99, count);
+    print_report(samples, count, streams, (now_ms() - start) / 1000);
     return 0;
 }
 
@@ -336,20 +341,10 @@ static void ws_send_message(ws_t *c) {
 static int run_ws(int port, const char *personality, int sessions, double seconds, double rate) {
     int ep = epoll_create1(0);
     ws_t *conns = calloc((size_t)sessions, sizeof *conns);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int one = 1;
     const char *upgrade = "GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     for (int i = 0; i < sessions; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        if (connect(fd, (struct sockaddr *)&address, sizeof address) < 0) die("connect");
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        int flags = 1;
-        if (ioctl(fd, FIONBIO, &flags) < 0) die("ioctl");
-        conns[i].fd = fd;
-        struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLET, .data.ptr = &conns[i]};
-        epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+        conns[i].fd = dial(ep, port, &conns[i]);
         memcpy(conns[i].out, upgrade, strlen(upgrade));
         conns[i].out_len = strlen(upgrade);
         ws_flush(&conns[i]);
@@ -454,12 +449,7 @@ static int run_ws(int port, const char *personality, int sessions, double second
         }
     }
     if (start == 0) { fprintf(stderr, "only %d of %d sessions started\n", ready, sessions); exit(1); }
-    double elapsed = (now_ms() - start) / 1000;
-    qsort(samples, count, sizeof *samples, compare);
-    double p50 = count ? samples[(size_t)(0.50 * (double)count)] : 0;
-    double p99 = count ? samples[(size_t)(0.99 * (double)count) < count ? (size_t)(0.99 * (double)count) : count - 1] : 0;
-    printf("{\"streams_per_second\": %.1f, \"ttft_p50_ms\": %.3f, \"ttft_p99_ms\": %.3f, \"count\": %zu}\n",
-        (double)streams / elapsed, p50, p99, count);
+    print_report(samples, count, streams, (now_ms() - start) / 1000);
     return 0;
 }
 
