@@ -148,6 +148,8 @@ struct RedisRedirectPolicyTests {
             ("MOVED 866 :7001", 0, .moved(slot: 866, node: RedisClusterNode(host: "127.0.0.1", port: 7001))),
             ("ASK 866 10.0.0.3:7002", 0, .ask(node: nodeC)),
             ("ASK 866 10.0.0.3:7002", 4, .ask(node: nodeC)),
+            ("TRYAGAIN Multiple keys request during rehashing of slot", 0, .tryAgain),
+            ("TRYAGAIN Multiple keys request during rehashing of slot", 5, .giveUp(limit: 5, last: "TRYAGAIN Multiple keys request during rehashing of slot")),
             ("MOVED 866 127.0.0.1:7001", 5, .giveUp(limit: 5, last: "MOVED 866 127.0.0.1:7001")),
             ("ASK 866 10.0.0.3:7002", 5, .giveUp(limit: 5, last: "ASK 866 10.0.0.3:7002")),
         ])

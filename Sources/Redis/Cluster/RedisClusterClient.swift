@@ -18,6 +18,8 @@ import Reactor
 /// - `MOVED slot node`: the slot is patched in the map, the topology refreshed in the
 ///   background, and the command sent to `node`;
 /// - `ASK slot node`: `ASKING` and the command go to `node`, once, pipelined;
+/// - `TRYAGAIN` (a multi-key command or transaction met a slot half migrated): sent again after
+///   ``tryAgainDelay``;
 /// - more than ``RedisConfiguration/maxRedirects`` redirects for one command:
 ///   ``RedisError/tooManyRedirects(limit:last:)``;
 /// - a master's connection lost (failover, node killed): the topology is refreshed from any
@@ -43,6 +45,10 @@ public final class RedisClusterClient: RedisCommanding {
     public private(set) var refreshes = 0
     /// Redirects followed, `MOVED` and `ASK`.
     public private(set) var redirectsFollowed = (moved: 0, ask: 0)
+
+    /// How long a command answered `TRYAGAIN` (its keys half migrated) waits before it is
+    /// sent again: 10 ms, about one `MIGRATE` batch.
+    public static let tryAgainDelay = Duration.milliseconds(10)
 
     private enum Mode {
         case discovering
@@ -289,6 +295,8 @@ public final class RedisClusterClient: RedisCommanding {
         case .ask(let owner):
             redirectsFollowed.ask += 1
             route(next, asking: owner)
+        case .tryAgain:
+            _ = loop.scheduleTimer(after: Self.tryAgainDelay) { [weak self] in self?.route(next, asking: nil) }
         case .giveUp(let limit, let last):
             refreshTopology()
             operation.completion(.failure(.tooManyRedirects(limit: limit, last: last)))

@@ -12,6 +12,9 @@ public enum RedisRedirectPolicy {
         /// `ASK`: the slot is migrating — send `ASKING` and the command to `node`, this once;
         /// the map does not change.
         case ask(node: RedisClusterNode)
+        /// `TRYAGAIN`: a multi-key command met a slot half migrated (some of its keys moved,
+        /// some not) — send it again to the same node shortly; counted as a redirect.
+        case tryAgain
         /// One redirect more than the limit: fail with ``RedisError/tooManyRedirects(limit:last:)``.
         case giveUp(limit: Int, last: String)
     }
@@ -20,8 +23,12 @@ public enum RedisRedirectPolicy {
     /// to `sentTo` after `redirects` earlier redirects, with at most `limit` redirects allowed.
     /// A redirect naming no host (`MOVED 3999 :6381`) means the host the command went to.
     public static func decide(error: String?, sentTo: RedisClusterNode, redirects: Int, limit: Int) -> Decision {
-        guard let error, let redirect = RedisRedirect(errorMessage: error) else { return .deliver }
+        guard let error else { return .deliver }
+        let retry = error.hasPrefix("TRYAGAIN")
+        let redirect = RedisRedirect(errorMessage: error)
+        guard retry || redirect != nil else { return .deliver }
         guard redirects < limit else { return .giveUp(limit: limit, last: error) }
+        guard let redirect else { return .tryAgain }
         let node = RedisClusterNode(host: redirect.host.isEmpty ? sentTo.host : redirect.host, port: redirect.port)
         switch redirect.kind {
         case .moved: return .moved(slot: redirect.slot, node: node)
