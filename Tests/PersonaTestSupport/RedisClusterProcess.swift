@@ -26,6 +26,8 @@ public final class RedisClusterProcess: @unchecked Sendable {
         servers = try (0..<masters).map { _ in
             try RedisServerProcess(arguments: [
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
+                // The bus port defaults to port + 10000, past 65535 for a high free port.
+                "--cluster-port", String(try RedisServerProcess.freePort()),
                 // A master down leaves its slots unserved; the others keep serving theirs.
                 "--cluster-require-full-coverage", "no",
             ])
@@ -44,7 +46,13 @@ public final class RedisClusterProcess: @unchecked Sendable {
     public var ports: [Int] { servers.map(\.port) }
 
     /// `redis://127.0.0.1:P1,redis://127.0.0.1:P2,…`, the seeds for `persona serve --redis`.
-    public var seedList: String { ports.map { "redis://127.0.0.1:\($0)" }.joined(separator: ",") }
+    public var seedList: String { seedList(startingAt: 0) }
+
+    /// The seeds rotated to start at master `first` (a node subscribes on its first seed, so
+    /// two nodes given different rotations listen on different masters).
+    public func seedList(startingAt first: Int) -> String {
+        (0..<ports.count).map { "redis://127.0.0.1:\(ports[(first + $0) % ports.count])" }.joined(separator: ",")
+    }
 
     /// Waits (10 s at most) until every running node reports `cluster_state:ok` and the same
     /// slot owners as the others.

@@ -45,6 +45,9 @@ public final class RedisClusterClient: RedisCommanding {
     public private(set) var refreshes = 0
     /// Redirects followed, `MOVED` and `ASK`.
     public private(set) var redirectsFollowed = (moved: 0, ask: 0)
+    /// Called for each redirect followed (`MOVED`, `ASK`, `TRYAGAIN`), and each refresh that
+    /// read a new map (`nil`) — for an owner's metrics.
+    public var onRouting: ((RedisRedirectPolicy.Decision?) -> Void)?
 
     /// How long a command answered `TRYAGAIN` (its keys half migrated) waits before it is
     /// sent again: 10 ms, about one `MIGRATE` batch.
@@ -289,13 +292,16 @@ public final class RedisClusterClient: RedisCommanding {
         {
         case .moved(let slot, let owner):
             redirectsFollowed.moved += 1
+            onRouting?(.moved(slot: slot, node: owner))
             slotMap.assign(slot, to: owner)
             refreshTopology()
             route(next, asking: nil)
         case .ask(let owner):
             redirectsFollowed.ask += 1
+            onRouting?(.ask(node: owner))
             route(next, asking: owner)
         case .tryAgain:
+            onRouting?(.tryAgain)
             _ = loop.scheduleTimer(after: Self.tryAgainDelay) { [weak self] in self?.route(next, asking: nil) }
         case .giveUp(let limit, let last):
             refreshTopology()
@@ -414,6 +420,7 @@ public final class RedisClusterClient: RedisCommanding {
         if let map {
             slotMap = map
             refreshes += 1
+            onRouting?(nil)
             for (node, client) in nodes where !map.masters.contains(node) && client.pendingCount == 0 {
                 client.close()
                 nodes[node] = nil

@@ -89,6 +89,17 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
                 case .idle, .connecting: break
                 }
             }
+            client.value.onRouting = { [weak self] decision in
+                self?.statistics.withLock {
+                    switch decision {
+                    case .moved: $0.moved += 1
+                    case .ask: $0.asked += 1
+                    case .tryAgain: $0.triedAgain += 1
+                    case nil: $0.topologyRefreshes += 1
+                    case .deliver, .giveUp: break
+                    }
+                }
+            }
             client.value.start()
         }
     }
@@ -297,6 +308,14 @@ public struct RedisStoreStatistics: Sendable, Hashable {
     public var failedWrites = 0
     /// Connections made and handshaken (more than one after Redis came back).
     public var connects = 0
+    /// Redis Cluster `MOVED` redirects followed.
+    public var moved = 0
+    /// Redis Cluster `ASK` redirects followed.
+    public var asked = 0
+    /// Redis Cluster `TRYAGAIN`s sent again.
+    public var triedAgain = 0
+    /// Redis Cluster slot maps read after the first.
+    public var topologyRefreshes = 0
 }
 
 extension Duration {
