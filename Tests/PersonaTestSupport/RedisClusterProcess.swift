@@ -11,7 +11,9 @@ public final class RedisClusterProcess: @unchecked Sendable {
 
     /// The `redis-cli` executable (Debian ships it with `redis-server`, in `redis-tools`).
     public static var cliExecutable: String {
-        ["/usr/bin/redis-cli", "/usr/local/bin/redis-cli"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/redis-cli", "/usr/local/bin/redis-cli"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
             ?? "/usr/bin/redis-cli"
     }
 
@@ -25,7 +27,8 @@ public final class RedisClusterProcess: @unchecked Sendable {
     public init(masters: Int = 3) throws {
         servers = try (0..<masters).map { _ in
             try RedisServerProcess(arguments: [
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
+                "1000",
                 // The bus port defaults to port + 10000, past 65535 for a high free port.
                 "--cluster-port", String(try RedisServerProcess.freePort()),
                 // A master down leaves its slots unserved; the others keep serving theirs.
@@ -34,10 +37,13 @@ public final class RedisClusterProcess: @unchecked Sendable {
         }
         let create = try ProcessResult.run(
             URL(fileURLWithPath: Self.cliExecutable),
-            ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" } + ["--cluster-replicas", "0", "--cluster-yes"])
+            ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" } + [
+                "--cluster-replicas", "0", "--cluster-yes",
+            ])
         guard create.status == 0 else {
             remove()
-            throw RedisServerProcess.RedisServerError(message: "redis-cli --cluster create failed: \(create.stdout)")
+            throw RedisServerProcess.RedisServerError(
+                message: "redis-cli --cluster create failed: \(create.stdout)")
         }
         try waitUntilHealthy()
     }
@@ -51,7 +57,8 @@ public final class RedisClusterProcess: @unchecked Sendable {
     /// The seeds rotated to start at master `first` (a node subscribes on its first seed, so
     /// two nodes given different rotations listen on different masters).
     public func seedList(startingAt first: Int) -> String {
-        (0..<ports.count).map { "redis://127.0.0.1:\(ports[(first + $0) % ports.count])" }.joined(separator: ",")
+        (0..<ports.count).map { "redis://127.0.0.1:\(ports[(first + $0) % ports.count])" }.joined(
+            separator: ",")
     }
 
     /// Waits (10 s at most) until every running node reports `cluster_state:ok` and the same
@@ -65,13 +72,15 @@ public final class RedisClusterProcess: @unchecked Sendable {
             if states.allSatisfy({ $0.contains("cluster_state:ok") }), Set(views).count == 1 { return }
             usleep(50_000)
         }
-        throw RedisServerProcess.RedisServerError(message: "the cluster did not become healthy within \(seconds) s")
+        throw RedisServerProcess.RedisServerError(
+            message: "the cluster did not become healthy within \(seconds) s")
     }
 
     /// Runs `redis-cli -p port ARGUMENTS…` and returns its output, trimmed.
     @discardableResult
     public func cli(_ port: Int, _ arguments: [String]) throws -> String {
-        let result = try ProcessResult.run(URL(fileURLWithPath: Self.cliExecutable), ["-p", String(port)] + arguments)
+        let result = try ProcessResult.run(
+            URL(fileURLWithPath: Self.cliExecutable), ["-p", String(port)] + arguments)
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -80,11 +89,13 @@ public final class RedisClusterProcess: @unchecked Sendable {
 
     /// The port of the master serving `slot`, from the first running node's view.
     public func owner(of slot: Int) throws -> Int {
-        let lines = try cli(servers.first { $0.pid != nil }!.port, ["CLUSTER", "SLOTS"]).split(separator: "\n")
+        let lines = try cli(servers.first { $0.pid != nil }!.port, ["CLUSTER", "SLOTS"]).split(
+            separator: "\n")
         // redis-cli prints each range as start, end, host, port, id, … one per line.
         var index = 0
         while index + 3 < lines.count {
-            if let start = Int(lines[index]), let end = Int(lines[index + 1]), let port = Int(lines[index + 3]),
+            if let start = Int(lines[index]), let end = Int(lines[index + 1]),
+                let port = Int(lines[index + 3]),
                 (start...end).contains(slot)
             {
                 return port
@@ -96,7 +107,8 @@ public final class RedisClusterProcess: @unchecked Sendable {
 
     /// The slot of `key`, as the cluster computes it.
     public func slot(of key: String) throws -> Int {
-        guard let slot = Int(try cli(servers.first { $0.pid != nil }!.port, ["CLUSTER", "KEYSLOT", key])) else {
+        guard let slot = Int(try cli(servers.first { $0.pid != nil }!.port, ["CLUSTER", "KEYSLOT", key]))
+        else {
             throw RedisServerProcess.RedisServerError(message: "CLUSTER KEYSLOT \(key) failed")
         }
         return slot
@@ -113,10 +125,13 @@ public final class RedisClusterProcess: @unchecked Sendable {
     /// Moves every key of `slot` from `source` to `target` (`MIGRATE … KEYS`, in batches).
     public func moveKeys(slot: Int, from source: Int, to target: Int) throws {
         while true {
-            let keys = try cli(source, ["CLUSTER", "GETKEYSINSLOT", String(slot), "100"]).split(separator: "\n")
-                .map(String.init).filter { !$0.isEmpty }
+            let keys = try cli(source, ["CLUSTER", "GETKEYSINSLOT", String(slot), "100"]).split(
+                separator: "\n"
+            )
+            .map(String.init).filter { !$0.isEmpty }
             guard !keys.isEmpty else { return }
-            let reply = try cli(source, ["MIGRATE", "127.0.0.1", String(target), "", "0", "5000", "KEYS"] + keys)
+            let reply = try cli(
+                source, ["MIGRATE", "127.0.0.1", String(target), "", "0", "5000", "KEYS"] + keys)
             guard reply == "OK" else {
                 throw RedisServerProcess.RedisServerError(message: "MIGRATE of slot \(slot) failed: \(reply)")
             }
@@ -126,7 +141,8 @@ public final class RedisClusterProcess: @unchecked Sendable {
     /// Ends a migration: every node learns that `target` serves `slot`.
     public func finishMigration(slot: Int, to target: Int) throws {
         let id = try nodeID(target)
-        for port in [target] + ports.filter({ $0 != target }) where servers.first(where: { $0.port == port })?.pid != nil {
+        for port in [target] + ports.filter({ $0 != target })
+        where servers.first(where: { $0.port == port })?.pid != nil {
             try cli(port, ["CLUSTER", "SETSLOT", String(slot), "NODE", id])
         }
     }

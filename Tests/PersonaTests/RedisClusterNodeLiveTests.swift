@@ -6,11 +6,17 @@ import Testing
 /// on loopback ports), the nodes given all three masters as `--redis` seeds.
 @Suite(
     "persona serve --redis on a three-master Redis Cluster (live)",
-    .enabled(if: chatPythonAvailable, "python3 'websockets' is not installed (pip install -r Tests/requirements.txt)"),
-    .enabled(if: RedisClusterProcess.available, "redis-server and redis-cli are not installed (apt-get install redis-server)"),
+    .enabled(
+        if: chatPythonAvailable,
+        "python3 'websockets' is not installed (pip install -r Tests/requirements.txt)"),
+    .enabled(
+        if: RedisClusterProcess.available,
+        "redis-server and redis-cli are not installed (apt-get install redis-server)"),
     .serialized)
 struct RedisClusterNodeLiveTests {
-    @Test("two clients on different nodes are matched through the cluster, see each other type, chat both ways and end")
+    @Test(
+        "two clients on different nodes are matched through the cluster, see each other type, chat both ways and end"
+    )
     func crossNodeChat() throws {
         let redis = try RedisClusterProcess()
         let nodes = try (0..<2).map {
@@ -23,10 +29,12 @@ struct RedisClusterNodeLiveTests {
         }
         let listening = try waitUntilLinked(redis, nodes: nodes.count)
         #expect(listening == [redis.ports[0], redis.ports[1]], "each node subscribes on its first seed")
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/node_scenarios.py")
+        let script = PersonaBinary.packageRoot.appendingPathComponent(
+            "Tests/PersonaTests/Python/node_scenarios.py")
         let result = try ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["timeout", "60", "python3", script.path, "cross_matched"] + nodes.map { "ws://127.0.0.1:\($0.port)/v1/ws" })
+            ["timeout", "60", "python3", script.path, "cross_matched"]
+                + nodes.map { "ws://127.0.0.1:\($0.port)/v1/ws" })
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(
             result.stdout.split(separator: "\n").map(String.init) == [
@@ -42,18 +50,26 @@ struct RedisClusterNodeLiveTests {
         "a node killed with SIGKILL: sessions resume on the other node with every acknowledged message; the slots of every session migrated while clients chat: MOVED and ASK followed, nothing lost, no restart"
     )
     func killedThenMigrated() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-cluster-\(UUID().uuidString)")
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "persona-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: data) }
-        let script = PersonaBinary.packageRoot.appendingPathComponent("Tests/PersonaTests/Python/redis_nodes.py").path
+        let script = PersonaBinary.packageRoot.appendingPathComponent(
+            "Tests/PersonaTests/Python/redis_nodes.py"
+        ).path
         let result = try ProcessResult.run(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["timeout", "90", "python3", script, PersonaBinary.url.path, chatFixtures, data.path, "16", "cluster"])
+            [
+                "timeout", "90", "python3", script, PersonaBinary.url.path, chatFixtures, data.path, "16",
+                "cluster",
+            ])
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(lines)")
         #expect(lines.first?.hasPrefix("ok node a killed with SIGKILL") == true, "\(lines)")
-        #expect(lines.dropFirst().first?.contains("migrated to another master while they chatted") == true, "\(lines)")
+        #expect(
+            lines.dropFirst().first?.contains("migrated to another master while they chatted") == true,
+            "\(lines)")
         #expect(lines.last?.hasPrefix("ok every one of") == true, "\(lines)")
     }
 

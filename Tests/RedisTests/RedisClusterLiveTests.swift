@@ -7,7 +7,9 @@ import Testing
 /// The cluster client against a real three-master Redis Cluster on loopback ports.
 @Suite(
     "Redis Cluster client, live",
-    .enabled(if: RedisClusterProcess.available, "redis-server and redis-cli are not installed (apt-get install redis-server)"),
+    .enabled(
+        if: RedisClusterProcess.available,
+        "redis-server and redis-cli are not installed (apt-get install redis-server)"),
     .serialized)
 struct RedisClusterLiveTests {
     let harness: RedisLoopHarness
@@ -36,7 +38,9 @@ struct RedisClusterLiveTests {
         return client
     }
 
-    private func send(_ client: LoopBound<RedisClusterClient>, _ arguments: [String]) throws -> Result<RESPValue, RedisError> {
+    private func send(_ client: LoopBound<RedisClusterClient>, _ arguments: [String]) throws -> Result<
+        RESPValue, RedisError
+    > {
         try harness.run("\(arguments)") { done in client.value.send(arguments) { done($0) } }
     }
 
@@ -47,14 +51,17 @@ struct RedisClusterLiveTests {
         }
     }
 
-    @Test("reads the slot map from any one seed and spreads keys over all three masters, each read back where it lives")
+    @Test(
+        "reads the slot map from any one seed and spreads keys over all three masters, each read back where it lives"
+    )
     func keysSpread() throws {
         let cluster = try RedisClusterProcess()
         let client = try client(cluster, seeds: [cluster.ports[1]])
         defer { close(client) }
         #expect(try harness.run { done in done(client.value.isCluster) })
         #expect(try harness.run { done in done(client.value.slotMap.coveredSlots) } == 16_384)
-        #expect(Set(try harness.run { done in done(client.value.masterNodes.map(\.port)) }) == Set(cluster.ports))
+        #expect(
+            Set(try harness.run { done in done(client.value.masterNodes.map(\.port)) }) == Set(cluster.ports))
         let written: [Result<RESPValue, RedisError>] = try harness.run { done in
             var results: [Result<RESPValue, RedisError>] = []
             for index in 0..<300 {
@@ -64,17 +71,24 @@ struct RedisClusterLiveTests {
                 }
             }
         }
-        #expect(written.allSatisfy { (try? $0.get()) == .simpleString("OK") }, "\(written.first { (try? $0.get()) == nil } as Any)")
+        #expect(
+            written.allSatisfy { (try? $0.get()) == .simpleString("OK") },
+            "\(written.first { (try? $0.get()) == nil } as Any)")
         let sizes = try cluster.ports.map { Int(try cluster.cli($0, ["DBSIZE"])) ?? -1 }
         #expect(sizes.allSatisfy { $0 > 50 } && sizes.reduce(0, +) == 300, "keys per master: \(sizes)")
         for index in [0, 17, 150, 299] {
-            #expect(try send(client, ["GET", "key:\(index)"]).get() == .bulkString(Array("value \(index)".utf8)))
+            #expect(
+                try send(client, ["GET", "key:\(index)"]).get() == .bulkString(Array("value \(index)".utf8)))
         }
-        let redirects = try harness.run { done in done(client.value.redirectsFollowed.moved + client.value.redirectsFollowed.ask) }
+        let redirects = try harness.run { done in
+            done(client.value.redirectsFollowed.moved + client.value.redirectsFollowed.ask)
+        }
         #expect(redirects == 0, "a fresh map sends every command straight to its master")
     }
 
-    @Test("pipelined commands to one node keep their order; a transaction over three slots answers in the commands' order")
+    @Test(
+        "pipelined commands to one node keep their order; a transaction over three slots answers in the commands' order"
+    )
     func orderAndTransactions() throws {
         let cluster = try RedisClusterProcess()
         let client = try client(cluster)
@@ -92,16 +106,22 @@ struct RedisClusterLiveTests {
         let keys = ["{a}one", "{b}two", "{c}three", "{a}four"]
         #expect(Set(keys.map { RedisClusterSlot.slot(of: $0) }).count == 3)
         let reply = try harness.run { done in
-            client.value.transaction(keys.enumerated().map { ["SET", $0.element, "v\($0.offset)"] } + [["GET", "{b}two"]]) {
+            client.value.transaction(
+                keys.enumerated().map { ["SET", $0.element, "v\($0.offset)"] } + [["GET", "{b}two"]]
+            ) {
                 done($0)
             }
         }.get()
-        #expect(reply == .array(Array(repeating: .simpleString("OK"), count: 4) + [.bulkString(Array("v1".utf8))]))
+        #expect(
+            reply == .array(Array(repeating: .simpleString("OK"), count: 4) + [.bulkString(Array("v1".utf8))])
+        )
         let owners = Set(try keys.map { try cluster.owner(of: cluster.slot(of: $0)) })
         #expect(owners.count >= 2, "the transaction really spanned several masters")
     }
 
-    @Test("during a slot migration a key already moved is followed with ASKING; after it, MOVED updates the map")
+    @Test(
+        "during a slot migration a key already moved is followed with ASKING; after it, MOVED updates the map"
+    )
     func askThenMoved() throws {
         let cluster = try RedisClusterProcess()
         let client = try client(cluster)
@@ -120,7 +140,9 @@ struct RedisClusterLiveTests {
         #expect(try harness.run { done in done(client.value.slotMap.master(for: slot)?.port) } == source)
         #expect(try send(client, ["GET", key]).get() == .bulkString(Array("moved".utf8)))
         #expect(try harness.run { done in done(client.value.redirectsFollowed.moved) } >= 1)
-        try harness.wait("the refreshed map names the target") { client.value.slotMap.master(for: slot)?.port == target }
+        try harness.wait("the refreshed map names the target") {
+            client.value.slotMap.master(for: slot)?.port == target
+        }
     }
 
     @Test("a command bounced between two nodes fails with tooManyRedirects one past the limit")
@@ -141,13 +163,18 @@ struct RedisClusterLiveTests {
         }
         #expect(limit == 3)
         #expect(last.hasPrefix("ASK") || last.hasPrefix("MOVED"), "\(last)")
-        let followed = try harness.run { done in done(client.value.redirectsFollowed.moved + client.value.redirectsFollowed.ask) }
+        let followed = try harness.run { done in
+            done(client.value.redirectsFollowed.moved + client.value.redirectsFollowed.ask)
+        }
         #expect(followed == 3, "exactly the limit was followed")
         try cluster.cli(source, ["CLUSTER", "SETSLOT", String(slot), "STABLE"])
-        #expect(try send(client, ["GET", key]).get() == .null, "the same command works once the slot is stable")
+        #expect(
+            try send(client, ["GET", key]).get() == .null, "the same command works once the slot is stable")
     }
 
-    @Test("a master killed: its slots fail with typed errors, the others go on; the subscriber moves to another master")
+    @Test(
+        "a master killed: its slots fail with typed errors, the others go on; the subscriber moves to another master"
+    )
     func masterKilled() throws {
         let cluster = try RedisClusterProcess()
         let client = try client(cluster)
@@ -158,12 +185,18 @@ struct RedisClusterLiveTests {
         let subscriber: LoopBound<RedisSubscriber> = try harness.run { done in
             let subscriber = try! RedisSubscriber(configuration: seed, loop: loop)
             subscriber.client.endpoints = { [weak client = client.value] in client?.masterNodes ?? [] }
-            subscriber.onMessage = { _, payload in received.withLock { $0.append(String(decoding: payload, as: UTF8.self)) } }
+            subscriber.onMessage = { _, payload in
+                received.withLock { $0.append(String(decoding: payload, as: UTF8.self)) }
+            }
             subscriber.subscribe(["news"])
             subscriber.start()
             done(LoopBound(subscriber, loop: loop))
         }
-        defer { _ = try? harness.run { (done: @escaping @Sendable (Bool) -> Void) in subscriber.value.close(); done(true) } }
+        defer {
+            _ = try? harness.run { (done: @escaping @Sendable (Bool) -> Void) in
+                subscriber.value.close(); done(true)
+            }
+        }
         try harness.wait("subscribed") { subscriber.value.client.isReady }
         usleep(100_000)
         #expect(try send(client, ["PUBLISH", "news", "one"]).get().int != nil)

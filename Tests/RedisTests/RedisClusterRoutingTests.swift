@@ -35,7 +35,8 @@ struct RedisSlotMapTests {
 
     @Test("a master that does not know its own address is reached at the host that was asked")
     func emptyHost() throws {
-        let map = try #require(RedisSlotMap(slotsReply: .array([range(0, 16383, "", 7000)]), fallbackHost: "seed.local"))
+        let map = try #require(
+            RedisSlotMap(slotsReply: .array([range(0, 16383, "", 7000)]), fallbackHost: "seed.local"))
         #expect(map.master(for: 42) == RedisClusterNode(host: "seed.local", port: 7000))
     }
 
@@ -52,9 +53,15 @@ struct RedisSlotMapTests {
         arguments: [
             RESPValue.integer(1),
             .array([.array([.integer(0), .integer(10)])]),
-            .array([.array([.integer(10), .integer(0), .array([.bulkString(Array("a".utf8)), .integer(1)])])]),
-            .array([.array([.integer(0), .integer(16_384), .array([.bulkString(Array("a".utf8)), .integer(1)])])]),
-            .array([.array([.integer(-1), .integer(3), .array([.bulkString(Array("a".utf8)), .integer(1)])])]),
+            .array([
+                .array([.integer(10), .integer(0), .array([.bulkString(Array("a".utf8)), .integer(1)])])
+            ]),
+            .array([
+                .array([.integer(0), .integer(16_384), .array([.bulkString(Array("a".utf8)), .integer(1)])])
+            ]),
+            .array([
+                .array([.integer(-1), .integer(3), .array([.bulkString(Array("a".utf8)), .integer(1)])])
+            ]),
             .array([.array([.integer(0), .integer(3), .array([.bulkString(Array("a".utf8)), .integer(0)])])]),
             .array([.array([.integer(0), .integer(3), .array([.bulkString(Array("a".utf8))])])]),
             .array([.array([.integer(0), .integer(3), .array([.integer(5), .integer(1)])])]),
@@ -65,7 +72,8 @@ struct RedisSlotMapTests {
 
     @Test("a MOVED patches one slot and adds an unknown master")
     func assign() throws {
-        var map = try #require(RedisSlotMap(slotsReply: .array([range(0, 16383, "127.0.0.1", 7000)]), fallbackHost: "x"))
+        var map = try #require(
+            RedisSlotMap(slotsReply: .array([range(0, 16383, "127.0.0.1", 7000)]), fallbackHost: "x"))
         map.assign(866, to: nodeC)
         #expect(map.master(for: 866) == nodeC)
         #expect(map.master(for: 865) == nodeA && map.master(for: 867) == nodeA)
@@ -88,7 +96,8 @@ struct RedisSlotMapTests {
                 let node = nodes.randomElement(using: &random)!
                 for slot in start...end { map.assign(slot, to: node) }
             }
-            let read = try #require(RedisSlotMap(slotsReply: map.slotsReply, fallbackHost: "x"), "seed \(seed)")
+            let read = try #require(
+                RedisSlotMap(slotsReply: map.slotsReply, fallbackHost: "x"), "seed \(seed)")
             for slot in stride(from: 0, to: RedisClusterSlot.count, by: 7) {
                 #expect(read.master(for: slot) == map.master(for: slot), "seed \(seed), slot \(slot)")
             }
@@ -96,9 +105,13 @@ struct RedisSlotMapTests {
         }
     }
 
-    @Test("a CLUSTER SLOTS reply arriving whole, byte by byte or split anywhere gives the same map, in RESP2 and RESP3")
+    @Test(
+        "a CLUSTER SLOTS reply arriving whole, byte by byte or split anywhere gives the same map, in RESP2 and RESP3"
+    )
     func dripFeed() throws {
-        let reply = RESPValue.array([range(0, 5460, "127.0.0.1", 7000), range(5461, 16383, "127.0.0.1", 7001)])
+        let reply = RESPValue.array([
+            range(0, 5460, "127.0.0.1", 7000), range(5461, 16383, "127.0.0.1", 7001),
+        ])
         let expected = try #require(RedisSlotMap(slotsReply: reply, fallbackHost: "x"))
         for version in [RESPEncoder.Version.resp2, .resp3] {
             for chunks in DripFeed.splits(of: RESPEncoder.encode(reply, version: version)) {
@@ -131,7 +144,9 @@ struct RedisSlotMapTests {
         case 1: return .bulkString(Array("h\(Int.random(in: 0...3, using: &random))".utf8))
         case 2: return .null
         default:
-            return .array((0..<Int.random(in: 0...4, using: &random)).map { _ in randomReply(depth: depth + 1, &random) })
+            return .array(
+                (0..<Int.random(in: 0...4, using: &random)).map { _ in randomReply(depth: depth + 1, &random)
+                })
         }
     }
 }
@@ -149,12 +164,17 @@ struct RedisRedirectPolicyTests {
             ("ASK 866 10.0.0.3:7002", 0, .ask(node: nodeC)),
             ("ASK 866 10.0.0.3:7002", 4, .ask(node: nodeC)),
             ("TRYAGAIN Multiple keys request during rehashing of slot", 0, .tryAgain),
-            ("TRYAGAIN Multiple keys request during rehashing of slot", 5, .giveUp(limit: 5, last: "TRYAGAIN Multiple keys request during rehashing of slot")),
+            (
+                "TRYAGAIN Multiple keys request during rehashing of slot", 5,
+                .giveUp(limit: 5, last: "TRYAGAIN Multiple keys request during rehashing of slot")
+            ),
             ("MOVED 866 127.0.0.1:7001", 5, .giveUp(limit: 5, last: "MOVED 866 127.0.0.1:7001")),
             ("ASK 866 10.0.0.3:7002", 5, .giveUp(limit: 5, last: "ASK 866 10.0.0.3:7002")),
         ])
     func decisions(error: String?, redirects: Int, expected: RedisRedirectPolicy.Decision) {
-        #expect(RedisRedirectPolicy.decide(error: error, sentTo: nodeA, redirects: redirects, limit: 5) == expected)
+        #expect(
+            RedisRedirectPolicy.decide(error: error, sentTo: nodeA, redirects: redirects, limit: 5)
+                == expected)
     }
 
     @Test("the default redirect limit is 5")
@@ -207,7 +227,8 @@ struct RedisCommandKeyTests {
 
     @Test("keyless commands join the first group; a transaction of keyless commands is one group")
     func keylessGroups() {
-        let groups = RedisCommandKey.slotGroups(bytes2([["PING"], ["SET", "{a}x", "1"], ["TIME"], ["SET", "{b}y", "1"]]))
+        let groups = RedisCommandKey.slotGroups(
+            bytes2([["PING"], ["SET", "{a}x", "1"], ["TIME"], ["SET", "{b}y", "1"]]))
         #expect(groups.map(\.indices) == [[0, 1, 2], [3]])
         let only = RedisCommandKey.slotGroups(bytes2([["PING"], ["TIME"]]))
         #expect(only.count == 1 && only[0].slot == nil && only[0].indices == [0, 1])

@@ -35,7 +35,9 @@ extension RedisCommanding {
     }
 
     /// Runs text commands in a transaction (see ``transaction(_:_:)-(([[[UInt8]]]),_)``).
-    public func transaction(_ commands: [[String]], _ completion: @escaping (Result<RESPValue, RedisError>) -> Void) {
+    public func transaction(
+        _ commands: [[String]], _ completion: @escaping (Result<RESPValue, RedisError>) -> Void
+    ) {
         transaction(commands.map { $0.map { Array($0.utf8) } }, completion)
     }
 }
@@ -46,7 +48,9 @@ extension RedisClient: RedisCommanding {
 
     /// `MULTI`, the commands and `EXEC`, pipelined on the one connection; the replies to
     /// `MULTI` and the `QUEUED`s are not reported (an error among them makes `EXEC` fail).
-    public func transaction(_ commands: [[[UInt8]]], _ completion: @escaping (Result<RESPValue, RedisError>) -> Void) {
+    public func transaction(
+        _ commands: [[[UInt8]]], _ completion: @escaping (Result<RESPValue, RedisError>) -> Void
+    ) {
         send(["MULTI"]) { _ in }
         for command in commands { send(bytes: command) { _ in } }
         send(["EXEC"], completion)

@@ -118,13 +118,17 @@ public final class RedisClusterClient: RedisCommanding {
     }
 
     /// Sends one command to the node of its key.
-    public func send(bytes arguments: [[UInt8]], _ completion: @escaping (Result<RESPValue, RedisError>) -> Void) {
+    public func send(
+        bytes arguments: [[UInt8]], _ completion: @escaping (Result<RESPValue, RedisError>) -> Void
+    ) {
         perform(Operation(commands: [arguments], isTransaction: false, completion: completion))
     }
 
     /// Runs `commands` as one `MULTI … EXEC` per slot (one in all on one server), pipelined,
     /// and answers with the replies in the commands' order once every part has answered.
-    public func transaction(_ commands: [[[UInt8]]], _ completion: @escaping (Result<RESPValue, RedisError>) -> Void) {
+    public func transaction(
+        _ commands: [[[UInt8]]], _ completion: @escaping (Result<RESPValue, RedisError>) -> Void
+    ) {
         guard isCluster else {
             return perform(Operation(commands: commands, isTransaction: true, completion: completion))
         }
@@ -183,7 +187,8 @@ public final class RedisClusterClient: RedisCommanding {
                 guard let map = RedisSlotMap(slotsReply: reply, fallbackHost: seed.host), !map.isEmpty else {
                     client.close()
                     return self.probe(
-                        seed: index + 1, problems: problems + ["\(seed.redactedURL): the cluster serves no slots yet"])
+                        seed: index + 1,
+                        problems: problems + ["\(seed.redactedURL): the cluster serves no slots yet"])
                 }
                 self.nodes[RedisClusterNode(seed)] = client
                 client.onStatusChange = { [weak self] status in self?.nodeStatusChanged(status) }
@@ -224,7 +229,8 @@ public final class RedisClusterClient: RedisCommanding {
         let delay = seeds[0].backoff.delay(attempt: attempt, unit: Double.random(in: 0...1))
         attempt += 1
         nextAttempt = loop.now().advanced(by: delay)
-        let error = RedisError.unavailable(retryAfter: max(delay, .milliseconds(1)), reason: problems.joined(separator: "; "))
+        let error = RedisError.unavailable(
+            retryAfter: max(delay, .milliseconds(1)), reason: problems.joined(separator: "; "))
         setStatus(.waiting(error))
         let waiting = held
         held = []
@@ -265,12 +271,18 @@ public final class RedisClusterClient: RedisCommanding {
             guard let master = slotMap.master(for: slot) else {
                 refreshTopology()
                 return operation.completion(
-                    .failure(.unavailable(retryAfter: .milliseconds(100), reason: "no master serves slot \(slot) yet")))
+                    .failure(
+                        .unavailable(
+                            retryAfter: .milliseconds(100), reason: "no master serves slot \(slot) yet")))
             }
             target = master
         } else {
-            guard let any = slotMap.masters.first(where: { nodes[$0]?.isReady == true }) ?? slotMap.masters.first else {
-                return operation.completion(.failure(.unavailable(retryAfter: .milliseconds(100), reason: "no master known")))
+            guard
+                let any = slotMap.masters.first(where: { nodes[$0]?.isReady == true })
+                    ?? slotMap.masters.first
+            else {
+                return operation.completion(
+                    .failure(.unavailable(retryAfter: .milliseconds(100), reason: "no master known")))
             }
             target = any
         }
@@ -302,7 +314,8 @@ public final class RedisClusterClient: RedisCommanding {
             route(next, asking: owner)
         case .tryAgain:
             onRouting?(.tryAgain)
-            _ = loop.scheduleTimer(after: Self.tryAgainDelay) { [weak self] in self?.route(next, asking: nil) }
+            _ = loop.scheduleTimer(after: Self.tryAgainDelay) { [weak self] in self?.route(next, asking: nil)
+            }
         case .giveUp(let limit, let last):
             refreshTopology()
             operation.completion(.failure(.tooManyRedirects(limit: limit, last: last)))
@@ -338,7 +351,9 @@ public final class RedisClusterClient: RedisCommanding {
         }
         var redirect: String?
         let noteRedirect: (Result<RESPValue, RedisError>) -> Void = { result in
-            if redirect == nil, case .failure(.server(let text)) = result, RedisRedirect(errorMessage: text) != nil {
+            if redirect == nil, case .failure(.server(let text)) = result,
+                RedisRedirect(errorMessage: text) != nil
+            {
                 redirect = text
             }
         }
@@ -401,7 +416,8 @@ public final class RedisClusterClient: RedisCommanding {
         guard let node = candidates.first else { return refreshed(nil, problems: problems) }
         client(for: node).send(["CLUSTER", "SLOTS"]) { [weak self] result in
             guard let self, self.status != .closed else { return }
-            if case .success(let reply) = result, let map = RedisSlotMap(slotsReply: reply, fallbackHost: node.host),
+            if case .success(let reply) = result,
+                let map = RedisSlotMap(slotsReply: reply, fallbackHost: node.host),
                 !map.isEmpty
             {
                 return self.refreshed(map, problems: problems)
@@ -427,7 +443,9 @@ public final class RedisClusterClient: RedisCommanding {
             }
             if status != .ready { setStatus(.ready) }
         } else {
-            setStatus(.waiting(.unavailable(retryAfter: .milliseconds(100), reason: problems.joined(separator: "; "))))
+            setStatus(
+                .waiting(
+                    .unavailable(retryAfter: .milliseconds(100), reason: problems.joined(separator: "; "))))
         }
         let waiting = afterRefresh
         afterRefresh = []

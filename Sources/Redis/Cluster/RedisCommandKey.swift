@@ -10,10 +10,14 @@ public enum RedisCommandKey {
     /// Commands without a key: any master may take them (`PUBLISH` too — the cluster bus
     /// delivers a message to subscribers on every node).
     public static let keyless: Set<String> = [
-        "ACL", "ASKING", "AUTH", "BGREWRITEAOF", "BGSAVE", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DBSIZE", "DEBUG",
-        "DISCARD", "ECHO", "EXEC", "FLUSHALL", "FLUSHDB", "FUNCTION", "HELLO", "INFO", "KEYS", "LASTSAVE", "LATENCY",
-        "MEMORY", "MULTI", "PING", "PSUBSCRIBE", "PUBLISH", "PUBSUB", "PUNSUBSCRIBE", "QUIT", "RANDOMKEY", "READONLY",
-        "READWRITE", "ROLE", "SAVE", "SCAN", "SCRIPT", "SELECT", "SLOWLOG", "SUBSCRIBE", "TIME", "UNSUBSCRIBE", "UNWATCH",
+        "ACL", "ASKING", "AUTH", "BGREWRITEAOF", "BGSAVE", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DBSIZE",
+        "DEBUG",
+        "DISCARD", "ECHO", "EXEC", "FLUSHALL", "FLUSHDB", "FUNCTION", "HELLO", "INFO", "KEYS", "LASTSAVE",
+        "LATENCY",
+        "MEMORY", "MULTI", "PING", "PSUBSCRIBE", "PUBLISH", "PUBSUB", "PUNSUBSCRIBE", "QUIT", "RANDOMKEY",
+        "READONLY",
+        "READWRITE", "ROLE", "SAVE", "SCAN", "SCRIPT", "SELECT", "SLOWLOG", "SUBSCRIBE", "TIME",
+        "UNSUBSCRIBE", "UNWATCH",
         "WAIT",
     ]
 
@@ -26,7 +30,8 @@ public enum RedisCommandKey {
         let name = String(decoding: first, as: UTF8.self).uppercased()
         if keyless.contains(name) { return nil }
         if scripted.contains(name) {
-            guard arguments.count >= 4, let count = Int(String(decoding: arguments[2], as: UTF8.self)), count > 0
+            guard arguments.count >= 4, let count = Int(String(decoding: arguments[2], as: UTF8.self)),
+                count > 0
             else { return nil }
             return arguments[3]
         }

@@ -22,14 +22,17 @@ public enum RedisRedirectPolicy {
     /// Decides for `error` (nil: a reply that is not an error), met by a command that was sent
     /// to `sentTo` after `redirects` earlier redirects, with at most `limit` redirects allowed.
     /// A redirect naming no host (`MOVED 3999 :6381`) means the host the command went to.
-    public static func decide(error: String?, sentTo: RedisClusterNode, redirects: Int, limit: Int) -> Decision {
+    public static func decide(error: String?, sentTo: RedisClusterNode, redirects: Int, limit: Int)
+        -> Decision
+    {
         guard let error else { return .deliver }
         let retry = error.hasPrefix("TRYAGAIN")
         let redirect = RedisRedirect(errorMessage: error)
         guard retry || redirect != nil else { return .deliver }
         guard redirects < limit else { return .giveUp(limit: limit, last: error) }
         guard let redirect else { return .tryAgain }
-        let node = RedisClusterNode(host: redirect.host.isEmpty ? sentTo.host : redirect.host, port: redirect.port)
+        let node = RedisClusterNode(
+            host: redirect.host.isEmpty ? sentTo.host : redirect.host, port: redirect.port)
         switch redirect.kind {
         case .moved: return .moved(slot: redirect.slot, node: node)
         case .ask: return .ask(node: node)

@@ -20,12 +20,15 @@ public struct RedisSlotMap: Hashable, Sendable {
         self.init()
         guard let ranges = reply.elements else { return nil }
         for range in ranges {
-            guard let fields = range.elements, fields.count >= 3, let start = fields[0].int, let end = fields[1].int,
+            guard let fields = range.elements, fields.count >= 3, let start = fields[0].int,
+                let end = fields[1].int,
                 start >= 0, start <= end, end < Int64(RedisClusterSlot.count),
-                let master = fields[2].elements, master.count >= 2, let port = master[1].int, (1...65_535).contains(port)
+                let master = fields[2].elements, master.count >= 2, let port = master[1].int,
+                (1...65_535).contains(port)
             else { return nil }
             guard let host = master[0].string else { return nil }
-            let node = RedisClusterNode(host: host.isEmpty || host == "?" ? fallbackHost : host, port: Int(port))
+            let node = RedisClusterNode(
+                host: host.isEmpty || host == "?" ? fallbackHost : host, port: Int(port))
             for slot in Int(start)...Int(end) { assign(slot, to: node) }
         }
     }
