@@ -6,7 +6,7 @@ import Foundation
 /// reports `cluster_state:ok`. Stopped (every server killed, directories removed) by
 /// ``remove()`` or when released.
 public final class RedisClusterProcess: @unchecked Sendable {
-    /// The masters, in port order of creation.
+    /// The servers, in order of creation (masters first, then replicas).
     public let servers: [RedisServerProcess]
 
     /// The `redis-cli` executable (Debian ships it with `redis-server`, in `redis-tools`).
@@ -23,9 +23,10 @@ public final class RedisClusterProcess: @unchecked Sendable {
             && FileManager.default.isExecutableFile(atPath: cliExecutable)
     }
 
-    /// Starts `masters` servers and makes them one cluster (10 s at most).
-    public init(masters: Int = 3) throws {
-        servers = try (0..<masters).map { _ in
+    /// Starts `masters` servers (and `replicas` per master) and makes them one cluster (10 s
+    /// at most). `redis-cli` makes the first `masters` servers masters.
+    public init(masters: Int = 3, replicas: Int = 0) throws {
+        servers = try (0..<(masters * (1 + replicas))).map { _ in
             try RedisServerProcess(arguments: [
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
                 "1000",
@@ -38,7 +39,7 @@ public final class RedisClusterProcess: @unchecked Sendable {
         let create = try ProcessResult.run(
             URL(fileURLWithPath: Self.cliExecutable),
             ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" } + [
-                "--cluster-replicas", "0", "--cluster-yes",
+                "--cluster-replicas", String(replicas), "--cluster-yes",
             ])
         guard create.status == 0 else {
             remove()
@@ -69,7 +70,12 @@ public final class RedisClusterProcess: @unchecked Sendable {
             let running = servers.filter { $0.pid != nil }
             let states = try running.map { try cli($0.port, ["CLUSTER", "INFO"]) }
             let views = try running.map { try cli($0.port, ["CLUSTER", "SLOTS"]) }
-            if states.allSatisfy({ $0.contains("cluster_state:ok") }), Set(views).count == 1 { return }
+            let replicating = try running.map { try cli($0.port, ["INFO", "replication"]) }
+            if states.allSatisfy({ $0.contains("cluster_state:ok") }), Set(views).count == 1,
+                replicating.allSatisfy({ !$0.contains("role:slave") || $0.contains("master_link_status:up") })
+            {
+                return
+            }
             usleep(50_000)
         }
         throw RedisServerProcess.RedisServerError(

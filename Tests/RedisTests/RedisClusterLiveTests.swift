@@ -222,4 +222,48 @@ struct RedisClusterLiveTests {
         #expect(try send(client, ["PUBLISH", "news", "two"]).get().int != nil)
         try harness.wait("message after the move") { received.value == ["one", "two"] }
     }
+
+    @Test(
+        "a master killed with a replica: the replica takes over, the map is refreshed, and the same client writes there"
+    )
+    func failover() throws {
+        let cluster = try RedisClusterProcess(masters: 3, replicas: 1)
+        let client = try client(cluster, seeds: Array(cluster.ports.prefix(3)))
+        defer { close(client) }
+        let map = try harness.run { done in done(client.value.slotMap) }
+        let dead = try #require(map.master(for: 0)?.port)
+        let key = (0..<1_000).map { "k\($0)" }.first {
+            map.master(for: RedisClusterSlot.slot(of: $0))?.port == dead
+        }!
+        #expect(try send(client, ["SET", key, "before"]).get() == .simpleString("OK"))
+        let replica = try #require(
+            try cluster.ports.first { port in
+                try cluster.cli(port, ["INFO", "replication"]).contains("master_port:\(dead)")
+            })
+        let deadline = Date().addingTimeInterval(5)
+        while try cluster.cli(replica, ["--no-raw", "DBSIZE"]) == "(integer) 0", Date() < deadline {
+            usleep(10_000)
+        }
+        cluster.servers.first { $0.port == dead }!.kill()
+        var typedErrors = 0
+        var written = false
+        let until = Date().addingTimeInterval(15)
+        while !written, Date() < until {
+            switch try send(client, ["SET", key, "after"]) {
+            case .success: written = true
+            case .failure(.unavailable), .failure(.connectionLost), .failure(.timeout):
+                typedErrors += 1
+                usleep(50_000)
+            case .failure(let other):
+                Issue.record("an untyped failure during the failover: \(other)")
+                return
+            }
+        }
+        #expect(written, "the write never succeeded after the failover (\(typedErrors) typed errors)")
+        #expect(typedErrors >= 1, "the dead master's slot was refused while the replica took over")
+        let slot = RedisClusterSlot.slot(of: key)
+        #expect(try harness.run { done in done(client.value.slotMap.master(for: slot)?.port) } == replica)
+        #expect(try harness.run { done in done(client.value.refreshes) } >= 1)
+        #expect(try send(client, ["GET", key]).get() == .bulkString(Array("after".utf8)))
+    }
 }
