@@ -119,6 +119,23 @@ struct RedisClusterLiveTests {
         #expect(owners.count >= 2, "the transaction really spanned several masters")
     }
 
+    @Test("a transaction over three slots sent before the seeds answered is split by slot once they have")
+    func transactionBeforeReady() throws {
+        let cluster = try RedisClusterProcess()
+        let loop = harness.loop
+        let seeds = try cluster.ports.map { try RedisConfiguration(url: "redis://127.0.0.1:\($0)") }
+        let keys = ["{a}early", "{b}early", "{c}early"]
+        let outcome = try harness.run { (done: @escaping @Sendable (Result<RESPValue, RedisError>) -> Void) in
+            let client = RedisClusterClient(seeds: seeds, loop: loop)
+            client.start()
+            client.transaction(keys.map { ["SET", $0, "x"] }) { result in
+                done(result)
+                client.close()
+            }
+        }
+        #expect(try outcome.get() == .array(Array(repeating: .simpleString("OK"), count: 3)))
+    }
+
     @Test(
         "during a slot migration a key already moved is followed with ASKING; after it, MOVED updates the map"
     )

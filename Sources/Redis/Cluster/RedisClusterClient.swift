@@ -257,6 +257,10 @@ public final class RedisClusterClient: RedisCommanding {
         case (.discovering, _):
             held.append(operation)
         case (.cluster, _):
+            // A transaction held while the seeds were asked is split by slot now.
+            if operation.isTransaction, RedisCommandKey.slotGroups(operation.commands).count > 1 {
+                return transaction(operation.commands, operation.completion)
+            }
             route(operation, asking: nil)
         }
     }
