@@ -314,18 +314,29 @@ async def node_killed(redis, clients):
     return b
 
 
-async def redis_restarted(redis, b, clients):
-    stop = asyncio.Event()
-    connections = []
+async def resume_and_chat(node, client, stop):
+    """Resumes `client`'s session on `node` (checking the replay), then chats until `stop`."""
+    async with websockets.connect(node.url, max_queue=None) as ws:
+        await ws.recv()
+        verify(client, await client.resume(ws))
+        await client.chat(ws, stop)
 
-    async def on_b(client):
-        async with websockets.connect(b.url, max_queue=None) as ws:
+
+async def replay_all(node, clients, after):
+    """Every client resumes from seq 0 on `node`: each acknowledged message once, in order."""
+    async def final(client):
+        async with websockets.connect(node.url, max_queue=None) as ws:
             await ws.recv()
             verify(client, await client.resume(ws))
-            connections.append(ws)
-            await client.chat(ws, stop)
 
-    tasks = [asyncio.create_task(on_b(c)) for c in clients]
+    await asyncio.wait_for(asyncio.gather(*(final(c) for c in clients)), DEADLINE)
+    total = sum(len(c.acked) for c in clients)
+    print(f"ok every one of {total} acknowledged messages replayed once, in order, after {after}")
+
+
+async def redis_restarted(redis, b, clients):
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(resume_and_chat(b, c, stop)) for c in clients]
     await asyncio.sleep(0.7)
     before = sum(len(c.acked) for c in clients)
     redis.kill()
@@ -361,15 +372,7 @@ async def redis_restarted(redis, b, clients):
     after = sum(len(c.acked) for c in clients)
     print(f"ok Redis restarted: /ready 200 again after {recovered:.2f} s, every client acknowledged again "
           f"({before} acknowledged before the outage, {after} in all), node b never restarted")
-
-    async def final(client):
-        async with websockets.connect(b.url, max_queue=None) as ws:
-            await ws.recv()
-            verify(client, await client.resume(ws))
-
-    await asyncio.wait_for(asyncio.gather(*(final(c) for c in clients)), DEADLINE)
-    total = sum(len(c.acked) for c in clients)
-    print(f"ok every one of {total} acknowledged messages replayed once, in order, after the outage")
+    await replay_all(b, clients, "the outage")
 
 
 ORACLE = """id: oracle
@@ -505,14 +508,7 @@ async def shared_rate(redis):
 
 async def cluster_migrated(cluster, b, clients):
     stop = asyncio.Event()
-
-    async def on_b(client):
-        async with websockets.connect(b.url, max_queue=None) as ws:
-            await ws.recv()
-            verify(client, await client.resume(ws))
-            await client.chat(ws, stop)
-
-    tasks = [asyncio.create_task(on_b(c)) for c in clients]
+    tasks = [asyncio.create_task(resume_and_chat(b, c, stop)) for c in clients]
     await asyncio.sleep(0.5)
     before = sum(len(c.acked) for c in clients)
     slots = sorted({int(cluster.cli(cluster.ports[0], "CLUSTER", "KEYSLOT", f"persona:{{{c.session}}}:session"))
@@ -542,14 +538,7 @@ async def cluster_migrated(cluster, b, clients):
     print(f"ok {len(slots)} slots holding the {len(clients)} sessions migrated to another master while they chatted: "
           f"{after - before} messages acknowledged meanwhile, node b followed {moved:.0f} MOVED and {asked:.0f} ASK, "
           f"{refusals} typed refusals, no restart")
-
-    async def final(client):
-        async with websockets.connect(b.url, max_queue=None) as ws:
-            await ws.recv()
-            verify(client, await client.resume(ws))
-
-    await asyncio.wait_for(asyncio.gather(*(final(c) for c in clients)), DEADLINE)
-    print(f"ok every one of {after} acknowledged messages replayed once, in order, after the migration")
+    await replay_all(b, clients, "the migration")
 
 
 async def main():
