@@ -81,6 +81,9 @@ struct JSONScanner {
             return .array([])
         }
         var elements: [JSONValue] = []
+        // Room for a few elements at once: most arrays are short (a Socket.IO event is a name and
+        // an argument or two), and growing one element at a time would allocate at 1, 2 and 4.
+        elements.reserveCapacity(4)
         while true {
             elements.append(try parseValue())
             if try closesAfterElement(UInt8(ascii: "]")) { return .array(elements) }

@@ -45,6 +45,41 @@ struct SocketIOConnectionTests {
         #expect(String(decoding: SocketIOPacket.encodeAck("/", id: 7, arguments: ["ok"]), as: UTF8.self) == "37[\"ok\"]")
     }
 
+    @Test(
+        "text read from borrowed bytes (the WebSocket path) acts exactly as a text message",
+        arguments: [
+            "27[\"hi\",1,{\"a\":[2]}]", "2[\"only-name\"]", "2[\"x\",\"y\",\"z\",4,5,6]", "3/custom,4[\"ack\"]",
+            "1/custom,", "2[1]", "2", "5[\"binary\"]", "9", "",
+        ])
+    func borrowedText(_ packet: String) {
+        var copied = connection()
+        var borrowed = connection()
+        for setup in ["0", "0/custom,"] {
+            _ = copied.received(Self.text(setup))
+            _ = borrowed.received(Self.text(setup))
+        }
+        _ = copied.accept("/", sid: "A")
+        _ = borrowed.accept("/", sid: "A")
+        _ = copied.accept("/custom", sid: "B")
+        _ = borrowed.accept("/custom", sid: "B")
+        let expected = copied.received(Self.text(packet))
+        let bytes = Array(packet.utf8)
+        let actions = bytes.withUnsafeBufferPointer { borrowed.received(text: $0) }
+        #expect(actions == expected, "packet: \(packet)")
+    }
+
+    @Test("taking an event's arguments drops its name and leaves the packet without a payload")
+    func takeArguments() throws {
+        var event = try SocketIOPacket.decode(Array("2[\"hi\",1,\"two\"]".utf8))
+        #expect(event.arguments == [1, "two"])
+        #expect(event.takeArguments() == [1, "two"])
+        #expect(event.data == nil)
+        var ack = try SocketIOPacket.decode(Array("35[\"ok\",2]".utf8))
+        #expect(ack.takeArguments() == ["ok", 2])
+        var empty = SocketIOPacket(.disconnect)
+        #expect(empty.takeArguments() == [])
+    }
+
     @Test("DISCONNECT leaves one namespace and the others stay")
     func disconnect() {
         var connection = connection()

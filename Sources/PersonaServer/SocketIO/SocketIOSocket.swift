@@ -30,7 +30,10 @@ package final class SocketIOSocket {
     private var timer: TimerID?
     private var timerDeadline: MonotonicInstant?
     private var nextSocketNumber = 0
+    /// The Engine.IO message being built (`4` + Socket.IO packet), reused for every send.
     private var scratch: [UInt8] = []
+    /// Serialises non-string arguments into `scratch`, keeping its buffer between sends.
+    private var writer = JSONWriter(capacity: 0)
     private var auths: [String: JSONValue] = [:]
 
     init(
@@ -63,10 +66,8 @@ package final class SocketIOSocket {
     /// `namespace`. Does nothing when the client is not in it.
     package func emit(_ namespace: String, _ name: String, rawArguments: [[UInt8]]) {
         guard connection.isJoined(namespace) else { return }
-        scratch.removeAll(keepingCapacity: true)
-        SocketIOPacket.encodeHeader(.event, namespace: namespace, ackID: nil, into: &scratch)
-        scratch.append(UInt8(ascii: "["))
-        scratch += JSONValue.string(name).serializedBytes()
+        startPacket(.event, namespace: namespace, ackID: nil)
+        JSONBytes.appendString(name, to: &scratch)
         for argument in rawArguments {
             scratch.append(UInt8(ascii: ","))
             scratch.append(contentsOf: argument)
@@ -75,41 +76,70 @@ package final class SocketIOSocket {
         sendScratch()
     }
 
-    /// Sends the Socket.IO packet in `scratch` as an Engine.IO message: straight onto the
-    /// WebSocket when that is the session's transport (`4` + packet in one frame, what the
-    /// machine would ask for), through the machine otherwise.
-    private func sendScratch() {
-        if engine.isWebSocketDirect, let webSocket {
-            scratch.insert(UInt8(ascii: "4"), at: 0)
-            webSocket.send(textUTF8: scratch)
-        } else {
-            perform(engine.send(.text(scratch)))
-        }
-    }
-
-    /// Emits `name` with `arguments` in `namespace`.
+    /// Emits `name` with `arguments` in `namespace`, serialising each argument straight after
+    /// the name in the one reused buffer (no array per argument).
     package func emit(_ namespace: String, _ name: String, _ arguments: [JSONValue]) {
-        emit(namespace, name, rawArguments: arguments.map { $0.serializedBytes() })
+        guard connection.isJoined(namespace) else { return }
+        startPacket(.event, namespace: namespace, ackID: nil)
+        JSONBytes.appendString(name, to: &scratch)
+        for argument in arguments {
+            scratch.append(UInt8(ascii: ","))
+            appendJSON(argument)
+        }
+        scratch.append(UInt8(ascii: "]"))
+        sendScratch()
     }
 
     /// Answers the client's event `id` in `namespace`.
     package func ack(_ namespace: String, id: UInt64, arguments: [JSONValue]) {
         guard connection.isJoined(namespace) else { return }
-        perform(engine.send(.text(SocketIOPacket.encodeAck(namespace, id: id, arguments: arguments))))
+        startPacket(.ack, namespace: namespace, ackID: id)
+        for (index, argument) in arguments.enumerated() {
+            if index > 0 { scratch.append(UInt8(ascii: ",")) }
+            appendJSON(argument)
+        }
+        scratch.append(UInt8(ascii: "]"))
+        sendScratch()
     }
 
     /// Answers the client's event `id` in `namespace` with already-serialised JSON arguments.
     package func ack(_ namespace: String, rawID id: UInt64, rawArguments: [[UInt8]]) {
         guard connection.isJoined(namespace) else { return }
-        scratch.removeAll(keepingCapacity: true)
-        SocketIOPacket.encodeHeader(.ack, namespace: namespace, ackID: id, into: &scratch)
-        scratch.append(UInt8(ascii: "["))
+        startPacket(.ack, namespace: namespace, ackID: id)
         for (index, argument) in rawArguments.enumerated() {
             if index > 0 { scratch.append(UInt8(ascii: ",")) }
             scratch.append(contentsOf: argument)
         }
         scratch.append(UInt8(ascii: "]"))
         sendScratch()
+    }
+
+    /// Starts `scratch` with the Engine.IO message type (`4`), the Socket.IO packet header and
+    /// the payload's opening bracket: what a WebSocket frame carries as it is.
+    private func startPacket(_ type: SocketIOPacketType, namespace: String, ackID: UInt64?) {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(UInt8(ascii: "4"))
+        SocketIOPacket.encodeHeader(type, namespace: namespace, ackID: ackID, into: &scratch)
+        scratch.append(UInt8(ascii: "["))
+    }
+
+    /// Appends `value` as compact JSON to `scratch` through the socket's reused writer.
+    private func appendJSON(_ value: JSONValue) {
+        if case .string(let text) = value { return JSONBytes.appendString(text, to: &scratch) }
+        writer.removeAll()
+        value.write(to: &writer)
+        scratch.append(contentsOf: writer.bytes)
+    }
+
+    /// Sends the Engine.IO message in `scratch` (`4` + the Socket.IO packet): straight onto the
+    /// WebSocket, as one frame, when that is the session's transport (what the machine would
+    /// ask for); through the machine otherwise, which adds the `4` itself.
+    private func sendScratch() {
+        if engine.isWebSocketDirect, let webSocket {
+            webSocket.send(textUTF8: scratch)
+        } else {
+            perform(engine.send(.text(Array(scratch.dropFirst()))))
+        }
     }
 
     /// Removes the client from `namespace` (a DISCONNECT goes out; the endpoint hears `left`).
@@ -196,8 +226,13 @@ package final class SocketIOSocket {
             if engine.isWebSocketDirect, text.utf8.first == UInt8(ascii: "4"),
                 text.utf8.count <= table.configuration.engine.maxPayload
             {
-                // The hot path: a message on the active WebSocket is only ever delivered.
-                handle(connection.received(.text(Array(text.utf8.dropFirst()))))
+                // The hot path: a message on the active WebSocket is only ever delivered, and
+                // the packet is decoded straight from the text's UTF-8 (after the `4`).
+                var text = text
+                let actions = text.withUTF8 { utf8 in
+                    connection.received(text: UnsafeBufferPointer(rebasing: utf8.dropFirst()))
+                }
+                handle(actions)
                 return rearm()
             }
             guard text.utf8.count <= table.configuration.engine.maxPayload,

@@ -90,18 +90,29 @@ public struct SocketIOConnection: Sendable {
             droppingAttachments -= 1
             return []
         case .text(let text):
-            guard droppingAttachments == 0 else { return fail("text message while attachments were due") }
-            let packet: SocketIOPacket
-            do {
-                packet = try SocketIOPacket.decode(text, limits: configuration.limits)
-            } catch {
-                return fail(error.reason)
-            }
-            return handle(packet)
+            return receivedText(text)
         }
     }
 
-    private mutating func handle(_ packet: SocketIOPacket) -> [Action] {
+    /// A text message arrived, read from memory the caller owns for the duration of the call
+    /// (the WebSocket hot path decodes straight from the frame's text, without a copy).
+    public mutating func received(text: UnsafeBufferPointer<UInt8>) -> [Action] {
+        guard !closed else { return [] }
+        return receivedText(text)
+    }
+
+    private mutating func receivedText(_ text: some Collection<UInt8>) -> [Action] {
+        guard droppingAttachments == 0 else { return fail("text message while attachments were due") }
+        let packet: SocketIOPacket
+        do {
+            packet = try SocketIOPacket.decode(text, limits: configuration.limits)
+        } catch {
+            return fail(error.reason)
+        }
+        return handle(packet)
+    }
+
+    private mutating func handle(_ packet: consuming SocketIOPacket) -> [Action] {
         if !everConnected, packet.type != .connect { return fail("the first packet must be CONNECT") }
         let namespace = packet.namespace
         switch packet.type {
@@ -118,7 +129,8 @@ public struct SocketIOConnection: Sendable {
             return [.event(.disconnect(namespace: namespace))]
         case .event:
             guard isJoined(namespace), let name = packet.eventName else { return [] }
-            return [.event(.event(namespace: namespace, name: name, arguments: packet.arguments, ackID: packet.ackID))]
+            let arguments = packet.takeArguments()
+            return [.event(.event(namespace: namespace, name: name, arguments: arguments, ackID: packet.ackID))]
         case .ack:
             guard isJoined(namespace), let id = packet.ackID else { return [] }
             return [.event(.ack(namespace: namespace, id: id, arguments: packet.arguments))]

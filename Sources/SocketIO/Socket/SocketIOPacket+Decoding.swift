@@ -25,7 +25,20 @@ extension SocketIOPacket {
     public static func decode(
         _ text: some Collection<UInt8>, limits: DecodingLimits = DecodingLimits()
     ) throws(SocketIOPacketError) -> SocketIOPacket {
-        let bytes = Array(text)
+        // `withContiguousStorageIfAvailable` rethrows untyped errors; carry the typed one in a Result.
+        let borrowed = text.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(SocketIOPacketError) in try decode(buffer: buffer, limits: limits) }
+        }
+        if let borrowed { return try borrowed.get() }
+        let copy = Array(text)
+        return try copy.withUnsafeBufferPointer { buffer in
+            Result { () throws(SocketIOPacketError) in try decode(buffer: buffer, limits: limits) }
+        }.get()
+    }
+
+    private static func decode(
+        buffer bytes: UnsafeBufferPointer<UInt8>, limits: DecodingLimits
+    ) throws(SocketIOPacketError) -> SocketIOPacket {
         guard let first = bytes.first else { throw SocketIOPacketError("empty packet") }
         guard first >= UInt8(ascii: "0"), let type = SocketIOPacketType(rawValue: first &- UInt8(ascii: "0")) else {
             throw SocketIOPacketError("unknown packet type")
@@ -70,7 +83,8 @@ extension SocketIOPacket {
         var data: JSONValue?
         if index < bytes.count {
             do {
-                data = try JSONParser(configuration: limits.json).parse(bytes[index...])
+                let payload = UnsafeBufferPointer(rebasing: bytes[index...])
+                data = try JSONParser(configuration: limits.json).parse(payload)
             } catch {
                 throw SocketIOPacketError("payload is not JSON (\(error))")
             }

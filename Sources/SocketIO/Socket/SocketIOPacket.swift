@@ -47,6 +47,16 @@ public struct SocketIOPacket: Sendable, Hashable {
         return type == .event || type == .binaryEvent ? Array(array.dropFirst()) : array
     }
 
+    /// ``arguments``, taking the payload out of the packet (`data` becomes nil): the array is
+    /// then the only reference to its storage, so dropping an event's name moves the elements
+    /// in place instead of copying them.
+    public mutating func takeArguments() -> [JSONValue] {
+        guard case .array(var array) = data else { return [] }
+        data = nil
+        if type == .event || type == .binaryEvent, !array.isEmpty { array.removeFirst() }
+        return array
+    }
+
     /// Appends the encoding.
     public func encode(into bytes: inout [UInt8]) {
         Self.encodeHeader(type, namespace: namespace, ackID: ackID, attachments: attachments, into: &bytes)

@@ -32,20 +32,14 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_EVENTS = 4096, BUFFER = 65536, SOURCES = 4 };
+#include "loopback_dial.h"
+
+enum { MAX_EVENTS = 4096, BUFFER = 65536 };
 
 static double seconds_now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static struct sockaddr_in loopback(int last_octet, int port) {
-    struct sockaddr_in address = {0};
-    address.sin_family = AF_INET;
-    address.sin_port = htons((uint16_t)port);
-    address.sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)last_octet);
-    return address;
 }
 
 static void watch(int epoll_fd, int fd, uint32_t events) {
@@ -95,21 +89,6 @@ static int serve(int port) {
             }
         }
     }
-}
-
-/* Connects one blocking socket from a 127.0.0.x source address, with TCP_NODELAY. */
-static int dial(int index, int port) {
-    int one = 1;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in source = loopback(10 + index % SOURCES, 0);
-    struct sockaddr_in server = loopback(1, port);
-    if (bind(fd, (struct sockaddr *)&source, sizeof source) != 0 ||
-        connect(fd, (struct sockaddr *)&server, sizeof server) != 0) {
-        perror("connect");
-        exit(1);
-    }
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
 }
 
 /* Sends the opening handshake and reads the response up to its blank line. */
