@@ -543,9 +543,9 @@ async def cluster_migrated(cluster, b, clients):
 
 async def main():
     redis = Cluster() if PART == "cluster" else Redis()
-    redis.start()
     b = None
     try:
+        redis.start()  # inside: servers started before a failure are killed below
         if PART == "cache":
             await shared_cache(redis)
             return
