@@ -2,8 +2,11 @@ import Redis
 
 /// How a node joins a service of several nodes over one Redis (`persona serve --redis`).
 package struct NodeConfiguration: Sendable {
-    /// Where Redis is.
+    /// Where Redis is: the first seed.
     package var redis: RedisConfiguration
+    /// Every seed (`--redis URL,URL…`): plain servers tried in order, or a Redis Cluster's
+    /// nodes (see ``RedisClusterClient``). Default: ``redis`` alone.
+    package var seeds: [RedisConfiguration]
     /// This node's id, unique in the service (`--node-id`; default `HOST-PID`).
     package var nodeID: String
     /// Prefix of every key and channel. Default `persona:`.
@@ -35,6 +38,7 @@ package struct NodeConfiguration: Sendable {
         claimGrace: Duration = .seconds(2), mailLimits: NodeMailCodec.Limits = NodeMailCodec.Limits()
     ) {
         self.redis = redis
+        self.seeds = [redis]
         self.nodeID = nodeID
         self.keyPrefix = keyPrefix
         self.heartbeatInterval = heartbeatInterval

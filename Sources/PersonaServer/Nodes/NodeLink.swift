@@ -42,11 +42,12 @@ package final class NodeLink: Sendable {
         self.configuration = configuration
         self.loop = loop
         self.hubCount = hubCount
-        core = LoopBound(
-            try NodeLinkCore(
-                client: RedisClient(configuration: configuration.redis, loop: loop),
-                subscriber: RedisSubscriber(configuration: configuration.redis, loop: loop)),
-            loop: loop)
+        let client = RedisClusterClient(seeds: configuration.seeds, loop: loop)
+        let subscriber = try RedisSubscriber(configuration: configuration.redis, loop: loop)
+        // In a cluster any node hears every PUBLISH: a subscriber whose node dies moves on
+        // to the next master.
+        subscriber.client.endpoints = { [weak client] in client?.isCluster == true ? client?.masterNodes ?? [] : [] }
+        core = LoopBound(NodeLinkCore(client: client, subscriber: subscriber), loop: loop)
     }
 
     /// This node's id.
@@ -138,7 +139,9 @@ package final class NodeLink: Sendable {
         loop.execute { [self] in
             counters.withLock { $0.published += 1 }
             core.value.client.send(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), payload]) { [self] result in
-                if case .success(let reply) = result, (reply.int ?? 0) > 0 { return }
+                // In a cluster the count is only the subscribers on the node the PUBLISH went
+                // to: zero proves nothing there, and a gone node is found by the heartbeat.
+                if case .success(let reply) = result, (reply.int ?? 0) > 0 || core.value.client.isCluster { return }
                 counters.withLock { $0.undelivered += 1 }
                 if case .partnerLeft = mail.body { return }
                 partnerUnreachable(target)
@@ -225,7 +228,7 @@ package final class NodeLink: Sendable {
 
 /// The loop-confined half of a ``NodeLink``: the Redis connections and the pair table.
 final class NodeLinkCore {
-    let client: RedisClient
+    let client: any RedisCommanding
     let subscriber: RedisSubscriber
     var heartbeatTimer: TimerID?
     /// Local session of each remote session in a cross-node pair.
@@ -239,7 +242,7 @@ final class NodeLinkCore {
     /// What this node last wrote to the presence (see `NodeLink+Presence.swift`).
     var presence = PresenceTracker()
 
-    init(client: RedisClient, subscriber: RedisSubscriber) {
+    init(client: any RedisCommanding, subscriber: RedisSubscriber) {
         self.client = client
         self.subscriber = subscriber
     }

@@ -39,8 +39,9 @@ public final class RedisClient {
 
     /// The loop the client lives on.
     public let loop: EventLoop
-    /// The configuration.
-    public let configuration: RedisConfiguration
+    /// The configuration (its host and port change when ``endpoints`` moves the client to
+    /// another node).
+    public private(set) var configuration: RedisConfiguration
     private let tlsContext: TLSContext?
     private var connection: RedisConnection?
     /// The current status.
@@ -63,6 +64,11 @@ public final class RedisClient {
     var commandsAfterHandshake: () -> [[[UInt8]]] = { [] }
     /// Whether the connection carries pub/sub (see ``RedisConnection/subscriberMode``).
     var subscriberMode = false
+    /// Where else the client may connect: asked after each lost connection, and when it
+    /// names more than one node the next attempt goes to the node after the current one (in
+    /// the list's order). A subscriber in a Redis Cluster uses it to move to another master
+    /// when its node dies (any node hears every `PUBLISH`). Nil or empty: always the same server.
+    package var endpoints: (() -> [RedisClusterNode])?
 
     /// Makes a client; the TLS context for `rediss://` is made here (it reads the CA file).
     public init(configuration: RedisConfiguration, loop: EventLoop) throws(RedisError) {
@@ -216,6 +222,7 @@ public final class RedisClient {
     private func connectionEnded(_ error: RedisError) {
         connection = nil
         guard status != .closed else { return }
+        moveToNextEndpoint()
         let delay = configuration.backoff.delay(attempt: attempt, unit: randomUnit())
         attempt += 1
         nextAttempt = loop.now().advanced(by: delay)
@@ -227,6 +234,14 @@ public final class RedisClient {
             self.nextAttempt = nil
             if case .waiting = self.status { self.connect() }
         }
+    }
+
+    /// Points ``configuration`` at the endpoint after the current one, when there are others.
+    private func moveToNextEndpoint() {
+        guard let list = endpoints?(), list.count > 1 else { return }
+        let current = RedisClusterNode(configuration)
+        let next = list.firstIndex(of: current).map { list[($0 + 1) % list.count] } ?? list[0]
+        configuration = next.configuration(from: configuration)
     }
 
     private func unavailable(after error: RedisError) -> RedisError {

@@ -32,6 +32,10 @@ public struct RedisConfiguration: Hashable, Sendable {
     public var maxPendingCommands: Int
     /// Limits on what the server may send.
     public var parser: RESPParser.Configuration
+    /// Most `MOVED`/`ASK` redirects one command follows in a Redis Cluster; one more fails with
+    /// ``RedisError/tooManyRedirects(limit:last:)``. Default 5 (a healthy cluster needs at most
+    /// two: a `MOVED` to the new owner, then an `ASK` while a slot migrates).
+    public var maxRedirects: Int
 
     /// Creates a configuration; every argument has the documented default.
     public init(
@@ -39,7 +43,8 @@ public struct RedisConfiguration: Hashable, Sendable {
         database: Int = 0, usesTLS: Bool = false, tls: TLSConfiguration = TLSConfiguration(),
         protocolVersion: RESPEncoder.Version = .resp3, connectTimeout: Duration = .seconds(2),
         commandTimeout: Duration = .seconds(2), backoff: RedisBackoff = RedisBackoff(),
-        maxPendingCommands: Int = 65_536, parser: RESPParser.Configuration = RESPParser.Configuration()
+        maxPendingCommands: Int = 65_536, parser: RESPParser.Configuration = RESPParser.Configuration(),
+        maxRedirects: Int = 5
     ) {
         self.host = host
         self.port = port
@@ -54,6 +59,7 @@ public struct RedisConfiguration: Hashable, Sendable {
         self.backoff = backoff
         self.maxPendingCommands = maxPendingCommands
         self.parser = parser
+        self.maxRedirects = maxRedirects
     }
 
     /// Reads `redis://[[user]:password@]host[:port][/db]` or the same with `rediss://` (TLS,

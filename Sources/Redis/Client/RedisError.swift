@@ -24,6 +24,10 @@ public enum RedisError: Error, Hashable, Sendable, CustomStringConvertible {
     case tooManyPending(limit: Int)
     /// The client was closed by its owner.
     case closed
+    /// A cluster command was redirected (`MOVED`/`ASK`) more than
+    /// ``RedisConfiguration/maxRedirects`` times; `last` is the last redirect's text. The
+    /// topology is refreshed meanwhile, so a later try usually goes straight to the right node.
+    case tooManyRedirects(limit: Int, last: String)
 
     /// A sentence for logs.
     public var description: String {
@@ -38,6 +42,7 @@ public enum RedisError: Error, Hashable, Sendable, CustomStringConvertible {
         case .tls(let error): "Redis \(error)"
         case .tooManyPending(let limit): "more than \(limit) Redis commands waiting"
         case .closed: "the Redis client is closed"
+        case .tooManyRedirects(let limit, let last): "more than \(limit) Redis Cluster redirects (last: \(last))"
         }
     }
 

@@ -14,12 +14,12 @@ import Policies
 /// the script text travels with every call (no `EVALSHA` cache yet).
 public final class RedisRateLimiter {
     /// The client the checks go through.
-    public let client: RedisClient
+    public let client: any RedisCommanding
     /// Prefix of every key this limiter writes. Default `persona:rl:`.
     public let keyPrefix: String
 
     /// Creates a limiter on `client`.
-    public init(client: RedisClient, keyPrefix: String = "persona:rl:") {
+    public init(client: any RedisCommanding, keyPrefix: String = "persona:rl:") {
         self.client = client
         self.keyPrefix = keyPrefix
     }

@@ -8,10 +8,13 @@ import Synchronization
 /// sessions, turns, engine state and daily counts live in Redis, so a session started on one
 /// node is resumed on any other (README → "Several nodes (Redis)"; keys in ``RedisSessionKeys``).
 ///
-/// It owns one event loop of its own with one ``RedisClient`` on it, like the SQLite store
-/// owns its writer thread: hubs hand requests over from their loops and never wait. One
-/// connection keeps every request in order, so a load sees every write made before it. Each
-/// write is one `MULTI … EXEC` (atomic, one round trip, pipelined behind the others); its
+/// It owns one event loop of its own with one ``RedisClusterClient`` on it, like the SQLite
+/// store owns its writer thread: hubs hand requests over from their loops and never wait. The
+/// client is one connection to a plain server, or one per master of a Redis Cluster (found
+/// from the seeds at start); either way a session's keys share a hash tag, so they live on one
+/// connection that keeps every request in order, and a load sees every write made before it.
+/// Each write is one `MULTI … EXEC` (atomic, one round trip, pipelined behind the others; in a
+/// cluster one per slot the records touch — the session's own keys always together); its
 /// completion runs when `EXEC` answers — the hub sends the `ack` only then.
 ///
 /// ## Failure
@@ -22,8 +25,10 @@ import Synchronization
 /// is lost or a write fails, so `/ready` answers 503, and true again as soon as the client has
 /// reconnected and handshaken — no traffic and no restart needed.
 public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
-    /// Where Redis is.
+    /// Where Redis is: the first seed (whose settings every cluster node shares).
     public let redis: RedisConfiguration
+    /// Every seed, in the order they are asked at start.
+    public let seeds: [RedisConfiguration]
     /// This node's id (`--node-id`), written into each session it starts.
     public let node: String
     /// Sessions and turns expire this long after their last write.
@@ -32,17 +37,26 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
     public let keys: RedisSessionKeys
 
     private let group: EventLoopGroup
-    private let client: LoopBound<RedisClient>
+    private let client: LoopBound<RedisClusterClient>
     private let writable = Atomic<Bool>(false)
     private let statistics = Mutex(RedisStoreStatistics())
     private let closed = Atomic<Bool>(false)
 
-    /// Starts the store's loop and client (connecting in the background); ``boot()`` says
-    /// whether Redis answers.
-    public init(
+    /// A store on one seed (see ``init(seeds:node:retention:keys:)``).
+    public convenience init(
         redis: RedisConfiguration, node: String, retention: Duration, keys: RedisSessionKeys = RedisSessionKeys()
     ) throws(StoreFailure) {
-        self.redis = redis
+        try self.init(seeds: [redis], node: node, retention: retention, keys: keys)
+    }
+
+    /// Starts the store's loop and client (asking the seeds in the background); ``boot()``
+    /// says whether Redis answers.
+    public init(
+        seeds: [RedisConfiguration], node: String, retention: Duration, keys: RedisSessionKeys = RedisSessionKeys()
+    ) throws(StoreFailure) {
+        precondition(!seeds.isEmpty, "a Redis store needs a seed")
+        self.redis = seeds[0]
+        self.seeds = seeds
         self.node = node
         self.retention = retention
         self.keys = keys
@@ -52,19 +66,17 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
             throw StoreFailure("cannot start the Redis store's loop: \(error)")
         }
         let loop = group.loops[0]
-        let made = Mutex<Result<RedisClient, RedisError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        loop.execute {
-            made.withLock { $0 = Result { () throws(RedisError) in try RedisClient(configuration: redis, loop: loop) } }
-            done.signal()
+        if seeds[0].usesTLS {
+            // The TLS context is made per connection; check once here that it can be, so a bad
+            // CA file stops the start rather than every later connection.
+            do {
+                _ = try RedisClient(configuration: seeds[0], loop: loop)
+            } catch {
+                group.shutdown()
+                throw StoreFailure("\(seeds[0].redactedURL): \(error)")
+            }
         }
-        done.wait()
-        switch made.withLock({ $0 })! {
-        case .success(let made): client = LoopBound(made, loop: loop)
-        case .failure(let error):
-            group.shutdown()
-            throw StoreFailure("\(redis.redactedURL): \(error)")
-        }
+        client = LoopBound(RedisClusterClient(seeds: seeds, loop: loop), loop: loop)
         let client = client
         loop.execute {
             client.value.onStatusChange = { [weak self] status in
@@ -75,6 +87,17 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
                     self.statistics.withLock { $0.connects += 1 }
                 case .waiting, .closed: self.writable.store(false, ordering: .releasing)
                 case .idle, .connecting: break
+                }
+            }
+            client.value.onRouting = { [weak self] decision in
+                self?.statistics.withLock {
+                    switch decision {
+                    case .moved: $0.moved += 1
+                    case .ask: $0.asked += 1
+                    case .tryAgain: $0.triedAgain += 1
+                    case nil: $0.topologyRefreshes += 1
+                    case .deliver, .giveUp: break
+                    }
                 }
             }
             client.value.start()
@@ -182,7 +205,7 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
     }
 
     /// Runs `body` with the store's client on its loop (from any thread).
-    package func withClient(_ body: @escaping @Sendable (RedisClient) -> Void) {
+    package func withClient(_ body: @escaping @Sendable (any RedisCommanding) -> Void) {
         let client = client
         client.loop.execute { body(client.value) }
     }
@@ -193,9 +216,7 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
     private func transaction(_ commands: [[String]], _ answer: @escaping (Result<[RESPValue], StoreFailure>) -> Void) {
         let client = client.value
         let redis = redis.redactedURL
-        client.send(["MULTI"]) { _ in }
-        for command in commands { client.send(command) { _ in } }
-        client.send(["EXEC"]) { result in
+        client.transaction(commands) { result in
             switch result {
             case .success(let reply):
                 guard let replies = reply.elements else {
@@ -232,7 +253,7 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
     /// Runs `body` on the loop and waits for its answer (longer than the client's own
     /// timeouts, which always answer first).
     private func blocking<Value: Sendable>(
-        _ body: @escaping @Sendable (RedisClient, @escaping @Sendable (Result<Value, StoreFailure>) -> Void) -> Void
+        _ body: @escaping @Sendable (RedisClusterClient, @escaping @Sendable (Result<Value, StoreFailure>) -> Void) -> Void
     ) throws(StoreFailure) -> Value {
         precondition(!client.loop.inEventLoop, "the Redis store's blocking calls are made off its loop")
         let box = Mutex<Result<Value, StoreFailure>?>(nil)
@@ -248,7 +269,8 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
                 if first { done.signal() }
             }
         }
-        let limit = redis.connectTimeout + redis.commandTimeout + .seconds(1)
+        // Each seed may take its connect timeout before the next is asked.
+        let limit = redis.connectTimeout * seeds.count + redis.commandTimeout + .seconds(1)
         guard done.wait(timeout: .now() + .milliseconds(Int(limit.milliseconds))) == .success else {
             throw StoreFailure("\(redis.redactedURL): no answer within \(limit)")
         }
@@ -271,7 +293,7 @@ extension RedisSessionStore {
         let retry: Int64?
         switch error {
         case .unavailable: retry = error.retryAfterMilliseconds
-        case .connectionLost, .timeout, .tooManyPending: retry = max(1, redis.backoff.base.milliseconds)
+        case .connectionLost, .timeout, .tooManyPending, .tooManyRedirects: retry = max(1, redis.backoff.base.milliseconds)
         default: retry = nil
         }
         return StoreFailure("\(redis.redactedURL): \(error)", retryAfterMilliseconds: retry)
@@ -286,6 +308,14 @@ public struct RedisStoreStatistics: Sendable, Hashable {
     public var failedWrites = 0
     /// Connections made and handshaken (more than one after Redis came back).
     public var connects = 0
+    /// Redis Cluster `MOVED` redirects followed.
+    public var moved = 0
+    /// Redis Cluster `ASK` redirects followed.
+    public var asked = 0
+    /// Redis Cluster `TRYAGAIN`s sent again.
+    public var triedAgain = 0
+    /// Redis Cluster slot maps read after the first.
+    public var topologyRefreshes = 0
 }
 
 extension Duration {

@@ -15,6 +15,17 @@ public enum RedisStoreMetrics {
             "persona_redis_store_connects_total",
             help: "Connections to Redis made and handshaken (more than one after Redis came back).",
             [MetricSample([], stats.connects)])
+        out.counter(
+            "persona_redis_cluster_redirects_total",
+            help: "Redis Cluster redirects the store's client followed, by kind (0 on one server).",
+            [
+                MetricSample([MetricLabel("kind", "moved")], stats.moved), MetricSample([MetricLabel("kind", "ask")], stats.asked),
+                MetricSample([MetricLabel("kind", "tryagain")], stats.triedAgain),
+            ])
+        out.counter(
+            "persona_redis_cluster_refreshes_total",
+            help: "Redis Cluster slot maps the store's client read again (after MOVED or a lost master).",
+            [MetricSample([], stats.topologyRefreshes)])
     }
 }
 

@@ -27,7 +27,7 @@ extension ServeCommand {
         .option(
             "redis", type: .string, valueName: "url,...", environment: "PERSONA_REDIS",
             help:
-                "Join a service of several nodes over Redis (redis://[user:pass@]host:port[/db] or rediss://; seeds tried in order): sessions and transcripts live there instead of --store, so any node resumes any session, and matchmaking and human pairs span the nodes."
+                "Join a service of several nodes over Redis (redis://[user:pass@]host:port[/db] or rediss://; seeds tried in order; a Redis Cluster's nodes are found from any one): sessions and transcripts live there instead of --store, so any node resumes any session, and matchmaking and human pairs span the nodes."
         ),
         .option(
             "node-id", type: .string, valueName: "id", environment: "PERSONA_NODE_ID",
@@ -64,30 +64,28 @@ extension ServeCommand {
         return options
     }
 
-    /// Opens the Redis store on the first seed that answers, and takes this start's epoch
-    /// from it; fails (naming every seed) when none does.
+    /// Opens the Redis store on the seeds (the first that answers; every one of a cluster's
+    /// nodes is reachable from it), and takes this start's epoch from it; fails (naming every
+    /// seed) when none answers.
     static func openRedisStore(_ nodes: NodeOptions, retention: Duration) throws -> (RedisSessionStore, epoch: Int) {
-        var problems: [String] = []
-        for seed in nodes.redis {
+        do throws(StoreFailure) {
+            let store = try RedisSessionStore(seeds: nodes.redis, node: nodes.nodeID, retention: retention)
             do {
-                let store = try RedisSessionStore(redis: seed, node: nodes.nodeID, retention: retention)
-                do {
-                    return (store, try store.boot())
-                } catch {
-                    store.close()
-                    problems.append(error.message)
-                }
+                return (store, try store.boot())
             } catch {
-                problems.append(error.message)
+                store.close()
+                throw error
             }
+        } catch {
+            throw CommandFailure("cannot reach Redis: \(error.message)")
         }
-        throw CommandFailure("cannot reach Redis: \(problems.joined(separator: "; "))")
     }
 
     /// The link to the other nodes (matchmaking and relay), on the first loop, through the
     /// Redis the store opened on.
-    static func makeNodeLink(redis: RedisConfiguration, nodeID: String, group: EventLoopGroup) throws -> NodeLink {
-        let configuration = NodeConfiguration(redis: redis, nodeID: nodeID)
+    static func makeNodeLink(seeds: [RedisConfiguration], nodeID: String, group: EventLoopGroup) throws -> NodeLink {
+        var configuration = NodeConfiguration(redis: seeds[0], nodeID: nodeID)
+        configuration.seeds = seeds
         do {
             return try NodeLink(configuration: configuration, loop: group.loops[0], hubCount: group.loops.count)
         } catch {

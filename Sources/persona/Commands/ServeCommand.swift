@@ -376,8 +376,8 @@ enum ServeCommand {
                 corsOrigins: options.corsOrigins, maxRequestBodyBytes: options.maxRequestBodyBytes,
                 keepAliveInterval: options.sseKeepAlive),
             auth: gate))
-        if let redis = redisStore?.store.redis {
-            let node = try makeNodeLink(redis: redis, nodeID: options.nodes.nodeID, group: group)
+        if let seeds = redisStore?.store.seeds {
+            let node = try makeNodeLink(seeds: seeds, nodeID: options.nodes.nodeID, group: group)
             chatConfiguration.node = node
             operations.addMetricsSource { NodeMetrics.render(node, into: &$0) }
             node.propagateReloads(operations.coordinator)

@@ -1,6 +1,6 @@
 """Two `persona serve` nodes on one real redis-server, with the third-party `websockets` client.
 
-Usage: redis_nodes.py PERSONA PERSONALITIES DATA_DIR [SESSIONS] [failover|cache|rate]
+Usage: redis_nodes.py PERSONA PERSONALITIES DATA_DIR [SESSIONS] [failover|cache|rate|cluster]
 
 The script starts redis-server (Debian's package) on a free loopback port with its data in
 DATA_DIR/redis (append-only file, fsync always, so a killed Redis keeps what it acknowledged),
@@ -28,6 +28,15 @@ is refused `rate_limited` with `retry_after_ms` (node b's own limiters have neve
 First, a `daily` personality (3 messages a day per client; the count is the client's, over
 every personality): messages on a, b, a are accepted and the 4th, on node b (which itself
 counted only one), is refused `limit_reached`.
+
+With `cluster`: a Redis Cluster of three masters (no persistence) instead of one server, made
+with `redis-cli --cluster create`; the nodes get all three as `--redis` seeds. Part 1 as above
+(node a killed, every session resumed on node b); then, while every client chats on node b,
+the slot of each session's keys is migrated to another master (IMPORTING/MIGRATING, MIGRATE,
+SETSLOT NODE, a pause between steps so writes meet ASK, TRYAGAIN and MOVED): refusals may only
+be typed `store_unavailable`, every client is acknowledged after the last migration without
+any restart, each session's keys are on their new master, and a resume from seq 0 replays every
+acknowledged message once, in order.
 
 Prints one `ok` line per check and exits 0, or prints the first discrepancy and exits 1.
 """
@@ -89,12 +98,99 @@ class Redis:
             self.process.wait()
 
 
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+
+class Cluster:
+    """Three cluster-enabled redis-servers joined into one cluster (no replicas)."""
+
+    def __init__(self):
+        self.ports = [free_port() for _ in range(3)]
+        self.processes = []
+
+    @property
+    def url(self):
+        return ",".join(f"redis://127.0.0.1:{port}" for port in self.ports)
+
+    def cli(self, port, *arguments):
+        out = subprocess.run(["redis-cli", "-p", str(port), *map(str, arguments)], capture_output=True, text=True,
+                             timeout=10)
+        return out.stdout.strip()
+
+    def start(self):
+        for port in self.ports:
+            directory = os.path.join(DATA, f"redis-{port}")
+            os.makedirs(directory, exist_ok=True)
+            self.processes.append(subprocess.Popen(
+                [REDIS_BINARY, "--port", str(port), "--bind", "127.0.0.1", "--dir", directory, "--save", "",
+                 "--appendonly", "no", "--daemonize", "no", "--cluster-enabled", "yes",
+                 "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
+                 # The bus port defaults to port + 10000, past 65535 for a high free port.
+                 "--cluster-port", str(free_port()),
+                 "--cluster-require-full-coverage", "no", "--loglevel", "warning",
+                 "--logfile", os.path.join(directory, "redis.log")],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for port in self.ports:
+            deadline = time.time() + 5
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    if time.time() > deadline:
+                        raise AssertionError("redis-server did not start")
+                    time.sleep(0.01)
+        subprocess.run(["redis-cli", "--cluster", "create", *(f"127.0.0.1:{p}" for p in self.ports),
+                        "--cluster-replicas", "0", "--cluster-yes"], check=True, capture_output=True, timeout=20)
+        deadline = time.time() + 10
+        while not all("cluster_state:ok" in self.cli(p, "CLUSTER", "INFO") for p in self.ports) or \
+                len({self.cli(p, "CLUSTER", "SLOTS") for p in self.ports}) != 1:
+            if time.time() > deadline:
+                raise AssertionError("the cluster did not become healthy")
+            time.sleep(0.05)
+
+    def owner(self, slot):
+        """The port of the master serving `slot` (redis-cli prints CLUSTER SLOTS flattened)."""
+        lines = self.cli(self.ports[0], "CLUSTER", "SLOTS").split("\n")
+        for i in range(len(lines) - 3):
+            if lines[i].isdigit() and lines[i + 1].isdigit() and lines[i + 3].isdigit() and \
+                    int(lines[i]) <= slot <= int(lines[i + 1]):
+                return int(lines[i + 3])
+        raise AssertionError(f"no owner for slot {slot}")
+
+    async def migrate(self, slot, target, pause):
+        """Moves `slot` to `target` step by step, pausing so live writes meet each state."""
+        source = self.owner(slot)
+        source_id, target_id = self.cli(source, "CLUSTER", "MYID"), self.cli(target, "CLUSTER", "MYID")
+        self.cli(target, "CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
+        self.cli(source, "CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
+        await asyncio.sleep(pause)
+        while True:
+            keys = [k for k in self.cli(source, "CLUSTER", "GETKEYSINSLOT", slot, 100).split("\n") if k]
+            if not keys:
+                break
+            reply = self.cli(source, "MIGRATE", "127.0.0.1", target, "", 0, 5000, "KEYS", *keys)
+            if reply != "OK":
+                raise AssertionError(f"MIGRATE of slot {slot} failed: {reply}")
+        await asyncio.sleep(pause)
+        for port in [target] + [p for p in self.ports if p != target]:
+            self.cli(port, "CLUSTER", "SETSLOT", slot, "NODE", target_id)
+
+    def kill(self):
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+
+
 class Node:
-    def __init__(self, name, redis_port, personalities=PERSONALITIES):
+    def __init__(self, name, redis_url, personalities=PERSONALITIES):
         self.process = subprocess.Popen(
             [PERSONA, "serve", "--port", "0", "--admin-port", "0", "--personalities", personalities,
              "--data-dir", os.path.join(DATA, name), "--connection-rate", "off", "--loops", "2",
-             "--redis", f"redis://127.0.0.1:{redis_port}", "--node-id", name],
+             "--redis", redis_url, "--node-id", name],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline().strip()
         if not line.startswith("persona listening on http://"):
@@ -181,8 +277,8 @@ class Client:
 
 
 async def node_killed(redis, clients):
-    a = Node("a", redis.port)
-    b = Node("b", redis.port)
+    a = Node("a", redis.url)
+    b = Node("b", redis.url)
     stop = asyncio.Event()
 
     async def on_a(client):
@@ -218,18 +314,29 @@ async def node_killed(redis, clients):
     return b
 
 
-async def redis_restarted(redis, b, clients):
-    stop = asyncio.Event()
-    connections = []
+async def resume_and_chat(node, client, stop):
+    """Resumes `client`'s session on `node` (checking the replay), then chats until `stop`."""
+    async with websockets.connect(node.url, max_queue=None) as ws:
+        await ws.recv()
+        verify(client, await client.resume(ws))
+        await client.chat(ws, stop)
 
-    async def on_b(client):
-        async with websockets.connect(b.url, max_queue=None) as ws:
+
+async def replay_all(node, clients, after):
+    """Every client resumes from seq 0 on `node`: each acknowledged message once, in order."""
+    async def final(client):
+        async with websockets.connect(node.url, max_queue=None) as ws:
             await ws.recv()
             verify(client, await client.resume(ws))
-            connections.append(ws)
-            await client.chat(ws, stop)
 
-    tasks = [asyncio.create_task(on_b(c)) for c in clients]
+    await asyncio.wait_for(asyncio.gather(*(final(c) for c in clients)), DEADLINE)
+    total = sum(len(c.acked) for c in clients)
+    print(f"ok every one of {total} acknowledged messages replayed once, in order, after {after}")
+
+
+async def redis_restarted(redis, b, clients):
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(resume_and_chat(b, c, stop)) for c in clients]
     await asyncio.sleep(0.7)
     before = sum(len(c.acked) for c in clients)
     redis.kill()
@@ -265,15 +372,7 @@ async def redis_restarted(redis, b, clients):
     after = sum(len(c.acked) for c in clients)
     print(f"ok Redis restarted: /ready 200 again after {recovered:.2f} s, every client acknowledged again "
           f"({before} acknowledged before the outage, {after} in all), node b never restarted")
-
-    async def final(client):
-        async with websockets.connect(b.url, max_queue=None) as ws:
-            await ws.recv()
-            verify(client, await client.resume(ws))
-
-    await asyncio.wait_for(asyncio.gather(*(final(c) for c in clients)), DEADLINE)
-    total = sum(len(c.acked) for c in clients)
-    print(f"ok every one of {total} acknowledged messages replayed once, in order, after the outage")
+    await replay_all(b, clients, "the outage")
 
 
 ORACLE = """id: oracle
@@ -348,8 +447,8 @@ def extra_personalities():
 
 async def shared_cache(redis):
     personalities = extra_personalities()
-    a = Node("a", redis.port, personalities)
-    b = Node("b", redis.port, personalities)
+    a = Node("a", redis.url, personalities)
+    b = Node("b", redis.url, personalities)
     try:
         first = await ask(a.url, "tell me about tomorrow")
         # Filing is not waited for by the client: wait (bounded) until Redis has taken it.
@@ -374,8 +473,8 @@ async def shared_cache(redis):
 
 async def shared_rate(redis):
     personalities = extra_personalities()
-    a = Node("a", redis.port, personalities)
-    b = Node("b", redis.port, personalities)
+    a = Node("a", redis.url, personalities)
+    b = Node("b", redis.url, personalities)
     try:
         async def session(url, personality="strict"):
             ws = await websockets.connect(url, max_queue=None)
@@ -432,11 +531,46 @@ async def shared_rate(redis):
         b.kill()
 
 
+async def cluster_migrated(cluster, b, clients):
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(resume_and_chat(b, c, stop)) for c in clients]
+    await asyncio.sleep(0.5)
+    before = sum(len(c.acked) for c in clients)
+    slots = sorted({int(cluster.cli(cluster.ports[0], "CLUSTER", "KEYSLOT", f"persona:{{{c.session}}}:session"))
+                    for c in clients})
+    moved = {}
+    for slot in slots:
+        source = cluster.owner(slot)
+        target = next(p for p in cluster.ports if p != source)
+        await cluster.migrate(slot, target, 0.05)
+        moved[slot] = target
+    done_at = time.time()
+    await asyncio.sleep(0.7)
+    stop.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), DEADLINE)
+    late = [c for c in clients if not any(t > done_at for t in c.acked_at)]
+    if late:
+        raise AssertionError(f"{len(late)} clients had nothing acknowledged after the migration")
+    for slot, target in moved.items():
+        if cluster.owner(slot) != target or cluster.cli(target, "CLUSTER", "COUNTKEYSINSLOT", slot) in ("", "0"):
+            raise AssertionError(f"slot {slot} is not served by {target} with its keys")
+    refusals = sum(len(c.refusals) for c in clients)
+    after = sum(len(c.acked) for c in clients)
+    moved = b.metric('persona_redis_cluster_redirects_total{kind="moved"}')
+    asked = b.metric('persona_redis_cluster_redirects_total{kind="ask"}')
+    if moved < 1:
+        raise AssertionError(f"node b followed no MOVED ({moved}) though every session's slot moved")
+    print(f"ok {len(slots)} slots holding the {len(clients)} sessions migrated to another master while they chatted: "
+          f"{after - before} messages acknowledged meanwhile, node b followed {moved:.0f} MOVED and {asked:.0f} ASK, "
+          f"{refusals} typed refusals, no restart")
+    await replay_all(b, clients, "the migration")
+
+
 async def main():
-    redis = Redis()
-    redis.start()
+    redis = Cluster() if PART == "cluster" else Redis()
     b = None
     try:
+        redis.start()  # inside: servers started before a failure are killed below
         if PART == "cache":
             await shared_cache(redis)
             return
@@ -445,7 +579,10 @@ async def main():
             return
         clients = [Client(n) for n in range(SESSIONS)]
         b = await node_killed(redis, clients)
-        await redis_restarted(redis, b, clients)
+        if PART == "cluster":
+            await cluster_migrated(redis, b, clients)
+        else:
+            await redis_restarted(redis, b, clients)
     finally:
         if b:
             b.kill()
