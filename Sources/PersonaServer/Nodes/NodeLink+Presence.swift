@@ -177,7 +177,7 @@ extension NodeLink {
     /// Reads each tag's presence (pipelined) and answers once all replied; tenants with nobody
     /// online are left out.
     private func readPresence(
-        tags: [String], limit: Int, client: RedisClient,
+        tags: [String], limit: Int, client: any RedisCommanding,
         _ completion: @escaping @Sendable (Result<[PresenceTenant], RedisError>) -> Void
     ) {
         guard !tags.isEmpty else { return completion(.success([])) }
