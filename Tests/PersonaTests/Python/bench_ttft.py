@@ -2,11 +2,13 @@
 native load generators only (no Python on the measured path).
 
 Usage: bench_ttft.py PERSONA_BINARY [--seconds 5] [--runs 3] [--loads 1000x1,1000x0,50x10]
-                     [--bench-chat] [--nice -15 | --realtime]
+                     [--bench-chat] [--nice -15 | --realtime] [--server-cpus 0]
 
 Compiles `llm_floor.c` with `cc`, starts its upstream (a streamed chat completion per POST, in
-one write) and `persona serve --loops 1` with one `llm` personality on it, each pinned with
-`taskset` (persona on CPU 0; the upstream and the load generator on CPU 1). Then, for each
+one write) and `persona serve --loops 1` with one `llm` personality on it, pinned with `taskset`: the
+upstream and the load generator on CPU 1; persona's threads on `--server-cpus` (default every
+CPU, as deployed: its one event loop, the store's writer and the log writer may run side by
+side; `0` puts all of them on CPU 0, where the store's commits preempt the loop). Then, for each
 load `SESSIONSxRATE` (RATE messages a second per session; 0 = the next as soon as the reply
 ended) and `--runs` times, in one run each:
 
@@ -92,6 +94,8 @@ def main():
     parser.add_argument("--nice", type=int, default=0,
                         help="run server, upstream and load generator at this nice value (negative: favoured "
                              "over other work on a shared machine; needs root)")
+    parser.add_argument("--server-cpus", default=None,
+                        help="taskset CPU list for persona serve (default: every CPU)")
     parser.add_argument("--realtime", action="store_true",
                         help="run server, upstream and load generator under SCHED_FIFO (`chrt -f 50`, needs root): "
                              "on a machine shared with other work, their time slices stop counting as Persona's")
@@ -116,7 +120,7 @@ def main():
     upstream = subprocess.Popen(pinned(1, [floor, "upstream", str(upstream_port)]), stdout=subprocess.PIPE)
     assert upstream.stdout.readline().strip() == b"ready"
     server = subprocess.Popen(
-        pinned(0, [args.binary, "serve", "--port", str(persona_port), "--personalities", personalities,
+        pinned(args.server_cpus or f"0-{os.cpu_count() - 1}", [args.binary, "serve", "--port", str(persona_port), "--personalities", personalities,
                    "--connection-rate", "off", "--loops", "1", "--admin-port", "0",
                    "--data-dir", os.path.join(folder, "data")]),
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
