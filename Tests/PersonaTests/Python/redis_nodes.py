@@ -504,10 +504,7 @@ async def shared_rate(redis):
         await ws_a.close()
         await ws_b.close()
         ws_a, on_a = await session(a.url)
-        for n in range(3):
-            frame = await say(ws_a, on_a, n)
-            if frame["type"] != "ack":
-                raise AssertionError(f"message {n} on node a refused: {frame}")
+        await all_acked("burst (node a)", ((ws_a, on_a, n) for n in range(3)))
         ws_b, on_b = await session(b.url)
         frame = await say(ws_b, on_b, 3)
         if frame["type"] != "error" or frame["code"] != "rate_limited" or not frame.get("retry_after_ms", 0) > 0:
