@@ -9,8 +9,10 @@ final class DeferredMatchQueue: MatchQueueing {
     let enqueued = Mutex<[MatchTicket]>([])
     let withdrawn = Mutex<[PeerAddress]>([])
 
-    func claim(for filters: RandomFilters, connection: ConnectionID, hub: Int) -> MatchTicket? { nil }
-    func enqueue(_ ticket: MatchTicket) { enqueued.withLock { $0.append(ticket) } }
+    func claimOrEnqueue(_ ticket: MatchTicket) -> MatchTicket? {
+        enqueued.withLock { $0.append(ticket) }
+        return nil
+    }
     func withdraw(_ address: PeerAddress) -> Bool {
         withdrawn.withLock { $0.append(address) }
         return false

@@ -101,9 +101,10 @@ extension ChatHub {
         if let tenant = session.client.tenant { filters.tenant = tenant }
         guard humansFirst else { return fallBack(session, now: now) }
         let me = PeerAddress(hub: configuration.hubIndex, session: session.id)
-        while let ticket = matchQueue.claim(
-            for: filters, connection: session.connection, hub: configuration.hubIndex)
-        {
+        let mine = MatchTicket(address: me, connection: session.connection, filters: filters)
+        // Claiming and waiting are one step of the queue: two newcomers on different loops
+        // at the same instant meet instead of both waiting.
+        while let ticket = matchQueue.claimOrEnqueue(mine) {
             if ticket.address.hub == configuration.hubIndex {
                 // A local ticket whose session is gone cannot happen (ending withdraws it), but
                 // skipping it is cheaper than trusting that.
@@ -118,7 +119,6 @@ extension ChatHub {
             activateHuman(session, partner: ticket.address, now: now)
             return
         }
-        matchQueue.enqueue(MatchTicket(address: me, connection: session.connection, filters: filters))
         let timeout = snapshot.routing.matchmakingTimeout
         session.matchTimer = schedule(.matchTimeout(session.id), at: now.advanced(by: timeout))
         send(

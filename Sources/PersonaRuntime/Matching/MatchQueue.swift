@@ -5,7 +5,7 @@ import Synchronization
 /// hub of a process, so two clients on different event-loop threads still meet.
 ///
 /// The queue is the single point of arbitration: a ticket leaves it exactly once, either taken
-/// by a newcomer (``claim(for:connection:)``: the pair is made) or withdrawn by its own hub
+/// by a newcomer (``claimOrEnqueue(_:)``: the pair is made) or withdrawn by its own hub
 /// (``withdraw(_:)``: on timeout, end or disconnect). When a hub's withdraw finds the ticket
 /// already gone, a ``HubMail/paired(session:partner:)`` for it is on its way, and the hub waits
 /// for it rather than falling back to a bot. One mutex guards a short array scan; at the sizes
@@ -16,22 +16,21 @@ public final class MatchQueue: MatchQueueing {
     /// Creates an empty queue.
     public init() {}
 
-    /// Takes the longest-waiting compatible ticket of another connection, or returns `nil`.
-    public func claim(for filters: RandomFilters, connection: ConnectionID, hub: Int) -> MatchTicket? {
+    /// Takes the longest-waiting compatible ticket of another connection, or adds `ticket` at
+    /// the back of the queue and returns `nil` — under one lock, so two newcomers never both wait.
+    public func claimOrEnqueue(_ ticket: MatchTicket) -> MatchTicket? {
         tickets.withLock { tickets in
             guard
                 let index = tickets.firstIndex(where: {
-                    !($0.connection == connection && $0.address.hub == hub)
-                        && MatchTicket.compatible($0.filters, filters)
+                    !($0.connection == ticket.connection && $0.address.hub == ticket.address.hub)
+                        && MatchTicket.compatible($0.filters, ticket.filters)
                 })
-            else { return nil }
+            else {
+                tickets.append(ticket)
+                return nil
+            }
             return tickets.remove(at: index)
         }
-    }
-
-    /// Adds a waiting session at the back of the queue.
-    public func enqueue(_ ticket: MatchTicket) {
-        tickets.withLock { $0.append(ticket) }
     }
 
     /// Removes the session's ticket; `false` when it was already claimed (a pairing mail is coming).

@@ -7,7 +7,7 @@ import Synchronization
 /// The shared waiting queue: one Redis list per tenant for every node, pairing decided by one Lua
 /// script run atomically by Redis, so two nodes never take the same waiting human.
 ///
-/// The queue decides later (see ``MatchQueueing``): `claim` returns nil and `enqueue` runs
+/// The queue decides later (see ``MatchQueueing``): `claimOrEnqueue` returns nil and runs
 /// the claim-or-wait script. When it takes a partner's ticket, the claiming node publishes
 /// `paired` to the partner's node (or hands it to its own hub) and pairs its own session;
 /// otherwise the ticket waits. On timeout the hub's withdraw runs the withdraw script: it
@@ -19,9 +19,13 @@ import Synchronization
 /// Redis unreachable: the script fails with a typed error and the session gets `unmatched`
 /// at once — it falls back to a personality on this node instead of waiting for a human.
 extension NodeLink: MatchQueueing {
-    package func claim(for filters: RandomFilters, connection: ConnectionID, hub: Int) -> MatchTicket? { nil }
+    package func claimOrEnqueue(_ ticket: MatchTicket) -> MatchTicket? {
+        enqueue(ticket)
+        return nil
+    }
 
-    package func enqueue(_ ticket: MatchTicket) {
+    /// Runs the claim-or-wait script for `ticket` on the link's loop; the answer comes as mail.
+    func enqueue(_ ticket: MatchTicket) {
         let fields = MatchTicketFields.encode(node: nodeID, ticket)
         let me = ticket.address
         let queue = configuration.queueKey(tenant: ticket.filters.tenant)
