@@ -74,51 +74,51 @@ extension ChatHub {
                 }
                 return endIfSettled(session, now: now)
             }
-            switch verdict.rate {
-            case .limited(let retry)?:
-                counters.rateLimited += 1
-                let rate = session.limits.clientRate.map { " \($0)" } ?? ""
-                refuse(
-                    session.connection, .rateLimited, "too many messages (client limit\(rate), all nodes)",
-                    ref: wait.id,
-                    session: session.id, retryAfter: retry)
-            case .exceedsBurst?:
-                counters.rateLimited += 1
-                refuse(
-                    session.connection, .rateLimited, "too many messages (client limit, all nodes)",
-                    ref: wait.id, session: session.id)
-            case .allowed?, nil:
-                switch verdict.personalityRate {
-                case .limited(let retry)?:
-                    counters.rateLimited += 1
-                    let rate = session.limits.personalityRate.map { " \($0)" } ?? ""
-                    return refuse(
-                        session.connection, .rateLimited,
-                        "too many messages (personality limit\(rate), all nodes)",
-                        ref: wait.id, session: session.id, retryAfter: retry)
-                case .exceedsBurst?:
-                    counters.rateLimited += 1
-                    return refuse(
-                        session.connection, .rateLimited, "too many messages (personality limit, all nodes)",
-                        ref: wait.id,
-                        session: session.id)
-                case .allowed?, nil: break
-                }
-                if verdict.dailyQuotaReached, let maximum = session.limits.dailyMessagesPerClient {
-                    counters.limitReached += 1
-                    let wall = clock.wallMilliseconds()
-                    return refuse(
-                        session.connection, .limitReached,
-                        "the daily limit of \(maximum) messages is reached (all nodes)",
-                        ref: wait.id, session: session.id,
-                        retryAfter: (wall / 86_400_000 + 1) * 86_400_000 - wall)
-                }
-                if session.bot != nil {
-                    botMessageAdmitted(session, text: wait.text, id: wait.id, now: now)
-                } else {
-                    humanMessageAdmitted(session, text: wait.text, id: wait.id, now: now)
-                }
+            if refusedByRate(verdict.rate, "client", session.limits.clientRate, session: session, ref: wait.id)
+                || refusedByRate(
+                    verdict.personalityRate, "personality", session.limits.personalityRate, session: session,
+                    ref: wait.id)
+            {
+                return
             }
+            if verdict.dailyQuotaReached, let maximum = session.limits.dailyMessagesPerClient {
+                counters.limitReached += 1
+                let wall = clock.wallMilliseconds()
+                return refuse(
+                    session.connection, .limitReached,
+                    "the daily limit of \(maximum) messages is reached (all nodes)",
+                    ref: wait.id, session: session.id,
+                    retryAfter: (wall / 86_400_000 + 1) * 86_400_000 - wall)
+            }
+            if session.bot != nil {
+                botMessageAdmitted(session, text: wait.text, id: wait.id, now: now)
+            } else {
+                humanMessageAdmitted(session, text: wait.text, id: wait.id, now: now)
+            }
+        }
+    }
+
+    /// Refuses the message `rate_limited` when the shared `scope` limit (client or
+    /// personality) said no; true when it did.
+    private func refusedByRate(
+        _ decision: RateLimitDecision?, _ scope: String, _ rate: Rate?, session: ChatSession, ref: String
+    ) -> Bool {
+        switch decision {
+        case .limited(let retry)?:
+            counters.rateLimited += 1
+            let limit = rate.map { " \($0)" } ?? ""
+            refuse(
+                session.connection, .rateLimited, "too many messages (\(scope) limit\(limit), all nodes)", ref: ref,
+                session: session.id, retryAfter: retry)
+            return true
+        case .exceedsBurst?:
+            counters.rateLimited += 1
+            refuse(
+                session.connection, .rateLimited, "too many messages (\(scope) limit, all nodes)", ref: ref,
+                session: session.id)
+            return true
+        case .allowed?, nil:
+            return false
         }
     }
 

@@ -487,42 +487,37 @@ async def shared_rate(redis):
             await ws.send(json.dumps({"type": "message", "session": session, "text": f"m{n}", "id": f"m{n}"}))
             return await Client(0).expect(ws, {"ack", "error"})
 
-        async def all_acked(what, steps):
-            for ws, on, n in steps:
+        async def spent_across_nodes(personality, on_a, what, expected):
+            """Sessions of `personality` on both nodes: the messages on node a
+            numbered `on_a` and the others up to 3 are acknowledged, then message 4 on node b
+            must be refused; `expected(frame)` says whether the refusal is the right one."""
+            ws_a, session_a = await session(a.url, personality)
+            ws_b, session_b = await session(b.url, personality)
+            for n in range(1, 4):
+                ws, on = (ws_a, session_a) if n in on_a else (ws_b, session_b)
                 frame = await say(ws, on, n)
                 if frame["type"] != "ack":
-                    raise AssertionError(f"{what} message {n} refused: {frame}")
+                    raise AssertionError(f"{what}: message {n} refused: {frame}")
+            frame = await say(ws_b, session_b, 4)
+            if not expected(frame):
+                raise AssertionError(f"{what}: the 4th message, on node b, was not refused as it should be: {frame}")
+            await ws_a.close()
+            await ws_b.close()
+            return frame
 
-        ws_a, on_a = await session(a.url, "daily")
-        ws_b, on_b = await session(b.url, "daily")
-        await all_acked("daily", ((ws_a, on_a, 1), (ws_b, on_b, 2), (ws_a, on_a, 3)))
-        frame = await say(ws_b, on_b, 4)
-        if frame["type"] != "error" or frame["code"] != "limit_reached" or "all nodes" not in frame["message"]:
-            raise AssertionError(f"the 4th message of the day, on node b, was not refused limit_reached: {frame}")
+        await spent_across_nodes("daily", {1, 3}, "daily quota", lambda f: f["type"] == "error"
+                                 and f["code"] == "limit_reached" and "all nodes" in f["message"])
         print("ok daily_messages_per_client 3: messages 1 and 3 on node a and 2 on node b are counted once, "
               "the 4th (node b) is refused limit_reached")
-        await ws_a.close()
-        await ws_b.close()
-        ws_a, on_a = await session(a.url)
-        await all_acked("burst (node a)", ((ws_a, on_a, n) for n in range(3)))
-        ws_b, on_b = await session(b.url)
-        frame = await say(ws_b, on_b, 3)
-        if frame["type"] != "error" or frame["code"] != "rate_limited" or not frame.get("retry_after_ms", 0) > 0:
-            raise AssertionError(f"the 4th message, on node b, was not refused rate_limited: {frame}")
+        frame = await spent_across_nodes("strict", {1, 2, 3}, "client burst", lambda f: f["type"] == "error"
+                                         and f["code"] == "rate_limited" and f.get("retry_after_ms", 0) > 0)
         print(f"ok a client's burst of 3 spent on node a: its next message on node b is refused rate_limited "
               f"(retry_after_ms {frame['retry_after_ms']})")
-        await ws_a.close()
-        await ws_b.close()
-        ws_a, on_a = await session(a.url, "crowded")
-        ws_b, on_b = await session(b.url, "crowded")
-        await all_acked("crowded", ((ws_a, on_a, 1), (ws_a, on_a, 2), (ws_b, on_b, 3)))
-        frame = await say(ws_b, on_b, 4)
-        if frame["type"] != "error" or frame["code"] != "rate_limited" or "personality limit 1/min, all nodes" not in frame["message"]:
-            raise AssertionError(f"the 4th message to crowded, on node b, was not refused by the personality limit: {frame}")
+        await spent_across_nodes("crowded", {1, 2}, "personality burst", lambda f: f["type"] == "error"
+                                 and f["code"] == "rate_limited"
+                                 and "personality limit 1/min, all nodes" in f["message"])
         print("ok personality_burst 3 spent by two sessions on node a and one on node b: the 4th, on node b, is refused "
               "rate_limited (personality limit, all nodes)")
-        await ws_a.close()
-        await ws_b.close()
     finally:
         a.kill()
         b.kill()
