@@ -37,8 +37,12 @@ final class LoopTranscriptStore: TranscriptStore {
             let carried = node.publication(for: mail, to: hub)
         else { return nil }
         backend.write(records, publishing: carried.publication) { result in
-            if case .success(let receivers) = result { node.carried(carried.mail, to: carried.target, receivers: receivers) }
-            shell.loop.execute { shell.value.perform(shell.value.hub.storeWritten(ticket, result.map { _ in () })) }
+            shell.loop.execute {
+                shell.value.perform(shell.value.hub.storeWritten(ticket, result.map { _ in () }))
+                // After the ack: a relay that reached nobody ends the session after it, as when
+                // the link published the relay itself.
+                if case .success(let receivers) = result { node.carried(carried.mail, to: carried.target, receivers: receivers) }
+            }
         }
         return .later
     }
