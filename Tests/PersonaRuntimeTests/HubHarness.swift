@@ -32,13 +32,14 @@ final class HubHarness {
     init(
         files: [SourceFile] = Fixtures.files(), configuration: ChatHubConfiguration = ChatHubConfiguration(),
         matchQueue: any MatchQueueing = MatchQueue(), engines: EngineRegistry = .builtIn,
-        transcripts: ((ManualChatClock) -> InMemoryTranscriptStore)? = nil
+        transcripts: ((ManualChatClock) -> InMemoryTranscriptStore)? = nil,
+        store: ((InMemoryTranscriptStore) -> any TranscriptStore)? = nil
     ) {
         self.transcripts = transcripts?(clock) ?? InMemoryTranscriptStore(clock: clock)
         hub = ChatHub(
             snapshot: Self.snapshot(files, engines: engines), engines: engines, clock: clock,
             configuration: configuration,
-            matchQueue: matchQueue, transcripts: self.transcripts)
+            matchQueue: matchQueue, transcripts: store?(self.transcripts) ?? self.transcripts)
         hub.asyncActions = { [unowned self] in self.perform($0) }
     }
 

@@ -85,7 +85,29 @@ struct NodeLiveTests {
         }
     }
 
-    @Test("persona bench relay measures both phases and counts one PUBLISH per cross-node message")
+    @Test("a relay published with the write that reaches no subscriber (the partner's node was SIGKILLed) ends the sender's session partner_left at once")
+    func deadPartnerNode() throws {
+        let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10")
+        let lines = try cluster.scenario(
+            "dead_partner_node",
+            cluster.urls + [String(cluster.redis.port), String(cluster.nodes[1].process.processIdentifier)])
+        #expect(
+            lines == [
+                "ok a message to a SIGKILLed node was acked, and its relay reaching nobody ended the session partner_left at once"
+            ])
+        // The relay went out with the store's script, not as a PUBLISH of its own.
+        let client = BlockingClient(port: cluster.nodes[0].port)
+        client.send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let text = String(decoding: client.receiveUntilClose(), as: UTF8.self)
+        func count(_ direction: String) -> Double {
+            let line = text.split(separator: "\n").first { $0.hasPrefix("persona_node_mail_total{direction=\"\(direction)\"}") }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? -1
+        }
+        #expect(count("published_with_write") == 1, "\(text)")
+        #expect(count("undelivered") >= 1, "\(text)")
+    }
+
+    @Test("persona bench relay measures both phases and counts one PUBLISH and two script calls per cross-node message")
     func benchRelay() throws {
         let cluster = try NodeCluster(nodes: 2, matchmakingTimeout: "10")
         let result = try ProcessResult.persona([
@@ -94,10 +116,17 @@ struct NodeLiveTests {
         ])
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.hasPrefix("one node: matching") && $0.contains("(0.00 PUBLISH)") }, "\(lines)")
+        let one = try #require(lines.first { $0.hasPrefix("one node: matching") }, "\(lines)")
+        #expect(one.contains("(0.00 PUBLISH,"), "\(one)")
         let two = try #require(lines.first { $0.hasPrefix("two nodes: matching") }, "\(lines)")
-        let publishes = two.components(separatedBy: "(").last?.split(separator: " ").first.flatMap { Double($0) }
-        #expect(publishes.map { $0 >= 0.9 && $0 <= 1.2 } == true, "\(two)")
+        let counts = two.components(separatedBy: "(").last?.split(separator: " ").compactMap { Double($0) } ?? []
+        #expect(counts.first.map { $0 >= 0.9 && $0 <= 1.2 } == true, "\(two)")
+        // Each message is one script call on each side (the sender's turn, which publishes the
+        // relay, and the partner's turn): no transactions, no separate PUBLISH round trip.
+        for line in [one, two] {
+            let scripts = line.components(separatedBy: "PUBLISH, ").last?.split(separator: " ").first.flatMap { Double($0) }
+            #expect(scripts.map { $0 >= 1.9 && $0 <= 2.3 } == true, "\(line)")
+        }
     }
 
     @Test("a reload on one node propagates: each node rebuilds its own tree; one that fails keeps its snapshot and says so")

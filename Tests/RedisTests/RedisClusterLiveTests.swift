@@ -162,6 +162,43 @@ struct RedisClusterLiveTests {
         }
     }
 
+    @Test(
+        "a script called by digest during a slot migration: ASKING + EVALSHA on the target, which never ran it, answers NOSCRIPT and gets EVAL"
+    )
+    func scriptDuringMigration() throws {
+        let cluster = try RedisClusterProcess()
+        let client = try client(cluster)
+        defer { close(client) }
+        let script: LoopBound<RedisScript> = try harness.run { done in
+            done(LoopBound(RedisScript("redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])"), loop: harness.loop))
+        }
+        func run(_ key: String, _ value: String) throws -> Result<RESPValue, RedisError> {
+            try harness.run("script on \(key)") { done in
+                script.value.run(on: client.value, keys: [Array(key.utf8)], arguments: [Array(value.utf8)]) { done($0) }
+            }
+        }
+        let key = "{scripted}:before"
+        let slot = try cluster.slot(of: key)
+        let source = try cluster.owner(of: slot)
+        let target = cluster.ports.first { $0 != source }!
+        #expect(try run(key, "one").get() == .bulkString(Array("one".utf8)))
+        try harness.wait("the digest is known") { script.value.digest != nil }
+        // Whatever master SCRIPT LOAD went to, the target forgets it.
+        _ = try cluster.cli(target, ["SCRIPT", "FLUSH"])
+        try cluster.beginMigration(slot: slot, from: source, to: target)
+        // A key the source does not hold: ASK to the target, where EVALSHA meets NOSCRIPT.
+        let moving = "{scripted}:after"
+        #expect(try run(moving, "two").get() == .bulkString(Array("two".utf8)))
+        #expect(try harness.run { done in done(script.value.fallbacks) } == 1)
+        #expect(try harness.run { done in done(client.value.redirectsFollowed.ask) } >= 2, "both calls were asked over")
+        #expect(try cluster.cli(target, ["CLUSTER", "COUNTKEYSINSLOT", String(slot)]) == "1")
+        try cluster.moveKeys(slot: slot, from: source, to: target)
+        try cluster.finishMigration(slot: slot, to: target)
+        // Afterwards MOVED sends the digest to the target, which knows it now.
+        #expect(try run(moving, "three").get() == .bulkString(Array("three".utf8)))
+        #expect(try harness.run { done in done(script.value.fallbacks) } == 1)
+    }
+
     @Test("a command bounced between two nodes fails with tooManyRedirects one past the limit")
     func redirectLimit() throws {
         let cluster = try RedisClusterProcess()

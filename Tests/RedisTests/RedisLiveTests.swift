@@ -188,7 +188,7 @@ struct RedisLiveTests {
         let publisher = try harness.client(configuration)
         defer { harness.close(publisher) }
         let inbox = Locked<[String]>([])
-        let subscriber = try subscribe(configuration, to: ["node:a", "node:b"], inbox: inbox)
+        let subscriber = try harness.subscribe(configuration, to: ["node:a", "node:b"], inbox: inbox)
         defer { _ = try? harness.run { (done: @escaping @Sendable (Bool) -> Void) in subscriber.value.close(); done(true) } }
         #expect(try harness.send(publisher, ["PUBLISH", "node:a", "hello a"]).get() == .integer(1))
         #expect(try harness.send(publisher, ["PUBLISH", "node:b", "hello b"]).get() == .integer(1))
@@ -207,25 +207,5 @@ struct RedisLiveTests {
         }
         #expect(subscribers == 0)
         #expect(try harness.send(publisher, ["PUBLISH", "node:b", "still here"]).get() == .integer(1))
-    }
-
-    /// Starts a subscriber on `channels`, returning once the server confirmed all of them.
-    func subscribe(_ configuration: RedisConfiguration, to channels: [String], inbox: Locked<[String]>) throws
-        -> LoopBound<RedisSubscriber>
-    {
-        let confirmed = Locked<Set<String>>([])
-        let loop = harness.loop
-        let subscriber: LoopBound<RedisSubscriber> = try harness.run { done in
-            let subscriber = try! RedisSubscriber(configuration: configuration, loop: loop)
-            subscriber.onMessage = { channel, payload in
-                inbox.withLock { $0.append("\(channel) \(String(decoding: payload, as: UTF8.self))") }
-            }
-            subscriber.onSubscribed = { channel in confirmed.withLock { _ = $0.insert(channel) } }
-            subscriber.subscribe(channels)
-            subscriber.start()
-            done(LoopBound(subscriber, loop: loop))
-        }
-        try harness.wait("subscribed") { confirmed.withLock { $0 } == Set(channels) }
-        return subscriber
     }
 }

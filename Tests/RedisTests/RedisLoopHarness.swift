@@ -81,6 +81,28 @@ final class RedisLoopHarness: Sendable {
 }
 
 
+extension RedisLoopHarness {
+    /// Starts a subscriber on `channels`, returning once the server confirmed all of them.
+    func subscribe(_ configuration: RedisConfiguration, to channels: [String], inbox: Locked<[String]>) throws
+        -> LoopBound<RedisSubscriber>
+    {
+        let confirmed = Locked<Set<String>>([])
+        let loop = self.loop
+        let subscriber: LoopBound<RedisSubscriber> = try run { done in
+            let subscriber = try! RedisSubscriber(configuration: configuration, loop: loop)
+            subscriber.onMessage = { channel, payload in
+                inbox.withLock { $0.append("\(channel) \(String(decoding: payload, as: UTF8.self))") }
+            }
+            subscriber.onSubscribed = { channel in confirmed.withLock { _ = $0.insert(channel) } }
+            subscriber.subscribe(channels)
+            subscriber.start()
+            done(LoopBound(subscriber, loop: loop))
+        }
+        try wait("subscribed") { confirmed.withLock { $0 } == Set(channels) }
+        return subscriber
+    }
+}
+
 /// A value shared between the test thread and the loop.
 final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>

@@ -179,6 +179,12 @@ extension ChatHub {
             if !records.isEmpty { store(records, .record, now: now) }
             return completeWrite(.message(accepted), .success(()), now: now)
         }
+        if let partner = session.partner, partner.hub != configuration.hubIndex {
+            // A partner on another hub: a store that can (Redis, another node) relays with the write.
+            return store(
+                records, .message(accepted), now: now,
+                carrying: (.relay(session: partner.session, text: text), partner.hub))
+        }
         store(records, .message(accepted), now: now)
     }
 

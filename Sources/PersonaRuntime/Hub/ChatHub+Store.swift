@@ -23,6 +23,9 @@ struct AcceptedMessage {
     var seq: Int
     var text: String
     var acceptedAt: PolicyInstant
+    /// The store carried the relay to the partner's hub with the write (see
+    /// ``TranscriptStore/write(_:ticket:carrying:to:)``): nothing to relay after the commit.
+    var relayed = false
 }
 
 /// A `resume` being served.
@@ -62,8 +65,14 @@ extension ChatHub {
         }
     }
 
-    /// Writes `records`; `pending` says what to do when the write is answered.
-    func store(_ records: [StoreRecord], _ pending: PendingStore, now: PolicyInstant) {
+    /// Writes `records`; `pending` says what to do when the write is answered. A message's
+    /// write offers the store `carrying` (its relay to a partner on another hub): a store that
+    /// takes it delivers the mail itself once the turn is stored, and the message is marked
+    /// relayed.
+    func store(
+        _ records: [StoreRecord], _ pending: PendingStore, now: PolicyInstant,
+        carrying: (mail: HubMail, hub: Int)? = nil
+    ) {
         var ticket: StoreTicket?
         if case .record = pending {
             ticket = nil
@@ -71,7 +80,16 @@ extension ChatHub {
             nextTicket += 1
             ticket = StoreTicket(nextTicket)
         }
-        switch transcripts.write(records, ticket: ticket) {
+        var pending = pending
+        var answer: StoreAnswer<Void>?
+        if let carrying, let ticket, case .message(var message) = pending,
+            let carried = transcripts.write(records, ticket: ticket, carrying: carrying.mail, to: carrying.hub)
+        {
+            message.relayed = true
+            pending = .message(message)
+            answer = carried
+        }
+        switch answer ?? transcripts.write(records, ticket: ticket) {
         case .now(let result): completeWrite(pending, result, now: now)
         case .later: if let ticket { pendingStore[ticket] = pending }
         }
@@ -111,6 +129,7 @@ extension ChatHub {
     /// partner gets it.
     func acknowledged(_ session: ChatSession, _ message: AcceptedMessage, now: PolicyInstant) {
         if let partner = session.partner {
+            if message.relayed { return }
             return relay(message.text, to: partner, now: now)
         }
         guard session.bot != nil else { return }

@@ -11,6 +11,11 @@ public protocol TranscriptStore: AnyObject {
     /// Stores `records` atomically, after every earlier write. With a `nil` ticket nobody
     /// waits for the outcome (a reply, a header): the store need not answer through the hub.
     func write(_ records: [StoreRecord], ticket: StoreTicket?) -> StoreAnswer<Void>
+    /// Stores `records` like ``write(_:ticket:)`` and, once they are stored, delivers `mail` to
+    /// hub `hub` itself, in the same step — or returns `nil` (nothing written) when it cannot
+    /// for that hub; the hub then writes plainly and sends the mail after the commit. A store
+    /// whose write failed never delivers the mail.
+    func write(_ records: [StoreRecord], ticket: StoreTicket, carrying mail: HubMail, to hub: Int) -> StoreAnswer<Void>?
     /// Reads one session (after every earlier write), or `nil` when the store has no such session.
     func load(_ session: String, ticket: StoreTicket) -> StoreAnswer<StoredSession?>
     /// Forgets what is kept in memory about ended sessions past the store's age bound; the hub
@@ -20,6 +25,11 @@ public protocol TranscriptStore: AnyObject {
 }
 
 extension TranscriptStore {
+    /// Carries no mail: the hub sends it after the commit.
+    public func write(_ records: [StoreRecord], ticket: StoreTicket, carrying mail: HubMail, to hub: Int) -> StoreAnswer<Void>? {
+        nil
+    }
+
     /// A store that holds nothing about ended sessions in memory has nothing to forget.
     public func forgetExpired() -> Bool { false }
 }

@@ -114,21 +114,49 @@ package final class NodeLink: Sendable {
     /// Mail a hub addressed to a virtual hub index: published on that node's channel.
     /// Resume mail (`release`) never names another node and is dropped.
     func forward(_ mail: HubMail, to target: Int) {
-        guard let remote = table.withLock({ $0.hub(at: target, base: hubCount) }) else { return }
+        guard let (nodeMail, address) = translate(mail, to: target) else { return }
+        if case .partnerLeft = nodeMail.body { loop.execute { [self] in core.value.forgetRemote(address, configuration: configuration) } }
+        publish(nodeMail, to: address)
+    }
+
+    /// `mail` for virtual hub index `target` as the node mail to publish and the remote
+    /// session it is for; nil for an unknown index and for mail that never crosses nodes.
+    func translate(_ mail: HubMail, to target: Int) -> (NodeMail, NodeAddress)? {
+        guard let remote = table.withLock({ $0.hub(at: target, base: hubCount) }) else { return nil }
         let body: NodeMail.Body
         let session: String
         switch mail {
         case .paired(let id, let partner):
-            guard let partner = nodeAddress(partner) else { return }
+            guard let partner = nodeAddress(partner) else { return nil }
             (body, session) = (.paired(session: id, partner: partner), id)
         case .relay(let id, let text): (body, session) = (.relay(session: id, text: text), id)
         case .typing(let id, let on): (body, session) = (.typing(session: id, on: on), id)
         case .partnerLeft(let id, let reason): (body, session) = (.partnerLeft(session: id, reason: reason), id)
-        case .unmatched, .release, .released: return
+        case .unmatched, .release, .released: return nil
         }
-        let target = NodeAddress(node: remote.node, hub: remote.hub, session: session)
-        if case .partnerLeft = body { loop.execute { [self] in core.value.forgetRemote(target, configuration: configuration) } }
-        publish(NodeMail(hub: remote.hub, body), to: target)
+        return (NodeMail(hub: remote.hub, body), NodeAddress(node: remote.node, hub: remote.hub, session: session))
+    }
+
+    /// What the session store publishes, with a human message's write, to carry `mail` (a
+    /// relay) to virtual hub index `target`: the channel and payload, and the remote session
+    /// (for ``carried(_:to:receivers:)``). Nil when `mail` does not go to another node.
+    package func publication(for mail: HubMail, to target: Int) -> (publication: StorePublication, mail: NodeMail, target: NodeAddress)? {
+        guard let (nodeMail, address) = translate(mail, to: target) else { return nil }
+        let publication = StorePublication(
+            channel: configuration.channel(address.node), payload: NodeMailCodec.encode([nodeMail]))
+        return (publication, nodeMail, address)
+    }
+
+    /// The store published `mail` for `target` with a write, and `receivers` subscribers got
+    /// it: counted like a mail this link published, with the same rule for a gone node.
+    package func carried(_ mail: NodeMail, to target: NodeAddress, receivers: Int) {
+        loop.execute { [self] in
+            counters.withLock {
+                $0.published += 1
+                $0.carried += 1
+            }
+            published(mail, to: target, receivers: Int64(receivers))
+        }
     }
 
     /// Publishes one mail for `target`; when nobody receives it (the node is gone) or Redis
@@ -139,14 +167,20 @@ package final class NodeLink: Sendable {
         loop.execute { [self] in
             counters.withLock { $0.published += 1 }
             core.value.client.send(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), payload]) { [self] result in
-                // In a cluster the count is only the subscribers on the node the PUBLISH went
-                // to: zero proves nothing there, and a gone node is found by the heartbeat.
-                if case .success(let reply) = result, (reply.int ?? 0) > 0 || core.value.client.isCluster { return }
-                counters.withLock { $0.undelivered += 1 }
-                if case .partnerLeft = mail.body { return }
-                partnerUnreachable(target)
+                published(mail, to: target, receivers: (try? result.get())?.int)
             }
         }
+    }
+
+    /// A mail for `target` reached `receivers` subscribers (nil: Redis failed). In a cluster the
+    /// count is only the subscribers on the node the `PUBLISH` went to: zero proves nothing
+    /// there, and a gone node is found by the heartbeat. Otherwise none means the node is
+    /// gone, and the local partner of `target` ends `partner_left`.
+    func published(_ mail: NodeMail, to target: NodeAddress, receivers: Int64?) {
+        if let receivers, receivers > 0 || core.value.client.isCluster { return }
+        counters.withLock { $0.undelivered += 1 }
+        if case .partnerLeft = mail.body { return }
+        partnerUnreachable(target)
     }
 
     /// A remote session cannot be reached: its local partner (if any) ends `partner_left`.
@@ -268,6 +302,8 @@ final class NodeLinkCore {
 package struct NodeCounters: Hashable, Sendable {
     /// Mails published to other nodes.
     package var published = 0
+    /// Of those, relays the session store published with the sender's write.
+    package var carried = 0
     /// Published mails nobody received (node gone) or that Redis refused.
     package var undelivered = 0
     /// Mails received from other nodes.

@@ -7,9 +7,10 @@ package enum NodeMetrics {
     package static func render(_ link: NodeLink, into out: inout PrometheusExposition) {
         let counters = link.counters.withLock { $0 }
         out.counter(
-            "persona_node_mail_total", help: "Pair mail between nodes, by direction and outcome.",
+            "persona_node_mail_total", help: "Pair mail between nodes, by direction and outcome (published_with_write: relays the session store published with the message's write, also counted in published).",
             [
                 MetricSample([MetricLabel("direction", "published")], counters.published),
+                MetricSample([MetricLabel("direction", "published_with_write")], counters.carried),
                 MetricSample([MetricLabel("direction", "undelivered")], counters.undelivered),
                 MetricSample([MetricLabel("direction", "received")], counters.received),
                 MetricSample([MetricLabel("direction", "refused")], counters.refusedPayloads),

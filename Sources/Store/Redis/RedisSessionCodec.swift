@@ -22,6 +22,112 @@ package enum RedisSessionCodec {
         return 1
         """
 
+    /// One turn write in one call: the session's hash fields (the engine state after a reply),
+    /// then each turn appended to the stream (trimmed by `MINID ~`), both keys' expiries
+    /// renewed, and last — only when everything before succeeded — the payload published on
+    /// the channel, whose subscriber count is the reply (0 with no channel).
+    ///
+    /// `KEYS`: the session hash, the turns stream (one hash tag: one slot). `ARGV`: retention
+    /// (ms), the oldest stream id kept, the channel (`""`: none), the payload, the number *h*
+    /// of hash fields and *2h* strings, then per turn its number *n* of strings and the *n*
+    /// strings.
+    package static let turnScript = """
+        local h = tonumber(ARGV[5])
+        local i = 6
+        if h > 0 then
+          redis.call('HSET', KEYS[1], unpack(ARGV, i, i + 2 * h - 1))
+          i = i + 2 * h
+        end
+        while i <= #ARGV do
+          local n = tonumber(ARGV[i])
+          redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', unpack(ARGV, i + 1, i + n))
+          i = i + n + 1
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        redis.call('PEXPIRE', KEYS[2], ARGV[1])
+        if ARGV[3] ~= '' then return redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+        return 0
+        """
+
+    /// How one write goes to Redis.
+    package enum Write: Hashable, Sendable {
+        /// One call of ``turnScript`` (``RedisScript`` sends it as `EVALSHA`): the records are
+        /// turns and engine state of one session.
+        case script(keys: [String], arguments: [[UInt8]])
+        /// `MULTI` … `EXEC` of these commands; with a publication, its `PUBLISH` is the last.
+        case transaction([[[UInt8]]])
+    }
+
+    /// The Redis work for `records`, publishing `publication` once they are stored: one script
+    /// call when every record is a turn or the engine state of one session (every chat
+    /// message, relayed or not, and every reply), a transaction of ``commands(for:keys:node:retentionMilliseconds:nowMilliseconds:)``
+    /// otherwise. Nil when there is nothing to do.
+    package static func write(
+        for records: [StoreRecord], publishing publication: StorePublication?, keys: RedisSessionKeys, node: String,
+        retentionMilliseconds: Int64, nowMilliseconds: Int64
+    ) -> Write? {
+        if let script = scriptArguments(
+            for: records, publishing: publication, retentionMilliseconds: retentionMilliseconds,
+            nowMilliseconds: nowMilliseconds)
+        {
+            return .script(keys: [keys.session(script.session), keys.turns(script.session)], arguments: script.arguments)
+        }
+        var commands = commands(
+            for: records, keys: keys, node: node, retentionMilliseconds: retentionMilliseconds,
+            nowMilliseconds: nowMilliseconds
+        ).map { $0.map { Array($0.utf8) } }
+        if let publication { commands.append([Array("PUBLISH".utf8), Array(publication.channel.utf8), publication.payload]) }
+        return commands.isEmpty ? nil : .transaction(commands)
+    }
+
+    /// ``turnScript``'s arguments for `records`, or nil when they are not all turns and engine
+    /// state of one session.
+    static func scriptArguments(
+        for records: [StoreRecord], publishing publication: StorePublication?, retentionMilliseconds: Int64,
+        nowMilliseconds: Int64
+    ) -> (session: String, arguments: [[UInt8]])? {
+        var session: String?
+        var hash: [[UInt8]] = []
+        var turns: [[UInt8]] = []
+        for record in records {
+            let id: String
+            switch record {
+            case .turn(let turn):
+                id = turn.session
+                let fields = turnFields(turn)
+                turns.append(Array(String(fields.count).utf8))
+                turns += fields.map { Array($0.utf8) }
+            case .engineState(let owner, let snapshot, let replies):
+                id = owner
+                hash += ["engine", StoreStatements.encode(snapshot), "replies", String(replies)].map { Array($0.utf8) }
+            case .session, .ended, .quota:
+                return nil
+            }
+            guard session == nil || session == id else { return nil }
+            session = id
+        }
+        guard let session else { return nil }
+        let oldest = max(0, nowMilliseconds - retentionMilliseconds)
+        var arguments: [[UInt8]] = [
+            Array(String(max(1, retentionMilliseconds)).utf8), Array(String(oldest).utf8),
+            Array((publication?.channel ?? "").utf8), publication?.payload ?? [], Array(String(hash.count / 2).utf8),
+        ]
+        arguments += hash
+        arguments += turns
+        return (session, arguments)
+    }
+
+    /// A turn's stream entry fields, names and values alternating.
+    static func turnFields(_ turn: StoredTurn) -> [String] {
+        var fields = [
+            "seq", String(turn.seq), "role", turn.role.rawValue, "text", turn.text, "at", String(turn.atMilliseconds),
+        ]
+        if let value = turn.ref { fields += ["ref", value] }
+        if let value = turn.reply { fields += ["reply", String(value)] }
+        if let value = turn.finish { fields += ["finish", value.rawValue] }
+        return fields
+    }
+
     /// The commands that apply `records` (wrap them in `MULTI`/`EXEC` for atomicity). Every
     /// session touched gets its keys' expiry pushed to `retentionMilliseconds` from now, and
     /// each `XADD` trims stream entries older than that (`MINID ~`).
@@ -51,13 +157,7 @@ package enum RedisSessionCodec {
                 commands.append(["PEXPIRE", keys.clientSessions(header.clientKey), retention])
                 touch(header.id)
             case .turn(let turn):
-                var fields = [
-                    "seq", String(turn.seq), "role", turn.role.rawValue, "text", turn.text, "at",
-                    String(turn.atMilliseconds),
-                ]
-                if let value = turn.ref { fields += ["ref", value] }
-                if let value = turn.reply { fields += ["reply", String(value)] }
-                if let value = turn.finish { fields += ["finish", value.rawValue] }
+                let fields = turnFields(turn)
                 let oldest = max(0, nowMilliseconds - retentionMilliseconds)
                 commands.append(["XADD", keys.turns(turn.session), "MINID", "~", String(oldest), "*"] + fields)
                 touch(turn.session)

@@ -13,9 +13,12 @@ import Synchronization
 /// client is one connection to a plain server, or one per master of a Redis Cluster (found
 /// from the seeds at start); either way a session's keys share a hash tag, so they live on one
 /// connection that keeps every request in order, and a load sees every write made before it.
-/// Each write is one `MULTI … EXEC` (atomic, one round trip, pipelined behind the others; in a
-/// cluster one per slot the records touch — the session's own keys always together); its
-/// completion runs when `EXEC` answers — the hub sends the `ack` only then.
+/// A write of turns and engine state (every chat message and reply) is one call of
+/// ``RedisSessionCodec/turnScript`` by its digest (`EVALSHA`, see ``RedisScript``): atomic, one
+/// round trip, pipelined behind the others, and it can publish a relay once the turn is stored
+/// (``write(_:publishing:completion:)``). Any other write is one `MULTI … EXEC` (in a cluster
+/// one per slot the records touch — the session's own keys always together). The completion
+/// runs when Redis answers — the hub sends the `ack` only then.
 ///
 /// ## Failure
 ///
@@ -24,7 +27,7 @@ import Synchronization
 /// a resume is refused the same way). ``isWritable`` is false from the moment the connection
 /// is lost or a write fails, so `/ready` answers 503, and true again as soon as the client has
 /// reconnected and handshaken — no traffic and no restart needed.
-public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
+public final class RedisSessionStore: PublishingStoreBackend, @unchecked Sendable {
     /// Where Redis is: the first seed (whose settings every cluster node shares).
     public let redis: RedisConfiguration
     /// Every seed, in the order they are asked at start.
@@ -38,6 +41,7 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
 
     private let group: EventLoopGroup
     private let client: LoopBound<RedisClusterClient>
+    private let turnScript: LoopBound<RedisScript>
     private let writable = Atomic<Bool>(false)
     private let statistics = Mutex(RedisStoreStatistics())
     private let closed = Atomic<Bool>(false)
@@ -77,6 +81,7 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
             }
         }
         client = LoopBound(RedisClusterClient(seeds: seeds, loop: loop), loop: loop)
+        turnScript = LoopBound(RedisScript(RedisSessionCodec.turnScript), loop: loop)
         let client = client
         loop.execute {
             client.value.onStatusChange = { [weak self] status in
@@ -115,25 +120,56 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
 
     // MARK: SessionStoreBackend
 
-    /// One `MULTI … EXEC` with the records' commands; `completion` runs when `EXEC` answers.
+    /// One script call or `MULTI … EXEC` for the records; `completion` runs when Redis answers.
     public func write(
         _ records: [StoreRecord], completion: @escaping @Sendable (Result<Void, StoreFailure>) -> Void
     ) {
-        let commands = RedisSessionCodec.commands(
-            for: records, keys: keys, node: node, retentionMilliseconds: retention.milliseconds,
-            nowMilliseconds: WallMilliseconds.now())
-        guard !commands.isEmpty else { return completion(.success(())) }
+        perform(records, publishing: nil) { completion($0.map { _ in () }) }
+    }
+
+    /// Writes `records` and, in the same call, once they are stored, publishes `publication`;
+    /// `completion` gets the number of subscribers that received it.
+    package func write(
+        _ records: [StoreRecord], publishing publication: StorePublication,
+        completion: @escaping @Sendable (Result<Int, StoreFailure>) -> Void
+    ) {
+        perform(records, publishing: publication, completion)
+    }
+
+    private func perform(
+        _ records: [StoreRecord], publishing publication: StorePublication?,
+        _ completion: @escaping @Sendable (Result<Int, StoreFailure>) -> Void
+    ) {
+        guard
+            let write = RedisSessionCodec.write(
+                for: records, publishing: publication, keys: keys, node: node,
+                retentionMilliseconds: retention.milliseconds, nowMilliseconds: WallMilliseconds.now())
+        else { return completion(.success(0)) }
         client.loop.execute { [self] in
-            transaction(commands) { result in
+            let done: (Result<Int, StoreFailure>) -> Void = { result in
                 switch result {
                 case .success:
                     self.writable.store(true, ordering: .releasing)
                     self.statistics.withLock { $0.writes += 1 }
-                    completion(.success(()))
-                case .failure(let failure):
+                case .failure:
                     self.writable.store(false, ordering: .releasing)
                     self.statistics.withLock { $0.failedWrites += 1 }
-                    completion(.failure(failure))
+                }
+                completion(result)
+            }
+            switch write {
+            case .script(let keys, let arguments):
+                let script = turnScript.value
+                script.run(on: client.value, keys: keys.map { Array($0.utf8) }, arguments: arguments) { result in
+                    self.statistics.withLock {
+                        $0.scripts += 1
+                        $0.scriptFallbacks = script.fallbacks
+                    }
+                    done(result.map { Int($0.int ?? 0) }.mapError { self.failure($0) })
+                }
+            case .transaction(let commands):
+                transaction(commands) { result in
+                    done(result.map { replies in publication == nil ? 0 : Int(replies.last?.int ?? 0) })
                 }
             }
         }
@@ -214,6 +250,10 @@ public final class RedisSessionStore: SessionStoreBackend, @unchecked Sendable {
 
     /// Sends `MULTI`, `commands`, `EXEC`; answers with `EXEC`'s replies, or the first error.
     private func transaction(_ commands: [[String]], _ answer: @escaping (Result<[RESPValue], StoreFailure>) -> Void) {
+        transaction(commands.map { $0.map { Array($0.utf8) } }, answer)
+    }
+
+    private func transaction(_ commands: [[[UInt8]]], _ answer: @escaping (Result<[RESPValue], StoreFailure>) -> Void) {
         let client = client.value
         let redis = redis.redactedURL
         client.transaction(commands) { result in
@@ -302,10 +342,15 @@ extension RedisSessionStore {
 
 /// What the Redis store has done, for `/metrics`.
 public struct RedisStoreStatistics: Sendable, Hashable {
-    /// Transactions committed.
+    /// Writes committed (scripts and transactions).
     public var writes = 0
-    /// Transactions that failed (their messages were refused).
+    /// Writes that failed (their messages were refused).
     public var failedWrites = 0
+    /// Writes made as one call of the turn script.
+    public var scripts = 0
+    /// Script calls answered `NOSCRIPT` (Redis restarted, failed over or flushed its scripts)
+    /// and sent again as `EVAL`.
+    public var scriptFallbacks = 0
     /// Connections made and handshaken (more than one after Redis came back).
     public var connects = 0
     /// Redis Cluster `MOVED` redirects followed.

@@ -5,11 +5,18 @@ public enum RedisStoreMetrics {
     /// Appends the store's families for `stats`.
     public static func render(_ stats: RedisStoreStatistics, into out: inout PrometheusExposition) {
         out.counter(
-            "persona_redis_store_writes_total", help: "Transactions the Redis session store committed.",
+            "persona_redis_store_writes_total", help: "Writes (turn scripts and transactions) the Redis session store committed.",
             [MetricSample([], stats.writes)])
         out.counter(
+            "persona_redis_store_scripts_total",
+            help: "Writes made as one turn-script call, by how it was sent (noscript_eval: answered NOSCRIPT, sent again as EVAL).",
+            [
+                MetricSample([MetricLabel("sent", "script")], stats.scripts),
+                MetricSample([MetricLabel("sent", "noscript_eval")], stats.scriptFallbacks),
+            ])
+        out.counter(
             "persona_redis_store_failed_writes_total",
-            help: "Transactions the Redis session store could not commit (their messages were refused).",
+            help: "Writes the Redis session store could not commit (their messages were refused).",
             [MetricSample([], stats.failedWrites)])
         out.counter(
             "persona_redis_store_connects_total",

@@ -44,6 +44,7 @@ enum BenchRelayCommand {
         var p99: Double
         var redisCommandsPerMessage: Double?
         var publishesPerMessage: Double?
+        var scriptsPerMessage: Double?
         var errors: [String: Int]
     }
 
@@ -87,7 +88,7 @@ enum BenchRelayCommand {
             let merged = Phase(
                 name: name, pairsPerSecond: median(\.pairsPerSecond) ?? 0, messagesPerSecond: median(\.messagesPerSecond) ?? 0,
                 p50: median(\.p50) ?? 0, p99: median(\.p99) ?? 0, redisCommandsPerMessage: median(\.redisCommandsPerMessage),
-                publishesPerMessage: median(\.publishesPerMessage),
+                publishesPerMessage: median(\.publishesPerMessage), scriptsPerMessage: median(\.scriptsPerMessage),
                 errors: phases.reduce(into: [:]) { total, phase in total.merge(phase.errors, uniquingKeysWith: +) })
             errors += merged.errors.values.reduce(0, +)
             context.stdout.writeLine(describe(merged))
@@ -104,7 +105,9 @@ enum BenchRelayCommand {
             format: "%@: matching %.0f pairs/s; relay %.0f messages/s, latency p50 %.2f ms, p99 %.2f ms",
             phase.name, phase.pairsPerSecond, phase.messagesPerSecond, phase.p50, phase.p99)
         if let commands = phase.redisCommandsPerMessage, let publishes = phase.publishesPerMessage {
-            line += String(format: "; Redis: %.2f commands per message (%.2f PUBLISH)", commands, publishes)
+            line += String(
+                format: "; Redis: %.2f commands per message (%.2f PUBLISH, %.2f script calls)", commands, publishes,
+                phase.scriptsPerMessage ?? 0)
         }
         if !phase.errors.isEmpty { line += "; errors \(phase.errors.sorted { $0.key < $1.key })" }
         return line
@@ -154,6 +157,7 @@ enum BenchRelayCommand {
                 // The bench's own: the first INFO and the second client's HELLO.
                 phase.redisCommandsPerMessage = Double(after.total - before.total - 2) / Double(w.received)
                 phase.publishesPerMessage = Double(after.publish - before.publish) / Double(w.received)
+                phase.scriptsPerMessage = Double(after.scripts - before.scripts) / Double(w.received)
             }
             outcome.withLock { $0 = phase }
             done()
@@ -161,8 +165,11 @@ enum BenchRelayCommand {
         return try outcome.withLock { $0 } ?? { throw CommandFailure("\(name): no result") }()
     }
 
-    /// Total commands and PUBLISH calls Redis has executed (`INFO commandstats`).
-    static func commandStats(_ configuration: RedisConfiguration, loop: EventLoop) throws -> (total: Int, publish: Int) {
+    /// Total commands, PUBLISH calls and script calls (`EVAL`, `EVALSHA`) Redis has executed
+    /// (`INFO commandstats`; commands a script runs count too).
+    static func commandStats(
+        _ configuration: RedisConfiguration, loop: EventLoop
+    ) throws -> (total: Int, publish: Int, scripts: Int) {
         let reply = Mutex<Result<RESPValue, RedisError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         loop.execute {
@@ -189,11 +196,13 @@ enum BenchRelayCommand {
         }
         var total = 0
         var publish = 0
+        var scripts = 0
         for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("cmdstat_") {
             guard let calls = line.split(separator: ",").first?.split(separator: "=").last.flatMap({ Int($0) }) else { continue }
             total += calls
             if line.hasPrefix("cmdstat_publish:") { publish += calls }
+            if line.hasPrefix("cmdstat_eval:") || line.hasPrefix("cmdstat_evalsha:") { scripts += calls }
         }
-        return (total, publish)
+        return (total, publish, scripts)
     }
 }

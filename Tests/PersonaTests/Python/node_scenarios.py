@@ -188,6 +188,36 @@ async def human_burst(url):
     await b.close()
 
 
+async def dead_partner_node(url_a, url_b, redis_port, pid_b):
+    """Node B is SIGKILLed under a cross-node pair. A's next message is stored and acked; its
+    relay, published by the same Redis call as the write, reaches no subscriber, so A's session
+    ends partner_left at once, long before B's node record expires (three heartbeats, 6 s)."""
+    import signal
+    import subprocess
+
+    a, b, sa, sb = await cross_pair(url_a, url_b)
+    os.kill(int(pid_b), signal.SIGKILL)
+    channel = "persona:node:node-1:mail"
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5
+    while True:
+        out = subprocess.run(["redis-cli", "-p", redis_port, "PUBSUB", "NUMSUB", channel], capture_output=True, text=True)
+        if out.stdout.split() == [channel, "0"]:
+            break
+        assert loop.time() < deadline, out.stdout
+        await asyncio.sleep(0.02)
+    start = loop.time()
+    await a.send(type="message", session=sa, text="anyone there?", id="m1")
+    ack = await a.recv()
+    assert ack["type"] == "ack" and ack["id"] == "m1", ack
+    ended = (await a.until("session_ended"))[-1]
+    elapsed = loop.time() - start
+    assert ended == {"type": "session_ended", "session": sa, "reason": "partner_left"}, ended
+    assert elapsed < 2.0, f"ended after {elapsed:.2f} s: by the heartbeat, not by the relay reaching nobody"
+    print("ok a message to a SIGKILLed node was acked, and its relay reaching nobody ended the session partner_left at once")
+    await a.close()
+
+
 async def tenant_queues(url_a, url_b, redis_port):
     """Each tenant waits in its own list; tenants never meet across nodes."""
     import subprocess
@@ -304,6 +334,7 @@ SCENARIOS = {
     "owner_release": owner_release,
     "presence": presence,
     "tenant_queues": tenant_queues,
+    "dead_partner_node": dead_partner_node,
     "human_burst": human_burst,
     "redis_down": redis_down,
     "cross_matched": cross_matched,
