@@ -11,7 +11,13 @@ public enum HTTP1ResponseEncoder {
 
     /// Appends the status line, every field, and the blank line that ends the head.
     public static func encodeHead(_ head: HTTP1ResponseHead, into buffer: inout [UInt8]) {
-        buffer.append(contentsOf: "\(head.version) \(head.status.code) ".utf8)
+        buffer.append(contentsOf: "HTTP/".utf8)
+        appendDecimal(head.version.major, into: &buffer)
+        buffer.append(UInt8(ascii: "."))
+        appendDecimal(head.version.minor, into: &buffer)
+        buffer.append(0x20)
+        appendDecimal(head.status.code, into: &buffer)
+        buffer.append(0x20)
         appendSanitised(head.status.reasonPhrase.utf8, into: &buffer, isName: false)
         buffer.append(contentsOf: [0x0D, 0x0A])
         for field in head.headers {
@@ -59,6 +65,29 @@ public enum HTTP1ResponseEncoder {
         buffer.append(contentsOf: [0x0D, 0x0A])
     }
 
+    /// One chunk of the bytes `encode` appends, framed where they were written: `encode` writes
+    /// at the end of `buffer`, then the hex size and CRLF go in front of its bytes (a move of
+    /// the chunk alone, not of what `buffer` held before) and CRLF after them. Writes nothing
+    /// if `encode` appends nothing. `encode` may only append.
+    public static func encodeChunk(into buffer: inout [UInt8], encodedBy encode: (inout [UInt8]) -> Void) {
+        let start = buffer.count
+        encode(&buffer)
+        precondition(buffer.count >= start, "a chunk encoder removed bytes before its own")
+        let size = buffer.count - start
+        guard size > 0 else { return }
+        var header: [UInt8] = []
+        header.reserveCapacity(10)
+        var shift = (Int.bitWidth - size.leadingZeroBitCount + 3) / 4 * 4
+        while shift > 0 {
+            shift -= 4
+            let digit = UInt8((size >> shift) & 0xF)
+            header.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
+        header.append(contentsOf: [0x0D, 0x0A])
+        buffer.insert(contentsOf: header, at: start)
+        buffer.append(contentsOf: [0x0D, 0x0A])
+    }
+
     /// The last chunk `0`, optional trailer fields, and the final CRLF (RFC 9112 §7.1).
     public static func encodeFinalChunk(trailers: HTTPHeaders = [:], into buffer: inout [UInt8]) {
         buffer.append(contentsOf: [UInt8(ascii: "0"), 0x0D, 0x0A])
@@ -71,9 +100,22 @@ public enum HTTP1ResponseEncoder {
         buffer.append(contentsOf: [0x0D, 0x0A])
     }
 
+    /// The decimal digits of `value` (a status code, a version number).
+    private static func appendDecimal(_ value: Int, into buffer: inout [UInt8]) {
+        guard value >= 0 else { return buffer.append(contentsOf: String(value).utf8) }
+        if value >= 10 { appendDecimal(value / 10, into: &buffer) }
+        buffer.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
     private static func appendSanitised(
         _ bytes: String.UTF8View, into buffer: inout [UInt8], isName: Bool
     ) {
+        // Almost always every byte is allowed: then the text is appended in one piece.
+        let clean = bytes.allSatisfy { isName ? HTTPSyntax.isTokenCharacter($0) : HTTPSyntax.isFieldValueByte($0) }
+        if clean {
+            buffer.append(contentsOf: bytes)
+            return
+        }
         for byte in bytes {
             if isName {
                 buffer.append(HTTPSyntax.isTokenCharacter(byte) ? byte : UInt8(ascii: "-"))

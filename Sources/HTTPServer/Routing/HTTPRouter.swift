@@ -70,7 +70,7 @@ public struct HTTPRouter: Sendable {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPMethod] = []
         for route in routes {
-            guard let parameters = Self.match(route.segments, parts) else { continue }
+            guard let parameters = Self.match(route.segments, parts, in: path) else { continue }
             if route.method == method || (method == .head && route.method == .get) {
                 return .handler(route.handler, parameters: parameters)
             }
@@ -87,13 +87,15 @@ public struct HTTPRouter: Sendable {
         }
     }
 
-    private static func match(_ segments: [Segment], _ parts: [Substring]) -> [String: String]? {
+    private static func match(_ segments: [Segment], _ parts: [Substring], in path: Substring) -> [String: String]? {
         var parameters: [String: String] = [:]
         var index = 0
         for segment in segments {
             switch segment {
             case .rest:
-                parameters["*"] = parts[index...].joined(separator: "/")
+                // The rest of the path as sent, from its first remaining segment to its last.
+                parameters["*"] =
+                    index < parts.count ? String(path[parts[index].startIndex..<parts[parts.count - 1].endIndex]) : ""
                 return parameters
             case .literal(let literal):
                 guard index < parts.count, parts[index] == literal else { return nil }

@@ -3,11 +3,12 @@ import HTTPServer
 import Reactor
 
 /// A Server-Sent Events response on the HTTP API: the head goes out when the stream begins;
-/// the events written while the hub carries out one batch of actions (at cadence 0 a whole
-/// reply; at a paced cadence one token) are gathered and leave as one chunk at the end of that
-/// loop iteration — so every event leaves in the iteration that produced it, never behind a
-/// later one, and a burst costs one chunk instead of one per token. While the stream is silent
-/// a `: keep-alive` comment goes out so proxies and clients do not time out on a slow engine.
+/// each event is written straight into the connection's outbound bytes as one chunk (no
+/// buffer of the writer's own, no copy), and the events of one loop iteration (at cadence 0 a
+/// whole reply; at a paced cadence one token) leave together in that iteration's `send(2)` —
+/// so every event leaves in the iteration that produced it, never behind a later one. While
+/// the stream is silent a `: keep-alive` comment goes out so proxies and clients do not time
+/// out on a slow engine.
 ///
 /// Loop-confined; owned by the exchange that writes it.
 final class EventStreamWriter {
@@ -17,8 +18,9 @@ final class EventStreamWriter {
     private var timer: TimerID?
     private var lastWrite: MonotonicInstant
     private(set) var isFinished = false
-    /// Events written in this loop iteration, not yet handed to the stream.
-    private var pending: [UInt8] = []
+    /// Whether an event was written in this loop iteration (the silence is measured from the
+    /// iteration's end, read once per iteration rather than per event).
+    private var wroteThisIteration = false
     private var flushQueued = false
 
     /// The headers every event stream of the API carries: `text/event-stream`, no caching, and
@@ -50,24 +52,23 @@ final class EventStreamWriter {
     /// Writes one event: an optional `event:` line and one `data:` line (`data` must hold no
     /// line break — compact JSON never does), then the blank line that dispatches it.
     func send(event: String? = nil, data: [UInt8]) {
-        guard !isFinished else { return }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(data.count + 32)
-        if let event {
-            bytes.append(contentsOf: "event: ".utf8)
-            bytes.append(contentsOf: event.utf8)
-            bytes.append(0x0A)
+        send { bytes in
+            if let event {
+                bytes.append(contentsOf: "event: ".utf8)
+                bytes.append(contentsOf: event.utf8)
+                bytes.append(0x0A)
+            }
+            bytes.append(contentsOf: "data: ".utf8)
+            bytes.append(contentsOf: data)
+            bytes.append(contentsOf: [0x0A, 0x0A])
         }
-        bytes.append(contentsOf: "data: ".utf8)
-        bytes.append(contentsOf: data)
-        bytes.append(contentsOf: [0x0A, 0x0A])
-        enqueue(bytes)
     }
 
-    /// Writes a complete event (framing included) by appending it to the gathered bytes.
+    /// Writes a complete event (framing included) that `event` appends in place.
     func send(appending event: (inout [UInt8]) -> Void) {
         guard !isFinished else { return }
-        event(&pending)
+        stream.write(encodedBy: event)
+        wroteThisIteration = true
         queueFlush()
     }
 
@@ -81,11 +82,6 @@ final class EventStreamWriter {
         stream.finish()
     }
 
-    private func enqueue(_ bytes: [UInt8]) {
-        pending.append(contentsOf: bytes)
-        queueFlush()
-    }
-
     private func queueFlush() {
         guard !flushQueued else { return }
         flushQueued = true
@@ -96,11 +92,9 @@ final class EventStreamWriter {
     private func flush() {
         flushQueued = false
         if !isFinished, timer == nil { arm(after: keepAlive) }
-        guard !pending.isEmpty else { return }
-        // Read once per flush, not per event: the events of one iteration leave together.
+        guard wroteThisIteration else { return }
+        wroteThisIteration = false
         lastWrite = loop.now()
-        stream.write(pending)
-        pending = []
     }
 
     private func arm(after delay: Duration) {
@@ -112,7 +106,8 @@ final class EventStreamWriter {
         guard !isFinished else { return }
         let quiet = lastWrite.duration(to: loop.now())
         if quiet >= keepAlive {
-            enqueue(ServerSentEvent.comment("keep-alive"))
+            let comment = ServerSentEvent.comment("keep-alive")
+            send { $0.append(contentsOf: comment) }
             arm(after: keepAlive)
         } else {
             arm(after: keepAlive - quiet)

@@ -141,9 +141,13 @@ enum OpenAIWire {
             // only such sequence in the chunk (ids and model names are escaped the same way, but
             // the marker's quotes delimit it: it is found with its quotes).
             let needle = Array(#""\u0001""#.utf8)
+            // Searched from the end (the delta is the chunk's last string but for the constant
+            // members after it), so the search stops within the suffix's few dozen bytes.
             var cut = 0
-            for index in 0...(whole.count - needle.count) where whole[index..<(index + needle.count)].elementsEqual(needle) {
+            for index in stride(from: whole.count - needle.count, through: 0, by: -1)
+            where whole[index] == needle[0] && whole[index..<(index + needle.count)].elementsEqual(needle) {
                 cut = index
+                break
             }
             prefix = Array(whole[..<cut])
             suffix = Array(whole[(cut + needle.count)...])
