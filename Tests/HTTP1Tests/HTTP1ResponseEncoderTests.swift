@@ -52,21 +52,6 @@ struct HTTP1ResponseEncoderTests {
         #expect(outcome.events.last == .end(trailers: ["X-Done": "yes"]))
     }
 
-    @Test("a chunk framed in place is byte for byte the chunk framed from an array, after what the buffer held")
-    func chunkFramedInPlace() {
-        for size in [0, 1, 9, 10, 15, 16, 255, 256, 4095, 4096, 70_000] {
-            let piece = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-            var expected = Array("earlier output".utf8)
-            HTTP1ResponseEncoder.encodeChunk(piece, into: &expected)
-            var framed = Array("earlier output".utf8)
-            HTTP1ResponseEncoder.encodeChunk(into: &framed) { $0.append(contentsOf: piece) }
-            #expect(framed == expected, "size \(size)")
-        }
-        var empty = Array("kept".utf8)
-        HTTP1ResponseEncoder.encodeChunk(into: &empty) { _ in }
-        #expect(empty == Array("kept".utf8))
-    }
-
     @Test("writes the status line of any version and code without a reason phrase table")
     func statusLines() {
         var out: [UInt8] = []

@@ -65,29 +65,6 @@ public enum HTTP1ResponseEncoder {
         buffer.append(contentsOf: [0x0D, 0x0A])
     }
 
-    /// One chunk of the bytes `encode` appends, framed where they were written: `encode` writes
-    /// at the end of `buffer`, then the hex size and CRLF go in front of its bytes (a move of
-    /// the chunk alone, not of what `buffer` held before) and CRLF after them. Writes nothing
-    /// if `encode` appends nothing. `encode` may only append.
-    public static func encodeChunk(into buffer: inout [UInt8], encodedBy encode: (inout [UInt8]) -> Void) {
-        let start = buffer.count
-        encode(&buffer)
-        precondition(buffer.count >= start, "a chunk encoder removed bytes before its own")
-        let size = buffer.count - start
-        guard size > 0 else { return }
-        var header: [UInt8] = []
-        header.reserveCapacity(10)
-        var shift = (Int.bitWidth - size.leadingZeroBitCount + 3) / 4 * 4
-        while shift > 0 {
-            shift -= 4
-            let digit = UInt8((size >> shift) & 0xF)
-            header.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
-        }
-        header.append(contentsOf: [0x0D, 0x0A])
-        buffer.insert(contentsOf: header, at: start)
-        buffer.append(contentsOf: [0x0D, 0x0A])
-    }
-
     /// The last chunk `0`, optional trailer fields, and the final CRLF (RFC 9112 §7.1).
     public static func encodeFinalChunk(trailers: HTTPHeaders = [:], into buffer: inout [UInt8]) {
         buffer.append(contentsOf: [UInt8(ascii: "0"), 0x0D, 0x0A])

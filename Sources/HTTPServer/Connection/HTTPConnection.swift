@@ -305,17 +305,6 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
         }
     }
 
-    /// One piece of the body that `encode` writes in place (one chunk when chunked): no array
-    /// of the piece's own. Loop only.
-    func streamWrite(slot: ResponseSlot, encodedBy encode: (inout [UInt8]) -> Void) {
-        guard slot.started, !slot.finished, !slot.omitBody else { return }
-        if slot.chunked {
-            emit(slot: slot) { HTTP1ResponseEncoder.encodeChunk(into: &$0, encodedBy: encode) }
-        } else {
-            emit(slot: slot, encodedBy: encode)
-        }
-    }
-
     func streamFinish(slot: ResponseSlot) {
         guard slot.started, !slot.finished else { return }
         if slot.chunked && !slot.omitBody {

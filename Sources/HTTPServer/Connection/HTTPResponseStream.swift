@@ -33,13 +33,6 @@ public final class HTTPResponseStream: Sendable {
         perform { connection, slot in connection.streamWrite(bytes, slot: slot) }
     }
 
-    /// Writes one piece of the body (one chunk) that `encode` appends straight into what the
-    /// connection will send, with no array of its own. On the connection's loop only (the
-    /// encoder cannot be carried to another thread). A piece of no bytes is skipped.
-    package func write(encodedBy encode: (inout [UInt8]) -> Void) {
-        connection.value.streamWrite(slot: slot.value, encodedBy: encode)
-    }
-
     /// Writes the UTF-8 of `text` as one piece of the body.
     public func write(_ text: String) { write(Array(text.utf8)) }
 

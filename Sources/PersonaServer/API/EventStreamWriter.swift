@@ -3,12 +3,11 @@ import HTTPServer
 import Reactor
 
 /// A Server-Sent Events response on the HTTP API: the head goes out when the stream begins;
-/// each event is written straight into the connection's outbound bytes as one chunk (no
-/// buffer of the writer's own, no copy), and the events of one loop iteration (at cadence 0 a
-/// whole reply; at a paced cadence one token) leave together in that iteration's `send(2)` —
-/// so every event leaves in the iteration that produced it, never behind a later one. While
-/// the stream is silent a `: keep-alive` comment goes out so proxies and clients do not time
-/// out on a slow engine.
+/// the events written while the hub carries out one batch of actions (at cadence 0 a whole
+/// reply; at a paced cadence one token) are gathered and leave as one chunk at the end of that
+/// loop iteration — so every event leaves in the iteration that produced it, never behind a
+/// later one, and a burst costs one chunk instead of one per token. While the stream is silent
+/// a `: keep-alive` comment goes out so proxies and clients do not time out on a slow engine.
 ///
 /// Loop-confined; owned by the exchange that writes it.
 final class EventStreamWriter {
@@ -18,9 +17,8 @@ final class EventStreamWriter {
     private var timer: TimerID?
     private var lastWrite: MonotonicInstant
     private(set) var isFinished = false
-    /// Whether an event was written in this loop iteration (the silence is measured from the
-    /// iteration's end, read once per iteration rather than per event).
-    private var wroteThisIteration = false
+    /// Events written in this loop iteration, not yet handed to the stream.
+    private var pending: [UInt8] = []
     private var flushQueued = false
 
     /// The headers every event stream of the API carries: `text/event-stream`, no caching, and
@@ -44,6 +42,7 @@ final class EventStreamWriter {
         for field in extra { headers.add(name: field.name, value: field.value) }
         stream.beginStream(HTTP1ResponseHead(status: .ok, headers: headers))
         lastWrite = loop.now()
+        pending.reserveCapacity(Self.keptCapacity)
         // The keep-alive timer is armed at the end of this iteration, and only if the stream is
         // still open then: a reply produced at once (cadence 0) never costs a timer.
         queueFlush()
@@ -52,23 +51,24 @@ final class EventStreamWriter {
     /// Writes one event: an optional `event:` line and one `data:` line (`data` must hold no
     /// line break — compact JSON never does), then the blank line that dispatches it.
     func send(event: String? = nil, data: [UInt8]) {
-        send { bytes in
-            if let event {
-                bytes.append(contentsOf: "event: ".utf8)
-                bytes.append(contentsOf: event.utf8)
-                bytes.append(0x0A)
-            }
-            bytes.append(contentsOf: "data: ".utf8)
-            bytes.append(contentsOf: data)
-            bytes.append(contentsOf: [0x0A, 0x0A])
+        guard !isFinished else { return }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(data.count + 32)
+        if let event {
+            bytes.append(contentsOf: "event: ".utf8)
+            bytes.append(contentsOf: event.utf8)
+            bytes.append(0x0A)
         }
+        bytes.append(contentsOf: "data: ".utf8)
+        bytes.append(contentsOf: data)
+        bytes.append(contentsOf: [0x0A, 0x0A])
+        enqueue(bytes)
     }
 
-    /// Writes a complete event (framing included) that `event` appends in place.
+    /// Writes a complete event (framing included) by appending it to the gathered bytes.
     func send(appending event: (inout [UInt8]) -> Void) {
         guard !isFinished else { return }
-        stream.write(encodedBy: event)
-        wroteThisIteration = true
+        event(&pending)
         queueFlush()
     }
 
@@ -82,6 +82,11 @@ final class EventStreamWriter {
         stream.finish()
     }
 
+    private func enqueue(_ bytes: [UInt8]) {
+        pending.append(contentsOf: bytes)
+        queueFlush()
+    }
+
     private func queueFlush() {
         guard !flushQueued else { return }
         flushQueued = true
@@ -92,10 +97,17 @@ final class EventStreamWriter {
     private func flush() {
         flushQueued = false
         if !isFinished, timer == nil { arm(after: keepAlive) }
-        guard wroteThisIteration else { return }
-        wroteThisIteration = false
+        guard !pending.isEmpty else { return }
+        // Read once per flush, not per event: the events of one iteration leave together.
         lastWrite = loop.now()
+        stream.write(pending)
+        // A paced stream writes again soon: its buffer is kept unless a burst made it large.
+        pending.removeAll(keepingCapacity: pending.capacity <= Self.keptCapacity)
     }
+
+    /// The gathered bytes' first allocation (a cadence-0 reply of about a hundred OpenAI
+    /// chunks grows it only twice more), and the most a stream keeps between flushes.
+    static let keptCapacity = 4096
 
     private func arm(after delay: Duration) {
         timer = loop.scheduleTimer(after: delay) { [weak self] in self?.tick() }
@@ -106,8 +118,7 @@ final class EventStreamWriter {
         guard !isFinished else { return }
         let quiet = lastWrite.duration(to: loop.now())
         if quiet >= keepAlive {
-            let comment = ServerSentEvent.comment("keep-alive")
-            send { $0.append(contentsOf: comment) }
+            enqueue(ServerSentEvent.comment("keep-alive"))
             arm(after: keepAlive)
         } else {
             arm(after: keepAlive - quiet)
