@@ -132,7 +132,7 @@ enum OpenAIWire {
     /// is byte for byte what ``chunk(_:_:usageNull:)`` writes for `.content`; the role and
     /// finish chunks of the same completion are cut from the same bytes (byte for byte what
     /// it writes for `.role` and `.finish`).
-    struct ContentChunkTemplate: Sendable {
+    final class ContentChunkTemplate: Sendable {
         /// Up to and including `"delta":{"content":`.
         let prefix: [UInt8]
         /// From the `}` that closes the delta to the end of the chunk.
