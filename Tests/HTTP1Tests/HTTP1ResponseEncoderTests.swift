@@ -52,6 +52,14 @@ struct HTTP1ResponseEncoderTests {
         #expect(outcome.events.last == .end(trailers: ["X-Done": "yes"]))
     }
 
+    @Test("writes the status line of any version and code without a reason phrase table")
+    func statusLines() {
+        var out: [UInt8] = []
+        HTTP1ResponseEncoder.encodeHead(
+            HTTP1ResponseHead(status: HTTPStatus(code: 599, reasonPhrase: "Odd"), version: .http1_0), into: &out)
+        #expect(Self.text(out) == "HTTP/1.0 599 Odd\r\n\r\n")
+    }
+
     @Test("neutralises CR and LF in header values and bad bytes in names (no response splitting)")
     func sanitises() {
         var out: [UInt8] = []

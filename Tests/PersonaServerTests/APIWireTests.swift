@@ -35,6 +35,22 @@ struct APIWireTests {
         }
     }
 
+    @Test("the role and finish events cut from the template are exactly what the general chunk writer does")
+    func roleAndFinishFromTemplate() {
+        for usageNull in [true, false] {
+            let template = OpenAIWire.ContentChunkTemplate(identity, usageNull: usageNull)
+            var role: [UInt8] = []
+            template.appendRoleEvent(to: &role)
+            #expect(role == Array("data: ".utf8) + OpenAIWire.chunk(identity, .role, usageNull: usageNull) + [10, 10])
+            for reason in ["stop", "length", "content_filter"] {
+                var finish: [UInt8] = []
+                template.appendFinishEvent(reason, to: &finish)
+                let expected = OpenAIWire.chunk(identity, .finish(reason), usageNull: usageNull)
+                #expect(finish == Array("data: ".utf8) + expected + [10, 10], "\(reason), usage null \(usageNull)")
+            }
+        }
+    }
+
     @Test("the finish chunk has an empty delta; the usage chunk has choices [] and the totals")
     func finishAndUsage() throws {
         let finish = try parse(OpenAIWire.chunk(identity, .finish("length"), usageNull: false))

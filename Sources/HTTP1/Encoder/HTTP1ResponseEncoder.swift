@@ -11,7 +11,13 @@ public enum HTTP1ResponseEncoder {
 
     /// Appends the status line, every field, and the blank line that ends the head.
     public static func encodeHead(_ head: HTTP1ResponseHead, into buffer: inout [UInt8]) {
-        buffer.append(contentsOf: "\(head.version) \(head.status.code) ".utf8)
+        buffer.append(contentsOf: "HTTP/".utf8)
+        appendDecimal(head.version.major, into: &buffer)
+        buffer.append(UInt8(ascii: "."))
+        appendDecimal(head.version.minor, into: &buffer)
+        buffer.append(0x20)
+        appendDecimal(head.status.code, into: &buffer)
+        buffer.append(0x20)
         appendSanitised(head.status.reasonPhrase.utf8, into: &buffer, isName: false)
         buffer.append(contentsOf: [0x0D, 0x0A])
         for field in head.headers {
@@ -71,9 +77,22 @@ public enum HTTP1ResponseEncoder {
         buffer.append(contentsOf: [0x0D, 0x0A])
     }
 
+    /// The decimal digits of `value` (a status code, a version number).
+    private static func appendDecimal(_ value: Int, into buffer: inout [UInt8]) {
+        guard value >= 0 else { return buffer.append(contentsOf: String(value).utf8) }
+        if value >= 10 { appendDecimal(value / 10, into: &buffer) }
+        buffer.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
     private static func appendSanitised(
         _ bytes: String.UTF8View, into buffer: inout [UInt8], isName: Bool
     ) {
+        // Almost always every byte is allowed: then the text is appended in one piece.
+        let clean = bytes.allSatisfy { isName ? HTTPSyntax.isTokenCharacter($0) : HTTPSyntax.isFieldValueByte($0) }
+        if clean {
+            buffer.append(contentsOf: bytes)
+            return
+        }
         for byte in bytes {
             if isName {
                 buffer.append(HTTPSyntax.isTokenCharacter(byte) ? byte : UInt8(ascii: "-"))

@@ -51,7 +51,7 @@ public struct HTTP1RequestHead: Sendable, Hashable {
 
     /// The path part of an origin-form target (before `?`).
     public var path: Substring {
-        target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
     }
 
     /// The query part of the target after `?`, if any.

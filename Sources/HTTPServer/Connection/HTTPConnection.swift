@@ -298,10 +298,8 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
     func streamWrite(_ piece: [UInt8], slot: ResponseSlot) {
         guard slot.started, !slot.finished, !slot.omitBody, !piece.isEmpty else { return }
         if slot.chunked {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(piece.count + 12)
-            HTTP1ResponseEncoder.encodeChunk(piece, into: &bytes)
-            emit(bytes, slot: slot)
+            // Framed where the bytes wait to leave: no array of the chunk's own.
+            emit(slot: slot) { HTTP1ResponseEncoder.encodeChunk(piece, into: &$0) }
         } else {
             emit(piece, slot: slot)
         }
@@ -328,11 +326,17 @@ final class HTTPConnection: ConnectionHandler, DrainableConnection {
     }
 
     private func emit(_ bytes: [UInt8], slot: ResponseSlot) {
+        emit(slot: slot) { $0.append(contentsOf: bytes) }
+    }
+
+    /// Appends what `encode` writes to the slot's output: the connection's outbound buffer when
+    /// the slot is first in line, else the slot's pending bytes.
+    private func emit(slot: ResponseSlot, encodedBy encode: (inout [UInt8]) -> Void) {
         if slots.first === slot {
-            tcp.write(bytes)
+            tcp.write(encodedBy: encode)
             enforceOutboundLimit()
         } else {
-            slot.pending.append(contentsOf: bytes)
+            encode(&slot.pending)
         }
     }
 

@@ -31,13 +31,30 @@ public struct HTTPRouter: Sendable {
     }
 
     private var routes: [Route] = []
+    /// For each first literal segment, the routes a path starting with it can match (those
+    /// starting with that literal and those starting with a parameter or `*`), in registration
+    /// order — so a request is tried against its own few routes, not every route of the server.
+    private var byFirstSegment: [Substring: [Int]] = [:]
+    /// The routes that start with a parameter or `*` (the candidates of any other first segment).
+    private var wildcardFirst: [Int] = []
 
     /// An empty router (every request gets 404).
     public init() {}
 
     /// Adds a route for `method` and `pattern`.
     public mutating func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPHandler) {
-        routes.append(Route(method: method, segments: Self.segments(of: pattern), handler: handler))
+        let index = routes.count
+        let segments = Self.segments(of: pattern)
+        routes.append(Route(method: method, segments: segments, handler: handler))
+        switch segments.first {
+        case .literal(let first):
+            byFirstSegment[Substring(first), default: wildcardFirst].append(index)
+        case .parameter, .rest:
+            wildcardFirst.append(index)
+            for key in byFirstSegment.keys { byFirstSegment[key]?.append(index) }
+        case nil:
+            break
+        }
     }
 
     /// Adds a `GET` route (HEAD requests are answered by it too, without the body).
@@ -69,8 +86,11 @@ public struct HTTPRouter: Sendable {
     public func match(method: HTTPMethod, path: Substring) -> Match {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPMethod] = []
-        for route in routes {
-            guard let parameters = Self.match(route.segments, parts) else { continue }
+        // The empty path is tried against every route (only `/` and `*` can match it).
+        let candidates = parts.first.map { byFirstSegment[$0] ?? wildcardFirst } ?? Array(routes.indices)
+        for index in candidates {
+            let route = routes[index]
+            guard let parameters = Self.match(route.segments, parts, in: path) else { continue }
             if route.method == method || (method == .head && route.method == .get) {
                 return .handler(route.handler, parameters: parameters)
             }
@@ -87,13 +107,15 @@ public struct HTTPRouter: Sendable {
         }
     }
 
-    private static func match(_ segments: [Segment], _ parts: [Substring]) -> [String: String]? {
+    private static func match(_ segments: [Segment], _ parts: [Substring], in path: Substring) -> [String: String]? {
         var parameters: [String: String] = [:]
         var index = 0
         for segment in segments {
             switch segment {
             case .rest:
-                parameters["*"] = parts[index...].joined(separator: "/")
+                // The rest of the path as sent, from its first remaining segment to its last.
+                parameters["*"] =
+                    index < parts.count ? String(path[parts[index].startIndex..<parts[parts.count - 1].endIndex]) : ""
                 return parameters
             case .literal(let literal):
                 guard index < parts.count, parts[index] == literal else { return nil }

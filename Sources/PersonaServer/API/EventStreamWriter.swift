@@ -42,6 +42,7 @@ final class EventStreamWriter {
         for field in extra { headers.add(name: field.name, value: field.value) }
         stream.beginStream(HTTP1ResponseHead(status: .ok, headers: headers))
         lastWrite = loop.now()
+        pending.reserveCapacity(Self.keptCapacity)
         // The keep-alive timer is armed at the end of this iteration, and only if the stream is
         // still open then: a reply produced at once (cadence 0) never costs a timer.
         queueFlush()
@@ -100,8 +101,13 @@ final class EventStreamWriter {
         // Read once per flush, not per event: the events of one iteration leave together.
         lastWrite = loop.now()
         stream.write(pending)
-        pending = []
+        // A paced stream writes again soon: its buffer is kept unless a burst made it large.
+        pending.removeAll(keepingCapacity: pending.capacity <= Self.keptCapacity)
     }
+
+    /// The gathered bytes' first allocation (a cadence-0 reply of about a hundred OpenAI
+    /// chunks grows it only twice more), and the most a stream keeps between flushes.
+    static let keptCapacity = 4096
 
     private func arm(after delay: Duration) {
         timer = loop.scheduleTimer(after: delay) { [weak self] in self?.tick() }

@@ -105,8 +105,9 @@ final class ChatCompletionExchange {
             let writer = EventStreamWriter(stream: stream, loop: shell.loop, keepAlive: keepAlive)
             self.writer = writer
             writer.begin(extraHeaders: extraHeaders)
-            writer.send(data: OpenAIWire.chunk(identity, .role, usageNull: request.includeUsage))
-            template = OpenAIWire.ContentChunkTemplate(identity, usageNull: request.includeUsage)
+            let template = OpenAIWire.ContentChunkTemplate(identity, usageNull: request.includeUsage)
+            self.template = template
+            writer.send(appending: template.appendRoleEvent)
         case .replyStart(_, let number, _, let ref):
             if ref == messageID, replyNumber == nil { replyNumber = number }
         case .token(_, let number, let delta):
@@ -178,9 +179,8 @@ final class ChatCompletionExchange {
     }
 
     private func complete(finishReason: String) {
-        if let writer {
-            writer.send(
-                data: OpenAIWire.chunk(identity, .finish(finishReason), usageNull: request.includeUsage))
+        if let writer, let template {
+            writer.send { template.appendFinishEvent(finishReason, to: &$0) }
             if request.includeUsage { writer.send(data: OpenAIWire.usageChunk(identity, usage: usage)) }
             writer.send(data: Array("[DONE]".utf8))
             writer.finish()

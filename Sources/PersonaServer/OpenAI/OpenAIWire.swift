@@ -129,10 +129,19 @@ enum OpenAIWire {
 
     /// A content chunk's bytes around its delta text, built once per completion, so each token
     /// costs one buffer: the constant prefix, the escaped text, the constant suffix. The output
-    /// is byte for byte what ``chunk(_:_:usageNull:)`` writes for `.content`.
-    struct ContentChunkTemplate: Sendable {
+    /// is byte for byte what ``chunk(_:_:usageNull:)`` writes for `.content`; the role and
+    /// finish chunks of the same completion are cut from the same bytes (byte for byte what
+    /// it writes for `.role` and `.finish`).
+    final class ContentChunkTemplate: Sendable {
+        /// Up to and including `"delta":{"content":`.
         let prefix: [UInt8]
+        /// From the `}` that closes the delta to the end of the chunk.
         let suffix: [UInt8]
+        /// `prefix` without its `"content":` (where the role chunk's and finish chunk's deltas go).
+        private let deltaOpen: ArraySlice<UInt8>
+        /// `suffix` cut around its `finish_reason` value (`null` in content chunks).
+        private let finishHead: ArraySlice<UInt8>
+        private let finishTail: ArraySlice<UInt8>
 
         init(_ identity: Identity, usageNull: Bool) {
             let marker = "\u{1}"
@@ -141,12 +150,51 @@ enum OpenAIWire {
             // only such sequence in the chunk (ids and model names are escaped the same way, but
             // the marker's quotes delimit it: it is found with its quotes).
             let needle = Array(#""\u0001""#.utf8)
+            // Searched from the end (the delta is the chunk's last string but for the constant
+            // members after it), so the search stops within the suffix's few dozen bytes.
             var cut = 0
-            for index in 0...(whole.count - needle.count) where whole[index..<(index + needle.count)].elementsEqual(needle) {
+            for index in stride(from: whole.count - needle.count, through: 0, by: -1)
+            where whole[index] == needle[0] && whole[index..<(index + needle.count)].elementsEqual(needle) {
                 cut = index
+                break
             }
-            prefix = Array(whole[..<cut])
-            suffix = Array(whole[(cut + needle.count)...])
+            let head = Array(whole[..<cut])
+            let tail = Array(whole[(cut + needle.count)...])
+            prefix = head
+            suffix = tail
+            deltaOpen = head.dropLast(Self.contentKey.count)
+            let reason = Self.finishReasonNull
+            let at = stride(from: tail.count - reason.count, through: 0, by: -1).first {
+                tail[$0..<($0 + reason.count)].elementsEqual(reason)
+            }
+            // Both are always found (the chunk is written above); `nil` would only mean the
+            // writer's shape changed, which the wire tests compare byte for byte.
+            let valueAt = (at ?? 0) + reason.count - 4
+            finishHead = tail[..<valueAt]
+            finishTail = tail[(valueAt + 4)...]
+        }
+
+        private static let contentKey = Array(#""content":"#.utf8)
+        private static let finishReasonNull = Array(#""finish_reason":null"#.utf8)
+        private static let roleDelta = Array(#""role":"assistant","content":"""#.utf8)
+
+        /// The completion's first event: `delta` `{"role":"assistant","content":""}`.
+        func appendRoleEvent(to bytes: inout [UInt8]) {
+            bytes.append(contentsOf: "data: ".utf8)
+            bytes.append(contentsOf: deltaOpen)
+            bytes.append(contentsOf: Self.roleDelta)
+            bytes.append(contentsOf: suffix)
+            bytes.append(contentsOf: [0x0A, 0x0A])
+        }
+
+        /// The last choice event: an empty `delta` and `finish_reason` = `reason`.
+        func appendFinishEvent(_ reason: String, to bytes: inout [UInt8]) {
+            bytes.append(contentsOf: "data: ".utf8)
+            bytes.append(contentsOf: deltaOpen)
+            bytes.append(contentsOf: finishHead)
+            JSONBytes.appendString(reason, to: &bytes)
+            bytes.append(contentsOf: finishTail)
+            bytes.append(contentsOf: [0x0A, 0x0A])
         }
 
         /// `data: <chunk>` and the blank line, for `text`.

@@ -37,6 +37,8 @@ final class HubShell {
 
     private var sockets: [ConnectionID: WebSocketHandle] = [:]
     private var virtuals: [ConnectionID: VirtualConnection] = [:]
+    /// The virtual connection the last frame went to (still open: cleared when it closes).
+    private var lastVirtual: VirtualConnection?
     /// Messages a virtual connection's listener sent while actions were being carried out,
     /// handed to the hub once the batch is done (so a listener never re-enters mid-batch).
     private var deferredMessages: [(ConnectionID, ClientMessage)] = []
@@ -102,6 +104,7 @@ final class HubShell {
     /// The virtual connection is done: the hub ends its sessions as for a closed socket.
     func closeVirtual(_ id: ConnectionID) {
         guard virtuals.removeValue(forKey: id) != nil else { return }
+        if lastVirtual?.id == id { lastVirtual = nil }
         perform(hub.connectionClosed(id))
         // A door closing its connection is not a client disconnecting: not counted as one.
         sessionLog?.connectionClosed(id)
@@ -160,8 +163,17 @@ final class HubShell {
             case .send(let id, var message):
                 sessionLog?.observe(message, on: id)
                 if let node { tellNode(node, message) }
+                // A reply's frames come in a run for one connection: the virtual one of the
+                // last frame is checked first, so a door's stream costs no lookups per token.
+                if let virtual = lastVirtual, virtual.id == id {
+                    virtual.receive(message)
+                    continue
+                }
                 guard let socket = sockets[id] else {
-                    virtuals[id]?.receive(message)
+                    if let virtual = virtuals[id] {
+                        lastVirtual = virtual
+                        virtual.receive(message)
+                    }
                     continue
                 }
                 if case .error(let report) = message {
