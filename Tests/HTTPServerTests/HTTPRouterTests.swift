@@ -53,6 +53,24 @@ struct HTTPRouterTests {
         }
     }
 
+    @Test("another router's routes are added in order, each handler wrapped once with its method")
+    func addWrapping() {
+        var inner = HTTPRouter()
+        inner.get("/v1/models/:id", Self.answer)
+        inner.on(.options, "/v1/*", Self.answer)
+        var outer = HTTPRouter()
+        outer.get("/v1/echo", Self.answer)
+        var wrapped: [HTTPMethod] = []
+        outer.add(inner) { method, handler in
+            wrapped.append(method)
+            return handler
+        }
+        #expect(wrapped == [.get, .options])
+        #expect(captured(outer, .get, "/v1/echo") == [:])
+        #expect(captured(outer, .get, "/v1/models/bench-bot") == ["id": "bench-bot"])
+        #expect(captured(outer, .options, "/v1/models") == ["*": "models"])
+    }
+
     @Test("the root path matches `/` and a leading catch-all, and HEAD is answered by GET routes")
     func rootAndHead() {
         var router = HTTPRouter()

@@ -43,10 +43,13 @@ public struct HTTPRouter: Sendable {
 
     /// Adds a route for `method` and `pattern`.
     public mutating func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping HTTPHandler) {
+        add(Route(method: method, segments: Self.segments(of: pattern), handler: handler))
+    }
+
+    private mutating func add(_ route: Route) {
         let index = routes.count
-        let segments = Self.segments(of: pattern)
-        routes.append(Route(method: method, segments: segments, handler: handler))
-        switch segments.first {
+        routes.append(route)
+        switch route.segments.first {
         case .literal(let first):
             byFirstSegment[Substring(first), default: wildcardFirst].append(index)
         case .parameter, .rest:
@@ -54,6 +57,16 @@ public struct HTTPRouter: Sendable {
             for key in byFirstSegment.keys { byFirstSegment[key]?.append(index) }
         case nil:
             break
+        }
+    }
+
+    /// Adds every route of `other`, in its order, each handler passed through `wrap` with its
+    /// method (a gate in front of a group of routes costs no second router match).
+    public mutating func add(
+        _ other: HTTPRouter, wrapping wrap: (HTTPMethod, @escaping HTTPHandler) -> HTTPHandler
+    ) {
+        for route in other.routes {
+            add(Route(method: route.method, segments: route.segments, handler: wrap(route.method, route.handler)))
         }
     }
 

@@ -3,16 +3,30 @@ import HTTPServer
 import PersonaRuntime
 
 extension KeyGate {
-    /// Puts the API's routes (`inner`) behind the gate: one route per method on `/v1/*` checks
-    /// the request, then dispatches through `inner` exactly as the server would (404 and 405
-    /// included), with the key's client attached (``HTTPRequest/authenticatedClient``).
-    /// Preflights carry no key: they pass to `inner` (whose CORS policy allows the origins keys
-    /// name).
+    /// Puts the API's routes (`inner`) behind the gate: each of them is added with the check in
+    /// front of its handler (one router match per request), with the key's client attached
+    /// (``HTTPRequest/authenticatedClient``); after them one route per method on `/v1/*` checks
+    /// any other request, then dispatches through `inner` exactly as the server would (404 and
+    /// 405 after the check, as before). Preflights carry no key: they pass to `inner` (whose
+    /// CORS policy allows the origins keys name).
     func install(_ inner: HTTPRouter, on router: inout HTTPRouter) {
         router.post("/v1/ws-tickets") { request in
             switch self.checkHTTP(request) {
             case .refused(let response): return .response(self.withCORS(response, for: request))
             case .allowed: return .response(self.ticketResponse(for: request))
+            }
+        }
+        router.add(inner) { method, handler in
+            if method == .options { return handler }
+            return { request in
+                switch self.checkHTTP(request) {
+                case .refused(let response):
+                    return .response(self.withCORS(response, for: request))
+                case .allowed(let client, _):
+                    var request = request
+                    if let client { request.attach(client) }
+                    return handler(request)
+                }
             }
         }
         for method in [HTTPMethod.get, .post, .delete, .put, .patch] {
