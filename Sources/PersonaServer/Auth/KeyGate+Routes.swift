@@ -16,33 +16,26 @@ extension KeyGate {
             case .allowed: return .response(self.ticketResponse(for: request))
             }
         }
-        router.add(inner) { method, handler in
-            if method == .options { return handler }
-            return { request in
-                switch self.checkHTTP(request) {
-                case .refused(let response):
-                    return .response(self.withCORS(response, for: request))
-                case .allowed(let client, _):
-                    var request = request
-                    if let client { request.attach(client) }
-                    return handler(request)
-                }
-            }
-        }
-        for method in [HTTPMethod.get, .post, .delete, .put, .patch] {
-            router.on(method, "/v1/*") { request in
-                switch self.checkHTTP(request) {
-                case .refused(let response):
-                    return .response(self.withCORS(response, for: request))
-                case .allowed(let client, _):
-                    var request = request
-                    if let client { request.attach(client) }
-                    return Self.dispatch(request, through: inner)
-                }
-            }
-        }
+        router.add(inner) { method, handler in method == .options ? handler : self.gated(handler) }
+        let rest = self.gated { request in Self.dispatch(request, through: inner) }
+        for method in [HTTPMethod.get, .post, .delete, .put, .patch] { router.on(method, "/v1/*", rest) }
         // Preflights carry no key; the doors' CORS policy allows the origins keys name.
         router.on(.options, "/v1/*") { request in Self.dispatch(request, through: inner) }
+    }
+
+    /// `handler` behind the key check: a refusal answers (readable by a page whose origin a
+    /// key names); an allowed request goes on with the key's client attached.
+    private func gated(_ handler: @escaping HTTPHandler) -> HTTPHandler {
+        { request in
+            switch self.checkHTTP(request) {
+            case .refused(let response):
+                return .response(self.withCORS(response, for: request))
+            case .allowed(let client, _):
+                var request = request
+                if let client { request.attach(client) }
+                return handler(request)
+            }
+        }
     }
 
     /// Puts Socket.IO (`inner`, serving `path`) behind the gate: every Engine.IO request —
