@@ -53,14 +53,22 @@ public final class RedisServerProcess: @unchecked Sendable {
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(5)
+        var elsewhere: Int32?
         while Date() < deadline {
-            if Self.accepts(port: port) { return }
+            if Self.accepts(port: port) {
+                // Someone accepts: make sure it is this server, not another holding the port.
+                let serving = tlsFiles == nil ? Self.processID(servingPort: port) : nil
+                if process.isRunning, serving == nil || serving == process.processIdentifier { return }
+                elsewhere = serving
+                break
+            }
             guard process.isRunning else { break }
             usleep(10_000)
         }
         let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
         stop()
-        throw RedisServerError(message: "redis-server did not start on \(port): \(log)")
+        let holder = elsewhere.map { " (process \($0) holds the port)" } ?? ""
+        throw RedisServerError(message: "redis-server did not start on \(port)\(holder): \(log)")
     }
 
     /// The running server's process id (nil when stopped).
@@ -93,24 +101,45 @@ public final class RedisServerProcess: @unchecked Sendable {
         public var description: String { message }
     }
 
-    /// A port nothing listens on right now (bound to 0, read, released).
+    /// A loopback port nothing listens on, for a server that may be restarted on it (see
+    /// ``LoopbackPort``).
     public static func freePort() throws -> Int {
+        try LoopbackPort.reserve()
+    }
+
+    /// The process id a plain Redis server on `port` reports in `INFO server` (nil if none
+    /// answers within a second).
+    public static func processID(servingPort port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RedisServerError(message: "socket: \(errno)") }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
+        var limit = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
-        guard bound == 0 else { throw RedisServerError(message: "bind: \(errno)") }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        guard connected else { return nil }
+        let request = Array("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n".utf8)
+        guard send(fd, request, request.count, 0) == request.count else { return nil }
+        var reply: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while reply.count < 65_536 {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            guard count > 0 else { return nil }
+            reply += chunk[0..<count]
+            let text = String(decoding: reply, as: UTF8.self)
+            guard let field = text.range(of: "process_id:") else { continue }
+            let digits = text[field.upperBound...].prefix { $0.isNumber }
+            guard text[field.upperBound...].dropFirst(digits.count).first?.isNewline == true else { continue }
+            return Int32(digits)
         }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return nil
     }
 
     /// Whether something accepts TCP connections on the loopback port.

@@ -77,7 +77,7 @@ struct ServeRedisStartupTests {
     func unreachable() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("persona-noredis-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
-        let ports = try (0..<2).map { _ in try freeLoopbackPort() }
+        let ports = try (0..<2).map { _ in try RedisServerProcess.freePort() }
         let result = try ProcessResult.run(
             PersonaBinary.url,
             [
@@ -90,19 +90,4 @@ struct ServeRedisStartupTests {
         #expect(result.stderr.contains("127.0.0.1:\(ports[0])") && result.stderr.contains("127.0.0.1:\(ports[1])"))
         #expect(!result.stderr.contains("secret"), "the password is never printed")
     }
-}
-
-/// A loopback port nothing listens on right now.
-private func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
