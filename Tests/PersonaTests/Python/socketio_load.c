@@ -168,15 +168,19 @@ static int drain_frames(struct link *link) {
     return echoes;
 }
 
-/* Reads everything available on `link`; returns the echoes received, -1 when it closed. */
+/* Reads everything available on `link`; returns the echoes received, -1 when it closed.
+   A read shorter than the room offered has emptied the socket, so the loop stops there instead
+   of paying one more `recv` for EAGAIN (data arriving later raises a new edge). */
 static int pump(struct link *link) {
     int echoes = 0;
     for (;;) {
-        ssize_t count = recv(link->fd, link->frame + link->have, FRAME_BUFFER - link->have, 0);
+        size_t room = FRAME_BUFFER - link->have;
+        ssize_t count = recv(link->fd, link->frame + link->have, room, 0);
         if (count == 0) return -1;
         if (count < 0) return (errno == EAGAIN || errno == EINTR) ? echoes : -1;
         link->have += (size_t)count;
         echoes += drain_frames(link);
+        if ((size_t)count < room) return echoes;
     }
 }
 
