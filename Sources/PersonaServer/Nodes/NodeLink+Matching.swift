@@ -79,18 +79,28 @@ extension NodeLink: MatchQueueing {
         return false
     }
 
-    /// This node's waiting-to-be session `me` took `partner`'s ticket: both sides are told.
+    /// This node's waiting-to-be session `me` took `partner`'s ticket: both sides are told,
+    /// in the order ``PairingStep`` gives.
     func paired(_ me: PeerAddress, with partner: NodeAddress) {
         counters.withLock { $0.pairsMade += 1 }
         core.value.queues[me] = nil
-        if partner.node == nodeID { core.value.queues[PeerAddress(hub: partner.hub, session: partner.session)] = nil }
-        let mine = NodeAddress(node: nodeID, hub: me.hub, session: me.session)
         if partner.node == nodeID {
-            deliver(.paired(session: partner.session, partner: me), hub: partner.hub)
+            core.value.queues[PeerAddress(hub: partner.hub, session: partner.session)] = nil
         } else {
             core.value.remember(remote: partner, local: me, configuration: configuration)
-            publish(NodeMail(hub: partner.hub, .paired(session: partner.session, partner: mine)), to: partner)
         }
-        deliver(.paired(session: me.session, partner: peerAddress(partner)), hub: me.hub)
+        let steps = PairingStep.pairing(me: me, partner: partner, partnerIndex: peerAddress(partner), nodeID: nodeID)
+        run(steps)
+    }
+
+    private func run(_ steps: [PairingStep]) {
+        for step in steps {
+            switch step {
+            case .deliver(let mail, let hub):
+                deliver(mail, hub: hub)
+            case .publish(let mail, let target, let then):
+                publish(mail, to: target) { [self] in run(then) }
+            }
+        }
     }
 }

@@ -160,13 +160,15 @@ package final class NodeLink: Sendable {
     }
 
     /// Publishes one mail for `target`; when nobody receives it (the node is gone) or Redis
-    /// fails, the local partner of `target` (if known) ends with `partner_left`.
-    func publish(_ mail: NodeMail, to target: NodeAddress) {
+    /// fails, the local partner of `target` (if known) ends with `partner_left`. `answered`
+    /// runs first, once Redis has answered (or the call failed).
+    func publish(_ mail: NodeMail, to target: NodeAddress, answered: (@Sendable () -> Void)? = nil) {
         let payload = NodeMailCodec.encode([mail])
         let channel = configuration.channel(target.node)
         loop.execute { [self] in
             counters.withLock { $0.published += 1 }
             core.value.client.send(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), payload]) { [self] result in
+                answered?()
                 published(mail, to: target, receivers: (try? result.get())?.int)
             }
         }
