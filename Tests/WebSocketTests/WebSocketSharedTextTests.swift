@@ -95,7 +95,8 @@ struct WebSocketSharedTextTests {
         for _ in 0..<500 {
             var input = base
             for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                input[Int.random(in: 0..<input.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                let at = Int.random(in: 0..<input.count, using: &generator)
+                input[at] = UInt8.random(in: 0...255, using: &generator)
             }
             let chunks = DripFeed.randomChunks(of: input, maxChunk: 13, using: &generator)
             #expect(

@@ -241,9 +241,8 @@ package final class SocketIOSocket {
             // The hot path: a message on the active WebSocket is only ever delivered, and the
             // packet is decoded straight from the frame's bytes (after the `4`); a plain event
             // yields one action, taken without an array.
-            guard let action = connection.received(oneText: UnsafeBufferPointer(rebasing: utf8.dropFirst())) else {
-                return rearm()
-            }
+            let packet = UnsafeBufferPointer(rebasing: utf8.dropFirst())
+            guard let action = connection.received(oneText: packet) else { return rearm() }
             handle(action)
             // An event moves no deadline of either machine, and whatever the application did
             // through this socket that reaches the engine re-armed the timer itself (`perform`).

@@ -264,7 +264,9 @@ public struct WebSocketConnection: Sendable {
     }
 
     /// Feeds a completed text frame's payload to the validator, skipping what it already saw.
-    private mutating func validateCompletedText(_ payload: some Collection<UInt8>, startsMessage: Bool) -> Bool {
+    private mutating func validateCompletedText(
+        _ payload: some Collection<UInt8>, startsMessage: Bool
+    ) -> Bool {
         if startsMessage && validatedInFrame == 0 { validator.reset() }
         let fresh = payload.dropFirst(validatedInFrame)
         validatedInFrame = 0
@@ -449,7 +451,9 @@ public struct WebSocketConnection: Sendable {
 
     /// A whole text message in one frame, sharing the parser's buffer: the checks of a final
     /// text frame outside a fragmented message (`handleOpen`), then delivery without a copy.
-    private mutating func handleSharedText(_ payload: ArraySlice<UInt8>, into actions: inout [WebSocketAction]) {
+    private mutating func handleSharedText(
+        _ payload: ArraySlice<UInt8>, into actions: inout [WebSocketAction]
+    ) {
         if !charge(messageBytes: payload.count) { return fail(.memoryBudgetExhausted, into: &actions) }
         if !validateCompletedText(payload, startsMessage: true) { return fail(.invalidUTF8, into: &actions) }
         chargedDelivered += chargedInProgress

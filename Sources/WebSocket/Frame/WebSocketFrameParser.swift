@@ -147,9 +147,9 @@ public struct WebSocketFrameParser: Sendable {
         if case .header = state {
             guard try parseHeader() else { return nil }
         }
-        guard case .payload(true, .text, let mask, let length) = state, readIndex + length == buffer.count else {
-            return nil
-        }
+        guard case .payload(true, .text, let mask, let length) = state,
+            readIndex + length == buffer.count
+        else { return nil }
         unmaskArrivedPayload(upTo: length, mask: mask)
         let payload = buffer[readIndex..<buffer.count]
         readIndex = buffer.count
