@@ -11,9 +11,10 @@
 /// (so a connection is still hot in the cache when its output leaves). Every response produced
 /// by one wake-up is coalesced into one `send(2)`, and the sends of many connections leave
 /// back to back: on loopback each send runs the receiver's TCP input and wakes it if it
-/// sleeps, and a burst wakes a ping-pong peer once instead of once per message. Only when the kernel refuses bytes (or a wake-up's
-/// ``sendBytesPerWakeUp`` is spent) is `EPOLLOUT` registered, and it is dropped again as soon
-/// as the buffer drains.
+/// sleeps, and a peer woken by the first send of a burst is often still running for the next
+/// ones, where answers sent one by one found it asleep each time. Only when the kernel refuses
+/// bytes (or a wake-up's ``sendBytesPerWakeUp`` is spent) is `EPOLLOUT` registered, and it is
+/// dropped again as soon as the buffer drains.
 ///
 /// Reading is edge-triggered: each wake-up reads until the kernel has no more (a short read or
 /// `EAGAIN`), at most ``readsPerWakeUp`` buffers, so one busy peer cannot starve the others; a
