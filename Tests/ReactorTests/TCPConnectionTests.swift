@@ -158,12 +158,11 @@ struct TCPConnectionTests {
         #expect(received.value == payload)
     }
 
-    @Test("sends what a read callback wrote right after the reads, before the end-of-iteration flush")
-    func writesDuringReadsLeaveAtOnce() throws {
+    @Test("queues what a read callback wrote for the loop's flush, to leave with what tasks of the wake-up add")
+    func writesDuringReadsWaitForTheFlush() throws {
         let group = try EventLoopGroup(loops: 1)
         defer { group.shutdown() }
         let pendingAfterReads = Shared<Int?>(nil)
-        let observed = Waiter()
         let server = try server(group) { connection in
             let handler = RecordingHandler()
             handler.onRead = { connection, bytes in
@@ -172,7 +171,7 @@ struct TCPConnectionTests {
                 // end-of-iteration flush.
                 connection.loop.executeOnLoop {
                     pendingAfterReads.update { $0 = connection.bufferedByteCount }
-                    observed.signal()
+                    connection.write(Array("pong".utf8))
                 }
             }
             connection.handler = handler
@@ -180,9 +179,46 @@ struct TCPConnectionTests {
         defer { server.stopAccepting() }
         let client = BlockingClient(port: server.localAddress.port)
         client.send("ping")
-        #expect(observed.wait())
-        #expect(pendingAfterReads.value == 0)
-        #expect(client.receive(exactly: 4) == Array("ping".utf8))
+        #expect(client.receive(exactly: 8) == Array("pingpong".utf8))
+        #expect(pendingAfterReads.value == 4)
+    }
+
+    @Test("flushes the connections written to every flushBatch of them within one wake-up's events")
+    func flushesInBoundedBatches() throws {
+        let group = try EventLoopGroup(loops: 1)
+        defer { group.shutdown() }
+        let count = EventLoop.flushBatch + 1
+        let accepted = Shared(0)
+        let everyoneAccepted = Waiter()
+        let order = Shared<[LoopBound<TCPConnection>]>([])
+        let firstPendingAtLast = Shared<Int?>(nil)
+        let server = try server(group) { connection in
+            let handler = RecordingHandler()
+            handler.onRead = { connection, bytes in
+                connection.write(bytes)
+                order.update { $0.append(LoopBound(connection, loop: connection.loop)) }
+                let seen = order.value
+                if seen.count == count { firstPendingAtLast.update { $0 = seen[0].value.bufferedByteCount } }
+            }
+            connection.handler = handler
+            accepted.update { $0 += 1 }
+            if accepted.value == count { everyoneAccepted.signal() }
+        }
+        defer { server.stopAccepting() }
+        let clients = (0..<count).map { _ in BlockingClient(port: server.localAddress.port) }
+        #expect(everyoneAccepted.wait())
+        // Hold the loop while every client sends, so one wake-up reports them all.
+        let held = Waiter()
+        group.loops[0].execute {
+            held.signal()
+            usleep(200_000)
+        }
+        #expect(held.wait())
+        for client in clients { client.send("x") }
+        for client in clients { #expect(client.receive(exactly: 1) == Array("x".utf8)) }
+        // The first connection's echo left with the first batch, before the last read.
+        #expect(firstPendingAtLast.value == 0)
+        order.update { $0 = [] }
     }
 
     @Test("sends what an encoder appended in place after queued bytes; asks no encoder once closing")
@@ -273,21 +309,25 @@ struct TCPConnectionTests {
         defer { group.shutdown() }
         let total = 1 << 20
         let payload = (0..<total).map { UInt8(truncatingIfNeeded: $0 &* 13) }
-        let pendingAfterFirstFlush = Shared<Int?>(nil)
+        let pendingAfterTwoFlushes = Shared<Int?>(nil)
         let observed = Waiter()
         let drained = Waiter()
         let server = try server(group) { connection in
             // A send buffer that takes more than the quantum at once (without the quantum,
-            // one `send(2)` would leave less than 768 KiB queued).
+            // one `send(2)` would take more than 256 KiB).
             var size: Int32 = 4 << 20
             setsockopt(connection.descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
             let handler = RecordingHandler()
             handler.onRead = { connection, _ in
                 connection.write(payload)
-                // Runs after this event's dispatch, whose reads were followed by one flush.
+                // The first task runs before this wake-up's flush; the one it queues runs on
+                // the next wake-up, after that flush and after the one its writability event
+                // (reported at once, the socket being writable) triggered.
                 connection.loop.executeOnLoop {
-                    pendingAfterFirstFlush.update { $0 = connection.bufferedByteCount }
-                    observed.signal()
+                    connection.loop.executeOnLoop {
+                        pendingAfterTwoFlushes.update { $0 = connection.bufferedByteCount }
+                        observed.signal()
+                    }
                 }
             }
             handler.onDrain = { drained.signal() }
@@ -297,7 +337,7 @@ struct TCPConnectionTests {
         let client = BlockingClient(port: server.localAddress.port)
         client.send("go")
         #expect(observed.wait())
-        #expect(pendingAfterFirstFlush.value == total - 256 * 1024)
+        #expect(pendingAfterTwoFlushes.value == total - 2 * 256 * 1024)
         #expect(client.receive(exactly: total) == payload)
         #expect(drained.wait())
     }

@@ -66,6 +66,30 @@ struct SocketIOConnectionTests {
         let bytes = Array(packet.utf8)
         let actions = bytes.withUnsafeBufferPointer { borrowed.received(text: $0) }
         #expect(actions == expected, "packet: \(packet)")
+        // The hot path's variant gives the one action without an array.
+        var single = connection()
+        for setup in ["0", "0/custom,"] { _ = single.received(Self.text(setup)) }
+        _ = single.accept("/", sid: "A")
+        _ = single.accept("/custom", sid: "B")
+        #expect(expected.count <= 1)
+        #expect(bytes.withUnsafeBufferPointer { single.received(oneText: $0) } == expected.first, "packet: \(packet)")
+    }
+
+    @Test("lists joined namespaces with their socket ids through joins, a re-join and leaves")
+    func namespaceList() {
+        var connection = connection()
+        _ = connection.received(Self.text("0"))
+        _ = connection.accept("/", sid: "A")
+        _ = connection.received(Self.text("0/custom,"))
+        _ = connection.accept("/custom", sid: "B")
+        #expect(connection.namespaces == ["/": "A", "/custom": "B"])
+        _ = connection.accept("/custom", sid: "C")
+        #expect(connection.namespaces == ["/": "A", "/custom": "C"])
+        _ = connection.received(Self.text("1/custom,"))
+        #expect(connection.namespaces == ["/": "A"])
+        #expect(connection.isJoined("/") && !connection.isJoined("/custom"))
+        #expect(connection.disconnect("/") != nil)
+        #expect(connection.namespaces.isEmpty && !connection.isJoined("/"))
     }
 
     @Test("taking an event's arguments drops its name and leaves the packet without a payload")

@@ -142,6 +142,9 @@ public final class WebSocketClient: ConnectionHandler {
                 tcp?.write(bytes)
             case .deliver(let message):
                 delegate?.webSocketClient(self, didReceive: message)
+            case .deliverText(let utf8):
+                // Not asked for here (the client receives without `sharingText`).
+                delegate?.webSocketClient(self, didReceive: .text(String(decoding: utf8, as: UTF8.self)))
             case .closeTransport(let closure):
                 if closure.discardsPendingWrites { tcp?.close() } else { tcp?.closeAfterFlush() }
                 end(closure: closure, failure: nil)

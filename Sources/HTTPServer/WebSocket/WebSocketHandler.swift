@@ -8,6 +8,10 @@ public protocol WebSocketHandler: AnyObject {
     func webSocketDidOpen(_ socket: WebSocketHandle)
     /// A complete message arrived (fragments reassembled, text validated as UTF-8).
     func webSocket(_ socket: WebSocketHandle, didReceive message: WebSocketMessage)
+    /// A complete text message (validated UTF-8), as bytes valid only during the call: a
+    /// handler that decodes bytes implements this to skip making a `String` (text arriving
+    /// whole in one read comes this way). Default: ``webSocket(_:didReceive:)`` with the text.
+    func webSocket(_ socket: WebSocketHandle, didReceiveText utf8: UnsafeBufferPointer<UInt8>)
     /// Output that had backed up (the peer was not reading) has all gone out: a producer that
     /// paused on ``WebSocketHandle/isBackedUp`` may resume. Default: nothing.
     func webSocketDidDrain(_ socket: WebSocketHandle)
@@ -19,6 +23,10 @@ public protocol WebSocketHandler: AnyObject {
 extension WebSocketHandler {
     /// Does nothing.
     public func webSocketDidOpen(_ socket: WebSocketHandle) {}
+    /// Makes a `String` of the text and calls ``webSocket(_:didReceive:)``.
+    public func webSocket(_ socket: WebSocketHandle, didReceiveText utf8: UnsafeBufferPointer<UInt8>) {
+        webSocket(socket, didReceive: .text(String(decoding: utf8, as: UTF8.self)))
+    }
     /// Does nothing.
     public func webSocketDidDrain(_ socket: WebSocketHandle) {}
     /// Does nothing.

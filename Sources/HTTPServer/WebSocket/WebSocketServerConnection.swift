@@ -71,7 +71,8 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
         // The loop's shared action array, taken while in use (see `LoopState`).
         var actions = loopState.spareWebSocketActions
         loopState.spareWebSocketActions = []
-        machine.receive(bytes, now: tcp.loop.now(), into: &actions)
+        // Text arriving whole in this read is handed over as the read's own bytes (no copy).
+        machine.receive(bytes, now: tcp.loop.now(), into: &actions, sharingText: true)
         perform(actions)
         actions.removeAll(keepingCapacity: true)
         loopState.spareWebSocketActions = actions
@@ -151,6 +152,9 @@ final class WebSocketServerConnection: ConnectionHandler, DrainableConnection {
                 wrote = true
             case .deliver(let message):
                 handler?.webSocket(handle, didReceive: message)
+            case .deliverText(let utf8):
+                guard let handler else { continue }
+                utf8.withUnsafeBufferPointer { handler.webSocket(handle, didReceiveText: $0) }
             case .closeTransport(let closure):
                 if closure.discardsPendingWrites {
                     tcp.close()

@@ -71,6 +71,16 @@ final class EngineIOWebSocketHandler: WebSocketHandler {
         }
     }
 
+    func webSocket(_ socket: WebSocketHandle, didReceiveText utf8: UnsafeBufferPointer<UInt8>) {
+        // The hot path: the text is decoded from the read's own bytes, with no String made.
+        guard table.loop.inEventLoop else {
+            // Carried to the session's loop: the bytes must outlive this call.
+            return webSocket(socket, didReceive: .text(String(decoding: utf8, as: UTF8.self)))
+        }
+        guard let (session, generation) = attachment.get() else { return }
+        session.webSocketReceived(text: utf8, generation: generation)
+    }
+
     func webSocketDidClose(_ socket: WebSocketHandle, closure: WebSocketClosure) {
         let attachment = self.attachment
         onOwner {

@@ -20,6 +20,8 @@ package final class SocketIOSocket {
     /// The session's loop.
     package let loop: EventLoop
     private unowned let table: SocketIOSessionTable
+    /// The Engine.IO `maxPayload`, read once: every message is checked against it.
+    private let maxPayload: Int
     private var engine: EngineIOSession
     private var connection: SocketIOConnection
     private var endpoint: (any SocketIOEndpoint)?
@@ -45,6 +47,7 @@ package final class SocketIOSocket {
         self.client = client
         self.loop = table.loop
         self.table = table
+        maxPayload = table.configuration.engine.maxPayload
         let now = table.loop.now()
         engine = EngineIOSession(sid: sid, transport: transport, configuration: table.configuration.engine, now: now)
         connection = SocketIOConnection(configuration: table.configuration.socket, now: now)
@@ -135,7 +138,7 @@ package final class SocketIOSocket {
     /// WebSocket, as one frame, when that is the session's transport (what the machine would
     /// ask for); through the machine otherwise, which adds the `4` itself.
     private func sendScratch() {
-        if engine.isWebSocketDirect, let webSocket {
+        if isWebSocketDirect, let webSocket {
             webSocket.send(textUTF8: scratch)
         } else {
             perform(engine.send(.text(Array(scratch.dropFirst()))))
@@ -218,28 +221,38 @@ package final class SocketIOSocket {
         guard generation == webSocketGeneration, webSocket != nil else { return }
         switch message {
         case .binary(let bytes):
-            guard bytes.count <= table.configuration.engine.maxPayload else {
+            guard bytes.count <= maxPayload else {
                 return perform(engine.webSocketReceivedInvalidFrame(now: loop.now()))
             }
             perform(engine.webSocketReceived(EngineIOPacket(.message, .binary(bytes)), now: loop.now()))
-        case .text(let text):
-            if engine.isWebSocketDirect, text.utf8.first == UInt8(ascii: "4"),
-                text.utf8.count <= table.configuration.engine.maxPayload
-            {
-                // The hot path: a message on the active WebSocket is only ever delivered, and
-                // the packet is decoded straight from the text's UTF-8 (after the `4`).
-                var text = text
-                let actions = text.withUTF8 { utf8 in
-                    connection.received(text: UnsafeBufferPointer(rebasing: utf8.dropFirst()))
-                }
-                handle(actions)
-                return rearm()
-            }
-            guard text.utf8.count <= table.configuration.engine.maxPayload,
-                let packet = try? EngineIOPacket.decode(text: text.utf8)
-            else { return perform(engine.webSocketReceivedInvalidFrame(now: loop.now())) }
-            perform(engine.webSocketReceived(packet, now: loop.now()))
+        case .text(var text):
+            text.withUTF8 { receivedText($0) }
         }
+    }
+
+    /// A text message on WebSocket `generation`, as UTF-8 valid for the duration of the call.
+    func webSocketReceived(text utf8: UnsafeBufferPointer<UInt8>, generation: Int) {
+        guard generation == webSocketGeneration, webSocket != nil else { return }
+        receivedText(utf8)
+    }
+
+    private func receivedText(_ utf8: UnsafeBufferPointer<UInt8>) {
+        if isWebSocketDirect, utf8.first == UInt8(ascii: "4"), utf8.count <= maxPayload {
+            // The hot path: a message on the active WebSocket is only ever delivered, and the
+            // packet is decoded straight from the frame's bytes (after the `4`); a plain event
+            // yields one action, taken without an array.
+            let packet = UnsafeBufferPointer(rebasing: utf8.dropFirst())
+            guard let action = connection.received(oneText: packet) else { return rearm() }
+            handle(action)
+            // An event moves no deadline of either machine, and whatever the application did
+            // through this socket that reaches the engine re-armed the timer itself (`perform`).
+            if case .event(.event) = action { return }
+            return rearm()
+        }
+        guard utf8.count <= maxPayload, let packet = try? EngineIOPacket.decode(text: utf8) else {
+            return perform(engine.webSocketReceivedInvalidFrame(now: loop.now()))
+        }
+        perform(engine.webSocketReceived(packet, now: loop.now()))
     }
 
     /// WebSocket `generation` closed.
@@ -282,15 +295,17 @@ package final class SocketIOSocket {
     }
 
     private func handle(_ actions: [SocketIOConnection.Action]) {
-        for action in actions {
-            switch action {
-            case .send(let packet):
-                perform(engine.send(.text(packet)))
-            case .close:
-                perform(engine.close())
-            case .event(let event):
-                dispatch(event)
-            }
+        for action in actions { handle(action) }
+    }
+
+    private func handle(_ action: SocketIOConnection.Action) {
+        switch action {
+        case .send(let packet):
+            perform(engine.send(.text(packet)))
+        case .close:
+            perform(engine.close())
+        case .event(let event):
+            dispatch(event)
         }
     }
 
@@ -337,6 +352,11 @@ package final class SocketIOSocket {
         }
     }
 
+    /// `engine.isWebSocketDirect`, read from the session's stored fields: the computed
+    /// property, called across the module boundary, copied the whole session (retaining each
+    /// of its references) twice per message.
+    private var isWebSocketDirect: Bool { engine.transport == .websocket && !engine.isClosed }
+
     // MARK: Timer
 
     private func rearm() {
@@ -346,7 +366,9 @@ package final class SocketIOSocket {
         timer = nil
         timerDeadline = deadline
         guard let deadline else { return }
-        timer = loop.scheduleTimer(at: deadline) { [weak self] in self?.timerFired() }
+        // A strong capture: the timer is cancelled when the session closes, and a weak one
+        // would give the socket a side table, making every retain on the message path slower.
+        timer = loop.scheduleTimer(at: deadline) { [self] in timerFired() }
     }
 
     private func timerFired() {

@@ -5,14 +5,16 @@
 /// A non-blocking TCP connection on one ``EventLoop``. Loop thread only; other threads reach
 /// it through `loop.execute` (see ``LoopBound``).
 ///
-/// Writes are write-first: ``write(_:)`` copies into an outbound buffer. Bytes written while
-/// the connection's own reads are being delivered leave in one `send(2)` right after them,
-/// while the connection is still hot in the cache; bytes written at any other time (a timer,
-/// another connection's handler) queue the connection for the flush at the end of the loop
-/// iteration (Redis's "before sleep"). Either way every response produced by one wake-up is
-/// coalesced into one `send(2)`. Only when the kernel refuses bytes (or a wake-up's
-/// ``sendBytesPerWakeUp`` is spent) is `EPOLLOUT` registered, and it is dropped again as soon
-/// as the buffer drains.
+/// Writes are write-first: ``write(_:)`` copies into an outbound buffer and queues the
+/// connection for the loop's flush (Redis's "before sleep"), which runs at the end of the
+/// iteration and, within a large batch of events, every ``EventLoop/flushBatch`` connections
+/// (so a connection is still hot in the cache when its output leaves). Every response produced
+/// by one wake-up is coalesced into one `send(2)`, and the sends of many connections leave
+/// back to back: on loopback each send runs the receiver's TCP input and wakes it if it
+/// sleeps, and a peer woken by the first send of a burst is often still running for the next
+/// ones, where answers sent one by one found it asleep each time. Only when the kernel refuses
+/// bytes (or a wake-up's ``sendBytesPerWakeUp`` is spent) is `EPOLLOUT` registered, and it is
+/// dropped again as soon as the buffer drains.
 ///
 /// Reading is edge-triggered: each wake-up reads until the kernel has no more (a short read or
 /// `EAGAIN`), at most ``readsPerWakeUp`` buffers, so one busy peer cannot starve the others; a
@@ -35,8 +37,8 @@ public final class TCPConnection: Selectable, DeferredClose {
     private var readEOF = false
     private var writeInterest = false
     private var queuedForFlush = false
-    /// Set while this connection's reads are being delivered: writes then wait for the flush
-    /// that follows the reads instead of queueing for the end of the iteration.
+    /// Set while this connection's reads are being delivered: writes then skip the queueing,
+    /// done once after the reads.
     private var deliveringReads = false
     private var closeWhenFlushed = false
     private var lingering = false
@@ -184,7 +186,7 @@ public final class TCPConnection: Selectable, DeferredClose {
             deliveringReads = true
             readAvailable()
             deliveringReads = false
-            if phase == .open, !outbound.isEmpty, !writeInterest { flushNow() }
+            if phase == .open, !outbound.isEmpty, !writeInterest { queueFlush() }
         }
         guard phase == .open else { return }
         if writable { flushNow() }

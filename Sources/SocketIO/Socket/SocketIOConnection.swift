@@ -63,7 +63,13 @@ public struct SocketIOConnection: Sendable {
     /// The settings.
     public let configuration: Configuration
     /// Joined namespaces and the socket id each was given.
-    public private(set) var namespaces: [String: String] = [:]
+    public var namespaces: [String: String] {
+        Dictionary(uniqueKeysWithValues: joined.map { ($0.namespace, $0.sid) })
+    }
+    /// The joined namespaces in joining order: at most `maxNamespaces` (8 by default), so a
+    /// scan comparing a few short strings is cheaper than hashing the name for a dictionary,
+    /// and every event looks its namespace up.
+    private var joined: [(namespace: String, sid: String)] = []
     private var connectDeadline: MonotonicInstant?
     private var everConnected = false
     private var droppingAttachments = 0
@@ -79,29 +85,35 @@ public struct SocketIOConnection: Sendable {
     public var nextDeadline: MonotonicInstant? { closed ? nil : connectDeadline }
 
     /// Whether the client is in `namespace`.
-    public func isJoined(_ namespace: String) -> Bool { namespaces[namespace] != nil }
+    public func isJoined(_ namespace: String) -> Bool { joined.contains { $0.namespace == namespace } }
 
     /// An Engine.IO message arrived.
     public mutating func received(_ data: EngineIOData) -> [Action] {
         guard !closed else { return [] }
         switch data {
         case .binary:
-            guard droppingAttachments > 0 else { return fail("binary message without a binary packet") }
+            guard droppingAttachments > 0 else { return [fail("binary message without a binary packet")] }
             droppingAttachments -= 1
             return []
         case .text(let text):
-            return receivedText(text)
+            return receivedText(text).map { [$0] } ?? []
         }
     }
 
     /// A text message arrived, read from memory the caller owns for the duration of the call
     /// (the WebSocket hot path decodes straight from the frame's text, without a copy).
     public mutating func received(text: UnsafeBufferPointer<UInt8>) -> [Action] {
-        guard !closed else { return [] }
+        received(oneText: text).map { [$0] } ?? []
+    }
+
+    /// ``received(text:)`` for the hot path: a text message leads to at most one action, which
+    /// is returned without an array around it.
+    public mutating func received(oneText text: UnsafeBufferPointer<UInt8>) -> Action? {
+        guard !closed else { return nil }
         return receivedText(text)
     }
 
-    private mutating func receivedText(_ text: some Collection<UInt8>) -> [Action] {
+    private mutating func receivedText(_ text: some Collection<UInt8>) -> Action? {
         guard droppingAttachments == 0 else { return fail("text message while attachments were due") }
         let packet: SocketIOPacket
         do {
@@ -112,37 +124,35 @@ public struct SocketIOConnection: Sendable {
         return handle(packet)
     }
 
-    private mutating func handle(_ packet: consuming SocketIOPacket) -> [Action] {
+    private mutating func handle(_ packet: consuming SocketIOPacket) -> Action? {
         if !everConnected, packet.type != .connect { return fail("the first packet must be CONNECT") }
         let namespace = packet.namespace
         switch packet.type {
         case .connect:
             everConnected = true
             connectDeadline = nil
-            if isJoined(namespace) { return [] }
-            if namespaces.count >= configuration.maxNamespaces {
-                return [.send(Self.connectError(namespace, "Too many namespaces"))]
+            if isJoined(namespace) { return nil }
+            if joined.count >= configuration.maxNamespaces {
+                return .send(Self.connectError(namespace, "Too many namespaces"))
             }
-            return [.event(.connect(namespace: namespace, auth: packet.data))]
+            return .event(.connect(namespace: namespace, auth: packet.data))
         case .disconnect:
-            guard namespaces.removeValue(forKey: namespace) != nil else { return [] }
-            return [.event(.disconnect(namespace: namespace))]
+            guard leave(namespace) else { return nil }
+            return .event(.disconnect(namespace: namespace))
         case .event:
-            guard isJoined(namespace), let name = packet.eventName else { return [] }
+            guard isJoined(namespace), let name = packet.eventName else { return nil }
             let arguments = packet.takeArguments()
-            return [.event(.event(namespace: namespace, name: name, arguments: arguments, ackID: packet.ackID))]
+            return .event(.event(namespace: namespace, name: name, arguments: arguments, ackID: packet.ackID))
         case .ack:
-            guard isJoined(namespace), let id = packet.ackID else { return [] }
-            return [.event(.ack(namespace: namespace, id: id, arguments: packet.arguments))]
+            guard isJoined(namespace), let id = packet.ackID else { return nil }
+            return .event(.ack(namespace: namespace, id: id, arguments: packet.arguments))
         case .binaryEvent, .binaryAck:
             droppingAttachments = packet.attachments
-            guard isJoined(namespace) else { return [] }
-            return [
-                .event(
-                    .binaryRefused(
-                        namespace: namespace, name: packet.type == .binaryEvent ? packet.eventName : nil,
-                        ackID: packet.type == .binaryEvent ? packet.ackID : nil))
-            ]
+            guard isJoined(namespace) else { return nil }
+            return .event(
+                .binaryRefused(
+                    namespace: namespace, name: packet.type == .binaryEvent ? packet.eventName : nil,
+                    ackID: packet.type == .binaryEvent ? packet.ackID : nil))
         case .connectError:
             return fail("CONNECT_ERROR is sent by servers only")
         }
@@ -150,7 +160,11 @@ public struct SocketIOConnection: Sendable {
 
     /// Lets the client into `namespace` as socket `sid`: the CONNECT answer to send.
     public mutating func accept(_ namespace: String, sid: String) -> [UInt8] {
-        namespaces[namespace] = sid
+        if let index = joined.firstIndex(where: { $0.namespace == namespace }) {
+            joined[index].sid = sid
+        } else {
+            joined.append((namespace, sid))
+        }
         var bytes: [UInt8] = []
         SocketIOPacket.encodeHeader(.connect, namespace: namespace, ackID: nil, into: &bytes)
         bytes += Array(#"{"sid":""#.utf8) + Array(sid.utf8) + Array(#""}"#.utf8)
@@ -165,27 +179,34 @@ public struct SocketIOConnection: Sendable {
     /// The server removes the client from `namespace`: the DISCONNECT to send (nil when the
     /// client was not in it).
     public mutating func disconnect(_ namespace: String) -> [UInt8]? {
-        guard namespaces.removeValue(forKey: namespace) != nil else { return nil }
+        guard leave(namespace) else { return nil }
         return SocketIOPacket(.disconnect, namespace: namespace).encoded
+    }
+
+    /// Removes `namespace` from the joined ones; false when the client was not in it.
+    private mutating func leave(_ namespace: String) -> Bool {
+        guard let index = joined.firstIndex(where: { $0.namespace == namespace }) else { return false }
+        joined.remove(at: index)
+        return true
     }
 
     /// The connection ended: every joined namespace, for the application to clean up.
     public mutating func connectionClosed() -> [String] {
         closed = true
-        defer { namespaces = [:] }
-        return namespaces.keys.sorted()
+        defer { joined = [] }
+        return joined.map(\.namespace).sorted()
     }
 
     /// Enforces the connect timeout.
     public mutating func tick(now: MonotonicInstant) -> [Action] {
         guard !closed, let deadline = connectDeadline, deadline <= now else { return [] }
         connectDeadline = nil
-        return fail("no CONNECT within \(configuration.connectTimeout)")
+        return [fail("no CONNECT within \(configuration.connectTimeout)")]
     }
 
-    private mutating func fail(_ reason: String) -> [Action] {
+    private mutating func fail(_ reason: String) -> Action {
         closed = true
-        return [.close(reason)]
+        return .close(reason)
     }
 
     private static func connectError(_ namespace: String, _ message: String) -> [UInt8] {

@@ -5,6 +5,11 @@ public enum WebSocketAction: Sendable, Hashable {
     case write([UInt8])
     /// Hand this complete message to the application.
     case deliver(WebSocketMessage)
+    /// Hand this complete text message (validated UTF-8) to the application. Only with
+    /// `WebSocketConnection.receive(_:now:into:sharingText:)`: the bytes share the frame
+    /// parser's buffer, so the transport hands them on without a copy and drops the action
+    /// before the next receive.
+    case deliverText(ArraySlice<UInt8>)
     /// Close the TCP connection — after flushing earlier writes unless
     /// `closure.discardsPendingWrites`. No further input will be accepted.
     case closeTransport(WebSocketClosure)

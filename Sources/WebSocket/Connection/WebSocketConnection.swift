@@ -192,13 +192,19 @@ public struct WebSocketConnection: Sendable {
 
     /// Handles bytes received from the peer, appending the resulting actions to `actions` —
     /// the transport's hot path, which reuses one array instead of allocating one per read.
+    ///
+    /// With `sharingText`, a text message that arrives as one frame ending the read (the common
+    /// case) is delivered as ``WebSocketAction/deliverText(_:)``: its validated UTF-8 as a slice
+    /// of the parser's buffer, with no copy, no allocation and no `String`. Carry the actions
+    /// out and drop them before the next call. Every other message is delivered as `.deliver`.
     public mutating func receive(
-        _ bytes: UnsafeRawBufferPointer, now: Instant, into actions: inout [WebSocketAction]
+        _ bytes: UnsafeRawBufferPointer, now: Instant, into actions: inout [WebSocketAction],
+        sharingText: Bool = false
     ) {
         if case .closed = state { return }
         lastReceived = now
         parser.append(bytes)
-        takeFrames(into: &actions)
+        takeFrames(into: &actions, sharingText: sharingText)
     }
 
     /// Handles bytes received from the peer (tests and the bytes that arrived with the
@@ -208,11 +214,17 @@ public struct WebSocketConnection: Sendable {
     }
 
     /// Handles every frame the parser holds complete, then checks the one still arriving.
-    private mutating func takeFrames(into actions: inout [WebSocketAction]) {
+    private mutating func takeFrames(into actions: inout [WebSocketAction], sharingText: Bool = false) {
         while true {
             if case .closed = state { break }
             let frame: WebSocketFrame
             do {
+                if sharingText, fragment == nil, case .open = state,
+                    let text = try parser.nextFinalTextEndingBuffer()
+                {
+                    handleSharedText(text, into: &actions)
+                    continue
+                }
                 guard let next = try parser.next() else {
                     // A header announced a frame still arriving: charge it before its payload
                     // is buffered (the parser has at most one read of it so far).
@@ -252,7 +264,9 @@ public struct WebSocketConnection: Sendable {
     }
 
     /// Feeds a completed text frame's payload to the validator, skipping what it already saw.
-    private mutating func validateCompletedText(_ payload: [UInt8], startsMessage: Bool) -> Bool {
+    private mutating func validateCompletedText(
+        _ payload: some Collection<UInt8>, startsMessage: Bool
+    ) -> Bool {
         if startsMessage && validatedInFrame == 0 { validator.reset() }
         let fresh = payload.dropFirst(validatedInFrame)
         validatedInFrame = 0
@@ -433,6 +447,19 @@ public struct WebSocketConnection: Sendable {
         case .close:
             handleClose(frame.payload, into: &actions)
         }
+    }
+
+    /// A whole text message in one frame, sharing the parser's buffer: the checks of a final
+    /// text frame outside a fragmented message (`handleOpen`), then delivery without a copy.
+    private mutating func handleSharedText(
+        _ payload: ArraySlice<UInt8>, into actions: inout [WebSocketAction]
+    ) {
+        if !charge(messageBytes: payload.count) { return fail(.memoryBudgetExhausted, into: &actions) }
+        if !validateCompletedText(payload, startsMessage: true) { return fail(.invalidUTF8, into: &actions) }
+        chargedDelivered += chargedInProgress
+        chargedInProgress = 0
+        guard validator.isComplete else { return fail(.invalidUTF8, into: &actions) }
+        actions.append(.deliverText(payload))
     }
 
     private mutating func deliver(

@@ -137,6 +137,27 @@ public struct WebSocketFrameParser: Sendable {
         }
     }
 
+    /// The next frame when it is a complete, final text frame whose payload ends the buffered
+    /// bytes (a client's message arriving alone in a read, the common case): its payload,
+    /// unmasked, as a slice sharing the buffer's storage — no copy and no allocation. Returns
+    /// nil, taking nothing but the header, for any other frame (or none), which ``next()``
+    /// then returns as usual. The slice should be dropped before more bytes are appended, or
+    /// the buffer is copied on its next change.
+    public mutating func nextFinalTextEndingBuffer() throws(WebSocketProtocolError) -> ArraySlice<UInt8>? {
+        if case .header = state {
+            guard try parseHeader() else { return nil }
+        }
+        guard case .payload(true, .text, let mask, let length) = state,
+            readIndex + length == buffer.count
+        else { return nil }
+        unmaskArrivedPayload(upTo: length, mask: mask)
+        let payload = buffer[readIndex..<buffer.count]
+        readIndex = buffer.count
+        unmaskedCount = 0
+        state = .header
+        return payload
+    }
+
     /// The frame whose payload is still arriving: its opcode and the payload bytes received so
     /// far, unmasked. Lets a consumer act before a large frame completes — the connection uses
     /// it to refuse invalid UTF-8 at once (§8.1) instead of after buffering up to 1 MiB.
