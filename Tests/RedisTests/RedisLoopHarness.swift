@@ -21,9 +21,14 @@ final class RedisLoopHarness: Sendable {
         var description: String { "no answer within the deadline: \(what)" }
     }
 
+    /// How long a step may take before it counts as a hang. Generous on purpose: in the full
+    /// suite dozens of servers, clients and browsers share two cores, and a loaded machine has
+    /// delayed a loop's answer by several seconds; a step that works answers at once anyway.
+    static let deadline: Double = 30
+
     /// Runs `body` on the loop and waits up to `seconds` for the value it reports.
     func run<T: Sendable>(
-        _ what: String = "", seconds: Double = 5, _ body: @escaping @Sendable (@escaping @Sendable (T) -> Void) -> Void
+        _ what: String = "", seconds: Double = RedisLoopHarness.deadline, _ body: @escaping @Sendable (@escaping @Sendable (T) -> Void) -> Void
     ) throws -> T {
         let box = Mutex<T?>(nil)
         let waiter = Waiter()
@@ -56,12 +61,12 @@ final class RedisLoopHarness: Sendable {
     }
 
     /// Sends one command and waits for its outcome.
-    func send(_ client: LoopBound<RedisClient>, _ arguments: [String], seconds: Double = 5) throws -> Result<RESPValue, RedisError> {
+    func send(_ client: LoopBound<RedisClient>, _ arguments: [String], seconds: Double = RedisLoopHarness.deadline) throws -> Result<RESPValue, RedisError> {
         try run("\(arguments)", seconds: seconds) { done in client.value.send(arguments) { done($0) } }
     }
 
     /// Waits until `condition` holds on the loop (polled each millisecond, up to `seconds`).
-    func wait(seconds: Double = 5, _ what: String, _ condition: @escaping @Sendable () -> Bool) throws {
+    func wait(seconds: Double = RedisLoopHarness.deadline, _ what: String, _ condition: @escaping @Sendable () -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let holds: Bool = try run(what) { done in done(condition()) }
