@@ -37,9 +37,6 @@ public final class TCPConnection: Selectable, DeferredClose {
     private var readEOF = false
     private var writeInterest = false
     private var queuedForFlush = false
-    /// Set while this connection's reads are being delivered: writes then skip the queueing,
-    /// done once after the reads.
-    private var deliveringReads = false
     private var closeWhenFlushed = false
     private var lingering = false
     private var outbound = OutboundBuffer()
@@ -126,7 +123,7 @@ public final class TCPConnection: Selectable, DeferredClose {
         let before = outbound.count
         outbound.append(encodedBy: body)
         precondition(outbound.count >= before, "an encoder removed pending output")
-        if outbound.count > before, !deliveringReads { queueFlush() }
+        if outbound.count > before { queueFlush() }
     }
 
     /// Queues `bytes` for sending without copying them: the array is kept as it is until it
@@ -137,7 +134,7 @@ public final class TCPConnection: Selectable, DeferredClose {
         loop.assertInLoop()
         guard phase == .open, !closeWhenFlushed, !bytes.isEmpty else { return }
         outbound.adopt(bytes)
-        if !deliveringReads { queueFlush() }
+        queueFlush()
     }
 
     /// Queues `bytes` for sending.
@@ -183,10 +180,7 @@ public final class TCPConnection: Selectable, DeferredClose {
         }
         guard phase == .open else { return }
         if readable || (failed && readingEnabled && !readEOF) {
-            deliveringReads = true
             readAvailable()
-            deliveringReads = false
-            if phase == .open, !outbound.isEmpty, !writeInterest { queueFlush() }
         }
         guard phase == .open else { return }
         if writable { flushNow() }
