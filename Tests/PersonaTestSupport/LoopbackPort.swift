@@ -37,14 +37,29 @@ public enum LoopbackPort {
         defer { close(fd) }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        return withAddress(port) { bind(fd, $0, $1) == 0 }
+    }
+
+    /// A blocking TCP socket connected to 127.0.0.1:`port`, or nil if nothing accepts there;
+    /// the caller closes it.
+    public static func connect(_ port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        guard withAddress(port, { Glibc.connect(fd, $0, $1) == 0 }) else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// Calls `body` with 127.0.0.1:`port` as a socket address and its length.
+    static func withAddress<R>(_ port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
     }
 }

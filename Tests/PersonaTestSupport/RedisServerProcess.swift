@@ -110,21 +110,10 @@ public final class RedisServerProcess: @unchecked Sendable {
     /// The process id a plain Redis server on `port` reports in `INFO server` (nil if none
     /// answers within a second).
     public static func processID(servingPort port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
+        guard let fd = LoopbackPort.connect(port) else { return nil }
         defer { close(fd) }
         var limit = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { return nil }
         let request = Array("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n".utf8)
         guard send(fd, request, request.count, 0) == request.count else { return nil }
         var reply: [UInt8] = []
@@ -144,17 +133,8 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     /// Whether something accepts TCP connections on the loopback port.
     public static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
+        guard let fd = LoopbackPort.connect(port) else { return false }
+        close(fd)
+        return true
     }
 }

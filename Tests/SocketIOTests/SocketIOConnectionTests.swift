@@ -13,6 +13,16 @@ struct SocketIOConnectionTests {
 
     static func text(_ string: String) -> EngineIOData { .text(Array(string.utf8)) }
 
+    /// A connection joined to `/` as socket A and `/custom` as socket B.
+    func joinedTwo() -> SocketIOConnection {
+        var connection = connection()
+        _ = connection.received(Self.text("0"))
+        _ = connection.accept("/", sid: "A")
+        _ = connection.received(Self.text("0/custom,"))
+        _ = connection.accept("/custom", sid: "B")
+        return connection
+    }
+
     @Test("CONNECT with an auth payload asks the application, and accepting answers with the sid")
     func connect() {
         var connection = connection()
@@ -52,36 +62,21 @@ struct SocketIOConnectionTests {
             "1/custom,", "2[1]", "2", "5[\"binary\"]", "9", "",
         ])
     func borrowedText(_ packet: String) {
-        var copied = connection()
-        var borrowed = connection()
-        for setup in ["0", "0/custom,"] {
-            _ = copied.received(Self.text(setup))
-            _ = borrowed.received(Self.text(setup))
-        }
-        _ = copied.accept("/", sid: "A")
-        _ = borrowed.accept("/", sid: "A")
-        _ = copied.accept("/custom", sid: "B")
-        _ = borrowed.accept("/custom", sid: "B")
+        var copied = joinedTwo()
+        var borrowed = joinedTwo()
         let expected = copied.received(Self.text(packet))
         let bytes = Array(packet.utf8)
         let actions = bytes.withUnsafeBufferPointer { borrowed.received(text: $0) }
         #expect(actions == expected, "packet: \(packet)")
         // The hot path's variant gives the one action without an array.
-        var single = connection()
-        for setup in ["0", "0/custom,"] { _ = single.received(Self.text(setup)) }
-        _ = single.accept("/", sid: "A")
-        _ = single.accept("/custom", sid: "B")
+        var single = joinedTwo()
         #expect(expected.count <= 1)
         #expect(bytes.withUnsafeBufferPointer { single.received(oneText: $0) } == expected.first, "packet: \(packet)")
     }
 
     @Test("lists joined namespaces with their socket ids through joins, a re-join and leaves")
     func namespaceList() {
-        var connection = connection()
-        _ = connection.received(Self.text("0"))
-        _ = connection.accept("/", sid: "A")
-        _ = connection.received(Self.text("0/custom,"))
-        _ = connection.accept("/custom", sid: "B")
+        var connection = joinedTwo()
         #expect(connection.namespaces == ["/": "A", "/custom": "B"])
         _ = connection.accept("/custom", sid: "C")
         #expect(connection.namespaces == ["/": "A", "/custom": "C"])
@@ -106,11 +101,7 @@ struct SocketIOConnectionTests {
 
     @Test("DISCONNECT leaves one namespace and the others stay")
     func disconnect() {
-        var connection = connection()
-        _ = connection.received(Self.text("0"))
-        _ = connection.accept("/", sid: "A")
-        _ = connection.received(Self.text("0/custom,"))
-        _ = connection.accept("/custom", sid: "B")
+        var connection = joinedTwo()
         #expect(connection.received(Self.text("1/custom,")) == [.event(.disconnect(namespace: "/custom"))])
         #expect(connection.isJoined("/"))
         #expect(!connection.isJoined("/custom"))
