@@ -9,7 +9,10 @@ runs both servers back to back; the report gives the median of the rounds and th
 
 The client is socketio_load.c (compiled here with `cc`), which costs far less CPU per message
 than either server, so the numbers measure the servers; `--client persona` uses
-`persona bench echo --socketio` instead. Besides messages/s the report gives each server's CPU
+`persona bench echo --socketio` instead. With the C client each round also loads socketio_floor.c, the least work
+a server can do for this load (a C epoll loop answering exactly these frames), pinned the same
+way: its rate is what the kernel's loopback path allows on this machine in this run, so
+"floor / python-socketio" is the highest ratio any server could show here. Besides messages/s the report gives each server's CPU
 time per message, read from /proc over the middle of the run: on a machine shared with other
 work the ratio of CPU per message is the steadier figure (a ping-pong load loses throughput
 whenever either side waits for a core; CPU per message does not change with that), and the
@@ -36,6 +39,8 @@ PEER = os.path.join(HERE, "socketio_echo_peer.py")
 TICKS = os.sysconf("SC_CLK_TCK")
 # Prepended to every command: `chrt -f 50` with --realtime.
 PRIORITY = []
+# The compiled socketio_floor.c, set by main().
+FLOOR = []
 # Persona's store for the runs, apart from any other server's in the package root.
 DATA_DIR = tempfile.mkdtemp(prefix="persona-sio-bench-")
 
@@ -46,10 +51,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def build_client():
-    """Compiles socketio_load.c into a temporary directory."""
-    binary = os.path.join(tempfile.mkdtemp(prefix="persona-sio-load-"), "socketio_load")
-    subprocess.run(["cc", "-O2", "-o", binary, os.path.join(HERE, "socketio_load.c")], check=True)
+def compile_c(name):
+    """Compiles NAME.c (next to this script) into a temporary directory."""
+    binary = os.path.join(tempfile.mkdtemp(prefix="persona-sio-bench-"), name)
+    subprocess.run(["cc", "-O2", "-o", binary, os.path.join(HERE, name + ".c")], check=True)
     return binary
 
 
@@ -70,8 +75,17 @@ def start_persona():
 
 
 def start_peer():
+    return start_listening([sys.executable, PEER])
+
+
+def start_floor():
+    return start_listening([FLOOR[0]])
+
+
+def start_listening(command):
+    """Starts `command PORT` on core 1 and waits until it accepts connections."""
     port = free_port()
-    proc = subprocess.Popen(PRIORITY + ["taskset", "-c", "1", sys.executable, PEER, str(port)],
+    proc = subprocess.Popen(PRIORITY + ["taskset", "-c", "1"] + command + [str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout.readline().startswith("listening")
     for _ in range(100):
@@ -143,11 +157,16 @@ def main():
     args = parser.parse_args()
     if args.realtime:
         PRIORITY[:] = ["chrt", "-f", "50"]
-    client = build_client() if args.client == "c" else None
+    client = compile_c("socketio_load") if args.client == "c" else None
+    servers = [("persona", start_persona), ("python-socketio", start_peer)]
+    if client:
+        # The floor answers only the C client's upgrade (see socketio_floor.c).
+        FLOOR.append(compile_c("socketio_floor"))
+        servers.append(("floor (C)", start_floor))
     for connections in args.connections:
-        rows = {"persona": [], "python-socketio": []}
+        rows = {label: [] for label, _ in servers}
         for _ in range(args.rounds):
-            for label, start in (("persona", start_persona), ("python-socketio", start_peer)):
+            for label, start in servers:
                 proc, port = start()
                 try:
                     rows[label].append(load(args, client, proc, port, connections))
@@ -166,10 +185,16 @@ def main():
             print(f"{connections:>5} conns  {label:<16} {summary[label][0]:>9.0f} msg/s  p99 {summary[label][1]:.3f} ms  "
                   f"server {cost:.1f} us CPU/msg, core use {server_use * 100:.0f}%  client core use {client_use * 100:.0f}%  "
                   f"errors {errors}  (runs: {', '.join(f'{x:.0f}' for x in rates)})", flush=True)
-        ratio = summary["persona"][0] / max(1, summary["python-socketio"][0])
+        python = max(1, summary["python-socketio"][0])
+        ratio = summary["persona"][0] / python
         cost_ratio = summary["python-socketio"][2] / summary["persona"][2] if summary["persona"][2] else 0
         print(f"{connections:>5} conns  ratio persona / python-socketio = {ratio:.1f}x msg/s, "
               f"{cost_ratio:.1f}x less server CPU per message", flush=True)
+        if "floor (C)" not in summary:
+            continue
+        print(f"{connections:>5} conns  ceiling floor / python-socketio = {summary['floor (C)'][0] / python:.1f}x msg/s; "
+              f"persona reaches {summary['persona'][0] / max(1, summary['floor (C)'][0]) * 100:.0f}% of the floor's rate",
+              flush=True)
 
 
 try:
