@@ -58,6 +58,20 @@ struct SocketIOConformanceTests {
             ], "\(output)")
     }
 
+    @Test("--socketio-echo also serves Engine.IO alone at /engine.io/: every message echoed on polling, WebSocket and after an upgrade, with no Socket.IO layer")
+    func engineEcho() throws {
+        let checks = [
+            "engine_echo_polling_payload", "engine_echo_websocket_text_and_binary", "engine_echo_upgrade",
+            "engine_echo_has_no_connect_timeout",
+        ]
+        let (passed, output) = try runSocketIOChecks(
+            serverArguments: [
+                "--socketio-echo", "--socketio-ping-interval", "0.3", "--socketio-ping-timeout", "0.2",
+                "--socketio-connect-timeout", "1",
+            ], interval: 300, timeout: 200, checks: checks)
+        #expect(passed == checks, "\(output)")
+    }
+
     @Test("sessions per address, the shared connection-rate limit and a CORS allow-list with credentials hold one past their edge")
     func limits() throws {
         let (passed, output) = try runSocketIOChecks(

@@ -47,6 +47,8 @@ public final class ChatServer: Sendable {
     let shells: [LoopBound<HubShell>]
     /// `/socket.io/`, when configured.
     let socketIO: SocketIOServer?
+    /// `/engine.io/`: the Engine.IO echo beside the diagnostic Socket.IO echo (`--socketio-echo`).
+    let engineIO: SocketIOServer?
     /// Refusals by reason, HTTP errors by status, WebSocket closes by code (for `/metrics`),
     /// and the rate-limited refusal log lines once ``logSessions(to:)`` gave a logger.
     public let events: ServerEventRecorder
@@ -161,24 +163,30 @@ public final class ChatServer: Sendable {
         } else {
             routes(&router)
         }
-        if let socketIO = configuration.socketIO {
-            let server = SocketIOServer(configuration: socketIO, group: group, admission: admission) { loop in
+        func serve(_ socketIO: SocketIOServerConfiguration, at path: String) -> SocketIOServer {
+            let server = SocketIOServer(configuration: socketIO, path: path, group: group, admission: admission) {
+                loop in
                 switch socketIO.mode {
                 case .chat: return SocketIONamespaces(shell: table[loop.index].value, deployments: socketIO.deployments)
-                case .echo: return SocketIOEchoEndpoint()
+                case .echo, .engineEcho: return SocketIOEchoEndpoint()
                 }
             }
             if let gate {
                 // As on `/v1/ws`: with auth off a valid key still applies its tier and tenant.
                 var inner = HTTPRouter()
                 server.addRoutes(&inner)
-                gate.installSocketIO(inner, path: SocketIOServer.path, on: &router)
+                gate.installSocketIO(inner, path: path, on: &router)
             } else {
                 server.addRoutes(&router)
             }
-            self.socketIO = server
+            return server
+        }
+        socketIO = configuration.socketIO.map { serve($0, at: SocketIOServer.socketIOPath) }
+        if var engineOnly = configuration.socketIO, engineOnly.mode == .echo {
+            engineOnly.mode = .engineEcho
+            engineIO = serve(engineOnly, at: SocketIOServer.engineIOPath)
         } else {
-            self.socketIO = nil
+            engineIO = nil
         }
         if configuration.servesPage { ChatPage.addRoutes(to: &router) }
         var http = configuration.http
@@ -236,6 +244,7 @@ public final class ChatServer: Sendable {
         // Socket.IO sessions saw their chat sessions end through the hub; now their transports
         // close (held polls get `close`, WebSockets a close packet).
         socketIO?.closeAll()
+        engineIO?.closeAll()
         return http.shutdown(gracePeriod: configuration.closeGrace) && complete
     }
 

@@ -6,7 +6,7 @@ import Reactor
 import SocketIO
 import WebSocket
 
-/// Engine.IO v4 / Socket.IO v5 at `/socket.io/`, over the HTTP core's polling requests and
+/// Engine.IO v4 / Socket.IO v5 at `/socket.io/` (or Engine.IO alone at `/engine.io/`), over the HTTP core's polling requests and
 /// WebSockets: validates each request as the protocol says, finds the session's loop from its
 /// sid, and hands the request to that loop's ``SocketIOSocket``. The namespaces' meaning comes
 /// from the endpoint factory (chat or the diagnostic echo).
@@ -20,7 +20,12 @@ import WebSocket
 /// limiter (429 with `Retry-After`), so a reconnect storm costs the same on either door.
 package final class SocketIOServer: Sendable {
     /// The path clients use by default.
-    package static let path = "/socket.io"
+    /// Where Socket.IO is served.
+    package static let socketIOPath = "/socket.io"
+    /// Where the Engine.IO echo of `--socketio-echo` is served (``SocketIOServerConfiguration/Mode/engineEcho``).
+    package static let engineIOPath = "/engine.io"
+    /// This server's path: one of the two above.
+    let path: String
     static let sidAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     let configuration: SocketIOServerConfiguration
@@ -31,10 +36,11 @@ package final class SocketIOServer: Sendable {
     /// Creates the server on `group`'s loops; `makeEndpoint` builds the application side of
     /// each session on the session's loop.
     init(
-        configuration: SocketIOServerConfiguration, group: EventLoopGroup, admission: ConnectionAdmission?,
-        makeEndpoint: @escaping @Sendable (EventLoop) -> any SocketIOEndpoint
+        configuration: SocketIOServerConfiguration, path: String = SocketIOServer.socketIOPath, group: EventLoopGroup,
+        admission: ConnectionAdmission?, makeEndpoint: @escaping @Sendable (EventLoop) -> any SocketIOEndpoint
     ) {
         self.configuration = configuration
+        self.path = path
         self.admission = admission
         let addresses = SocketIOAddressCounter(limit: configuration.maxSessionsPerAddress)
         self.addresses = addresses
@@ -57,7 +63,7 @@ package final class SocketIOServer: Sendable {
     /// Adds `/socket.io/` for every method (Engine.IO answers the wrong ones with 400).
     func addRoutes(_ router: inout HTTPRouter) {
         for method in [HTTPMethod.get, .post, .options, .put, .delete, .patch] {
-            router.on(method, Self.path) { [self] request in handle(request) }
+            router.on(method, path) { [self] request in handle(request) }
         }
     }
 

@@ -12,7 +12,12 @@ public struct SocketIOServerConfiguration: Sendable {
         /// on connect it emits `auth` with the CONNECT payload; `message` is answered with
         /// `message-back` and the same arguments; `message-with-ack` is acknowledged with its
         /// arguments; namespaces `/` and `/custom`, any other refused with `Invalid namespace`.
+        /// Served with ``engineEcho`` beside it at `/engine.io/`.
         case echo
+        /// Engine.IO alone, the reference server of the Engine.IO protocol test suite: every
+        /// message packet (text or binary) is sent back as it came, with no Socket.IO layer.
+        /// `--socketio-echo` serves it at `/engine.io/`, with the same Engine.IO settings.
+        case engineEcho
     }
 
     /// What the namespaces do. Default ``Mode/chat``.

@@ -22,6 +22,9 @@ package final class SocketIOSocket {
     private unowned let table: SocketIOSessionTable
     /// The Engine.IO `maxPayload`, read once: every message is checked against it.
     private let maxPayload: Int
+    /// Engine.IO alone (``SocketIOServerConfiguration/Mode/engineEcho``): every message is sent
+    /// back as it came, and the Socket.IO machine (its CONNECT timeout included) is never used.
+    private let echoesEngineMessages: Bool
     private var engine: EngineIOSession
     private var connection: SocketIOConnection
     private var endpoint: (any SocketIOEndpoint)?
@@ -48,6 +51,7 @@ package final class SocketIOSocket {
         self.loop = table.loop
         self.table = table
         maxPayload = table.configuration.engine.maxPayload
+        echoesEngineMessages = table.configuration.mode == .engineEcho
         let now = table.loop.now()
         engine = EngineIOSession(sid: sid, transport: transport, configuration: table.configuration.engine, now: now)
         connection = SocketIOConnection(configuration: table.configuration.socket, now: now)
@@ -237,7 +241,7 @@ package final class SocketIOSocket {
     }
 
     private func receivedText(_ utf8: UnsafeBufferPointer<UInt8>) {
-        if isWebSocketDirect, utf8.first == UInt8(ascii: "4"), utf8.count <= maxPayload {
+        if isWebSocketDirect, utf8.first == UInt8(ascii: "4"), utf8.count <= maxPayload, !echoesEngineMessages {
             // The hot path: a message on the active WebSocket is only ever delivered, and the
             // packet is decoded straight from the frame's bytes (after the `4`); a plain event
             // yields one action, taken without an array.
@@ -280,7 +284,11 @@ package final class SocketIOSocket {
                 webSocket?.close(code: .normalClosure, reason: "")
                 webSocket = nil
             case .deliver(let data):
-                handle(connection.received(data))
+                if echoesEngineMessages {
+                    perform(engine.send(data))
+                } else {
+                    handle(connection.received(data))
+                }
             case .closed:
                 if let timer { _ = loop.cancelTimer(timer) }
                 timer = nil
@@ -360,7 +368,8 @@ package final class SocketIOSocket {
     // MARK: Timer
 
     private func rearm() {
-        let deadline = MonotonicInstant.earliest(engine.nextDeadline, connection.nextDeadline)
+        let deadline = MonotonicInstant.earliest(
+            engine.nextDeadline, echoesEngineMessages ? nil : connection.nextDeadline)
         guard deadline != timerDeadline else { return }
         if let timer { _ = loop.cancelTimer(timer) }
         timer = nil
@@ -375,7 +384,7 @@ package final class SocketIOSocket {
         timer = nil
         timerDeadline = nil
         let now = loop.now()
-        handle(connection.tick(now: now))
+        if !echoesEngineMessages { handle(connection.tick(now: now)) }
         perform(engine.tick(now: now))
     }
 

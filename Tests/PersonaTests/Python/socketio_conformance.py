@@ -22,9 +22,9 @@ PING_TIMEOUT = int(sys.argv[3]) / 1000
 RS = "\x1e"
 
 
-def request(method, query, body=None, headers=None, timeout=5):
+def request(method, query, body=None, headers=None, timeout=5, path="/socket.io/"):
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
-    conn.request(method, "/socket.io/?" + query, body=body, headers=headers or {})
+    conn.request(method, path + "?" + query, body=body, headers=headers or {})
     response = conn.getresponse()
     data = response.read().decode()
     conn.close()
@@ -68,8 +68,8 @@ def connected_session():
     return sid
 
 
-def ws(query):
-    return ws_connect(f"ws://127.0.0.1:{PORT}/socket.io/?{query}", open_timeout=5, close_timeout=2)
+def ws(query, path="/socket.io/"):
+    return ws_connect(f"ws://127.0.0.1:{PORT}{path}?{query}", open_timeout=5, close_timeout=2)
 
 
 def ws_recv_skipping_pings(socket):
@@ -547,10 +547,70 @@ def limits_cors_allow_list_with_credentials():
     assert status == 403, status
 
 
+# The Engine.IO echo at /engine.io/ (beside --socketio-echo): the reference server of the
+# Engine.IO protocol test suite, with no Socket.IO layer.
+ENGINE = "/engine.io/"
+
+
+@check
+def engine_echo_polling_payload():
+    """Text and binary packets in one POST come back as the same payload on the next GET."""
+    status, data, _ = request("GET", "EIO=4&transport=polling", path=ENGINE)
+    assert status == 200 and json.loads(data[1:])["upgrades"] == ["websocket"], data
+    sid = json.loads(data[1:])["sid"]
+    payload = RS.join(["4hello", "4test2", "bAQIDBA=="])
+    assert request("POST", f"EIO=4&transport=polling&sid={sid}", body=payload.encode(), path=ENGINE)[:2] == (200, "ok")
+    assert request("GET", f"EIO=4&transport=polling&sid={sid}", path=ENGINE)[:2] == (200, payload)
+
+
+@check
+def engine_echo_websocket_text_and_binary():
+    """`40` is only a message here: it comes back as it went, with no CONNECT answer."""
+    socket = ws("EIO=4&transport=websocket", path=ENGINE)
+    assert socket.recv(timeout=5).startswith("0{")
+    for message in ["4hello", "40", bytes([1, 2, 3, 4])]:
+        socket.send(message)
+        assert ws_recv_skipping_pings(socket) == message
+    socket.close()
+
+
+@check
+def engine_echo_upgrade():
+    """Probe, upgrade, then the echo on the WebSocket; polling for the sid is refused after."""
+    status, data, _ = request("GET", "EIO=4&transport=polling", path=ENGINE)
+    sid = json.loads(data[1:])["sid"]
+    socket = ws(f"EIO=4&transport=websocket&sid={sid}", path=ENGINE)
+    socket.send("2probe")
+    assert socket.recv(timeout=5) == "3probe"
+    socket.send("5")
+    socket.send("4after upgrade")
+    assert ws_recv_skipping_pings(socket) == "4after upgrade"
+    assert request("GET", f"EIO=4&transport=polling&sid={sid}", path=ENGINE)[0] == 400
+    socket.close()
+
+
+@check
+def engine_echo_has_no_connect_timeout():
+    """Server: --socketio-connect-timeout 1. An Engine.IO session never sends CONNECT and is
+    still open (heartbeats answered) after the timeout."""
+    socket = ws("EIO=4&transport=websocket", path=ENGINE)
+    assert socket.recv(timeout=5).startswith("0{")
+    deadline = time.time() + 1.5
+    while time.time() < deadline:
+        try:
+            if socket.recv(timeout=max(0.01, deadline - time.time())) == "2":
+                socket.send("3")
+        except TimeoutError:
+            break
+    socket.send("4still here")
+    assert ws_recv_skipping_pings(socket) == "4still here"
+    socket.close()
+
+
 if sys.argv[4:] == ["chat"]:
     names = ENGINE_RULES + [name for name in CHECKS if name.startswith("chat_")]
 else:
-    names = sys.argv[4:] or [name for name in CHECKS if not name.startswith(("limits_", "chat_"))]
+    names = sys.argv[4:] or [name for name in CHECKS if not name.startswith(("limits_", "chat_", "engine_"))]
 for name in names:
     CHECKS[name]()
     print("ok", name, flush=True)
