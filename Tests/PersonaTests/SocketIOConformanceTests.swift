@@ -27,7 +27,8 @@ struct SocketIOConformanceTests {
         "second_websocket_for_a_session_is_closed", "bad_packet_polling_closes_session",
         "bad_packet_websocket_closes_session", "payload_over_max_is_413", "websocket_message_over_max_closes",
         "cors_headers_and_preflight",
-        "sio_connect_main_namespace_with_auth", "sio_connect_custom_namespace", "sio_unknown_namespace_refused",
+        "sio_connect_main_namespace_with_auth", "sio_auth_leaves_after_the_connect_answer",
+        "sio_event_right_after_connect_gets_auth_first", "sio_connect_custom_namespace", "sio_unknown_namespace_refused",
         "sio_invalid_handshake_closes", "sio_no_handshake_closes", "sio_disconnect_custom_keeps_main",
         "sio_event_and_ack", "sio_binary_refused_with_clear_error",
     ]

@@ -9,6 +9,8 @@ usage: socketio_conformance.py PORT PING_INTERVAL_MS PING_TIMEOUT_MS [CHECK...]
 
 import http.client
 import json
+import os
+import socket as tcp
 import sys
 import threading
 import time
@@ -366,6 +368,84 @@ def sio_connect_main_namespace_with_auth():
     assert handshake_packet.startswith("40") and set(json.loads(handshake_packet[2:])) == {"sid"}
     assert ws_recv_skipping_pings(socket) == '42["auth",{"token":"123"}]'
     socket.close()
+
+
+def raw_ws():
+    """A WebSocket on a plain TCP socket, to see what each read of the kernel holds; returns the
+    socket and the bytes that came after the 101 head."""
+    connection = tcp.create_connection(("127.0.0.1", PORT), timeout=5)
+    connection.sendall(
+        b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += connection.recv(4096)
+    head, rest = head.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return connection, rest
+
+
+def masked(text):
+    """One masked client text frame (RFC 6455 section 5.3), payload under 126 bytes."""
+    payload = text.encode()
+    key = os.urandom(4)
+    return bytes([0x81, 0x80 | len(payload)]) + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
+def frames_of(buffer):
+    """Splits complete unmasked server frames (payload under 126 bytes) off `buffer`."""
+    texts = []
+    while len(buffer) >= 2 and len(buffer) >= 2 + (buffer[1] & 0x7F):
+        length = buffer[1] & 0x7F
+        texts.append(buffer[2:2 + length].decode())
+        buffer = buffer[2 + length:]
+    return texts, buffer
+
+
+def reads_until(connection, buffer, last_prefix):
+    """Reads until a frame starting with `last_prefix`; returns (time of the read, its frames) per read."""
+    reads = []
+    texts, buffer = frames_of(buffer)
+    if texts:
+        reads.append((time.monotonic(), texts))
+    while not any(text.startswith(last_prefix) for _, texts in reads for text in texts):
+        buffer += connection.recv(4096)
+        texts, buffer = frames_of(buffer)
+        if texts:
+            reads.append((time.monotonic(), texts))
+    return reads
+
+
+@check
+def sio_auth_leaves_after_the_connect_answer():
+    """The echo's `auth` is a later write than the CONNECT answer (a client taking one frame per
+    read sees them apart). Up to three tries, in case this client is held up between reads."""
+    gaps = []
+    for _ in range(3):
+        connection, rest = raw_ws()
+        reads = reads_until(connection, rest, "0{")
+        connection.sendall(masked("40"))
+        reads = reads_until(connection, b"", '42["auth"')
+        connection.close()
+        answer = next(at for at, texts in reads if any(t.startswith("40{") for t in texts))
+        auth = next(at for at, texts in reads if '42["auth",{}]' in texts)
+        gaps.append(auth - answer)
+        if gaps[-1] >= 0.002:
+            return
+    raise AssertionError(f"auth came with the CONNECT answer: gaps {gaps}")
+
+
+@check
+def sio_event_right_after_connect_gets_auth_first():
+    """CONNECT and an event in one TCP write: the answers keep the reference order."""
+    connection, rest = raw_ws()
+    reads = reads_until(connection, rest, "0{")
+    connection.sendall(masked("40") + masked('42["message","early"]'))
+    reads = reads_until(connection, b"", '42["message-back"')
+    connection.close()
+    texts = [text for _, texts in reads for text in texts if text != "2"]
+    assert [text[:3] for text in texts] == ["40{", '42[', '42['], texts
+    assert texts[1:] == ['42["auth",{}]', '42["message-back","early"]'], texts
 
 
 @check
