@@ -29,7 +29,8 @@ extension SocketIOPacket {
     private static func messages(
         _ type: SocketIOPacketType, namespace: String, ackID: UInt64?, data: JSONValue, attachments: [[UInt8]]
     ) -> [EngineIOData] {
-        let packet = SocketIOPacket(type, namespace: namespace, ackID: ackID, attachments: attachments.count, data: data)
+        let packet = SocketIOPacket(
+            type, namespace: namespace, ackID: ackID, attachments: attachments.count, data: data)
         return [.text(packet.encoded)] + attachments.map(EngineIOData.binary)
     }
 
