@@ -30,7 +30,8 @@ struct SocketIOConformanceTests {
         "sio_connect_main_namespace_with_auth", "sio_auth_leaves_after_the_connect_answer",
         "sio_event_right_after_connect_gets_auth_first", "sio_connect_custom_namespace", "sio_unknown_namespace_refused",
         "sio_invalid_handshake_closes", "sio_no_handshake_closes", "sio_disconnect_custom_keeps_main",
-        "sio_event_and_ack", "sio_binary_refused_with_clear_error",
+        "sio_event_and_ack", "sio_binary_event_echoed", "sio_binary_ack_echoed",
+        "sio_binary_event_echoed_on_polling",
     ]
 
     @Test("every Engine.IO and Socket.IO rule holds with the test suite's settings (pingInterval 300 ms, pingTimeout 200 ms)")
@@ -55,7 +56,7 @@ struct SocketIOConformanceTests {
         #expect(
             passed == engineRules + [
                 "chat_connect_and_welcome", "chat_event_ack_on_polling",
-                "chat_upgrade_mid_reply_loses_and_duplicates_nothing",
+                "chat_upgrade_mid_reply_loses_and_duplicates_nothing", "chat_binary_refused_with_clear_error",
             ], "\(output)")
     }
 

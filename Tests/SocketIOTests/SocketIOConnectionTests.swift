@@ -116,16 +116,4 @@ struct SocketIOConnectionTests {
         }
         #expect(connection.received(Self.text("0/b,")) == [.send(Array("4/b,{\"message\":\"Too many namespaces\"}".utf8))])
     }
-
-    @Test("a binary event is refused: its attachments are dropped and the application is told")
-    func binaryRefused() {
-        var connection = connection()
-        _ = connection.received(Self.text("0"))
-        _ = connection.accept("/", sid: "A")
-        #expect(connection.received(Self.text("52-3[\"up\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]")) == [.event(.binaryRefused(namespace: "/", name: "up", ackID: 3))])
-        #expect(connection.received(.binary([1])) == [])
-        #expect(connection.received(.binary([2])) == [])
-        let extra = connection.received(.binary([3]))
-        #expect(extra.count == 1, "an unannounced attachment is a protocol error")
-    }
 }

@@ -5,8 +5,9 @@ import Reactor
 /// reference server of the Socket.IO protocol test suite, for conformance suites and proxy
 /// checks: on joining `/` or `/custom` the client gets `auth` with its CONNECT payload (`{}`
 /// when none); on `/`, `message` is answered with `message-back` and the same arguments and
-/// `message-with-ack` is acknowledged with its arguments. Any other namespace is refused with
-/// `Invalid namespace`.
+/// `message-with-ack` is acknowledged with its arguments, and the same for binary events: their
+/// arguments (placeholders and all) and attachments come back as a BINARY_EVENT or BINARY_ACK.
+/// Any other namespace is refused with `Invalid namespace`.
 ///
 /// `auth` leaves ``authDelay`` after the CONNECT answer, as a write of its own: a client that
 /// waits for the answer and only then listens for the next message (the protocol test suite's
@@ -54,6 +55,22 @@ final class SocketIOEchoEndpoint: SocketIOEndpoint {
             socket.emit(namespace, "message-back", arguments)
         case "message-with-ack":
             if let ackID { socket.ack(namespace, id: ackID, arguments: arguments) }
+        default:
+            break
+        }
+    }
+
+    func binaryEvent(
+        _ namespace: String, name: String, arguments: [JSONValue], attachments: [[UInt8]], ackID: UInt64?,
+        socket: SocketIOSocket
+    ) {
+        sendDueAuth(socket: socket)
+        guard namespace == "/" else { return }
+        switch name {
+        case "message":
+            socket.emitBinary(namespace, "message-back", arguments, attachments: attachments)
+        case "message-with-ack":
+            if let ackID { socket.ackBinary(namespace, id: ackID, arguments: arguments, attachments: attachments) }
         default:
             break
         }

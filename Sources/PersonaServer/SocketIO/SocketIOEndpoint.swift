@@ -12,6 +12,22 @@ package protocol SocketIOEndpoint: AnyObject {
     func joined(_ namespace: String, auth: JSONValue?, socket: SocketIOSocket)
     /// An event arrived; answer `ackID`, when present, with ``SocketIOSocket/ack(_:id:arguments:)``.
     func event(_ namespace: String, name: String, arguments: [JSONValue], ackID: UInt64?, socket: SocketIOSocket)
+    /// A binary event arrived with its attachments (placeholders `{"_placeholder":true,"num":i}`
+    /// in `arguments` stand for `attachments[i]`). By default refused with
+    /// ``SocketIOSocket/refuseBinary(_:name:ackID:)``: only the diagnostic echo takes them.
+    func binaryEvent(
+        _ namespace: String, name: String, arguments: [JSONValue], attachments: [[UInt8]], ackID: UInt64?,
+        socket: SocketIOSocket)
     /// The client left `namespace`, or the connection ended while it was in it.
     func left(_ namespace: String, socket: SocketIOSocket)
+}
+
+extension SocketIOEndpoint {
+    /// Refuses the binary event with `binary_not_supported`, as the ack when one was asked for.
+    func binaryEvent(
+        _ namespace: String, name: String, arguments: [JSONValue], attachments: [[UInt8]], ackID: UInt64?,
+        socket: SocketIOSocket
+    ) {
+        socket.refuseBinary(namespace, name: name, ackID: ackID)
+    }
 }

@@ -121,6 +121,45 @@ package final class SocketIOSocket {
         sendScratch()
     }
 
+    /// Emits `name` with `arguments` and binary `attachments` in `namespace` as a BINARY_EVENT:
+    /// `arguments` carry the placeholders (`{"_placeholder":true,"num":i}` for
+    /// `attachments[i]`). The packet text, then each attachment as a binary Engine.IO message,
+    /// go through the session like every send (WebSocket frames, or polling `b<base64>` records).
+    package func emitBinary(_ namespace: String, _ name: String, _ arguments: [JSONValue], attachments: [[UInt8]]) {
+        guard connection.isJoined(namespace) else { return }
+        send(SocketIOPacket.binaryEventMessages(name, arguments, attachments: attachments, namespace: namespace))
+    }
+
+    /// Answers the client's event `id` in `namespace` with `arguments` and binary
+    /// `attachments`, as a BINARY_ACK (placeholders as for ``emitBinary(_:_:_:attachments:)``).
+    package func ackBinary(_ namespace: String, id: UInt64, arguments: [JSONValue], attachments: [[UInt8]]) {
+        guard connection.isJoined(namespace) else { return }
+        send(SocketIOPacket.binaryAckMessages(namespace, id: id, arguments: arguments, attachments: attachments))
+    }
+
+    /// Answers a binary event the application does not take with
+    /// `{"error":{"code":"binary_not_supported",…}}`: as the ack when the client asked for one
+    /// (`ackID`), as an `error` event otherwise.
+    package func refuseBinary(_ namespace: String, name: String?, ackID: UInt64?) {
+        let error: JSONValue = [
+            "error": [
+                "code": "binary_not_supported",
+                "message": "binary attachments are not supported; send JSON (text) arguments",
+                "event": name.map(JSONValue.string) ?? .null,
+            ]
+        ]
+        if let ackID {
+            ack(namespace, id: ackID, arguments: [error])
+        } else {
+            emit(namespace, "error", [error])
+        }
+    }
+
+    /// Sends Engine.IO messages, in order, through the session.
+    private func send(_ messages: [EngineIOData]) {
+        for message in messages { perform(engine.send(message)) }
+    }
+
     /// Starts `scratch` with the Engine.IO message type (`4`), the Socket.IO packet header and
     /// the payload's opening bracket: what a WebSocket frame carries as it is.
     private func startPacket(_ type: SocketIOPacketType, namespace: String, ackID: UInt64?) {
@@ -334,19 +373,13 @@ package final class SocketIOSocket {
             endpoint.event(namespace, name: name, arguments: arguments, ackID: ackID, socket: self)
         case .ack:
             break  // the server never asks for acknowledgements
-        case .binaryRefused(let namespace, let name, let ackID):
-            let error: JSONValue = [
-                "error": [
-                    "code": "binary_not_supported",
-                    "message": "binary attachments are not supported; send JSON (text) arguments",
-                    "event": name.map(JSONValue.string) ?? .null,
-                ]
-            ]
-            if let ackID {
-                ack(namespace, id: ackID, arguments: [error])
-            } else {
-                emit(namespace, "error", [error])
-            }
+        case .binaryEvent(let namespace, let name, let arguments, let attachments, let ackID):
+            endpoint.binaryEvent(
+                namespace, name: name, arguments: arguments, attachments: attachments, ackID: ackID, socket: self)
+        case .binaryAck(let namespace, _, _, _):
+            // The server never asks for acknowledgements: refused as every binary packet was
+            // before attachments were read.
+            refuseBinary(namespace, name: nil, ackID: nil)
         case .disconnect(let namespace):
             auths[namespace] = nil
             endpoint.left(namespace, socket: self)

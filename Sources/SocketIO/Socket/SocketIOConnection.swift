@@ -10,9 +10,14 @@ import Reactor
 ///   anything else, or nothing in time, closes the connection;
 /// - a packet that does not parse closes the connection;
 /// - packets for a namespace the client has not joined are ignored;
-/// - binary packets (BINARY_EVENT / BINARY_ACK) are refused: their attachments are read and
-///   dropped, and the application is told (``Event/binaryRefused(namespace:name:ackID:)``) so it
-///   can answer with a clear error. A binary message nobody announced is a protocol error.
+/// - a binary packet (BINARY_EVENT / BINARY_ACK, `5<N>-…` / `6<N>-…`) is reassembled: the next
+///   `N` Engine.IO messages must be binary and are its attachments, in order; then the
+///   application gets ``Event/binaryEvent(namespace:name:arguments:attachments:ackID:)`` or
+///   ``Event/binaryAck(namespace:id:arguments:attachments:)``, the arguments exactly as received
+///   (placeholders `{"_placeholder":true,"num":i}` left in place, each checked to name one of
+///   the `N`). A text message while attachments are due, a binary message nobody announced and
+///   attachments together over `limits.maxAttachmentBytes` are protocol errors. The
+///   attachments of a packet for a namespace not joined are read and dropped.
 public struct SocketIOConnection: Sendable {
     /// Settings, with documented defaults.
     public struct Configuration: Sendable, Hashable {
@@ -44,8 +49,14 @@ public struct SocketIOConnection: Sendable {
         case event(namespace: String, name: String, arguments: [JSONValue], ackID: UInt64?)
         /// The client acknowledged an event the server sent with an ack id.
         case ack(namespace: String, id: UInt64, arguments: [JSONValue])
-        /// A binary event or ack arrived and was dropped.
-        case binaryRefused(namespace: String, name: String?, ackID: UInt64?)
+        /// A binary event with all its attachments; `arguments` hold the placeholders
+        /// (`{"_placeholder":true,"num":i}` stands for `attachments[i]`). Answer `ackID` (when
+        /// present) with an ack.
+        case binaryEvent(
+            namespace: String, name: String, arguments: [JSONValue], attachments: [[UInt8]], ackID: UInt64?)
+        /// The client acknowledged an event the server sent with an ack id, with attachments
+        /// (placeholders in `arguments` as for ``binaryEvent(namespace:name:arguments:attachments:ackID:)``).
+        case binaryAck(namespace: String, id: UInt64, arguments: [JSONValue], attachments: [[UInt8]])
         /// The client left `namespace`.
         case disconnect(namespace: String)
     }
@@ -72,7 +83,14 @@ public struct SocketIOConnection: Sendable {
     private var joined: [(namespace: String, sid: String)] = []
     private var connectDeadline: MonotonicInstant?
     private var everConnected = false
-    private var droppingAttachments = 0
+    /// Attachments still due for the binary packet being reassembled (0: none is).
+    private var attachmentsDue = 0
+    /// The binary packet being reassembled, or nil when its attachments are dropped (its
+    /// namespace is not joined).
+    private var binaryPacket: SocketIOPacket?
+    /// Its attachments so far, and their bytes together.
+    private var attachments: [[UInt8]] = []
+    private var attachmentBytes = 0
     private var closed = false
 
     /// Starts at `now`; the CONNECT is due within `connectTimeout`.
@@ -91,10 +109,8 @@ public struct SocketIOConnection: Sendable {
     public mutating func received(_ data: EngineIOData) -> [Action] {
         guard !closed else { return [] }
         switch data {
-        case .binary:
-            guard droppingAttachments > 0 else { return [fail("binary message without a binary packet")] }
-            droppingAttachments -= 1
-            return []
+        case .binary(let bytes):
+            return receivedAttachment(bytes).map { [$0] } ?? []
         case .text(let text):
             return receivedText(text).map { [$0] } ?? []
         }
@@ -114,7 +130,7 @@ public struct SocketIOConnection: Sendable {
     }
 
     private mutating func receivedText(_ text: some Collection<UInt8>) -> Action? {
-        guard droppingAttachments == 0 else { return fail("text message while attachments were due") }
+        guard attachmentsDue == 0 else { return fail("text message while attachments were due") }
         let packet: SocketIOPacket
         do {
             packet = try SocketIOPacket.decode(text, limits: configuration.limits)
@@ -147,14 +163,43 @@ public struct SocketIOConnection: Sendable {
             guard isJoined(namespace), let id = packet.ackID else { return nil }
             return .event(.ack(namespace: namespace, id: id, arguments: packet.arguments))
         case .binaryEvent, .binaryAck:
-            droppingAttachments = packet.attachments
-            guard isJoined(namespace) else { return nil }
-            return .event(
-                .binaryRefused(
-                    namespace: namespace, name: packet.type == .binaryEvent ? packet.eventName : nil,
-                    ackID: packet.type == .binaryEvent ? packet.ackID : nil))
+            // The decoder saw to at least one attachment and placeholders naming only them.
+            attachmentsDue = packet.attachments
+            attachments = []
+            attachmentBytes = 0
+            binaryPacket = isJoined(namespace) ? packet : nil
+            return nil
         case .connectError:
             return fail("CONNECT_ERROR is sent by servers only")
+        }
+    }
+
+    /// One attachment of the binary packet being reassembled; the event once it is complete.
+    private mutating func receivedAttachment(_ bytes: [UInt8]) -> Action? {
+        guard attachmentsDue > 0 else { return fail("binary message without a binary packet") }
+        attachmentBytes += bytes.count
+        guard attachmentBytes <= configuration.limits.maxAttachmentBytes else {
+            return fail("attachments over \(configuration.limits.maxAttachmentBytes) bytes")
+        }
+        attachmentsDue -= 1
+        guard binaryPacket != nil else { return nil }
+        attachments.append(bytes)
+        guard attachmentsDue == 0, var packet = binaryPacket.take() else { return nil }
+        let attachments = self.attachments
+        self.attachments = []
+        let namespace = packet.namespace
+        switch packet.type {
+        case .binaryEvent:
+            guard let name = packet.eventName else { return nil }
+            let arguments = packet.takeArguments()
+            return .event(
+                .binaryEvent(
+                    namespace: namespace, name: name, arguments: arguments, attachments: attachments,
+                    ackID: packet.ackID))
+        default:
+            guard let id = packet.ackID else { return nil }
+            return .event(
+                .binaryAck(namespace: namespace, id: id, arguments: packet.takeArguments(), attachments: attachments))
         }
     }
 

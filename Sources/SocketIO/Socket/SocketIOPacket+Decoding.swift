@@ -7,13 +7,20 @@ extension SocketIOPacket {
         public var maxNamespaceBytes: Int
         /// Most binary attachments one packet may announce. Default 10.
         public var maxAttachments: Int
+        /// Most bytes the attachments of one packet may weigh together (each is also bounded by
+        /// the Engine.IO `maxPayload`). Default 1,000,000, the Engine.IO default `maxPayload`.
+        public var maxAttachmentBytes: Int
         /// JSON nesting and size limits for the payload.
         public var json: JSONParser.Configuration
 
         /// Creates limits with the documented defaults.
-        public init(maxNamespaceBytes: Int = 256, maxAttachments: Int = 10, json: JSONParser.Configuration = .default) {
+        public init(
+            maxNamespaceBytes: Int = 256, maxAttachments: Int = 10, maxAttachmentBytes: Int = 1_000_000,
+            json: JSONParser.Configuration = .default
+        ) {
             self.maxNamespaceBytes = maxNamespaceBytes
             self.maxAttachments = maxAttachments
+            self.maxAttachmentBytes = maxAttachmentBytes
             self.json = json
         }
     }
@@ -21,7 +28,8 @@ extension SocketIOPacket {
     /// Decodes one packet from the text of an Engine.IO message, checking the payload shape
     /// each type requires (Socket.IO v5): CONNECT — none or an object; DISCONNECT — none;
     /// EVENT — a non-empty array starting with a string; ACK — an array; CONNECT_ERROR — an
-    /// object or a string; binary types — at least one attachment.
+    /// object or a string; binary types — at least one attachment, and every placeholder
+    /// (`{"_placeholder":true,"num":i}`) naming one of them.
     public static func decode(
         _ text: some Collection<UInt8>, limits: DecodingLimits = DecodingLimits()
     ) throws(SocketIOPacketError) -> SocketIOPacket {
@@ -104,10 +112,12 @@ extension SocketIOPacket {
             guard let array = data?.arrayValue, let name = array.first, name.stringValue != nil else {
                 throw SocketIOPacketError("EVENT payload must be a non-empty array starting with the event name")
             }
+            if type == .binaryEvent { try Self.validatePlaceholders(in: .array(array), attachments: attachments) }
         case .ack, .binaryAck:
-            guard ackID != nil, data?.arrayValue != nil else {
+            guard ackID != nil, let array = data?.arrayValue else {
                 throw SocketIOPacketError("ACK needs an id and an array payload")
             }
+            if type == .binaryAck { try Self.validatePlaceholders(in: .array(array), attachments: attachments) }
         case .connectError:
             guard let data, data.objectValue != nil || data.stringValue != nil else {
                 throw SocketIOPacketError("CONNECT_ERROR payload must be an object or a string")

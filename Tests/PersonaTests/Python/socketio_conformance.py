@@ -505,17 +505,44 @@ def sio_event_and_ack():
     socket.close()
 
 
+PLACEHOLDERS = '{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}'
+
+
 @check
-def sio_binary_refused_with_clear_error():
+def sio_binary_event_echoed():
     socket = ws_session()
-    socket.send('451-7["message",{"_placeholder":true,"num":0}]')
+    socket.send(f'452-["message",{PLACEHOLDERS}]')
     socket.send(bytes([1, 2, 3]))
-    answer = ws_recv_skipping_pings(socket)
-    assert answer.startswith("437["), answer
-    assert json.loads(answer[3:])[0]["error"]["code"] == "binary_not_supported"
+    socket.send(bytes([4, 5, 6]))
+    assert ws_recv_skipping_pings(socket) == f'452-["message-back",{PLACEHOLDERS}]'
+    assert ws_recv_skipping_pings(socket) == bytes([1, 2, 3])
+    assert ws_recv_skipping_pings(socket) == bytes([4, 5, 6])
     socket.send('42["message","after"]')
     assert ws_recv_skipping_pings(socket) == '42["message-back","after"]'
     socket.close()
+
+
+@check
+def sio_binary_ack_echoed():
+    socket = ws_session()
+    socket.send(f'452-789["message-with-ack",{PLACEHOLDERS}]')
+    socket.send(bytes([1, 2, 3]))
+    socket.send(bytes([4, 5, 6]))
+    assert ws_recv_skipping_pings(socket) == f'462-789[{PLACEHOLDERS}]'
+    assert ws_recv_skipping_pings(socket) == bytes([1, 2, 3])
+    assert ws_recv_skipping_pings(socket) == bytes([4, 5, 6])
+    socket.close()
+
+
+@check
+def sio_binary_event_echoed_on_polling():
+    """Over polling an attachment is a `b<base64>` record: AQID is [1,2,3], BAUG is [4,5,6]."""
+    sid = connected_session()
+    assert post(sid, RS.join([f'452-["message",{PLACEHOLDERS}]', "bAQID", "bBAUG"])) == (200, "ok")
+    records = poll_skipping_pings(sid)
+    while len(records) < 3:
+        records += poll_skipping_pings(sid)
+    assert records == [f'452-["message-back",{PLACEHOLDERS}]', "bAQID", "bBAUG"], records
 
 
 # --- against the chat namespace (`persona serve` in its default chat mode) ---
@@ -598,6 +625,27 @@ def chat_upgrade_mid_reply_loses_and_duplicates_nothing():
     story = ("once upon a time there was a tiny program that served chats over a socket and it streamed "
              "every token one after another until the very end of the tale")
     assert "".join(t["delta"] for t in tokens) == story, tokens
+    socket.close()
+
+
+@check
+def chat_binary_refused_with_clear_error():
+    """Only the diagnostic echo takes attachments: the chat namespace answers binary_not_supported."""
+    socket = ws("EIO=4&transport=websocket")
+    socket.recv(timeout=5)
+    socket.send("40")
+    assert ws_recv_skipping_pings(socket).startswith("40{")
+    assert ws_recv_skipping_pings(socket).startswith('42["welcome"')
+    socket.send('451-7["message",{"_placeholder":true,"num":0}]')
+    socket.send(bytes([1, 2, 3]))
+    answer = ws_recv_skipping_pings(socket)
+    assert answer.startswith("437["), answer
+    assert json.loads(answer[3:])[0]["error"]["code"] == "binary_not_supported", answer
+    socket.send('451-["message",{"_placeholder":true,"num":0}]')
+    socket.send(bytes([4]))
+    answer = ws_recv_skipping_pings(socket)
+    assert answer.startswith('42["error",'), answer
+    assert json.loads(answer[2:])[1]["error"]["code"] == "binary_not_supported", answer
     socket.close()
 
 
