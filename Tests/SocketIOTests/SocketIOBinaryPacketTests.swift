@@ -1,4 +1,5 @@
 import JSON
+import PersonaTestSupport
 import Reactor
 import SocketIO
 import Testing
@@ -274,5 +275,45 @@ struct SocketIOBinaryPacketTests {
                 .event(
                     .binaryAck(namespace: "/", id: 6, arguments: Self.placeholders, attachments: [[3], [4]]))
             ])
+    }
+
+    @Test("random runs of binary events, junk text and stray binary messages never crash the connection; every well-formed event comes back whole")
+    func fuzz() {
+        var generator = SeededGenerator(seed: 0xB1_7A77)
+        let alphabet = Array(#"0123456789-[]{},"/_:aeglmnoprstuy"#.utf8)
+        for _ in 0..<500 {
+            var connection = joined()
+            var closed = false
+            for _ in 0..<Int.random(in: 1..<6, using: &generator) {
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0, 1:
+                    // A well-formed binary event: its event arrives with the last attachment.
+                    let count = Int.random(in: 1...3, using: &generator)
+                    let attachments = (0..<count).map { _ in
+                        (0..<Int.random(in: 0..<6, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                    }
+                    let arguments = (0..<count).map { JSONValue.object(JSONObject([("_placeholder", true), ("num", .integer(Int64($0)))])) }
+                    let actions = Self.feed(
+                        &connection, SocketIOPacket.binaryEventMessages("e", arguments, attachments: attachments))
+                    if closed {
+                        #expect(actions == [])
+                    } else if Self.isClose(actions) {
+                        closed = true  // junk before it left attachments due
+                    } else {
+                        let whole = SocketIOConnection.Event.binaryEvent(
+                            namespace: "/", name: "e", arguments: arguments, attachments: attachments, ackID: nil)
+                        #expect(actions == [SocketIOConnection.Action.event(whole)])
+                    }
+                case 2:
+                    // Junk text: decoded, refused or closing; never a crash.
+                    let junk = (0..<Int.random(in: 0..<24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+                    if connection.received(.text(junk)).contains(where: { if case .close = $0 { true } else { false } }) { closed = true }
+                default:
+                    // A stray binary message.
+                    let actions = connection.received(.binary([UInt8.random(in: 0...255, using: &generator)]))
+                    if Self.isClose(actions) { closed = true }
+                }
+            }
+        }
     }
 }
