@@ -6,8 +6,8 @@ import Reactor
 import SocketIO
 import WebSocket
 
-/// Engine.IO v4 / Socket.IO v5 at `/socket.io/` (or Engine.IO alone at `/engine.io/`), over the HTTP core's polling requests and
-/// WebSockets: validates each request as the protocol says, finds the session's loop from its
+/// Engine.IO v4 / Socket.IO v5 at `/socket.io/` (or Engine.IO alone at `/engine.io/`), over
+/// the HTTP core's polling requests and WebSockets: validates each request as the protocol says, finds the session's loop from its
 /// sid, and hands the request to that loop's ``SocketIOSocket``. The namespaces' meaning comes
 /// from the endpoint factory (chat or the diagnostic echo).
 ///
@@ -19,8 +19,7 @@ import WebSocket
 /// peer IP (429 at the handshake), and new sessions share the `/v1/ws` connection-rate
 /// limiter (429 with `Retry-After`), so a reconnect storm costs the same on either door.
 package final class SocketIOServer: Sendable {
-    /// The path clients use by default.
-    /// Where Socket.IO is served.
+    /// Where Socket.IO is served (the path clients use by default).
     package static let socketIOPath = "/socket.io"
     /// Where the Engine.IO echo of `--socketio-echo` is served (``SocketIOServerConfiguration/Mode/engineEcho``).
     package static let engineIOPath = "/engine.io"
@@ -60,7 +59,7 @@ package final class SocketIOServer: Sendable {
         self.tables = tables
     }
 
-    /// Adds `/socket.io/` for every method (Engine.IO answers the wrong ones with 400).
+    /// Adds this server's path for every method (Engine.IO answers the wrong ones with 400).
     func addRoutes(_ router: inout HTTPRouter) {
         for method in [HTTPMethod.get, .post, .options, .put, .delete, .patch] {
             router.on(method, path) { [self] request in handle(request) }
