@@ -42,25 +42,12 @@ static double seconds_now(void) {
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void watch(int epoll_fd, int fd, uint32_t events) {
-    struct epoll_event event = {.events = events, .data.fd = fd};
-    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0) {
-        perror("epoll_ctl");
-        exit(1);
-    }
-}
-
-static int serve(int port) {
+/* Echoes on `port` until killed. */
+static _Noreturn void serve(int port) {
     static char buffer[BUFFER];
     struct epoll_event events[MAX_EVENTS];
     int one = 1;
-    int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in address = loopback(1, port);
-    if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 4096) != 0) {
-        perror("listen");
-        return 1;
-    }
+    int listener = listen_loopback(port);
     int epoll_fd = epoll_create1(0);
     watch(epoll_fd, listener, EPOLLIN);
     printf("listening\n");
@@ -166,7 +153,7 @@ static int load(int port, int connections, double duration, int size, int websoc
 }
 
 int main(int argc, char **argv) {
-    if (argc >= 3 && strcmp(argv[1], "server") == 0) return serve(atoi(argv[2]));
+    if (argc >= 3 && strcmp(argv[1], "server") == 0) serve(atoi(argv[2]));
     if (argc >= 5 && strcmp(argv[1], "client") == 0)
         return load(atoi(argv[2]), atoi(argv[3]), atof(argv[4]), argc > 5 ? atoi(argv[5]) : 38, 0);
     if (argc >= 5 && strcmp(argv[1], "wsclient") == 0)

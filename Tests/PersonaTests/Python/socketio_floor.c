@@ -151,16 +151,9 @@ int main(int argc, char **argv) {
     }
     struct epoll_event events[MAX_EVENTS];
     int one = 1;
-    int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in address = loopback(1, atoi(argv[1]));
-    if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 4096) != 0) {
-        perror("listen");
-        return 1;
-    }
+    int listener = listen_loopback(atoi(argv[1]));
     int epoll_fd = epoll_create1(0);
-    struct epoll_event watch = {.events = EPOLLIN, .data.fd = listener};
-    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listener, &watch);
+    watch(epoll_fd, listener, EPOLLIN);
     printf("listening\n");
     fflush(stdout);
     for (;;) {
@@ -176,8 +169,7 @@ int main(int argc, char **argv) {
                     }
                     setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
                     connections[client] = calloc(1, sizeof(struct connection));
-                    struct epoll_event event = {.events = EPOLLIN | EPOLLET, .data.fd = client};
-                    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, client, &event);
+                    watch(epoll_fd, client, EPOLLIN | EPOLLET);
                 }
                 continue;
             }
