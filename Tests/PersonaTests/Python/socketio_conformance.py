@@ -423,7 +423,7 @@ def sio_auth_leaves_after_the_connect_answer():
     gaps = []
     for _ in range(3):
         connection, rest = raw_ws()
-        reads = reads_until(connection, rest, "0{")
+        reads_until(connection, rest, "0{")  # the open packet
         connection.sendall(masked("40"))
         reads = reads_until(connection, b"", '42["auth"')
         connection.close()
@@ -439,7 +439,7 @@ def sio_auth_leaves_after_the_connect_answer():
 def sio_event_right_after_connect_gets_auth_first():
     """CONNECT and an event in one TCP write: the answers keep the reference order."""
     connection, rest = raw_ws()
-    reads = reads_until(connection, rest, "0{")
+    reads_until(connection, rest, "0{")  # the open packet
     connection.sendall(masked("40") + masked('42["message","early"]'))
     reads = reads_until(connection, b"", '42["message-back"')
     connection.close()
@@ -508,15 +508,21 @@ def sio_event_and_ack():
 PLACEHOLDERS = '{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}'
 
 
+def binary_round_trip(socket, packet, answer):
+    """Sends `packet` and its two attachments; the echo must be `answer` and the same two."""
+    attachments = [bytes([1, 2, 3]), bytes([4, 5, 6])]
+    socket.send(packet)
+    for attachment in attachments:
+        socket.send(attachment)
+    assert ws_recv_skipping_pings(socket) == answer
+    for attachment in attachments:
+        assert ws_recv_skipping_pings(socket) == attachment
+
+
 @check
 def sio_binary_event_echoed():
     socket = ws_session()
-    socket.send(f'452-["message",{PLACEHOLDERS}]')
-    socket.send(bytes([1, 2, 3]))
-    socket.send(bytes([4, 5, 6]))
-    assert ws_recv_skipping_pings(socket) == f'452-["message-back",{PLACEHOLDERS}]'
-    assert ws_recv_skipping_pings(socket) == bytes([1, 2, 3])
-    assert ws_recv_skipping_pings(socket) == bytes([4, 5, 6])
+    binary_round_trip(socket, f'452-["message",{PLACEHOLDERS}]', f'452-["message-back",{PLACEHOLDERS}]')
     socket.send('42["message","after"]')
     assert ws_recv_skipping_pings(socket) == '42["message-back","after"]'
     socket.close()
@@ -525,12 +531,7 @@ def sio_binary_event_echoed():
 @check
 def sio_binary_ack_echoed():
     socket = ws_session()
-    socket.send(f'452-789["message-with-ack",{PLACEHOLDERS}]')
-    socket.send(bytes([1, 2, 3]))
-    socket.send(bytes([4, 5, 6]))
-    assert ws_recv_skipping_pings(socket) == f'462-789[{PLACEHOLDERS}]'
-    assert ws_recv_skipping_pings(socket) == bytes([1, 2, 3])
-    assert ws_recv_skipping_pings(socket) == bytes([4, 5, 6])
+    binary_round_trip(socket, f'452-789["message-with-ack",{PLACEHOLDERS}]', f'462-789[{PLACEHOLDERS}]')
     socket.close()
 
 
