@@ -36,6 +36,11 @@ struct RedisReconnectLiveTests {
         try harness.wait("subscribed") { subscribed.value == 1 }
         #expect(try harness.send(client, ["SET", "k", "before"]).get() == .simpleString("OK"))
         #expect(try harness.send(client, ["PUBLISH", "relay", "one"]).get() == .integer(1))
+        // Wait for it before the kill: PUBLISH is answered once Redis has queued the push, and
+        // Redis may write the publisher's answer before the subscriber's push; a kill in
+        // between loses the push (pub/sub delivers at most once). On a busy machine the full
+        // suite hit exactly that: the subscriber saw only "two".
+        try harness.wait("first message") { inbox.value == ["one"] }
 
         server.kill()
         // While it is down: a typed error, never a hang.
