@@ -3,8 +3,9 @@
 Usage: durability.py PERSONA PERSONALITIES DATA_DIR [SESSIONS] [ROUNDS]
 
 Each round: `persona serve` starts on DATA_DIR; SESSIONS clients (started in round 1,
-resumed after) send messages as fast as they are acknowledged; mid-run the server is
-killed with SIGKILL; it is started again on the same directory; every client resumes
+resumed after) send messages as fast as they are acknowledged; once every client is
+running (so no resume is cut short by the kill), the load goes on for LOAD_SECONDS and
+the server is killed with SIGKILL; it is started again on the same directory; every client resumes
 with last_seq 0 and checks that every message the server acknowledged is in the replay,
 in order, exactly once. Prints one `ok` line per round and exits 0, or prints the first
 discrepancy and exits 1.
@@ -52,7 +53,7 @@ class Client:
         """Resumes from seq 0 and returns the replayed user-message ids, in seq order."""
         return await resume_from_zero(ws, self.number, self.session, self.token)
 
-    async def run(self, url, stop, check):
+    async def run(self, url, stop, check, running):
         async with websockets.connect(url, max_queue=None) as ws:
             await ws.recv()  # welcome
             if self.session is None:
@@ -65,6 +66,7 @@ class Client:
             else:
                 replayed = await self.resume(ws)
                 check(self, replayed)
+            running()
             try:
                 await self.send_next(ws)
                 while not stop.is_set():
@@ -88,16 +90,42 @@ class Client:
 
 async def round_(clients, number):
     process, url = start_server()
-    stop = asyncio.Event()
-    checked = []
-    tasks = [asyncio.create_task(c.run(url, stop, lambda c, r: (verify(c, r), checked.append(c))))
+    stop, all_running = asyncio.Event(), asyncio.Event()
+    checked, running = [], []
+
+    def mark_running(client):
+        running.append(client)
+        if len(running) == len(clients):
+            all_running.set()
+
+    tasks = [asyncio.create_task(c.run(url, stop, lambda c, r: (verify(c, r), checked.append(c)),
+                                       lambda c=c: mark_running(c)))
              for c in clients]
+    await until_running(all_running, tasks, number, running, len(clients))
     await asyncio.sleep(LOAD_SECONDS)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     stop.set()
     await asyncio.wait_for(asyncio.gather(*tasks), DEADLINE)
+    if number > 1 and len(checked) != len(clients):
+        raise AssertionError(f"round {number}: {len(checked)} of {len(clients)} sessions resumed and verified")
     return sum(len(c.acked) for c in clients), len(checked)
+
+
+async def until_running(all_running, tasks, number, running, total):
+    """Waits until every client has started or resumed; a client that fails first raises here."""
+    waiter = asyncio.create_task(all_running.wait())
+    pending = {waiter, *tasks}
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DEADLINE
+    while not all_running.is_set():
+        left = deadline - loop.time()
+        if left <= 0:
+            raise AssertionError(f"round {number}: only {len(running)} of {total} clients running after {DEADLINE} s")
+        done, pending = await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
+    waiter.cancel()
 
 
 async def final_check(clients):
