@@ -20,7 +20,7 @@ import sys
 
 import websockets
 
-from replay_check import resume_from_zero, verify
+from replay_check import Running, resume_from_zero, verify
 
 PERSONA, PERSONALITIES, DATA = sys.argv[1], sys.argv[2], sys.argv[3]
 SESSIONS = int(sys.argv[4]) if len(sys.argv) > 4 else 120
@@ -90,18 +90,12 @@ class Client:
 
 async def round_(clients, number):
     process, url = start_server()
-    stop, all_running = asyncio.Event(), asyncio.Event()
-    checked, running = [], []
-
-    def mark_running(client):
-        running.append(client)
-        if len(running) == len(clients):
-            all_running.set()
-
-    tasks = [asyncio.create_task(c.run(url, stop, lambda c, r: (verify(c, r), checked.append(c)),
-                                       lambda c=c: mark_running(c)))
+    stop = asyncio.Event()
+    checked = []
+    running = Running(len(clients))
+    tasks = [asyncio.create_task(c.run(url, stop, lambda c, r: (verify(c, r), checked.append(c)), running.mark))
              for c in clients]
-    await until_running(all_running, tasks, number, running, len(clients))
+    await running.wait(tasks, DEADLINE, f"round {number}")
     await asyncio.sleep(LOAD_SECONDS)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
@@ -110,22 +104,6 @@ async def round_(clients, number):
     if number > 1 and len(checked) != len(clients):
         raise AssertionError(f"round {number}: {len(checked)} of {len(clients)} sessions resumed and verified")
     return sum(len(c.acked) for c in clients), len(checked)
-
-
-async def until_running(all_running, tasks, number, running, total):
-    """Waits until every client has started or resumed; a client that fails first raises here."""
-    waiter = asyncio.create_task(all_running.wait())
-    pending = {waiter, *tasks}
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + DEADLINE
-    while not all_running.is_set():
-        left = deadline - loop.time()
-        if left <= 0:
-            raise AssertionError(f"round {number}: only {len(running)} of {total} clients running after {DEADLINE} s")
-        done, pending = await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            task.result()
-    waiter.cancel()
 
 
 async def final_check(clients):

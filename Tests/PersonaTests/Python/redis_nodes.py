@@ -54,7 +54,7 @@ import urllib.request
 
 import websockets
 
-from replay_check import resume_from_zero, verify
+from replay_check import Running, resume_from_zero, verify
 
 PERSONA, PERSONALITIES, DATA = sys.argv[1], sys.argv[2], sys.argv[3]
 SESSIONS = int(sys.argv[4]) if len(sys.argv) > 4 else 40
@@ -280,14 +280,17 @@ async def node_killed(redis, clients):
     a = Node("a", redis.url)
     b = Node("b", redis.url)
     stop = asyncio.Event()
+    running = Running(len(clients))
 
     async def on_a(client):
         async with websockets.connect(a.url, max_queue=None) as ws:
             await ws.recv()
             await client.start(ws)
+            running.mark()
             await client.chat(ws, stop)
 
     tasks = [asyncio.create_task(on_a(c)) for c in clients]
+    await running.wait(tasks, DEADLINE, "node a")
     await asyncio.sleep(1.0)
     a.kill()
     await asyncio.wait_for(asyncio.gather(*tasks), DEADLINE)
@@ -314,11 +317,12 @@ async def node_killed(redis, clients):
     return b
 
 
-async def resume_and_chat(node, client, stop):
+async def resume_and_chat(node, client, stop, running):
     """Resumes `client`'s session on `node` (checking the replay), then chats until `stop`."""
     async with websockets.connect(node.url, max_queue=None) as ws:
         await ws.recv()
         verify(client, await client.resume(ws))
+        running.mark()
         await client.chat(ws, stop)
 
 
@@ -336,7 +340,9 @@ async def replay_all(node, clients, after):
 
 async def redis_restarted(redis, b, clients):
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(resume_and_chat(b, c, stop)) for c in clients]
+    running = Running(len(clients))
+    tasks = [asyncio.create_task(resume_and_chat(b, c, stop, running)) for c in clients]
+    await running.wait(tasks, DEADLINE, "before the Redis kill")
     await asyncio.sleep(0.7)
     before = sum(len(c.acked) for c in clients)
     redis.kill()
@@ -525,7 +531,9 @@ async def shared_rate(redis):
 
 async def cluster_migrated(cluster, b, clients):
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(resume_and_chat(b, c, stop)) for c in clients]
+    running = Running(len(clients))
+    tasks = [asyncio.create_task(resume_and_chat(b, c, stop, running)) for c in clients]
+    await running.wait(tasks, DEADLINE, "before the migration")
     await asyncio.sleep(0.5)
     before = sum(len(c.acked) for c in clients)
     slots = sorted({int(cluster.cli(cluster.ports[0], "CLUSTER", "KEYSLOT", f"persona:{{{c.session}}}:session"))

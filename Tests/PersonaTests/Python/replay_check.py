@@ -4,7 +4,42 @@ Shared by the tests that kill a server (durability.py) or a node (redis_nodes.py
 make sure no acknowledged message was lost or repeated.
 """
 
+import asyncio
 import json
+
+
+class Running:
+    """Counts the clients that are running (started, or resumed and checked), so that a test
+    kills a server or a node only once every client is past its start or resume: a kill that
+    falls mid-resume would fail the resume, not the property under test."""
+
+    def __init__(self, total):
+        self.total = total
+        self.count = 0
+        self.everyone = asyncio.Event()
+
+    def mark(self):
+        self.count += 1
+        if self.count == self.total:
+            self.everyone.set()
+
+    async def wait(self, tasks, seconds, what):
+        """Returns once every client is running; a client task that fails first raises its
+        failure here, and `seconds` without everyone running is an AssertionError."""
+        waiter = asyncio.create_task(self.everyone.wait())
+        pending = {waiter, *tasks}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        try:
+            while not self.everyone.is_set():
+                left = deadline - loop.time()
+                if left <= 0:
+                    raise AssertionError(f"{what}: only {self.count} of {self.total} clients running after {seconds} s")
+                done, pending = await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()
+        finally:
+            waiter.cancel()
 
 
 async def resume_from_zero(ws, number, session, token):
