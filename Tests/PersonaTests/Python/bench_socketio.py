@@ -18,7 +18,8 @@ work the ratio of CPU per message is the steadier figure (a ping-pong load loses
 whenever either side waits for a core; CPU per message does not change with that), and the
 core-use columns show whether the server or the client was saturated.
 
-Usage (from the package root, after `swift build -c release`; needs python-socketio and uvicorn):
+Usage (from the package root, after `swift build -c release`; needs python-socketio and
+`uvicorn[standard]`, see socketio_echo_peer.py):
   python3 Tests/PersonaTests/Python/bench_socketio.py [--connections 100 1000] [--rounds 5] [--duration 3]
       [--in-flight 1] [--client c|persona] [--realtime]
 """
