@@ -79,8 +79,8 @@ public struct SocketIOConnection: Sendable {
     }
     /// The joined namespaces in joining order: at most `maxNamespaces` (8 by default), so a
     /// scan comparing a few short strings is cheaper than hashing the name for a dictionary,
-    /// and every event looks its namespace up.
-    private var joined: [(namespace: String, sid: String)] = []
+    /// and every event looks its namespace up. Visible to ``isJoined(_:)``'s inlined body.
+    @usableFromInline private(set) var joined: [(namespace: String, sid: String)] = []
     private var connectDeadline: MonotonicInstant?
     private var everConnected = false
     /// Attachments still due for the binary packet being reassembled (0: none is).
@@ -102,7 +102,10 @@ public struct SocketIOConnection: Sendable {
     /// When ``tick(now:)`` has something to do.
     public var nextDeadline: MonotonicInstant? { closed ? nil : connectDeadline }
 
-    /// Whether the client is in `namespace`.
+    /// Whether the client is in `namespace`. Inlinable: a call from another module on a
+    /// connection stored in a class otherwise copied the whole machine (retaining each of its
+    /// references) for every event sent, to read this one field.
+    @inlinable
     public func isJoined(_ namespace: String) -> Bool { joined.contains { $0.namespace == namespace } }
 
     /// An Engine.IO message arrived.

@@ -97,12 +97,15 @@ extension SocketIOPacket {
                 throw SocketIOPacketError("payload is not JSON (\(error))")
             }
         }
-        let packet = SocketIOPacket(type, namespace: namespace, ackID: ackID, attachments: attachments, data: data)
-        try packet.validateShape()
-        return packet
+        // Checked before the packet is made, so that the parts move into it: validating the made
+        // packet copied it (retaining every part) on each decode.
+        try validateShape(type, ackID: ackID, attachments: attachments, data: data)
+        return SocketIOPacket(type, namespace: namespace, ackID: ackID, attachments: attachments, data: data)
     }
 
-    private func validateShape() throws(SocketIOPacketError) {
+    private static func validateShape(
+        _ type: SocketIOPacketType, ackID: UInt64?, attachments: Int, data: JSONValue?
+    ) throws(SocketIOPacketError) {
         switch type {
         case .connect:
             if let data, data.objectValue == nil { throw SocketIOPacketError("CONNECT payload must be an object") }
@@ -112,12 +115,12 @@ extension SocketIOPacket {
             guard let array = data?.arrayValue, let name = array.first, name.stringValue != nil else {
                 throw SocketIOPacketError("EVENT payload must be a non-empty array starting with the event name")
             }
-            if type == .binaryEvent { try Self.validatePlaceholders(in: .array(array), attachments: attachments) }
+            if type == .binaryEvent { try validatePlaceholders(in: .array(array), attachments: attachments) }
         case .ack, .binaryAck:
             guard ackID != nil, let array = data?.arrayValue else {
                 throw SocketIOPacketError("ACK needs an id and an array payload")
             }
-            if type == .binaryAck { try Self.validatePlaceholders(in: .array(array), attachments: attachments) }
+            if type == .binaryAck { try validatePlaceholders(in: .array(array), attachments: attachments) }
         case .connectError:
             guard let data, data.objectValue != nil || data.stringValue != nil else {
                 throw SocketIOPacketError("CONNECT_ERROR payload must be an object or a string")
