@@ -4,8 +4,8 @@ Usage: durability.py PERSONA PERSONALITIES DATA_DIR [SESSIONS] [ROUNDS]
 
 Each round: `persona serve` starts on DATA_DIR; SESSIONS clients (started in round 1,
 resumed after) send messages as fast as they are acknowledged; once every client is
-running (so no resume is cut short by the kill), the load goes on for LOAD_SECONDS and
-the server is killed with SIGKILL; it is started again on the same directory; every client resumes
+running (so no resume is cut short by the kill), the load goes on for LOAD_SECONDS and the
+server is killed with SIGKILL; it is started again on the same directory; every client resumes
 with last_seq 0 and checks that every message the server acknowledged is in the replay,
 in order, exactly once. Prints one `ok` line per round and exits 0, or prints the first
 discrepancy and exits 1.
